@@ -1,0 +1,447 @@
+//! Ledger entries: the common envelope and the six kinds of body. See SPEC.md §2.
+//!
+//! Struct fields are declared in ascending key order so that serializing them with
+//! `serde_json` yields canonical JSON directly (see [`super::canonical`]).
+
+use super::hash::Hash;
+use super::money::{Currency, Minor};
+use serde::{Deserialize, Serialize};
+
+/// The entry format version written in every leaf's `v` field.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The longest text accepted in a short field (names, titles, references).
+pub const MAX_SHORT_TEXT: usize = 200;
+/// The longest text accepted in a long field (purposes, memos, reasons).
+pub const MAX_LONG_TEXT: usize = 2000;
+
+/// One ledger entry: position, link to the previous leaf, who and when, and what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Position in the ledger, starting at 0.
+    pub seq: u64,
+    /// Leaf hash of entry `seq - 1`; all zeros for entry 0.
+    pub prev: Hash,
+    /// UTC time of recording, `YYYY-MM-DDTHH:MM:SS.ffffffZ`, never decreasing.
+    pub recorded_at: String,
+    /// The staff member or token name that appended the entry.
+    pub recorded_by: String,
+    /// What happened.
+    pub body: Body,
+}
+
+/// What an entry records. The variant gives the entry's `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    /// `campaign.open`
+    CampaignOpen(CampaignOpen),
+    /// `campaign.close`
+    CampaignClose(CampaignClose),
+    /// `donation`
+    Donation(Donation),
+    /// `disbursement`
+    Disbursement(Disbursement),
+    /// `transfer`
+    Transfer(Transfer),
+    /// `reversal`
+    Reversal(Reversal),
+}
+
+impl Body {
+    /// The `kind` string written into the leaf.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::CampaignOpen(_) => "campaign.open",
+            Body::CampaignClose(_) => "campaign.close",
+            Body::Donation(_) => "donation",
+            Body::Disbursement(_) => "disbursement",
+            Body::Transfer(_) => "transfer",
+            Body::Reversal(_) => "reversal",
+        }
+    }
+
+    /// The campaign this entry belongs to (for transfers, the source campaign).
+    pub fn campaign(&self) -> &str {
+        match self {
+            Body::CampaignOpen(b) => &b.id,
+            Body::CampaignClose(b) => &b.campaign,
+            Body::Donation(b) => &b.campaign,
+            Body::Disbursement(b) => &b.campaign,
+            Body::Transfer(b) => &b.from,
+            Body::Reversal(_) => "",
+        }
+    }
+
+    /// Checks every field's shape (lengths, slugs, dates, hashes), naming the first bad field.
+    ///
+    /// # Errors
+    /// A [`FieldError`] whose `field` is the JSON key inside `body`.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        match self {
+            Body::CampaignOpen(b) => {
+                slug("id", &b.id)?;
+                short("title", &b.title)?;
+                long("purpose", &b.purpose)?;
+                if let Some(d) = &b.ends_on {
+                    date("ends_on", d)?;
+                }
+                if b.accounts.len() > 20 {
+                    return Err(FieldError::new("accounts", "at most 20 accounts"));
+                }
+                for a in &b.accounts {
+                    short("accounts.bank", &a.bank)?;
+                    short("accounts.number", &a.number)?;
+                    short("accounts.holder", &a.holder)?;
+                }
+                Ok(())
+            }
+            Body::CampaignClose(b) => {
+                slug("campaign", &b.campaign)?;
+                opt_long("note", &b.note)
+            }
+            Body::Donation(b) => {
+                slug("campaign", &b.campaign)?;
+                date("received_at", &b.received_at)?;
+                short("donor", &b.donor)?;
+                opt_short("reference", &b.reference)?;
+                opt_long("memo", &b.memo)?;
+                match (&b.channel, &b.in_kind) {
+                    (Channel::InKind, None) => Err(FieldError::new(
+                        "in_kind",
+                        "an in_kind donation needs in_kind.description",
+                    )),
+                    (Channel::InKind, Some(k)) => long("in_kind.description", &k.description),
+                    (_, Some(_)) => Err(FieldError::new(
+                        "in_kind",
+                        "only allowed when channel is in_kind",
+                    )),
+                    (_, None) => Ok(()),
+                }
+            }
+            Body::Disbursement(b) => {
+                slug("campaign", &b.campaign)?;
+                date("paid_at", &b.paid_at)?;
+                short("recipient", &b.recipient)?;
+                long("purpose", &b.purpose)?;
+                if b.evidence.len() > 100 {
+                    return Err(FieldError::new("evidence", "at most 100 documents"));
+                }
+                for e in &b.evidence {
+                    media_type("evidence.media_type", &e.media_type)?;
+                    opt_short("evidence.name", &e.name)?;
+                }
+                Ok(())
+            }
+            Body::Transfer(b) => {
+                slug("from", &b.from)?;
+                slug("to", &b.to)?;
+                if b.from == b.to {
+                    return Err(FieldError::new("to", "must differ from `from`"));
+                }
+                long("reason", &b.reason)
+            }
+            Body::Reversal(b) => opt_long("note", &b.note),
+        }
+    }
+}
+
+/// `campaign.open`: a new campaign with its currency and official receiving accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignOpen {
+    /// Official accounts donors should pay into; anything else is an impostor.
+    pub accounts: Vec<Account>,
+    /// The campaign's only currency.
+    pub currency: Currency,
+    /// Optional last day, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ends_on: Option<String>,
+    /// Optional fundraising goal in minor units.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub goal: Option<Minor>,
+    /// Slug: lower-case letters, digits and `-`, 1 to 64 characters, starting alphanumeric.
+    pub id: String,
+    /// What the money is for.
+    pub purpose: String,
+    /// Display title.
+    pub title: String,
+}
+
+/// An official receiving account of a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Bank or provider name.
+    pub bank: String,
+    /// Account holder's name.
+    pub holder: String,
+    /// Account number as printed by the bank.
+    pub number: String,
+}
+
+/// `campaign.close`: no more donations, disbursements or incoming transfers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignClose {
+    /// The campaign being closed.
+    pub campaign: String,
+    /// Optional explanation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+}
+
+/// How a donation arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Bank transfer.
+    BankTransfer,
+    /// Cash in hand.
+    Cash,
+    /// Card payment.
+    Card,
+    /// Mobile money wallet.
+    MobileMoney,
+    /// Goods or services; the amount is the declared value.
+    InKind,
+    /// Anything else.
+    Other,
+}
+
+/// `donation`: money (or goods of a declared value) received for a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Donation {
+    /// Minor units; for in-kind gifts the declared value.
+    pub amount: Minor,
+    /// The receiving campaign.
+    pub campaign: String,
+    /// How it arrived.
+    pub channel: Channel,
+    /// Optional donor commitment (SPEC.md §2.4), hex.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub commitment: Option<Hash>,
+    /// Must equal the campaign's currency.
+    pub currency: Currency,
+    /// The name the donor consented to publish, or `"Anonymous"`.
+    pub donor: String,
+    /// Present exactly when `channel` is `in_kind`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub in_kind: Option<InKind>,
+    /// Optional public memo.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub memo: Option<String>,
+    /// Day received, `YYYY-MM-DD`.
+    pub received_at: String,
+    /// Bank transaction id, transfer message or receipt number, so a donor can find it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<String>,
+}
+
+/// What an in-kind gift was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InKind {
+    /// E.g. "200 bags of rice, 10 kg each".
+    pub description: String,
+}
+
+/// `disbursement`: money paid out of a campaign, with hashes of its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disbursement {
+    /// Minor units.
+    pub amount: Minor,
+    /// The paying campaign.
+    pub campaign: String,
+    /// Must equal the campaign's currency.
+    pub currency: Currency,
+    /// Invoices, receipts, beneficiary lists: by hash.
+    pub evidence: Vec<Evidence>,
+    /// Day paid, `YYYY-MM-DD`.
+    pub paid_at: String,
+    /// What it paid for.
+    pub purpose: String,
+    /// Who was paid.
+    pub recipient: String,
+}
+
+/// A document proving a disbursement, named by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// MIME type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// Optional original file name (display only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: Hash,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// `transfer`: earmarked money moved between two campaigns of the same currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Minor units.
+    pub amount: Minor,
+    /// Currency of both campaigns.
+    pub currency: Currency,
+    /// Source campaign.
+    pub from: String,
+    /// Why the money moves; required, since moving earmarked money must be explained.
+    pub reason: String,
+    /// Destination campaign.
+    pub to: String,
+}
+
+/// Why an entry is reversed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReversalReason {
+    /// Money returned to the donor or from the recipient.
+    Refund,
+    /// The entry recorded something already recorded.
+    Duplicate,
+    /// The entry was wrong.
+    Error,
+}
+
+/// `reversal`: undoes one earlier donation, disbursement or transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reversal {
+    /// Optional explanation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    /// Why.
+    pub reason: ReversalReason,
+    /// `seq` of the entry being reversed.
+    pub reverses: u64,
+}
+
+/// A field whose value is not acceptable, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct FieldError {
+    /// The JSON key (dotted for nested keys).
+    pub field: String,
+    /// What is wrong, in words.
+    pub problem: String,
+}
+
+impl FieldError {
+    /// A new field error.
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+fn text(field: &str, value: &str, max: usize, newlines: bool) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(newlines && c == '\n'))
+    {
+        return Err(FieldError::new(field, "contains control characters"));
+    }
+    Ok(())
+}
+
+fn short(field: &str, value: &str) -> Result<(), FieldError> {
+    text(field, value, MAX_SHORT_TEXT, false)
+}
+
+fn long(field: &str, value: &str) -> Result<(), FieldError> {
+    text(field, value, MAX_LONG_TEXT, true)
+}
+
+fn opt_short(field: &str, value: &Option<String>) -> Result<(), FieldError> {
+    value.as_deref().map_or(Ok(()), |v| short(field, v))
+}
+
+fn opt_long(field: &str, value: &Option<String>) -> Result<(), FieldError> {
+    value.as_deref().map_or(Ok(()), |v| long(field, v))
+}
+
+/// Reports whether `s` is a valid campaign slug (SPEC.md §2.2).
+pub fn is_slug(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+fn slug(field: &str, value: &str) -> Result<(), FieldError> {
+    if is_slug(value) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be 1-64 lower-case letters, digits or '-', starting with a letter or digit",
+        ))
+    }
+}
+
+/// Reports whether `s` is a calendar date written exactly `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10
+        && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .is_ok_and(|d| d.format("%Y-%m-%d").to_string() == s)
+}
+
+fn date(field: &str, value: &str) -> Result<(), FieldError> {
+    if is_date(value) {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "must be a date written YYYY-MM-DD"))
+    }
+}
+
+fn media_type(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = value.len() <= 100
+        && value.split_once('/').is_some_and(|(t, s)| {
+            let token = |x: &str| {
+                !x.is_empty()
+                    && x.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&c))
+            };
+            token(t) && token(s)
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be a media type such as application/pdf",
+        ))
+    }
+}
+
+/// Formats a time as `recorded_at` is written: UTC, microseconds, `Z`.
+pub fn format_recorded_at(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reports whether `s` is a `recorded_at` value in the one fixed format.
+pub fn is_recorded_at(s: &str) -> bool {
+    s.len() == 27
+        && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.6fZ")
+            .is_ok_and(|t| format_recorded_at(t.and_utc()) == s)
+}

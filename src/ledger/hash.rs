@@ -1,0 +1,121 @@
+//! SHA-256 hashes as they appear in leaves and proofs, and the hashing rules of SPEC.md §4.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A SHA-256 value. Written as 64 lower-case hex digits in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Hash(pub [u8; 32]);
+
+/// The `prev` of entry 0.
+pub const ZERO_HASH: Hash = Hash([0; 32]);
+
+impl Hash {
+    /// Parses exactly 64 lower-case hex digits.
+    ///
+    /// # Errors
+    /// A message when the text is not that.
+    pub fn from_hex(text: &str) -> Result<Hash, String> {
+        if text.len() != 64 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Err(format!("{text:?} is not 64 lower-case hex digits"));
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(text, &mut out).map_err(|e| e.to_string())?;
+        Ok(Hash(out))
+    }
+
+    /// Lower-case hex.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Standard base64, as in checkpoints.
+    pub fn to_base64(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_hex())
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_hex())
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 64];
+        // hex::encode_to_slice cannot fail for a 64-byte buffer.
+        let _ = hex::encode_to_slice(self.0, &mut buf);
+        s.serialize_str(std::str::from_utf8(&buf).unwrap_or_default())
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Hash::from_hex(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// RFC 6962 leaf hash: SHA-256(0x00 || leaf).
+pub fn leaf_hash(leaf: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(leaf);
+    Hash(h.finalize().into())
+}
+
+/// RFC 6962 interior node hash: SHA-256(0x01 || left || right).
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([1u8]);
+    h.update(left.0);
+    h.update(right.0);
+    Hash(h.finalize().into())
+}
+
+/// SHA-256 of arbitrary bytes (evidence files, tokens).
+pub fn sha256(bytes: &[u8]) -> Hash {
+    Hash(Sha256::digest(bytes).into())
+}
+
+/// The domain separator of donor commitments (SPEC.md §2.4).
+pub const COMMITMENT_DOMAIN: &[u8] = b"fundtrail donor commitment v1\0";
+
+/// A donor commitment: SHA-256(COMMITMENT_DOMAIN || salt || UTF-8 identifier).
+/// The salt is 32 random bytes kept by the donor; the identifier is private to them.
+pub fn donor_commitment(salt: &[u8; 32], identifier: &str) -> Hash {
+    let mut h = Sha256::new();
+    h.update(COMMITMENT_DOMAIN);
+    h.update(salt);
+    h.update(identifier.as_bytes());
+    Hash(h.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaf_hash_of_the_empty_leaf_matches_rfc6962() {
+        assert_eq!(
+            leaf_hash(b"").to_hex(),
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+        );
+    }
+
+    #[test]
+    fn hex_must_be_lower_case_and_64_digits() {
+        assert!(Hash::from_hex(&"a".repeat(64)).is_ok());
+        assert!(Hash::from_hex(&"A".repeat(64)).is_err());
+        assert!(Hash::from_hex(&"a".repeat(63)).is_err());
+    }
+}

@@ -1,0 +1,297 @@
+//! The RFC 6962 / RFC 9162 §2.1 Merkle tree over leaf hashes: roots, proofs, and their
+//! verification. See SPEC.md §5.
+
+use super::hash::{node_hash, Hash};
+use sha2::{Digest, Sha256};
+
+/// Why a proof does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    /// The index is not inside the tree, or the sizes are out of order.
+    #[error("index or size out of range: {0}")]
+    OutOfRange(String),
+    /// The proof has the wrong number of hashes for these sizes.
+    #[error("proof has the wrong length")]
+    WrongLength,
+    /// The proof's hashes do not lead to the expected root.
+    #[error("proof does not lead to the expected root")]
+    RootMismatch,
+}
+
+/// The root of the empty tree: SHA-256 of the empty string.
+pub fn empty_root() -> Hash {
+    Hash(Sha256::digest([]).into())
+}
+
+/// Builds the root of a growing tree from leaf hashes pushed in order, keeping only
+/// O(log n) hashes in memory: one per perfect subtree on the right edge.
+#[derive(Debug, Clone, Default)]
+pub struct CompactTree {
+    size: u64,
+    /// Roots of the perfect subtrees, largest first; their sizes are the set bits of `size`.
+    peaks: Vec<Hash>,
+}
+
+impl CompactTree {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut h = leaf;
+        let mut s = self.size;
+        while s & 1 == 1 {
+            // Invariant: a set low bit means the last peak has the same height as `h`.
+            if let Some(left) = self.peaks.pop() {
+                h = node_hash(&left, &h);
+            }
+            s >>= 1;
+        }
+        self.peaks.push(h);
+        self.size += 1;
+    }
+
+    /// Number of leaves pushed.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The Merkle tree hash of all leaves pushed so far.
+    pub fn root(&self) -> Hash {
+        let mut iter = self.peaks.iter().rev();
+        match iter.next() {
+            None => empty_root(),
+            Some(last) => iter.fold(*last, |acc, left| node_hash(left, &acc)),
+        }
+    }
+}
+
+/// MTH of a list of leaf hashes (RFC 9162 §2.1.1). O(n); for tests and small trees.
+pub fn root_of(leaves: &[Hash]) -> Hash {
+    let mut t = CompactTree::new();
+    leaves.iter().for_each(|h| t.push(*h));
+    t.root()
+}
+
+fn split(n: usize) -> usize {
+    // Largest power of two strictly less than n (n >= 2).
+    1 << (usize::BITS - 1 - (n - 1).leading_zeros())
+}
+
+/// The inclusion proof of leaf `index` in the tree of `leaves` (RFC 9162 §2.1.3.1).
+///
+/// # Errors
+/// [`ProofError::OutOfRange`] when `index` is not a leaf.
+pub fn inclusion_proof(leaves: &[Hash], index: usize) -> Result<Vec<Hash>, ProofError> {
+    if index >= leaves.len() {
+        return Err(ProofError::OutOfRange(format!(
+            "index {index} >= size {}",
+            leaves.len()
+        )));
+    }
+    fn path(m: usize, d: &[Hash]) -> Vec<Hash> {
+        if d.len() <= 1 {
+            return Vec::new();
+        }
+        let k = split(d.len());
+        if m < k {
+            let mut p = path(m, &d[..k]);
+            p.push(root_of(&d[k..]));
+            p
+        } else {
+            let mut p = path(m - k, &d[k..]);
+            p.push(root_of(&d[..k]));
+            p
+        }
+    }
+    Ok(path(index, leaves))
+}
+
+/// The consistency proof from the first `old_size` leaves to all `leaves` (RFC 9162 §2.1.4.1).
+///
+/// # Errors
+/// [`ProofError::OutOfRange`] when `old_size` exceeds the tree.
+pub fn consistency_proof(leaves: &[Hash], old_size: usize) -> Result<Vec<Hash>, ProofError> {
+    if old_size > leaves.len() {
+        return Err(ProofError::OutOfRange(format!(
+            "{old_size} > {}",
+            leaves.len()
+        )));
+    }
+    if old_size == 0 || old_size == leaves.len() {
+        return Ok(Vec::new());
+    }
+    fn subproof(m: usize, d: &[Hash], complete: bool) -> Vec<Hash> {
+        let n = d.len();
+        if m == n {
+            return if complete {
+                Vec::new()
+            } else {
+                vec![root_of(d)]
+            };
+        }
+        let k = split(n);
+        if m <= k {
+            let mut p = subproof(m, &d[..k], complete);
+            p.push(root_of(&d[k..]));
+            p
+        } else {
+            let mut p = subproof(m - k, &d[k..], false);
+            p.push(root_of(&d[..k]));
+            p
+        }
+    }
+    Ok(subproof(old_size, leaves, true))
+}
+
+/// Verifies that `leaf` is leaf `index` of the tree of `size` leaves with root `root`
+/// (RFC 9162 §2.1.3.2).
+///
+/// # Errors
+/// [`ProofError`] saying why not.
+pub fn verify_inclusion(
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<(), ProofError> {
+    if index >= size {
+        return Err(ProofError::OutOfRange(format!(
+            "index {index} >= size {size}"
+        )));
+    }
+    let (mut fnode, mut snode) = (index, size - 1);
+    let mut r = *leaf;
+    for p in proof {
+        if snode == 0 {
+            return Err(ProofError::WrongLength);
+        }
+        if fnode & 1 == 1 || fnode == snode {
+            r = node_hash(p, &r);
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    if snode != 0 {
+        return Err(ProofError::WrongLength);
+    }
+    if r != *root {
+        return Err(ProofError::RootMismatch);
+    }
+    Ok(())
+}
+
+/// Verifies that the tree of `size1` leaves with `root1` is a prefix of the tree of
+/// `size2` leaves with `root2` (RFC 9162 §2.1.4.2).
+///
+/// # Errors
+/// [`ProofError`] saying why not.
+pub fn verify_consistency(
+    size1: u64,
+    size2: u64,
+    root1: &Hash,
+    root2: &Hash,
+    proof: &[Hash],
+) -> Result<(), ProofError> {
+    if size1 > size2 {
+        return Err(ProofError::OutOfRange(format!(
+            "size {size1} > size {size2}"
+        )));
+    }
+    if size1 == size2 {
+        if !proof.is_empty() {
+            return Err(ProofError::WrongLength);
+        }
+        return if root1 == root2 {
+            Ok(())
+        } else {
+            Err(ProofError::RootMismatch)
+        };
+    }
+    if size1 == 0 {
+        return if proof.is_empty() {
+            Ok(())
+        } else {
+            Err(ProofError::WrongLength)
+        };
+    }
+    if proof.is_empty() {
+        return Err(ProofError::WrongLength);
+    }
+    let mut path: Vec<Hash> = Vec::with_capacity(proof.len() + 1);
+    if size1.is_power_of_two() {
+        path.push(*root1);
+    }
+    path.extend_from_slice(proof);
+    let (mut fnode, mut snode) = (size1 - 1, size2 - 1);
+    while fnode & 1 == 1 {
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    let (mut fr, mut sr) = (path[0], path[0]);
+    for c in &path[1..] {
+        if snode == 0 {
+            return Err(ProofError::WrongLength);
+        }
+        if fnode & 1 == 1 || fnode == snode {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    if snode != 0 {
+        return Err(ProofError::WrongLength);
+    }
+    if fr != *root1 || sr != *root2 {
+        return Err(ProofError::RootMismatch);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::hash::leaf_hash;
+
+    fn leaves(n: usize) -> Vec<Hash> {
+        (0..n)
+            .map(|i| leaf_hash(format!("leaf {i}").as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn every_inclusion_and_consistency_proof_of_small_trees_verifies() {
+        for n in 1..=33usize {
+            let l = leaves(n);
+            let root = root_of(&l);
+            for i in 0..n {
+                let p = inclusion_proof(&l, i).unwrap();
+                verify_inclusion(i as u64, n as u64, &l[i], &p, &root).unwrap();
+                assert!(
+                    verify_inclusion(i as u64, n as u64, &l[(i + 1) % n], &p, &root).is_err()
+                        || n == 1
+                );
+            }
+            for m in 0..=n {
+                let p = consistency_proof(&l, m).unwrap();
+                verify_consistency(m as u64, n as u64, &root_of(&l[..m]), &root, &p).unwrap();
+            }
+        }
+    }
+}
