@@ -110,17 +110,24 @@ pub fn inclusion_proof(leaves: &[Hash], index: usize) -> Result<Vec<Hash>, Proof
 }
 
 /// The consistency proof from the first `old_size` leaves to all `leaves` (RFC 9162 §2.1.4.1).
+/// It is empty when `old_size` is the whole tree.
 ///
 /// # Errors
-/// [`ProofError::OutOfRange`] when `old_size` exceeds the tree.
+/// [`ProofError::OutOfRange`] when `old_size` is 0 (the RFC defines no proof from the empty
+/// tree, and [`verify_consistency`] rejects one) or exceeds the tree.
 pub fn consistency_proof(leaves: &[Hash], old_size: usize) -> Result<Vec<Hash>, ProofError> {
+    if old_size == 0 {
+        return Err(ProofError::OutOfRange(
+            "a consistency proof from the empty tree is meaningless".into(),
+        ));
+    }
     if old_size > leaves.len() {
         return Err(ProofError::OutOfRange(format!(
             "{old_size} > {}",
             leaves.len()
         )));
     }
-    if old_size == 0 || old_size == leaves.len() {
+    if old_size == leaves.len() {
         return Ok(Vec::new());
     }
     fn subproof(m: usize, d: &[Hash], complete: bool) -> Vec<Hash> {
@@ -191,10 +198,13 @@ pub fn verify_inclusion(
 }
 
 /// Verifies that the tree of `size1` leaves with `root1` is a prefix of the tree of
-/// `size2` leaves with `root2` (RFC 9162 §2.1.4.2).
+/// `size2` leaves with `root2` (RFC 9162 §2.1.4.2). Equal sizes need equal roots and an
+/// empty proof.
 ///
 /// # Errors
-/// [`ProofError`] saying why not.
+/// [`ProofError`] saying why not. [`ProofError::OutOfRange`] when `size1` is 0: RFC 9162
+/// defines consistency proofs only for `0 < size1`, and accepting one would accept any
+/// `root1` (as transparency-dev/merkle, whose test vectors we pass, we refuse it).
 pub fn verify_consistency(
     size1: u64,
     size2: u64,
@@ -207,6 +217,11 @@ pub fn verify_consistency(
             "size {size1} > size {size2}"
         )));
     }
+    if size1 == 0 {
+        return Err(ProofError::OutOfRange(
+            "a consistency proof from the empty tree is meaningless".into(),
+        ));
+    }
     if size1 == size2 {
         if !proof.is_empty() {
             return Err(ProofError::WrongLength);
@@ -215,13 +230,6 @@ pub fn verify_consistency(
             Ok(())
         } else {
             Err(ProofError::RootMismatch)
-        };
-    }
-    if size1 == 0 {
-        return if proof.is_empty() {
-            Ok(())
-        } else {
-            Err(ProofError::WrongLength)
         };
     }
     if proof.is_empty() {
@@ -288,10 +296,12 @@ mod tests {
                         || n == 1
                 );
             }
-            for m in 0..=n {
+            for m in 1..=n {
                 let p = consistency_proof(&l, m).unwrap();
                 verify_consistency(m as u64, n as u64, &root_of(&l[..m]), &root, &p).unwrap();
             }
+            assert!(consistency_proof(&l, 0).is_err());
+            assert!(verify_consistency(0, n as u64, &empty_root(), &root, &[]).is_err());
         }
     }
 }
