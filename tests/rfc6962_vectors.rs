@@ -90,14 +90,9 @@ fn inclusion_accepted(path: &Path) -> (bool, bool) {
 fn consistency_accepted(path: &Path) -> (bool, bool) {
     let c: ConsistencyCase = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let accepted = match proof(&c.proof) {
-        Some(proof) => verify_consistency(
-            c.size1,
-            c.size2,
-            &root(&c.root1),
-            &root(&c.root2),
-            &proof,
-        )
-        .is_ok(),
+        Some(proof) => {
+            verify_consistency(c.size1, c.size2, &root(&c.root1), &root(&c.root2), &proof).is_ok()
+        }
         None => false,
     };
     (accepted, c.want_err)
@@ -119,7 +114,12 @@ fn check_all(kind: &str, check: fn(&Path) -> (bool, bool)) -> (usize, usize) {
         }
         accepted_count += usize::from(accepted);
     }
-    assert!(wrong.is_empty(), "{} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} cases wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     (files.len(), accepted_count)
 }
 
