@@ -1,0 +1,333 @@
+// Tests of the independent JavaScript verifier (web/verify.js). Run: node --test tests/web/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  verifyInclusion, verifyConsistency, fromBase64, toBase64, leafHash, toHex, rootOf,
+  verifyNote, verifyCheckpoint, parseVerifierKey, verifyBundle, Verifier, decodeLeaf,
+  formatMoney, canonicalize, checkTotals, splitLeaves, VerifyError, utf8,
+} from '../../web/verify.js';
+import {
+  makeKey, buildLeaves, bundleOf, sampleItems, leafOf, donation, disbursement, OPEN, checkpoint,
+} from './fixtures.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+
+function rfcDir() {
+  const inRepo = path.join(repo, 'tests', 'data', 'rfc6962');
+  if (fs.existsSync(path.join(inRepo, 'inclusion'))) return inRepo;
+  return path.resolve(repo, '..', 'shared', 'vectors', 'rfc6962');
+}
+
+function jsonFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...jsonFiles(p));
+    else if (e.name.endsWith('.json')) out.push(p);
+  }
+  return out.sort();
+}
+
+const b64 = (s) => {
+  const b = fromBase64(s);
+  if (!b) throw new Error(`bad base64 in vector: ${s}`);
+  return b;
+};
+
+async function rejects(fn) {
+  try {
+    await fn();
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
+test('RFC 6962 inclusion vectors', async () => {
+  const files = jsonFiles(path.join(rfcDir(), 'inclusion'));
+  let ok = 0;
+  let bad = 0;
+  for (const f of files) {
+    const v = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const run = () => verifyInclusion(v.leafIdx, v.treeSize, b64(v.leafHash), (v.proof ?? []).map(b64), b64(v.root));
+    const err = await rejects(run);
+    if (v.wantErr) {
+      assert.ok(err, `${f} should be rejected`);
+      bad++;
+    } else {
+      assert.equal(err, null, `${f} should verify: ${err && err.message}`);
+      ok++;
+    }
+  }
+  assert.equal(files.length, 98, 'number of inclusion vector files');
+  assert.equal(ok, 6, 'inclusion vectors accepted');
+  assert.equal(ok + bad, files.length);
+});
+
+test('RFC 6962 consistency vectors', async () => {
+  const files = jsonFiles(path.join(rfcDir(), 'consistency'));
+  let ok = 0;
+  let bad = 0;
+  for (const f of files) {
+    const v = JSON.parse(fs.readFileSync(f, 'utf8'));
+    const run = () => verifyConsistency(v.size1, v.size2, b64(v.root1), b64(v.root2), (v.proof ?? []).map(b64));
+    const err = await rejects(run);
+    if (v.wantErr) {
+      assert.ok(err, `${f} should be rejected`);
+      bad++;
+    } else {
+      assert.equal(err, null, `${f} should verify: ${err && err.message}`);
+      ok++;
+    }
+  }
+  assert.equal(files.length, 98, 'number of consistency vector files');
+  assert.equal(ok, 6, 'consistency vectors accepted');
+  assert.equal(ok + bad, files.length);
+});
+
+test('leaf hash of the empty leaf and root of the empty tree match RFC 6962', async () => {
+  assert.equal(toHex(await leafHash(new Uint8Array(0))), '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+  assert.equal(toHex(await rootOf([])), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+test('signed note: the Go sumdb/note known answer verifies, a changed one does not', async () => {
+  const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+  const text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+  const note = `${text}\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`;
+  const k = await parseVerifierKey(vkey);
+  assert.equal(k.name, 'PeterNeumann');
+  assert.equal(k.keyId, 'c74f20a3');
+  const r = await verifyNote(note, vkey);
+  assert.equal(r.text, text);
+  assert.ok(await rejects(() => verifyNote(note.replace('answer', 'Answer'), vkey)));
+  assert.ok(await rejects(() => verifyNote(note, vkey.replace('c74f20a3', 'c74f20a4'))));
+  assert.ok(await rejects(() => verifyNote(text, vkey)));
+});
+
+test('checkpoint: verifies with its key, not with another, not when changed', async () => {
+  const key = await makeKey('example.org/ledger');
+  const other = await makeKey('example.org/ledger');
+  const root = 'ab'.repeat(32);
+  const note = await checkpoint(key, 12, root);
+  const cp = await verifyCheckpoint(note, key.vkey);
+  assert.deepEqual([cp.origin, cp.size, cp.root], ['example.org/ledger', 12, root]);
+  const e1 = await rejects(() => verifyCheckpoint(note.replace('\n12\n', '\n13\n'), key.vkey));
+  assert.match(e1.message, /signature does not verify/);
+  assert.ok(await rejects(() => verifyCheckpoint(note, other.vkey)));
+  const wrongOrigin = await makeKey('example.org/other');
+  const e2 = await rejects(async () => verifyCheckpoint(await checkpoint(wrongOrigin, 1, root).then((n) => n.replace(/^example.org\/other/, 'example.org/other')), key.vkey));
+  assert.ok(e2);
+});
+
+test('a sample ledger of every kind verifies, with the totals it implies', async () => {
+  const key = await makeKey('fundtrail.example');
+  const { leaves, hashes } = await buildLeaves(sampleItems());
+  const b = await bundleOf(key, leaves);
+  const progress = [];
+  const report = await verifyBundle(utf8(b.text), { onProgress: (n) => progress.push(n) });
+  assert.equal(report.size, leaves.length);
+  assert.equal(report.root, b.root);
+  assert.equal(report.key, key.vkey);
+  assert.deepEqual(progress.at(-1), leaves.length);
+  const flood = report.totals.campaigns[0];
+  assert.deepEqual(
+    [flood.donated, flood.disbursed, flood.transferred_out, flood.reversed, flood.balance, flood.donations, flood.disbursements],
+    ['501000', '300000', '100000', '250000', '101000', 2, 1],
+  );
+  const school = report.totals.campaigns[1];
+  assert.equal(school.status, 'closed');
+  assert.equal(school.balance, '100000');
+  assert.deepEqual(report.totals.currencies.VND, {
+    donated: '501000', disbursed: '300000', reversed: '250000', balance: '201000',
+  });
+  // Claimed totals equal to the computed ones pass; any change is named.
+  const claimed = JSON.parse(JSON.stringify(report.totals));
+  await verifyBundle(b.text, { claimed });
+  claimed.campaigns[0].balance = '101001';
+  const e = await rejects(() => verifyBundle(b.text, { claimed }));
+  assert.match(e.message, /campaign flood-2026 VND: claimed balance 101001, entries add up to 101000/);
+  // Leaf by leaf gives the same hashes; the bundle can arrive in arbitrary chunks.
+  const v = new Verifier();
+  for (let i = 0; i < leaves.length; i++) assert.equal((await v.pushLeaf(leaves[i])).hash, hashes[i]);
+  const bytes = utf8(b.text);
+  const chunks = [];
+  for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.slice(i, i + 7));
+  assert.equal((await verifyBundle(chunks)).root, b.root);
+  assert.equal(splitLeaves(utf8(leaves.map((l) => `${l}\n`).join(''))).length, leaves.length);
+});
+
+/** Builds a bundle from items, replacing leaf `at` with `mutate(leaf)`, then re-chaining. */
+async function tampered(items, at, mutate) {
+  const { leaves } = await buildLeaves(items);
+  const out = [];
+  let prev = '0'.repeat(64);
+  for (let i = 0; i < leaves.length; i++) {
+    let l = leaves[i];
+    if (i > 0) l = l.replace(/"prev":"[0-9a-f]{64}"/, `"prev":"${prev}"`);
+    if (i === at) l = mutate(l);
+    out.push(l);
+    prev = toHex(await leafHash(l));
+  }
+  return out;
+}
+
+const CASES = [
+  ['broken link', 3, (l) => l.replace(/"prev":"[0-9a-f]{64}"/, `"prev":"${'f'.repeat(64)}"`), /entry 3: prev does not match the leaf hash of entry 2/],
+  ['whitespace', 2, (l) => l.replace(',', ', '), /entry 2: bytes are not the canonical/],
+  ['escaped letter', 2, (l) => l.replace('Nguyễn', 'Nguy\\u1ec5n'), /entry 2: bytes are not the canonical/],
+  ['unsorted keys', 2, (l) => l.replace('{"body":{"amount":"500000","campaign":"flood-2026",', '{"body":{"campaign":"flood-2026","amount":"500000",'), /entry 2: bytes are not the canonical/],
+  ['unknown field', 2, (l) => l.replace('"amount"', '"zzz":"1","amount"'), /entry 2: not a valid entry: body: unknown field `zzz`/],
+  ['unknown envelope field', 2, (l) => l.replace('"seq"', '"extra":1,"seq"'), /entry 2: not a valid entry: unknown field `extra`/],
+  ['unknown kind', 2, (l) => l.replace('"donation"', '"gift"'), /entry 2: unknown kind "gift"/],
+  ['version', 2, (l) => l.replace('"v":1', '"v":2'), /entry 2: unsupported format version 2/],
+  ['float seq', 2, (l) => l.replace('"seq":2', '"seq":2.0'), /entry 2: not a valid entry/],
+  ['numeric amount', 2, (l) => l.replace('"500000"', '500000'), /entry 2: not a valid entry/],
+  ['leading zero amount', 2, (l) => l.replace('"500000"', '"0500000"'), /entry 2: not a valid entry/],
+  ['duplicate key', 2, (l) => l.replace('{"body"', '{"seq":2,"body"'), /entry 2: not a valid entry: duplicate field/],
+  ['null optional', 2, (l) => l.replace('"received_at"', '"memo":null,"received_at"'), /entry 2: not a valid entry/],
+  ['wrong seq', 2, (l) => l.replace('"seq":2', '"seq":7'), /entry 2: seq is 7, expected 2/],
+  ['empty donor', 2, (l) => l.replace('"Nguyễn Văn A"', '"   "'), /entry 2: field body.donor: must not be empty/],
+  ['bad date', 2, (l) => l.replace('"2026-11-01"', '"2026-02-30"'), /entry 2: field body.received_at/],
+  ['bad recorded_at', 2, (l) => l.replace(/"recorded_at":"[^"]*"/, '"recorded_at":"2026-11-01T02:00:00Z"'), /entry 2: field recorded_at/],
+  ['control char', 2, (l) => l.replace('"Nguyễn Văn A"', '"Nguyễn\\tA"'), /entry 2: field body.donor: contains control characters/],
+  ['bad slug', 2, (l) => l.replace('"campaign":"flood-2026"', '"campaign":"Flood"'), /entry 2: field body.campaign/],
+  ['unknown campaign', 2, (l) => l.replace('"campaign":"flood-2026"', '"campaign":"nope"'), /entry 2: campaign "nope" does not exist/],
+  ['currency mismatch', 2, (l) => l.replace('"currency":"VND"', '"currency":"USD"'), /entry 2: currency USD does not match campaign "flood-2026"'s currency VND/],
+  ['unknown currency', 2, (l) => l.replace('"currency":"VND"', '"currency":"XYZ"'), /entry 2: not a valid entry: body: .*unknown currency/],
+  ['overdraw', 5, (l) => l.replace('"300000"', '"900000"'), /entry 5: campaign "flood-2026" holds 751000 minor units of VND, 900000 needed/],
+  ['reverse twice', 8, () => null, null],
+];
+
+test('tampered ledgers are rejected naming the entry', async () => {
+  const key = await makeKey('fundtrail.example');
+  let n = 0;
+  for (const [name, at, mutate, want] of CASES) {
+    if (!want) continue;
+    const leaves = await tampered(sampleItems(), at, mutate);
+    const b = await bundleOf(key, leaves);
+    const e = await rejects(() => verifyBundle(b.text));
+    assert.ok(e instanceof VerifyError, `${name}: should be rejected`);
+    assert.match(e.message, want, `${name}: ${e.message}`);
+    assert.equal(e.seq, at, name);
+    n++;
+  }
+  assert.equal(n, CASES.length - 1);
+});
+
+test('invariants: closed campaigns, reversals, time order', async () => {
+  const key = await makeKey('fundtrail.example');
+  const base = sampleItems();
+  const expectErr = async (items, re, seq) => {
+    const { leaves } = await buildLeaves(items);
+    const b = await bundleOf(key, leaves);
+    const e = await rejects(() => verifyBundle(b.text));
+    assert.ok(e, `expected ${re}`);
+    assert.match(e.message, re);
+    if (seq !== undefined) assert.equal(e.seq, seq);
+  };
+  await expectErr([...base, { kind: 'reversal', body: { reason: 'error', reverses: 3 } }], /entry 9: entry 3 was already reversed/, 9);
+  await expectErr([...base, { kind: 'reversal', body: { reason: 'error', reverses: 0 } }], /entry 9: entry 0 cannot be reversed/, 9);
+  await expectErr([...base, { kind: 'reversal', body: { reason: 'error', reverses: 9 } }], /entry 9: entry 9 does not exist/, 9);
+  await expectErr([...base, { kind: 'donation', body: donation(5, { campaign: 'school-2026' }) }], /entry 9: campaign "school-2026" is closed/, 9);
+  await expectErr([...base, { kind: 'disbursement', body: disbursement(5, { campaign: 'school-2026' }) }], /entry 9: campaign "school-2026" is closed/, 9);
+  await expectErr([...base, {
+    kind: 'transfer', body: { amount: '5', currency: 'VND', from: 'flood-2026', reason: 'x', to: 'school-2026' },
+  }], /entry 9: campaign "school-2026" is closed/, 9);
+  await expectErr([...base, { kind: 'campaign.close', body: { campaign: 'school-2026' } }], /entry 9: campaign "school-2026" is closed/, 9);
+  await expectErr([...base, { kind: 'campaign.open', body: OPEN }], /entry 9: campaign "flood-2026" already exists/, 9);
+  await expectErr([
+    { kind: 'campaign.open', body: OPEN },
+    { kind: 'donation', body: donation(1), recorded_at: '2025-01-01T00:00:00.000000Z' },
+  ], /entry 1: recorded_at 2025-01-01T00:00:00.000000Z is earlier/, 1);
+  // A transfer out of a closed campaign is allowed (money may leave it).
+  const ok = [...base, {
+    kind: 'transfer', body: { amount: '5', currency: 'VND', from: 'school-2026', reason: 'x', to: 'flood-2026' },
+  }];
+  const { leaves } = await buildLeaves(ok);
+  await verifyBundle((await bundleOf(key, leaves)).text);
+  // Reversing the transfer takes the money back from the (closed) destination.
+  const rev = await buildLeaves([...base, { kind: 'reversal', body: { reason: 'error', reverses: 6 } }]);
+  const r = await verifyBundle((await bundleOf(key, rev.leaves)).text);
+  assert.deepEqual([r.totals.campaigns[0].balance, r.totals.campaigns[0].transferred_out, r.totals.campaigns[0].reversed], ['201000', '0', '350000']);
+  assert.deepEqual([r.totals.campaigns[1].balance, r.totals.campaigns[1].transferred_in, r.totals.campaigns[1].reversed], ['0', '0', '100000']);
+  assert.equal(r.totals.currencies.VND.reversed, '450000');
+  // ...but not more than the destination still holds.
+  await expectErr([...base,
+    { kind: 'transfer', body: { amount: '100000', currency: 'VND', from: 'school-2026', reason: 'back', to: 'flood-2026' } },
+    { kind: 'reversal', body: { reason: 'error', reverses: 6 } },
+  ], /entry 10: campaign "school-2026" holds 0 minor units of VND, 100000 needed/, 10);
+});
+
+test('bundles: checkpoint, key and framing problems are named', async () => {
+  const key = await makeKey('fundtrail.example');
+  const other = await makeKey('fundtrail.example');
+  const { leaves } = await buildLeaves(sampleItems());
+  const b = await bundleOf(key, leaves);
+  const e1 = await rejects(() => verifyBundle(b.text.replace(`key ${key.vkey}`, `key ${other.vkey}`)));
+  assert.match(e1.message, /signature does not verify/);
+  const e2 = await rejects(() => verifyBundle(b.text, { pinnedKey: other.vkey }));
+  assert.match(e2.message, /different key/);
+  const short = await bundleOf(key, leaves.slice(0, 4));
+  const e3 = await rejects(() => verifyBundle(b.text.replace(b.note, short.note)));
+  assert.match(e3.message, /checkpoint: covers 4 entries, but the ledger has 9/);
+  const wrongRoot = await checkpoint(key, leaves.length, 'cd'.repeat(32));
+  const e4 = await rejects(() => verifyBundle(b.text.replace(b.note, wrongRoot)));
+  assert.match(e4.message, /does not match the root of the 9 entries/);
+  assert.match((await rejects(() => verifyBundle('hello\n'))).message, /first line/);
+  assert.match((await rejects(() => verifyBundle(b.text.slice(0, -1)))).message, /middle of a line/);
+  assert.match((await rejects(() => verifyBundle(b.text.slice(0, b.text.indexOf('\n\n\u2014') - 80)))).message, /bundle/);
+  // Truncating the ledger (dropping the last entry) with the old checkpoint is caught.
+  const dropped = await bundleOf(key, leaves.slice(0, -1));
+  const e5 = await rejects(() => verifyBundle(dropped.text.replace(dropped.note, b.note)));
+  assert.match(e5.message, /covers 9 entries, but the ledger has 8/);
+});
+
+test('decodeLeaf returns typed entries; canonicalize matches the leaf', async () => {
+  const { leaves } = await buildLeaves(sampleItems());
+  const e = decodeLeaf(leaves[5]);
+  assert.equal(e.kind, 'disbursement');
+  assert.equal(e.body.evidence[0].size, 12345);
+  assert.equal(canonicalize({
+    body: e.body, kind: e.kind, prev: e.prev, recorded_at: e.recorded_at, recorded_by: e.recorded_by, seq: e.seq, v: 1,
+  }), leaves[5]);
+  const big = leaves[5].replace('"size":12345', '"size":18446744073709551615');
+  assert.equal(decodeLeaf(big).body.evidence[0].size, 18446744073709551615n);
+  assert.throws(() => decodeLeaf(leaves[5].replace('"size":12345', '"size":18446744073709551616')));
+  assert.throws(() => decodeLeaf(leaves[2].replace('Nguyễn', '\\ud800')), /not a valid entry/);
+});
+
+test('money formatting never goes through floating point', () => {
+  assert.equal(formatMoney(123456789012345678901234567890n, 'VND', 'en-US'), '₫123,456,789,012,345,678,901,234,567,890');
+  assert.equal(formatMoney('1250', 'USD', 'en-US'), '$12.50');
+  assert.equal(formatMoney('5', 'USD', 'en-US'), '$0.05');
+  assert.equal(formatMoney(9007199254740993n, 'USD', 'en-US'), '$90,071,992,547,409.93');
+  assert.match(formatMoney('1234', 'KWD', 'en-US'), /^KWD\s1\.234$/u);
+  const vi = formatMoney('250000', 'VND', 'vi-VN');
+  assert.match(vi, /^250\.000\s?₫$/u);
+  assert.match(formatMoney('1250', 'EUR', 'de-DE'), /^12,50\s?€$/u);
+  assert.equal(formatMoney(0n, 'VND', 'en-US'), '₫0');
+});
+
+test('checkTotals names missing campaigns and currencies', async () => {
+  const key = await makeKey('x.example');
+  const { leaves } = await buildLeaves(sampleItems());
+  const r = await verifyBundle((await bundleOf(key, leaves)).text);
+  const t = JSON.parse(JSON.stringify(r.totals));
+  t.campaigns.pop();
+  assert.throws(() => checkTotals(t, r.totals), /campaign school-2026 is missing/);
+  const u = JSON.parse(JSON.stringify(r.totals));
+  u.currencies.USD = {
+    donated: '0', disbursed: '0', reversed: '0', balance: '0',
+  };
+  assert.throws(() => checkTotals(u, r.totals), /currency USD/);
+  const w = JSON.parse(JSON.stringify(r.totals));
+  w.size = 3;
+  assert.throws(() => checkTotals(w, r.totals), /claimed for 3 entries, the ledger has 9/);
+  assert.equal(toBase64(fromBase64('AQID')), 'AQID');
+  assert.deepEqual([...fromBase64('AQI=')], [1, 2]);
+  assert.equal(fromBase64('AQJ='), null);
+});
