@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   verifyInclusion, verifyConsistency, fromBase64, toBase64, leafHash, toHex, rootOf,
   verifyNote, verifyCheckpoint, parseVerifierKey, verifyBundle, Verifier, decodeLeaf,
-  formatMoney, canonicalize, checkTotals, splitLeaves, VerifyError, utf8,
+  formatMoney, canonicalize, checkTotals, splitLeaves, VerifyError, utf8, hashFromHex,
 } from '../../web/verify.js';
 import {
   makeKey, buildLeaves, bundleOf, sampleItems, leafOf, donation, disbursement, OPEN, checkpoint,
@@ -330,4 +330,59 @@ test('checkTotals names missing campaigns and currencies', async () => {
   assert.equal(toBase64(fromBase64('AQID')), 'AQID');
   assert.deepEqual([...fromBase64('AQI=')], [1, 2]);
   assert.equal(fromBase64('AQJ='), null);
+});
+
+// ---------------------------------------------------------------------------------------
+// Shared vectors (tests/vectors): the JS verifier must agree with the Rust one.
+
+const vectors = path.join(repo, 'tests', 'vectors');
+
+test('demo bundle: size, root, key, every leaf hash and the totals agree with expected.json', async (t) => {
+  if (!fs.existsSync(path.join(vectors, 'demo', 'expected.json'))) {
+    t.skip('tests/vectors/demo does not exist yet');
+    return;
+  }
+  const want = JSON.parse(fs.readFileSync(path.join(vectors, 'demo', 'expected.json'), 'utf8'));
+  const bytes = new Uint8Array(fs.readFileSync(path.join(vectors, 'demo', 'bundle.txt')));
+  const report = await verifyBundle(bytes, { claimed: want.totals });
+  assert.equal(report.size, want.size);
+  assert.equal(report.root, want.root);
+  assert.equal(report.key, want.key);
+  assert.deepEqual(report.totals, want.totals);
+  // Every leaf hash, one by one.
+  const text = new TextDecoder().decode(bytes);
+  const leaves = text.split('\n\n')[1].split('\n');
+  assert.equal(leaves.length, want.size);
+  assert.equal(want.leaf_hashes.length, want.size);
+  for (let i = 0; i < leaves.length; i++) {
+    assert.equal(toHex(await leafHash(utf8(leaves[i]))), want.leaf_hashes[i], `leaf ${i}`);
+  }
+  // The root of the published leaf hashes, on its own.
+  const hashes = want.leaf_hashes.map((x) => hashFromHex(x));
+  assert.equal(toHex(await rootOf(hashes)), want.root);
+});
+
+test('every tampered bundle is rejected naming what the Rust verifier names', async (t) => {
+  if (!fs.existsSync(path.join(vectors, 'bad', 'expected.json'))) {
+    t.skip('tests/vectors/bad does not exist yet');
+    return;
+  }
+  const want = JSON.parse(fs.readFileSync(path.join(vectors, 'bad', 'expected.json'), 'utf8'));
+  const files = fs.readdirSync(path.join(vectors, 'bad')).filter((f) => f.endsWith('.txt')).sort();
+  assert.deepEqual(files, Object.keys(want).sort(), 'every bad file has an expectation');
+  let checked = 0;
+  for (const f of files) {
+    const expected = want[f].error_contains;
+    const e = await rejects(() => verifyBundle(new Uint8Array(fs.readFileSync(path.join(vectors, 'bad', f)))));
+    assert.ok(e instanceof VerifyError, `${f}: must be rejected`);
+    const m = /^entry (\d+):/.exec(expected);
+    if (m) {
+      // Same entry number, and the same words where the rule is the same.
+      assert.equal(e.seq, Number(m[1]), `${f}: ${e.message} (Rust: ${expected})`);
+      assert.match(e.message, new RegExp(`^entry ${m[1]}:`), f);
+    }
+    assert.ok(e.message.includes(expected), `${f}: JS says "${e.message}", Rust says "${expected}"`);
+    checked++;
+  }
+  assert.equal(checked, 15, 'number of bad vector files checked');
 });
