@@ -2,4 +2,10 @@
 //!
 //! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
 
+pub mod cli;
+pub mod demo;
+pub mod http;
 pub mod ledger;
+pub mod sequencer;
+pub mod startup;
+pub mod store;

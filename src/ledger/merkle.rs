@@ -38,14 +38,54 @@ impl CompactTree {
         Self::default()
     }
 
+    /// Restores a tree of `size` leaves from its peaks (the roots of the perfect subtrees
+    /// of its binary decomposition, largest first), as persisted by a store.
+    ///
+    /// # Errors
+    /// A message when the number of peaks is not the number of set bits of `size`.
+    pub fn from_peaks(size: u64, peaks: Vec<Hash>) -> Result<Self, String> {
+        if peaks.len() != size.count_ones() as usize {
+            return Err(format!(
+                "a tree of {size} leaves has {} peaks, got {}",
+                size.count_ones(),
+                peaks.len()
+            ));
+        }
+        Ok(CompactTree { size, peaks })
+    }
+
+    /// The (level, index at that level) of each peak of a tree of `size` leaves, largest
+    /// first: the nodes a store must read to resume with [`CompactTree::from_peaks`].
+    pub fn peak_positions(size: u64) -> Vec<(u8, u64)> {
+        let mut out = Vec::new();
+        let mut start = 0u64;
+        for level in (0..64u8).rev() {
+            if size >> level & 1 == 1 {
+                out.push((level, start >> level));
+                start += 1 << level;
+            }
+        }
+        out
+    }
+
     /// Appends one leaf hash.
     pub fn push(&mut self, leaf: Hash) {
+        self.push_returning_nodes(leaf, |_| {});
+    }
+
+    /// Appends one leaf hash and calls `node` with each hash that becomes final: the leaf,
+    /// then every interior node it completes, lowest first (the order of Go's
+    /// `tlog.StoredHashes`, so these hashes are stored at consecutive stored-hash indexes
+    /// starting at the leaf's).
+    pub fn push_returning_nodes(&mut self, leaf: Hash, mut node: impl FnMut(Hash)) {
         let mut h = leaf;
+        node(h);
         let mut s = self.size;
         while s & 1 == 1 {
             // Invariant: a set low bit means the last peak has the same height as `h`.
             if let Some(left) = self.peaks.pop() {
                 h = node_hash(&left, &h);
+                node(h);
             }
             s >>= 1;
         }

@@ -78,7 +78,7 @@ impl InvariantError {
 }
 
 /// What a campaign looks like after the entries so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CampaignState {
     /// Slug.
     pub id: String,
@@ -97,7 +97,7 @@ pub struct CampaignState {
 /// A campaign's running totals in minor units. `donated`, `disbursed` and the transfers
 /// are net of reversals; `reversed` is the gross amount of its entries that were reversed.
 /// `balance = donated - disbursed + transferred_in - transferred_out`, never negative.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CampaignTotals {
     /// Net donations.
     pub donated: Total,
@@ -237,6 +237,11 @@ impl LedgerState {
             self.moves.insert(seq, Move { reversed, ..m });
         }
         Ok(())
+    }
+
+    /// The remembered movement of entry `seq`, if any.
+    pub fn move_at(&self, seq: u64) -> Option<&Move> {
+        self.moves.get(&seq)
     }
 
     /// Forgets remembered movements (they can be loaded again when needed).

@@ -1,0 +1,153 @@
+//! A small realistic demo ledger: two VND campaigns and one USD campaign, bank, cash and
+//! in-kind donations, disbursements with evidence hashes, a transfer and a reversal.
+
+use crate::ledger::entry::{
+    Account, Body, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind, Reversal,
+    ReversalReason, Transfer,
+};
+use crate::ledger::hash::sha256;
+use crate::ledger::money::{Currency, Minor};
+use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
+
+fn vnd() -> Currency {
+    Currency::parse("VND").unwrap_or_else(|_| unreachable!("VND is in the ISO 4217 table"))
+}
+
+fn usd() -> Currency {
+    Currency::parse("USD").unwrap_or_else(|_| unreachable!("USD is in the ISO 4217 table"))
+}
+
+fn minor(text: &str, c: Currency) -> Minor {
+    Minor::parse_decimal(text, c).unwrap_or_else(|e| unreachable!("demo amount {text}: {e}"))
+}
+
+fn donation(
+    campaign: &str,
+    c: Currency,
+    amount: &str,
+    day: &str,
+    channel: Channel,
+    reference: Option<&str>,
+    donor: &str,
+) -> Body {
+    Body::Donation(Donation {
+        amount: minor(amount, c),
+        campaign: campaign.into(),
+        channel,
+        commitment: None,
+        currency: c,
+        donor: donor.into(),
+        in_kind: None,
+        memo: None,
+        received_at: day.into(),
+        reference: reference.map(Into::into),
+    })
+}
+
+fn evidence(name: &str, media_type: &str, content: &str) -> Evidence {
+    Evidence {
+        media_type: media_type.into(),
+        name: Some(name.into()),
+        sha256: sha256(content.as_bytes()),
+        size: content.len() as u64,
+    }
+}
+
+/// The demo entries, in order.
+pub fn demo_entries() -> Vec<Body> {
+    let (v, u) = (vnd(), usd());
+    let open = |id: &str,
+                title: &str,
+                purpose: &str,
+                c: Currency,
+                goal: Option<&str>,
+                ends_on: Option<&str>| {
+        Body::CampaignOpen(CampaignOpen {
+            accounts: vec![Account {
+                bank: "Vietcombank".into(),
+                holder: "Quỹ Cứu trợ Cộng đồng".into(),
+                number: "0071 0012 34567".into(),
+            }],
+            currency: c,
+            ends_on: ends_on.map(Into::into),
+            goal: goal.map(|g| minor(g, c)),
+            id: id.into(),
+            purpose: purpose.into(),
+            title: title.into(),
+        })
+    };
+    vec![
+        open("flood-2026", "Central Vietnam flood relief 2026", "Rice, clean water and roof repairs for flooded families in Quảng Ngãi.", v, Some("500000000"), Some("2026-12-31")),
+        open("school-roofs", "School roofs before the rains", "New roofs for three village schools.", v, Some("120000000"), None),
+        open("clean-water-usd", "Water filters (international donors)", "Ceramic water filters for 400 households.", u, Some("25000.00"), None),
+        donation("flood-2026", v, "5000000", "2026-11-02", Channel::BankTransfer, Some("FT26306001234"), "Nguyễn Văn An"),
+        donation("flood-2026", v, "250000", "2026-11-02", Channel::BankTransfer, Some("FT26306009876"), "Anonymous"),
+        donation("flood-2026", v, "12000000", "2026-11-03", Channel::BankTransfer, Some("FT26307004455"), "Công ty TNHH Hòa Bình"),
+        donation("flood-2026", v, "500000", "2026-11-03", Channel::Cash, Some("CASH-0001"), "<img src=x onerror=alert(1)>"),
+        Body::Donation(Donation {
+            amount: minor("3000000", v),
+            campaign: "flood-2026".into(),
+            channel: Channel::InKind,
+            commitment: None,
+            currency: v,
+            donor: "Chợ Đông Ba traders".into(),
+            in_kind: Some(InKind { description: "200 kg of rice".into() }),
+            memo: Some("Delivered to the Quảng Ngãi warehouse".into()),
+            received_at: "2026-11-04".into(),
+            reference: Some("INKIND-0001".into()),
+        }),
+        donation("school-roofs", v, "20000000", "2026-11-04", Channel::BankTransfer, Some("FT26308001111"), "Trần Thị Bình"),
+        donation("clean-water-usd", u, "150.00", "2026-11-05", Channel::Card, Some("CARD-7781"), "Jane Doe"),
+        donation("clean-water-usd", u, "2500.50", "2026-11-06", Channel::BankTransfer, Some("WIRE-20261106-1"), "Anonymous"),
+        Body::Disbursement(Disbursement {
+            amount: minor("9000000", v),
+            campaign: "flood-2026".into(),
+            currency: v,
+            evidence: vec![
+                evidence("invoice-rice-0412.pdf", "application/pdf", "demo invoice: 600 kg rice"),
+                evidence("beneficiaries-xa-nghia-hanh.csv", "text/csv", "demo list of 120 families"),
+            ],
+            paid_at: "2026-11-07".into(),
+            purpose: "600 kg of rice for 120 families in Nghĩa Hành".into(),
+            recipient: "Hợp tác xã Nông nghiệp Nghĩa Hành".into(),
+        }),
+        Body::Transfer(Transfer {
+            amount: minor("2000000", v),
+            currency: v,
+            from: "flood-2026".into(),
+            reason: "Board decision 2026-11-08: roof repairs at the flooded school are covered by the schools campaign".into(),
+            to: "school-roofs".into(),
+        }),
+        donation("flood-2026", v, "250000", "2026-11-08", Channel::BankTransfer, Some("FT26306009876-DUP"), "Anonymous"),
+        Body::Reversal(Reversal { note: Some("Recorded twice from the bank statement".into()), reason: ReversalReason::Duplicate, reverses: 13 }),
+        Body::Disbursement(Disbursement {
+            amount: minor("1200.00", u),
+            campaign: "clean-water-usd".into(),
+            currency: u,
+            evidence: vec![evidence("filters-po-2026-031.pdf", "application/pdf", "demo purchase order: 100 filters")],
+            paid_at: "2026-11-09".into(),
+            purpose: "100 ceramic water filters".into(),
+            recipient: "Hanoi Water Filters Co.".into(),
+        }),
+    ]
+}
+
+/// Appends the demo entries through the sequencer, as `recorded_by`.
+///
+/// # Errors
+/// The first refused append.
+pub async fn populate(sequencer: &SequencerHandle, recorded_by: &str) -> Result<u64, AppendError> {
+    let mut last = 0;
+    for body in demo_entries() {
+        let a = sequencer
+            .append(AppendRequest {
+                body,
+                recorded_by: recorded_by.into(),
+                idempotency_key: None,
+                separate_gift: false,
+            })
+            .await?;
+        last = a.seq;
+    }
+    Ok(last + 1)
+}

@@ -1,0 +1,115 @@
+//! Staff authentication: `Authorization: Bearer <token>`. Tokens are 32 random bytes,
+//! shown once, stored only as SHA-256 hashes and looked up by hash, so no comparison ever
+//! touches the token itself.
+
+use super::error::ApiError;
+use super::AppState;
+use crate::ledger::hash::sha256;
+use crate::store::TokenRecord;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use base64::Engine;
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// May append donations, disbursements, transfers and reversals.
+    Recorder,
+    /// May also open and close campaigns and manage tokens.
+    Admin,
+}
+
+impl Role {
+    /// Parses `recorder` or `admin`.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "recorder" => Some(Role::Recorder),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Recorder => "recorder",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// A new random token: `ft_` and 43 base64url characters (256 bits).
+pub fn new_token() -> String {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    format!(
+        "ft_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// An authenticated staff member.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// The token's record.
+    pub token: TokenRecord,
+    /// Its role.
+    pub role: Role,
+}
+
+impl Staff {
+    /// Refuses with 403 unless the token has at least `role`.
+    ///
+    /// # Errors
+    /// 403 `forbidden`.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "this needs the {} role; token {:?} is a {}",
+                    role.as_str(),
+                    self.token.name,
+                    self.role.as_str()
+                ),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m);
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .ok_or_else(|| unauthorized("missing Authorization: Bearer <token>"))?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 200)
+            .ok_or_else(|| unauthorized("Authorization must be `Bearer <token>`"))?;
+        let record = state
+            .store
+            .find_token(&sha256(token.as_bytes()))
+            .await?
+            .ok_or_else(|| unauthorized("unknown or revoked token"))?;
+        let role =
+            Role::parse(&record.role).ok_or_else(|| unauthorized("token has an unknown role"))?;
+        Ok(Staff {
+            token: record,
+            role,
+        })
+    }
+}

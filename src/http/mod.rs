@@ -1,0 +1,115 @@
+//! The HTTP API under `/api/v1` and the public page at `/`. Thin: handlers parse, call the
+//! sequencer or the store, and map errors in one place ([`error::ApiError`]).
+
+pub mod auth;
+pub mod error;
+mod public;
+mod staff;
+mod web;
+
+use crate::sequencer::SequencerHandle;
+use crate::store::Store;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use error::ApiError;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted (JSON appends are small).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Time limit for one request.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Reads.
+    pub store: Store,
+    /// Appends and the published view.
+    pub sequencer: SequencerHandle,
+    /// Organisation and key facts.
+    pub site: Arc<Site>,
+}
+
+/// Facts about this deployment shown on the page.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The organisation's name.
+    pub name: String,
+    /// Checkpoint origin.
+    pub origin: String,
+    /// Verifier key.
+    pub verifier_key: String,
+}
+
+/// JSON body extractor whose rejections are [`ApiError`]s naming the field.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Query extractor whose rejections are [`ApiError`]s.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Path extractor whose rejections are [`ApiError`]s.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// The Content-Security-Policy of every response: same-origin only, no inline script.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The whole application: API routes, the page, limits and security headers.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/info", get(public::info))
+        .route("/checkpoint", get(public::checkpoint))
+        .route("/key", get(public::key))
+        .route("/entries", get(public::entries))
+        .route("/entries/{seq}", get(public::entry))
+        .route("/totals", get(public::totals))
+        .route(
+            "/campaigns",
+            get(public::campaigns).post(staff::open_campaign),
+        )
+        .route("/campaigns/{id}", get(public::campaign))
+        .route("/campaigns/{id}/entries", get(public::campaign_entries))
+        .route("/campaigns/{id}/close", post(staff::close_campaign))
+        .route("/proof/inclusion", get(public::inclusion))
+        .route("/proof/consistency", get(public::consistency))
+        .route("/search", get(public::search))
+        .route("/export", get(public::export))
+        .route("/donations", post(staff::donate))
+        .route("/disbursements", post(staff::disburse))
+        .route("/transfers", post(staff::transfer))
+        .route("/reversals", post(staff::reverse))
+        .fallback(|| async { ApiError::not_found("no such API route") });
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(web::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

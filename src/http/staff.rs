@@ -1,0 +1,339 @@
+//! Staff appends: `Authorization: Bearer <token>`; `recorder` appends money entries,
+//! `admin` also opens and closes campaigns. Amounts arrive as decimal text in the
+//! campaign's currency (`"12.50"`), parsed exactly.
+
+use super::auth::{Role, Staff};
+use super::error::ApiError;
+use super::{ApiJson, ApiPath, AppState};
+use crate::ledger::entry::{
+    Account, Body, CampaignClose, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind,
+    Reversal, ReversalReason, Transfer,
+};
+use crate::ledger::hash::Hash;
+use crate::ledger::money::{Currency, Minor};
+use crate::sequencer::{AppendRequest, Appended};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v
+                .to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| !k.is_empty() && k.len() <= 200);
+            key.map(|k| Some(k.to_string())).ok_or_else(|| {
+                ApiError::bad_query(
+                    "Idempotency-Key",
+                    "Idempotency-Key must be 1 to 200 visible characters",
+                )
+            })
+        }
+    }
+}
+
+fn acknowledged(a: Appended) -> Response {
+    let entry: Value = serde_json::from_slice(&a.leaf).unwrap_or(Value::Null);
+    let status = if a.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let body = json!({
+        "seq": a.seq,
+        "leaf_hash": a.leaf_hash.to_hex(),
+        "leaf": String::from_utf8_lossy(&a.leaf),
+        "entry": entry,
+        "checkpoint": a.checkpoint.note,
+        "proof": {
+            "index": a.seq, "size": a.checkpoint.size, "leaf_hash": a.leaf_hash.to_hex(),
+            "root": a.checkpoint.root.to_hex(),
+            "proof": a.proof.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+        },
+        "replayed": a.replayed,
+    });
+    (status, Json(body)).into_response()
+}
+
+async fn append(
+    s: &AppState,
+    staff: &Staff,
+    headers: &HeaderMap,
+    body: Body,
+    separate_gift: bool,
+) -> Result<Response, ApiError> {
+    let request = AppendRequest {
+        body,
+        recorded_by: staff.token.name.clone(),
+        idempotency_key: idempotency_key(headers)?,
+        separate_gift,
+    };
+    Ok(acknowledged(s.sequencer.append(request).await?))
+}
+
+fn currency_of(s: &AppState, campaign: &str, field: &str) -> Result<Currency, ApiError> {
+    s.sequencer
+        .view()
+        .campaigns
+        .iter()
+        .find(|(_, c)| c.id == campaign)
+        .map(|(_, c)| c.currency)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_campaign",
+                format!("campaign {campaign:?} does not exist"),
+            )
+            .field(field)
+        })
+}
+
+fn amount(text: &str, currency: Currency, field: &str) -> Result<Minor, ApiError> {
+    Minor::parse_decimal(text, currency)
+        .map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
+}
+
+fn check_currency(given: &Option<String>, expected: Currency) -> Result<Currency, ApiError> {
+    match given {
+        None => Ok(expected),
+        Some(code) => {
+            let c =
+                Currency::parse(code).map_err(|e| ApiError::invalid("currency", e.to_string()))?;
+            if c != expected {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "currency_mismatch",
+                    format!("currency {c} does not match the campaign's currency {expected}"),
+                )
+                .field("currency"));
+            }
+            Ok(c)
+        }
+    }
+}
+
+fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
+/// `POST /campaigns`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCampaign {
+    id: String,
+    title: String,
+    purpose: String,
+    currency: String,
+    goal: Option<String>,
+    ends_on: Option<String>,
+    #[serde(default)]
+    accounts: Vec<Account>,
+}
+
+pub async fn open_campaign(
+    State(s): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<OpenCampaign>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Admin)?;
+    let currency =
+        Currency::parse(&r.currency).map_err(|e| ApiError::invalid("currency", e.to_string()))?;
+    let goal = r
+        .goal
+        .as_deref()
+        .map(|g| amount(g, currency, "goal"))
+        .transpose()?;
+    let body = Body::CampaignOpen(CampaignOpen {
+        accounts: r.accounts,
+        currency,
+        ends_on: r.ends_on,
+        goal,
+        id: r.id,
+        purpose: r.purpose,
+        title: r.title,
+    });
+    append(&s, &staff, &headers, body, false).await
+}
+
+/// `POST /campaigns/{id}/close`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseCampaign {
+    note: Option<String>,
+}
+
+pub async fn close_campaign(
+    State(s): State<AppState>,
+    staff: Staff,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Admin)?;
+    if !s.sequencer.view().campaigns.iter().any(|(_, c)| c.id == id) {
+        return Err(ApiError::not_found(format!(
+            "campaign {id:?} does not exist"
+        )));
+    }
+    let note = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let parsed: CloseCampaign = serde_json::from_slice(&body).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string())
+            } else {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    e.to_string(),
+                )
+            }
+        })?;
+        parsed.note
+    };
+    append(
+        &s,
+        &staff,
+        &headers,
+        Body::CampaignClose(CampaignClose { campaign: id, note }),
+        false,
+    )
+    .await
+}
+
+/// `POST /donations`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Donate {
+    campaign: String,
+    amount: String,
+    currency: Option<String>,
+    received_at: Option<String>,
+    channel: Option<Channel>,
+    reference: Option<String>,
+    donor: Option<String>,
+    commitment: Option<Hash>,
+    memo: Option<String>,
+    in_kind_description: Option<String>,
+    #[serde(default)]
+    separate_gift: bool,
+}
+
+pub async fn donate(
+    State(s): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<Donate>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Recorder)?;
+    let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let body = Body::Donation(Donation {
+        amount: amount(&r.amount, currency, "amount")?,
+        campaign: r.campaign,
+        channel: r.channel.unwrap_or(Channel::BankTransfer),
+        commitment: r.commitment,
+        currency,
+        donor: r.donor.unwrap_or_else(|| "Anonymous".to_string()),
+        in_kind: r
+            .in_kind_description
+            .map(|description| InKind { description }),
+        memo: r.memo,
+        received_at: r.received_at.unwrap_or_else(today),
+        reference: r.reference,
+    });
+    append(&s, &staff, &headers, body, r.separate_gift).await
+}
+
+/// `POST /disbursements`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disburse {
+    campaign: String,
+    amount: String,
+    currency: Option<String>,
+    paid_at: Option<String>,
+    recipient: String,
+    purpose: String,
+    #[serde(default)]
+    evidence: Vec<Evidence>,
+}
+
+pub async fn disburse(
+    State(s): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<Disburse>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Recorder)?;
+    let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let body = Body::Disbursement(Disbursement {
+        amount: amount(&r.amount, currency, "amount")?,
+        campaign: r.campaign,
+        currency,
+        evidence: r.evidence,
+        paid_at: r.paid_at.unwrap_or_else(today),
+        purpose: r.purpose,
+        recipient: r.recipient,
+    });
+    append(&s, &staff, &headers, body, false).await
+}
+
+/// `POST /transfers`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveMoney {
+    from: String,
+    to: String,
+    amount: String,
+    currency: Option<String>,
+    reason: String,
+}
+
+pub async fn transfer(
+    State(s): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<MoveMoney>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Recorder)?;
+    let currency = check_currency(&r.currency, currency_of(&s, &r.from, "from")?)?;
+    let body = Body::Transfer(Transfer {
+        amount: amount(&r.amount, currency, "amount")?,
+        currency,
+        from: r.from,
+        reason: r.reason,
+        to: r.to,
+    });
+    append(&s, &staff, &headers, body, false).await
+}
+
+/// `POST /reversals`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reverse {
+    reverses: u64,
+    reason: ReversalReason,
+    note: Option<String>,
+}
+
+pub async fn reverse(
+    State(s): State<AppState>,
+    staff: Staff,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<Reverse>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Recorder)?;
+    let body = Body::Reversal(Reversal {
+        note: r.note,
+        reason: r.reason,
+        reverses: r.reverses,
+    });
+    append(&s, &staff, &headers, body, false).await
+}

@@ -1,0 +1,688 @@
+//! The one writer: owns the head of the chain. Append requests queue to it; it validates
+//! each against the invariants, writes whatever is waiting in one transaction (group
+//! commit), signs a new checkpoint in that transaction, and only then answers each request
+//! with its entry and an inclusion proof against that checkpoint.
+
+use crate::ledger::canonical::{encode, validate_envelope};
+use crate::ledger::checkpoint::{verify_checkpoint, CheckpointSigner};
+use crate::ledger::entry::{format_recorded_at, Body, Entry, FieldError};
+use crate::ledger::hash::{leaf_hash, Hash};
+use crate::ledger::merkle::{empty_root, CompactTree};
+use crate::ledger::state::{CampaignState, InvariantError, LedgerState};
+use crate::ledger::{decode, Totals};
+use crate::store::{Batch, NewEntry, Store, StoreError, StoredCheckpoint};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most requests written in one group commit.
+pub const MAX_BATCH: usize = 1024;
+/// How many of the last entries start-up re-checks against the tree and checkpoint.
+pub const TAIL_CHECK: u64 = 256;
+
+/// One append request.
+#[derive(Debug, Clone)]
+pub struct AppendRequest {
+    /// What to record.
+    pub body: Body,
+    /// Who records it (token name).
+    pub recorded_by: String,
+    /// A retried request with the same key returns the original entry.
+    pub idempotency_key: Option<String>,
+    /// Allows a donation whose (campaign, reference) already exists.
+    pub separate_gift: bool,
+}
+
+/// An acknowledged, durable entry with its proof.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    /// Position.
+    pub seq: u64,
+    /// Exact leaf bytes.
+    pub leaf: Vec<u8>,
+    /// Leaf hash.
+    pub leaf_hash: Hash,
+    /// The checkpoint the proof is against.
+    pub checkpoint: StoredCheckpoint,
+    /// Inclusion proof of `seq` in `checkpoint`.
+    pub proof: Vec<Hash>,
+    /// True when this answers a retry of an earlier request (nothing was appended).
+    pub replayed: bool,
+}
+
+/// Why an append was refused. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    /// A field is invalid.
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    /// A ledger rule would break.
+    #[error("{0}")]
+    Invariant(#[from] InvariantError),
+    /// A donation with this reference already exists in the campaign.
+    #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
+    DuplicateReference { campaign: String, reference: String },
+    /// The idempotency key was used for a different request.
+    #[error("idempotency key was already used for a different request")]
+    IdempotencyMismatch,
+    /// The stored ledger failed its integrity check; appends are refused.
+    #[error("appends are refused: {0}")]
+    ReadOnly(String),
+    /// The server is shutting down.
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    /// The store failed; nothing was acknowledged.
+    #[error("storage failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A read-only view of the head, updated after every commit.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// Latest signed checkpoint.
+    pub checkpoint: StoredCheckpoint,
+    /// Totals at the checkpoint.
+    pub totals: Totals,
+    /// Campaign states with their `campaign.open` seq.
+    pub campaigns: Vec<(u64, CampaignState)>,
+    /// `recorded_at` of the last entry.
+    pub last_recorded_at: Option<String>,
+    /// Why appends are refused, if they are.
+    pub read_only: Option<String>,
+}
+
+/// Shared handle to the latest [`View`].
+pub type SharedView = Arc<RwLock<Arc<View>>>;
+
+struct Job {
+    request: AppendRequest,
+    reply: oneshot::Sender<Result<Appended, AppendError>>,
+}
+
+/// The handle request handlers use to append.
+#[derive(Clone)]
+pub struct SequencerHandle {
+    tx: mpsc::Sender<Job>,
+    view: SharedView,
+}
+
+impl SequencerHandle {
+    /// Queues `request` and waits until it is durable (or refused).
+    ///
+    /// # Errors
+    /// [`AppendError`] when refused; nothing was written then.
+    pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job { request, reply })
+            .await
+            .map_err(|_| AppendError::ShuttingDown)?;
+        rx.await.map_err(|_| AppendError::ShuttingDown)?
+    }
+
+    /// The latest view.
+    pub fn view(&self) -> Arc<View> {
+        self.view
+            .read()
+            .map(|v| Arc::clone(&v))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+    }
+}
+
+/// The sequencer's owned state.
+pub struct Sequencer {
+    store: Store,
+    signer: CheckpointSigner,
+    state: LedgerState,
+    tree: CompactTree,
+    opened: Vec<u64>,
+    read_only: Option<String>,
+    view: SharedView,
+}
+
+/// The row for `entry`, computed before it is applied (a reversal's campaigns come from
+/// the movement it reverses).
+fn new_row(
+    state: &LedgerState,
+    entry: &Entry,
+    leaf: Vec<u8>,
+    hash: Hash,
+    idempotency_key: Option<String>,
+) -> NewEntry {
+    let (campaign, campaign_to) = match &entry.body {
+        Body::Transfer(t) => (Some(t.from.clone()), Some(t.to.clone())),
+        Body::Reversal(r) => {
+            let names = state.move_at(r.reverses).map(|m| {
+                let c = state.campaigns();
+                (
+                    c[m.campaign as usize].id.clone(),
+                    c[m.to as usize].id.clone(),
+                )
+            });
+            match names {
+                Some((a, b)) if a != b => (Some(a), Some(b)),
+                Some((a, _)) => (Some(a), None),
+                None => (None, None),
+            }
+        }
+        other => (Some(other.campaign().to_string()), None),
+    };
+    NewEntry {
+        seq: entry.seq,
+        leaf,
+        leaf_hash: hash,
+        prev: entry.prev,
+        kind: entry.body.kind(),
+        campaign,
+        campaign_to,
+        reference: match &entry.body {
+            Body::Donation(d) => d.reference.clone(),
+            _ => None,
+        },
+        reverses: match &entry.body {
+            Body::Reversal(r) => Some(r.reverses),
+            _ => None,
+        },
+        recorded_at: entry.recorded_at.clone(),
+        idempotency_key,
+    }
+}
+
+/// Why an import was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The target store already holds entries.
+    #[error("the target ledger is not empty ({0} entries); import needs an empty one")]
+    NotEmpty(u64),
+    /// A leaf is invalid (the bundle should have been verified first).
+    #[error("{0}")]
+    Invalid(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Rebuilds a ledger from leaves in order into an empty store: the same leaves give the
+/// same leaf hashes and roots. Commits every 1000 entries, each with a checkpoint signed
+/// by `signer`, so an interrupted import leaves a consistent prefix.
+///
+/// # Errors
+/// [`ImportError`]; entries before the failing batch stay committed.
+pub async fn import_leaves(
+    store: &Store,
+    signer: &CheckpointSigner,
+    leaves: impl IntoIterator<Item = Vec<u8>>,
+    mut progress: impl FnMut(u64),
+) -> Result<(u64, Hash), ImportError> {
+    let size = store.size().await?;
+    if size > 0 {
+        return Err(ImportError::NotEmpty(size));
+    }
+    let mut state = LedgerState::new();
+    let mut tree = CompactTree::new();
+    let mut opened: Vec<u64> = Vec::new();
+    let mut written: Vec<CampaignState> = Vec::new();
+    let mut batch = Batch::default();
+    let mut leaves = leaves.into_iter().peekable();
+    while let Some(leaf) = leaves.next() {
+        let entry = decode(&leaf)
+            .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", state.size())))?;
+        let hash = leaf_hash(&leaf);
+        let row = new_row(&state, &entry, leaf, hash, None);
+        state
+            .apply(&entry, hash)
+            .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", entry.seq)))?;
+        if let Body::CampaignOpen(_) = &entry.body {
+            opened.push(entry.seq);
+        }
+        let first = tlog_tiles::stored_hash_index(0, entry.seq);
+        let mut k = 0u64;
+        tree.push_returning_nodes(hash, |h| {
+            batch.hashes.push((first + k, h));
+            k += 1;
+        });
+        batch.entries.push(row);
+        if batch.entries.len() >= 1000 || leaves.peek().is_none() {
+            let (size, root) = (tree.size(), tree.root());
+            batch.checkpoint = Some(StoredCheckpoint {
+                size,
+                root,
+                note: signer.sign(size, &root),
+            });
+            for (i, c) in state.campaigns().iter().enumerate() {
+                if written.get(i) != Some(c) {
+                    batch.campaigns.push((i as u32, opened[i], c.clone()));
+                }
+            }
+            store.append_batch(&batch).await?;
+            written = state.campaigns().to_vec();
+            batch = Batch::default();
+            progress(size);
+        }
+    }
+    Ok((tree.size(), tree.root()))
+}
+
+/// Where the stored tail disagrees with itself or the checkpoint.
+async fn check_tail(
+    store: &Store,
+    signer: &CheckpointSigner,
+    size: u64,
+    tree: &CompactTree,
+) -> Result<Option<String>, StoreError> {
+    let Some(cp) = store.latest_checkpoint().await? else {
+        return Ok(
+            (size > 0).then(|| format!("the store holds {size} entries but no signed checkpoint"))
+        );
+    };
+    if let Err(e) = verify_checkpoint(&cp.note, signer.verifier_key()) {
+        return Ok(Some(format!("latest stored {e}")));
+    }
+    if cp.size != size {
+        return Ok(Some(format!(
+            "the latest checkpoint covers {} entries, the store holds {size}",
+            cp.size
+        )));
+    }
+    if cp.root != tree.root() {
+        return Ok(Some(format!(
+            "checkpoint: root {} does not match the stored tree {}",
+            cp.root,
+            tree.root()
+        )));
+    }
+    let start = size.saturating_sub(TAIL_CHECK);
+    let rows = store.entries(start, TAIL_CHECK).await?;
+    let level0: Vec<u64> = (start..size)
+        .map(|n| tlog_tiles::stored_hash_index(0, n))
+        .collect();
+    let stored_leaf_hashes = store.read_hashes(&level0).await?;
+    let mut prev: Option<Hash> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let seq = start + i as u64;
+        if row.seq != seq {
+            return Ok(Some(format!(
+                "entry {seq}: missing (found entry {} in its place)",
+                row.seq
+            )));
+        }
+        let h = leaf_hash(&row.leaf);
+        if h != row.leaf_hash || h != stored_leaf_hashes[i] {
+            return Ok(Some(format!(
+                "entry {seq}: its bytes do not match its recorded leaf hash"
+            )));
+        }
+        match decode(&row.leaf) {
+            Err(e) => return Ok(Some(format!("entry {seq}: {e}"))),
+            Ok(entry) => {
+                if prev.is_some_and(|p| p != entry.prev) {
+                    return Ok(Some(format!(
+                        "entry {seq}: prev does not match the leaf hash of entry {}",
+                        seq - 1
+                    )));
+                }
+            }
+        }
+        prev = Some(h);
+    }
+    if rows.len() as u64 != size - start {
+        return Ok(Some(format!(
+            "the store is missing entries between {start} and {size}"
+        )));
+    }
+    Ok(None)
+}
+
+impl Sequencer {
+    /// Loads the head from `store` (O(log n) tree reads plus the last entries, never a
+    /// replay), checks the stored tail against the latest checkpoint, and starts the
+    /// sequencer task. When the check fails, reads still work and appends are refused with
+    /// the reason.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot be read at all.
+    pub async fn start(
+        store: Store,
+        signer: CheckpointSigner,
+    ) -> Result<(SequencerHandle, tokio::task::JoinHandle<()>), StoreError> {
+        let seq = Self::load(store, signer).await?;
+        if seq.state.size() == 0 && seq.store.latest_checkpoint().await?.is_none() {
+            let note = seq.signer.sign(0, &empty_root());
+            let batch = Batch {
+                checkpoint: Some(StoredCheckpoint {
+                    size: 0,
+                    root: empty_root(),
+                    note,
+                }),
+                ..Batch::default()
+            };
+            seq.store.append_batch(&batch).await?;
+        }
+        seq.publish().await?;
+        let handle_view = Arc::clone(&seq.view);
+        let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
+        let task = tokio::spawn(seq.run(rx));
+        Ok((
+            SequencerHandle {
+                tx,
+                view: handle_view,
+            },
+            task,
+        ))
+    }
+
+    async fn load(store: Store, signer: CheckpointSigner) -> Result<Sequencer, StoreError> {
+        let size = store.size().await?;
+        let positions = CompactTree::peak_positions(size);
+        let indexes: Vec<u64> = positions
+            .iter()
+            .map(|(l, n)| tlog_tiles::stored_hash_index(*l, *n))
+            .collect();
+        let peaks = store.read_hashes(&indexes).await?;
+        let tree = CompactTree::from_peaks(size, peaks).map_err(StoreError::Corrupt)?;
+        let campaigns = store.campaigns().await?;
+        let (last_hash, last_at) = match store.last_entry().await? {
+            None => (crate::ledger::ZERO_HASH, String::new()),
+            Some(e) => {
+                let at = decode(&e.leaf).map(|x| x.recorded_at).unwrap_or_default();
+                (e.leaf_hash, at)
+            }
+        };
+        let read_only = check_tail(&store, &signer, size, &tree).await?;
+        if let Some(reason) = &read_only {
+            tracing::error!(%reason, "stored ledger failed its start-up check; appends refused; run `fundtrail verify --data DIR`");
+        }
+        let opened = campaigns.iter().map(|c| c.opened_seq).collect();
+        let state = LedgerState::resume(
+            size,
+            last_hash,
+            last_at,
+            campaigns.into_iter().map(|c| c.state).collect(),
+        );
+        let view = Arc::new(RwLock::new(Arc::new(View {
+            checkpoint: StoredCheckpoint {
+                size: 0,
+                root: empty_root(),
+                note: String::new(),
+            },
+            totals: Totals::of(&state),
+            campaigns: Vec::new(),
+            last_recorded_at: None,
+            read_only: read_only.clone(),
+        })));
+        Ok(Sequencer {
+            store,
+            signer,
+            state,
+            tree,
+            opened,
+            read_only,
+            view,
+        })
+    }
+
+    async fn publish(&self) -> Result<(), StoreError> {
+        let checkpoint = self
+            .store
+            .latest_checkpoint()
+            .await?
+            .unwrap_or(StoredCheckpoint {
+                size: 0,
+                root: empty_root(),
+                note: String::new(),
+            });
+        let view = View {
+            checkpoint,
+            totals: Totals::of(&self.state),
+            campaigns: self
+                .opened
+                .iter()
+                .copied()
+                .zip(self.state.campaigns().iter().cloned())
+                .collect(),
+            last_recorded_at: (!self.state.last_recorded_at().is_empty())
+                .then(|| self.state.last_recorded_at().to_string()),
+            read_only: self.read_only.clone(),
+        };
+        if let Ok(mut v) = self.view.write() {
+            *v = Arc::new(view);
+        }
+        Ok(())
+    }
+
+    async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.recv().await {
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.process(jobs).await;
+        }
+        tracing::info!("sequencer stopped: every queued append was answered");
+    }
+
+    /// Loads the movement of a reversal's target when the state does not hold it.
+    async fn prepare_reversal(&mut self, target: u64) -> Result<(), AppendError> {
+        if target >= self.state.size() || self.state.knows_move(target) {
+            return Ok(());
+        }
+        let Some(row) = self.store.entry(target).await? else {
+            return Ok(());
+        };
+        let entry =
+            decode(&row.leaf).map_err(|e| StoreError::Corrupt(format!("entry {target}: {e}")))?;
+        let reversed = self.store.is_reversed(target).await?;
+        self.state.remember(target, &entry.body, reversed)?;
+        Ok(())
+    }
+
+    /// Validates and applies one request to the in-memory head; returns the row to write.
+    async fn admit(
+        &mut self,
+        request: &AppendRequest,
+        refs: &mut HashSet<(String, String)>,
+    ) -> Result<NewEntry, AppendError> {
+        if let Some(reason) = &self.read_only {
+            return Err(AppendError::ReadOnly(reason.clone()));
+        }
+        request.body.validate()?;
+        if let Body::Donation(d) = &request.body {
+            if let (Some(reference), false) = (&d.reference, request.separate_gift) {
+                let key = (d.campaign.clone(), reference.clone());
+                if refs.contains(&key)
+                    || self.store.reference_exists(&d.campaign, reference).await?
+                {
+                    return Err(AppendError::DuplicateReference {
+                        campaign: key.0,
+                        reference: key.1,
+                    });
+                }
+            }
+        }
+        if let Body::Reversal(r) = &request.body {
+            self.prepare_reversal(r.reverses).await?;
+        }
+        let now = format_recorded_at(chrono::Utc::now());
+        let recorded_at = if now.as_str() < self.state.last_recorded_at() {
+            self.state.last_recorded_at().to_string()
+        } else {
+            now
+        };
+        let entry = Entry {
+            seq: self.state.size(),
+            prev: self.state.last_hash(),
+            recorded_at,
+            recorded_by: request.recorded_by.clone(),
+            body: request.body.clone(),
+        };
+        validate_envelope(&entry)?;
+        let leaf = encode(&entry);
+        let hash = leaf_hash(&leaf);
+        let row = new_row(
+            &self.state,
+            &entry,
+            leaf,
+            hash,
+            request.idempotency_key.clone(),
+        );
+        self.state.apply(&entry, hash)?;
+        if let Body::CampaignOpen(_) = &entry.body {
+            self.opened.push(entry.seq);
+        }
+        if let Body::Donation(d) = &entry.body {
+            if let Some(r) = &d.reference {
+                refs.insert((d.campaign.clone(), r.clone()));
+            }
+        }
+        Ok(row)
+    }
+
+    async fn process(&mut self, jobs: Vec<Job>) {
+        let before_campaigns: Vec<CampaignState> = self.state.campaigns().to_vec();
+        let mut batch = Batch::default();
+        let mut accepted: Vec<Job> = Vec::new();
+        let mut replays: Vec<(Job, u64)> = Vec::new();
+        let mut keys: HashMap<String, u64> = HashMap::new();
+        let mut refs = HashSet::new();
+        for job in jobs {
+            if let Some(key) = &job.request.idempotency_key {
+                if let Some(seq) = keys.get(key) {
+                    let seq = *seq;
+                    replays.push((job, seq));
+                    continue;
+                }
+                match self.store.idempotent_seq(key).await {
+                    Ok(Some(seq)) => {
+                        replays.push((job, seq));
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        let _ = job.reply.send(Err(e.into()));
+                        continue;
+                    }
+                }
+            }
+            match self.admit(&job.request, &mut refs).await {
+                Ok(row) => {
+                    let first = tlog_tiles::stored_hash_index(0, row.seq);
+                    let mut k = 0u64;
+                    self.tree.push_returning_nodes(row.leaf_hash, |h| {
+                        batch.hashes.push((first + k, h));
+                        k += 1;
+                    });
+                    if let Some(key) = &row.idempotency_key {
+                        keys.insert(key.clone(), row.seq);
+                    }
+                    batch.entries.push(row);
+                    accepted.push(job);
+                }
+                Err(e) => {
+                    let _ = job.reply.send(Err(e));
+                }
+            }
+        }
+        if !batch.entries.is_empty() {
+            let (size, root) = (self.tree.size(), self.tree.root());
+            let note = self.signer.sign(size, &root);
+            batch.checkpoint = Some(StoredCheckpoint { size, root, note });
+            for (i, c) in self.state.campaigns().iter().enumerate() {
+                if before_campaigns.get(i) != Some(c) {
+                    batch.campaigns.push((i as u32, self.opened[i], c.clone()));
+                }
+            }
+            if let Err(e) = self.store.append_batch(&batch).await {
+                tracing::error!(error = %e, "group commit failed; nothing acknowledged");
+                let message = e.to_string();
+                for job in accepted {
+                    let _ = job
+                        .reply
+                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
+                            "write failed: {message}"
+                        )))));
+                }
+                for (job, _) in replays {
+                    let _ = job
+                        .reply
+                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
+                            "write failed: {message}"
+                        )))));
+                }
+                self.reload().await;
+                return;
+            }
+            self.state.forget_moves();
+            if let Err(e) = self.publish().await {
+                tracing::error!(error = %e, "could not refresh the published view");
+            }
+        }
+        let checkpoint = self.view().checkpoint.clone();
+        for (job, row) in accepted.into_iter().zip(batch.entries) {
+            let answer = self
+                .answer(row.seq, row.leaf, row.leaf_hash, &checkpoint, false)
+                .await;
+            let _ = job.reply.send(answer);
+        }
+        for (job, seq) in replays {
+            let answer = match self.store.entry(seq).await {
+                Ok(Some(e)) => {
+                    self.answer(seq, e.leaf, e.leaf_hash, &checkpoint, true)
+                        .await
+                }
+                Ok(None) => Err(AppendError::Store(StoreError::Corrupt(format!(
+                    "idempotent entry {seq} missing"
+                )))),
+                Err(e) => Err(e.into()),
+            };
+            let _ = job.reply.send(answer);
+        }
+    }
+
+    fn view(&self) -> Arc<View> {
+        self.view
+            .read()
+            .map(|v| Arc::clone(&v))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+    }
+
+    async fn answer(
+        &self,
+        seq: u64,
+        leaf: Vec<u8>,
+        leaf_hash: Hash,
+        checkpoint: &StoredCheckpoint,
+        replayed: bool,
+    ) -> Result<Appended, AppendError> {
+        let proof = self.store.inclusion_proof(seq, checkpoint.size).await?;
+        Ok(Appended {
+            seq,
+            leaf,
+            leaf_hash,
+            checkpoint: checkpoint.clone(),
+            proof,
+            replayed,
+        })
+    }
+
+    async fn reload(&mut self) {
+        match Self::load(self.store.clone(), self.signer.clone()).await {
+            Ok(fresh) => {
+                self.state = fresh.state;
+                self.tree = fresh.tree;
+                self.opened = fresh.opened;
+                self.read_only = fresh.read_only;
+            }
+            Err(e) => {
+                self.read_only = Some(format!(
+                    "the store could not be re-read after a failed write: {e}"
+                ));
+            }
+        }
+        if let Err(e) = self.publish().await {
+            tracing::error!(error = %e, "could not refresh the published view");
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The data directory and server start-up: `config.json`, `signing.key` (mode 0600) and
+//! `ledger.db` (SQLite) under one folder.
+
+use crate::http::{self, AppState, Site};
+use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
+use crate::sequencer::{Sequencer, SequencerHandle};
+use crate::store::{SqliteStore, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Start-up failures, each saying what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `init` on a folder that already holds a ledger.
+    #[error("{0} already holds a fundtrail ledger; use another --data folder or `fundtrail serve --data {0}`")]
+    AlreadyInitialized(String),
+    /// No ledger in the folder.
+    #[error("{0} holds no fundtrail ledger; create one with `fundtrail init --data {0}`")]
+    NotInitialized(String),
+    /// `config.json` is unreadable.
+    #[error("{path}: invalid configuration: {message}")]
+    Config { path: PathBuf, message: String },
+    /// The signing key is unreadable.
+    #[error("{path}: {source}")]
+    Key {
+        path: PathBuf,
+        source: CheckpointError,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StartupError + '_ {
+    move |source| StartupError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Deployment settings kept in `config.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The organisation's name, shown on the page.
+    pub name: String,
+    /// Checkpoint origin and key name, e.g. `ledger.example.org`.
+    pub origin: String,
+}
+
+/// A ledger's data folder.
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    /// The folder at `root` (nothing is read yet).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DataDir { root: root.into() }
+    }
+    /// The folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    /// `config.json`.
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("config.json")
+    }
+    /// `signing.key`.
+    pub fn key_path(&self) -> PathBuf {
+        self.root.join("signing.key")
+    }
+    /// `ledger.db`.
+    pub fn db_path(&self) -> PathBuf {
+        self.root.join("ledger.db")
+    }
+
+    /// Whether a ledger was initialised here.
+    pub fn exists(&self) -> bool {
+        self.config_path().exists()
+    }
+
+    /// Creates the folder, configuration, signing key (0600) and database.
+    ///
+    /// # Errors
+    /// [`StartupError`], e.g. when a ledger already exists here or the origin is invalid.
+    pub async fn init(
+        &self,
+        config: &Config,
+        signing_key: Option<&str>,
+    ) -> Result<(Store, CheckpointSigner), StartupError> {
+        if self.exists() {
+            return Err(StartupError::AlreadyInitialized(
+                self.root.display().to_string(),
+            ));
+        }
+        if !is_valid_origin(&config.origin) {
+            return Err(StartupError::Config {
+                path: self.config_path(),
+                message: format!(
+                    "origin {:?} must be non-empty with no spaces or '+'",
+                    config.origin
+                ),
+            });
+        }
+        std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        let key_path = self.key_path();
+        let (signer, skey) = match signing_key {
+            Some(k) => (
+                CheckpointSigner::from_private_key(k).map_err(|source| StartupError::Key {
+                    path: key_path.clone(),
+                    source,
+                })?,
+                k.trim().to_string(),
+            ),
+            None => {
+                CheckpointSigner::generate(&config.origin).map_err(|source| StartupError::Key {
+                    path: key_path.clone(),
+                    source,
+                })?
+            }
+        };
+        write_private(&key_path, format!("{skey}\n").as_bytes())?;
+        let store = Store::Sqlite(SqliteStore::open(&self.db_path()).await?);
+        let json = serde_json::to_string_pretty(config).unwrap_or_default();
+        std::fs::write(self.config_path(), json + "\n").map_err(io(&self.config_path()))?;
+        Ok((store, signer))
+    }
+
+    /// Reads `config.json`.
+    ///
+    /// # Errors
+    /// [`StartupError::NotInitialized`] or [`StartupError::Config`].
+    pub fn config(&self) -> Result<Config, StartupError> {
+        if !self.exists() {
+            return Err(StartupError::NotInitialized(
+                self.root.display().to_string(),
+            ));
+        }
+        let path = self.config_path();
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        serde_json::from_str(&text).map_err(|e| StartupError::Config {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads the signing key.
+    ///
+    /// # Errors
+    /// [`StartupError::Io`] or [`StartupError::Key`].
+    pub fn signer(&self) -> Result<CheckpointSigner, StartupError> {
+        let path = self.key_path();
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        CheckpointSigner::from_private_key(&text)
+            .map_err(|source| StartupError::Key { path, source })
+    }
+
+    /// Opens the database (applying migrations).
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn store(&self) -> Result<Store, StartupError> {
+        if !self.exists() {
+            return Err(StartupError::NotInitialized(
+                self.root.display().to_string(),
+            ));
+        }
+        Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?))
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StartupError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).map_err(io(path))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(io(path))
+}
+
+/// A running application: the router's state and the sequencer task.
+pub struct Application {
+    /// Shared state (for building the router).
+    pub state: AppState,
+    /// The sequencer task; it ends once every handle is dropped and the queue is drained.
+    pub sequencer: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Opens the ledger in `data` and starts its sequencer.
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn build(data: &DataDir) -> Result<Application, StartupError> {
+        let config = data.config()?;
+        let signer = data.signer()?;
+        let store = data.store().await?;
+        Self::from_parts(config, store, signer).await
+    }
+
+    /// Starts the sequencer over an opened store.
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn from_parts(
+        config: Config,
+        store: Store,
+        signer: CheckpointSigner,
+    ) -> Result<Application, StartupError> {
+        let site = Arc::new(Site {
+            name: config.name,
+            origin: signer.origin().to_string(),
+            verifier_key: signer.verifier_key().to_string(),
+        });
+        let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
+        Ok(Application {
+            state: AppState {
+                store,
+                sequencer: handle,
+                site,
+            },
+            sequencer: task,
+        })
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends.
+    ///
+    /// # Errors
+    /// I/O errors from the listener.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        let router = http::router(self.state);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        // Handlers are done and their handles dropped: the sequencer drains and stops.
+        let _ = self.sequencer.await;
+        store.close().await;
+        Ok(())
+    }
+}
+
+/// Binds `addr`.
+///
+/// # Errors
+/// I/O errors, with the address in the message.
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, StartupError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Io {
+            path: PathBuf::from(addr.to_string()),
+            source,
+        })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: finishing queued appends");
+}

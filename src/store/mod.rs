@@ -1,0 +1,316 @@
+//! Persistence: the only place with SQL. One small interface, [`Store`], with a SQLite
+//! implementation (the embedded default); a PostgreSQL one can be added as another variant
+//! without changing callers.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use crate::ledger::hash::Hash;
+use crate::ledger::state::CampaignState;
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database reported an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data is not what the ledger wrote.
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+/// One entry as written by the sequencer.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    /// Position.
+    pub seq: u64,
+    /// Exact canonical bytes.
+    pub leaf: Vec<u8>,
+    /// SHA-256(0x00 || leaf).
+    pub leaf_hash: Hash,
+    /// Leaf hash of the previous entry.
+    pub prev: Hash,
+    /// Entry kind.
+    pub kind: &'static str,
+    /// Campaign (source for transfers), if any.
+    pub campaign: Option<String>,
+    /// Destination campaign of a transfer.
+    pub campaign_to: Option<String>,
+    /// Bank reference of a donation.
+    pub reference: Option<String>,
+    /// Target of a reversal.
+    pub reverses: Option<u64>,
+    /// Recording time.
+    pub recorded_at: String,
+    /// Idempotency key of the request that created it.
+    pub idempotency_key: Option<String>,
+}
+
+/// Everything one group commit writes, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    /// New entries, in order.
+    pub entries: Vec<NewEntry>,
+    /// New tree nodes: (stored hash index, hash).
+    pub hashes: Vec<(u64, Hash)>,
+    /// Campaigns whose state changed: (index, opened_seq, state).
+    pub campaigns: Vec<(u32, u64, CampaignState)>,
+    /// The new signed checkpoint.
+    pub checkpoint: Option<StoredCheckpoint>,
+}
+
+/// A signed checkpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// Tree size.
+    pub size: u64,
+    /// Root hash.
+    pub root: Hash,
+    /// The signed note.
+    pub note: String,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    /// Position.
+    pub seq: u64,
+    /// Exact bytes.
+    pub leaf: Vec<u8>,
+    /// Leaf hash as stored.
+    pub leaf_hash: Hash,
+}
+
+/// A campaign row: its state and the seq of its `campaign.open` entry.
+#[derive(Debug, Clone)]
+pub struct StoredCampaign {
+    /// Index in opening order.
+    pub idx: u32,
+    /// Seq of `campaign.open`.
+    pub opened_seq: u64,
+    /// Derived state.
+    pub state: CampaignState,
+}
+
+/// A staff token record (never the token itself).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenRecord {
+    /// Row id.
+    pub id: i64,
+    /// Who holds it.
+    pub name: String,
+    /// `recorder` or `admin`.
+    pub role: String,
+    /// Creation time.
+    pub created_at: String,
+    /// Revocation time, if revoked.
+    pub revoked_at: Option<String>,
+}
+
+/// The store: one implementation per database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// SQLite in the data directory.
+    Sqlite(SqliteStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Number of entries.
+    pub async fn size(&self) -> Result<u64, StoreError> {
+        dispatch!(self, s => s.size().await)
+    }
+    /// The last entry, if any.
+    pub async fn last_entry(&self) -> Result<Option<StoredEntry>, StoreError> {
+        dispatch!(self, s => s.last_entry().await)
+    }
+    /// Writes a batch atomically and durably.
+    pub async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
+        dispatch!(self, s => s.append_batch(batch).await)
+    }
+    /// Tree hashes at the given stored-hash indexes, in the same order.
+    pub async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
+        dispatch!(self, s => s.read_hashes(indexes).await)
+    }
+    /// All campaigns in opening order.
+    pub async fn campaigns(&self) -> Result<Vec<StoredCampaign>, StoreError> {
+        dispatch!(self, s => s.campaigns().await)
+    }
+    /// The latest signed checkpoint.
+    pub async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        dispatch!(self, s => s.latest_checkpoint().await)
+    }
+    /// The checkpoint signed at exactly `size`, if one was.
+    pub async fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        dispatch!(self, s => s.checkpoint_at(size).await)
+    }
+    /// One entry.
+    pub async fn entry(&self, seq: u64) -> Result<Option<StoredEntry>, StoreError> {
+        dispatch!(self, s => s.entry(seq).await)
+    }
+    /// Up to `limit` entries from `start`, in order.
+    pub async fn entries(&self, start: u64, limit: u64) -> Result<Vec<StoredEntry>, StoreError> {
+        dispatch!(self, s => s.entries(start, limit).await)
+    }
+    /// Entries touching a campaign, newest first, with seq below `before`.
+    pub async fn campaign_entries(
+        &self,
+        campaign: &str,
+        before: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        dispatch!(self, s => s.campaign_entries(campaign, before, limit).await)
+    }
+    /// Donations with this bank reference.
+    pub async fn find_by_reference(
+        &self,
+        reference: &str,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        dispatch!(self, s => s.find_by_reference(reference, limit).await)
+    }
+    /// Whether a donation with this reference exists in the campaign.
+    pub async fn reference_exists(
+        &self,
+        campaign: &str,
+        reference: &str,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.reference_exists(campaign, reference).await)
+    }
+    /// Whether entry `seq` has been reversed.
+    pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.is_reversed(seq).await)
+    }
+    /// The seq appended under an idempotency key.
+    pub async fn idempotent_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
+        dispatch!(self, s => s.idempotent_seq(key).await)
+    }
+    /// Stores a new token hash.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: &str,
+        token_hash: &Hash,
+    ) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.create_token(name, role, token_hash).await)
+    }
+    /// The unrevoked token with this hash.
+    pub async fn find_token(&self, token_hash: &Hash) -> Result<Option<TokenRecord>, StoreError> {
+        dispatch!(self, s => s.find_token(token_hash).await)
+    }
+    /// All tokens.
+    pub async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        dispatch!(self, s => s.list_tokens().await)
+    }
+    /// Revokes a token; false when there is no such unrevoked token.
+    pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.revoke_token(id).await)
+    }
+    /// Closes the connections.
+    pub async fn close(&self) {
+        dispatch!(self, s => s.close().await)
+    }
+}
+
+/// Reads tree hashes the way `tlog_tiles` asks for them: a first pass records which
+/// stored-hash indexes a computation needs, one query fetches them, a second pass computes.
+struct Recorder(std::cell::RefCell<Vec<u64>>);
+
+impl tlog_tiles::HashReader for Recorder {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+        self.0.borrow_mut().extend_from_slice(indexes);
+        Ok(vec![tlog_tiles::Hash([0; 32]); indexes.len()])
+    }
+}
+
+struct Fetched(std::collections::HashMap<u64, Hash>);
+
+impl tlog_tiles::HashReader for Fetched {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+        indexes
+            .iter()
+            .map(|i| {
+                self.0
+                    .get(i)
+                    .map(|h| tlog_tiles::Hash(h.0))
+                    .ok_or(tlog_tiles::Error::IndexesNotInTree)
+            })
+            .collect()
+    }
+}
+
+impl Store {
+    async fn run_tlog<T>(
+        &self,
+        compute: impl Fn(&dyn tlog_tiles::HashReader) -> Result<T, tlog_tiles::Error>,
+    ) -> Result<T, StoreError> {
+        let recorder = Recorder(std::cell::RefCell::new(Vec::new()));
+        // The first pass only learns the indexes; its result is discarded.
+        let _ = compute(&recorder);
+        let mut indexes = recorder.0.into_inner();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let hashes = self.read_hashes(&indexes).await?;
+        let fetched = Fetched(indexes.into_iter().zip(hashes).collect());
+        compute(&fetched).map_err(|e| StoreError::Corrupt(format!("tree: {e}")))
+    }
+
+    /// The Merkle root of the first `size` entries, from O(log n) stored nodes.
+    ///
+    /// # Errors
+    /// [`StoreError`]; callers must pass `size` <= the stored size.
+    pub async fn tree_root(&self, size: u64) -> Result<Hash, StoreError> {
+        struct R<'a>(&'a dyn tlog_tiles::HashReader);
+        impl tlog_tiles::HashReader for R<'_> {
+            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+                self.0.read_hashes(i)
+            }
+        }
+        self.run_tlog(|r| tlog_tiles::tree_hash(size, &R(r)))
+            .await
+            .map(|h| Hash(h.0))
+    }
+
+    /// The RFC 6962 inclusion proof of entry `index` in the tree of `size` entries.
+    ///
+    /// # Errors
+    /// [`StoreError`]; callers must check `index < size <= stored size`.
+    pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
+        struct R<'a>(&'a dyn tlog_tiles::HashReader);
+        impl tlog_tiles::HashReader for R<'_> {
+            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+                self.0.read_hashes(i)
+            }
+        }
+        self.run_tlog(|r| tlog_tiles::prove_record(size, index, &R(r)))
+            .await
+            .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
+    }
+
+    /// The RFC 6962 consistency proof from size `from` to size `to`.
+    ///
+    /// # Errors
+    /// [`StoreError`]; callers must check `0 < from <= to <= stored size`.
+    pub async fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        struct R<'a>(&'a dyn tlog_tiles::HashReader);
+        impl tlog_tiles::HashReader for R<'_> {
+            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+                self.0.read_hashes(i)
+            }
+        }
+        self.run_tlog(|r| tlog_tiles::prove_tree(to, from, &R(r)))
+            .await
+            .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
+    }
+}
