@@ -1,0 +1,323 @@
+// Browser end-to-end tests of the public page against the real server (`fundtrail demo`).
+//
+// Needs: Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH), the npm package
+// playwright-core (npm install), and a built server binary (cargo build: target/debug/fundtrail,
+// or FUNDTRAIL_BIN). When one of them is missing, the tests print why and are skipped.
+//
+// The static files are served to the browser from web/ on disk (with the server's own headers,
+// CSP included), so the page under test is always the working copy even if the binary embeds
+// an older copy of web/. Every /api/v1 request goes to the real server.
+//
+// Screenshots go to target/e2e/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { decodeLeaf, formatMoney } from '../../web/verify.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const webDir = path.join(repo, 'web');
+const outDir = path.join(repo, 'target', 'e2e');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
+
+let skipReason = null;
+let playwright = null;
+if (!fs.existsSync(chromiumPath)) {
+  skipReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
+} else if (!fs.existsSync(binPath)) {
+  skipReason = `no server binary at ${binPath} (build it: cargo build)`;
+} else {
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    skipReason = 'the npm package playwright-core is not installed (run: npm install)';
+  }
+}
+if (skipReason) console.log(`# SKIP browser end-to-end tests: ${skipReason}`);
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+};
+
+let server = null;
+let serverLog = '';
+let base = '';
+let dataDir = '';
+let browser = null;
+let bundleText = '';
+let entries = []; // decoded demo entries
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function api(p) {
+  const r = await fetch(`${base}/api/v1${p}`);
+  assert.ok(r.ok, `${p}: HTTP ${r.status}`);
+  return (r.headers.get('content-type') || '').includes('json') ? r.json() : r.text();
+}
+
+before(async () => {
+  if (skipReason) return;
+  fs.mkdirSync(outDir, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fundtrail-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
+    try {
+      const r = await fetch(`${base}/api/v1/info`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
+    await new Promise((r) => { setTimeout(r, 200); });
+  }
+  bundleText = await api('/export');
+  const leaves = bundleText.split('\n\n')[1].split('\n');
+  entries = leaves.map((l) => decodeLeaf(l));
+  browser = await playwright.chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => { server.once('exit', r); setTimeout(r, 3000); });
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A new page (English, desktop size unless given) that reports dialogs and console errors. */
+async function newPage(opts = {}) {
+  const context = await browser.newContext({
+    locale: opts.locale || 'en-US', viewport: opts.viewport || { width: 1100, height: 900 }, acceptDownloads: true,
+  });
+  await context.route(`${base}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname.startsWith('/api/')) return route.continue();
+    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.join(webDir, rel);
+    if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
+    const real = await route.fetch();
+    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    delete headers.etag;
+    return route.fulfill({ status: 200, headers, body: fs.readFileSync(file) });
+  });
+  const page = await context.newPage();
+  const problems = { dialogs: [], errors: [] };
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.errors.push(String(e)));
+  return { page, context, problems };
+}
+
+const digits = (s) => s.replace(/[^0-9]/g, '').replace(/^0+(?=\d)/, '');
+
+test('overview shows the organisation, the signed checkpoint and exactly the published totals', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage();
+  const [info, totals] = await Promise.all([api('/info'), api('/totals')]);
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.campaign');
+  assert.equal(await page.textContent('h1'), info.name);
+  assert.equal(digits(await page.textContent('[data-field="size"]')), String(info.size));
+  assert.ok((await page.textContent('main')).includes(info.root), 'root shown');
+  await page.waitForSelector('.ok-line');
+  const codes = Object.keys(totals.currencies);
+  assert.equal(await page.locator('.currency').count(), codes.length);
+  for (const code of codes) {
+    for (const field of ['donated', 'disbursed', 'balance', 'reversed']) {
+      const shown = await page.textContent(`.currency[data-currency="${code}"] [data-field="${field}"]`);
+      assert.equal(digits(shown), totals.currencies[code][field], `${code} ${field}: ${shown}`);
+      assert.equal(shown, formatMoney(totals.currencies[code][field], code, 'en-US'), `${code} ${field}`);
+    }
+  }
+  assert.equal(await page.locator('li.campaign').count(), totals.campaigns.length);
+  for (const c of totals.campaigns) {
+    for (const field of ['donated', 'disbursed', 'balance']) {
+      const shown = await page.textContent(`li.campaign[data-campaign="${c.id}"] [data-field="${field}"]`);
+      assert.equal(digits(shown), c[field], `${c.id} ${field}: ${shown}`);
+    }
+    assert.equal(await page.locator(`li.campaign[data-campaign="${c.id}"] progress`).count(), c.goal ? 1 : 0);
+  }
+  await page.screenshot({ path: path.join(outDir, 'overview.png'), fullPage: true });
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('"Verify everything" downloads and checks the whole ledger and says so', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage();
+  const info = await api('/info');
+  await page.goto(`${base}/#/verify`);
+  await page.click('#verify-all');
+  await page.waitForSelector('#verdict .verdict', { timeout: 60_000 });
+  const text = await page.textContent('#verdict .verdict');
+  assert.match(text, new RegExp(`^Verified: ${info.size} entries, root ${info.root}, totals match\\.$`));
+  assert.equal(await page.locator('#verdict .verdict.good').count(), 1);
+  assert.equal(await page.getAttribute('#verify-progress', 'value'), String(info.size));
+  await page.screenshot({ path: path.join(outDir, 'verified.png'), fullPage: true });
+  // The verified checkpoint is remembered; the next visit checks consistency without alarm.
+  const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('fundtrail.verified')));
+  assert.deepEqual([stored.size, stored.root], [info.size, info.root]);
+  await page.goto(`${base}/#/`);
+  await page.reload();
+  await page.waitForSelector('.campaign');
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.alert.bad').count(), 0);
+  // A remembered checkpoint that the current ledger does not extend raises a loud alert.
+  await page.evaluate((s) => localStorage.setItem('fundtrail.verified', JSON.stringify(s)), { ...stored, size: info.size - 1, root: 'ab'.repeat(32) });
+  await page.reload();
+  await page.waitForSelector('.alert.bad', { timeout: 10_000 });
+  assert.match(await page.textContent('.alert.bad'), /history rewritten/);
+  await page.screenshot({ path: path.join(outDir, 'history-rewritten.png') });
+  // ...and so does "Verify everything", naming the rewritten prefix.
+  await page.goto(`${base}/#/verify`);
+  await page.click('#verify-all');
+  await page.waitForSelector('#verdict .verdict', { timeout: 60_000 });
+  assert.match(await page.textContent('#verdict .verdict.bad'), /history rewritten/);
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('a donor named like HTML is shown as literal text and runs nothing', { skip: skipReason || false }, async () => {
+  const evil = entries.findIndex((e) => e.kind === 'donation' && e.body.donor.includes('<img'));
+  assert.ok(evil >= 0, 'the demo ledger has a donor named <img ...>');
+  const donor = entries[evil].body.donor;
+  const { page, context, problems } = await newPage();
+  await page.goto(`${base}/#/entry/${evil}`);
+  await page.waitForSelector('.verdict');
+  assert.ok((await page.textContent('main')).includes(donor), 'donor text shown literally');
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(await page.locator('.verdict.good').count(), 1, 'inclusion proved');
+  await page.goto(`${base}/#/campaign/${entries[evil].body.campaign}`);
+  await page.waitForSelector('ol.entries');
+  for (let i = 0; i < 10 && !(await page.textContent('main')).includes(donor); i++) {
+    const more = page.locator('.more button');
+    if (await more.count() === 0) break;
+    await more.click();
+    await page.waitForTimeout(300);
+  }
+  assert.ok((await page.textContent('main')).includes(donor), 'donor text shown on the campaign page');
+  assert.equal(await page.locator('main img').count(), 0);
+  await page.waitForTimeout(300);
+  assert.deepEqual(problems.dialogs, []);
+  assert.deepEqual(problems.errors, []);
+  await context.close();
+});
+
+test('"Find my donation" finds a donation by its bank reference and proves it; unknown references say so', { skip: skipReason || false }, async () => {
+  const seq = entries.findIndex((e) => e.kind === 'donation' && e.body.reference);
+  assert.ok(seq >= 0, 'a donation with a reference');
+  const ref = entries[seq].body.reference;
+  const { page, context, problems } = await newPage();
+  await page.goto(`${base}/#/find`);
+  await page.fill('#ref', ref);
+  await page.press('#ref', 'Enter');
+  await page.waitForSelector(`#results article[data-seq="${seq}"]`);
+  await page.waitForSelector('#results .verdict');
+  assert.match(await page.textContent('#results .verdict.good'), new RegExp(`this entry is entry ${seq} of the ledger`));
+  await page.screenshot({ path: path.join(outDir, 'found.png'), fullPage: true });
+  await page.fill('#ref', 'NO-SUCH-REFERENCE-42');
+  await page.click('form.find button[type="submit"]');
+  await page.waitForSelector('#results .msg');
+  assert.match(await page.textContent('#results'), /No donation with the reference “NO-SUCH-REFERENCE-42” was found/);
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('a bundle chosen from disk is verified without the server; a tampered one is refused', { skip: skipReason || false }, async () => {
+  const file = path.join(dataDir, 'bundle.txt');
+  fs.writeFileSync(file, bundleText);
+  const { page, context, problems } = await newPage();
+  await page.goto(`${base}/#/verify`);
+  await page.setInputFiles('#bundle-file', file);
+  await page.waitForSelector('#bundle-verdict .verdict', { timeout: 60_000 });
+  assert.match(await page.textContent('#bundle-verdict .verdict.good'), new RegExp(`^Verified: ${entries.length} entries`));
+  assert.match(await page.textContent('#bundle-verdict'), /same key this site publishes/);
+  const bad = path.join(repo, 'tests', 'vectors', 'bad', 'prev-changed.txt');
+  if (fs.existsSync(bad)) {
+    await page.setInputFiles('#bundle-file', bad);
+    await page.waitForSelector('#bundle-verdict .verdict.bad', { timeout: 60_000 });
+    assert.match(await page.textContent('#bundle-verdict .verdict.bad'), /Entry 10 does not link to entry 9/);
+  }
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('every view fits a 360 px wide screen and works in Vietnamese', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage({ viewport: { width: 360, height: 760 }, locale: 'vi-VN' });
+  const totals = await api('/totals');
+  const views = [
+    ['#/', '.campaign'],
+    [`#/campaign/${totals.campaigns[0].id}`, 'ol.entries'],
+    ['#/entry/1', '.verdict'],
+    ['#/find?ref=nothing', '#results .msg'],
+    ['#/verify', '#verify-all'],
+  ];
+  for (const [hash, sel] of views) {
+    await page.goto(`${base}/${hash}`);
+    await page.waitForSelector(sel);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${hash}: scrollWidth ${width} > 360`);
+  }
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  await page.goto(`${base}/#/`);
+  await page.waitForSelector('.campaign');
+  assert.match(await page.textContent('nav'), /Tổng quan/);
+  await page.screenshot({ path: path.join(outDir, 'overview-360-vi.png'), fullPage: true });
+  // The language switch is a real button.
+  await page.click('#lang');
+  await page.waitForSelector('.campaign');
+  assert.match(await page.textContent('nav'), /Overview/);
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('keyboard: the main links and buttons are reachable with Tab and show focus', { skip: skipReason || false }, async () => {
+  const { page, context } = await newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('.campaign');
+  const seen = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { tag: el.tagName, text: el.textContent.trim(), outline: style.outlineStyle };
+    }));
+  }
+  const texts = seen.map((s) => s.text);
+  for (const want of ['Overview', 'Find my donation', 'Verify everything', 'Tiếng Việt']) assert.ok(texts.includes(want), `${want} reachable by Tab: ${texts}`);
+  assert.ok(seen.every((s) => s.outline !== 'none'), 'focus is visible');
+  await context.close();
+});
