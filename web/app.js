@@ -318,9 +318,13 @@ async function render() {
   if (token !== renderToken) return; // a newer navigation won
   clear($main);
   $main.append(out);
-  if (infoCache) {
-    renderChrome(infoCache.name);
-    document.title = `${infoCache.name} · fundtrail`;
+  try {
+    const inf = await getInfo();
+    if (token !== renderToken) return;
+    renderChrome(inf.name);
+    document.title = `${inf.name} · fundtrail`;
+  } catch {
+    // no server (or it is down): the page still works for bundles from disk
   }
 }
 
@@ -455,7 +459,7 @@ async function viewCampaign(out, route) {
   ));
 
   out.append(section(t('dates'), dl([
-    [t('kind_campaign_open'), h('a', { href: `#/entry/${c.opened_seq}` }, t('opened_in', { seq: c.opened_seq }))],
+    [t('kind_campaign_open'), h('span', {}, c.opened_at ? [timeEl(c.opened_at), ' · '] : null, h('a', { href: `#/entry/${c.opened_seq}` }, t('opened_in', { seq: c.opened_seq })))],
     c.ends_on ? [t('ends_on'), dateText(c.ends_on)] : null,
   ])));
 

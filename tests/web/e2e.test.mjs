@@ -219,6 +219,8 @@ test('a donor named like HTML is shown as literal text and runs nothing', { skip
   assert.ok((await page.textContent('main')).includes(donor), 'donor text shown literally');
   assert.equal(await page.locator('main img').count(), 0);
   assert.equal(await page.locator('.verdict.good').count(), 1, 'inclusion proved');
+  assert.equal(await page.locator('ul.checks li.pass').count(), 4, 'four checks passed');
+  await page.screenshot({ path: path.join(outDir, 'entry.png'), fullPage: true });
   await page.goto(`${base}/#/campaign/${entries[evil].body.campaign}`);
   await page.waitForSelector('ol.entries');
   for (let i = 0; i < 10 && !(await page.textContent('main')).includes(donor); i++) {
@@ -228,6 +230,7 @@ test('a donor named like HTML is shown as literal text and runs nothing', { skip
     await page.waitForTimeout(300);
   }
   assert.ok((await page.textContent('main')).includes(donor), 'donor text shown on the campaign page');
+  await page.screenshot({ path: path.join(outDir, 'campaign.png'), fullPage: true });
   assert.equal(await page.locator('main img').count(), 0);
   await page.waitForTimeout(300);
   assert.deepEqual(problems.dialogs, []);
