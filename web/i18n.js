@@ -396,3 +396,8 @@ export function t(key, params = {}) {
 export function has(key) {
   return Object.hasOwn(STRINGS.en, key);
 }
+
+/** The label keys of a language (for tests). */
+export function keysOf(l) {
+  return Object.keys(STRINGS[l] || {});
+}
