@@ -745,7 +745,7 @@ async function runSearch(ref, results) {
     results.append(message('info', t('find_none', { ref })));
     return;
   }
-  results.append(h('p', { role: 'status' }, t('find_found', { n: found.length })));
+  results.append(h('p', { role: 'status' }, found.length === 1 ? t('find_found_one') : t('find_found', { n: found.length })));
   for (const item of found) {
     const box = h('div', { class: 'card result' }, entryCard(item));
     const { ul, step } = checklist();
