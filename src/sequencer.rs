@@ -106,6 +106,21 @@ pub struct SequencerHandle {
     view: SharedView,
 }
 
+impl AppendRequest {
+    /// A hash of what was asked (body, recorder, flags), to tell a true retry from a
+    /// different request that reuses an idempotency key.
+    pub fn fingerprint(&self) -> Hash {
+        let body = serde_json::to_vec(&self.body).unwrap_or_default();
+        let text = format!(
+            "{}\n{}\n{}",
+            self.recorded_by,
+            self.separate_gift,
+            String::from_utf8_lossy(&body)
+        );
+        crate::ledger::hash::sha256(text.as_bytes())
+    }
+}
+
 impl SequencerHandle {
     /// Queues `request` and waits until it is durable (or refused).
     ///
@@ -147,7 +162,7 @@ fn new_row(
     entry: &Entry,
     leaf: Vec<u8>,
     hash: Hash,
-    idempotency_key: Option<String>,
+    idempotency_key: Option<(String, Hash)>,
 ) -> NewEntry {
     let (campaign, campaign_to) = match &entry.body {
         Body::Transfer(t) => (Some(t.from.clone()), Some(t.to.clone())),
@@ -521,13 +536,11 @@ impl Sequencer {
         validate_envelope(&entry)?;
         let leaf = encode(&entry);
         let hash = leaf_hash(&leaf);
-        let row = new_row(
-            &self.state,
-            &entry,
-            leaf,
-            hash,
-            request.idempotency_key.clone(),
-        );
+        let key = request
+            .idempotency_key
+            .clone()
+            .map(|k| (k, request.fingerprint()));
+        let row = new_row(&self.state, &entry, leaf, hash, key);
         self.state.apply(&entry, hash)?;
         if let Body::CampaignOpen(_) = &entry.body {
             self.opened.push(entry.seq);
@@ -545,18 +558,21 @@ impl Sequencer {
         let mut batch = Batch::default();
         let mut accepted: Vec<Job> = Vec::new();
         let mut replays: Vec<(Job, u64)> = Vec::new();
-        let mut keys: HashMap<String, u64> = HashMap::new();
+        let mut keys: HashMap<String, (u64, Hash)> = HashMap::new();
         let mut refs = HashSet::new();
         for job in jobs {
             if let Some(key) = &job.request.idempotency_key {
-                if let Some(seq) = keys.get(key) {
-                    let seq = *seq;
-                    replays.push((job, seq));
-                    continue;
-                }
-                match self.store.idempotent_seq(key).await {
-                    Ok(Some(seq)) => {
-                        replays.push((job, seq));
+                let known = match keys.get(key) {
+                    Some(k) => Ok(Some(*k)),
+                    None => self.store.idempotent_seq(key).await,
+                };
+                match known {
+                    Ok(Some((seq, fingerprint))) => {
+                        if fingerprint == job.request.fingerprint() {
+                            replays.push((job, seq));
+                        } else {
+                            let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));
+                        }
                         continue;
                     }
                     Ok(None) => {}
@@ -574,8 +590,8 @@ impl Sequencer {
                         batch.hashes.push((first + k, h));
                         k += 1;
                     });
-                    if let Some(key) = &row.idempotency_key {
-                        keys.insert(key.clone(), row.seq);
+                    if let Some((key, fingerprint)) = &row.idempotency_key {
+                        keys.insert(key.clone(), (row.seq, *fingerprint));
                     }
                     batch.entries.push(row);
                     accepted.push(job);

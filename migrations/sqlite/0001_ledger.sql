@@ -63,7 +63,8 @@ create table campaigns (
 -- Idempotency keys of acknowledged appends.
 create table idempotency (
     key text primary key,
-    seq integer not null
+    seq integer not null,
+    request_hash blob not null
 );
 
 -- Staff tokens, stored only as SHA-256 hashes.

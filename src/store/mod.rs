@@ -46,8 +46,8 @@ pub struct NewEntry {
     pub reverses: Option<u64>,
     /// Recording time.
     pub recorded_at: String,
-    /// Idempotency key of the request that created it.
-    pub idempotency_key: Option<String>,
+    /// Idempotency key of the request that created it, with a hash of the request.
+    pub idempotency_key: Option<(String, Hash)>,
 }
 
 /// Everything one group commit writes, in one transaction.
@@ -192,8 +192,8 @@ impl Store {
     pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
         dispatch!(self, s => s.is_reversed(seq).await)
     }
-    /// The seq appended under an idempotency key.
-    pub async fn idempotent_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
+    /// The seq appended under an idempotency key, and the hash of that request.
+    pub async fn idempotent_seq(&self, key: &str) -> Result<Option<(u64, Hash)>, StoreError> {
         dispatch!(self, s => s.idempotent_seq(key).await)
     }
     /// Stores a new token hash.

@@ -97,10 +97,11 @@ impl SqliteStore {
             .bind(&e.recorded_at)
             .execute(&mut *tx)
             .await?;
-            if let Some(key) = &e.idempotency_key {
-                sqlx::query("insert into idempotency (key, seq) values (?, ?)")
+            if let Some((key, request_hash)) = &e.idempotency_key {
+                sqlx::query("insert into idempotency (key, seq, request_hash) values (?, ?, ?)")
                     .bind(key)
                     .bind(int(e.seq))
+                    .bind(&request_hash.0[..])
                     .execute(&mut *tx)
                     .await?;
             }
@@ -291,12 +292,21 @@ impl SqliteStore {
         Ok(n > 0)
     }
 
-    pub(super) async fn idempotent_seq(&self, key: &str) -> Result<Option<u64>, StoreError> {
-        let seq: Option<i64> = sqlx::query_scalar("select seq from idempotency where key = ?")
+    pub(super) async fn idempotent_seq(
+        &self,
+        key: &str,
+    ) -> Result<Option<(u64, Hash)>, StoreError> {
+        let row = sqlx::query("select seq, request_hash from idempotency where key = ?")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(seq.map(seq_of))
+        row.map(|r| {
+            Ok((
+                seq_of(r.try_get("seq")?),
+                hash_of(r.try_get::<&[u8], _>("request_hash")?)?,
+            ))
+        })
+        .transpose()
     }
 
     pub(super) async fn create_token(
