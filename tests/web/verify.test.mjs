@@ -386,3 +386,36 @@ test('every tampered bundle is rejected naming what the Rust verifier names', as
   }
   assert.equal(checked, 15, 'number of bad vector files checked');
 });
+
+test('the Ed25519 fallback agrees with WebCrypto (for browsers without WebCrypto Ed25519)', async () => {
+  const { ed25519VerifyFallback, setEd25519 } = await import('../../web/verify.js');
+  // The Go sumdb/note known answer, through the whole note verifier.
+  const vkey = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+  const text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+  const note = `${text}\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`;
+  setEd25519(ed25519VerifyFallback);
+  try {
+    assert.equal((await verifyNote(note, vkey)).text, text);
+    assert.ok(await rejects(() => verifyNote(note.replace('answer', 'Answer'), vkey)));
+    const demo = path.join(repo, 'tests', 'vectors', 'demo', 'bundle.txt');
+    if (fs.existsSync(demo)) assert.equal((await verifyBundle(new Uint8Array(fs.readFileSync(demo)))).size, 20);
+  } finally {
+    setEd25519(null);
+  }
+  // RFC 8032 §7.1 test 2, and random keys signed by WebCrypto.
+  const hex = (s) => Uint8Array.from(s.match(/../g).map((b) => parseInt(b, 16)));
+  const pub = hex('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c');
+  const sig = hex('92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00');
+  assert.equal(await ed25519VerifyFallback(pub, sig, hex('72')), true);
+  assert.equal(await ed25519VerifyFallback(pub, sig, hex('73')), false);
+  const subtle = globalThis.crypto.subtle;
+  for (let i = 0; i < 8; i++) {
+    const pair = await subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+    const pk = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
+    const msg = globalThis.crypto.getRandomValues(new Uint8Array(i * 37));
+    const s = new Uint8Array(await subtle.sign({ name: 'Ed25519' }, pair.privateKey, msg));
+    assert.equal(await ed25519VerifyFallback(pk, s, msg), true);
+    s[i] ^= 1;
+    assert.equal(await ed25519VerifyFallback(pk, s, msg), false);
+  }
+});
