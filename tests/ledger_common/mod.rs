@@ -267,7 +267,8 @@ pub fn random_ledger(seed: u64, n: u64) -> LedgerBuilder {
             } else {
                 rng.range(100, 50_000)
             };
-            donation(campaign, code, amount, *rng.pick(DONORS))
+            let donor = *rng.pick::<&str>(DONORS);
+            donation(campaign, code, amount, donor)
         } else if roll < 80 {
             disbursement(campaign, code, rng.range(1, balance), "Hợp tác xã Hòa Bình")
         } else if roll < 90 && code == "VND" {
