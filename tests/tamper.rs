@@ -1,0 +1,146 @@
+//! Tampering with a stopped ledger's database behind the server's back: the append-only
+//! triggers refuse it, `fundtrail verify --data` finds it and names the entry, and a server
+//! started on it refuses appends while still serving reads.
+
+mod common;
+
+use common::{spawn_app, verify_data, StoppedApp};
+
+/// A stopped ledger of four entries; entry 2 is the only donation of "500000".
+async fn stopped_ledger() -> StoppedApp {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&campaign, "100000").await.seq();
+    assert_eq!(app.donate(&campaign, "500000").await.seq(), 2);
+    app.donate(&campaign, "200000").await.seq();
+    app.stop().await
+}
+
+/// Changes the amount inside entry 2's leaf bytes from 500000 to 900000.
+async fn change_amount_of_entry_2(ledger: &StoppedApp) {
+    ledger
+        .execute("drop trigger entries_are_never_updated")
+        .await
+        .expect("trigger dropped");
+    let changed = ledger
+        .execute(
+            "update entries set leaf = cast(replace(leaf, '\"500000\"', '\"900000\"') as blob) \
+             where seq = 2",
+        )
+        .await
+        .expect("leaf rewritten");
+    assert_eq!(changed, 1);
+}
+
+/// Deletes entry 2, leaving entries 0, 1 and 3.
+async fn delete_entry_2(ledger: &StoppedApp) {
+    ledger
+        .execute("drop trigger entries_are_never_deleted")
+        .await
+        .expect("trigger dropped");
+    let deleted = ledger
+        .execute("delete from entries where seq = 2")
+        .await
+        .expect("row deleted");
+    assert_eq!(deleted, 1);
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn the_append_only_triggers_refuse_to_update_or_delete_an_entry() {
+    let ledger = stopped_ledger().await;
+
+    let update = ledger
+        .execute("update entries set leaf = cast('{}' as blob) where seq = 2")
+        .await;
+    let delete = ledger.execute("delete from entries where seq = 2").await;
+
+    let update = update.expect_err("update refused").to_string();
+    assert!(update.contains("append-only"), "{update}");
+    let delete = delete.expect_err("delete refused").to_string();
+    assert!(delete.contains("append-only"), "{delete}");
+    let verified = verify_data(&ledger.data_dir());
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+}
+
+#[tokio::test]
+async fn an_amount_changed_inside_a_stored_entry_fails_verify_naming_that_entry() {
+    let ledger = stopped_ledger().await;
+    change_amount_of_entry_2(&ledger).await;
+
+    let verified = verify_data(&ledger.data_dir());
+
+    assert_eq!(verified.status.code(), Some(1), "{}", stderr(&verified));
+    let message = stderr(&verified);
+    assert!(message.contains("verification FAILED"), "{message}");
+    assert!(message.contains("entry 2"), "{message}");
+}
+
+#[tokio::test]
+async fn a_deleted_middle_entry_fails_verify_naming_the_missing_entry() {
+    let ledger = stopped_ledger().await;
+    delete_entry_2(&ledger).await;
+
+    let verified = verify_data(&ledger.data_dir());
+
+    assert_eq!(verified.status.code(), Some(1), "{}", stderr(&verified));
+    let message = stderr(&verified);
+    assert!(message.contains("entry 2"), "{message}");
+    assert!(message.contains("missing"), "{message}");
+}
+
+// The start-up check re-reads the last 256 entries; these ledgers are shorter, so the
+// tampered entry is always inside it.
+
+#[tokio::test]
+async fn a_server_started_on_a_ledger_with_a_changed_entry_refuses_appends_but_serves_totals() {
+    let ledger = stopped_ledger().await;
+    change_amount_of_entry_2(&ledger).await;
+    let app = ledger.restart().await;
+
+    let append = app.donate("flood-2026", "100000").await;
+
+    assert_eq!(append.status(), 503, "{}", append.text());
+    assert_eq!(append.json()["error"], "unavailable");
+    let totals = app.get_json("/totals").await;
+    assert_eq!(totals["size"], 4);
+    assert_eq!(totals["campaigns"][0]["donated"], "800000");
+    let info = app.get_json("/info").await;
+    let reason = info["read_only"].as_str().expect("a read-only reason");
+    assert!(reason.contains("entry 2"), "{reason}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_started_on_a_ledger_with_a_deleted_entry_refuses_appends_but_serves_totals() {
+    let ledger = stopped_ledger().await;
+    delete_entry_2(&ledger).await;
+    let app = ledger.restart().await;
+
+    let append = app.donate("flood-2026", "100000").await;
+
+    assert_eq!(append.status(), 503, "{}", append.text());
+    assert_eq!(append.json()["error"], "unavailable");
+    assert_eq!(app.get_json("/totals").await["size"], 4);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_server_restarted_on_an_untouched_ledger_keeps_appending_where_it_stopped() {
+    let ledger = stopped_ledger().await;
+    let app = ledger.restart().await;
+
+    let append = app.donate("flood-2026", "100000").await;
+
+    assert_eq!(append.seq(), 4);
+    assert_eq!(
+        app.get_json("/info").await["read_only"],
+        serde_json::Value::Null
+    );
+    let ledger = app.stop().await;
+    let verified = verify_data(&ledger.data_dir());
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+}
