@@ -32,6 +32,9 @@ pub enum Command {
         /// Data folder.
         #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
         data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
         /// Organisation name shown on the public page.
         #[arg(long, default_value = "Our Charity")]
         name: String,
@@ -44,6 +47,9 @@ pub enum Command {
         /// Data folder.
         #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
         data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
@@ -67,6 +73,9 @@ pub enum Command {
             global = true
         )]
         data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
         /// create, list or revoke.
         #[command(subcommand)]
         action: TokenAction,
@@ -76,6 +85,9 @@ pub enum Command {
         /// Data folder.
         #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
         data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -85,6 +97,9 @@ pub enum Command {
         /// Data folder to create.
         #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
         data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
         /// Organisation name for the new folder.
         #[arg(long, default_value = "Our Charity")]
         name: String,
@@ -102,6 +117,9 @@ pub enum Command {
         /// Verify the ledger in this data folder instead.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
         /// The verifier key you expect (name+keyid+base64); refuse any other.
         #[arg(long)]
         key: Option<String>,
@@ -174,18 +192,63 @@ impl From<std::io::Error> for CliError {
 /// [`CliError`] with its exit code.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Init { data, name, origin } => init(data, name, origin).await,
-        Command::Serve { data, addr } => serve(DataDir::new(data), addr).await,
+        Command::Init {
+            data,
+            database_url,
+            name,
+            origin,
+        } => {
+            init(
+                DataDir::new(data).with_database_url(database_url),
+                name,
+                origin,
+            )
+            .await
+        }
+        Command::Serve {
+            data,
+            database_url,
+            addr,
+        } => serve(DataDir::new(data).with_database_url(database_url), addr).await,
         Command::Demo { data, addr } => demo(data, addr).await,
-        Command::Token { data, action } => token(DataDir::new(data), action).await,
-        Command::Export { data, output } => export(DataDir::new(data), output).await,
+        Command::Token {
+            data,
+            database_url,
+            action,
+        } => token(DataDir::new(data).with_database_url(database_url), action).await,
+        Command::Export {
+            data,
+            database_url,
+            output,
+        } => export(DataDir::new(data).with_database_url(database_url), output).await,
         Command::Import {
             data,
+            database_url,
             name,
             signing_key,
             bundle,
-        } => import(DataDir::new(data), name, signing_key, bundle).await,
-        Command::Verify { source, data, key } => verify(source, data, key).await,
+        } => {
+            import(
+                DataDir::new(data).with_database_url(database_url),
+                name,
+                signing_key,
+                bundle,
+            )
+            .await
+        }
+        Command::Verify {
+            source,
+            data,
+            database_url,
+            key,
+        } => {
+            verify(
+                source,
+                data.map(|d| DataDir::new(d).with_database_url(database_url)),
+                key,
+            )
+            .await
+        }
     }
 }
 
@@ -197,8 +260,7 @@ async fn create_token(store: &Store, role: Role, name: &str) -> Result<String, C
     Ok(token)
 }
 
-async fn init(data: PathBuf, name: String, origin: String) -> Result<(), CliError> {
-    let dir = DataDir::new(data);
+async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError> {
     let (store, signer) = dir.init(&Config { name, origin }, None).await?;
     let token = create_token(&store, Role::Admin, "admin").await?;
     // Start once so the empty ledger gets its first signed checkpoint.
@@ -458,7 +520,7 @@ fn print_report(report: &Report, source: &str, pinned: bool) {
 
 async fn verify(
     source: Option<String>,
-    data: Option<PathBuf>,
+    data: Option<DataDir>,
     key: Option<String>,
 ) -> Result<(), CliError> {
     if let Some(k) = &key {
@@ -469,7 +531,7 @@ async fn verify(
         (Some(_), Some(_)) | (None, None) => Err(CliError::Usage(
             "give a URL, a bundle file, or --data DIR (one of them)".into(),
         )),
-        (None, Some(dir)) => verify_data(DataDir::new(dir), key).await,
+        (None, Some(dir)) => verify_data(dir, key).await,
         (Some(src), None) if src.starts_with("http://") || src.starts_with("https://") => {
             verify_url(&src, key).await
         }

@@ -71,6 +71,9 @@ pub enum AppendError {
     /// The server is shutting down.
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// Another process sequences this ledger now; retry (another server, or shortly).
+    #[error("this server does not sequence appends right now; retry shortly")]
+    NotLeader,
     /// The store failed; nothing was acknowledged.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
@@ -99,10 +102,17 @@ struct Job {
     reply: oneshot::Sender<Result<Appended, AppendError>>,
 }
 
+/// The source of `recorded_at` times.
+pub type Clock = Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
+/// Where the queue of the leading sequencer is published; empty while this process
+/// does not lead.
+type Slot = Arc<RwLock<Option<mpsc::Sender<Job>>>>;
+
 /// The handle request handlers use to append.
 #[derive(Clone)]
 pub struct SequencerHandle {
-    tx: mpsc::Sender<Job>,
+    tx: Slot,
     view: SharedView,
 }
 
@@ -128,10 +138,15 @@ impl SequencerHandle {
     /// [`AppendError`] when refused; nothing was written then.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Job { request, reply })
+        let tx = self
+            .tx
+            .read()
+            .ok()
+            .and_then(|t| t.clone())
+            .ok_or(AppendError::NotLeader)?;
+        tx.send(Job { request, reply })
             .await
-            .map_err(|_| AppendError::ShuttingDown)?;
+            .map_err(|_| AppendError::NotLeader)?;
         rx.await.map_err(|_| AppendError::ShuttingDown)?
     }
 
@@ -148,11 +163,131 @@ impl SequencerHandle {
 pub struct Sequencer {
     store: Store,
     signer: CheckpointSigner,
+    clock: Clock,
     state: LedgerState,
     tree: CompactTree,
     opened: Vec<u64>,
     read_only: Option<String>,
     view: SharedView,
+}
+
+/// Builds the published view from the store alone (for processes that do not lead):
+/// the latest checkpoint and the campaign rows written in the same transaction.
+///
+/// # Errors
+/// [`StoreError`].
+pub async fn load_view(store: &Store) -> Result<View, StoreError> {
+    for _ in 0..10 {
+        let before = store.latest_checkpoint().await?;
+        let campaigns = store.campaigns().await?;
+        let after = store.latest_checkpoint().await?;
+        if before != after {
+            continue;
+        }
+        let checkpoint = after.unwrap_or(StoredCheckpoint {
+            size: 0,
+            root: empty_root(),
+            note: String::new(),
+        });
+        let last_recorded_at = match checkpoint.size {
+            0 => None,
+            n => store
+                .entry(n - 1)
+                .await?
+                .and_then(|e| decode(&e.leaf).ok())
+                .map(|e| e.recorded_at),
+        };
+        let state = LedgerState::resume(
+            checkpoint.size,
+            crate::ledger::ZERO_HASH,
+            String::new(),
+            campaigns.iter().map(|c| c.state.clone()).collect(),
+        );
+        return Ok(View {
+            totals: Totals::of(&state),
+            campaigns: campaigns
+                .into_iter()
+                .map(|c| (c.opened_seq, c.state))
+                .collect(),
+            checkpoint,
+            last_recorded_at,
+            read_only: None,
+        });
+    }
+    Err(StoreError::Corrupt(
+        "the ledger kept changing while its view was read".into(),
+    ))
+}
+
+/// The election loop of a shared (PostgreSQL) store: try to lead; while leading, sequence
+/// and watch the lock; while following, refresh the view from the store. Ends when every
+/// [`SequencerHandle`] is gone.
+async fn elect(
+    store: Store,
+    signer: CheckpointSigner,
+    clock: Clock,
+    view: SharedView,
+    slot: std::sync::Weak<RwLock<Option<mpsc::Sender<Job>>>>,
+) {
+    use std::time::Duration;
+    while let Some(strong) = slot.upgrade() {
+        match store.try_lead().await {
+            Ok(Some(mut lease)) => {
+                let led = Sequencer::lead(
+                    store.clone(),
+                    signer.clone(),
+                    Arc::clone(&clock),
+                    Arc::clone(&view),
+                    &strong,
+                )
+                .await;
+                drop(strong);
+                let (seq, rx) = match led {
+                    Ok(x) => x,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not take over as leader");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                tracing::info!("leading: this process sequences appends");
+                let mut run = tokio::spawn(seq.run(rx));
+                loop {
+                    tokio::select! {
+                        _ = &mut run => return,
+                        () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    }
+                    if !lease.still_held().await {
+                        tracing::error!("lost the leader lock; no longer sequencing");
+                        if let Some(s) = slot.upgrade() {
+                            if let Ok(mut t) = s.write() {
+                                *t = None;
+                            }
+                        }
+                        let _ = run.await;
+                        break;
+                    }
+                }
+            }
+            Ok(None) => {
+                drop(strong);
+                match load_view(&store).await {
+                    Ok(v) => {
+                        if let Ok(mut w) = view.write() {
+                            *w = Arc::new(v);
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not refresh the view"),
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => {
+                drop(strong);
+                tracing::warn!(error = %e, "leader election: database unreachable");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
 }
 
 /// The row for `entry`, computed before it is applied (a reversal's campaigns come from
@@ -360,7 +495,43 @@ impl Sequencer {
         store: Store,
         signer: CheckpointSigner,
     ) -> Result<(SequencerHandle, tokio::task::JoinHandle<()>), StoreError> {
-        let seq = Self::load(store, signer).await?;
+        Self::start_with_clock(store, signer, Arc::new(chrono::Utc::now)).await
+    }
+
+    /// [`Sequencer::start`] with a given clock for `recorded_at` (tests use a fixed one
+    /// to compare stores byte for byte). Times never go backwards in the ledger even if
+    /// the clock does.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot be read at all.
+    pub async fn start_with_clock(
+        store: Store,
+        signer: CheckpointSigner,
+        clock: Clock,
+    ) -> Result<(SequencerHandle, tokio::task::JoinHandle<()>), StoreError> {
+        let view: SharedView = Arc::new(RwLock::new(Arc::new(load_view(&store).await?)));
+        let slot: Slot = Arc::new(RwLock::new(None));
+        let handle = SequencerHandle {
+            tx: Arc::clone(&slot),
+            view: Arc::clone(&view),
+        };
+        if store.is_shared() {
+            let task = tokio::spawn(elect(store, signer, clock, view, Arc::downgrade(&slot)));
+            return Ok((handle, task));
+        }
+        let (seq, rx) = Self::lead(store, signer, clock, view, &slot).await?;
+        Ok((handle, tokio::spawn(seq.run(rx))))
+    }
+
+    /// Loads the head and opens the queue: from now on this process sequences.
+    async fn lead(
+        store: Store,
+        signer: CheckpointSigner,
+        clock: Clock,
+        view: SharedView,
+        slot: &Slot,
+    ) -> Result<(Sequencer, mpsc::Receiver<Job>), StoreError> {
+        let seq = Self::load(store, signer, clock, view).await?;
         if seq.state.size() == 0 && seq.store.latest_checkpoint().await?.is_none() {
             let note = seq.signer.sign(0, &empty_root());
             let batch = Batch {
@@ -374,19 +545,19 @@ impl Sequencer {
             seq.store.append_batch(&batch).await?;
         }
         seq.publish().await?;
-        let handle_view = Arc::clone(&seq.view);
         let (tx, rx) = mpsc::channel(MAX_BATCH * 4);
-        let task = tokio::spawn(seq.run(rx));
-        Ok((
-            SequencerHandle {
-                tx,
-                view: handle_view,
-            },
-            task,
-        ))
+        if let Ok(mut s) = slot.write() {
+            *s = Some(tx);
+        }
+        Ok((seq, rx))
     }
 
-    async fn load(store: Store, signer: CheckpointSigner) -> Result<Sequencer, StoreError> {
+    async fn load(
+        store: Store,
+        signer: CheckpointSigner,
+        clock: Clock,
+        view: SharedView,
+    ) -> Result<Sequencer, StoreError> {
         let size = store.size().await?;
         let positions = CompactTree::peak_positions(size);
         let indexes: Vec<u64> = positions
@@ -414,20 +585,10 @@ impl Sequencer {
             last_at,
             campaigns.into_iter().map(|c| c.state).collect(),
         );
-        let view = Arc::new(RwLock::new(Arc::new(View {
-            checkpoint: StoredCheckpoint {
-                size: 0,
-                root: empty_root(),
-                note: String::new(),
-            },
-            totals: Totals::of(&state),
-            campaigns: Vec::new(),
-            last_recorded_at: None,
-            read_only: read_only.clone(),
-        })));
         Ok(Sequencer {
             store,
             signer,
+            clock,
             state,
             tree,
             opened,
@@ -520,7 +681,7 @@ impl Sequencer {
         if let Body::Reversal(r) = &request.body {
             self.prepare_reversal(r.reverses).await?;
         }
-        let now = format_recorded_at(chrono::Utc::now());
+        let now = format_recorded_at((self.clock)());
         let recorded_at = if now.as_str() < self.state.last_recorded_at() {
             self.state.last_recorded_at().to_string()
         } else {
@@ -684,7 +845,14 @@ impl Sequencer {
     }
 
     async fn reload(&mut self) {
-        match Self::load(self.store.clone(), self.signer.clone()).await {
+        match Self::load(
+            self.store.clone(),
+            self.signer.clone(),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.view),
+        )
+        .await
+        {
             Ok(fresh) => {
                 self.state = fresh.state;
                 self.tree = fresh.tree;

@@ -4,7 +4,7 @@
 use crate::http::{self, AppState, Site};
 use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
 use crate::sequencer::{Sequencer, SequencerHandle};
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -56,16 +56,47 @@ pub struct Config {
     pub origin: String,
 }
 
-/// A ledger's data folder.
+/// A ledger's data folder. It always holds the configuration and signing key; the
+/// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given.
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
+    database_url: Option<String>,
 }
 
 impl DataDir {
     /// The folder at `root` (nothing is read yet).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        DataDir { root: root.into() }
+        DataDir {
+            root: root.into(),
+            database_url: None,
+        }
+    }
+
+    /// Keeps the entries in the database at `url` (`postgres://...`) instead of SQLite.
+    pub fn with_database_url(mut self, url: Option<String>) -> Self {
+        self.database_url = url.filter(|u| !u.trim().is_empty());
+        self
+    }
+
+    async fn open_store(&self) -> Result<Store, StartupError> {
+        match &self.database_url {
+            None => Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?)),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Store::Postgres(PostgresStore::open(url).await?))
+            }
+            Some(url) if url.starts_with("sqlite:") => Ok(Store::Sqlite(
+                SqliteStore::open(Path::new(
+                    url.trim_start_matches("sqlite://")
+                        .trim_start_matches("sqlite:"),
+                ))
+                .await?,
+            )),
+            Some(_) => Err(StartupError::Config {
+                path: self.config_path(),
+                message: "--database-url must start with postgres:// (or sqlite:)".into(),
+            }),
+        }
     }
     /// The folder.
     pub fn root(&self) -> &Path {
@@ -130,7 +161,7 @@ impl DataDir {
             }
         };
         write_private(&key_path, format!("{skey}\n").as_bytes())?;
-        let store = Store::Sqlite(SqliteStore::open(&self.db_path()).await?);
+        let store = self.open_store().await?;
         let json = serde_json::to_string_pretty(config).unwrap_or_default();
         std::fs::write(self.config_path(), json + "\n").map_err(io(&self.config_path()))?;
         Ok((store, signer))
@@ -175,7 +206,7 @@ impl DataDir {
                 self.root.display().to_string(),
             ));
         }
-        Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?))
+        self.open_store().await
     }
 }
 

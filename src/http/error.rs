@@ -22,6 +22,9 @@ pub struct ApiError {
     pub field: Option<String>,
 }
 
+/// Seconds a client should wait before retrying a 503.
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
@@ -62,7 +65,14 @@ impl IntoResponse for ApiError {
             "message": self.message,
             "field": self.field,
         });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 
@@ -108,11 +118,13 @@ impl From<AppendError> for ApiError {
             AppendError::IdempotencyMismatch => {
                 ApiError::new(StatusCode::CONFLICT, "idempotency_mismatch", e.to_string())
             }
-            AppendError::ReadOnly(_) | AppendError::ShuttingDown => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                e.to_string(),
-            ),
+            AppendError::ReadOnly(_) | AppendError::ShuttingDown | AppendError::NotLeader => {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    e.to_string(),
+                )
+            }
             AppendError::Store(s) => s.into(),
         }
     }

@@ -269,6 +269,12 @@ pub async fn consistency(
             format!("to {to} is larger than the ledger ({current})"),
         ));
     }
+    if q.from == 0 {
+        return Err(ApiError::bad_query(
+            "from",
+            "from must be at least 1: a consistency proof starts from a tree that was published",
+        ));
+    }
     if q.from > to {
         return Err(ApiError::bad_query(
             "from",

@@ -1,0 +1,365 @@
+//! The PostgreSQL store: the same schema and behaviour as SQLite, for deployments with
+//! several `fundtrail serve` processes; one of them leads (a session advisory lock).
+
+use super::{Batch, StoreError, StoredCampaign, StoredCheckpoint, StoredEntry, TokenRecord};
+use crate::ledger::hash::Hash;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Row;
+use std::time::Duration;
+
+/// A ledger in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn hash_of(bytes: &[u8]) -> Result<Hash, StoreError> {
+    <[u8; 32]>::try_from(bytes)
+        .map(Hash)
+        .map_err(|_| StoreError::Corrupt(format!("stored hash has {} bytes, not 32", bytes.len())))
+}
+
+fn seq_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn stored_entry(row: &sqlx::postgres::PgRow) -> Result<StoredEntry, StoreError> {
+    Ok(StoredEntry {
+        seq: seq_of(row.try_get("seq")?),
+        leaf: row.try_get("leaf")?,
+        leaf_hash: hash_of(row.try_get::<&[u8], _>("leaf_hash")?)?,
+    })
+}
+
+impl PostgresStore {
+    /// Connects to `url` and applies migrations.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the server cannot be reached or migrated.
+    pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// The pool (for the leadership lock).
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(super) async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(super) async fn size(&self) -> Result<u64, StoreError> {
+        let n: Option<i64> = sqlx::query_scalar("select max(seq) + 1 from entries")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.map_or(0, seq_of))
+    }
+
+    pub(super) async fn last_entry(&self) -> Result<Option<StoredEntry>, StoreError> {
+        let row = sqlx::query("select seq, leaf, leaf_hash from entries order by seq desc limit 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(stored_entry).transpose()
+    }
+
+    pub(super) async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for e in &batch.entries {
+            sqlx::query(
+                "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(int(e.seq))
+            .bind(&e.leaf)
+            .bind(&e.leaf_hash.0[..])
+            .bind(&e.prev.0[..])
+            .bind(e.kind)
+            .bind(e.campaign.as_deref())
+            .bind(e.campaign_to.as_deref())
+            .bind(e.reference.as_deref())
+            .bind(e.reverses.map(int))
+            .bind(&e.recorded_at)
+            .execute(&mut *tx)
+            .await?;
+            if let Some((key, request_hash)) = &e.idempotency_key {
+                sqlx::query("insert into idempotency (key, seq, request_hash) values ($1, $2, $3)")
+                    .bind(key)
+                    .bind(int(e.seq))
+                    .bind(&request_hash.0[..])
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for (idx, hash) in &batch.hashes {
+            sqlx::query("insert into tree_hashes (idx, hash) values ($1, $2)")
+                .bind(int(*idx))
+                .bind(&hash.0[..])
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (idx, opened_seq, state) in &batch.campaigns {
+            let json = serde_json::to_string(state)
+                .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
+            sqlx::query(
+                "insert into campaigns (idx, id, opened_seq, state) values ($1, $2, $3, $4) \
+                 on conflict (idx) do update set state = excluded.state",
+            )
+            .bind(i64::from(*idx))
+            .bind(&state.id)
+            .bind(int(*opened_seq))
+            .bind(json)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(cp) = &batch.checkpoint {
+            sqlx::query("insert into checkpoints (size, root, note) values ($1, $2, $3)")
+                .bind(int(cp.size))
+                .bind(&cp.root.0[..])
+                .bind(&cp.note)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
+        if indexes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<i64> = indexes.iter().map(|i| int(*i)).collect();
+        let rows = sqlx::query("select idx, hash from tree_hashes where idx = any($1)")
+            .bind(list)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut found = std::collections::HashMap::with_capacity(rows.len());
+        for row in &rows {
+            found.insert(
+                seq_of(row.try_get("idx")?),
+                hash_of(row.try_get::<&[u8], _>("hash")?)?,
+            );
+        }
+        indexes
+            .iter()
+            .map(|i| {
+                found
+                    .get(i)
+                    .copied()
+                    .ok_or_else(|| StoreError::Corrupt(format!("tree hash {i} is missing")))
+            })
+            .collect()
+    }
+
+    pub(super) async fn campaigns(&self) -> Result<Vec<StoredCampaign>, StoreError> {
+        let rows = sqlx::query("select idx, opened_seq, state from campaigns order by idx")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let state: String = row.try_get("state")?;
+                Ok(StoredCampaign {
+                    idx: u32::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(u32::MAX),
+                    opened_seq: seq_of(row.try_get("opened_seq")?),
+                    state: serde_json::from_str(&state)
+                        .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    fn checkpoint_row(row: &sqlx::postgres::PgRow) -> Result<StoredCheckpoint, StoreError> {
+        Ok(StoredCheckpoint {
+            size: seq_of(row.try_get("size")?),
+            root: hash_of(row.try_get::<&[u8], _>("root")?)?,
+            note: row.try_get("note")?,
+        })
+    }
+
+    pub(super) async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row =
+            sqlx::query("select size, root, note from checkpoints order by size desc limit 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        row.as_ref().map(Self::checkpoint_row).transpose()
+    }
+
+    pub(super) async fn checkpoint_at(
+        &self,
+        size: u64,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query("select size, root, note from checkpoints where size = $1")
+            .bind(int(size))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(Self::checkpoint_row).transpose()
+    }
+
+    pub(super) async fn entry(&self, seq: u64) -> Result<Option<StoredEntry>, StoreError> {
+        let row = sqlx::query("select seq, leaf, leaf_hash from entries where seq = $1")
+            .bind(int(seq))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(stored_entry).transpose()
+    }
+
+    pub(super) async fn entries(
+        &self,
+        start: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query(
+            "select seq, leaf, leaf_hash from entries where seq >= $1 order by seq limit $2",
+        )
+        .bind(int(start))
+        .bind(int(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_entry).collect()
+    }
+
+    pub(super) async fn campaign_entries(
+        &self,
+        campaign: &str,
+        before: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query(
+            "select seq, leaf, leaf_hash from entries where seq < $1 and (campaign = $2 or campaign_to = $3) \
+             order by seq desc limit $4",
+        )
+        .bind(int(before))
+        .bind(campaign)
+        .bind(campaign)
+        .bind(int(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_entry).collect()
+    }
+
+    pub(super) async fn find_by_reference(
+        &self,
+        reference: &str,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query(
+            "select seq, leaf, leaf_hash from entries where reference = $1 order by seq limit $2",
+        )
+        .bind(reference)
+        .bind(int(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_entry).collect()
+    }
+
+    pub(super) async fn reference_exists(
+        &self,
+        campaign: &str,
+        reference: &str,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "select count(*) from entries where kind = 'donation' and campaign = $1 and reference = $2",
+        )
+        .bind(campaign)
+        .bind(reference)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
+    pub(super) async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("select count(*) from entries where reverses = $1")
+            .bind(int(seq))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub(super) async fn idempotent_seq(
+        &self,
+        key: &str,
+    ) -> Result<Option<(u64, Hash)>, StoreError> {
+        let row = sqlx::query("select seq, request_hash from idempotency where key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok((
+                seq_of(r.try_get("seq")?),
+                hash_of(r.try_get::<&[u8], _>("request_hash")?)?,
+            ))
+        })
+        .transpose()
+    }
+
+    pub(super) async fn create_token(
+        &self,
+        name: &str,
+        role: &str,
+        token_hash: &Hash,
+    ) -> Result<i64, StoreError> {
+        let now = crate::ledger::entry::format_recorded_at(chrono::Utc::now());
+        let id: i64 = sqlx::query_scalar(
+            "insert into tokens (name, role, token_hash, created_at) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(name)
+        .bind(role)
+        .bind(&token_hash.0[..])
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    fn token_row(row: &sqlx::postgres::PgRow) -> Result<TokenRecord, StoreError> {
+        Ok(TokenRecord {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            role: row.try_get("role")?,
+            created_at: row.try_get("created_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        })
+    }
+
+    pub(super) async fn find_token(
+        &self,
+        token_hash: &Hash,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query(
+            "select id, name, role, created_at, revoked_at from tokens where token_hash = $1 and revoked_at is null",
+        )
+        .bind(&token_hash.0[..])
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(Self::token_row).transpose()
+    }
+
+    pub(super) async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows =
+            sqlx::query("select id, name, role, created_at, revoked_at from tokens order by id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(Self::token_row).collect()
+    }
+
+    pub(super) async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
+        let now = crate::ledger::entry::format_recorded_at(chrono::Utc::now());
+        let done =
+            sqlx::query("update tokens set revoked_at = $1 where id = $2 and revoked_at is null")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
