@@ -10,7 +10,7 @@ use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::{empty_root, CompactTree};
 use crate::ledger::state::{CampaignState, InvariantError, LedgerState};
 use crate::ledger::{decode, Totals};
-use crate::store::{Batch, NewEntry, Store, StoreError, StoredCheckpoint};
+use crate::store::{Batch, Leadership, NewEntry, Store, StoreError, StoredCheckpoint};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
@@ -228,66 +228,79 @@ async fn elect(
     clock: Clock,
     view: SharedView,
     slot: std::sync::Weak<RwLock<Option<mpsc::Sender<Job>>>>,
+    mut won: Option<(Leadership, Sequencer, mpsc::Receiver<Job>)>,
 ) {
     use std::time::Duration;
-    while let Some(strong) = slot.upgrade() {
-        match store.try_lead().await {
-            Ok(Some(mut lease)) => {
-                let led = Sequencer::lead(
-                    store.clone(),
-                    signer.clone(),
-                    Arc::clone(&clock),
-                    Arc::clone(&view),
-                    &strong,
-                )
-                .await;
-                drop(strong);
-                let (seq, rx) = match led {
-                    Ok(x) => x,
+    loop {
+        let (mut lease, seq, rx) = match won.take() {
+            Some(w) => w,
+            None => {
+                let Some(strong) = slot.upgrade() else { return };
+                match try_to_lead(&store, &signer, &clock, &view, &strong).await {
+                    Ok(Some(w)) => w,
+                    Ok(None) => {
+                        drop(strong);
+                        match load_view(&store).await {
+                            Ok(v) => {
+                                if let Ok(mut w) = view.write() {
+                                    *w = Arc::new(v);
+                                }
+                            }
+                            Err(e) => tracing::warn!(error = %e, "could not refresh the view"),
+                        }
+                        tokio::time::sleep(Duration::from_millis(250)).await;
+                        continue;
+                    }
                     Err(e) => {
-                        tracing::error!(error = %e, "could not take over as leader");
+                        drop(strong);
+                        tracing::warn!(error = %e, "leader election failed");
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         continue;
                     }
-                };
-                tracing::info!("leading: this process sequences appends");
-                let mut run = tokio::spawn(seq.run(rx));
-                loop {
-                    tokio::select! {
-                        _ = &mut run => return,
-                        () = tokio::time::sleep(Duration::from_millis(500)) => {}
-                    }
-                    if !lease.still_held().await {
-                        tracing::error!("lost the leader lock; no longer sequencing");
-                        if let Some(s) = slot.upgrade() {
-                            if let Ok(mut t) = s.write() {
-                                *t = None;
-                            }
-                        }
-                        let _ = run.await;
-                        break;
-                    }
                 }
             }
-            Ok(None) => {
-                drop(strong);
-                match load_view(&store).await {
-                    Ok(v) => {
-                        if let Ok(mut w) = view.write() {
-                            *w = Arc::new(v);
-                        }
-                    }
-                    Err(e) => tracing::warn!(error = %e, "could not refresh the view"),
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        tracing::info!("leading: this process sequences appends");
+        let mut run = tokio::spawn(seq.run(rx));
+        loop {
+            tokio::select! {
+                _ = &mut run => return,
+                () = tokio::time::sleep(Duration::from_millis(500)) => {}
             }
-            Err(e) => {
-                drop(strong);
-                tracing::warn!(error = %e, "leader election: database unreachable");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+            if !lease.still_held().await {
+                tracing::error!("lost the leader lock; no longer sequencing");
+                if let Some(s) = slot.upgrade() {
+                    if let Ok(mut t) = s.write() {
+                        *t = None;
+                    }
+                }
+                let _ = run.await;
+                break;
             }
         }
     }
+}
+
+/// One election round: takes the lock if free and loads the head to sequence.
+async fn try_to_lead(
+    store: &Store,
+    signer: &CheckpointSigner,
+    clock: &Clock,
+    view: &SharedView,
+    slot: &Slot,
+) -> Result<Option<(Leadership, Sequencer, mpsc::Receiver<Job>)>, StoreError> {
+    let Some(lease) = store.try_lead().await? else {
+        return Ok(None);
+    };
+    let (seq, rx) = Sequencer::lead(
+        store.clone(),
+        signer.clone(),
+        Arc::clone(clock),
+        Arc::clone(view),
+        slot,
+    )
+    .await?;
+    Ok(Some((lease, seq, rx)))
 }
 
 /// The row for `entry`, computed before it is applied (a reversal's campaigns come from
@@ -516,7 +529,16 @@ impl Sequencer {
             view: Arc::clone(&view),
         };
         if store.is_shared() {
-            let task = tokio::spawn(elect(store, signer, clock, view, Arc::downgrade(&slot)));
+            // Try once now, so a process that can lead leads before it answers requests.
+            let won = try_to_lead(&store, &signer, &clock, &view, &slot).await?;
+            let task = tokio::spawn(elect(
+                store,
+                signer,
+                clock,
+                view,
+                Arc::downgrade(&slot),
+                won,
+            ));
             return Ok((handle, task));
         }
         let (seq, rx) = Self::lead(store, signer, clock, view, &slot).await?;
