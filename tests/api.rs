@@ -708,3 +708,382 @@ async fn two_hundred_concurrent_appends_form_one_gap_free_verifiable_chain() {
     assert_eq!(report.root, app.checkpoint().await.root);
     assert_eq!(app.campaign_totals("flood-2026").await["donated"], "200000");
 }
+
+// More proofs: every entry, every pair of checkpoints.
+
+#[tokio::test]
+async fn every_entry_has_an_inclusion_proof_against_every_later_signed_checkpoint() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let mut leaves = vec![leaf_hash(
+        app.get_json("/entries/0").await["leaf"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+    )];
+    let mut checkpoints = vec![app.checkpoint().await];
+    for _ in 0..10 {
+        let appended = app.donate(&campaign, "1000").await.json();
+        leaves.push(leaf_hash(appended["leaf"].as_str().unwrap().as_bytes()));
+        checkpoints.push(app.checkpoint().await);
+    }
+
+    for checkpoint in &checkpoints {
+        for (index, leaf) in leaves.iter().enumerate().take(checkpoint.size as usize) {
+            let served = app
+                .get_json(&format!(
+                    "/proof/inclusion?index={index}&size={}",
+                    checkpoint.size
+                ))
+                .await;
+            assert_eq!(hash(&served["root"]), checkpoint.root);
+            verify_inclusion(
+                index as u64,
+                checkpoint.size,
+                leaf,
+                &hashes(&served["proof"]),
+                &checkpoint.root,
+            )
+            .unwrap_or_else(|e| panic!("entry {index} in size {}: {e}", checkpoint.size));
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_signed_checkpoint_is_consistent_with_every_later_one() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let mut checkpoints = vec![app.checkpoint().await];
+    for _ in 0..9 {
+        app.donate(&campaign, "1000").await.seq();
+        checkpoints.push(app.checkpoint().await);
+    }
+
+    for older in &checkpoints {
+        for newer in checkpoints.iter().filter(|c| c.size >= older.size) {
+            let served = app
+                .get_json(&format!(
+                    "/proof/consistency?from={}&to={}",
+                    older.size, newer.size
+                ))
+                .await;
+            verify_consistency(
+                older.size,
+                newer.size,
+                &older.root,
+                &newer.root,
+                &hashes(&served["proof"]),
+            )
+            .unwrap_or_else(|e| panic!("{} -> {}: {e}", older.size, newer.size));
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_inclusion_proof_for_a_size_beyond_the_ledger_is_refused() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+
+    let response = app.get("/proof/inclusion?index=0&size=2").await;
+
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.json()["field"], "size");
+}
+
+// More idempotency.
+
+#[tokio::test]
+async fn an_idempotency_key_reused_for_a_different_request_is_refused() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let first = json!({ "campaign": campaign, "amount": "500000" });
+    let different = json!({ "campaign": campaign, "amount": "900000" });
+    app.post_with(
+        "/donations",
+        first.to_string().into_bytes(),
+        app.recorder(),
+        Some("key-1"),
+    )
+    .await
+    .seq();
+
+    let response = app
+        .post_with(
+            "/donations",
+            different.to_string().into_bytes(),
+            app.recorder(),
+            Some("key-1"),
+        )
+        .await;
+
+    assert_refused(&app, &response, 409, "idempotency_mismatch", None, 2).await;
+}
+
+#[tokio::test]
+async fn an_idempotency_key_longer_than_200_characters_is_refused() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let body = json!({ "campaign": campaign, "amount": "500000" });
+
+    let response = app
+        .post_with(
+            "/donations",
+            body.to_string().into_bytes(),
+            app.recorder(),
+            Some(&"k".repeat(201)),
+        )
+        .await;
+
+    assert_refused(
+        &app,
+        &response,
+        400,
+        "bad_query",
+        Some("Idempotency-Key"),
+        1,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_retries_with_one_idempotency_key_append_one_entry() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let body = json!({ "campaign": campaign, "amount": "500000" })
+        .to_string()
+        .into_bytes();
+
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let app = std::sync::Arc::clone(&app);
+            let body = body.clone();
+            tokio::spawn(async move {
+                app.post_with("/donations", body, app.recorder(), Some("same-key"))
+                    .await
+            })
+        })
+        .collect();
+    let mut responses = Vec::new();
+    for task in tasks {
+        responses.push(task.await.expect("task finished"));
+    }
+
+    let created = responses.iter().filter(|r| r.status() == 201).count();
+    let replayed = responses
+        .iter()
+        .filter(|r| r.status() == 200 && r.json()["replayed"] == true)
+        .count();
+    assert_eq!((created, replayed), (1, 19));
+    assert!(responses.iter().all(|r| r.seq() == 1));
+    assert_eq!(app.checkpoint_size().await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_donations_with_one_bank_reference_record_one_gift() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let app = std::sync::Arc::clone(&app);
+            let campaign = campaign.clone();
+            tokio::spawn(async move {
+                app.donate_with_reference(&campaign, "500000", "FT-SAME")
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        let response = task.await.expect("task finished");
+        if response.status() == 409 {
+            assert_eq!(response.json()["error"], "duplicate_reference");
+        }
+        statuses.push(response.status());
+    }
+
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 19);
+    assert_eq!(app.checkpoint_size().await, 2);
+    assert_eq!(app.campaign_totals("flood-2026").await["donated"], "500000");
+}
+
+// More ledger rules.
+
+#[tokio::test]
+async fn reversing_a_transfer_and_a_disbursement_restores_both_balances() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let schools = app.open_campaign("school-roofs", "VND").await;
+    app.donate(&flood, "500000").await.seq();
+    let transfer = app.transfer(&flood, &schools, "200000").await.seq();
+    let disbursement = app.disburse(&schools, "50000").await.seq();
+
+    app.reverse(disbursement).await.seq();
+    app.reverse(transfer).await.seq();
+
+    let flood = app.campaign_totals("flood-2026").await;
+    let schools = app.campaign_totals("school-roofs").await;
+    assert_eq!(flood["balance"], "500000");
+    assert_eq!(flood["transferred_out"], "0");
+    assert_eq!(schools["balance"], "0");
+    assert_eq!(schools["transferred_in"], "0");
+    assert_eq!(schools["disbursed"], "0");
+    assert_eq!(schools["disbursements"], 0);
+    assert_eq!(schools["reversed"], "250000");
+}
+
+#[tokio::test]
+async fn reversing_a_donation_that_was_already_spent_is_refused_and_appends_nothing() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let donation = app.donate(&campaign, "500000").await.seq();
+    app.disburse(&campaign, "400000").await.seq();
+
+    let response = app.reverse(donation).await;
+
+    assert_refused(
+        &app,
+        &response,
+        409,
+        "insufficient_balance",
+        Some("amount"),
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_transfer_between_campaigns_in_different_currencies_is_refused() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let kits = app.open_campaign("medical-kits", "USD").await;
+    app.donate(&flood, "500000").await.seq();
+
+    let response = app.transfer(&flood, &kits, "100000").await;
+
+    assert_refused(
+        &app,
+        &response,
+        422,
+        "currency_mismatch",
+        Some("currency"),
+        3,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_donation_naming_another_currency_than_its_campaign_is_refused() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "10", "currency": "USD" }),
+            app.recorder(),
+        )
+        .await;
+
+    assert_refused(
+        &app,
+        &response,
+        422,
+        "currency_mismatch",
+        Some("currency"),
+        1,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn opening_a_campaign_with_an_existing_id_is_refused() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/campaigns",
+            &json!({ "id": "flood-2026", "title": "Again", "purpose": "Again", "currency": "VND" }),
+            app.admin(),
+        )
+        .await;
+
+    assert_refused(&app, &response, 409, "campaign_exists", Some("id"), 1).await;
+}
+
+#[tokio::test]
+async fn closing_a_campaign_that_does_not_exist_is_not_found() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post("/campaigns/no-such-campaign/close", &json!({}), app.admin())
+        .await;
+
+    assert_refused(&app, &response, 404, "not_found", None, 0).await;
+}
+
+#[tokio::test]
+async fn a_json_body_without_a_json_content_type_is_refused_with_415() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .client
+        .post(format!("{}/api/v1/donations", app.address))
+        .bearer_auth(&app.recorder_token)
+        .body(json!({ "campaign": campaign, "amount": "1000" }).to_string())
+        .send()
+        .await
+        .expect("request sent");
+
+    assert_eq!(response.status().as_u16(), 415);
+    assert_eq!(app.checkpoint_size().await, 1);
+}
+
+// Reads.
+
+#[tokio::test]
+async fn an_entries_page_beyond_the_end_is_empty_and_a_zero_limit_is_refused() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+
+    let beyond = app.get("/entries?start=5&limit=10").await;
+    let zero = app.get("/entries?start=0&limit=0").await;
+
+    assert_eq!(beyond.status(), 200);
+    assert_eq!(beyond.text(), "");
+    assert_eq!(zero.status(), 400);
+    assert_eq!(zero.json()["field"], "limit");
+}
+
+#[tokio::test]
+async fn a_campaigns_entries_are_listed_newest_first_in_pages() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let other = app.open_campaign("other", "VND").await;
+    for _ in 0..3 {
+        app.donate(&flood, "1000").await.seq();
+        app.donate(&other, "1000").await.seq();
+    }
+
+    let first = app.get_json("/campaigns/flood-2026/entries?limit=2").await;
+    let before = first["next_before"].as_u64().expect("another page");
+    let second = app
+        .get_json(&format!(
+            "/campaigns/flood-2026/entries?limit=2&before={before}"
+        ))
+        .await;
+
+    let seqs = |page: &Value| -> Vec<u64> {
+        page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["seq"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(seqs(&first), vec![6, 4]);
+    assert_eq!(seqs(&second), vec![2, 0]);
+}
