@@ -150,6 +150,11 @@ impl SequencerHandle {
         rx.await.map_err(|_| AppendError::ShuttingDown)?
     }
 
+    /// Whether this process sequences appends now (always, for an embedded store).
+    pub fn is_leading(&self) -> bool {
+        self.tx.read().map(|t| t.is_some()).unwrap_or(false)
+    }
+
     /// The latest view.
     pub fn view(&self) -> Arc<View> {
         self.view

@@ -47,6 +47,7 @@ pub async fn info(State(s): State<AppState>) -> Json<Value> {
         "checkpoint": v.checkpoint.note,
         "last_recorded_at": v.last_recorded_at,
         "read_only": v.read_only,
+        "leader": s.sequencer.is_leading(),
     }))
 }
 

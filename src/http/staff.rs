@@ -77,6 +77,16 @@ async fn append(
     Ok(acknowledged(s.sequencer.append(request).await?))
 }
 
+/// Appends go to the process that sequences; others answer 503 with Retry-After before
+/// judging the request against a view that may lag behind the leader's.
+fn ensure_leading(s: &AppState) -> Result<(), ApiError> {
+    if s.sequencer.is_leading() {
+        Ok(())
+    } else {
+        Err(crate::sequencer::AppendError::NotLeader.into())
+    }
+}
+
 fn currency_of(s: &AppState, campaign: &str, field: &str) -> Result<Currency, ApiError> {
     s.sequencer
         .view()
@@ -143,6 +153,7 @@ pub async fn open_campaign(
     ApiJson(r): ApiJson<OpenCampaign>,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Admin)?;
+    ensure_leading(&s)?;
     let currency =
         Currency::parse(&r.currency).map_err(|e| ApiError::invalid("currency", e.to_string()))?;
     let goal = r
@@ -177,6 +188,7 @@ pub async fn close_campaign(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Admin)?;
+    ensure_leading(&s)?;
     if !s.sequencer.view().campaigns.iter().any(|(_, c)| c.id == id) {
         return Err(ApiError::not_found(format!(
             "campaign {id:?} does not exist"
@@ -233,6 +245,7 @@ pub async fn donate(
     ApiJson(r): ApiJson<Donate>,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Recorder)?;
+    ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
     let body = Body::Donation(Donation {
         amount: amount(&r.amount, currency, "amount")?,
@@ -272,6 +285,7 @@ pub async fn disburse(
     ApiJson(r): ApiJson<Disburse>,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Recorder)?;
+    ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
     let body = Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
@@ -303,6 +317,7 @@ pub async fn transfer(
     ApiJson(r): ApiJson<MoveMoney>,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Recorder)?;
+    ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.from, "from")?)?;
     let body = Body::Transfer(Transfer {
         amount: amount(&r.amount, currency, "amount")?,
@@ -330,6 +345,7 @@ pub async fn reverse(
     ApiJson(r): ApiJson<Reverse>,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Recorder)?;
+    ensure_leading(&s)?;
     let body = Body::Reversal(Reversal {
         note: r.note,
         reason: r.reason,

@@ -1,0 +1,309 @@
+//! Several `fundtrail serve` processes on one PostgreSQL database: exactly one sequences,
+//! the chain never forks, and when the leader is killed another takes over without losing
+//! an acknowledged entry. Skips with a notice where PostgreSQL is not installed.
+
+#[path = "support/postgres.rs"]
+mod pg;
+
+use fundtrail::ledger::verify::verify_bundle;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+async fn serve(data: &Path, url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(BIN)
+        .args(["serve", "--data"])
+        .arg(data)
+        .args([
+            "--database-url",
+            url,
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start fundtrail serve");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if client
+            .get(format!("{}/api/v1/info", server.base))
+            .send()
+            .await
+            .is_ok()
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server did not start");
+}
+
+/// Creates a ledger in PostgreSQL with two data folders sharing its key; returns the admin token.
+fn init_two(a: &Path, b: &Path, url: &str) -> String {
+    let out = Command::new(BIN)
+        .args(["init", "--data"])
+        .arg(a)
+        .args(["--database-url", url, "--origin", "cluster.test/ledger"])
+        .output()
+        .expect("init");
+    assert!(
+        out.status.success(),
+        "init failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Admin token (shown once; store it safely): "))
+        .expect("admin token printed")
+        .to_string();
+    std::fs::create_dir_all(b).expect("mkdir");
+    for f in ["config.json", "signing.key"] {
+        std::fs::copy(a.join(f), b.join(f)).expect("copy data folder");
+    }
+    token
+}
+
+/// Posts a donation with an idempotency key, retrying on any server until acknowledged.
+async fn donate_until_acknowledged(
+    client: &reqwest::Client,
+    servers: &[String],
+    token: &str,
+    n: usize,
+) -> Option<u64> {
+    let body = json!({ "campaign": "relief", "amount": "1000", "reference": format!("REF-{n}") });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut i = n;
+    while Instant::now() < deadline {
+        let base = &servers[i % servers.len()];
+        i += 1;
+        let sent = client
+            .post(format!("{base}/api/v1/donations"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", format!("donation-{n}"))
+            .json(&body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => {
+                let v: Value = r.json().await.ok()?;
+                return v["seq"].as_u64();
+            }
+            Ok(r) if r.status() == 503 => tokio::time::sleep(Duration::from_millis(50)).await,
+            Ok(r) => panic!(
+                "donation {n} refused: {} {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            ),
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    None
+}
+
+async fn open_campaign(client: &reqwest::Client, servers: &[String], token: &str) {
+    for _ in 0..100 {
+        for base in servers {
+            let r = client
+                .post(format!("{base}/api/v1/campaigns"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", "open-relief")
+                .json(&json!({"id": "relief", "title": "Relief", "purpose": "Test", "currency": "VND"}))
+                .send()
+                .await
+                .expect("post");
+            if r.status().is_success() {
+                return;
+            }
+            assert_eq!(r.status(), 503, "{}", r.text().await.unwrap_or_default());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no server accepted the campaign");
+}
+
+/// Checks the exported ledger: it verifies, and every acknowledged seq holds its donation once.
+async fn check_ledger(client: &reqwest::Client, base: &str, acknowledged: &[(usize, u64)]) {
+    let bundle = client
+        .get(format!("{base}/api/v1/export"))
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("body");
+    let report = verify_bundle(&bundle[..], None, None, |_| {})
+        .expect("the shared ledger verifies: one gap-free chain");
+    let leaves: Vec<Value> = bundle
+        .split(|b| *b == b'\n')
+        .filter(|l| l.starts_with(b"{"))
+        .map(|l| serde_json::from_slice(l).expect("leaf"))
+        .collect();
+    assert_eq!(leaves.len() as u64, report.size);
+    let mut references = HashSet::new();
+    for leaf in &leaves {
+        if let Some(r) = leaf["body"]["reference"].as_str() {
+            assert!(
+                references.insert(r.to_string()),
+                "reference {r} recorded twice"
+            );
+        }
+    }
+    for (n, seq) in acknowledged {
+        let leaf = &leaves[*seq as usize];
+        assert_eq!(
+            leaf["body"]["reference"],
+            format!("REF-{n}"),
+            "acknowledged donation {n} at seq {seq}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_database_append_concurrently_into_one_chain() {
+    let Some(cluster) = pg::Cluster::start("two_servers_on_one_database") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+    let token = init_two(&a, &b, &url);
+    let (sa, sb) = (serve(&a, &url).await, serve(&b, &url).await);
+    let servers = vec![sa.base.clone(), sb.base.clone()];
+    let client = reqwest::Client::new();
+    open_campaign(&client, &servers, &token).await;
+
+    let tasks: Vec<_> = (0..60)
+        .map(|n| {
+            let (client, servers, token) = (client.clone(), servers.clone(), token.clone());
+            tokio::spawn(async move {
+                (
+                    n,
+                    donate_until_acknowledged(&client, &servers, &token, n).await,
+                )
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for t in tasks {
+        let (n, seq) = t.await.expect("task");
+        acknowledged.push((
+            n,
+            seq.expect("every donation is acknowledged by the leader"),
+        ));
+    }
+
+    let mut infos: Vec<Value> = Vec::new();
+    for s in &servers {
+        infos.push(
+            client
+                .get(format!("{s}/api/v1/info"))
+                .send()
+                .await
+                .expect("info")
+                .json()
+                .await
+                .expect("json"),
+        );
+    }
+    assert_eq!(
+        infos.iter().filter(|i| i["leader"] == true).count(),
+        1,
+        "exactly one leader: {infos:?}"
+    );
+    check_ledger(&client, &servers[0], &acknowledged).await;
+    check_ledger(&client, &servers[1], &acknowledged).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
+    let Some(cluster) = pg::Cluster::start("killing_the_leader_mid_load") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+    let token = init_two(&a, &b, &url);
+    let sa = serve(&a, &url).await;
+    let sb = serve(&b, &url).await;
+    let servers = vec![sa.base.clone(), sb.base.clone()];
+    let client = reqwest::Client::new();
+    open_campaign(&client, &servers, &token).await;
+    let leader_is_a = client
+        .get(format!("{}/api/v1/info", sa.base))
+        .send()
+        .await
+        .expect("info")
+        .json::<Value>()
+        .await
+        .expect("json")["leader"]
+        == true;
+    let (mut leader, follower) = if leader_is_a { (sa, sb) } else { (sb, sa) };
+
+    let tasks: Vec<_> = (0..80)
+        .map(|n| {
+            let (client, servers, token) = (client.clone(), servers.clone(), token.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(10 * n as u64)).await;
+                (
+                    n,
+                    donate_until_acknowledged(&client, &servers, &token, n).await,
+                )
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    leader.child.kill().expect("kill -9 the leader");
+    let _ = leader.child.wait();
+
+    let mut acknowledged = Vec::new();
+    for t in tasks {
+        let (n, seq) = t.await.expect("task");
+        acknowledged.push((
+            n,
+            seq.expect("every donation is acknowledged, by the old or the new leader"),
+        ));
+    }
+    let info: Value = client
+        .get(format!("{}/api/v1/info", follower.base))
+        .send()
+        .await
+        .expect("info")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(info["leader"], true, "the survivor took over");
+    check_ledger(&client, &follower.base, &acknowledged).await;
+    drop(leader);
+}
