@@ -1087,3 +1087,92 @@ async fn a_campaigns_entries_are_listed_newest_first_in_pages() {
     assert_eq!(seqs(&first), vec![6, 4]);
     assert_eq!(seqs(&second), vec![2, 0]);
 }
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_is_refused_naming_that_field() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&campaign, "1000").await.seq();
+
+    let negative_seq = app
+        .post(
+            "/reversals",
+            &json!({ "reverses": -1, "reason": "error" }),
+            app.recorder(),
+        )
+        .await;
+    let numeric_amount = app
+        .post(
+            "/donations",
+            &json!({ "campaign": campaign, "amount": 5 }),
+            app.recorder(),
+        )
+        .await;
+    let unknown_channel = app
+        .post(
+            "/donations",
+            &json!({ "campaign": campaign, "amount": "5", "channel": "pigeon" }),
+            app.recorder(),
+        )
+        .await;
+    let missing_reverses = app
+        .post("/reversals", &json!({ "reason": "error" }), app.recorder())
+        .await;
+
+    assert_refused(
+        &app,
+        &negative_seq,
+        422,
+        "invalid_field",
+        Some("reverses"),
+        2,
+    )
+    .await;
+    assert_refused(
+        &app,
+        &numeric_amount,
+        422,
+        "invalid_field",
+        Some("amount"),
+        2,
+    )
+    .await;
+    assert_refused(
+        &app,
+        &unknown_channel,
+        422,
+        "invalid_field",
+        Some("channel"),
+        2,
+    )
+    .await;
+    assert_refused(
+        &app,
+        &missing_reverses,
+        422,
+        "invalid_field",
+        Some("reverses"),
+        2,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_amount_too_large_for_the_ledger_is_refused_and_appends_nothing() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app.donate(&campaign, "99999999999999999999").await;
+
+    assert_refused(&app, &response, 422, "invalid_field", Some("amount"), 1).await;
+}
+
+#[tokio::test]
+async fn a_reversal_of_an_entry_that_does_not_exist_yet_is_refused() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+
+    let response = app.reverse(99).await;
+
+    assert_refused(&app, &response, 422, "unknown_entry", Some("reverses"), 1).await;
+}

@@ -135,9 +135,10 @@ impl From<JsonRejection> for ApiError {
         let text = r.body_text();
         match r {
             JsonRejection::JsonDataError(_) => {
-                // serde's message reads "...: <path>: <problem>" when a field is at fault.
+                // axum's message reads "... into the target type: <path>: <problem>" when a
+                // field is at fault, or "... target type: unknown field `<name>` ..." at the top.
                 let detail = text
-                    .rsplit_once("body: ")
+                    .split_once("target type: ")
                     .map_or(text.as_str(), |(_, d)| d)
                     .to_string();
                 let field = detail
