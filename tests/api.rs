@@ -692,11 +692,26 @@ async fn two_hundred_concurrent_appends_form_one_gap_free_verifiable_chain() {
             })
         })
         .collect();
+    let key = app.key().await;
     let mut seqs = Vec::new();
     for task in tasks {
         let response = task.await.expect("task finished");
         assert_eq!(response.status(), 201, "{}", response.text());
-        seqs.push(response.seq());
+        let acknowledged = response.json();
+        let seq = response.seq();
+        // Each acknowledgement proves its entry against the checkpoint of its own group commit.
+        let checkpoint =
+            verify_checkpoint(acknowledged["checkpoint"].as_str().unwrap(), &key).unwrap();
+        let leaf = leaf_hash(acknowledged["leaf"].as_str().unwrap().as_bytes());
+        verify_inclusion(
+            seq,
+            checkpoint.size,
+            &leaf,
+            &hashes(&acknowledged["proof"]["proof"]),
+            &checkpoint.root,
+        )
+        .unwrap_or_else(|e| panic!("entry {seq} in size {}: {e}", checkpoint.size));
+        seqs.push(seq);
     }
 
     seqs.sort_unstable();

@@ -92,6 +92,25 @@ async fn a_deleted_middle_entry_fails_verify_naming_the_missing_entry() {
     assert!(message.contains("missing"), "{message}");
 }
 
+#[tokio::test]
+async fn a_changed_stored_campaign_total_fails_verify_naming_the_campaign() {
+    let ledger = stopped_ledger().await;
+
+    let changed = ledger
+        .execute(
+            "update campaigns set state = replace(state, '\"800000\"', '\"8000000\"') \
+             where id = 'flood-2026'",
+        )
+        .await
+        .expect("campaign row rewritten");
+    let verified = verify_data(&ledger.data_dir());
+
+    assert_eq!(changed, 1);
+    assert_eq!(verified.status.code(), Some(1), "{}", stderr(&verified));
+    let message = stderr(&verified);
+    assert!(message.contains("flood-2026"), "{message}");
+}
+
 // The start-up check re-reads the last 256 entries; these ledgers are shorter, so the
 // tampered entry is always inside it.
 
