@@ -154,7 +154,32 @@ async fn open_campaign(client: &reqwest::Client, servers: &[String], token: &str
 }
 
 /// Checks the exported ledger: it verifies, and every acknowledged seq holds its donation once.
+/// A follower's view trails the leader's by a moment, so first wait until it has caught up.
 async fn check_ledger(client: &reqwest::Client, base: &str, acknowledged: &[(usize, u64)]) {
+    let needed = acknowledged
+        .iter()
+        .map(|(_, seq)| seq + 1)
+        .max()
+        .unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let info: Value = client
+            .get(format!("{base}/api/v1/info"))
+            .send()
+            .await
+            .expect("info")
+            .json()
+            .await
+            .expect("json");
+        if info["size"].as_u64().unwrap_or(0) >= needed {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{base} did not catch up to size {needed}: {info}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let bundle = client
         .get(format!("{base}/api/v1/export"))
         .send()
@@ -306,4 +331,75 @@ async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
     assert_eq!(info["leader"], true, "the survivor took over");
     check_ledger(&client, &follower.base, &acknowledged).await;
     drop(leader);
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run fundtrail");
+    assert!(
+        out.status.success(),
+        "fundtrail {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_ledger_exported_from_sqlite_and_imported_into_postgres_keeps_its_root_and_checkpoint() {
+    let Some(cluster) = pg::Cluster::start("export_sqlite_import_postgres") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let p = |name: &str| dirs.path().join(name).display().to_string();
+    let vectors = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/demo");
+    let key = format!("{vectors}/signing-key.txt");
+    run(&[
+        "import",
+        "--data",
+        &p("sqlite"),
+        "--signing-key",
+        &key,
+        &format!("{vectors}/bundle.txt"),
+    ]);
+    run(&[
+        "export",
+        "--data",
+        &p("sqlite"),
+        "--output",
+        &p("from-sqlite.txt"),
+    ]);
+
+    run(&[
+        "import",
+        "--data",
+        &p("pg"),
+        "--database-url",
+        &url,
+        "--signing-key",
+        &key,
+        &p("from-sqlite.txt"),
+    ]);
+    run(&[
+        "export",
+        "--data",
+        &p("pg"),
+        "--database-url",
+        &url,
+        "--output",
+        &p("from-pg.txt"),
+    ]);
+    let verified = run(&["verify", "--data", &p("pg"), "--database-url", &url]);
+
+    let (a, b) = (
+        std::fs::read(p("from-sqlite.txt")).expect("read"),
+        std::fs::read(p("from-pg.txt")).expect("read"),
+    );
+    assert_eq!(a, b, "the same leaves, root and signed checkpoint");
+    let original = std::fs::read(format!("{vectors}/bundle.txt")).expect("read");
+    assert_eq!(a, original);
+    assert!(verified.contains("entries:    20"), "{verified}");
 }
