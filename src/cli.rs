@@ -564,12 +564,20 @@ async fn verify_data(dir: DataDir, key: Option<String>) -> Result<(), CliError> 
     let mut verifier = Verifier::new();
     let fail = |e: VerifyError| CliError::Verification(e.to_string());
     let mut next = 0u64;
+    // The stored Merkle nodes must be exactly those the entries give (proofs come from them).
+    let mut nodes = crate::ledger::CompactTree::new();
+    let mut node_index = 0u64;
     while next < size {
         let rows = store.entries(next, 1000).await?;
         if rows.is_empty() {
             break;
         }
+        let mut expected: Vec<(u64, u64, crate::ledger::Hash)> = Vec::new();
         for row in &rows {
+            nodes.push_returning_nodes(row.leaf_hash, |h| {
+                expected.push((row.seq, node_index, h));
+                node_index += 1;
+            });
             let expected = verifier.size();
             if row.seq != expected {
                 return Err(CliError::Verification(format!(
@@ -583,6 +591,18 @@ async fn verify_data(dir: DataDir, key: Option<String>) -> Result<(), CliError> 
                     "entry {}: its bytes do not match its recorded leaf hash",
                     row.seq
                 )));
+            }
+        }
+        if let Some(first) = expected.first() {
+            let stored = store
+                .tree_hashes_from(first.1, expected.len() as u64)
+                .await?;
+            for (i, (seq, idx, hash)) in expected.iter().enumerate() {
+                if stored.get(i) != Some(&(*idx, *hash)) {
+                    return Err(CliError::Verification(format!(
+                        "entry {seq}: stored Merkle tree node {idx} does not match the entries (proofs served from it would fail)"
+                    )));
+                }
             }
         }
         next = rows.last().map_or(next, |r| r.seq + 1);

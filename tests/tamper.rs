@@ -163,3 +163,27 @@ async fn a_server_restarted_on_an_untouched_ledger_keeps_appending_where_it_stop
     let verified = verify_data(&ledger.data_dir());
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
 }
+
+#[tokio::test]
+async fn a_changed_stored_merkle_node_fails_verify_naming_the_entry_it_belongs_to() {
+    let ledger = stopped_ledger().await;
+    ledger
+        .execute("drop trigger tree_hashes_are_never_updated")
+        .await
+        .expect("trigger dropped");
+    // Stored-hash index 4 is entry 3's leaf hash (entries 0..2 use indexes 0, 1, 2 and 3).
+    let changed = ledger
+        .execute("update tree_hashes set hash = zeroblob(32) where idx = 4")
+        .await
+        .expect("node rewritten");
+    assert_eq!(changed, 1);
+
+    let output = verify_data(&ledger.data_dir());
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("entry 3: stored Merkle tree node 4"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -202,6 +202,14 @@ impl Store {
     pub async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
         dispatch!(self, s => s.read_hashes(indexes).await)
     }
+    /// Stored tree nodes with index `>= start`, in index order, at most `limit`.
+    pub async fn tree_hashes_from(
+        &self,
+        start: u64,
+        limit: u64,
+    ) -> Result<Vec<(u64, Hash)>, StoreError> {
+        dispatch!(self, s => s.tree_hashes_from(start, limit).await)
+    }
     /// All campaigns in opening order.
     pub async fn campaigns(&self) -> Result<Vec<StoredCampaign>, StoreError> {
         dispatch!(self, s => s.campaigns().await)

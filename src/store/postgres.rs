@@ -134,6 +134,27 @@ impl PostgresStore {
         Ok(())
     }
 
+    pub(super) async fn tree_hashes_from(
+        &self,
+        start: u64,
+        limit: u64,
+    ) -> Result<Vec<(u64, Hash)>, StoreError> {
+        let rows =
+            sqlx::query("select idx, hash from tree_hashes where idx >= $1 order by idx limit $2")
+                .bind(int(start))
+                .bind(int(limit))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    seq_of(r.try_get("idx")?),
+                    hash_of(r.try_get::<&[u8], _>("hash")?)?,
+                ))
+            })
+            .collect()
+    }
+
     pub(super) async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
         if indexes.is_empty() {
             return Ok(Vec::new());
