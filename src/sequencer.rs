@@ -10,7 +10,9 @@ use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::{empty_root, CompactTree};
 use crate::ledger::state::{CampaignState, InvariantError, LedgerState};
 use crate::ledger::{decode, Totals};
-use crate::store::{Batch, Leadership, NewEntry, Store, StoreError, StoredCheckpoint};
+use crate::store::{
+    inclusion_proof_from, Batch, Leadership, NewEntry, Store, StoreError, StoredCheckpoint,
+};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
@@ -742,6 +744,11 @@ impl Sequencer {
     }
 
     async fn process(&mut self, jobs: Vec<Job>) {
+        let old_peaks: Vec<(u64, Hash)> = CompactTree::peak_positions(self.tree.size())
+            .into_iter()
+            .map(|(level, n)| tlog_tiles::stored_hash_index(level, n))
+            .zip(self.tree.peaks().iter().copied())
+            .collect();
         let before_campaigns: Vec<CampaignState> = self.state.campaigns().to_vec();
         let mut batch = Batch::default();
         let mut accepted: Vec<Job> = Vec::new();
@@ -824,10 +831,25 @@ impl Sequencer {
             }
         }
         let checkpoint = self.view().checkpoint.clone();
+        let nodes: HashMap<u64, Hash> = old_peaks
+            .into_iter()
+            .chain(batch.hashes.iter().copied())
+            .collect();
         for (job, row) in accepted.into_iter().zip(batch.entries) {
-            let answer = self
-                .answer(row.seq, row.leaf, row.leaf_hash, &checkpoint, false)
-                .await;
+            let answer = match inclusion_proof_from(&nodes, row.seq, checkpoint.size) {
+                Some(proof) => Ok(Appended {
+                    seq: row.seq,
+                    leaf: row.leaf,
+                    leaf_hash: row.leaf_hash,
+                    checkpoint: checkpoint.clone(),
+                    proof,
+                    replayed: false,
+                }),
+                None => {
+                    self.answer(row.seq, row.leaf, row.leaf_hash, &checkpoint, false)
+                        .await
+                }
+            };
             let _ = job.reply.send(answer);
         }
         for (job, seq) in replays {

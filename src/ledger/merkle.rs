@@ -93,6 +93,12 @@ impl CompactTree {
         self.size += 1;
     }
 
+    /// The peaks (roots of the perfect subtrees of the binary decomposition of the size),
+    /// largest first, in the order of [`CompactTree::peak_positions`].
+    pub fn peaks(&self) -> &[Hash] {
+        &self.peaks
+    }
+
     /// Number of leaves pushed.
     pub fn size(&self) -> u64 {
         self.size

@@ -317,6 +317,37 @@ impl tlog_tiles::HashReader for Fetched {
     }
 }
 
+/// The inclusion proof of `index` in the tree of `size` leaves computed only from `nodes`
+/// (stored-hash index to hash), or `None` when a needed node is not among them. The
+/// sequencer keeps the previous peaks and the nodes of the batch it just wrote, which hold
+/// every node the proofs of that batch need, so acknowledging a batch reads nothing back.
+pub fn inclusion_proof_from(
+    nodes: &std::collections::HashMap<u64, Hash>,
+    index: u64,
+    size: u64,
+) -> Option<Vec<Hash>> {
+    if index >= size {
+        return None;
+    }
+    struct Map<'a>(&'a std::collections::HashMap<u64, Hash>);
+    impl tlog_tiles::HashReader for Map<'_> {
+        fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+            indexes
+                .iter()
+                .map(|i| {
+                    self.0
+                        .get(i)
+                        .map(|h| tlog_tiles::Hash(h.0))
+                        .ok_or(tlog_tiles::Error::IndexesNotInTree)
+                })
+                .collect()
+        }
+    }
+    tlog_tiles::prove_record(size, index, &Map(nodes))
+        .ok()
+        .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
+}
+
 impl Store {
     async fn run_tlog<T>(
         &self,
@@ -379,5 +410,44 @@ impl Store {
         self.run_tlog(|r| tlog_tiles::prove_tree(to, from, &R(r)))
             .await
             .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::hash::leaf_hash;
+    use crate::ledger::merkle::{verify_inclusion, CompactTree};
+
+    #[test]
+    fn the_previous_peaks_and_a_batchs_nodes_hold_every_proof_of_that_batch() {
+        for before in 0..40u64 {
+            for batch in 1..20u64 {
+                let mut tree = CompactTree::new();
+                for i in 0..before {
+                    tree.push(leaf_hash(&i.to_be_bytes()));
+                }
+                let mut nodes: std::collections::HashMap<u64, Hash> =
+                    CompactTree::peak_positions(before)
+                        .into_iter()
+                        .map(|(l, n)| tlog_tiles::stored_hash_index(l, n))
+                        .zip(tree.peaks().iter().copied())
+                        .collect();
+                for i in before..before + batch {
+                    let first = tlog_tiles::stored_hash_index(0, i);
+                    let mut k = 0;
+                    tree.push_returning_nodes(leaf_hash(&i.to_be_bytes()), |h| {
+                        nodes.insert(first + k, h);
+                        k += 1;
+                    });
+                }
+                let size = before + batch;
+                for i in before..size {
+                    let proof = inclusion_proof_from(&nodes, i, size).expect("all nodes at hand");
+                    verify_inclusion(i, size, &leaf_hash(&i.to_be_bytes()), &proof, &tree.root())
+                        .expect("verifies");
+                }
+            }
+        }
     }
 }
