@@ -81,6 +81,22 @@ fn body<T: for<'de> Deserialize<'de>>(raw: &RawValue) -> Result<T, LeafError> {
 /// # Errors
 /// [`LeafError`] naming what is wrong.
 pub fn decode(leaf: &[u8]) -> Result<Entry, LeafError> {
+    // The fast path accepts only leaves the general decoder accepts, with the same result;
+    // anything else (every error among them) goes through the general decoder.
+    match super::fast::decode(leaf) {
+        Some(entry) => {
+            debug_assert_eq!(decode_general(leaf).as_ref(), Ok(&entry));
+            Ok(entry)
+        }
+        None => decode_general(leaf),
+    }
+}
+
+/// The general decoder: serde parse, re-encode and compare, then field validation.
+///
+/// # Errors
+/// [`LeafError`] naming what is wrong.
+pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
     let wire: WireIn<'_> =
         serde_json::from_slice(leaf).map_err(|e| LeafError::Malformed(e.to_string()))?;
     if wire.v != FORMAT_VERSION {

@@ -8,6 +8,22 @@ use std::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Hash(pub [u8; 32]);
 
+/// The value of each lower-case hex digit; 0x80 for every other byte.
+const HEX_DIGIT: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// The `prev` of entry 0.
 pub const ZERO_HASH: Hash = Hash([0; 32]);
 
@@ -17,12 +33,26 @@ impl Hash {
     /// # Errors
     /// A message when the text is not that.
     pub fn from_hex(text: &str) -> Result<Hash, String> {
-        if text.len() != 64 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(format!("{text:?} is not 64 lower-case hex digits"));
+        Hash::from_hex_bytes(text.as_bytes())
+            .ok_or_else(|| format!("{text:?} is not 64 lower-case hex digits"))
+    }
+
+    /// Decodes exactly 64 lower-case hex digits, or `None`.
+    pub(crate) fn from_hex_bytes(text: &[u8]) -> Option<Hash> {
+        if text.len() != 64 {
+            return None;
         }
         let mut out = [0u8; 32];
-        hex::decode_to_slice(text, &mut out).map_err(|e| e.to_string())?;
-        Ok(Hash(out))
+        let mut bad = 0u8;
+        for (o, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+            let (hi, lo) = (
+                HEX_DIGIT[usize::from(pair[0])],
+                HEX_DIGIT[usize::from(pair[1])],
+            );
+            bad |= hi | lo;
+            *o = (hi << 4) | (lo & 0x0F);
+        }
+        (bad & 0x80 == 0).then_some(Hash(out))
     }
 
     /// Lower-case hex.
@@ -117,5 +147,28 @@ mod tests {
         assert!(Hash::from_hex(&"a".repeat(64)).is_ok());
         assert!(Hash::from_hex(&"A".repeat(64)).is_err());
         assert!(Hash::from_hex(&"a".repeat(63)).is_err());
+        assert!(Hash::from_hex(&"a".repeat(65)).is_err());
+        assert_eq!(
+            Hash::from_hex(&"0g".repeat(32)),
+            Err(format!(
+                "{:?} is not 64 lower-case hex digits",
+                "0g".repeat(32)
+            ))
+        );
+        let digits = "0123456789abcdef";
+        for (i, c) in (0..=255u8).map(char::from).enumerate() {
+            let text = format!("{}{c}", &digits.repeat(4)[..63]);
+            assert_eq!(
+                Hash::from_hex(&text).is_ok(),
+                digits.contains(c),
+                "byte {i}"
+            );
+            if let Ok(h) = Hash::from_hex(&text) {
+                assert_eq!(h.to_hex(), text);
+                let mut expected = [0u8; 32];
+                hex::decode_to_slice(&text, &mut expected).unwrap();
+                assert_eq!(h.0, expected);
+            }
+        }
     }
 }

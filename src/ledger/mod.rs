@@ -7,6 +7,7 @@
 pub mod canonical;
 pub mod checkpoint;
 pub mod entry;
+mod fast;
 pub mod hash;
 pub mod merkle;
 pub mod money;

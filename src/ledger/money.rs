@@ -204,14 +204,16 @@ impl Currency {
     /// # Errors
     /// [`MoneyError::UnknownCurrency`] for anything not in the table.
     pub fn parse(code: &str) -> Result<Currency, MoneyError> {
+        // The table is sorted by code (checked in the tests).
         ISO_4217
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(c, e)| {
+            .binary_search_by(|(c, _)| c.as_bytes().cmp(code.as_bytes()))
+            .ok()
+            .map(|i| {
+                let (c, e) = ISO_4217[i];
                 let b = c.as_bytes();
                 Currency {
                     code: [b[0], b[1], b[2]],
-                    exponent: *e,
+                    exponent: e,
                 }
             })
             .ok_or_else(|| MoneyError::UnknownCurrency(code.to_string()))
@@ -499,6 +501,21 @@ mod tests {
         assert!(Minor::parse_canonical("0").is_err());
         assert!(Minor::parse_canonical("+1").is_err());
         assert!(Minor::parse_canonical("").is_err());
+    }
+
+    #[test]
+    fn the_currency_table_is_sorted_so_lookups_can_bisect() {
+        assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, exponent) in ISO_4217 {
+            let c = Currency::parse(code).unwrap();
+            assert_eq!((c.code(), c.exponent()), (*code, *exponent));
+        }
+        for code in ["", "A", "AE", "AEDX", "aed", "ZZZ", "AAA", "VNd", "Đ"] {
+            assert_eq!(
+                Currency::parse(code),
+                Err(MoneyError::UnknownCurrency(code.to_string()))
+            );
+        }
     }
 
     #[test]
