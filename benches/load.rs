@@ -1,0 +1,953 @@
+//! Load generator ("Prove it holds"): runs the real `fundtrail` binary as a separate process
+//! and measures it from the outside. Results are recorded in BENCHMARKS.md.
+//!
+//! 1. SQLite appends over HTTP: `init`, a recorder token, `serve` on a free loopback port, one
+//!    VND campaign, then N concurrent keep-alive clients `POST /api/v1/donations` until a
+//!    fixed total is appended. Every answer must be 201 with an inclusion proof that verifies
+//!    against the checkpoint root it came with. Prints appends/s, latency p50/p99/max, mean
+//!    group-commit batch (entries per signed checkpoint) and the server's peak RSS.
+//! 2. Baseline in the same run: the same leaves (from `GET /api/v1/export`) written by a
+//!    minimal sqlx program into a fresh SQLite file (WAL, synchronous=FULL), one transaction
+//!    per 64 rows, table `entries (seq, leaf, leaf_hash)`.
+//! 3. The same load and baseline on PostgreSQL (a throwaway cluster); skipped with a notice
+//!    when PostgreSQL is not installed.
+//! 4. Reads at scale: a 1,000,000-entry ledger built with the library, written as a bundle and
+//!    loaded with `fundtrail import`; start-up time, RSS, and requests/s with p50/p99 for
+//!    /checkpoint, /totals, /proof/inclusion?index=random, /entries?start=random&limit=100.
+//!
+//! Environment (all optional):
+//! - `FUNDTRAIL_LOAD_APPENDS` (20000): appends per run.
+//! - `FUNDTRAIL_LOAD_CLIENTS` (64): concurrent clients; a list such as `1,8,64` runs the
+//!   SQLite append test once per count, each on a fresh ledger.
+//! - `FUNDTRAIL_LOAD_BIG` (1000000): entries of the read-test ledger.
+//! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
+//! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run.
+//! - `FUNDTRAIL_LOAD_MAKE_LEDGER=DIR`: only build a `FUNDTRAIL_LOAD_BIG`-entry ledger into the
+//!   data folder DIR (for tests/web/bench-browser.mjs) and exit.
+//!
+//! Run with `cargo bench --bench load`.
+
+#[path = "../tests/ledger_common/mod.rs"]
+mod ledger_common;
+#[path = "../tests/support/postgres.rs"]
+mod pg;
+
+use fundtrail::ledger::entry::Channel;
+use fundtrail::ledger::verify::{bundle_header, bundle_trailer};
+use fundtrail::ledger::ZERO_HASH;
+use fundtrail::ledger::{
+    encode, leaf_hash, verify_inclusion, Body, CheckpointSigner, CompactTree, Entry, Hash,
+};
+use ledger_common::{disbursement, donation, open, recorded_at, Rng};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
+
+const DONORS: &[&str] = &[
+    "Nguyễn Văn An",
+    "Trần Thị Bích Ngọc",
+    "Anonymous",
+    "Lê Hoàng Minh",
+    "Công ty TNHH Sao Mai",
+    "Phạm Thu Hà",
+    "Jane Doe",
+    "Hội Phụ nữ phường 7",
+];
+const MEMOS: &[&str] = &[
+    "Ủng hộ đồng bào vùng lũ",
+    "Gia đình chúng tôi góp một phần nhỏ",
+    "For the families in Quảng Bình",
+    "Chuyển khoản qua ứng dụng ngân hàng",
+];
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+// ------------------------------------------------------------------------------------------
+// The server process
+
+struct Server {
+    child: Child,
+    base: String,
+    /// Time from spawn until `/api/v1/info` answered 200.
+    startup: Duration,
+    sampler: Option<RssSampler>,
+}
+
+impl Server {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Peak resident memory: max of the sampled VmRSS and the kernel's VmHWM, in MB.
+    fn peak_rss_mb(&self) -> f64 {
+        let hwm = proc_status_kb(self.pid(), "VmHWM:").unwrap_or(0);
+        let sampled = self
+            .sampler
+            .as_ref()
+            .map_or(0, |s| s.peak.load(Ordering::Relaxed));
+        hwm.max(sampled) as f64 / 1024.0
+    }
+
+    fn rss_mb(&self) -> f64 {
+        proc_status_kb(self.pid(), "VmRSS:").unwrap_or(0) as f64 / 1024.0
+    }
+
+    fn stop(mut self) {
+        // SIGTERM for a graceful stop, then make sure.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.sampler.take() {
+            s.stop.store(true, Ordering::Relaxed);
+        }
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+struct RssSampler {
+    peak: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+}
+
+fn proc_status_kb(pid: u32, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn sample_rss(pid: u32) -> RssSampler {
+    let peak = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (p, s) = (Arc::clone(&peak), Arc::clone(&stop));
+    std::thread::spawn(move || {
+        while !s.load(Ordering::Relaxed) {
+            match proc_status_kb(pid, "VmRSS:") {
+                Some(kb) => {
+                    p.fetch_max(kb, Ordering::Relaxed);
+                }
+                None => return,
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    RssSampler { peak, stop }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn run_cli(args: &[&str], data: &Path, database_url: Option<&str>) -> String {
+    let mut c = Command::new(BIN);
+    c.args(args).arg("--data").arg(data);
+    if let Some(url) = database_url {
+        c.args(["--database-url", url]);
+    }
+    let out = c.output().expect("run fundtrail");
+    assert!(
+        out.status.success(),
+        "fundtrail {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// `fundtrail init` then a recorder token; returns (admin token, recorder token).
+fn init_ledger(data: &Path, database_url: Option<&str>) -> (String, String) {
+    let out = run_cli(
+        &[
+            "init",
+            "--name",
+            "Load test",
+            "--origin",
+            "load.fundtrail.local/ledger",
+        ],
+        data,
+        database_url,
+    );
+    let admin = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Admin token (shown once; store it safely): "))
+        .expect("init prints the admin token")
+        .trim()
+        .to_string();
+    let recorder = run_cli(
+        &["token", "create", "--role", "recorder", "--name", "load"],
+        data,
+        database_url,
+    )
+    .trim()
+    .to_string();
+    (admin, recorder)
+}
+
+async fn serve(data: &Path, database_url: Option<&str>) -> Server {
+    let port = free_port();
+    let log = std::fs::File::create(data.join("serve.log")).expect("log file");
+    let mut c = Command::new(BIN);
+    c.args(["serve", "--data"])
+        .arg(data)
+        .args(["--addr", &format!("127.0.0.1:{port}")]);
+    if let Some(url) = database_url {
+        c.args(["--database-url", url]);
+    }
+    let started = Instant::now();
+    let child = c
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start fundtrail serve");
+    let mut server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        startup: Duration::ZERO,
+        sampler: None,
+    };
+    server.sampler = Some(sample_rss(server.pid()));
+    let client = reqwest::Client::new();
+    let deadline = started + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if let Ok(r) = client
+            .get(format!("{}/api/v1/info", server.base))
+            .send()
+            .await
+        {
+            if r.status() == 200 {
+                server.startup = started.elapsed();
+                return server;
+            }
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "fundtrail serve exited with {status}:\n{}",
+                std::fs::read_to_string(data.join("serve.log")).unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("fundtrail serve did not answer /api/v1/info in 120 s");
+}
+
+// ------------------------------------------------------------------------------------------
+// Latency statistics
+
+struct Stats {
+    n: usize,
+    secs: f64,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+impl Stats {
+    fn of(mut lat: Vec<Duration>, secs: f64) -> Stats {
+        lat.sort_unstable();
+        let at = |q: f64| {
+            lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
+        Stats {
+            n: lat.len(),
+            secs,
+            p50: at(0.50),
+            p99: at(0.99),
+            max: lat.last().copied().unwrap_or_default(),
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        self.n as f64 / self.secs
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+// ------------------------------------------------------------------------------------------
+// 1 and 3: appends over HTTP
+
+struct AppendRun {
+    clients: usize,
+    stats: Stats,
+    failures: u64,
+    batches: u64,
+    rss_peak_mb: f64,
+    leaves: Vec<Vec<u8>>,
+}
+
+fn http_client(connections: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client")
+}
+
+/// Checks one append answer: 201, and its inclusion proof verifies against its checkpoint.
+fn check_append(status: reqwest::StatusCode, body: &[u8]) -> Result<(), String> {
+    if status != 201 {
+        return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let p = &v["proof"];
+    let hash = |x: &Value| Hash::from_hex(x.as_str().unwrap_or_default());
+    let (Some(index), Some(size)) = (p["index"].as_u64(), p["size"].as_u64()) else {
+        return Err(format!("no proof in {v}"));
+    };
+    let path: Vec<Hash> = p["proof"]
+        .as_array()
+        .ok_or("proof.proof is not an array")?
+        .iter()
+        .map(hash)
+        .collect::<Result<_, _>>()?;
+    let leaf = hash(&p["leaf_hash"])?;
+    let root = hash(&p["root"])?;
+    if !v["checkpoint"]
+        .as_str()
+        .is_some_and(|c| c.contains(&root.to_base64()))
+    {
+        return Err("the proof's root is not the checkpoint's".into());
+    }
+    verify_inclusion(index, size, &leaf, &path, &root).map_err(|e| e.to_string())
+}
+
+async fn append_load(
+    data: &Path,
+    database_url: Option<&str>,
+    clients: usize,
+    total: u64,
+    label: &str,
+) -> AppendRun {
+    let (admin, recorder) = init_ledger(data, database_url);
+    let server = serve(data, database_url).await;
+    let client = http_client(clients);
+    let base = server.base.clone();
+    let r = client
+        .post(format!("{base}/api/v1/campaigns"))
+        .bearer_auth(&admin)
+        .json(&json!({
+            "id": "flood-relief-2026",
+            "title": "Cứu trợ lũ lụt miền Trung 2026",
+            "purpose": "Food, drinking water and roof repairs for families in Quảng Bình and Quảng Trị",
+            "currency": "VND",
+            "accounts": [{"bank": "Vietcombank", "number": "0071000123456", "holder": "Quỹ Cứu trợ Cộng đồng"}],
+        }))
+        .send()
+        .await
+        .expect("open campaign");
+    assert_eq!(
+        r.status(),
+        201,
+        "open campaign: {}",
+        r.text().await.unwrap_or_default()
+    );
+    let before = size_of(&client, &base).await;
+
+    let next = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let first_failure = Arc::new(std::sync::Mutex::new(None::<String>));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (client, base, token) = (client.clone(), base.clone(), recorder.clone());
+        let (next, failures, first_failure) = (
+            Arc::clone(&next),
+            Arc::clone(&failures),
+            Arc::clone(&first_failure),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng::new(1000 + c as u64);
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let body = json!({
+                    "campaign": "flood-relief-2026",
+                    "amount": format!("{}000", rng.range(10, 5_000)),
+                    "donor": rng.pick(DONORS),
+                    "reference": format!("FT26{:04}{:08}", c, i),
+                    "memo": rng.pick(MEMOS),
+                    "received_at": "2026-11-02",
+                });
+                let t = Instant::now();
+                let result = match client
+                    .post(format!("{base}/api/v1/donations"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                {
+                    Ok(r) => {
+                        let status = r.status();
+                        match r.bytes().await {
+                            Ok(b) => {
+                                lat.push(t.elapsed());
+                                check_append(status, &b)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(e) = result {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                    first_failure.lock().unwrap().get_or_insert(e);
+                }
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.expect("client task"));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let failures = failures.load(Ordering::Relaxed);
+    let after = size_of(&client, &base).await;
+    let batches = count_checkpoints(data, database_url, before).await;
+    let rss_peak_mb = server.peak_rss_mb();
+    let leaves = export_leaves(&client, &base).await;
+    server.stop();
+    let stats = Stats::of(lat, secs);
+    println!(
+        "{label}: {clients:>3} clients, {} appends in {:.1} s: {:>7.0} appends/s, latency p50 {}, p99 {}, max {}; \
+         {} group commits (mean {:.1} entries each); server peak RSS {:.1} MB; failures {failures}",
+        stats.n,
+        secs,
+        stats.rate(),
+        ms(stats.p50),
+        ms(stats.p99),
+        ms(stats.max),
+        batches,
+        (after - before) as f64 / batches.max(1) as f64,
+        rss_peak_mb,
+    );
+    if failures > 0 {
+        panic!(
+            "{failures} of {total} appends failed; first: {}",
+            first_failure.lock().unwrap().clone().unwrap_or_default()
+        );
+    }
+    assert_eq!(
+        after - before,
+        total,
+        "ledger grew by {} for {total} appends",
+        after - before
+    );
+    AppendRun {
+        clients,
+        stats,
+        failures,
+        batches,
+        rss_peak_mb,
+        leaves,
+    }
+}
+
+async fn size_of(client: &reqwest::Client, base: &str) -> u64 {
+    let v: Value = client
+        .get(format!("{base}/api/v1/info"))
+        .send()
+        .await
+        .expect("info")
+        .json()
+        .await
+        .expect("info JSON");
+    v["size"].as_u64().expect("info.size")
+}
+
+/// Signed checkpoints written after size `before`: one per group commit.
+async fn count_checkpoints(data: &Path, database_url: Option<&str>, before: u64) -> u64 {
+    let sql = "select count(*) from checkpoints where size > $1";
+    let n: i64 = match database_url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await.expect("connect");
+            let n = sqlx::query_scalar(sql)
+                .bind(before as i64)
+                .fetch_one(&pool)
+                .await
+                .expect("count checkpoints");
+            pool.close().await;
+            n
+        }
+        None => {
+            let url = format!("sqlite://{}?mode=ro", data.join("ledger.db").display());
+            let pool = sqlx::SqlitePool::connect(&url)
+                .await
+                .expect("open ledger.db");
+            let n = sqlx::query_scalar(sql)
+                .bind(before as i64)
+                .fetch_one(&pool)
+                .await
+                .expect("count checkpoints");
+            pool.close().await;
+            n
+        }
+    };
+    n as u64
+}
+
+async fn export_leaves(client: &reqwest::Client, base: &str) -> Vec<Vec<u8>> {
+    let bundle = client
+        .get(format!("{base}/api/v1/export"))
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("export body");
+    bundle
+        .split(|b| *b == b'\n')
+        .skip(3)
+        .take_while(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+// ------------------------------------------------------------------------------------------
+// 2: the baseline
+
+/// Rows/s writing `leaves` as (seq, leaf, leaf_hash), one transaction per `batch` rows,
+/// one statement per row, on one connection.
+async fn baseline_sqlite(path: &Path, leaves: &[Vec<u8>], batch: usize) -> f64 {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .connect()
+        .await
+        .expect("baseline sqlite");
+    sqlx::query("create table entries (seq integer primary key, leaf blob not null, leaf_hash blob not null)")
+        .execute(&mut conn)
+        .await
+        .expect("create table");
+    let start = Instant::now();
+    for (b, chunk) in leaves.chunks(batch).enumerate() {
+        let mut tx = conn.begin().await.expect("begin");
+        for (i, leaf) in chunk.iter().enumerate() {
+            sqlx::query("insert into entries (seq, leaf, leaf_hash) values (?, ?, ?)")
+                .bind((b * batch + i) as i64)
+                .bind(leaf)
+                .bind(&leaf_hash(leaf).0[..])
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+        }
+        tx.commit().await.expect("commit");
+    }
+    let rate = leaves.len() as f64 / start.elapsed().as_secs_f64();
+    let _ = conn.close().await;
+    rate
+}
+
+async fn baseline_pg(url: &str, leaves: &[Vec<u8>], batch: usize) -> f64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("baseline pg");
+    sqlx::query("create table entries (seq bigint primary key, leaf bytea not null, leaf_hash bytea not null)")
+        .execute(&mut conn)
+        .await
+        .expect("create table");
+    let start = Instant::now();
+    for (b, chunk) in leaves.chunks(batch).enumerate() {
+        let mut tx = conn.begin().await.expect("begin");
+        for (i, leaf) in chunk.iter().enumerate() {
+            sqlx::query("insert into entries (seq, leaf, leaf_hash) values ($1, $2, $3)")
+                .bind((b * batch + i) as i64)
+                .bind(leaf)
+                .bind(&leaf_hash(leaf).0[..])
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+        }
+        tx.commit().await.expect("commit");
+    }
+    let rate = leaves.len() as f64 / start.elapsed().as_secs_f64();
+    let _ = conn.close().await;
+    rate
+}
+
+fn print_baseline(label: &str, run: &AppendRun, rate64: f64, rate1: f64, rate1024: f64) {
+    let mean_leaf = run.leaves.iter().map(Vec::len).sum::<usize>() / run.leaves.len().max(1);
+    println!(
+        "{label} baseline ({} leaves, mean {mean_leaf} bytes): {rate64:>7.0} rows/s with 64 rows per transaction \
+         (1 row/tx: {rate1:.0} rows/s = {:.2} ms per commit; 1024 rows/tx: {rate1024:.0} rows/s = {:.1} µs per row)",
+        run.leaves.len(),
+        1e3 / rate1,
+        1e6 / rate1024,
+    );
+    println!(
+        "{label}: fundtrail / baseline = {:.0} / {:.0} = {:.2}",
+        run.stats.rate(),
+        rate64,
+        run.stats.rate() / rate64
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// 4: reads at scale
+
+/// Writes a bundle of `n` valid entries (three campaigns, donations with unique references
+/// and memos, a disbursement every 20th entry) to `path`.
+fn write_bundle(path: &Path, n: u64) -> u64 {
+    let (signer, _) = CheckpointSigner::generate("load.fundtrail.local/ledger").expect("key");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("bundle file"));
+    out.write_all(bundle_header(signer.verifier_key()).as_bytes())
+        .unwrap();
+    let mut rng = Rng::new(2026);
+    let mut tree = CompactTree::new();
+    let mut prev = ZERO_HASH;
+    let campaigns = [
+        ("flood-relief-2026", "VND"),
+        ("medical-kits", "USD"),
+        ("school-roofs", "VND"),
+    ];
+    let mut balances = [0u64; 3];
+    let mut bytes = 0u64;
+    for seq in 0..n {
+        let c = (seq % 3) as usize;
+        let (id, code) = campaigns[c];
+        let body: Body = if seq < 3 {
+            open(id, code, &format!("Campaign {id}"))
+        } else if seq % 20 == 0 && balances[c] > 1 {
+            let amount = rng.range(1, balances[c] / 2);
+            balances[c] -= amount;
+            disbursement(id, code, amount, "Hợp tác xã Hòa Bình")
+        } else {
+            let amount = if code == "VND" {
+                rng.range(10, 5_000) * 1_000
+            } else {
+                rng.range(500, 100_000)
+            };
+            balances[c] += amount;
+            let Body::Donation(mut d) = donation(id, code, amount, rng.pick::<&str>(DONORS)) else {
+                unreachable!()
+            };
+            if rng.next() % 4 == 0 {
+                d.channel = Channel::Cash;
+                d.reference = None;
+            } else {
+                d.reference = Some(format!("FT26{seq:010}"));
+            }
+            d.memo = Some(rng.pick::<&str>(MEMOS).to_string());
+            Body::Donation(d)
+        };
+        let entry = Entry {
+            seq,
+            prev,
+            recorded_at: recorded_at(seq),
+            recorded_by: if seq % 3 == 0 { "minh" } else { "lan" }.into(),
+            body,
+        };
+        let leaf = encode(&entry);
+        prev = leaf_hash(&leaf);
+        tree.push(prev);
+        bytes += leaf.len() as u64;
+        out.write_all(&leaf).unwrap();
+        out.write_all(b"\n").unwrap();
+    }
+    out.write_all(bundle_trailer(&signer.sign(n, &tree.root())).as_bytes())
+        .unwrap();
+    out.flush().unwrap();
+    bytes / n.max(1)
+}
+
+/// Builds an `n`-entry SQLite ledger in `data` (bundle, then `fundtrail import`).
+fn make_ledger(data: &Path, work: &Path, n: u64) {
+    let bundle = work.join("bundle.txt");
+    let t = Instant::now();
+    let mean = write_bundle(&bundle, n);
+    println!(
+        "reads: wrote a {n}-entry bundle ({:.0} MB, mean leaf {mean} bytes) in {:.1} s",
+        std::fs::metadata(&bundle).map(|m| m.len()).unwrap_or(0) as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let out = Command::new(BIN)
+        .args(["import", "--name", "Load test", "--data"])
+        .arg(data)
+        .arg(&bundle)
+        .stderr(Stdio::null())
+        .output()
+        .expect("fundtrail import");
+    assert!(
+        out.status.success(),
+        "import failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    println!(
+        "reads: fundtrail import of {n} entries took {:.1} s ({:.0} entries/s); ledger.db {:.0} MB",
+        t.elapsed().as_secs_f64(),
+        n as f64 / t.elapsed().as_secs_f64(),
+        dir_size(data) as f64 / 1e6
+    );
+    let _ = std::fs::remove_file(&bundle);
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+async fn read_load(
+    client: &reqwest::Client,
+    base: &str,
+    path: impl Fn(&mut Rng) -> String + Send + Sync + 'static,
+    readers: usize,
+    secs: f64,
+) -> (Stats, u64) {
+    let path = Arc::new(path);
+    let failures = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let until = started + Duration::from_secs_f64(secs);
+    let mut tasks = Vec::new();
+    for r in 0..readers {
+        let (client, base, path, failures) = (
+            client.clone(),
+            base.to_string(),
+            Arc::clone(&path),
+            Arc::clone(&failures),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng::new(77 + r as u64);
+            let mut lat = Vec::new();
+            while Instant::now() < until {
+                let url = format!("{base}{}", path(&mut rng));
+                let t = Instant::now();
+                let ok = match client.get(&url).send().await {
+                    Ok(resp) => resp.status() == 200 && resp.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                lat.push(t.elapsed());
+                if !ok {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.expect("reader"));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    (Stats::of(lat, secs), failures.load(Ordering::Relaxed))
+}
+
+async fn reads(work: &Path) {
+    let n = env_u64("FUNDTRAIL_LOAD_BIG", 1_000_000).max(10);
+    let secs = env_u64("FUNDTRAIL_LOAD_READ_SECS", 5) as f64;
+    let readers = env_u64("FUNDTRAIL_LOAD_READERS", 16) as usize;
+    let data = work.join("big");
+    make_ledger(&data, work, n);
+    let mut startups = Vec::new();
+    for _ in 0..2 {
+        let s = serve(&data, None).await;
+        startups.push(s.startup);
+        s.stop();
+    }
+    let server = serve(&data, None).await;
+    startups.push(server.startup);
+    let idle_rss = server.rss_mb();
+    println!(
+        "reads: start-up until /api/v1/info answers, {n} entries: {} (three starts); RSS after start {:.1} MB",
+        startups
+            .iter()
+            .map(|d| ms(*d))
+            .collect::<Vec<_>>()
+            .join(", "),
+        idle_rss
+    );
+    let client = http_client(readers);
+    let base = server.base.clone();
+    let runs: Vec<(&str, Box<dyn Fn(&mut Rng) -> String + Send + Sync>)> = vec![
+        (
+            "GET /api/v1/checkpoint",
+            Box::new(|_| "/api/v1/checkpoint".into()),
+        ),
+        ("GET /api/v1/totals", Box::new(|_| "/api/v1/totals".into())),
+        (
+            "GET /api/v1/proof/inclusion?index=random",
+            Box::new(move |r| format!("/api/v1/proof/inclusion?index={}", r.next() % n)),
+        ),
+        (
+            "GET /api/v1/entries?start=random&limit=100",
+            Box::new(move |r| format!("/api/v1/entries?start={}&limit=100", r.next() % (n - 100))),
+        ),
+    ];
+    for (label, path) in runs {
+        let (stats, failures) = read_load(&client, &base, path, readers, secs).await;
+        println!(
+            "reads: {label:<44} {readers} clients: {:>7.0} req/s, p50 {}, p99 {}, max {} ({} requests, failures {failures})",
+            stats.rate(),
+            ms(stats.p50),
+            ms(stats.p99),
+            ms(stats.max),
+            stats.n
+        );
+        assert_eq!(failures, 0, "{label}: {failures} requests failed");
+    }
+    println!(
+        "reads: server peak RSS over start-up and all reads: {:.1} MB",
+        server.peak_rss_mb()
+    );
+    server.stop();
+}
+
+// ------------------------------------------------------------------------------------------
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run());
+}
+
+async fn run() {
+    let work = tempfile::Builder::new()
+        .prefix("fundtrail-load-")
+        .tempdir()
+        .expect("temporary folder");
+    if let Ok(dir) = std::env::var("FUNDTRAIL_LOAD_MAKE_LEDGER") {
+        let n = env_u64("FUNDTRAIL_LOAD_BIG", 100_000);
+        make_ledger(&PathBuf::from(dir), work.path(), n);
+        return;
+    }
+    let parts = std::env::var("FUNDTRAIL_LOAD_PARTS").unwrap_or("sqlite,postgres,reads".into());
+    let total = env_u64("FUNDTRAIL_LOAD_APPENDS", 20_000);
+    let client_counts: Vec<usize> = std::env::var("FUNDTRAIL_LOAD_CLIENTS")
+        .unwrap_or("64".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    println!("machine: {}; server: {BIN}", machine());
+
+    let mut sqlite_runs = Vec::new();
+    if parts.contains("sqlite") {
+        for (i, &clients) in client_counts.iter().enumerate() {
+            let data = work.path().join(format!("sqlite-{i}"));
+            sqlite_runs.push(append_load(&data, None, clients, total, "sqlite").await);
+        }
+        let run = sqlite_runs.last().expect("a run");
+        let b = |name: &str| work.path().join(name);
+        let rate64 = baseline_sqlite(&b("base64.db"), &run.leaves, 64).await;
+        let rate1 =
+            baseline_sqlite(&b("base1.db"), &run.leaves[..run.leaves.len().min(500)], 1).await;
+        let rate1024 = baseline_sqlite(&b("base1024.db"), &run.leaves, 1024).await;
+        print_baseline("sqlite", run, rate64, rate1, rate1024);
+    }
+
+    let mut pg_run = None;
+    if parts.contains("postgres") {
+        if let Some(cluster) = pg::Cluster::start("load bench (PostgreSQL part)") {
+            let clients = *client_counts.last().unwrap_or(&64);
+            let url = cluster.new_database().await;
+            let run = append_load(
+                &work.path().join("pg"),
+                Some(&url),
+                clients,
+                total,
+                "postgres",
+            )
+            .await;
+            let rate64 = baseline_pg(&cluster.new_database().await, &run.leaves, 64).await;
+            let rate1 = baseline_pg(
+                &cluster.new_database().await,
+                &run.leaves[..run.leaves.len().min(500)],
+                1,
+            )
+            .await;
+            let rate1024 = baseline_pg(&cluster.new_database().await, &run.leaves, 1024).await;
+            print_baseline("postgres", &run, rate64, rate1, rate1024);
+            pg_run = Some(run);
+        }
+    }
+
+    if !sqlite_runs.is_empty() || pg_run.is_some() {
+        println!("summary of appends (target: >= 20,000 appends/s with 64 clients on SQLite, p99 < 25 ms):");
+        for (label, r) in sqlite_runs
+            .iter()
+            .map(|r| ("sqlite", r))
+            .chain(pg_run.iter().map(|r| ("postgres", r)))
+        {
+            println!(
+                "  {label:<8} {:>3} clients: {:>7.0} appends/s, p99 {}, {:.1} entries per commit, peak RSS {:.1} MB, failures {}",
+                r.clients,
+                r.stats.rate(),
+                ms(r.stats.p99),
+                r.stats.n as f64 / r.batches.max(1) as f64,
+                r.rss_peak_mb,
+                r.failures
+            );
+        }
+    }
+
+    if parts.contains("reads") {
+        reads(work.path()).await;
+    }
+}
