@@ -697,9 +697,7 @@ impl Sequencer {
         if let Body::Donation(d) = &request.body {
             if let (Some(reference), false) = (&d.reference, request.separate_gift) {
                 let key = (d.campaign.clone(), reference.clone());
-                if refs.contains(&key)
-                    || self.store.reference_exists(&d.campaign, reference).await?
-                {
+                if refs.contains(&key) {
                     return Err(AppendError::DuplicateReference {
                         campaign: key.0,
                         reference: key.1,
@@ -753,28 +751,47 @@ impl Sequencer {
         let mut batch = Batch::default();
         let mut accepted: Vec<Job> = Vec::new();
         let mut replays: Vec<(Job, u64)> = Vec::new();
-        let mut keys: HashMap<String, (u64, Hash)> = HashMap::new();
-        let mut refs = HashSet::new();
+        // Two queries for the whole batch: used idempotency keys and existing references.
+        let wanted_keys: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| j.request.idempotency_key.clone())
+            .collect();
+        let wanted_refs: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| match &j.request.body {
+                Body::Donation(d) if !j.request.separate_gift => d.reference.clone(),
+                _ => None,
+            })
+            .collect();
+        let known = async {
+            Ok::<_, StoreError>((
+                self.store.idempotent_seqs(&wanted_keys).await?,
+                self.store.existing_references(&wanted_refs).await?,
+            ))
+        };
+        let (mut keys, mut refs) = match known.await {
+            Ok(k) => k,
+            Err(e) => {
+                let message = e.to_string();
+                for job in jobs {
+                    let _ = job
+                        .reply
+                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
+                            "read failed: {message}"
+                        )))));
+                }
+                return;
+            }
+        };
         for job in jobs {
             if let Some(key) = &job.request.idempotency_key {
-                let known = match keys.get(key) {
-                    Some(k) => Ok(Some(*k)),
-                    None => self.store.idempotent_seq(key).await,
-                };
-                match known {
-                    Ok(Some((seq, fingerprint))) => {
-                        if fingerprint == job.request.fingerprint() {
-                            replays.push((job, seq));
-                        } else {
-                            let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));
-                        }
-                        continue;
+                if let Some((seq, fingerprint)) = keys.get(key).copied() {
+                    if fingerprint == job.request.fingerprint() {
+                        replays.push((job, seq));
+                    } else {
+                        let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));
                     }
-                    Ok(None) => {}
-                    Err(e) => {
-                        let _ = job.reply.send(Err(e.into()));
-                        continue;
-                    }
+                    continue;
                 }
             }
             match self.admit(&job.request, &mut refs).await {

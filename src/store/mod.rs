@@ -247,21 +247,29 @@ impl Store {
     ) -> Result<Vec<StoredEntry>, StoreError> {
         dispatch!(self, s => s.find_by_reference(reference, limit).await)
     }
-    /// Whether a donation with this reference exists in the campaign.
-    pub async fn reference_exists(
+    /// The (campaign, reference) pairs of stored donations with any of these references.
+    pub async fn existing_references(
         &self,
-        campaign: &str,
-        reference: &str,
-    ) -> Result<bool, StoreError> {
-        dispatch!(self, s => s.reference_exists(campaign, reference).await)
+        references: &[String],
+    ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        if references.is_empty() {
+            return Ok(Default::default());
+        }
+        dispatch!(self, s => s.existing_references(references).await)
+    }
+    /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.
+    pub async fn idempotent_seqs(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Default::default());
+        }
+        dispatch!(self, s => s.idempotent_seqs(keys).await)
     }
     /// Whether entry `seq` has been reversed.
     pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
         dispatch!(self, s => s.is_reversed(seq).await)
-    }
-    /// The seq appended under an idempotency key, and the hash of that request.
-    pub async fn idempotent_seq(&self, key: &str) -> Result<Option<(u64, Hash)>, StoreError> {
-        dispatch!(self, s => s.idempotent_seq(key).await)
     }
     /// Stores a new token hash.
     pub async fn create_token(

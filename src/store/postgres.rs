@@ -283,19 +283,41 @@ impl PostgresStore {
         rows.iter().map(stored_entry).collect()
     }
 
-    pub(super) async fn reference_exists(
+    pub(super) async fn existing_references(
         &self,
-        campaign: &str,
-        reference: &str,
-    ) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "select count(*) from entries where kind = 'donation' and campaign = $1 and reference = $2",
+        references: &[String],
+    ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "select campaign, reference from entries where kind = 'donation' and reference = any($1)",
         )
-        .bind(campaign)
-        .bind(reference)
-        .fetch_one(&self.pool)
+        .bind(references)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(n > 0)
+        rows.iter()
+            .map(|r| Ok((r.try_get("campaign")?, r.try_get("reference")?)))
+            .collect()
+    }
+
+    pub(super) async fn idempotent_seqs(
+        &self,
+        keys: &[String],
+    ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
+        let rows =
+            sqlx::query("select key, seq, request_hash from idempotency where key = any($1)")
+                .bind(keys)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("key")?,
+                    (
+                        seq_of(r.try_get("seq")?),
+                        hash_of(r.try_get::<&[u8], _>("request_hash")?)?,
+                    ),
+                ))
+            })
+            .collect()
     }
 
     pub(super) async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
@@ -304,23 +326,6 @@ impl PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n > 0)
-    }
-
-    pub(super) async fn idempotent_seq(
-        &self,
-        key: &str,
-    ) -> Result<Option<(u64, Hash)>, StoreError> {
-        let row = sqlx::query("select seq, request_hash from idempotency where key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            Ok((
-                seq_of(r.try_get("seq")?),
-                hash_of(r.try_get::<&[u8], _>("request_hash")?)?,
-            ))
-        })
-        .transpose()
     }
 
     pub(super) async fn create_token(
