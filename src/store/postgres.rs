@@ -74,37 +74,48 @@ impl PostgresStore {
     }
 
     pub(super) async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
+        // Each table gets one statement for the whole batch, with one array per column.
+        let e = &batch.entries;
         let mut tx = self.pool.begin().await?;
-        for e in &batch.entries {
+        if !e.is_empty() {
             sqlx::query(
                 "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 select * from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], \
+                 $7::text[], $8::text[], $9::bigint[], $10::text[])",
             )
-            .bind(int(e.seq))
-            .bind(&e.leaf)
-            .bind(&e.leaf_hash.0[..])
-            .bind(&e.prev.0[..])
-            .bind(e.kind)
-            .bind(e.campaign.as_deref())
-            .bind(e.campaign_to.as_deref())
-            .bind(e.reference.as_deref())
-            .bind(e.reverses.map(int))
-            .bind(&e.recorded_at)
+            .bind(e.iter().map(|x| int(x.seq)).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.leaf.clone()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.leaf_hash.0.to_vec()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.prev.0.to_vec()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.kind.to_string()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.campaign.clone()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.campaign_to.clone()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.reference.clone()).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.reverses.map(int)).collect::<Vec<_>>())
+            .bind(e.iter().map(|x| x.recorded_at.clone()).collect::<Vec<_>>())
             .execute(&mut *tx)
             .await?;
-            if let Some((key, request_hash)) = &e.idempotency_key {
-                sqlx::query("insert into idempotency (key, seq, request_hash) values ($1, $2, $3)")
-                    .bind(key)
-                    .bind(int(e.seq))
-                    .bind(&request_hash.0[..])
-                    .execute(&mut *tx)
-                    .await?;
-            }
         }
-        for (idx, hash) in &batch.hashes {
-            sqlx::query("insert into tree_hashes (idx, hash) values ($1, $2)")
-                .bind(int(*idx))
-                .bind(&hash.0[..])
+        let keyed: Vec<_> = e
+            .iter()
+            .filter_map(|x| {
+                x.idempotency_key
+                    .as_ref()
+                    .map(|(k, h)| (k.clone(), int(x.seq), h.0.to_vec()))
+            })
+            .collect();
+        if !keyed.is_empty() {
+            sqlx::query("insert into idempotency (key, seq, request_hash) select * from unnest($1::text[], $2::bigint[], $3::bytea[])")
+                .bind(keyed.iter().map(|k| k.0.clone()).collect::<Vec<_>>())
+                .bind(keyed.iter().map(|k| k.1).collect::<Vec<_>>())
+                .bind(keyed.iter().map(|k| k.2.clone()).collect::<Vec<_>>())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !batch.hashes.is_empty() {
+            sqlx::query("insert into tree_hashes (idx, hash) select * from unnest($1::bigint[], $2::bytea[])")
+                .bind(batch.hashes.iter().map(|(i, _)| int(*i)).collect::<Vec<_>>())
+                .bind(batch.hashes.iter().map(|(_, h)| h.0.to_vec()).collect::<Vec<_>>())
                 .execute(&mut *tx)
                 .await?;
         }

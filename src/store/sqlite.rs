@@ -79,37 +79,63 @@ impl SqliteStore {
     }
 
     pub(super) async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
+        // Each table gets one statement for the whole batch: rows travel as one JSON array
+        // (leaves are UTF-8 JSON text, hashes hex), unpacked by json_each inside SQLite.
+        let entries: Vec<serde_json::Value> = batch
+            .entries
+            .iter()
+            .map(|e| {
+                serde_json::json!([
+                    e.seq,
+                    String::from_utf8_lossy(&e.leaf),
+                    e.leaf_hash.to_hex(),
+                    e.prev.to_hex(),
+                    e.kind,
+                    e.campaign,
+                    e.campaign_to,
+                    e.reference,
+                    e.reverses,
+                    e.recorded_at,
+                ])
+            })
+            .collect();
+        let keys: Vec<serde_json::Value> = batch
+            .entries
+            .iter()
+            .filter_map(|e| {
+                e.idempotency_key
+                    .as_ref()
+                    .map(|(k, h)| serde_json::json!([k, e.seq, h.to_hex()]))
+            })
+            .collect();
+        let hashes: Vec<serde_json::Value> = batch
+            .hashes
+            .iter()
+            .map(|(i, h)| serde_json::json!([i, h.to_hex()]))
+            .collect();
         let mut tx = self.pool.begin().await?;
-        for e in &batch.entries {
+        if !entries.is_empty() {
             sqlx::query(
                 "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 select value ->> 0, cast(value ->> 1 as blob), unhex(value ->> 2), unhex(value ->> 3), value ->> 4, \
+                 value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 from json_each(?)",
             )
-            .bind(int(e.seq))
-            .bind(&e.leaf)
-            .bind(&e.leaf_hash.0[..])
-            .bind(&e.prev.0[..])
-            .bind(e.kind)
-            .bind(e.campaign.as_deref())
-            .bind(e.campaign_to.as_deref())
-            .bind(e.reference.as_deref())
-            .bind(e.reverses.map(int))
-            .bind(&e.recorded_at)
+            .bind(serde_json::Value::Array(entries).to_string())
             .execute(&mut *tx)
             .await?;
-            if let Some((key, request_hash)) = &e.idempotency_key {
-                sqlx::query("insert into idempotency (key, seq, request_hash) values (?, ?, ?)")
-                    .bind(key)
-                    .bind(int(e.seq))
-                    .bind(&request_hash.0[..])
-                    .execute(&mut *tx)
-                    .await?;
-            }
         }
-        for (idx, hash) in &batch.hashes {
-            sqlx::query("insert into tree_hashes (idx, hash) values (?, ?)")
-                .bind(int(*idx))
-                .bind(&hash.0[..])
+        if !keys.is_empty() {
+            sqlx::query(
+                "insert into idempotency (key, seq, request_hash) \
+                 select value ->> 0, value ->> 1, unhex(value ->> 2) from json_each(?)",
+            )
+            .bind(serde_json::Value::Array(keys).to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !hashes.is_empty() {
+            sqlx::query("insert into tree_hashes (idx, hash) select value ->> 0, unhex(value ->> 1) from json_each(?)")
+                .bind(serde_json::Value::Array(hashes).to_string())
                 .execute(&mut *tx)
                 .await?;
         }
