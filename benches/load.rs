@@ -22,6 +22,8 @@
 //! - `FUNDTRAIL_LOAD_BIG` (1000000): entries of the read-test ledger.
 //! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
 //! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run.
+//! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
+//!   `PATH.<store>-<clients>`; with `RUST_LOG=sqlx::query=debug` it times every statement.
 //! - `FUNDTRAIL_LOAD_MAKE_LEDGER=DIR`: only build a `FUNDTRAIL_LOAD_BIG`-entry ledger into the
 //!   data folder DIR (for tests/web/bench-browser.mjs) and exit.
 //!
@@ -164,6 +166,58 @@ fn sample_rss(pid: u32) -> RssSampler {
         }
     });
     RssSampler { peak, stop }
+}
+
+/// CPU time (user + system, in clock ticks of 10 ms) per thread name of process `pid`.
+fn thread_cpu(pid: u32) -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for t in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ... field 14 utime, 15 stime (1-based, counting from pid).
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = stat[open + 1..close].to_string();
+        let rest: Vec<&str> = stat[close + 2..].split(' ').collect();
+        let ticks = rest
+            .get(11)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            + rest
+                .get(12)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        // Number-suffixed thread names (sqlx-sqlite-worker-3) are grouped by their stem.
+        let stem = comm
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_string();
+        *out.entry(stem).or_insert(0) += ticks;
+    }
+    out
+}
+
+/// CPU milliseconds spent per thread group between two [`thread_cpu`] snapshots.
+fn cpu_delta(
+    before: &std::collections::BTreeMap<String, u64>,
+    after: &std::collections::BTreeMap<String, u64>,
+) -> Vec<(String, f64)> {
+    let mut v: Vec<(String, f64)> = after
+        .iter()
+        .map(|(k, a)| {
+            (
+                k.clone(),
+                (a - before.get(k).copied().unwrap_or(0)) as f64 * 10.0,
+            )
+        })
+        .filter(|(_, ms)| *ms > 0.0)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
 }
 
 fn free_port() -> u16 {
@@ -383,6 +437,8 @@ async fn append_load(
     );
     let before = size_of(&client, &base).await;
 
+    let cpu_before = thread_cpu(server.pid());
+    let own_before = thread_cpu(std::process::id());
     let next = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
     let first_failure = Arc::new(std::sync::Mutex::new(None::<String>));
@@ -444,12 +500,19 @@ async fn append_load(
         lat.extend(t.await.expect("client task"));
     }
     let secs = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_delta(&cpu_before, &thread_cpu(server.pid()));
+    let own_cpu = cpu_delta(&own_before, &thread_cpu(std::process::id()));
     let failures = failures.load(Ordering::Relaxed);
     let after = size_of(&client, &base).await;
     let batches = count_checkpoints(data, database_url, before).await;
     let rss_peak_mb = server.peak_rss_mb();
     let leaves = export_leaves(&client, &base).await;
     server.stop();
+    if let Ok(keep) = std::env::var("FUNDTRAIL_LOAD_SERVER_LOG") {
+        let to = format!("{keep}.{label}-{clients}");
+        let _ = std::fs::copy(data.join("serve.log"), &to);
+        println!("{label}: server log kept in {to}");
+    }
     let stats = Stats::of(lat, secs);
     println!(
         "{label}: {clients:>3} clients, {} appends in {:.1} s: {:>7.0} appends/s, latency p50 {}, p99 {}, max {}; \
@@ -463,6 +526,18 @@ async fn append_load(
         batches,
         (after - before) as f64 / batches.max(1) as f64,
         rss_peak_mb,
+    );
+    let per_append = |v: &[(String, f64)]| v.iter().map(|x| x.1).sum::<f64>() * 1e3 / total as f64;
+    println!(
+        "{label}:      CPU per append: server {:.0} µs ({}), load generator {:.0} µs; wall per group commit {:.2} ms",
+        per_append(&server_cpu),
+        server_cpu
+            .iter()
+            .map(|(k, ms)| format!("{k} {:.0} µs", ms * 1e3 / total as f64))
+            .collect::<Vec<_>>()
+            .join(", "),
+        per_append(&own_cpu),
+        secs * 1e3 / batches.max(1) as f64,
     );
     if failures > 0 {
         panic!(
