@@ -20,8 +20,11 @@
 //! - `FUNDTRAIL_LOAD_CLIENTS` (64): concurrent clients; a list such as `1,8,64` runs the
 //!   SQLite append test once per count, each on a fresh ledger.
 //! - `FUNDTRAIL_LOAD_BIG` (1000000): entries of the read-test ledger.
+//! - `FUNDTRAIL_LOAD_BIG_APPENDS` (2000) with `FUNDTRAIL_LOAD_BIG_CLIENTS` (64): appends to the
+//!   big ledger after the reads (0 skips them).
 //! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
 //! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run.
+//! - `FUNDTRAIL_LOAD_BIN=PATH`: the server binary to run (default: the one cargo built).
 //! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
 //!   `PATH.<store>-<clients>`; with `RUST_LOG=sqlx::query=debug` it times every statement.
 //! - `FUNDTRAIL_LOAD_MAKE_LEDGER=DIR`: only build a `FUNDTRAIL_LOAD_BIG`-entry ledger into the
@@ -49,7 +52,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
+const BUILT_BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
+
+/// The server binary: `FUNDTRAIL_LOAD_BIN` (e.g. a copy, so a rebuild during a run cannot
+/// swap it), else the one cargo built for this bench.
+static BIN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    std::env::var("FUNDTRAIL_LOAD_BIN").unwrap_or_else(|_| BUILT_BIN.to_string())
+});
 
 const DONORS: &[&str] = &[
     "Nguyễn Văn An",
@@ -228,7 +237,7 @@ fn free_port() -> u16 {
 }
 
 fn run_cli(args: &[&str], data: &Path, database_url: Option<&str>) -> String {
-    let mut c = Command::new(BIN);
+    let mut c = Command::new(&*BIN);
     c.args(args).arg("--data").arg(data);
     if let Some(url) = database_url {
         c.args(["--database-url", url]);
@@ -275,7 +284,7 @@ fn init_ledger(data: &Path, database_url: Option<&str>) -> (String, String) {
 async fn serve(data: &Path, database_url: Option<&str>) -> Server {
     let port = free_port();
     let log = std::fs::File::create(data.join("serve.log")).expect("log file");
-    let mut c = Command::new(BIN);
+    let mut c = Command::new(&*BIN);
     c.args(["serve", "--data"])
         .arg(data)
         .args(["--addr", &format!("127.0.0.1:{port}")]);
@@ -435,6 +444,34 @@ async fn append_load(
         "open campaign: {}",
         r.text().await.unwrap_or_default()
     );
+    drive_appends(
+        server,
+        data,
+        database_url,
+        &recorder,
+        clients,
+        total,
+        label,
+        true,
+    )
+    .await
+}
+
+/// Appends `total` donations to campaign flood-relief-2026 with `clients` clients.
+#[allow(clippy::too_many_arguments)]
+async fn drive_appends(
+    server: Server,
+    data: &Path,
+    database_url: Option<&str>,
+    recorder: &str,
+    clients: usize,
+    total: u64,
+    label: &str,
+    export: bool,
+) -> AppendRun {
+    let client = http_client(clients);
+    let base = server.base.clone();
+    let recorder = recorder.to_string();
     let before = size_of(&client, &base).await;
 
     let cpu_before = thread_cpu(server.pid());
@@ -506,7 +543,11 @@ async fn append_load(
     let after = size_of(&client, &base).await;
     let batches = count_checkpoints(data, database_url, before).await;
     let rss_peak_mb = server.peak_rss_mb();
-    let leaves = export_leaves(&client, &base).await;
+    let leaves = if export {
+        export_leaves(&client, &base).await
+    } else {
+        Vec::new()
+    };
     server.stop();
     if let Ok(keep) = std::env::var("FUNDTRAIL_LOAD_SERVER_LOG") {
         let to = format!("{keep}.{label}-{clients}");
@@ -782,7 +823,7 @@ fn make_ledger(data: &Path, work: &Path, n: u64) {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let out = Command::new(BIN)
+    let out = Command::new(&*BIN)
         .args(["import", "--name", "Load test", "--data"])
         .arg(data)
         .arg(&bundle)
@@ -900,22 +941,46 @@ async fn reads(work: &Path) {
         ),
     ];
     for (label, path) in runs {
-        let (stats, failures) = read_load(&client, &base, path, readers, secs).await;
-        println!(
-            "reads: {label:<44} {readers} clients: {:>7.0} req/s, p50 {}, p99 {}, max {} ({} requests, failures {failures})",
-            stats.rate(),
-            ms(stats.p50),
-            ms(stats.p99),
-            ms(stats.max),
-            stats.n
-        );
-        assert_eq!(failures, 0, "{label}: {failures} requests failed");
+        let path: Arc<dyn Fn(&mut Rng) -> String + Send + Sync> = Arc::from(path);
+        // First alone (service time without queueing), then with `readers` clients.
+        for (clients, secs) in [(1, (secs / 2.0).max(1.0)), (readers, secs)] {
+            let p = Arc::clone(&path);
+            let (stats, failures) = read_load(&client, &base, move |r| p(r), clients, secs).await;
+            println!(
+                "reads: {label:<44} {clients:>2} clients: {:>7.0} req/s, p50 {}, p99 {}, max {} ({} requests, failures {failures})",
+                stats.rate(),
+                ms(stats.p50),
+                ms(stats.p99),
+                ms(stats.max),
+                stats.n
+            );
+            assert_eq!(failures, 0, "{label}: {failures} requests failed");
+        }
     }
     println!(
         "reads: server peak RSS over start-up and all reads: {:.1} MB",
         server.peak_rss_mb()
     );
     server.stop();
+
+    // Appends at scale: the same donation load against the big ledger.
+    let appends = env_u64("FUNDTRAIL_LOAD_BIG_APPENDS", 2_000);
+    if appends > 0 {
+        let recorder = run_cli(
+            &["token", "create", "--role", "recorder", "--name", "load"],
+            &data,
+            None,
+        )
+        .trim()
+        .to_string();
+        let server = serve(&data, None).await;
+        let clients = env_u64("FUNDTRAIL_LOAD_BIG_CLIENTS", 64) as usize;
+        let label = format!("sqlite at {n} entries");
+        drive_appends(
+            server, &data, None, &recorder, clients, appends, &label, false,
+        )
+        .await;
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -960,7 +1025,7 @@ async fn run() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    println!("machine: {}; server: {BIN}", machine());
+    println!("machine: {}; server: {}", machine(), *BIN);
 
     let mut sqlite_runs = Vec::new();
     if parts.contains("sqlite") {
