@@ -88,7 +88,29 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m);
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let too_many = |wait: std::time::Duration| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_failed_attempts",
+                format!(
+                    "too many failed authentications from this address; retry in {} s",
+                    wait.as_secs().max(1)
+                ),
+            )
+        };
+        if let Some(wait) = peer.and_then(|ip| state.guard.failed_auth.blocked_for(ip)) {
+            return Err(too_many(wait));
+        }
+        let failed = |m: &str| match peer.and_then(|ip| state.guard.failed_auth.record_failure(ip))
+        {
+            Some(wait) => too_many(wait),
+            None => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
+        };
+        let unauthorized = failed;
         let value = parts
             .headers
             .get(header::AUTHORIZATION)

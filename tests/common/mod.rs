@@ -113,10 +113,16 @@ async fn serve(app: Application) -> (String, oneshot::Sender<()>, JoinHandle<std
 
 /// Starts a server over a new, empty ledger with an admin and a recorder token.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_limits(fundtrail::http::limits::Limits::OFF).await
+}
+
+/// [`spawn_app`] enforcing rate limits.
+pub async fn spawn_app_with_limits(limits: fundtrail::http::limits::Limits) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let config = Config {
         name: "Test Relief Fund".into(),
         origin: ORIGIN.into(),
+        iati_org_id: None,
     };
     let (store, signer) = DataDir::new(dir.path().join("data"))
         .init(&config, None)
@@ -127,7 +133,9 @@ pub async fn spawn_app() -> TestApp {
         create_token(&store, "recorder", "test-recorder").await;
     let app = Application::from_parts(config, store.clone(), signer)
         .await
-        .expect("application started");
+        .expect("application started")
+        .with_limits(limits)
+        .with_evidence(DataDir::new(dir.path().join("data")).evidence_store());
     let (address, shutdown, server) = serve(app).await;
     TestApp {
         address,
