@@ -151,3 +151,4 @@ pub async fn populate(sequencer: &SequencerHandle, recorded_by: &str) -> Result<
     }
     Ok(last + 1)
 }
+                private: None,

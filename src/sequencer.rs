@@ -33,6 +33,8 @@ pub struct AppendRequest {
     pub idempotency_key: Option<String>,
     /// Allows a donation whose (campaign, reference) already exists.
     pub separate_gift: bool,
+    /// A donor's personal data, stored off the chain with the donation (never in the leaf).
+    pub private: Option<crate::store::DonorPrivate>,
 }
 
 /// An acknowledged, durable entry with its proof.
@@ -122,7 +124,15 @@ impl AppendRequest {
     /// A hash of what was asked (body, recorder, flags), to tell a true retry from a
     /// different request that reuses an idempotency key.
     pub fn fingerprint(&self) -> Hash {
-        let body = serde_json::to_vec(&self.body).unwrap_or_default();
+        // A commitment made by the server from a fresh salt differs on every retry; the
+        // personal data itself is kept out of the fingerprint (it outlives an erasure).
+        let mut body = self.body.clone();
+        if let (Body::Donation(d), Some(p)) = (&mut body, &self.private) {
+            if p.salt.is_some() {
+                d.commitment = None;
+            }
+        }
+        let body = serde_json::to_vec(&body).unwrap_or_default();
         let text = format!(
             "{}\n{}\n{}",
             self.recorded_by,
@@ -318,6 +328,7 @@ fn new_row(
     leaf: Vec<u8>,
     hash: Hash,
     idempotency_key: Option<(String, Hash)>,
+    private: Option<crate::store::DonorPrivate>,
 ) -> NewEntry {
     let (campaign, campaign_to) = match &entry.body {
         Body::Transfer(t) => (Some(t.from.clone()), Some(t.to.clone())),
@@ -355,6 +366,7 @@ fn new_row(
         },
         recorded_at: entry.recorded_at.clone(),
         idempotency_key,
+        private,
     }
 }
 
@@ -398,7 +410,7 @@ pub async fn import_leaves(
         let entry = decode(&leaf)
             .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", state.size())))?;
         let hash = leaf_hash(&leaf);
-        let row = new_row(&state, &entry, leaf, hash, None);
+        let row = new_row(&state, &entry, leaf, hash, None, None);
         state
             .apply(&entry, hash)
             .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", entry.seq)))?;
@@ -728,7 +740,14 @@ impl Sequencer {
             .idempotency_key
             .clone()
             .map(|k| (k, request.fingerprint()));
-        let row = new_row(&self.state, &entry, leaf, hash, key);
+        let row = new_row(
+            &self.state,
+            &entry,
+            leaf,
+            hash,
+            key,
+            request.private.clone(),
+        );
         self.state.apply(&entry, hash)?;
         if let Body::CampaignOpen(_) = &entry.body {
             self.opened.push(entry.seq);

@@ -52,6 +52,7 @@ fn request(body: Body) -> AppendRequest {
         recorded_by: "tester".into(),
         idempotency_key: None,
         separate_gift: false,
+        private: None,
     }
 }
 

@@ -2,8 +2,10 @@
 //! sequencer or the store, and map errors in one place ([`error::ApiError`]).
 
 pub mod auth;
+mod donors;
 pub mod error;
 mod public;
+mod receipts;
 mod staff;
 mod web;
 
@@ -89,6 +91,11 @@ pub fn router(state: AppState) -> Router {
         .route("/disbursements", post(staff::disburse))
         .route("/transfers", post(staff::transfer))
         .route("/reversals", post(staff::reverse))
+        .route("/receipts/{key}", get(receipts::receipt))
+        .route(
+            "/donors/{seq}",
+            get(donors::get_donor).delete(donors::erase_donor),
+        )
         .fallback(|| async { ApiError::not_found("no such API route") });
     Router::new()
         .nest("/api/v1", api)

@@ -39,6 +39,12 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 fn acknowledged(a: Appended) -> Response {
+    let (status, body) = acknowledgement(a);
+    (status, Json(body)).into_response()
+}
+
+/// The status and JSON body acknowledging an append.
+pub(super) fn acknowledgement(a: Appended) -> (StatusCode, Value) {
     let entry: Value = serde_json::from_slice(&a.leaf).unwrap_or(Value::Null);
     let status = if a.replayed {
         StatusCode::OK
@@ -58,7 +64,7 @@ fn acknowledged(a: Appended) -> Response {
         },
         "replayed": a.replayed,
     });
-    (status, Json(body)).into_response()
+    (status, body)
 }
 
 async fn append(
@@ -73,6 +79,7 @@ async fn append(
         recorded_by: staff.token.name.clone(),
         idempotency_key: idempotency_key(headers)?,
         separate_gift,
+        private: None,
     };
     Ok(acknowledged(s.sequencer.append(request).await?))
 }
@@ -236,6 +243,8 @@ pub struct Donate {
     in_kind_description: Option<String>,
     #[serde(default)]
     separate_gift: bool,
+    donor_private: Option<super::donors::DonorPrivateIn>,
+    publish_name: Option<bool>,
 }
 
 pub async fn donate(
@@ -247,13 +256,15 @@ pub async fn donate(
     staff.require(Role::Recorder)?;
     ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let donor = super::donors::prepare(r.donor, r.donor_private, r.publish_name, r.commitment)?;
+    let salt = donor.private.as_ref().and_then(|p| p.salt);
     let body = Body::Donation(Donation {
         amount: amount(&r.amount, currency, "amount")?,
         campaign: r.campaign,
         channel: r.channel.unwrap_or(Channel::BankTransfer),
-        commitment: r.commitment,
+        commitment: donor.commitment,
         currency,
-        donor: r.donor.unwrap_or_else(|| "Anonymous".to_string()),
+        donor: donor.display_name,
         in_kind: r
             .in_kind_description
             .map(|description| InKind { description }),
@@ -261,7 +272,15 @@ pub async fn donate(
         received_at: r.received_at.unwrap_or_else(today),
         reference: r.reference,
     });
-    append(&s, &staff, &headers, body, r.separate_gift).await
+    let request = AppendRequest {
+        body,
+        recorded_by: staff.token.name.clone(),
+        idempotency_key: idempotency_key(&headers)?,
+        separate_gift: r.separate_gift,
+        private: donor.private,
+    };
+    let appended = s.sequencer.append(request).await?;
+    super::receipts::acknowledged_donation(&s, appended, salt).await
 }
 
 /// `POST /disbursements`.

@@ -11,6 +11,7 @@ mod fast;
 pub mod hash;
 pub mod merkle;
 pub mod money;
+pub mod receipt;
 pub mod state;
 pub mod totals;
 pub mod verify;

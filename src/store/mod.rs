@@ -2,9 +2,11 @@
 //! implementation (the embedded default); a PostgreSQL one can be added as another variant
 //! without changing callers.
 
+mod donors;
 mod postgres;
 mod sqlite;
 
+pub use donors::{DonorPrivate, DonorRecord};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -50,6 +52,8 @@ pub struct NewEntry {
     pub recorded_at: String,
     /// Idempotency key of the request that created it, with a hash of the request.
     pub idempotency_key: Option<(String, Hash)>,
+    /// A donor's personal data, written off the chain in the same transaction.
+    pub private: Option<DonorPrivate>,
 }
 
 /// Everything one group commit writes, in one transaction.

@@ -7,6 +7,8 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
 use std::time::Duration;
 
+mod donors;
+
 /// A ledger in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -96,6 +98,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await?;
         }
+        donors::insert_donors(&mut tx, e).await?;
         let keyed: Vec<_> = e
             .iter()
             .filter_map(|x| {

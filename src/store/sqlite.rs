@@ -10,6 +10,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod donors;
+
 /// A ledger in one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -124,6 +126,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        donors::insert_donors(&mut tx, &batch.entries).await?;
         if !keys.is_empty() {
             sqlx::query(
                 "insert into idempotency (key, seq, request_hash) \

@@ -1,0 +1,18 @@
+-- Donors' personal data, kept off the chain: the ledger holds only the name a donor
+-- consented to publish and their commitment. A row is written in the same transaction as
+-- its donation and can be erased for good (the chain never depends on it).
+create table donors (
+    id bigserial primary key,
+    seq bigint not null,
+    name text,
+    email text,
+    phone text,
+    address text,
+    identifier text,
+    salt bytea,
+    consent_publish_name boolean not null,
+    consent_recorded_at text not null,
+    constraint donors_seq_unique unique (seq),
+    constraint donors_seq_is_an_entry foreign key (seq) references entries (seq),
+    constraint donors_salt_is_32_bytes check (salt is null or length(salt) = 32)
+);

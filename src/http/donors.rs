@@ -1,0 +1,207 @@
+//! Donor privacy at the edge: `donor_private` and `publish_name` of `POST /donations`
+//! become the entry's public display name and commitment plus an off-chain
+//! [`DonorPrivate`] row; admins read (`GET /donors/{seq}`) and erase
+//! (`DELETE /donors/{seq}`) that row. Nothing here is ever logged.
+
+use super::auth::{Role, Staff};
+use super::error::ApiError;
+use super::{ApiPath, AppState};
+use crate::ledger::hash::{donor_commitment, Hash};
+use crate::store::DonorPrivate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+/// The display name of a donor who did not consent to publish theirs.
+pub const ANONYMOUS: &str = "Anonymous";
+
+/// `donor_private` of `POST /donations`: what the charity keeps off the chain.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DonorPrivateIn {
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    address: Option<String>,
+    identifier: Option<String>,
+}
+
+/// What a donation request's donor fields become.
+pub struct Prepared {
+    /// The entry's `donor`: a consented name or `Anonymous`.
+    pub display_name: String,
+    /// The entry's `commitment`.
+    pub commitment: Option<Hash>,
+    /// The off-chain row, when there is personal data or a consent to record.
+    pub private: Option<DonorPrivate>,
+}
+
+/// Trims `value`; empty means absent. Refuses control characters (except newlines where
+/// `newlines`) and more than `max` characters.
+fn personal(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+    newlines: bool,
+) -> Result<Option<String>, ApiError> {
+    let Some(v) = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(None);
+    };
+    if v.chars().count() > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: at most {max} characters"),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !(newlines && c == '\n'))
+    {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: control characters are not allowed"),
+        ));
+    }
+    Ok(Some(v))
+}
+
+fn fresh_salt() -> [u8; 32] {
+    use rand_core::RngCore;
+    let mut salt = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut salt);
+    salt
+}
+
+/// Turns the donor fields of a donation request into its public and private parts.
+///
+/// `publish_name` absent keeps the older behaviour (`donor` is published as given, or
+/// `Anonymous`); `false` publishes `Anonymous` (a given `donor` is kept privately as the
+/// name); `true` publishes `donor`, else `donor_private.name`. The commitment commits to
+/// `identifier`, else the e-mail, else the phone, with a fresh 32-byte salt.
+///
+/// # Errors
+/// 422 for an invalid personal field, consent to publish a name that was not given, or a
+/// `commitment` sent together with personal data to commit to.
+pub fn prepare(
+    donor: Option<String>,
+    private: Option<DonorPrivateIn>,
+    publish_name: Option<bool>,
+    commitment: Option<Hash>,
+) -> Result<Prepared, ApiError> {
+    let given = private.is_some() || publish_name.is_some();
+    let p = private.unwrap_or_default();
+    let name = personal("donor_private.name", p.name, 200, false)?;
+    let email = personal("donor_private.email", p.email, 320, false)?;
+    let phone = personal("donor_private.phone", p.phone, 50, false)?;
+    let address = personal("donor_private.address", p.address, 2000, true)?;
+    let identifier = personal("donor_private.identifier", p.identifier, 500, false)?;
+    let display_name = match publish_name {
+        None => donor.clone(),
+        Some(false) => None,
+        Some(true) => Some(donor.clone().or_else(|| name.clone()).ok_or_else(|| {
+            ApiError::invalid(
+                "publish_name",
+                "publish_name: true needs a name (donor or donor_private.name)",
+            )
+        })?),
+    }
+    .unwrap_or_else(|| ANONYMOUS.to_string());
+    if !given {
+        return Ok(Prepared {
+            display_name,
+            commitment,
+            private: None,
+        });
+    }
+    let name = match publish_name {
+        Some(false) => name.or(donor),
+        _ => name,
+    };
+    let identifier = identifier
+        .or_else(|| email.clone())
+        .or_else(|| phone.clone());
+    let (commitment, salt) =
+        match (&identifier, commitment) {
+            (Some(_), Some(_)) => return Err(ApiError::invalid(
+                "commitment",
+                "commitment: send either a commitment or donor_private data to commit to, not both",
+            )),
+            (Some(id), None) => {
+                let salt = fresh_salt();
+                (Some(donor_commitment(&salt, id)), Some(salt))
+            }
+            (None, c) => (c, None),
+        };
+    let consent_publish_name = display_name != ANONYMOUS;
+    Ok(Prepared {
+        display_name,
+        commitment,
+        private: Some(DonorPrivate {
+            name,
+            email,
+            phone,
+            address,
+            identifier,
+            salt,
+            consent_publish_name,
+        }),
+    })
+}
+
+/// The donation at `seq`, or 404.
+async fn ensure_donation(s: &AppState, seq: u64) -> Result<(), ApiError> {
+    let size = s.sequencer.view().checkpoint.size;
+    let entry = if seq < size {
+        s.store.entry(seq).await?
+    } else {
+        None
+    };
+    let is_donation = entry
+        .and_then(|e| crate::ledger::decode(&e.leaf).ok())
+        .is_some_and(|e| matches!(e.body, crate::ledger::Body::Donation(_)));
+    if is_donation {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!(
+            "entry {seq} is not a donation"
+        )))
+    }
+}
+
+/// `GET /donors/{seq}` (admin): the personal data recorded with donation `seq`.
+pub async fn get_donor(
+    State(s): State<AppState>,
+    staff: Staff,
+    ApiPath(seq): ApiPath<u64>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Admin)?;
+    ensure_donation(&s, seq).await?;
+    match s.store.donor(seq).await? {
+        Some(record) => Ok(Json(record).into_response()),
+        None => Err(ApiError::not_found(format!(
+            "donation {seq} has no personal data (none was recorded, or it was erased)"
+        ))),
+    }
+}
+
+/// `DELETE /donors/{seq}` (admin): erases the personal data of donation `seq` for good.
+pub async fn erase_donor(
+    State(s): State<AppState>,
+    staff: Staff,
+    ApiPath(seq): ApiPath<u64>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Admin)?;
+    ensure_donation(&s, seq).await?;
+    if s.store.erase_donor(seq).await? {
+        tracing::info!(seq, by = %staff.token.name, "donor personal data erased");
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found(format!(
+            "donation {seq} has no personal data (none was recorded, or it was erased)"
+        )))
+    }
+}

@@ -1,0 +1,108 @@
+//! Donation receipts over HTTP (SPEC.md §12): in the answer to `POST /donations` (with the
+//! salt), re-issued to admins by seq (`GET /receipts/{seq}`, with the salt until it is
+//! erased), and public by code (`GET /receipts/{code}`, never with the salt).
+
+use super::auth::{Role, Staff};
+use super::error::ApiError;
+use super::{ApiPath, AppState};
+use crate::ledger::receipt::{build, parse_code, Receipt, ReceiptParts};
+use crate::ledger::{decode, Body};
+use crate::sequencer::Appended;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// The receipt of a just-acknowledged donation, against the checkpoint of its batch.
+pub fn of_appended(s: &AppState, a: &Appended, salt: Option<&[u8; 32]>) -> Receipt {
+    build(ReceiptParts {
+        seq: a.seq,
+        leaf: &a.leaf,
+        checkpoint: &a.checkpoint.note,
+        size: a.checkpoint.size,
+        root: a.checkpoint.root,
+        proof: &a.proof,
+        key: &s.site.verifier_key,
+        salt,
+    })
+}
+
+/// The answer to an acknowledged donation: the usual acknowledgement plus `receipt`. A
+/// retried request gets the original donation's receipt with its stored salt.
+///
+/// # Errors
+/// [`ApiError`] when the stored salt cannot be read.
+pub async fn acknowledged_donation(
+    s: &AppState,
+    a: Appended,
+    salt: Option<[u8; 32]>,
+) -> Result<Response, ApiError> {
+    let salt = if a.replayed {
+        s.store.donor(a.seq).await?.and_then(|d| d.salt_bytes())
+    } else {
+        salt
+    };
+    let receipt = of_appended(s, &a, salt.as_ref());
+    let (status, mut body) = super::staff::acknowledgement(a);
+    body["receipt"] = serde_json::to_value(receipt).unwrap_or_default();
+    Ok((status, Json(body)).into_response())
+}
+
+/// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not
+/// a donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
+async fn issue(
+    s: &AppState,
+    seq: u64,
+    prefix: Option<&str>,
+    with_salt: bool,
+) -> Result<Receipt, ApiError> {
+    let not_found = || ApiError::not_found("no donation has this receipt code");
+    let cp = s.sequencer.view().checkpoint.clone();
+    if seq >= cp.size {
+        return Err(not_found());
+    }
+    let entry = s.store.entry(seq).await?.ok_or_else(not_found)?;
+    if prefix.is_some_and(|p| !entry.leaf_hash.to_hex().starts_with(p)) {
+        return Err(not_found());
+    }
+    if !decode(&entry.leaf).is_ok_and(|e| matches!(e.body, Body::Donation(_))) {
+        return Err(ApiError::not_found(format!(
+            "entry {seq} is not a donation"
+        )));
+    }
+    let proof = s.store.inclusion_proof(seq, cp.size).await?;
+    let salt = if with_salt {
+        s.store.donor(seq).await?.and_then(|d| d.salt_bytes())
+    } else {
+        None
+    };
+    Ok(build(ReceiptParts {
+        seq,
+        leaf: &entry.leaf,
+        checkpoint: &cp.note,
+        size: cp.size,
+        root: cp.root,
+        proof: &proof,
+        key: &s.site.verifier_key,
+        salt: salt.as_ref(),
+    }))
+}
+
+/// `GET /receipts/{code}` (public, no salt) or `GET /receipts/{seq}` (admin, with the salt
+/// while it is not erased).
+pub async fn receipt(
+    State(s): State<AppState>,
+    staff: Result<Staff, ApiError>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let receipt = if let Some((seq, prefix)) = parse_code(&key) {
+        issue(&s, seq, Some(prefix), false).await?
+    } else if let Ok(seq) = key.parse::<u64>() {
+        staff?.require(Role::Admin)?;
+        issue(&s, seq, None, true).await?
+    } else {
+        return Err(ApiError::not_found(
+            "a receipt code looks like R-<seq>-<8 hex digits>",
+        ));
+    };
+    Ok(Json(receipt).into_response())
+}

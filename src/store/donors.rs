@@ -1,0 +1,95 @@
+//! Donors' personal data, kept off the chain (SPEC.md §2.4, README "Donor privacy"): the
+//! row travels with its donation through the group commit, so it exists exactly when the
+//! donation does, and it can be erased for good without touching the ledger.
+
+use super::{Store, StoreError};
+use serde::Serialize;
+
+/// What a donor told the charity about themselves. Never in a leaf, never in a public
+/// answer, never in a log: its `Debug` shows no field values.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct DonorPrivate {
+    /// Full name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// What the donor commitment commits to (given, or the e-mail or phone).
+    pub identifier: Option<String>,
+    /// The commitment's salt, 32 random bytes, when the donation carries a commitment.
+    pub salt: Option<[u8; 32]>,
+    /// Whether the donor consented to publish their name in the ledger.
+    pub consent_publish_name: bool,
+}
+
+impl std::fmt::Debug for DonorPrivate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DonorPrivate { .. }")
+    }
+}
+
+/// A stored donor row, as an admin sees it.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct DonorRecord {
+    /// The donation's seq.
+    pub seq: u64,
+    /// Full name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// The committed identifier.
+    pub identifier: Option<String>,
+    /// The commitment salt, hex.
+    pub salt: Option<String>,
+    /// Consent to publish the name.
+    pub consent_publish_name: bool,
+    /// When the consent was recorded (the donation's `recorded_at`).
+    pub consent_recorded_at: String,
+}
+
+impl std::fmt::Debug for DonorRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DonorRecord {{ seq: {}, .. }}", self.seq)
+    }
+}
+
+impl DonorRecord {
+    /// The salt as bytes, when present and well-formed.
+    pub fn salt_bytes(&self) -> Option<[u8; 32]> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(self.salt.as_deref()?, &mut out).ok()?;
+        Some(out)
+    }
+}
+
+impl Store {
+    /// The personal data recorded with donation `seq`, unless there is none or it was erased.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn donor(&self, seq: u64) -> Result<Option<DonorRecord>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.donor(seq).await,
+            Store::Postgres(s) => s.donor(seq).await,
+        }
+    }
+
+    /// Erases the personal data (and salt) of donation `seq` for good: the row is deleted
+    /// and the database asked to overwrite or reclaim its space. False when there was none.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    pub async fn erase_donor(&self, seq: u64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.erase_donor(seq).await,
+            Store::Postgres(s) => s.erase_donor(seq).await,
+        }
+    }
+}
