@@ -1,0 +1,178 @@
+//! Evidence files: staff upload them (`POST /evidence`, multipart), anyone downloads them by
+//! SHA-256 (`GET /evidence/{sha256}`). Downloads are served so that a hostile file can never
+//! run in this origin: always an attachment, never sniffed, under a CSP that allows nothing.
+
+use super::auth::{Role, Staff};
+use super::error::ApiError;
+use super::{ApiPath, AppState};
+use crate::evidence::{EvidenceError, MAX_FILES_PER_UPLOAD};
+use crate::ledger::hash::Hash;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// The multipart field that carries files (it may repeat).
+pub const FILE_FIELD: &str = "file";
+
+/// The Content-Security-Policy of a downloaded evidence file: nothing may load or run.
+pub const EVIDENCE_CSP: &str = "default-src 'none'; sandbox";
+
+/// The largest upload request: [`MAX_FILES_PER_UPLOAD`] files at the per-file limit, plus room
+/// for the multipart framing.
+pub fn upload_body_limit(max_file_bytes: u64) -> usize {
+    let total = max_file_bytes
+        .saturating_mul(MAX_FILES_PER_UPLOAD as u64)
+        .saturating_add(64 * 1024);
+    usize::try_from(total).unwrap_or(usize::MAX)
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the upload is larger than the limit: at most {MAX_FILES_PER_UPLOAD} files, each within the per-file limit"),
+        )
+        .field(FILE_FIELD)
+    } else {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_multipart", e.body_text())
+    }
+}
+
+/// Reads what is left of the request and drops it, so a refusal sent mid-upload reaches a
+/// client that is still writing instead of being lost to a connection reset.
+async fn drain(multipart: &mut Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
+/// `POST /evidence`: stores each file of the multipart fields named `file` by its SHA-256 and
+/// answers 201 `{"evidence": [{media_type, name, sha256, size}, ...]}`, the objects a
+/// disbursement lists. Recorder or admin.
+pub async fn upload(
+    State(s): State<AppState>,
+    staff: Staff,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    staff.require(Role::Recorder)?;
+    let mut multipart = multipart.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send Content-Type: multipart/form-data with one or more fields named file",
+        )
+    })?;
+    let limit = s.evidence.max_file_bytes;
+    let mut stored = Vec::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let part = field.name().unwrap_or_default().to_string();
+        if part != FILE_FIELD {
+            drop(field);
+            drain(&mut multipart).await;
+            return Err(ApiError::invalid(
+                &part,
+                format!("unexpected multipart field {part:?}; send files in fields named file"),
+            ));
+        }
+        if stored.len() == MAX_FILES_PER_UPLOAD {
+            drop(field);
+            drain(&mut multipart).await;
+            return Err(ApiError::invalid(
+                FILE_FIELD,
+                format!("at most {MAX_FILES_PER_UPLOAD} files per request"),
+            ));
+        }
+        let name = field.file_name().map(str::to_string);
+        let declared = field.content_type().map(str::to_string);
+        let mut bytes = bytes::BytesMut::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if (bytes.len() + chunk.len()) as u64 > limit {
+                drop(field);
+                drain(&mut multipart).await;
+                return Err(EvidenceError::TooLarge {
+                    name: name.unwrap_or_default(),
+                    limit,
+                }
+                .into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let evidence = s
+            .evidence
+            .upload(name.as_deref(), declared.as_deref(), bytes.freeze())
+            .await;
+        match evidence {
+            Ok(e) => stored.push(e),
+            Err(e) => {
+                drain(&mut multipart).await;
+                return Err(e.into());
+            }
+        }
+    }
+    if stored.is_empty() {
+        return Err(ApiError::invalid(
+            FILE_FIELD,
+            "send one or more files in multipart fields named file",
+        ));
+    }
+    Ok((StatusCode::CREATED, Json(json!({ "evidence": stored }))).into_response())
+}
+
+/// A file name for the download, from the hash and the media type only.
+fn download_name(sha256: &Hash, media_type: &str) -> String {
+    let ext = match media_type {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "text/csv" => "csv",
+        "text/plain" => "txt",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        _ => "bin",
+    };
+    format!("{sha256}.{ext}")
+}
+
+/// `GET /evidence/{sha256}`: the stored file, as an attachment with its stored media type.
+/// The bytes are served as stored; whoever downloads them checks them against the ledger.
+pub async fn download(
+    State(s): State<AppState>,
+    ApiPath(sha256): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let hash = Hash::from_hex(&sha256)
+        .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "bad_path", m).field("sha256"))?;
+    let blob = s
+        .evidence
+        .open(&hash)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no evidence file {hash}")))?;
+    let media_type = HeaderValue::from_str(&blob.info.media_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        download_name(&hash, &blob.info.media_type)
+    ))
+    .unwrap_or(HeaderValue::from_static("attachment"));
+    let headers = [
+        (header::CONTENT_TYPE, media_type),
+        (header::CONTENT_DISPOSITION, disposition),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(EVIDENCE_CSP),
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    Ok((headers, blob.bytes).into_response())
+}
