@@ -23,7 +23,11 @@ pub(crate) fn decode(leaf: &[u8]) -> Option<Entry> {
     c.lit(b"{\"body\":")?;
     let body = c.body()?;
     c.lit(b",\"kind\":\"")?;
-    c.lit(body.kind().as_bytes())?;
+    let kind = body.kind().as_bytes();
+    if !c.b[c.i..].starts_with(kind) {
+        return None;
+    }
+    c.i += kind.len();
     c.lit(b"\",\"prev\":")?;
     let prev = c.hash()?;
     c.lit(b",\"recorded_at\":")?;
@@ -58,21 +62,25 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// Consumes `s` if the input continues with it.
-    fn eat(&mut self, s: &[u8]) -> bool {
-        let found = self.b[self.i..].starts_with(s);
+    /// Consumes `s` if the input continues with it. (Fixed-size arrays compare inline,
+    /// where slices of unknown length would call `memcmp`.)
+    #[inline(always)]
+    fn eat<const N: usize>(&mut self, s: &[u8; N]) -> bool {
+        let found = self.peek(s);
         if found {
-            self.i += s.len();
+            self.i += N;
         }
         found
     }
 
-    fn lit(&mut self, s: &[u8]) -> Option<()> {
+    #[inline(always)]
+    fn lit<const N: usize>(&mut self, s: &[u8; N]) -> Option<()> {
         self.eat(s).then_some(())
     }
 
-    fn peek(&self, s: &[u8]) -> bool {
-        self.b[self.i..].starts_with(s)
+    #[inline(always)]
+    fn peek<const N: usize>(&self, s: &[u8; N]) -> bool {
+        self.b.get(self.i..self.i + N).is_some_and(|w| w == s)
     }
 
     /// A string written without any escape (codes, hashes, amounts, enum names).
@@ -130,7 +138,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An optional string field: `,"key":"…"` when present.
-    fn opt_text(&mut self, key: &[u8]) -> Option<Option<String>> {
+    fn opt_text<const N: usize>(&mut self, key: &[u8; N]) -> Option<Option<String>> {
         if self.eat(key) {
             self.text().map(Some)
         } else {

@@ -164,6 +164,23 @@ const ISO_4217: &[(&str, u8)] = &[
     ("ZWG", 2),
 ];
 
+/// A three-byte code as a number that sorts like the code.
+const fn currency_key(b: [u8; 3]) -> u32 {
+    (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32
+}
+
+/// The keys of [`ISO_4217`], in the same order.
+const ISO_4217_KEYS: [u32; ISO_4217.len()] = {
+    let mut keys = [0u32; ISO_4217.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let b = ISO_4217[i].0.as_bytes();
+        keys[i] = currency_key([b[0], b[1], b[2]]);
+        i += 1;
+    }
+    keys
+};
+
 /// Errors from parsing currencies and amounts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
@@ -204,9 +221,13 @@ impl Currency {
     /// # Errors
     /// [`MoneyError::UnknownCurrency`] for anything not in the table.
     pub fn parse(code: &str) -> Result<Currency, MoneyError> {
-        // The table is sorted by code (checked in the tests).
-        ISO_4217
-            .binary_search_by(|(c, _)| c.as_bytes().cmp(code.as_bytes()))
+        // The table is sorted by code (checked in the tests), so its keys are too.
+        let key = match code.as_bytes() {
+            [a, b, c] => currency_key([*a, *b, *c]),
+            _ => u32::MAX,
+        };
+        ISO_4217_KEYS
+            .binary_search(&key)
             .ok()
             .map(|i| {
                 let (c, e) = ISO_4217[i];
@@ -506,6 +527,8 @@ mod tests {
     #[test]
     fn the_currency_table_is_sorted_so_lookups_can_bisect() {
         assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(ISO_4217.iter().all(|(c, _)| c.len() == 3));
+        assert!(ISO_4217_KEYS.windows(2).all(|w| w[0] < w[1]));
         for (code, exponent) in ISO_4217 {
             let c = Currency::parse(code).unwrap();
             assert_eq!((c.code(), c.exponent()), (*code, *exponent));

@@ -6,6 +6,34 @@ use super::entry::{Body, Entry};
 use super::hash::{Hash, ZERO_HASH};
 use super::money::{Currency, Minor, Total};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes the `u64` keys of the movement index with the SplitMix64 finalizer: a bijection
+/// that mixes every bit into every bit, much cheaper than SipHash. Keys are positions in
+/// the ledger, so a ledger that collides many of them must itself be proportionally long.
+#[derive(Debug, Clone, Copy, Default)]
+struct SeqHasher(u64);
+
+impl Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type MoveIndex = HashMap<u64, Move, BuildHasherDefault<SeqHasher>>;
 
 /// An entry that breaks a ledger rule. Each variant says which rule, with the facts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -151,14 +179,36 @@ pub struct LedgerState {
     last_recorded_at: String,
     campaigns: Vec<CampaignState>,
     index: HashMap<String, u32>,
-    moves: HashMap<u64, Move>,
+    moves: MoveIndex,
 }
 
 /// The state change one valid entry causes, computed before anything is changed.
 enum Change {
     Open(CampaignState),
     Close(u32),
-    Campaigns(Vec<(u32, CampaignTotals)>, Option<(u64, Move)>, Option<u64>),
+    Campaigns(Totals2, Option<(u64, Move)>, Option<u64>),
+}
+
+/// The new totals of the one or two campaigns an entry changes, without allocating.
+struct Totals2 {
+    first: (u32, CampaignTotals),
+    second: Option<(u32, CampaignTotals)>,
+}
+
+impl Totals2 {
+    fn one(i: u32, t: CampaignTotals) -> Self {
+        Totals2 {
+            first: (i, t),
+            second: None,
+        }
+    }
+
+    fn two(a: (u32, CampaignTotals), b: (u32, CampaignTotals)) -> Self {
+        Totals2 {
+            first: a,
+            second: Some(b),
+        }
+    }
 }
 
 impl LedgerState {
@@ -188,7 +238,7 @@ impl LedgerState {
             last_recorded_at,
             campaigns,
             index,
-            moves: HashMap::new(),
+            moves: MoveIndex::default(),
         }
     }
 
@@ -348,7 +398,7 @@ impl LedgerState {
                 t.balance = add(t.balance, d.amount)?;
                 t.donations += 1;
                 Ok(Change::Campaigns(
-                    vec![(i, t)],
+                    Totals2::one(i, t),
                     self.move_of(body)?.map(|m| (self.size, m)),
                     None,
                 ))
@@ -360,7 +410,7 @@ impl LedgerState {
                 t.disbursed = add(t.disbursed, d.amount)?;
                 t.disbursements += 1;
                 Ok(Change::Campaigns(
-                    vec![(i, t)],
+                    Totals2::one(i, t),
                     self.move_of(body)?.map(|m| (self.size, m)),
                     None,
                 ))
@@ -375,7 +425,7 @@ impl LedgerState {
                 b.transferred_in = add(b.transferred_in, x.amount)?;
                 b.balance = add(b.balance, x.amount)?;
                 Ok(Change::Campaigns(
-                    vec![(from, a), (to, b)],
+                    Totals2::two((from, a), (to, b)),
                     self.move_of(body)?.map(|m| (self.size, m)),
                     None,
                 ))
@@ -401,13 +451,13 @@ impl LedgerState {
                         a.balance = self.take(m.campaign, a, m.amount)?;
                         a.donated = sub(a.donated, m.amount)?;
                         a.donations -= 1;
-                        vec![(m.campaign, a)]
+                        Totals2::one(m.campaign, a)
                     }
                     MoveKind::Disbursement => {
                         a.balance = add(a.balance, m.amount)?;
                         a.disbursed = sub(a.disbursed, m.amount)?;
                         a.disbursements -= 1;
-                        vec![(m.campaign, a)]
+                        Totals2::one(m.campaign, a)
                     }
                     MoveKind::Transfer => {
                         let mut b = self.campaigns[m.to as usize].totals;
@@ -416,7 +466,7 @@ impl LedgerState {
                         b.reversed = add(b.reversed, m.amount)?;
                         a.balance = add(a.balance, m.amount)?;
                         a.transferred_out = sub(a.transferred_out, m.amount)?;
-                        vec![(m.campaign, a), (m.to, b)]
+                        Totals2::two((m.campaign, a), (m.to, b))
                     }
                 };
                 Ok(Change::Campaigns(changes, None, Some(target)))
@@ -460,7 +510,7 @@ impl LedgerState {
             }
             Change::Close(i) => self.campaigns[i as usize].closed = true,
             Change::Campaigns(changes, new_move, reversed) => {
-                for (i, t) in changes {
+                for (i, t) in std::iter::once(changes.first).chain(changes.second) {
                     self.campaigns[i as usize].totals = t;
                 }
                 if let Some((seq, m)) = new_move {
