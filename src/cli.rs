@@ -1,6 +1,7 @@
 //! The `fundtrail` command line: one function per subcommand.
 
 use crate::http::auth::{new_token, Role};
+use crate::http::limits::Limits;
 use crate::ledger::hash::sha256;
 use crate::ledger::money::format_decimal;
 use crate::ledger::totals::Totals;
@@ -14,6 +15,11 @@ use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+mod donor;
+mod export_formats;
+mod import_statement;
+mod receipt;
 
 /// fundtrail: a tamper-evident, publicly verifiable ledger of charity money.
 #[derive(Debug, Parser)]
@@ -53,6 +59,12 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Public GET requests per second per client address (0: no limit).
+        #[arg(long, default_value_t = 100)]
+        read_limit: u32,
+        /// Where evidence files are kept, and how large they may be.
+        #[command(flatten)]
+        evidence: EvidenceArgs,
     },
     /// Create a fresh demo ledger with realistic entries, then serve it.
     Demo {
@@ -62,6 +74,9 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Public GET requests per second per client address (0: no limit).
+        #[arg(long, default_value_t = 100)]
+        read_limit: u32,
     },
     /// Manage staff tokens.
     Token {
@@ -80,7 +95,8 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Write the verification bundle (every leaf, then the signed checkpoint).
+    /// Write the verification bundle (every leaf, then the signed checkpoint), or with
+    /// --format csv|iati a CSV of entries or IATI activity XML.
     Export {
         /// Data folder.
         #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
@@ -91,7 +107,13 @@ pub enum Command {
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Format, campaign and IATI organisation.
+        #[command(flatten)]
+        formats: export_formats::FormatArgs,
     },
+    /// Turn a bank statement (CSV) into donations: new credits are recorded, everything
+    /// else is listed. Stop `serve` on an SQLite folder first, or use POST /api/v1/statements.
+    ImportStatement(import_statement::ImportStatementArgs),
     /// Rebuild a ledger from a bundle into a new data folder: same leaves, same roots.
     Import {
         /// Data folder to create.
@@ -124,6 +146,38 @@ pub enum Command {
         #[arg(long)]
         key: Option<String>,
     },
+    /// Verify a donation receipt offline: leaf, inclusion proof, checkpoint signature and,
+    /// with --identifier, the donor commitment. Exit 0, 1 (fails) or 2 (usage, I/O).
+    VerifyReceipt {
+        /// The receipt JSON file (`-` for standard input).
+        file: PathBuf,
+        /// The charity's verifier key (default: the key inside the receipt, with a warning).
+        #[arg(long)]
+        key: Option<String>,
+        /// Also fetch this server's latest checkpoint and prove it consistent with the receipt's.
+        #[arg(long)]
+        url: Option<String>,
+        /// The donor's identifier (e-mail, phone, ...): check it against the commitment.
+        #[arg(long)]
+        identifier: Option<String>,
+    },
+    /// Donors' personal data, kept off the chain.
+    Donor {
+        /// Data folder.
+        #[arg(
+            long,
+            default_value = "./fundtrail-data",
+            env = "FUNDTRAIL_DATA",
+            global = true
+        )]
+        data: PathBuf,
+        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
+        /// erase.
+        #[command(subcommand)]
+        action: donor::DonorAction,
+    },
 }
 
 /// Token subcommands.
@@ -145,6 +199,38 @@ pub enum TokenAction {
         /// Token id from `token list`.
         id: i64,
     },
+}
+
+/// Where `serve` keeps evidence files, and how large they may be.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceArgs {
+    /// Evidence store: s3://bucket/prefix (S3 or S3-compatible, configured by the AWS_*
+    /// environment variables), file:///folder, or memory:// (default: DATA/evidence).
+    #[arg(long = "evidence-url", env = "FUNDTRAIL_EVIDENCE_URL")]
+    pub url: Option<String>,
+    /// The largest evidence file accepted, in bytes.
+    #[arg(long = "evidence-max-bytes", env = "FUNDTRAIL_EVIDENCE_MAX_BYTES", default_value_t = crate::evidence::DEFAULT_MAX_FILE_BYTES)]
+    pub max_bytes: u64,
+}
+
+impl EvidenceArgs {
+    /// The evidence store these options name for the ledger in `dir`.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] for an unusable URL or a zero limit.
+    pub fn store(&self, dir: &DataDir) -> Result<crate::evidence::EvidenceStore, CliError> {
+        if self.max_bytes == 0 {
+            return Err(CliError::Usage(
+                "--evidence-max-bytes must be at least 1".into(),
+            ));
+        }
+        let blobs = match self.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            None => crate::blobs::BlobStore::local(dir.evidence_path()),
+            Some(url) => crate::blobs::BlobStore::from_url(url)
+                .map_err(|e| CliError::Usage(e.to_string()))?,
+        };
+        Ok(crate::evidence::EvidenceStore::new(blobs, self.max_bytes))
+    }
 }
 
 /// A command's failure, with its exit code.
@@ -209,8 +295,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             data,
             database_url,
             addr,
-        } => serve(DataDir::new(data).with_database_url(database_url), addr).await,
-        Command::Demo { data, addr } => demo(data, addr).await,
+            read_limit,
+            evidence,
+        } => {
+            serve(
+                DataDir::new(data).with_database_url(database_url),
+                addr,
+                limits(read_limit),
+                evidence,
+            )
+            .await
+        }
+        Command::Demo {
+            data,
+            addr,
+            read_limit,
+        } => demo(data, addr, limits(read_limit)).await,
         Command::Token {
             data,
             database_url,
@@ -220,7 +320,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             data,
             database_url,
             output,
-        } => export(DataDir::new(data).with_database_url(database_url), output).await,
+            formats,
+        } => {
+            let dir = DataDir::new(data).with_database_url(database_url);
+            if formats.is_bundle() && formats.campaign.is_none() && formats.iati_org_id.is_none() {
+                export(dir, output).await
+            } else {
+                export_formats::export(dir, output, formats).await
+            }
+        }
+        Command::ImportStatement(args) => import_statement::run(args).await,
         Command::Import {
             data,
             database_url,
@@ -249,6 +358,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             )
             .await
         }
+        Command::VerifyReceipt {
+            file,
+            key,
+            url,
+            identifier,
+        } => receipt::verify_receipt_file(&file, key, url, identifier).await,
+        Command::Donor {
+            data,
+            database_url,
+            action,
+        } => donor::donor(DataDir::new(data).with_database_url(database_url), action).await,
     }
 }
 
@@ -261,7 +381,16 @@ async fn create_token(store: &Store, role: Role, name: &str) -> Result<String, C
 }
 
 async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError> {
-    let (store, signer) = dir.init(&Config { name, origin }, None).await?;
+    let (store, signer) = dir
+        .init(
+            &Config {
+                name,
+                origin,
+                iati_org_id: None,
+            },
+            None,
+        )
+        .await?;
     let token = create_token(&store, Role::Admin, "admin").await?;
     // Start once so the empty ledger gets its first signed checkpoint.
     drop(Application::from_parts(dir.config()?, store.clone(), signer.clone()).await?);
@@ -276,8 +405,27 @@ async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError
     Ok(())
 }
 
-async fn serve(dir: DataDir, addr: SocketAddr) -> Result<(), CliError> {
-    let app = Application::build(&dir).await?;
+/// The limits `serve` and `demo` enforce.
+fn limits(read_limit: u32) -> Limits {
+    Limits {
+        reads_per_second: read_limit,
+        reads_burst: read_limit.saturating_mul(4),
+        ..Limits::RECOMMENDED
+    }
+}
+
+async fn serve(
+    dir: DataDir,
+    addr: SocketAddr,
+    limits: Limits,
+    evidence: EvidenceArgs,
+) -> Result<(), CliError> {
+    let evidence = evidence.store(&dir)?;
+    tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
+    let app = Application::build(&dir)
+        .await?
+        .with_limits(limits)
+        .with_evidence(evidence);
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "serving");
@@ -289,7 +437,7 @@ async fn serve(dir: DataDir, addr: SocketAddr) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn demo(data: Option<PathBuf>, addr: SocketAddr) -> Result<(), CliError> {
+async fn demo(data: Option<PathBuf>, addr: SocketAddr, limits: Limits) -> Result<(), CliError> {
     let root = data.unwrap_or_else(|| {
         let nonce = hex::encode(
             &sha256(format!("{:?}{}", std::time::SystemTime::now(), std::process::id()).as_bytes())
@@ -301,14 +449,26 @@ async fn demo(data: Option<PathBuf>, addr: SocketAddr) -> Result<(), CliError> {
     let config = Config {
         name: "Community Relief Fund (demo)".into(),
         origin: "demo.fundtrail.local/ledger".into(),
+        iati_org_id: None,
     };
     let (store, signer) = dir.init(&config, None).await?;
     let admin = create_token(&store, Role::Admin, "admin").await?;
     let recorder = create_token(&store, Role::Recorder, "demo-recorder").await?;
-    let app = Application::from_parts(config, store, signer).await?;
+    let app = Application::from_parts(config, store, signer)
+        .await?
+        .with_limits(limits)
+        .with_evidence(dir.evidence_store());
     let n = crate::demo::populate(&app.state.sequencer, "demo-recorder")
         .await
         .map_err(|e| CliError::Usage(format!("demo data: {e}")))?;
+    for (media_type, bytes) in crate::demo::evidence_files() {
+        app.state
+            .evidence
+            .blobs
+            .put(bytes::Bytes::from_static(bytes), media_type)
+            .await
+            .map_err(|e| CliError::Usage(format!("demo evidence: {e}")))?;
+    }
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     println!("Demo ledger with {n} entries in {}", dir.root().display());
@@ -445,7 +605,14 @@ async fn import(
         None => None,
     };
     let (store, signer) = dir
-        .init(&Config { name, origin }, key_text.as_deref())
+        .init(
+            &Config {
+                name,
+                origin,
+                iati_org_id: None,
+            },
+            key_text.as_deref(),
+        )
         .await?;
     let leaves = read_leaves(open(&bundle)?)?;
     let bar = progress_bar(Some(report.size));

@@ -132,6 +132,16 @@ pub fn demo_entries() -> Vec<Body> {
     ]
 }
 
+/// The bytes and media type of every evidence document the demo entries list, so that
+/// `fundtrail demo` can store them and the page's "check file" has something to check.
+pub fn evidence_files() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("application/pdf", b"demo invoice: 600 kg rice"),
+        ("text/csv", b"demo list of 120 families"),
+        ("application/pdf", b"demo purchase order: 100 filters"),
+    ]
+}
+
 /// Appends the demo entries through the sequencer, as `recorded_by`.
 ///
 /// # Errors
@@ -145,10 +155,10 @@ pub async fn populate(sequencer: &SequencerHandle, recorded_by: &str) -> Result<
                 recorded_by: recorded_by.into(),
                 idempotency_key: None,
                 separate_gift: false,
+                private: None,
             })
             .await?;
         last = a.seq;
     }
     Ok(last + 1)
 }
-                private: None,

@@ -2,10 +2,15 @@
 //!
 //! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
 
+pub mod blobs;
 pub mod cli;
 pub mod demo;
+pub mod evidence;
+pub mod export;
 pub mod http;
 pub mod ledger;
 pub mod sequencer;
 pub mod startup;
+pub mod statement;
+pub mod statement_import;
 pub mod store;

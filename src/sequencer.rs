@@ -791,13 +791,11 @@ impl Sequencer {
         let (mut keys, mut refs) = match known.await {
             Ok(k) => k,
             Err(e) => {
-                let message = e.to_string();
+                tracing::error!(error = %e, "could not read the batch's keys and references");
                 for job in jobs {
                     let _ = job
                         .reply
-                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
-                            "read failed: {message}"
-                        )))));
+                        .send(Err(AppendError::Store(e.for_each_request())));
                 }
                 return;
             }
@@ -843,20 +841,15 @@ impl Sequencer {
             }
             if let Err(e) = self.store.append_batch(&batch).await {
                 tracing::error!(error = %e, "group commit failed; nothing acknowledged");
-                let message = e.to_string();
                 for job in accepted {
                     let _ = job
                         .reply
-                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
-                            "write failed: {message}"
-                        )))));
+                        .send(Err(AppendError::Store(e.for_each_request())));
                 }
                 for (job, _) in replays {
                     let _ = job
                         .reply
-                        .send(Err(AppendError::Store(StoreError::Corrupt(format!(
-                            "write failed: {message}"
-                        )))));
+                        .send(Err(AppendError::Store(e.for_each_request())));
                 }
                 self.reload().await;
                 return;

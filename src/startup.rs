@@ -54,6 +54,9 @@ pub struct Config {
     pub name: String,
     /// Checkpoint origin and key name, e.g. `ledger.example.org`.
     pub origin: String,
+    /// IATI organisation identifier for the IATI export (optional; absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iati_org_id: Option<String>,
 }
 
 /// A ledger's data folder. It always holds the configuration and signing key; the
@@ -113,6 +116,18 @@ impl DataDir {
     /// `ledger.db`.
     pub fn db_path(&self) -> PathBuf {
         self.root.join("ledger.db")
+    }
+    /// `evidence/`: evidence files by SHA-256, unless `--evidence-url` names another store.
+    pub fn evidence_path(&self) -> PathBuf {
+        self.root.join("evidence")
+    }
+
+    /// The evidence store in `evidence/` with the default per-file limit.
+    pub fn evidence_store(&self) -> crate::evidence::EvidenceStore {
+        crate::evidence::EvidenceStore::new(
+            crate::blobs::BlobStore::local(self.evidence_path()),
+            crate::evidence::DEFAULT_MAX_FILE_BYTES,
+        )
     }
 
     /// Whether a ledger was initialised here.
@@ -234,7 +249,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens the ledger in `data` and starts its sequencer.
+    /// Opens the ledger in `data` and starts its sequencer. Evidence files are kept in
+    /// `DATA/evidence` unless [`Application::with_evidence`] says otherwise.
     ///
     /// # Errors
     /// [`StartupError`].
@@ -242,7 +258,16 @@ impl Application {
         let config = data.config()?;
         let signer = data.signer()?;
         let store = data.store().await?;
-        Self::from_parts(config, store, signer).await
+        Ok(Self::from_parts(config, store, signer)
+            .await?
+            .with_evidence(data.evidence_store()))
+    }
+
+    /// Keeps evidence files in `evidence` (by default: in memory for
+    /// [`Application::from_parts`], `DATA/evidence` for [`Application::build`]).
+    pub fn with_evidence(mut self, evidence: crate::evidence::EvidenceStore) -> Self {
+        self.state.evidence = evidence;
+        self
     }
 
     /// Starts the sequencer over an opened store.
@@ -258,6 +283,7 @@ impl Application {
             name: config.name,
             origin: signer.origin().to_string(),
             verifier_key: signer.verifier_key().to_string(),
+            iati_org_id: config.iati_org_id,
         });
         let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
         Ok(Application {
@@ -265,9 +291,20 @@ impl Application {
                 store,
                 sequencer: handle,
                 site,
+                guard: Arc::new(crate::http::limits::Guard::new(
+                    crate::http::limits::Limits::OFF,
+                )),
+                evidence: crate::evidence::EvidenceStore::in_memory(),
             },
             sequencer: task,
         })
+    }
+
+    /// Enforces `limits` (the library default is none; `fundtrail serve` turns the
+    /// recommended ones on).
+    pub fn with_limits(mut self, limits: crate::http::limits::Limits) -> Self {
+        self.state.guard = Arc::new(crate::http::limits::Guard::new(limits));
+        self
     }
 
     /// Serves on `listener` until `shutdown` resolves, then finishes queued appends.
@@ -281,9 +318,12 @@ impl Application {
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
         let router = http::router(self.state);
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;

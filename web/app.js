@@ -2,6 +2,7 @@
 // from the ledger is put on the page with textContent / createElement, never as HTML.
 
 import * as V from './verify.js';
+import { evidenceCheck } from './evidence.js';
 import {
   t, lang, setLang, locale, has,
 } from './i18n.js';
@@ -571,7 +572,7 @@ function evidenceList(evidence) {
       [t('ev_type'), ev.media_type],
       [t('ev_size'), t('bytes', { n: integer(ev.size) })],
       [t('ev_sha'), code(ev.sha256)],
-    ])));
+    ]), evidenceCheck(ev, t)));
   }
   wrap.append(ul);
   return wrap;

@@ -19,7 +19,6 @@ create table entries (
 create index entries_by_campaign on entries (campaign, seq);
 create index entries_by_campaign_to on entries (campaign_to, seq);
 create index entries_by_reference on entries (reference);
-create index entries_by_kind on entries (kind);
 
 create trigger entries_are_never_updated before update on entries
 begin

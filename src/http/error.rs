@@ -79,6 +79,28 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         tracing::error!(error = %e, "store error");
+        match &e {
+            StoreError::Full(_) => return ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_full",
+                "the server's storage is full; nothing was recorded; try again once space is freed",
+            ),
+            StoreError::ReadOnly(_) => {
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_read_only",
+                    "the server's storage is read-only; nothing was recorded; try again later",
+                )
+            }
+            StoreError::Unavailable(_) => {
+                return ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "the server's storage failed; nothing was recorded; try again later",
+                )
+            }
+            _ => {}
+        }
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -178,5 +200,51 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_path", r.body_text())
+    }
+}
+
+impl From<crate::evidence::EvidenceError> for ApiError {
+    fn from(e: crate::evidence::EvidenceError) -> Self {
+        use crate::evidence::EvidenceError as E;
+        let (status, code, field) = match &e {
+            E::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "file"),
+            E::Unsupported { .. } => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "file",
+            ),
+            E::Mismatch { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "media_type_mismatch",
+                "file",
+            ),
+            E::Empty { .. } | E::BadName { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", "file")
+            }
+            E::NotStored(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_evidence",
+                "evidence",
+            ),
+            E::SizeMismatch { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "evidence_mismatch",
+                "evidence.size",
+            ),
+            E::TypeMismatch { .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "evidence_mismatch",
+                "evidence.media_type",
+            ),
+            E::Blob(cause) => {
+                tracing::error!(error = %cause, "evidence store error");
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                );
+            }
+        };
+        ApiError::new(status, code, e.to_string()).field(field)
     }
 }

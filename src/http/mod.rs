@@ -4,9 +4,13 @@
 pub mod auth;
 mod donors;
 pub mod error;
+mod evidence;
+mod exports;
+pub mod limits;
 mod public;
 mod receipts;
 mod staff;
+mod statements;
 mod web;
 
 use crate::sequencer::SequencerHandle;
@@ -36,6 +40,10 @@ pub struct AppState {
     pub sequencer: SequencerHandle,
     /// Organisation and key facts.
     pub site: Arc<Site>,
+    /// Rate limits and failed-authentication tracking.
+    pub guard: Arc<limits::Guard>,
+    /// Evidence files for disbursements.
+    pub evidence: crate::evidence::EvidenceStore,
 }
 
 /// Facts about this deployment shown on the page.
@@ -47,6 +55,8 @@ pub struct Site {
     pub origin: String,
     /// Verifier key.
     pub verifier_key: String,
+    /// IATI organisation identifier, when configured (for `/export/iati`).
+    pub iati_org_id: Option<String>,
 }
 
 /// JSON body extractor whose rejections are [`ApiError`]s naming the field.
@@ -69,6 +79,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
 
 /// The whole application: API routes, the page, limits and security headers.
 pub fn router(state: AppState) -> Router {
+    let read_limits = state.guard.limits;
     let api = Router::new()
         .route("/info", get(public::info))
         .route("/checkpoint", get(public::checkpoint))
@@ -87,10 +98,26 @@ pub fn router(state: AppState) -> Router {
         .route("/proof/consistency", get(public::consistency))
         .route("/search", get(public::search))
         .route("/export", get(public::export))
+        .route("/export/csv", get(exports::csv))
+        .route("/export/iati", get(exports::iati))
         .route("/donations", post(staff::donate))
         .route("/disbursements", post(staff::disburse))
+        .route(
+            "/evidence",
+            // The only route whose body may exceed MAX_BODY_BYTES.
+            post(evidence::upload).layer(DefaultBodyLimit::max(evidence::upload_body_limit(
+                state.evidence.max_file_bytes,
+            ))),
+        )
+        .route("/evidence/{sha256}", get(evidence::download))
         .route("/transfers", post(staff::transfer))
         .route("/reversals", post(staff::reverse))
+        .route(
+            "/statements",
+            // A bank statement may exceed MAX_BODY_BYTES.
+            post(statements::import_statement)
+                .layer(DefaultBodyLimit::max(statements::MAX_STATEMENT_BYTES)),
+        )
         .route("/receipts/{key}", get(receipts::receipt))
         .route(
             "/donors/{seq}",
@@ -98,7 +125,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::not_found("no such API route") });
     Router::new()
-        .nest("/api/v1", api)
+        .nest("/api/v1", limits::limit_reads(api, read_limits))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -224,7 +224,8 @@ pub async fn inclusion(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<InclusionQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let current = s.sequencer.view().checkpoint.size;
+    let checkpoint = s.sequencer.view().checkpoint.clone();
+    let current = checkpoint.size;
     let size = q.size.unwrap_or(current);
     if size > current {
         return Err(ApiError::bad_query(
@@ -238,15 +239,14 @@ pub async fn inclusion(
             format!("index {} is not below size {size}", q.index),
         ));
     }
-    let leaf = s
-        .store
-        .entry(q.index)
-        .await?
-        .ok_or_else(|| ApiError::not_found("entry not found"))?;
-    let proof = s.store.inclusion_proof(q.index, size).await?;
-    let root = s.store.tree_root(size).await?;
+    let (leaf_hash, proof) = s.store.leaf_and_inclusion_proof(q.index, size).await?;
+    let root = if size == current {
+        checkpoint.root
+    } else {
+        s.store.tree_root(size).await?
+    };
     Ok(Json(json!({
-        "index": q.index, "size": size, "leaf_hash": leaf.leaf_hash.to_hex(),
+        "index": q.index, "size": size, "leaf_hash": leaf_hash.to_hex(),
         "root": root.to_hex(), "proof": hexes(&proof),
     })))
 }

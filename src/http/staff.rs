@@ -306,6 +306,8 @@ pub async fn disburse(
     staff.require(Role::Recorder)?;
     ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    // Strict: every listed document must already be in the evidence store, as listed.
+    s.evidence.check_listed(&r.evidence).await?;
     let body = Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
         campaign: r.campaign,

@@ -18,13 +18,63 @@ use crate::ledger::state::CampaignState;
 pub enum StoreError {
     /// The database reported an error.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Stored data is not what the ledger wrote.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The disk (or the database server's disk) is full.
+    #[error("storage is full: {0}")]
+    Full(String),
+    /// The database or its disk is read-only.
+    #[error("storage is read-only: {0}")]
+    ReadOnly(String),
+    /// The database could not be reached or failed while writing.
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Sorts database errors so callers can say what happened: full disk (SQLite
+    /// SQLITE_FULL, PostgreSQL 53100), read-only storage (SQLITE_READONLY, 25006), I/O
+    /// failure (SQLITE_IOERR), or anything else.
+    fn from(e: sqlx::Error) -> Self {
+        let code = match &e {
+            sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        };
+        let sqlite_primary = code
+            .as_deref()
+            .and_then(|c| c.parse::<i64>().ok())
+            .map(|c| c & 0xff);
+        match (code.as_deref(), sqlite_primary) {
+            (_, Some(13)) | (Some("53100"), _) => StoreError::Full(e.to_string()),
+            (_, Some(8)) | (Some("25006"), _) => StoreError::ReadOnly(e.to_string()),
+            (_, Some(10)) => StoreError::Unavailable(e.to_string()),
+            _ if matches!(
+                e,
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed
+            ) =>
+            {
+                StoreError::Unavailable(e.to_string())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// A copy of this error to hand to each request of a failed batch.
+    pub fn for_each_request(&self) -> StoreError {
+        match self {
+            StoreError::Full(m) => StoreError::Full(m.clone()),
+            StoreError::ReadOnly(m) => StoreError::ReadOnly(m.clone()),
+            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
 }
 
 /// One entry as written by the sequencer.
@@ -406,6 +456,36 @@ impl Store {
         self.run_tlog(|r| tlog_tiles::prove_record(size, index, &R(r)))
             .await
             .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
+    }
+
+    /// The leaf hash of entry `index` and its inclusion proof in the tree of `size`
+    /// entries, read in one query.
+    ///
+    /// # Errors
+    /// [`StoreError`]; callers must check `index < size <= stored size`.
+    pub async fn leaf_and_inclusion_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<(Hash, Vec<Hash>), StoreError> {
+        struct R<'a>(&'a dyn tlog_tiles::HashReader);
+        impl tlog_tiles::HashReader for R<'_> {
+            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+                self.0.read_hashes(i)
+            }
+        }
+        self.run_tlog(|r| {
+            let leaf = r.read_hashes(&[tlog_tiles::stored_hash_index(0, index)])?;
+            let proof = tlog_tiles::prove_record(size, index, &R(r))?;
+            Ok((leaf, proof))
+        })
+        .await
+        .map(|(leaf, proof)| {
+            (
+                Hash(leaf[0].0),
+                proof.into_iter().map(|h| Hash(h.0)).collect(),
+            )
+        })
     }
 
     /// The RFC 6962 consistency proof from size `from` to size `to`.

@@ -118,13 +118,42 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] enforcing rate limits.
 pub async fn spawn_app_with_limits(limits: fundtrail::http::limits::Limits) -> TestApp {
+    spawn(limits, tempfile::tempdir().expect("temporary folder")).await
+}
+
+/// [`spawn_app`] with its data folder inside `parent` (e.g. a small disk).
+pub async fn spawn_app_in(parent: &Path) -> TestApp {
+    let dir = tempfile::tempdir_in(parent).expect("temporary folder");
+    spawn(fundtrail::http::limits::Limits::OFF, dir).await
+}
+
+/// [`spawn_app`] keeping its entries in the PostgreSQL database at `url`.
+pub async fn spawn_app_on_database(url: &str) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
+    spawn_with(
+        fundtrail::http::limits::Limits::OFF,
+        dir,
+        Some(url.to_string()),
+    )
+    .await
+}
+
+async fn spawn(limits: fundtrail::http::limits::Limits, dir: TempDir) -> TestApp {
+    spawn_with(limits, dir, None).await
+}
+
+async fn spawn_with(
+    limits: fundtrail::http::limits::Limits,
+    dir: TempDir,
+    database_url: Option<String>,
+) -> TestApp {
     let config = Config {
         name: "Test Relief Fund".into(),
         origin: ORIGIN.into(),
         iati_org_id: None,
     };
     let (store, signer) = DataDir::new(dir.path().join("data"))
+        .with_database_url(database_url)
         .init(&config, None)
         .await
         .expect("ledger initialised");

@@ -1,0 +1,114 @@
+//! `fundtrail import-statement FILE.csv --campaign ID`: bank statement lines to donations.
+
+use super::CliError;
+use crate::startup::{Application, DataDir};
+use crate::statement::Mapping;
+use crate::statement_import::{import, ImportRequest};
+use std::path::PathBuf;
+
+/// Arguments of `import-statement`.
+#[derive(Debug, clap::Args)]
+pub struct ImportStatementArgs {
+    /// The statement: CSV text in UTF-8, as exported by the bank.
+    pub file: PathBuf,
+    /// The campaign receiving the donations.
+    #[arg(long)]
+    pub campaign: String,
+    /// Data folder.
+    #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
+    pub data: PathBuf,
+    /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// List what would be recorded and what is skipped, and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Publish the statement's payer names as donor names (default: "Anonymous").
+    #[arg(long)]
+    pub publish_payer_names: bool,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Written as recorded_by in the entries.
+    #[arg(long, default_value = "statement import")]
+    pub recorded_by: String,
+    /// Header of the date column (default: "Ngày giao dịch", "Date", ...).
+    #[arg(long)]
+    pub date_column: Option<String>,
+    /// Header of a signed amount column (default: "Số tiền", "Amount").
+    #[arg(long)]
+    pub amount_column: Option<String>,
+    /// Header of the credit column (default: "Ghi có", "Credit", ...).
+    #[arg(long)]
+    pub credit_column: Option<String>,
+    /// Header of the debit column (default: "Ghi nợ", "Debit", ...).
+    #[arg(long)]
+    pub debit_column: Option<String>,
+    /// Header of the transfer message column (default: "Nội dung", "Description", ...).
+    #[arg(long)]
+    pub description_column: Option<String>,
+    /// Header of the bank transaction id column (default: "Mã giao dịch", "Transaction ID", ...).
+    #[arg(long)]
+    pub transaction_id_column: Option<String>,
+    /// Header of the payer name column (default: "Tên người chuyển", "Payer", ...).
+    #[arg(long)]
+    pub payer_column: Option<String>,
+}
+
+/// Runs the import against the ledger in the data folder (stop `fundtrail serve` on an
+/// SQLite folder first, or use `POST /api/v1/statements`).
+///
+/// # Errors
+/// [`CliError::Usage`] when the file cannot be read, the statement is malformed (nothing
+/// is recorded then) or a donation could not be appended.
+pub async fn run(args: ImportStatementArgs) -> Result<(), CliError> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::Usage(format!(
+            "{}: not UTF-8 text; save the statement as CSV in UTF-8",
+            args.file.display()
+        ))
+    })?;
+    let dir = DataDir::new(args.data).with_database_url(args.database_url);
+    let app = Application::build(&dir).await?;
+    let request = ImportRequest {
+        campaign: args.campaign,
+        text,
+        mapping: Mapping {
+            date: args.date_column,
+            amount: args.amount_column,
+            credit: args.credit_column,
+            debit: args.debit_column,
+            description: args.description_column,
+            transaction_id: args.transaction_id_column,
+            payer: args.payer_column,
+        },
+        publish_payer_names: args.publish_payer_names,
+        dry_run: args.dry_run,
+        recorded_by: args.recorded_by,
+    };
+    let result = import(&app.state.store, &app.state.sequencer, request).await;
+    let store = app.state.store.clone();
+    let task = app.sequencer;
+    drop(app.state);
+    // Every handle is gone: the sequencer finishes and stops.
+    let _ = task.await;
+    store.close().await;
+    let report = result.map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print!("{}", report.to_text());
+    }
+    let failed = report.lines.iter().filter(|l| l.error.is_some()).count();
+    if failed > 0 {
+        return Err(CliError::Usage(format!(
+            "{failed} donation(s) were not recorded; see the lines above"
+        )));
+    }
+    Ok(())
+}

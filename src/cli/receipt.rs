@@ -1,0 +1,145 @@
+//! `fundtrail verify-receipt`: checks a donation receipt offline (SPEC.md §12) and, with
+//! `--url`, that the server's latest checkpoint is consistent with the receipt's.
+
+use super::CliError;
+use crate::ledger::checkpoint::{parse_verifier_key, verify_checkpoint, Checkpoint};
+use crate::ledger::merkle::verify_consistency;
+use crate::ledger::money::format_decimal;
+use crate::ledger::receipt::{verify_receipt, Receipt, VerifiedReceipt};
+use crate::ledger::Hash;
+use std::path::Path;
+
+/// Verifies the receipt in `file` (`-` for standard input).
+///
+/// # Errors
+/// [`CliError::Verification`] (exit 1) when the receipt, the identifier or the server's
+/// consistency proof does not check out; [`CliError::Usage`] (exit 2) for unreadable
+/// files, malformed keys or unreachable servers.
+pub async fn verify_receipt_file(
+    file: &Path,
+    key: Option<String>,
+    url: Option<String>,
+    identifier: Option<String>,
+) -> Result<(), CliError> {
+    if let Some(k) = &key {
+        parse_verifier_key(k).map_err(|e| CliError::Usage(e.to_string()))?;
+    }
+    let text = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?
+    };
+    let receipt: Receipt = serde_json::from_str(&text)
+        .map_err(|e| CliError::Verification(format!("receipt: not a valid receipt: {e}")))?;
+    let pinned = key.is_some();
+    let key = key.unwrap_or_else(|| receipt.key.clone());
+    if !pinned {
+        eprintln!(
+            "warning: checking the receipt against the key it carries; pass --key with the \
+             charity's published verifier key to know it is theirs"
+        );
+    }
+    let verified = verify_receipt(&receipt, &key, identifier.as_deref())
+        .map_err(|e| CliError::Verification(e.to_string()))?;
+    let newer = match url {
+        Some(u) => Some(check_consistency(&u, &key, &verified.checkpoint).await?),
+        None => None,
+    };
+    print(&receipt, &verified, pinned, newer.as_ref());
+    Ok(())
+}
+
+/// Fetches the server's latest checkpoint and proves the receipt's checkpoint is a prefix.
+async fn check_consistency(url: &str, key: &str, old: &Checkpoint) -> Result<Checkpoint, CliError> {
+    let base = url.trim_end_matches('/');
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let http_err = |e: reqwest::Error| CliError::Usage(format!("{base}: {e}"));
+    let note = client
+        .get(format!("{base}/api/v1/checkpoint"))
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(http_err)?
+        .text()
+        .await
+        .map_err(http_err)?;
+    let latest = verify_checkpoint(&note, key)
+        .map_err(|e| CliError::Verification(format!("server's latest {e}")))?;
+    if latest.size < old.size {
+        return Err(CliError::Verification(format!(
+            "the server's latest checkpoint covers {} entries, fewer than the receipt's {}: \
+             the ledger was rolled back, or this server lags behind",
+            latest.size, old.size
+        )));
+    }
+    let proof: Vec<Hash> = if latest.size == old.size {
+        Vec::new()
+    } else {
+        #[derive(serde::Deserialize)]
+        struct Consistency {
+            proof: Vec<Hash>,
+        }
+        let answer: Consistency = client
+            .get(format!(
+                "{base}/api/v1/proof/consistency?from={}&to={}",
+                old.size, latest.size
+            ))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(http_err)?
+            .json()
+            .await
+            .map_err(|e| {
+                CliError::Verification(format!("consistency proof: not valid JSON: {e}"))
+            })?;
+        answer.proof
+    };
+    verify_consistency(old.size, latest.size, &old.root, &latest.root, &proof).map_err(|e| {
+        CliError::Verification(format!(
+            "the server's checkpoint of size {} is not consistent with the receipt's of size {}: {e}",
+            latest.size, old.size
+        ))
+    })?;
+    Ok(latest)
+}
+
+fn print(receipt: &Receipt, v: &VerifiedReceipt, pinned: bool, newer: Option<&Checkpoint>) {
+    let d = &v.donation;
+    println!("Verified receipt {}", receipt.code);
+    let channel = serde_json::to_value(d.channel).unwrap_or_default();
+    println!(
+        "  donation:    entry {}, {} {} to {} ({}), received {}",
+        v.seq,
+        format_decimal(u128::from(d.amount.get()), d.currency),
+        d.currency,
+        d.campaign,
+        channel.as_str().unwrap_or("?"),
+        d.received_at
+    );
+    println!("  donor:       {}", d.donor);
+    println!("  recorded at: {}", v.recorded_at);
+    println!(
+        "  checkpoint:  {} (size {}, signature valid{})",
+        v.checkpoint.origin,
+        v.checkpoint.size,
+        if pinned {
+            ", key pinned"
+        } else {
+            "; key taken from the receipt"
+        }
+    );
+    if v.identifier_checked {
+        println!("  identifier:  matches the donor commitment");
+    }
+    if let Some(cp) = newer {
+        println!(
+            "  consistency: the server's latest checkpoint (size {}) extends the receipt's",
+            cp.size
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Exports for people and other systems: a CSV of entries with running balances
+//! ([`csv`]) and IATI 2.03 activity XML ([`iati`]). Pure: the generators take decoded
+//! entries in ledger order and return text; callers read the store and write the output.
+
+pub mod csv;
+pub mod iati;
+
+use crate::ledger::entry::Body;
+use crate::ledger::money::{format_decimal, Currency, Minor};
+use std::collections::HashMap;
+
+/// Why an export could not be produced.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// The campaign asked for does not exist.
+    #[error("campaign {0:?} does not exist")]
+    UnknownCampaign(String),
+    /// IATI needs at least one activity.
+    #[error("the ledger has no campaigns to export")]
+    NoCampaigns,
+    /// The entries do not fold (they should have been verified).
+    #[error("entry {seq}: {problem}")]
+    Inconsistent {
+        /// The entry.
+        seq: u64,
+        /// What does not fit.
+        problem: String,
+    },
+}
+
+/// The money movement of one donation, disbursement or transfer, kept so that a later
+/// reversal can be shown with its campaigns and amount.
+#[derive(Debug, Clone)]
+pub(crate) struct Movement {
+    /// `donation`, `disbursement` or `transfer`.
+    pub kind: &'static str,
+    /// The campaign (source of a transfer).
+    pub campaign: String,
+    /// The destination of a transfer.
+    pub to: Option<String>,
+    /// How much.
+    pub amount: Minor,
+    /// Its currency.
+    pub currency: Currency,
+}
+
+/// The movement an entry makes, if it moves money.
+pub(crate) fn movement(body: &Body) -> Option<Movement> {
+    match body {
+        Body::Donation(d) => Some(Movement {
+            kind: "donation",
+            campaign: d.campaign.clone(),
+            to: None,
+            amount: d.amount,
+            currency: d.currency,
+        }),
+        Body::Disbursement(d) => Some(Movement {
+            kind: "disbursement",
+            campaign: d.campaign.clone(),
+            to: None,
+            amount: d.amount,
+            currency: d.currency,
+        }),
+        Body::Transfer(t) => Some(Movement {
+            kind: "transfer",
+            campaign: t.from.clone(),
+            to: Some(t.to.clone()),
+            amount: t.amount,
+            currency: t.currency,
+        }),
+        _ => None,
+    }
+}
+
+/// Remembers movements by seq (for reversals).
+#[derive(Debug, Default)]
+pub(crate) struct Movements(HashMap<u64, Movement>);
+
+impl Movements {
+    /// Records entry `seq`'s movement, if it has one.
+    pub fn remember(&mut self, seq: u64, body: &Body) {
+        if let Some(m) = movement(body) {
+            self.0.insert(seq, m);
+        }
+    }
+
+    /// The movement a reversal undoes.
+    pub fn reversed(&self, seq: u64, reverses: u64) -> Result<&Movement, ExportError> {
+        self.0
+            .get(&reverses)
+            .ok_or_else(|| ExportError::Inconsistent {
+                seq,
+                problem: format!("reverses entry {reverses}, which moved no money"),
+            })
+    }
+}
+
+/// A signed count of minor units as a decimal in the major unit: `-12.50`.
+pub(crate) fn signed_decimal(units: i128, currency: Currency) -> String {
+    let text = format_decimal(units.unsigned_abs(), currency);
+    if units < 0 {
+        format!("-{text}")
+    } else {
+        text
+    }
+}

@@ -1,0 +1,352 @@
+//! Bank statement import, through the API and the CLI, on a real server: a Vietnamese
+//! bank export with a preamble, thousands separators, a repeated line, an outgoing
+//! transfer and money that came back from it.
+
+mod common;
+
+use common::{fundtrail, spawn_app, TestApp};
+use serde_json::Value;
+
+const STATEMENT: &str = include_str!("data/statements/vcb-2026-11.csv");
+const BAD_STATEMENT: &str = include_str!("data/statements/bad-amount-line-17.csv");
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/data/statements/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A statement upload's answer.
+struct Answer {
+    status: u16,
+    body: String,
+}
+
+impl Answer {
+    fn status(&self) -> u16 {
+        self.status
+    }
+    fn text(&self) -> &str {
+        &self.body
+    }
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.body))
+    }
+}
+
+/// `POST /api/v1/statements?{query}` with the CSV text as body, as recorder.
+async fn upload(app: &TestApp, query: &str, csv: &str) -> Answer {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/statements?{query}", app.address))
+        .bearer_auth(&app.recorder_token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    Answer { status, body }
+}
+
+fn outcomes(report: &Value) -> Vec<(String, String)> {
+    report["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            (
+                l["reference"].as_str().unwrap_or_default().to_string(),
+                l["outcome"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected_outcomes() -> Vec<(String, String)> {
+    [
+        ("FT26328001", "record"),
+        ("FT26328002", "record"),
+        ("FT26329003", "outgoing"),
+        ("FT26329004", "record"),
+        ("FT26330005", "returned_transfer"),
+        ("FT26328002", "duplicate_line"),
+        ("FT26330006", "record"),
+    ]
+    .iter()
+    .map(|(r, o)| (r.to_string(), o.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_every_line_and_appends_nothing() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+
+    let response = upload(&app, &format!("campaign={flood}&dry_run=true"), STATEMENT).await;
+
+    assert_eq!(response.status(), 200, "{}", response.text());
+    let report = response.json();
+    assert_eq!(outcomes(&report), expected_outcomes());
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["to_record"], 4);
+    assert_eq!(report["recorded"], 0);
+    assert_eq!(report["to_record_amount"], "4200000");
+    let returned = &report["lines"][4];
+    assert_eq!(returned["of_line"], 6);
+    assert!(
+        returned["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("record as a reversal of the disbursement")),
+        "{returned}"
+    );
+    assert_eq!(report["lines"][0]["date"], "2026-11-24");
+    assert_eq!(report["lines"][0]["amount"], "1000000");
+    assert_eq!(report["lines"][0]["donor"], "Anonymous");
+    assert_eq!(app.checkpoint_size().await, size);
+}
+
+#[tokio::test]
+async fn an_import_records_exactly_the_new_credits_keyed_on_the_bank_transaction_id() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+
+    let response = upload(&app, &format!("campaign={flood}"), STATEMENT).await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let report = response.json();
+    assert_eq!(report["recorded"], 4);
+    assert_eq!(app.checkpoint_size().await, size + 4);
+    let totals = app.campaign_totals(&flood).await;
+    assert_eq!(totals["donated"], "4200000");
+    assert_eq!(totals["donations"], 4);
+    let found = app.get_json("/search?reference=FT26329004").await;
+    let entry = &found["results"][0]["entry"]["body"];
+    assert_eq!(entry["amount"], "2500000");
+    assert_eq!(entry["received_at"], "2026-11-25");
+    assert_eq!(entry["donor"], "Anonymous");
+    assert_eq!(entry["channel"], "bank_transfer");
+    let returned = app.get_json("/search?reference=FT26330005").await;
+    assert_eq!(returned["results"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test]
+async fn payer_names_become_donor_names_only_when_asked() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = upload(
+        &app,
+        &format!("campaign={flood}&publish_payer_names=true"),
+        STATEMENT,
+    )
+    .await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let found = app.get_json("/search?reference=FT26328001").await;
+    assert_eq!(
+        found["results"][0]["entry"]["body"]["donor"],
+        "NGUYEN VAN AN"
+    );
+    let no_name = app.get_json("/search?reference=FT26330006").await;
+    assert_eq!(no_name["results"][0]["entry"]["body"]["donor"], "Anonymous");
+}
+
+#[tokio::test]
+async fn re_importing_an_overlapping_statement_adds_nothing_twice() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    upload(&app, &format!("campaign={flood}"), STATEMENT).await;
+    let size = app.checkpoint_size().await;
+    let overlapping = format!("{STATEMENT}27/11/2026,FT26331007,ung ho them,,300.000,PHAM VAN C\n");
+
+    let response = upload(&app, &format!("campaign={flood}"), &overlapping).await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let report = response.json();
+    assert_eq!(report["recorded"], 1);
+    let already: Vec<String> = outcomes(&report)
+        .into_iter()
+        .filter(|(_, o)| o == "already_recorded")
+        .map(|(r, _)| r)
+        .collect();
+    assert_eq!(
+        already,
+        ["FT26328001", "FT26328002", "FT26329004", "FT26330006"]
+    );
+    assert_eq!(app.checkpoint_size().await, size + 1);
+    assert_eq!(app.campaign_totals(&flood).await["donated"], "4500000");
+}
+
+#[tokio::test]
+async fn a_malformed_statement_is_refused_whole_naming_the_line_and_column() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+
+    let response = upload(&app, &format!("campaign={flood}"), BAD_STATEMENT).await;
+
+    assert_eq!(response.status(), 422, "{}", response.text());
+    let body = response.json();
+    assert_eq!(body["error"], "invalid_statement");
+    assert_eq!(body["field"], "Số tiền");
+    assert!(
+        body["message"].as_str().is_some_and(
+            |m| m.starts_with("line 17, column \"Số tiền\": \"1.000.0x0\" is not an amount")
+        ),
+        "{body}"
+    );
+    assert_eq!(app.checkpoint_size().await, size);
+}
+
+#[tokio::test]
+async fn a_statement_for_a_closed_or_unknown_campaign_is_refused_before_anything_is_appended() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    app.close_campaign(&flood).await;
+    let size = app.checkpoint_size().await;
+
+    let closed = upload(&app, &format!("campaign={flood}"), STATEMENT).await;
+    let unknown = upload(&app, "campaign=no-such-campaign", STATEMENT).await;
+
+    assert_eq!(closed.status(), 409, "{}", closed.text());
+    assert_eq!(closed.json()["error"], "campaign_closed");
+    assert_eq!(unknown.status(), 422, "{}", unknown.text());
+    assert_eq!(unknown.json()["error"], "unknown_campaign");
+    assert_eq!(app.checkpoint_size().await, size);
+}
+
+#[tokio::test]
+async fn importing_a_statement_needs_a_recorder_token() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .client
+        .post(format!(
+            "{}/api/v1/statements?campaign={flood}",
+            app.address
+        ))
+        .body(STATEMENT)
+        .send()
+        .await
+        .expect("request sent");
+
+    assert_eq!(response.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn a_statement_larger_than_64_kib_is_accepted_on_this_route() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let mut big = String::from("Date,Transaction ID,Amount,Description\n");
+    for i in 0..2000 {
+        big.push_str(&format!(
+            "2026-11-24,BIG{i:05},\"1,000\",a gift with a fairly long transfer message {i}\n"
+        ));
+    }
+    assert!(big.len() > 64 * 1024);
+
+    let response = upload(&app, &format!("campaign={flood}&dry_run=true"), &big).await;
+
+    assert_eq!(response.status(), 200, "{}", response.text());
+    assert_eq!(response.json()["to_record"], 2000);
+}
+
+#[tokio::test]
+async fn the_cli_previews_imports_and_re_imports_a_statement() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+    let ledger = app.stop().await;
+    let data = ledger.data_dir().display().to_string();
+    let file = fixture("vcb-2026-11.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "import-statement",
+            &file,
+            "--campaign",
+            &flood,
+            "--data",
+            &data,
+        ];
+        args.extend_from_slice(extra);
+        fundtrail(&args)
+    };
+
+    let preview = run(&["--dry-run"]);
+    let imported = run(&[]);
+    let again = run(&["--json"]);
+
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        preview.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&preview.stderr)
+    );
+    assert!(
+        text(&preview).contains("Dry run: would record 4 donation(s)"),
+        "{}",
+        text(&preview)
+    );
+    assert!(
+        text(&preview)
+            .contains("line 6: 2026-11-25 -15000000 VND ref FT26329003: skipped: outgoing"),
+        "{}",
+        text(&preview)
+    );
+    assert!(
+        text(&preview).contains("returned transfer (of line 6)"),
+        "{}",
+        text(&preview)
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(
+        text(&imported).contains("Recorded 4 donation(s)"),
+        "{}",
+        text(&imported)
+    );
+    let report: Value = serde_json::from_str(&text(&again)).expect("JSON report");
+    assert_eq!(report["recorded"], 0);
+    let app = ledger.restart().await;
+    assert_eq!(app.checkpoint_size().await, size + 4);
+    assert_eq!(app.campaign_totals(&flood).await["donated"], "4200000");
+}
+
+#[tokio::test]
+async fn the_cli_refuses_a_malformed_statement_and_records_nothing() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+    let ledger = app.stop().await;
+    let data = ledger.data_dir().display().to_string();
+
+    let output = fundtrail(&[
+        "import-statement",
+        &fixture("bad-amount-line-17.csv"),
+        "--campaign",
+        &flood,
+        "--data",
+        &data,
+    ]);
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("line 17, column \"Số tiền\": \"1.000.0x0\" is not an amount"),
+        "{stderr}"
+    );
+    let app = ledger.restart().await;
+    assert_eq!(app.checkpoint_size().await, size);
+}

@@ -1,0 +1,245 @@
+// Browser end-to-end tests of evidence documents on the public page, against the real server
+// (`fundtrail demo`): staff upload files, a disbursement lists them, and the page's
+// "Check file" recomputes each download's SHA-256 and compares it with the ledger.
+//
+// Needs what tests/web/e2e.test.mjs needs (Chromium, playwright-core, a built server binary);
+// skipped with the reason when one is missing. Static files come from the working copy of web/.
+// Screenshots go to target/e2e/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { checkEvidence, sha256Hex } from '../../web/evidence.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const webDir = path.join(repo, 'web');
+const outDir = path.join(repo, 'target', 'e2e');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
+
+let skipReason = null;
+let playwright = null;
+if (!fs.existsSync(chromiumPath)) {
+  skipReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
+} else if (!fs.existsSync(binPath)) {
+  skipReason = `no server binary at ${binPath} (build it: cargo build)`;
+} else {
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    skipReason = 'the npm package playwright-core is not installed (run: npm install)';
+  }
+}
+if (skipReason) console.log(`# SKIP evidence browser tests: ${skipReason}`);
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+};
+const EVIL_NAME = '<img src=x onerror=alert(1)>.pdf';
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+const CSV = Buffer.from('household,people\nNguyễn Văn An,5\n');
+
+let server = null;
+let serverLog = '';
+let base = '';
+let dataDir = '';
+let browser = null;
+let recorderToken = '';
+let disbursementSeq = -1;
+let uploaded = [];
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const hex = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+before(async () => {
+  if (skipReason) return;
+  fs.mkdirSync(outDir, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fundtrail-evidence-e2e-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
+    const token = /Recorder token: (\S+)/.exec(serverLog);
+    if (token) {
+      try {
+        const r = await fetch(`${base}/api/v1/info`);
+        if (r.ok) {
+          [, recorderToken] = token;
+          break;
+        }
+      } catch {
+        // not up yet
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
+    await new Promise((r) => { setTimeout(r, 200); });
+  }
+  // Staff upload two documents, one named like HTML, and disburse with what the upload returned.
+  const form = new FormData();
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), EVIL_NAME);
+  form.append('file', new Blob([CSV], { type: 'text/csv' }), 'danh-sach.csv');
+  const up = await fetch(`${base}/api/v1/evidence`, { method: 'POST', headers: { authorization: `Bearer ${recorderToken}` }, body: form });
+  assert.equal(up.status, 201, await up.clone().text());
+  uploaded = (await up.json()).evidence;
+  const pay = await fetch(`${base}/api/v1/disbursements`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${recorderToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      campaign: 'flood-2026', amount: '100000', recipient: 'Xã Nghĩa Hành', purpose: 'Water filters', evidence: uploaded,
+    }),
+  });
+  assert.equal(pay.status, 201, await pay.clone().text());
+  disbursementSeq = (await pay.json()).seq;
+  browser = await playwright.chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => { server.once('exit', r); setTimeout(r, 3000); });
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A new English page serving web/ from the working copy, recording dialogs and errors. */
+async function newPage() {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  await context.route(`${base}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname.startsWith('/api/')) return route.continue();
+    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.join(webDir, rel);
+    if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
+    const real = await route.fetch();
+    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    delete headers.etag;
+    return route.fulfill({ status: 200, headers, body: fs.readFileSync(file) });
+  });
+  const page = await context.newPage();
+  const problems = { dialogs: [], errors: [] };
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.errors.push(String(e)));
+  return { page, context, problems };
+}
+
+/** Clicks "Check file" for the document `sha256` and returns the result text once shown. */
+async function check(page, sha256) {
+  const box = page.locator(`.ev-check[data-sha256="${sha256}"]`).first();
+  await box.locator('button').click();
+  await page.waitForFunction(
+    (s) => {
+      const r = document.querySelector(`.ev-check[data-sha256="${s}"] .ev-result`);
+      return r && r.dataset.matches !== undefined;
+    },
+    sha256,
+    { timeout: 15_000 },
+  );
+  return box.locator('.ev-result').textContent();
+}
+
+test('checkEvidence hashes the download and compares it with the ledger (no browser)', async () => {
+  const body = new TextEncoder().encode('demo invoice');
+  const fake = async () => new Response(body);
+  assert.equal(await sha256Hex(body), hex(Buffer.from(body)));
+  assert.deepEqual(await checkEvidence(hex(Buffer.from(body)), fake), { matches: true, actual: hex(Buffer.from(body)), size: body.length });
+  assert.equal((await checkEvidence('00'.repeat(32), fake)).matches, false);
+  await assert.rejects(checkEvidence('00'.repeat(32), async () => new Response('no', { status: 404 })), { status: 404 });
+});
+
+test('"Check file" says an uploaded document matches the ledger, and its HTML-like name is literal text', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage();
+  const [pdf, csv] = uploaded;
+  assert.equal(pdf.sha256, hex(PDF));
+  assert.equal(pdf.name, EVIL_NAME);
+
+  await page.goto(`${base}/#/entry/${disbursementSeq}`);
+  await page.waitForSelector('.ev-check');
+
+  assert.equal(await check(page, pdf.sha256), 'matches the ledger');
+  assert.equal(await check(page, csv.sha256), 'matches the ledger');
+  assert.ok((await page.textContent('main')).includes(EVIL_NAME), 'the name is shown as text');
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(
+    await page.getAttribute(`.ev-check[data-sha256="${pdf.sha256}"] a`, 'href'),
+    `/api/v1/evidence/${pdf.sha256}`,
+  );
+  await page.screenshot({ path: path.join(outDir, 'evidence-checked.png'), fullPage: true });
+  await page.waitForTimeout(300);
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('the demo\'s own evidence documents check out on the campaign page', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage();
+  await page.goto(`${base}/#/campaign/clean-water-usd`);
+  await page.waitForSelector('.ev-check');
+  const sha = await page.getAttribute('.ev-check', 'data-sha256');
+
+  assert.equal(await check(page, sha), 'matches the ledger');
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('a document changed on the server is flagged as not matching the ledger', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await newPage();
+  const [, csv] = uploaded;
+  const file = path.join(dataDir, 'data', 'evidence', csv.sha256.slice(0, 2), csv.sha256);
+  const changed = Buffer.from(CSV.toString().replace('5', '9'));
+  fs.writeFileSync(file, changed);
+
+  await page.goto(`${base}/#/entry/${disbursementSeq}`);
+  await page.waitForSelector('.ev-check');
+  const text = await check(page, csv.sha256);
+
+  assert.match(text, /^DOES NOT match the ledger/);
+  assert.ok(text.includes(hex(changed)), text);
+  assert.equal(await page.locator(`.ev-check[data-sha256="${csv.sha256}"] .ev-result.bad`).count(), 1);
+  const served = Buffer.from(await (await fetch(`${base}/api/v1/evidence/${csv.sha256}`)).arrayBuffer());
+  assert.ok(served.equals(changed), 'the server still serves the file as stored');
+  await page.screenshot({ path: path.join(outDir, 'evidence-mismatch.png'), fullPage: true });
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('a downloaded document is an attachment that cannot run script in the origin', { skip: skipReason || false }, async () => {
+  const r = await fetch(`${base}/api/v1/evidence/${uploaded[0].sha256}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="[0-9a-f]{64}\.pdf"$/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(r.headers.get('content-security-policy'), /^default-src 'none'/);
+});
