@@ -285,7 +285,8 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
     let port = free_port();
     let log = std::fs::File::create(data.join("serve.log")).expect("log file");
     let mut c = Command::new(&*BIN);
-    c.args(["serve", "--data"])
+    // Rate limits off: the load comes from one address on purpose.
+    c.args(["serve", "--read-limit", "0", "--data"])
         .arg(data)
         .args(["--addr", &format!("127.0.0.1:{port}")]);
     if let Some(url) = database_url {
