@@ -1,0 +1,227 @@
+//! CSV and IATI exports on a real server and through the CLI.
+
+mod common;
+
+use common::{fundtrail, spawn_app, TestApp};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Two campaigns with donations, a disbursement, a transfer and a reversal.
+async fn busy_ledger(app: &TestApp) -> (String, String) {
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let kits = app.open_campaign("school-kits", "VND").await;
+    let response = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "500000", "donor": "Lan <Minh> & Co", "reference": "FT1" }),
+            app.recorder(),
+        )
+        .await;
+    response.seq();
+    let mistaken = app.donate(&flood, "300000").await.seq();
+    app.donate(&kits, "200000").await.seq();
+    app.disburse(&flood, "150000").await.seq();
+    app.transfer(&flood, &kits, "100000").await.seq();
+    app.reverse(mistaken).await.seq();
+    (flood, kits)
+}
+
+/// The last running balance of each campaign in a CSV export.
+fn final_balances(csv: &str) -> HashMap<String, String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (campaign, counterpart) = (col("campaign"), col("counterpart_campaign"));
+    let (balance, counterpart_balance) = (col("balance"), col("counterpart_balance"));
+    let mut out = HashMap::new();
+    for line in lines {
+        // The fixtures put no commas inside quoted cells of these columns' rows.
+        let cells: Vec<&str> = line.split(',').collect();
+        out.insert(cells[campaign].to_string(), cells[balance].to_string());
+        if !cells[counterpart].is_empty() {
+            out.insert(
+                cells[counterpart].to_string(),
+                cells[counterpart_balance].to_string(),
+            );
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_csv_running_balance_ends_at_each_campaigns_published_balance() {
+    let app = spawn_app().await;
+    let (flood, kits) = busy_ledger(&app).await;
+
+    let csv = app.get_text("/export/csv").await;
+
+    assert_eq!(
+        csv.lines().count(),
+        1 + app.checkpoint_size().await as usize
+    );
+    let balances = final_balances(&csv);
+    for id in [&flood, &kits] {
+        assert_eq!(
+            balances[id.as_str()],
+            app.campaign_totals(id).await["balance"]
+                .as_str()
+                .expect("balance"),
+            "{id}\n{csv}"
+        );
+    }
+    assert_eq!(balances[flood.as_str()], "250000");
+    assert!(
+        csv.contains(",donation,flood-2026,,500000,VND,Lan <Minh> & Co,FT1,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",reversal,flood-2026,,300000,VND,,,error,3,"),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn a_campaign_csv_holds_only_the_entries_touching_that_campaign() {
+    let app = spawn_app().await;
+    let (_, kits) = busy_ledger(&app).await;
+
+    let csv = app.get_text(&format!("/export/csv?campaign={kits}")).await;
+
+    let kinds: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["campaign.open", "donation", "transfer"]);
+    assert_eq!(final_balances(&csv)["school-kits"], "300000");
+    assert_eq!(app.get("/export/csv?campaign=nope").await.status(), 404);
+}
+
+/// Stops `app`, writes `iati_org_id` into its config.json, and serves it again.
+async fn with_iati_org_id(app: TestApp, id: &str) -> TestApp {
+    let stopped = app.stop().await;
+    let path = stopped.data_dir().join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("config")).expect("JSON");
+    config["iati_org_id"] = json!(id);
+    std::fs::write(&path, config.to_string()).expect("config written");
+    stopped.restart().await
+}
+
+/// Validates `xml` against the IATI 2.03 schema with xmllint; `None` when xmllint is absent.
+fn validate_iati(xml: &str, scratch: &Path) -> Option<Result<(), String>> {
+    let schema = format!(
+        "{}/tests/data/iati-2.03/iati-activities-schema.xsd",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file = scratch.join("iati.xml");
+    std::fs::write(&file, xml).expect("written");
+    let output = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &schema])
+        .arg(&file)
+        .output();
+    match output {
+        Err(_) => {
+            eprintln!("NOTICE: xmllint is missing (apt-get install libxml2-utils); IATI schema validation skipped");
+            None
+        }
+        Ok(o) if o.status.success() => Some(Ok(())),
+        Ok(o) => Some(Err(String::from_utf8_lossy(&o.stderr).into_owned())),
+    }
+}
+
+#[tokio::test]
+async fn the_iati_export_validates_against_the_iati_2_03_schema_and_escapes_names() {
+    let app = spawn_app().await;
+    let (flood, _) = busy_ledger(&app).await;
+    app.close_campaign(&flood).await;
+    let app = with_iati_org_id(app, "VN-COA-12345").await;
+
+    let xml = app.get_text("/export/iati").await;
+
+    assert_eq!(xml.matches("<iati-activity ").count(), 2);
+    assert!(xml.contains("<iati-identifier>VN-COA-12345-flood-2026</iati-identifier>"));
+    assert!(
+        xml.contains("<narrative>Lan &lt;Minh&gt; &amp; Co</narrative>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("<Minh>"));
+    assert!(xml.contains("<transaction-type code=\"1\"/>"));
+    assert!(xml.contains("<transaction-type code=\"3\"/>"));
+    assert!(
+        xml.contains("<value currency=\"VND\" value-date=\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(">-300000</value>"),
+        "the reversal is a negative transaction"
+    );
+    if let Some(result) = validate_iati(&xml, &app.scratch("")) {
+        result.unwrap_or_else(|e| panic!("IATI schema validation failed: {e}\n{xml}"));
+    }
+}
+
+#[tokio::test]
+async fn the_iati_export_needs_an_organisation_identifier() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+
+    let response = app.get("/export/iati").await;
+
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.json()["error"], "not_configured");
+}
+
+#[tokio::test]
+async fn the_cli_writes_the_same_csv_and_a_valid_iati_file() {
+    let app = spawn_app().await;
+    busy_ledger(&app).await;
+    let served = app.get_text("/export/csv").await;
+    let csv_path = app.scratch("entries.csv");
+    let xml_path = app.scratch("iati.xml");
+    let ledger = app.stop().await;
+    let data = ledger.data_dir().display().to_string();
+
+    let csv = fundtrail(&[
+        "export",
+        "--data",
+        &data,
+        "--format",
+        "csv",
+        "-o",
+        &csv_path.display().to_string(),
+    ]);
+    let iati = fundtrail(&[
+        "export",
+        "--data",
+        &data,
+        "--format",
+        "iati",
+        "--iati-org-id",
+        "VN-COA-1",
+        "-o",
+        &xml_path.display().to_string(),
+    ]);
+    let without_id = fundtrail(&["export", "--data", &data, "--format", "iati"]);
+
+    assert_eq!(
+        csv.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&csv_path).expect("csv"), served);
+    assert_eq!(
+        iati.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&iati.stderr)
+    );
+    let xml = std::fs::read_to_string(&xml_path).expect("xml");
+    assert!(xml.contains("<reporting-org ref=\"VN-COA-1\""));
+    if let Some(result) = validate_iati(&xml, ledger.dir.path()) {
+        result.unwrap_or_else(|e| panic!("IATI schema validation failed: {e}\n{xml}"));
+    }
+    assert_eq!(without_id.status.code(), Some(2));
+}
