@@ -223,9 +223,12 @@ pub struct Statement {
     pub lines: Vec<Line>,
 }
 
+/// CSV records, each with the physical line (1-based) it starts on.
+type Rows = Vec<(usize, Vec<String>)>;
+
 /// Splits CSV text into records (RFC 4180 quoting, `\n` or `\r\n`), each with the
 /// physical line it starts on.
-fn records(text: &str, delimiter: char) -> Result<Vec<(usize, Vec<String>)>, StatementError> {
+fn records(text: &str, delimiter: char) -> Result<Rows, StatementError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut record = Vec::new();
@@ -355,10 +358,7 @@ fn layout(
 
 /// The header row: the first of the first rows that names every needed column (bank
 /// exports often start with a few lines about the account). Tries `,`, `;` and tab.
-fn header(
-    text: &str,
-    mapping: &Mapping,
-) -> Result<(Vec<(usize, Vec<String>)>, usize, Layout), StatementError> {
+fn header(text: &str, mapping: &Mapping) -> Result<(Rows, usize, Layout), StatementError> {
     // The error to report comes from the delimiter that splits the first rows widest.
     let mut best: Option<(usize, StatementError)> = None;
     for delimiter in [',', ';', '\t'] {
