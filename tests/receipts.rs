@@ -156,7 +156,8 @@ async fn a_wrong_identifier_or_a_foreign_key_fails_and_a_missing_file_is_a_usage
     assert_eq!(code(&bad_key), 2, "{}", explain(&bad_key));
 }
 
-#[tokio::test]
+// The CLI blocks this thread while it talks to the server: the server needs another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_is_proven_consistent_with_the_servers_newer_checkpoint() {
     let app = spawn_app().await;
     let other = spawn_app().await;
