@@ -448,6 +448,16 @@ fn bad_cases(demo: &LedgerBuilder, signer: &CheckpointSigner) -> Vec<Bad> {
         "checkpoint: covers 20 entries, but the ledger has 17",
     );
     case(
+        "old-checkpoint-replayed.txt",
+        bundle_of(
+            &demo.leaves,
+            signer,
+            17,
+            &fundtrail::ledger::merkle::root_of(&demo.hashes[..17]),
+        ),
+        "checkpoint: covers 17 entries, but the ledger has 20",
+    );
+    case(
         "non-canonical-whitespace.txt",
         with(2, edit(&demo.leaves[2], "\"kind\":", "\"kind\": ")),
         "entry 2: bytes are not the canonical encoding",

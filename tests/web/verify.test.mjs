@@ -384,7 +384,7 @@ test('every tampered bundle is rejected naming what the Rust verifier names', as
     assert.ok(e.message.includes(expected), `${f}: JS says "${e.message}", Rust says "${expected}"`);
     checked++;
   }
-  assert.equal(checked, 15, 'number of bad vector files checked');
+  assert.equal(checked, 16, 'number of bad vector files checked');
 });
 
 test('the Ed25519 fallback agrees with WebCrypto (for browsers without WebCrypto Ed25519)', async () => {
