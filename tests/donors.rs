@@ -1,0 +1,519 @@
+//! Donor privacy: personal data lives off the chain in `donors`, only admins read it, it
+//! can be erased for good (API or CLI) while the ledger, its totals and every proof still
+//! verify, and no public answer or log line ever contains it. Run on SQLite and on a
+//! throwaway PostgreSQL cluster (skipped with a notice when PostgreSQL is missing).
+
+mod common;
+#[path = "support/postgres.rs"]
+mod pg;
+
+use common::{spawn_app, TestApp};
+use fundtrail::ledger::hash::{donor_commitment, Hash};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
+const NAME: &str = "Trần Văn Bình";
+const EMAIL: &str = "tran.van.binh@example.vn";
+const PHONE: &str = "+84 912 345 678";
+const ADDRESS: &str = "12 Lê Lợi, Đồng Hới, Quảng Bình";
+const REFERENCE: &str = "VCB-20261102-0042";
+
+fn private_donation(campaign: &str) -> Value {
+    json!({
+        "campaign": campaign, "amount": "500000", "reference": REFERENCE,
+        "donor_private": { "name": NAME, "email": EMAIL, "phone": PHONE, "address": ADDRESS },
+        "publish_name": false,
+    })
+}
+
+fn salt_of(answer: &Value) -> [u8; 32] {
+    Hash::from_hex(answer["receipt"]["salt"].as_str().expect("salt"))
+        .expect("salt is 64 hex digits")
+        .0
+}
+
+async fn admin_get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+    let r = app
+        .client
+        .get(format!("{}/api/v1{path}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent");
+    (r.status().as_u16(), r.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn the_chain_holds_only_anonymous_and_a_commitment_while_admins_see_the_personal_data() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let answer = response.json();
+    let seq = answer["seq"].as_u64().expect("seq");
+    assert_eq!(answer["entry"]["body"]["donor"], "Anonymous");
+    let commitment = donor_commitment(&salt_of(&answer), EMAIL).to_hex();
+    assert_eq!(answer["entry"]["body"]["commitment"], commitment.as_str());
+    for secret in [NAME, EMAIL, PHONE, ADDRESS] {
+        assert!(!answer["leaf"].as_str().expect("leaf").contains(secret));
+    }
+    let (status, body) = admin_get(&app, &format!("/donors/{seq}"), &app.admin_token).await;
+    assert_eq!(status, 200, "{body}");
+    let donor: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(donor["name"], NAME);
+    assert_eq!(donor["email"], EMAIL);
+    assert_eq!(donor["phone"], PHONE);
+    assert_eq!(donor["address"], ADDRESS);
+    assert_eq!(donor["identifier"], EMAIL);
+    assert_eq!(donor["salt"], answer["receipt"]["salt"]);
+    assert_eq!(donor["consent_publish_name"], false);
+    assert_eq!(donor["consent_recorded_at"], answer["entry"]["recorded_at"]);
+}
+
+#[tokio::test]
+async fn consent_decides_the_published_name_and_the_identifier_falls_back_to_email_then_phone() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let app = &app;
+    let donate =
+        move |body: Value| async move { app.post("/donations", &body, app.recorder()).await };
+
+    let consented = donate(json!({
+        "campaign": campaign, "amount": "1000", "publish_name": true,
+        "donor_private": { "name": NAME, "phone": PHONE },
+    }))
+    .await
+    .json();
+    let declined = donate(json!({
+        "campaign": campaign, "amount": "1000", "donor": NAME, "publish_name": false,
+    }))
+    .await
+    .json();
+    let chosen = donate(json!({
+        "campaign": campaign, "amount": "1000",
+        "donor_private": { "email": EMAIL, "identifier": "my-bank-account-0042" },
+    }))
+    .await
+    .json();
+    let legacy = donate(json!({ "campaign": campaign, "amount": "1000", "donor": "Lan" }))
+        .await
+        .json();
+    let nameless =
+        donate(json!({ "campaign": campaign, "amount": "1000", "publish_name": true })).await;
+    let both = donate(json!({
+        "campaign": campaign, "amount": "1000", "commitment": "ab".repeat(32),
+        "donor_private": { "email": EMAIL },
+    }))
+    .await;
+    let control = donate(json!({
+        "campaign": campaign, "amount": "1000", "donor_private": { "email": "a\u{7}b" },
+    }))
+    .await;
+
+    assert_eq!(consented["entry"]["body"]["donor"], NAME);
+    assert_eq!(
+        consented["entry"]["body"]["commitment"],
+        donor_commitment(&salt_of(&consented), PHONE)
+            .to_hex()
+            .as_str()
+    );
+    assert_eq!(declined["entry"]["body"]["donor"], "Anonymous");
+    assert!(declined["entry"]["body"].get("commitment").is_none());
+    let (_, kept) = admin_get(
+        &app,
+        &format!("/donors/{}", declined["seq"]),
+        &app.admin_token,
+    )
+    .await;
+    assert!(kept.contains(NAME), "{kept}");
+    assert_eq!(
+        chosen["entry"]["body"]["commitment"],
+        donor_commitment(&salt_of(&chosen), "my-bank-account-0042")
+            .to_hex()
+            .as_str()
+    );
+    assert_eq!(legacy["entry"]["body"]["donor"], "Lan");
+    let (status, _) = admin_get(
+        &app,
+        &format!("/donors/{}", legacy["seq"]),
+        &app.admin_token,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(nameless.status(), 422);
+    assert_eq!(nameless.json()["field"], "publish_name");
+    assert_eq!(both.status(), 422);
+    assert_eq!(both.json()["field"], "commitment");
+    assert_eq!(control.status(), 422);
+    assert_eq!(control.json()["field"], "donor_private.email");
+    assert_eq!(app.checkpoint_size().await, 5);
+}
+
+#[tokio::test]
+async fn a_refused_donation_leaves_no_personal_data() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    app.close_campaign(&campaign).await;
+
+    let refused = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await;
+
+    assert_eq!(refused.status(), 409, "{}", refused.text());
+    let stopped = app.stop().await;
+    let rows = count_sqlite_donors(&stopped.db_path()).await;
+    assert_eq!(rows, 0);
+}
+
+#[tokio::test]
+async fn recorders_and_the_public_cannot_read_or_erase_donors() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let seq = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await
+        .seq();
+    let url = format!("{}/api/v1/donors/{seq}", app.address);
+
+    let (read_status, read_body) =
+        admin_get(&app, &format!("/donors/{seq}"), &app.recorder_token).await;
+    let erase = app
+        .client
+        .delete(&url)
+        .bearer_auth(&app.recorder_token)
+        .send()
+        .await
+        .expect("sent");
+    let public = app.get(&format!("/donors/{seq}")).await;
+
+    assert_eq!(read_status, 403);
+    assert!(!read_body.contains(EMAIL));
+    assert_eq!(erase.status().as_u16(), 403);
+    assert_eq!(public.status(), 401);
+    let (status, body) = admin_get(&app, &format!("/donors/{seq}"), &app.admin_token).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(EMAIL));
+}
+
+async fn count_sqlite_donors(db: &Path) -> i64 {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("open ledger.db");
+    let n: i64 = sqlx::query_scalar("select count(*) from donors")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count donors");
+    conn.close().await.expect("closed");
+    n
+}
+
+async fn count_postgres_donors(url: &str) -> i64 {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+    let n: i64 = sqlx::query_scalar("select count(*) from donors")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count donors");
+    conn.close().await.expect("closed");
+    n
+}
+
+/// A `fundtrail serve` process whose log (at debug level) goes to a file.
+struct Server {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(args: &[&str], database_url: Option<&str>) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args).env("NO_COLOR", "1").env_remove("DATABASE_URL");
+    if let Some(url) = database_url {
+        c.args(["--database-url", url]);
+    }
+    c.output().expect("fundtrail runs")
+}
+
+fn stdout_line(out: &Output, prefix: &str) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {stdout}"))
+        .trim()
+        .to_string()
+}
+
+async fn serve(data: &Path, database_url: Option<&str>, log: PathBuf) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let mut c = Command::new(BIN);
+    c.args(["serve", "--data"])
+        .arg(data)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "debug")
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"));
+    if let Some(url) = database_url {
+        c.args(["--database-url", url]);
+    }
+    let server = Server {
+        child: c.spawn().expect("start fundtrail serve"),
+        base: format!("http://127.0.0.1:{port}"),
+        log,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if reqwest::get(format!("{}/api/v1/info", server.base))
+            .await
+            .is_ok()
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server did not start");
+}
+
+async fn call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String) {
+    let mut r = client.request(method, url);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.expect("sent");
+    (r.status().as_u16(), r.text().await.expect("body"))
+}
+
+/// The whole life of a donor's data on one store: recorded, kept out of every public
+/// answer and log, erased by the CLI and by the API, gone from the database, and the
+/// ledger still verifies.
+async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
+    let data = scratch.join("data");
+    let d = data.to_str().expect("utf-8 path");
+    let init = run(
+        &["init", "--data", d, "--origin", "donors.test/ledger"],
+        database_url,
+    );
+    let admin = stdout_line(&init, "Admin token (shown once; store it safely): ");
+    let server = serve(&data, database_url, scratch.join("server.log")).await;
+    let client = reqwest::Client::new();
+    let api = |p: &str| format!("{}/api/v1{p}", server.base);
+    let get = reqwest::Method::GET;
+    let (status, body) = call(
+        &client,
+        reqwest::Method::POST,
+        api("/campaigns"),
+        Some(&admin),
+        Some(json!({
+            "id": "flood-2026", "title": "Flood", "purpose": "Relief.", "currency": "VND",
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let mut seqs = Vec::new();
+    for _ in 0..2 {
+        let (status, body) = call(
+            &client,
+            reqwest::Method::POST,
+            api("/donations"),
+            Some(&admin),
+            Some({
+                let mut body = private_donation("flood-2026");
+                body["separate_gift"] = json!(true);
+                body
+            }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let answer: Value = serde_json::from_str(&body).expect("json");
+        seqs.push((
+            answer["seq"].as_u64().expect("seq"),
+            answer["receipt"]["code"]
+                .as_str()
+                .expect("code")
+                .to_string(),
+        ));
+    }
+    let recorder = stdout_line(
+        &run(
+            &[
+                "token", "create", "--role", "recorder", "--name", "r", "--data", d,
+            ],
+            database_url,
+        ),
+        "",
+    );
+
+    let mut public = String::new();
+    for path in [
+        "/entries".to_string(),
+        format!("/entries/{}", seqs[0].0),
+        format!("/search?reference={REFERENCE}"),
+        "/export".to_string(),
+        format!("/receipts/{}", seqs[0].1),
+        "/campaigns/flood-2026/entries".to_string(),
+        "/totals".to_string(),
+        "/info".to_string(),
+    ] {
+        let (status, body) = call(&client, get.clone(), api(&path), None, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        public.push_str(&body);
+    }
+    let (recorder_status, _) = call(
+        &client,
+        get.clone(),
+        api(&format!("/donors/{}", seqs[0].0)),
+        Some(&recorder),
+        None,
+    )
+    .await;
+    let before = call(
+        &client,
+        get.clone(),
+        api(&format!("/donors/{}", seqs[0].0)),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let cli_erase = run(
+        &["donor", "erase", &seqs[0].0.to_string(), "--data", d],
+        database_url,
+    );
+    let api_erase = call(
+        &client,
+        reqwest::Method::DELETE,
+        api(&format!("/donors/{}", seqs[1].0)),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let api_erase_again = call(
+        &client,
+        reqwest::Method::DELETE,
+        api(&format!("/donors/{}", seqs[1].0)),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let mut after = Vec::new();
+    for (seq, _) in &seqs {
+        after.push(
+            call(
+                &client,
+                get.clone(),
+                api(&format!("/donors/{seq}")),
+                Some(&admin),
+                None,
+            )
+            .await,
+        );
+    }
+    let receipt_after = call(
+        &client,
+        get.clone(),
+        api(&format!("/receipts/{}", seqs[0].0)),
+        Some(&admin),
+        None,
+    )
+    .await;
+    drop(server);
+    let verified = run(&["verify", "--data", d], database_url);
+
+    for secret in [NAME, EMAIL, PHONE, ADDRESS] {
+        assert!(
+            !public.contains(secret),
+            "a public answer contains {secret:?}"
+        );
+    }
+    assert_eq!(recorder_status, 403);
+    assert_eq!(before.0, 200);
+    assert!(before.1.contains(EMAIL));
+    assert!(
+        cli_erase.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli_erase.stderr)
+    );
+    assert_eq!(api_erase.0, 204, "{}", api_erase.1);
+    assert_eq!(api_erase_again.0, 404);
+    for (status, body) in &after {
+        assert_eq!(*status, 404, "{body}");
+    }
+    assert_eq!(receipt_after.0, 200);
+    let receipt: Value = serde_json::from_str(&receipt_after.1).expect("json");
+    assert!(receipt.get("salt").is_none(), "the salt was erased too");
+    let rows = match database_url {
+        Some(url) => count_postgres_donors(url).await,
+        None => count_sqlite_donors(&data.join("ledger.db")).await,
+    };
+    assert_eq!(rows, 0);
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let log = std::fs::read_to_string(scratch.join("server.log")).expect("log");
+    assert!(log.contains("donor personal data erased"), "{log}");
+    for secret in [NAME, EMAIL, PHONE, ADDRESS] {
+        assert!(!log.contains(secret), "the log contains {secret:?}");
+    }
+    if database_url.is_none() {
+        // secure_delete and the truncating checkpoint leave no copy in the files.
+        for file in ["ledger.db", "ledger.db-wal"] {
+            let bytes = std::fs::read(data.join(file)).unwrap_or_default();
+            let found = bytes.windows(EMAIL.len()).any(|w| w == EMAIL.as_bytes());
+            assert!(!found, "{file} still holds the e-mail address");
+        }
+    }
+}
+
+// The CLI blocks a thread while the server (another process) answers; tokio needs another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasing_donors_on_sqlite_leaves_no_trace_and_the_ledger_still_verifies() {
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    erase_suite(None, scratch.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasing_donors_on_postgres_leaves_no_row_and_the_ledger_still_verifies() {
+    let Some(cluster) = pg::Cluster::start("erasing_donors_on_postgres") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    erase_suite(Some(&url), scratch.path()).await;
+}
