@@ -77,6 +77,37 @@ impl StoreError {
     }
 }
 
+/// How long a valid token is remembered without asking the database again.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Recently seen valid tokens of one store, by hash.
+#[derive(Default, Debug)]
+pub(crate) struct TokenCache(
+    std::sync::Mutex<std::collections::HashMap<Hash, (TokenRecord, std::time::Instant)>>,
+);
+
+impl TokenCache {
+    fn get(&self, h: &Hash) -> Option<TokenRecord> {
+        let map = self.0.lock().ok()?;
+        map.get(h)
+            .filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL)
+            .map(|(r, _)| r.clone())
+    }
+    fn put(&self, h: Hash, r: TokenRecord) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() > 10_000 {
+                map.clear();
+            }
+            map.insert(h, (r, std::time::Instant::now()));
+        }
+    }
+    fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
+
 /// One entry as written by the sequencer.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
@@ -335,16 +366,33 @@ impl Store {
         dispatch!(self, s => s.create_token(name, role, token_hash).await)
     }
     /// The unrevoked token with this hash.
+    ///
+    /// Valid tokens are remembered for [`TOKEN_CACHE_TTL`] so a busy recorder does not cost a
+    /// query per request; revoking through this store forgets them at once, and a token
+    /// revoked by another process (`fundtrail token revoke`) stops working within that time.
     pub async fn find_token(&self, token_hash: &Hash) -> Result<Option<TokenRecord>, StoreError> {
-        dispatch!(self, s => s.find_token(token_hash).await)
+        if let Some(record) = self.token_cache().get(token_hash) {
+            return Ok(Some(record));
+        }
+        let found = dispatch!(self, s => s.find_token(token_hash).await)?;
+        if let Some(record) = &found {
+            self.token_cache().put(*token_hash, record.clone());
+        }
+        Ok(found)
     }
     /// All tokens.
     pub async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
         dispatch!(self, s => s.list_tokens().await)
     }
+    /// This store's cache of valid tokens.
+    fn token_cache(&self) -> &TokenCache {
+        dispatch!(self, s => s.tokens())
+    }
     /// Revokes a token; false when there is no such unrevoked token.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
-        dispatch!(self, s => s.revoke_token(id).await)
+        let revoked = dispatch!(self, s => s.revoke_token(id).await)?;
+        self.token_cache().clear();
+        Ok(revoked)
     }
     /// Closes the connections.
     pub async fn close(&self) {

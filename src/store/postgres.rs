@@ -13,6 +13,7 @@ mod donors;
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    tokens: std::sync::Arc<super::TokenCache>,
 }
 
 fn hash_of(bytes: &[u8]) -> Result<Hash, StoreError> {
@@ -49,12 +50,19 @@ impl PostgresStore {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            tokens: std::sync::Arc::default(),
+        })
     }
 
     /// The pool (for the leadership lock).
     pub(super) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    pub(super) fn tokens(&self) -> &super::TokenCache {
+        &self.tokens
     }
 
     pub(super) async fn close(&self) {

@@ -16,6 +16,7 @@ mod donors;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    tokens: std::sync::Arc<super::TokenCache>,
 }
 
 fn hash_of(bytes: &[u8]) -> Result<Hash, StoreError> {
@@ -59,7 +60,14 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            tokens: std::sync::Arc::default(),
+        })
+    }
+
+    pub(super) fn tokens(&self) -> &super::TokenCache {
+        &self.tokens
     }
 
     pub(super) async fn close(&self) {
