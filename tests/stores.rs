@@ -258,7 +258,7 @@ async fn entries_cannot_be_updated_or_deleted_on_postgres() {
     for sql in [
         "update entries set leaf = leaf where seq = 3",
         "delete from entries where seq = 3",
-        "truncate entries",
+        "truncate entries cascade",
         "update tree_hashes set hash = hash",
         "delete from checkpoints",
     ] {
