@@ -33,7 +33,55 @@ impl Hasher for SeqHasher {
     }
 }
 
-type MoveIndex = HashMap<u64, Move, BuildHasherDefault<SeqHasher>>;
+/// The money movements by `seq`. Verification adds them in increasing `seq`, so they go
+/// to the end of a sorted vector (no hashing, no rehashing); movements remembered out of
+/// order (the server loads reversal targets as needed) go to a hash map.
+#[derive(Debug, Clone, Default)]
+struct MoveIndex {
+    sorted: Vec<(u64, Move)>,
+    other: HashMap<u64, Move, BuildHasherDefault<SeqHasher>>,
+}
+
+impl MoveIndex {
+    fn position(&self, seq: u64) -> Option<usize> {
+        self.sorted.binary_search_by_key(&seq, |(s, _)| *s).ok()
+    }
+
+    fn insert(&mut self, seq: u64, m: Move) {
+        if let Some(i) = self.position(seq) {
+            self.sorted[i].1 = m;
+        } else if self.sorted.last().is_none_or(|(last, _)| *last < seq)
+            && !self.other.contains_key(&seq)
+        {
+            self.sorted.push((seq, m));
+        } else {
+            self.other.insert(seq, m);
+        }
+    }
+
+    fn get(&self, seq: &u64) -> Option<&Move> {
+        match self.position(*seq) {
+            Some(i) => Some(&self.sorted[i].1),
+            None => self.other.get(seq),
+        }
+    }
+
+    fn get_mut(&mut self, seq: &u64) -> Option<&mut Move> {
+        match self.position(*seq) {
+            Some(i) => Some(&mut self.sorted[i].1),
+            None => self.other.get_mut(seq),
+        }
+    }
+
+    fn contains_key(&self, seq: &u64) -> bool {
+        self.get(seq).is_some()
+    }
+
+    fn clear(&mut self) {
+        self.sorted.clear();
+        self.other.clear();
+    }
+}
 
 /// An entry that breaks a ledger rule. Each variant says which rule, with the facts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,6 +228,30 @@ pub struct LedgerState {
     campaigns: Vec<CampaignState>,
     index: HashMap<String, u32>,
     moves: MoveIndex,
+}
+
+/// `a < b` as strings; valid `recorded_at` values all have 27 bytes, which compare inline.
+fn earlier(a: &str, b: &str) -> bool {
+    fn key(t: &[u8; 27]) -> (u64, u64, u64, u32) {
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&t[i..i + 8]);
+            u64::from_be_bytes(w)
+        };
+        (
+            word(0),
+            word(8),
+            word(16),
+            u32::from_be_bytes([t[24], t[25], t[26], 0]),
+        )
+    }
+    match (
+        <&[u8; 27]>::try_from(a.as_bytes()),
+        <&[u8; 27]>::try_from(b.as_bytes()),
+    ) {
+        (Ok(a), Ok(b)) => key(a) < key(b),
+        _ => a < b,
+    }
 }
 
 /// The state change one valid entry causes, computed before anything is changed.
@@ -497,7 +569,7 @@ impl LedgerState {
         if entry.prev != self.last_hash {
             return Err(InvariantError::BrokenLink { seq: entry.seq });
         }
-        if entry.recorded_at.as_str() < self.last_recorded_at.as_str() {
+        if earlier(&entry.recorded_at, &self.last_recorded_at) {
             return Err(InvariantError::TimeWentBack {
                 previous: self.last_recorded_at.clone(),
                 got: entry.recorded_at.clone(),
@@ -527,5 +599,61 @@ impl LedgerState {
         self.last_hash = leaf_hash;
         self.last_recorded_at.clone_from(&entry.recorded_at);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earlier_compares_like_strings() {
+        let times = [
+            "",
+            "2026-11-24T10:00:00.000000Z",
+            "2026-11-24T10:00:00.000001Z",
+            "2026-11-24T10:00:00.000000",
+            "2026-11-24T10:00:00.0000000Z",
+            "2026-11-24T09:59:59.999999Z",
+            "2027-01-01T00:00:00.000000Z",
+            "2026-11-24T10:00:00.000000Y",
+            "2026-11-24T10:00:00.100000Z",
+        ];
+        for a in times {
+            for b in times {
+                assert_eq!(earlier(a, b), a < b, "{a:?} < {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_move_index_finds_moves_added_in_any_order() {
+        let m = |amount: u64| Move {
+            kind: MoveKind::Donation,
+            campaign: 0,
+            to: 0,
+            amount: Minor::new(amount).unwrap(),
+            reversed: false,
+        };
+        let mut index = MoveIndex::default();
+        let mut reference = HashMap::new();
+        for (i, seq) in [5u64, 9, 3, 12, 9, 4, 20, 3, 21, 0].into_iter().enumerate() {
+            index.insert(seq, m(i as u64 + 1));
+            reference.insert(seq, m(i as u64 + 1));
+            for probe in 0..25 {
+                assert_eq!(index.get(&probe), reference.get(&probe), "{probe}");
+                assert_eq!(index.contains_key(&probe), reference.contains_key(&probe));
+            }
+        }
+        if let Some(x) = index.get_mut(&3) {
+            x.reversed = true;
+        }
+        assert!(index.get(&3).is_some_and(|x| x.reversed));
+        if let Some(x) = index.get_mut(&12) {
+            x.reversed = true;
+        }
+        assert!(index.get(&12).is_some_and(|x| x.reversed));
+        index.clear();
+        assert!((0..25).all(|s| index.get(&s).is_none()));
     }
 }
