@@ -3,6 +3,7 @@
 
 import * as V from './verify.js';
 import { evidenceCheck } from './evidence.js';
+import { viewReceipt } from './receipt.js';
 import {
   t, lang, setLang, locale, has,
 } from './i18n.js';
@@ -296,6 +297,7 @@ function parseRoute() {
   if (parts[0] === 'entry' && /^\d+$/.test(parts[1] || '')) return { name: 'entry', seq: Number(parts[1]) };
   if (parts[0] === 'find') return { name: 'find', ref: params.get('ref') ?? '' };
   if (parts[0] === 'verify') return { name: 'verify' };
+  if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   return { name: 'missing' };
 }
 
@@ -309,6 +311,9 @@ async function render() {
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
   const view = {
     overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing,
+    receipt: (o, r) => viewReceipt(o, r, {
+      h, t, section, message, checklist, entryBody, kindLabel, getInfo, integer,
+    }),
   }[route.name];
   const out = h('div', { class: 'view' });
   try {
