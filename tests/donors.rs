@@ -127,7 +127,7 @@ async fn consent_decides_the_published_name_and_the_identifier_falls_back_to_ema
     assert_eq!(declined["entry"]["body"]["donor"], "Anonymous");
     assert!(declined["entry"]["body"].get("commitment").is_none());
     let (_, kept) = admin_get(
-        &app,
+        app,
         &format!("/donors/{}", declined["seq"]),
         &app.admin_token,
     )
@@ -140,12 +140,7 @@ async fn consent_decides_the_published_name_and_the_identifier_falls_back_to_ema
             .as_str()
     );
     assert_eq!(legacy["entry"]["body"]["donor"], "Lan");
-    let (status, _) = admin_get(
-        &app,
-        &format!("/donors/{}", legacy["seq"]),
-        &app.admin_token,
-    )
-    .await;
+    let (status, _) = admin_get(app, &format!("/donors/{}", legacy["seq"]), &app.admin_token).await;
     assert_eq!(status, 404);
     assert_eq!(nameless.status(), 422);
     assert_eq!(nameless.json()["field"], "publish_name");
@@ -450,6 +445,7 @@ async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
         None,
     )
     .await;
+    let log_path = server.log.clone();
     drop(server);
     let verified = run(&["verify", "--data", d], database_url);
 
@@ -486,7 +482,7 @@ async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
         String::from_utf8_lossy(&verified.stdout),
         String::from_utf8_lossy(&verified.stderr)
     );
-    let log = std::fs::read_to_string(scratch.join("server.log")).expect("log");
+    let log = std::fs::read_to_string(&log_path).expect("log");
     assert!(log.contains("donor personal data erased"), "{log}");
     for secret in [NAME, EMAIL, PHONE, ADDRESS] {
         assert!(!log.contains(secret), "the log contains {secret:?}");
