@@ -281,6 +281,9 @@ fn init_ledger(data: &Path, database_url: Option<&str>) -> (String, String) {
     (admin, recorder)
 }
 
+/// Makes the path of the next read request.
+type PathMaker = Box<dyn Fn(&mut Rng) -> String + Send + Sync>;
+
 async fn serve(data: &Path, database_url: Option<&str>) -> Server {
     let port = free_port();
     let log = std::fs::File::create(data.join("serve.log")).expect("log file");
@@ -926,7 +929,7 @@ async fn reads(work: &Path) {
     );
     let client = http_client(readers);
     let base = server.base.clone();
-    let runs: Vec<(&str, Box<dyn Fn(&mut Rng) -> String + Send + Sync>)> = vec![
+    let runs: Vec<(&str, PathMaker)> = vec![
         (
             "GET /api/v1/checkpoint",
             Box::new(|_| "/api/v1/checkpoint".into()),
