@@ -93,3 +93,39 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_personal_data() {
+        let private = DonorPrivate {
+            name: Some("Trần Văn Bình".into()),
+            email: Some("binh@example.vn".into()),
+            phone: Some("+84 912 345 678".into()),
+            address: Some("12 Lê Lợi".into()),
+            identifier: Some("binh@example.vn".into()),
+            salt: Some([7; 32]),
+            consent_publish_name: false,
+        };
+        let record = DonorRecord {
+            seq: 4,
+            name: private.name.clone(),
+            email: private.email.clone(),
+            phone: private.phone.clone(),
+            address: private.address.clone(),
+            identifier: private.identifier.clone(),
+            salt: Some(hex::encode([7; 32])),
+            consent_publish_name: false,
+            consent_recorded_at: "2026-11-02T08:00:00.000000Z".into(),
+        };
+
+        let shown = format!("{private:?} {record:?} {:?}", Some(&private));
+
+        for secret in ["Bình", "binh@", "912", "Lê Lợi", "0707"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert_eq!(record.salt_bytes(), Some([7; 32]));
+    }
+}
