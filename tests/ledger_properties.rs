@@ -209,3 +209,40 @@ proptest! {
         prop_assert_eq!(text.contains('.'), currency.exponent() > 0);
     }
 }
+
+/// A log that shows one history to one client and a rewritten one to another signs two
+/// checkpoints that no consistency proof can connect: the fork is caught from the two
+/// checkpoints alone.
+#[test]
+fn a_forked_history_shown_to_two_clients_has_no_consistency_proof() {
+    use fundtrail::ledger::merkle::{consistency_proof, root_of, verify_consistency};
+    let honest = random_ledger(7, 40);
+    // The fork agrees on the first 30 entries, then differs (a different ledger from there).
+    let other = random_ledger(8, 45);
+    let mut fork: Vec<Hash> = honest.hashes[..30].to_vec();
+    fork.extend_from_slice(&other.hashes[30..45]);
+    let (honest_root, fork_root) = (root_of(&honest.hashes), root_of(&fork));
+
+    // Client A holds the honest checkpoint (40); the log now shows client B a 45-entry fork.
+    let best_effort = consistency_proof(&fork, 40).expect("proof");
+    assert!(
+        verify_consistency(40, 45, &honest_root, &fork_root, &best_effort).is_err(),
+        "A's checkpoint cannot be extended to the fork"
+    );
+    // Nor can any older honest checkpoint after the point of divergence.
+    for old in 31..=40u64 {
+        let proof = consistency_proof(&fork, old as usize).expect("proof from the fork");
+        let a_old_root = root_of(&honest.hashes[..old as usize]);
+        assert!(verify_consistency(old, 45, &a_old_root, &fork_root, &proof).is_err());
+    }
+    // Before the divergence both histories agree, and the proof holds.
+    let shared = root_of(&honest.hashes[..30]);
+    assert!(verify_consistency(
+        30,
+        45,
+        &shared,
+        &fork_root,
+        &consistency_proof(&fork, 30).expect("proof")
+    )
+    .is_ok());
+}
