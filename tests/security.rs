@@ -117,3 +117,145 @@ async fn staff_routes_send_no_cors_permission_and_every_response_carries_the_sec
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
 }
+
+/// Every staff route, with the role it needs.
+const STAFF_ROUTES: &[(&str, &str, bool)] = &[
+    // (method, path, admin only)
+    ("POST", "/campaigns", true),
+    ("POST", "/campaigns/flood-2026/close", true),
+    ("POST", "/donations", false),
+    ("POST", "/disbursements", false),
+    ("POST", "/transfers", false),
+    ("POST", "/reversals", false),
+    ("POST", "/evidence", false),
+    ("POST", "/statements?campaign=flood-2026", false),
+    ("GET", "/donors/1", true),
+    ("DELETE", "/donors/1", true),
+];
+
+async fn call(app: &common::TestApp, method: &str, path: &str, token: Option<&str>) -> u16 {
+    let url = format!("{}/api/v1{path}", app.address);
+    let mut request = match method {
+        "POST" => app
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body("{}"),
+        "DELETE" => app.client.delete(url),
+        _ => app.client.get(url),
+    };
+    if let Some(t) = token {
+        request = request.bearer_auth(t);
+    }
+    request.send().await.expect("request").status().as_u16()
+}
+
+#[tokio::test]
+async fn every_staff_route_refuses_a_missing_token_a_revoked_token_and_the_wrong_role() {
+    let app = spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+    app.donate("flood-2026", "1000").await;
+    let revoked = fundtrail::http::auth::new_token();
+    let id = app
+        .store
+        .create_token(
+            "gone",
+            "admin",
+            &fundtrail::ledger::hash::sha256(revoked.as_bytes()),
+        )
+        .await
+        .expect("token");
+    assert_ne!(
+        call(&app, "POST", "/campaigns", Some(&revoked)).await,
+        401,
+        "works before revocation"
+    );
+    app.store.revoke_token(id).await.expect("revoke");
+    let size = app.checkpoint_size().await;
+
+    for (method, path, admin_only) in STAFF_ROUTES {
+        assert_eq!(
+            call(&app, method, path, None).await,
+            401,
+            "{method} {path} without a token"
+        );
+        assert_eq!(
+            call(&app, method, path, Some("ft_not-a-token")).await,
+            401,
+            "{method} {path} unknown token"
+        );
+        assert_eq!(
+            call(&app, method, path, Some(&revoked)).await,
+            401,
+            "{method} {path} revoked token"
+        );
+        if *admin_only {
+            assert_eq!(
+                call(&app, method, path, Some(&app.recorder_token)).await,
+                403,
+                "{method} {path} as recorder"
+            );
+        }
+    }
+    assert_eq!(app.checkpoint_size().await, size, "nothing was appended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hundreds_of_concurrent_appends_mixing_retries_and_invalid_requests_give_one_clean_chain() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    app.open_campaign("flood-2026", "VND").await;
+    let base = app.checkpoint_size().await;
+
+    let mut tasks = Vec::new();
+    for n in 0..300u32 {
+        let app = std::sync::Arc::clone(&app);
+        tasks.push(tokio::spawn(async move {
+            let (body, key) = match n % 3 {
+                // Five concurrent retries of each logical donation share one key.
+                0 => (json!({"campaign": "flood-2026", "amount": "1000", "reference": format!("K{}", n / 15)}), Some(format!("key-{}", n / 15))),
+                // Invalid: overdraft, unknown campaign, too many decimals.
+                1 => match n % 9 {
+                    1 => (json!({"campaign": "flood-2026", "amount": "999999999999", "recipient": "x", "purpose": "y"}), None),
+                    4 => (json!({"campaign": "nowhere", "amount": "1000"}), None),
+                    _ => (json!({"campaign": "flood-2026", "amount": "10.5"}), None),
+                },
+                _ => (json!({"campaign": "flood-2026", "amount": "2000", "reference": format!("U{n}")}), None),
+            };
+            let route = if n % 9 == 1 { "/disbursements" } else { "/donations" };
+            let r = app
+                .post_with(route, body.to_string().into_bytes(), Some(&app.recorder_token), key.as_deref())
+                .await;
+            (n, r.status(), r.json()["seq"].as_u64())
+        }));
+    }
+    let mut by_key: std::collections::HashMap<u32, Vec<u64>> = std::collections::HashMap::new();
+    let mut unique = Vec::new();
+    for t in tasks {
+        let (n, status, seq) = t.await.expect("task");
+        match n % 3 {
+            0 => {
+                assert!(status == 201 || status == 200, "retry {n}: {status}");
+                by_key.entry(n / 15).or_default().push(seq.expect("seq"));
+            }
+            1 => assert!((400..500).contains(&status), "invalid {n}: {status}"),
+            _ => {
+                assert_eq!(status, 201, "unique {n}");
+                unique.push(seq.expect("seq"));
+            }
+        }
+    }
+    let mut seqs: Vec<u64> = unique;
+    for (key, group) in &by_key {
+        assert!(
+            group.iter().all(|s| *s == group[0]),
+            "key {key}: one entry for all retries {group:?}"
+        );
+        seqs.push(group[0]);
+    }
+    seqs.sort_unstable();
+    let expected: Vec<u64> = (base..base + seqs.len() as u64).collect();
+    assert_eq!(seqs, expected, "one gap-free chain, no duplicate");
+    assert_eq!(app.checkpoint_size().await, base + seqs.len() as u64);
+    let bundle = app.get_text("/export").await;
+    fundtrail::ledger::verify_bundle(bundle.as_bytes(), None, None, |_| {}).expect("verifies");
+}

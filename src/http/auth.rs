@@ -135,3 +135,21 @@ impl FromRequestParts<AppState> for Staff {
         })
     }
 }
+
+/// A staff member with the admin role: refused with 403 before the request body is read,
+/// so a recorder learns nothing about the body's validity.
+#[derive(Debug, Clone)]
+pub struct AdminStaff(pub Staff);
+
+impl FromRequestParts<AppState> for AdminStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        staff.require(Role::Admin)?;
+        Ok(AdminStaff(staff))
+    }
+}

@@ -2,7 +2,7 @@
 //! `admin` also opens and closes campaigns. Amounts arrive as decimal text in the
 //! campaign's currency (`"12.50"`), parsed exactly.
 
-use super::auth::{Role, Staff};
+use super::auth::{AdminStaff, Role, Staff};
 use super::error::ApiError;
 use super::{ApiJson, ApiPath, AppState};
 use crate::ledger::entry::{
@@ -155,11 +155,10 @@ pub struct OpenCampaign {
 
 pub async fn open_campaign(
     State(s): State<AppState>,
-    staff: Staff,
+    AdminStaff(staff): AdminStaff,
     headers: HeaderMap,
     ApiJson(r): ApiJson<OpenCampaign>,
 ) -> Result<Response, ApiError> {
-    staff.require(Role::Admin)?;
     ensure_leading(&s)?;
     let currency =
         Currency::parse(&r.currency).map_err(|e| ApiError::invalid("currency", e.to_string()))?;
