@@ -8,6 +8,7 @@ import {
   verifyInclusion, verifyConsistency, fromBase64, toBase64, leafHash, toHex, rootOf,
   verifyNote, verifyCheckpoint, parseVerifierKey, verifyBundle, Verifier, decodeLeaf,
   formatMoney, canonicalize, checkTotals, splitLeaves, VerifyError, utf8, hashFromHex,
+  sha256, sha256Sync, leafHashSync, nodeHashSync,
 } from '../../web/verify.js';
 import {
   makeKey, buildLeaves, bundleOf, sampleItems, leafOf, donation, disbursement, OPEN, checkpoint,
@@ -92,6 +93,47 @@ test('RFC 6962 consistency vectors', async () => {
 test('leaf hash of the empty leaf and root of the empty tree match RFC 6962', async () => {
   assert.equal(toHex(await leafHash(new Uint8Array(0))), '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
   assert.equal(toHex(await rootOf([])), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+});
+
+test('the JavaScript SHA-256 agrees with WebCrypto and the FIPS 180-4 examples', async () => {
+  const known = [
+    ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['abc', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+    ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1'],
+    ['abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
+      'cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1'],
+  ];
+  for (const [text, want] of known) assert.equal(toHex(sha256Sync(utf8(text))), want, JSON.stringify(text));
+  assert.equal(toHex(sha256Sync(new Uint8Array(1000000).fill(0x61))), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+  // Every length around the block and padding boundaries, then random lengths, random bytes.
+  const lengths = [];
+  for (let n = 0; n <= 300; n++) lengths.push(n);
+  for (const n of [447, 448, 511, 512, 1023, 1024, 1025, 4095, 4096, 65536]) lengths.push(n);
+  for (let i = 0; i < 200; i++) lengths.push(Math.floor(Math.random() * 5000));
+  for (const n of lengths) {
+    const bytes = crypto.getRandomValues(new Uint8Array(n));
+    const want = toHex(await sha256(bytes));
+    assert.equal(toHex(sha256Sync(bytes)), want, `length ${n}`);
+    const leaf = new Uint8Array(n + 1);
+    leaf.set(bytes, 1);
+    assert.equal(toHex(leafHashSync(bytes)), toHex(await sha256(leaf)), `leaf hash, length ${n}`);
+    assert.equal(toHex(await leafHash(bytes)), toHex(leafHashSync(bytes)));
+  }
+  // Node hashes: SHA-256(0x01 || left || right).
+  for (let i = 0; i < 200; i++) {
+    const l = crypto.getRandomValues(new Uint8Array(32));
+    const r = crypto.getRandomValues(new Uint8Array(32));
+    const buf = new Uint8Array(65);
+    buf[0] = 1;
+    buf.set(l, 1);
+    buf.set(r, 33);
+    assert.equal(toHex(nodeHashSync(l, r)), toHex(await sha256(buf)));
+  }
+  // The scratch buffer is reused: a long input after short ones, and short ones after it.
+  const big = new Uint8Array(300007);
+  for (let o = 0; o < big.length; o += 65536) crypto.getRandomValues(big.subarray(o, o + 65536));
+  assert.equal(toHex(sha256Sync(big)), toHex(await sha256(big)));
+  assert.equal(toHex(sha256Sync(utf8('abc'))), known[1][1]);
 });
 
 test('signed note: the Go sumdb/note known answer verifies, a changed one does not', async () => {
