@@ -5,83 +5,17 @@
 mod common;
 #[path = "support/postgres.rs"]
 mod pg;
+#[path = "support/server.rs"]
+mod server;
 
 use fundtrail::ledger::verify::verify_bundle;
 use serde_json::{json, Value};
+use server::{init, serve};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn serve(data: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--read-limit", "0", "--data"])
-        .arg(data)
-        .args(["--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start fundtrail serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if client
-            .get(format!("{}/api/v1/info", server.base))
-            .send()
-            .await
-            .is_ok()
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("server did not start");
-}
-
-fn init(data: &Path) -> String {
-    let out = Command::new(BIN)
-        .args(["init", "--data"])
-        .arg(data)
-        .output()
-        .expect("init");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Admin token (shown once; store it safely): "))
-        .expect("admin token")
-        .to_string()
-}
+use std::time::Duration;
 
 /// The exported ledger: verifies it, returns the references by seq.
 async fn verified_references(base: &str) -> Vec<Option<String>> {
@@ -124,7 +58,7 @@ fn assert_every_acknowledged_entry_present_once(
 async fn twenty_kill_9s_during_concurrent_appends_lose_no_acknowledged_entry() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
-    let token = init(&data);
+    let token = init(&data, &[]);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -134,7 +68,7 @@ async fn twenty_kill_9s_during_concurrent_appends_lose_no_acknowledged_entry() {
     let mut rng_state = 0x2545_f491_4f6c_dd1du64;
 
     for round in 0..20 {
-        let server = serve(&data).await;
+        let server = serve(&data, &[]).await;
         if round == 0 {
             let r = client
                 .post(format!("{}/api/v1/campaigns", server.base))
@@ -191,7 +125,7 @@ async fn twenty_kill_9s_during_concurrent_appends_lose_no_acknowledged_entry() {
         }
     }
 
-    let server = serve(&data).await;
+    let server = serve(&data, &[]).await;
     let references = verified_references(&server.base).await;
     let acknowledged = acknowledged.lock().expect("lock").clone();
     assert!(

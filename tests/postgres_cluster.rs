@@ -4,89 +4,26 @@
 
 #[path = "support/postgres.rs"]
 mod pg;
+#[path = "support/server.rs"]
+mod server;
 
 use fundtrail::ledger::verify::verify_bundle;
 use serde_json::{json, Value};
+use server::{init, run, serve, Server};
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
-async fn serve(data: &Path, url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(BIN)
-        .args(["serve", "--data"])
-        .arg(data)
-        .args([
-            "--database-url",
-            url,
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start fundtrail serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if client
-            .get(format!("{}/api/v1/info", server.base))
-            .send()
-            .await
-            .is_ok()
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server did not start");
+async fn serve_on(data: &Path, url: &str) -> Server {
+    serve(data, &["--database-url", url]).await
 }
 
 /// Creates a ledger in PostgreSQL with two data folders sharing its key; returns the admin token.
 fn init_two(a: &Path, b: &Path, url: &str) -> String {
-    let out = Command::new(BIN)
-        .args(["init", "--data"])
-        .arg(a)
-        .args(["--database-url", url, "--origin", "cluster.test/ledger"])
-        .output()
-        .expect("init");
-    assert!(
-        out.status.success(),
-        "init failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let token = init(
+        a,
+        &["--database-url", url, "--origin", "cluster.test/ledger"],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let token = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("Admin token (shown once; store it safely): "))
-        .expect("admin token printed")
-        .to_string();
     std::fs::create_dir_all(b).expect("mkdir");
     for f in ["config.json", "signing.key"] {
         std::fs::copy(a.join(f), b.join(f)).expect("copy data folder");
@@ -224,7 +161,7 @@ async fn two_servers_on_one_database_append_concurrently_into_one_chain() {
     let dirs = tempfile::tempdir().expect("tempdir");
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     let token = init_two(&a, &b, &url);
-    let (sa, sb) = (serve(&a, &url).await, serve(&b, &url).await);
+    let (sa, sb) = (serve_on(&a, &url).await, serve_on(&b, &url).await);
     let servers = vec![sa.base.clone(), sb.base.clone()];
     let client = reqwest::Client::new();
     open_campaign(&client, &servers, &token).await;
@@ -280,8 +217,8 @@ async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
     let dirs = tempfile::tempdir().expect("tempdir");
     let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
     let token = init_two(&a, &b, &url);
-    let sa = serve(&a, &url).await;
-    let sb = serve(&b, &url).await;
+    let sa = serve_on(&a, &url).await;
+    let sb = serve_on(&b, &url).await;
     let servers = vec![sa.base.clone(), sb.base.clone()];
     let client = reqwest::Client::new();
     open_campaign(&client, &servers, &token).await;
@@ -331,20 +268,6 @@ async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
     assert_eq!(info["leader"], true, "the survivor took over");
     check_ledger(&client, &follower.base, &acknowledged).await;
     drop(leader);
-}
-
-fn run(args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run fundtrail");
-    assert!(
-        out.status.success(),
-        "fundtrail {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test]

@@ -411,6 +411,15 @@ impl tlog_tiles::HashReader for Recorder {
     }
 }
 
+/// Lets `tlog_tiles`' generic functions take the `dyn` readers of [`Store::run_tlog`].
+struct Dyn<'a>(&'a dyn tlog_tiles::HashReader);
+
+impl tlog_tiles::HashReader for Dyn<'_> {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
+        self.0.read_hashes(indexes)
+    }
+}
+
 struct Fetched(std::collections::HashMap<u64, Hash>);
 
 impl tlog_tiles::HashReader for Fetched {
@@ -479,13 +488,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`]; callers must pass `size` <= the stored size.
     pub async fn tree_root(&self, size: u64) -> Result<Hash, StoreError> {
-        struct R<'a>(&'a dyn tlog_tiles::HashReader);
-        impl tlog_tiles::HashReader for R<'_> {
-            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
-                self.0.read_hashes(i)
-            }
-        }
-        self.run_tlog(|r| tlog_tiles::tree_hash(size, &R(r)))
+        self.run_tlog(|r| tlog_tiles::tree_hash(size, &Dyn(r)))
             .await
             .map(|h| Hash(h.0))
     }
@@ -495,13 +498,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`]; callers must check `index < size <= stored size`.
     pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
-        struct R<'a>(&'a dyn tlog_tiles::HashReader);
-        impl tlog_tiles::HashReader for R<'_> {
-            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
-                self.0.read_hashes(i)
-            }
-        }
-        self.run_tlog(|r| tlog_tiles::prove_record(size, index, &R(r)))
+        self.run_tlog(|r| tlog_tiles::prove_record(size, index, &Dyn(r)))
             .await
             .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
     }
@@ -516,15 +513,9 @@ impl Store {
         index: u64,
         size: u64,
     ) -> Result<(Hash, Vec<Hash>), StoreError> {
-        struct R<'a>(&'a dyn tlog_tiles::HashReader);
-        impl tlog_tiles::HashReader for R<'_> {
-            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
-                self.0.read_hashes(i)
-            }
-        }
         self.run_tlog(|r| {
             let leaf = r.read_hashes(&[tlog_tiles::stored_hash_index(0, index)])?;
-            let proof = tlog_tiles::prove_record(size, index, &R(r))?;
+            let proof = tlog_tiles::prove_record(size, index, &Dyn(r))?;
             Ok((leaf, proof))
         })
         .await
@@ -541,13 +532,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`]; callers must check `0 < from <= to <= stored size`.
     pub async fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
-        struct R<'a>(&'a dyn tlog_tiles::HashReader);
-        impl tlog_tiles::HashReader for R<'_> {
-            fn read_hashes(&self, i: &[u64]) -> Result<Vec<tlog_tiles::Hash>, tlog_tiles::Error> {
-                self.0.read_hashes(i)
-            }
-        }
-        self.run_tlog(|r| tlog_tiles::prove_tree(to, from, &R(r)))
+        self.run_tlog(|r| tlog_tiles::prove_tree(to, from, &Dyn(r)))
             .await
             .map(|p| p.into_iter().map(|h| Hash(h.0)).collect())
     }
