@@ -11,6 +11,12 @@
 // port. Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH) and playwright-core
 // (npm install). FUNDTRAIL_BENCH_RUNS (default 3) page loads are timed; the best and all runs
 // are printed.
+//
+// The page's files (everything but /api/) are served from the working tree's web/ folder, as in
+// tests/web/e2e.test.mjs, so that a change to web/*.js is measured without rebuilding the
+// binary; FUNDTRAIL_WEB_DIR=DIR serves them from another folder (e.g. an older checkout of
+// web/, for a before/after figure), FUNDTRAIL_WEB_DIR=embedded uses the files compiled into
+// the binary.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +30,11 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const binPath = process.env.FUNDTRAIL_BIN || path.join(root, 'target', 'release', 'fundtrail');
 const entries = process.env.FUNDTRAIL_LOAD_BIG || '100000';
 const runs = Number(process.env.FUNDTRAIL_BENCH_RUNS || 3);
+const webEnv = process.env.FUNDTRAIL_WEB_DIR || path.join(root, 'web');
+const webDir = webEnv === 'embedded' ? null : path.resolve(webEnv);
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+};
 
 if (!fs.existsSync(chromiumPath)) {
   console.log(`SKIPPED: no chromium at ${chromiumPath}`);
@@ -79,7 +90,7 @@ try {
     if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
     await new Promise((r) => { setTimeout(r, 100); });
   }
-  console.log(`serving ${info.size} entries at ${base} (${binPath})`);
+  console.log(`serving ${info.size} entries at ${base} (${binPath}); page files from ${webDir ?? 'the binary'}`);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -89,6 +100,20 @@ try {
   for (let i = 0; i < runs; i += 1) {
     // A fresh context each time: no cached download, no remembered verification.
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+    if (webDir) {
+      // Only the page's own files are intercepted; /api/ requests go straight to the server.
+      await context.route((url) => !url.pathname.startsWith('/api/'), (route) => {
+        const url = new URL(route.request().url());
+        const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+        const file = path.join(webDir, rel);
+        if (!file.startsWith(webDir + path.sep) || !fs.existsSync(file)) return route.continue();
+        return route.fulfill({
+          status: 200,
+          headers: { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' },
+          body: fs.readFileSync(file),
+        });
+      });
+    }
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
