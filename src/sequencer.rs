@@ -648,6 +648,12 @@ impl Sequencer {
                 root: empty_root(),
                 note: String::new(),
             });
+        self.publish_with(checkpoint);
+        Ok(())
+    }
+
+    /// Publishes the head with `checkpoint`, the one just committed with it.
+    fn publish_with(&self, checkpoint: StoredCheckpoint) {
         let view = View {
             checkpoint,
             totals: Totals::of(&self.state),
@@ -664,7 +670,6 @@ impl Sequencer {
         if let Ok(mut v) = self.view.write() {
             *v = Arc::new(view);
         }
-        Ok(())
     }
 
     async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
@@ -855,8 +860,8 @@ impl Sequencer {
                 return;
             }
             self.state.forget_moves();
-            if let Err(e) = self.publish().await {
-                tracing::error!(error = %e, "could not refresh the published view");
+            if let Some(written) = batch.checkpoint.clone() {
+                self.publish_with(written);
             }
         }
         let checkpoint = self.view().checkpoint.clone();
