@@ -493,14 +493,113 @@ class JNum {
 
 class JsonError extends Error {}
 
+const SIMPLE_ESCAPES = {
+  '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t',
+};
+
+const isDigit = (c) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Parses `text`. Returns {value, plain}: `plain` is true when the text has no whitespace
+ * between tokens, no escape in any string and every object's keys in ascending (UTF-16) order;
+ * such a text is then exactly canonicalJson(value) (numbers are kept as their text, and a
+ * string without escapes is written by JSON.stringify as it stands, as long as it holds no
+ * lone surrogate — see decodeLeaf).
+ */
 function parseJson(text) {
   let i = 0;
   const n = text.length;
+  let plain = true;
   const ws = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    const from = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+      i++;
+    }
+    if (i !== from) plain = false;
   };
   const fail = (what) => {
     throw new JsonError(`${what} at character ${i}`);
+  };
+  const hex4 = () => {
+    const h = text.slice(i, i + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('invalid \\u escape');
+    i += 4;
+    return parseInt(h, 16);
+  };
+  const string = () => {
+    i++; // opening quote
+    let out = '';
+    let start = i;
+    for (;;) {
+      if (i >= n) fail('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        out += text.slice(start, i);
+        i++;
+        return out;
+      }
+      if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) {
+        plain = false;
+        out += text.slice(start, i);
+        const e = text[i + 1];
+        i += 2;
+        const simple = SIMPLE_ESCAPES[e];
+        if (simple !== undefined) {
+          out += simple;
+          start = i;
+          continue;
+        }
+        if (e !== 'u') fail('invalid escape');
+        const u = hex4();
+        if (u >= 0xd800 && u <= 0xdbff) {
+          if (text[i] !== '\\' || text[i + 1] !== 'u') fail('lone leading surrogate in hex escape');
+          i += 2;
+          const lo = hex4();
+          if (lo < 0xdc00 || lo > 0xdfff) fail('invalid trailing surrogate in hex escape');
+          out += String.fromCharCode(u, lo);
+        } else if (u >= 0xdc00 && u <= 0xdfff) {
+          fail('lone trailing surrogate in hex escape');
+        } else {
+          out += String.fromCharCode(u);
+        }
+        start = i;
+        continue;
+      }
+      i++;
+    }
+  };
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? within the next 400 characters, or null.
+  const number = () => {
+    const end = Math.min(n, i + 400);
+    let j = i;
+    if (j < end && text.charCodeAt(j) === 0x2d) j++;
+    if (j >= end) return null;
+    const d = text.charCodeAt(j);
+    if (d === 0x30) {
+      j++;
+    } else if (d >= 0x31 && d <= 0x39) {
+      j++;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+    } else {
+      return null;
+    }
+    if (j + 1 < end && text.charCodeAt(j) === 0x2e && isDigit(text.charCodeAt(j + 1))) {
+      j += 2;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+    }
+    if (j < end && (text.charCodeAt(j) | 0x20) === 0x65) {
+      let k = j + 1;
+      if (k < end && (text.charCodeAt(k) === 0x2b || text.charCodeAt(k) === 0x2d)) k++;
+      if (k < end && isDigit(text.charCodeAt(k))) {
+        k++;
+        while (k < end && isDigit(text.charCodeAt(k))) k++;
+        j = k;
+      }
+    }
+    return text.slice(i, j);
   };
   const value = (depth) => {
     if (depth > 32) fail('nesting too deep');
@@ -514,11 +613,14 @@ function parseJson(text) {
         i++;
         return m;
       }
+      let prev = null;
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a key');
         const k = string();
         if (m.has(k)) fail(`duplicate field \`${k}\``);
+        if (prev !== null && !(prev < k)) plain = false;
+        prev = k;
         ws();
         if (text[i] !== ':') fail('expected `:`');
         i++;
@@ -570,62 +672,18 @@ function parseJson(text) {
       i += 4;
       return null;
     }
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
-    if (m && m[0].length > 0) {
-      i += m[0].length;
-      return new JNum(m[0]);
+    const num = number();
+    if (num !== null) {
+      i += num.length;
+      return new JNum(num);
     }
     fail('expected a value');
     return undefined;
   };
-  const string = () => {
-    i++; // opening quote
-    let out = '';
-    for (;;) {
-      if (i >= n) fail('unterminated string');
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return out;
-      }
-      if (c < 0x20) fail('control character in string');
-      if (c === 0x5c) {
-        const e = text[i + 1];
-        i += 2;
-        const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }[e];
-        if (simple !== undefined) {
-          out += simple;
-          continue;
-        }
-        if (e !== 'u') fail('invalid escape');
-        const hex4 = () => {
-          const h = text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('invalid \\u escape');
-          i += 4;
-          return parseInt(h, 16);
-        };
-        const u = hex4();
-        if (u >= 0xd800 && u <= 0xdbff) {
-          if (text[i] !== '\\' || text[i + 1] !== 'u') fail('lone leading surrogate in hex escape');
-          i += 2;
-          const lo = hex4();
-          if (lo < 0xdc00 || lo > 0xdfff) fail('invalid trailing surrogate in hex escape');
-          out += String.fromCharCode(u, lo);
-        } else if (u >= 0xdc00 && u <= 0xdfff) {
-          fail('lone trailing surrogate in hex escape');
-        } else {
-          out += String.fromCharCode(u);
-        }
-        continue;
-      }
-      out += text[i];
-      i++;
-    }
-  };
   const v = value(0);
   ws();
   if (i !== n) fail('trailing characters');
-  return v;
+  return { value: v, plain };
 }
 
 /** RFC 8785 form of a value produced by parseJson (integers only, as their text). */
@@ -902,9 +960,10 @@ export function decodeLeaf(leaf) {
     }
   }
   let parsed;
+  let plain;
   let env;
   try {
-    parsed = parseJson(textForm);
+    ({ value: parsed, plain } = parseJson(textForm));
     env = struct(ENVELOPE, parsed, '');
   } catch (e) {
     if (e instanceof JsonError || e instanceof Malformed) throw new VerifyError('malformed', `not a valid entry: ${e.message}`);
@@ -920,7 +979,9 @@ export function decodeLeaf(leaf) {
     if (e instanceof Malformed) throw new VerifyError('malformed', `not a valid entry: body: ${e.message}`);
     throw e;
   }
-  if (canonicalJson(parsed) !== textForm) {
+  // A plain text (see parseJson) decoded from bytes is its own canonical form: the decoder
+  // never yields lone surrogates. Otherwise re-encode and compare.
+  if (!(plain && typeof leaf !== 'string') && canonicalJson(parsed) !== textForm) {
     throw new VerifyError('not_canonical', 'bytes are not the canonical encoding of the entry (SPEC.md §3)');
   }
   if (!isRecordedAt(env.recorded_at)) {
