@@ -52,11 +52,14 @@ export function toHex(bytes) {
   return s;
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const hexDigit = (c) => (c <= 0x39 ? c - 0x30 : c - 0x57); // after HEX64: 0-9, a-f only
+
 /** Exactly 64 lower-case hex digits -> 32 bytes, or null. */
 export function hashFromHex(text) {
-  if (typeof text !== 'string' || !/^[0-9a-f]{64}$/.test(text)) return null;
+  if (typeof text !== 'string' || !HEX64.test(text)) return null;
   const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < 32; i++) out[i] = (hexDigit(text.charCodeAt(2 * i)) << 4) | hexDigit(text.charCodeAt(2 * i + 1));
   return out;
 }
 
@@ -739,19 +742,21 @@ const T = {
     return v;
   },
   u64: (v, f) => {
-    if (!(v instanceof JNum) || !/^(0|[1-9][0-9]*)$/.test(v.text) || BigInt(v.text) > U64_MAX) {
+    if (!(v instanceof JNum) || !/^(0|[1-9][0-9]*)$/.test(v.text) || (v.text.length > 15 && BigInt(v.text) > U64_MAX)) {
       throw new Malformed(`invalid value: ${typeName(v)}, expected u64 for \`${f}\``);
     }
+    if (v.text.length <= 15) return Number(v.text); // below 10^15, so a safe integer
     const b = BigInt(v.text);
     return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
   },
   hash: (v, f) => {
-    if (typeof v !== 'string' || !hashFromHex(v)) throw new Malformed(`\`${f}\`: ${typeName(v)} is not 64 lower-case hex digits`);
+    if (typeof v !== 'string' || !HEX64.test(v)) throw new Malformed(`\`${f}\`: ${typeName(v)} is not 64 lower-case hex digits`);
     return v;
   },
   minor: (v, f) => {
     if (typeof v !== 'string') throw new Malformed(`invalid type: ${typeName(v)}, expected a string of minor units for \`${f}\``);
-    if (!/^[1-9][0-9]*$/.test(v) || BigInt(v) > U64_MAX) {
+    // Below 20 digits a count is below 10^19 < 2^64, so only longer ones go through BigInt.
+    if (!/^[1-9][0-9]*$/.test(v) || (v.length > 19 && BigInt(v) > U64_MAX)) {
       throw new Malformed(`\`${f}\`: amount ${JSON.stringify(v)} is not a positive count of minor units without leading zeros`);
     }
     return v;
@@ -784,18 +789,45 @@ function opt(check) {
   return c;
 }
 
+// Per spec: its fields in order, and each field's name as passed to its check, per `where`.
+const compiledSpecs = new WeakMap();
+
+function compiledSpec(spec) {
+  let c = compiledSpecs.get(spec);
+  if (!c) {
+    c = { entries: Object.entries(spec), names: new Map() };
+    compiledSpecs.set(spec, c);
+  }
+  return c;
+}
+
+function fieldNames(c, where) {
+  let names = c.names.get(where);
+  if (!names) {
+    names = c.entries.map(([k]) => (where ? `${where}.${k}` : k));
+    c.names.set(where, names);
+  }
+  return names;
+}
+
 function struct(spec, v, where) {
   if (!(v instanceof Map)) throw new Malformed(`invalid type: ${typeName(v)}, expected a map${where ? ` for \`${where}\`` : ''}`);
   for (const k of v.keys()) {
     if (!Object.hasOwn(spec, k)) throw new Malformed(`unknown field \`${k}\`${where ? ` in \`${where}\`` : ''}, expected one of ${Object.keys(spec).map((x) => `\`${x}\``).join(', ')}`);
   }
+  const c = compiledSpec(spec);
+  const { entries } = c;
+  const names = fieldNames(c, where);
   const out = {};
-  for (const [k, check] of Object.entries(spec)) {
-    if (!v.has(k)) {
+  for (let i = 0; i < entries.length; i++) {
+    const [k, check] = entries[i];
+    const x = v.get(k);
+    if (x === undefined) {
+      // parseJson never produces undefined, so this is exactly "not in the map".
       if (check.optional) continue;
       throw new Malformed(`missing field \`${k}\`${where ? ` in \`${where}\`` : ''}`);
     }
-    out[k] = check(v.get(k), where ? `${where}.${k}` : k);
+    out[k] = check(x, names[i]);
   }
   return out;
 }
@@ -840,9 +872,12 @@ class FieldError extends Error {
   }
 }
 
+// Code points never outnumber UTF-16 units, so only a string longer than `max` units is counted.
+const longerThan = (value, max) => value.length > max && [...value].length > max;
+
 function text(field, value, max, newlines) {
   if (WHITE.test(value)) throw new FieldError(field, 'must not be empty');
-  if ([...value].length > max) throw new FieldError(field, `longer than ${max} characters`);
+  if (longerThan(value, max)) throw new FieldError(field, `longer than ${max} characters`);
   if ((newlines ? CONTROL_BUT_NEWLINE : CONTROL).test(value)) throw new FieldError(field, 'contains control characters');
 }
 const short = (f, v) => text(f, v, MAX_SHORT, false);
@@ -988,7 +1023,7 @@ export function decodeLeaf(leaf) {
     throw new VerifyError('field', 'field recorded_at: must be UTC written YYYY-MM-DDTHH:MM:SS.ffffffZ', { field: 'recorded_at' });
   }
   const by = env.recorded_by;
-  if (by.length === 0 || [...by].length > MAX_SHORT || CONTROL.test(by)) {
+  if (by.length === 0 || longerThan(by, MAX_SHORT) || CONTROL.test(by)) {
     throw new VerifyError('field', 'field recorded_by: must be 1-200 printable characters', { field: 'recorded_by' });
   }
   try {
