@@ -342,6 +342,48 @@ test('decodeLeaf returns typed entries; canonicalize matches the leaf', async ()
   assert.throws(() => decodeLeaf(leaves[2].replace('Nguyễn', '\\ud800')), /not a valid entry/);
 });
 
+test('the canonical check gives the same verdict on the fast path (bytes) and by re-encoding (text)', async () => {
+  // decodeLeaf(bytes) skips the re-encode for texts without whitespace, escapes or unsorted
+  // keys; decodeLeaf(text) always re-encodes and compares. Both must agree on every input.
+  const { leaves } = await buildLeaves(sampleItems());
+  const pieces = [' ', '\n', '\\', '\\u0041', '\\u00e9', '\\ud83d\\ude00', '\\ud83d', '\\n', '\\/', '\\"', '"', '{', '}', '[', ']',
+    ',', ':', '0', '-', '1.5', '1e5', '01', 'é', '😀', '\u2028', '\x7f', 'null', 'true', '"a":1,', '"z":"",', '"v":1,'];
+  let seed = 12345;
+  const rnd = (k) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  const verdict = (leaf) => {
+    try {
+      return JSON.stringify(decodeLeaf(leaf), (k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    } catch (e) {
+      return `${e.code}: ${e.message}`;
+    }
+  };
+  const seen = new Set();
+  for (let r = 0; r < 20000; r++) {
+    let s = leaves[rnd(leaves.length)];
+    for (let o = 1 + rnd(3); o > 0; o--) {
+      const p = rnd(s.length + 1);
+      const op = rnd(3);
+      if (op === 0) s = s.slice(0, p) + pieces[rnd(pieces.length)] + s.slice(p);
+      else if (op === 1) s = s.slice(0, p) + s.slice(p + 1 + rnd(3));
+      else s = s.slice(0, p) + s[rnd(s.length)] + s.slice(p + 1);
+    }
+    const fromBytes = verdict(utf8(s));
+    const fromText = verdict(new TextDecoder().decode(utf8(s)));
+    assert.equal(fromBytes, fromText, s);
+    seen.add(fromBytes.split(':')[0]);
+  }
+  // Keys out of order, and whitespace, are found on the fast path too.
+  const swapped = leaves[2].replace(/^\{"body":(\{.*\}),"kind":"donation",/, '{"kind":"donation","body":$1,');
+  assert.notEqual(swapped, leaves[2]);
+  assert.equal(verdict(utf8(swapped)).split(':')[0], 'not_canonical');
+  assert.equal(verdict(utf8(leaves[2].replace('"kind":', '"kind": '))).split(':')[0], 'not_canonical');
+  assert.equal(verdict(utf8(leaves[2].replace('Nguyễn', 'Nguy\\u1ec5n'))).split(':')[0], 'not_canonical');
+  assert.ok(seen.has('not_canonical') && seen.has('malformed'), [...seen].join(' '));
+});
+
 test('money formatting never goes through floating point', () => {
   assert.equal(formatMoney(123456789012345678901234567890n, 'VND', 'en-US'), '₫123,456,789,012,345,678,901,234,567,890');
   assert.equal(formatMoney('1250', 'USD', 'en-US'), '$12.50');
