@@ -30,17 +30,38 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Where a ledger lives: its data folder (configuration, signing key, and by default the
+/// SQLite database) and optionally a PostgreSQL database for the entries.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LedgerArgs {
+    /// Data folder.
+    #[arg(
+        long,
+        default_value = "./fundtrail-data",
+        env = "FUNDTRAIL_DATA",
+        global = true
+    )]
+    pub data: PathBuf,
+    /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+impl LedgerArgs {
+    /// The data folder, with its database.
+    pub fn dir(self) -> DataDir {
+        DataDir::new(self.data).with_database_url(self.database_url)
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new ledger: database, Ed25519 signing key, configuration, first admin token.
     Init {
-        /// Data folder.
-        #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: Option<String>,
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// Organisation name shown on the public page.
         #[arg(long, default_value = "Our Charity")]
         name: String,
@@ -50,12 +71,9 @@ pub enum Command {
     },
     /// Serve the API and the public page.
     Serve {
-        /// Data folder.
-        #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: Option<String>,
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
@@ -80,17 +98,9 @@ pub enum Command {
     },
     /// Manage staff tokens.
     Token {
-        /// Data folder.
-        #[arg(
-            long,
-            default_value = "./fundtrail-data",
-            env = "FUNDTRAIL_DATA",
-            global = true
-        )]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL", global = true)]
-        database_url: Option<String>,
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// create, list or revoke.
         #[command(subcommand)]
         action: TokenAction,
@@ -98,12 +108,9 @@ pub enum Command {
     /// Write the verification bundle (every leaf, then the signed checkpoint), or with
     /// --format csv|iati a CSV of entries or IATI activity XML.
     Export {
-        /// Data folder.
-        #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: Option<String>,
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// Output file (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -116,12 +123,9 @@ pub enum Command {
     ImportStatement(import_statement::ImportStatementArgs),
     /// Rebuild a ledger from a bundle into a new data folder: same leaves, same roots.
     Import {
-        /// Data folder to create.
-        #[arg(long, default_value = "./fundtrail-data", env = "FUNDTRAIL_DATA")]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL")]
-        database_url: Option<String>,
+        /// The data folder (and database) to create.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// Organisation name for the new folder.
         #[arg(long, default_value = "Our Charity")]
         name: String,
@@ -163,17 +167,9 @@ pub enum Command {
     },
     /// Donors' personal data, kept off the chain.
     Donor {
-        /// Data folder.
-        #[arg(
-            long,
-            default_value = "./fundtrail-data",
-            env = "FUNDTRAIL_DATA",
-            global = true
-        )]
-        data: PathBuf,
-        /// Keep entries in PostgreSQL (postgres://...) instead of SQLite in the data folder.
-        #[arg(long, env = "DATABASE_URL", global = true)]
-        database_url: Option<String>,
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
         /// erase.
         #[command(subcommand)]
         action: donor::DonorAction,
@@ -279,50 +275,28 @@ impl From<std::io::Error> for CliError {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Init {
-            data,
-            database_url,
+            ledger,
             name,
             origin,
-        } => {
-            init(
-                DataDir::new(data).with_database_url(database_url),
-                name,
-                origin,
-            )
-            .await
-        }
+        } => init(ledger.dir(), name, origin).await,
         Command::Serve {
-            data,
-            database_url,
+            ledger,
             addr,
             read_limit,
             evidence,
-        } => {
-            serve(
-                DataDir::new(data).with_database_url(database_url),
-                addr,
-                limits(read_limit),
-                evidence,
-            )
-            .await
-        }
+        } => serve(ledger.dir(), addr, limits(read_limit), evidence).await,
         Command::Demo {
             data,
             addr,
             read_limit,
         } => demo(data, addr, limits(read_limit)).await,
-        Command::Token {
-            data,
-            database_url,
-            action,
-        } => token(DataDir::new(data).with_database_url(database_url), action).await,
+        Command::Token { ledger, action } => token(ledger.dir(), action).await,
         Command::Export {
-            data,
-            database_url,
+            ledger,
             output,
             formats,
         } => {
-            let dir = DataDir::new(data).with_database_url(database_url);
+            let dir = ledger.dir();
             if formats.is_bundle() && formats.campaign.is_none() && formats.iati_org_id.is_none() {
                 export(dir, output).await
             } else {
@@ -331,20 +305,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::ImportStatement(args) => import_statement::run(args).await,
         Command::Import {
-            data,
-            database_url,
+            ledger,
             name,
             signing_key,
             bundle,
-        } => {
-            import(
-                DataDir::new(data).with_database_url(database_url),
-                name,
-                signing_key,
-                bundle,
-            )
-            .await
-        }
+        } => import(ledger.dir(), name, signing_key, bundle).await,
         Command::Verify {
             source,
             data,
@@ -364,11 +329,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             url,
             identifier,
         } => receipt::verify_receipt_file(&file, key, url, identifier).await,
-        Command::Donor {
-            data,
-            database_url,
-            action,
-        } => donor::donor(DataDir::new(data).with_database_url(database_url), action).await,
+        Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
     }
 }
 
