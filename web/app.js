@@ -9,7 +9,8 @@ import {
 } from './i18n.js';
 
 const API = '/api/v1';
-const PAGE = 1000; // entries per request when verifying everything
+const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
+const AHEAD = 3; // requests in flight while verifying everything
 const STORE = 'fundtrail.verified';
 
 const $main = document.getElementById('main');
@@ -891,26 +892,27 @@ async function verifyEverything(bar, status) {
   bar.value = 0;
   status.textContent = t('verify_running', { n: integer(0), total: integer(n) });
   const v = new V.Verifier();
-  // The next page is requested while this one is verified; it is used only if it starts where
-  // the verified entries end (a server may send fewer entries than asked for).
+  // The next pages are requested while this one is verified (AHEAD requests in flight); a
+  // page is used only if it starts where the verified entries end (a server may send fewer
+  // entries than asked for: then the pages asked for ahead are dropped and asked for again).
   const fetchPage = (start) => {
     const promise = getBytes(`/entries?start=${start}&limit=${Math.min(PAGE, n - start)}`);
     promise.catch(() => {}); // a page fetched ahead and never used must not be an unhandled rejection
-    return { start, promise };
+    return { start, end: Math.min(n, start + PAGE), promise };
   };
-  let ahead = null;
+  let ahead = [];
   let shown = performance.now();
   while (v.size < n) {
     const start = v.size;
-    const page = ahead && ahead.start === start ? ahead : fetchPage(start);
-    ahead = null;
+    if (ahead.length === 0 || ahead[0].start !== start) ahead = [fetchPage(start)];
+    while (ahead.length < AHEAD && ahead[ahead.length - 1].end < n) ahead.push(fetchPage(ahead[ahead.length - 1].end));
+    const page = ahead.shift();
     const bytes = await page.promise;
-    const leaves = V.splitLeaves(bytes);
+    const { leaves, texts } = V.splitLeafTexts(bytes);
     if (leaves.length === 0) throw new V.VerifyError('checkpoint_size', `the server sent no entries from ${start}, but the checkpoint covers ${n}`);
     const take = Math.min(leaves.length, n - start);
-    if (start + take < n) ahead = fetchPage(start + take);
     for (let i = 0; i < take; i++) {
-      v.pushLeafSync(leaves[i]);
+      v.pushLeafSync(leaves[i], texts ? texts[i] : undefined);
       if (sameKey && v.size === stored.size) {
         const r = v.rootSync();
         if (r !== stored.root) {

@@ -15,6 +15,7 @@ const subtle = () => {
 
 const te = new TextEncoder();
 const tdFatal = new TextDecoder('utf-8', { fatal: true });
+const tdFatalKeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -983,10 +984,12 @@ function validateBody(kind, b) {
  * valid entry. Returns {seq, prev, recorded_at, recorded_by, kind, v, body}. Throws an Error
  * whose message says what is wrong (without the entry number; see Verifier for that).
  */
-export function decodeLeaf(leaf) {
+export function decodeLeaf(leaf, decoded) {
   let textForm;
   if (typeof leaf === 'string') {
     textForm = leaf;
+  } else if (typeof decoded === 'string') {
+    textForm = decoded; // decodeUtf8(leaf), already done (see splitLeafTexts)
   } else {
     try {
       textForm = decodeUtf8(leaf);
@@ -1570,13 +1573,16 @@ export class Verifier {
     return this.pushLeafSync(leaf);
   }
 
-  /** pushLeaf without a promise, for loops over many leaves. */
-  pushLeafSync(leaf) {
+  /**
+   * pushLeaf without a promise, for loops over many leaves. `decoded`, when given, must be
+   * the leaf's bytes decoded as UTF-8 (decodeUtf8(leaf)), as splitLeafTexts gives it.
+   */
+  pushLeafSync(leaf, decoded) {
     const seq = this.state.size;
     const bytes = typeof leaf === 'string' ? utf8(leaf) : leaf;
     let entry;
     try {
-      entry = decodeLeaf(bytes);
+      entry = decodeLeaf(bytes, typeof leaf === 'string' ? undefined : decoded);
     } catch (e) {
       if (e instanceof VerifyError) throw entryError(seq, e.code, e.message, { field: e.field });
       throw e;
@@ -1723,6 +1729,32 @@ function decodeUtf8Safe(bytes) {
 function startsWith(bytes, prefix) {
   const p = utf8(prefix);
   return bytes.length >= p.length && bytesEqual(bytes.subarray(0, p.length), p);
+}
+
+/**
+ * splitLeaves, plus each leaf decoded as UTF-8 exactly as decodeUtf8(leaf) would (one decoder
+ * call for the whole page instead of one per leaf). `texts` is null when the page is not all
+ * UTF-8; then each leaf is decoded on its own, so the error names the entry at fault.
+ */
+export function splitLeafTexts(bytes) {
+  const leaves = splitLeaves(bytes);
+  let texts = null;
+  let all = null;
+  try {
+    // Keeps a leading BOM: decodeUtf8 drops one at the start of each leaf, done below per line.
+    all = tdFatalKeepBom.decode(bytes);
+  } catch {
+    all = null;
+  }
+  if (all !== null) {
+    // "\n" is one byte in UTF-8 and never part of a longer sequence: lines match leaves.
+    const lines = all.split('\n');
+    lines.pop(); // after the last "\n"
+    if (lines.length === leaves.length) {
+      texts = lines.map((l) => (l.charCodeAt(0) === 0xfeff ? l.slice(1) : l));
+    }
+  }
+  return { leaves, texts };
 }
 
 /** Splits an NDJSON page of leaves (bytes) into leaf byte arrays; every line ends in "\n". */

@@ -8,7 +8,7 @@ import {
   verifyInclusion, verifyConsistency, fromBase64, toBase64, leafHash, toHex, rootOf,
   verifyNote, verifyCheckpoint, parseVerifierKey, verifyBundle, Verifier, decodeLeaf,
   formatMoney, canonicalize, checkTotals, splitLeaves, VerifyError, utf8, hashFromHex,
-  sha256, sha256Sync, leafHashSync, nodeHashSync,
+  sha256, sha256Sync, leafHashSync, nodeHashSync, splitLeafTexts, decodeUtf8,
 } from '../../web/verify.js';
 import {
   makeKey, buildLeaves, bundleOf, sampleItems, leafOf, donation, disbursement, OPEN, checkpoint,
@@ -382,6 +382,60 @@ test('the canonical check gives the same verdict on the fast path (bytes) and by
   assert.equal(verdict(utf8(leaves[2].replace('"kind":', '"kind": '))).split(':')[0], 'not_canonical');
   assert.equal(verdict(utf8(leaves[2].replace('Nguyễn', 'Nguy\\u1ec5n'))).split(':')[0], 'not_canonical');
   assert.ok(seen.has('not_canonical') && seen.has('malformed'), [...seen].join(' '));
+});
+
+test('splitLeafTexts decodes a page as decodeUtf8 decodes each leaf, or not at all', async () => {
+  const { leaves } = await buildLeaves(sampleItems());
+  const page = (parts) => {
+    const chunks = parts.map((p) => (typeof p === 'string' ? utf8(p) : p));
+    const out = new Uint8Array(chunks.reduce((a, c) => a + c.length + 1, 0));
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      out[o + c.length] = 10;
+      o += c.length + 1;
+    }
+    return out;
+  };
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+  const withBom = (s) => new Uint8Array([...bom, ...utf8(s)]);
+  const cases = [
+    page(leaves),
+    page([withBom(leaves[0]), withBom(leaves[1]), leaves[2]]),
+    page([new Uint8Array([...bom, ...bom, ...utf8(leaves[0])]), '', 'Nguyễn \uFEFF 😀', leaves[3]]),
+    new Uint8Array(0),
+  ];
+  for (const bytes of cases) {
+    const { leaves: ls, texts } = splitLeafTexts(bytes);
+    assert.deepEqual(ls, splitLeaves(bytes));
+    assert.deepEqual(texts, ls.map((l) => decodeUtf8(l)));
+  }
+  // Not UTF-8 somewhere: no texts, so that each leaf is decoded (and named) on its own.
+  const bad = page([leaves[0], new Uint8Array([0x7b, 0xff, 0x7d]), leaves[1]]);
+  assert.equal(splitLeafTexts(bad).texts, null);
+  assert.equal(splitLeafTexts(bad).leaves.length, 3);
+  assert.throws(() => splitLeafTexts(utf8('{}\n{}')), /ends in the middle of a line/);
+  // A verifier given the texts reaches the same verdict as one decoding each leaf.
+  const v1 = new Verifier();
+  const v2 = new Verifier();
+  const { leaves: ls, texts } = splitLeafTexts(page(leaves));
+  for (let i = 0; i < ls.length; i++) {
+    v1.pushLeafSync(ls[i], texts[i]);
+    await v2.pushLeaf(ls[i]);
+  }
+  assert.equal(v1.rootSync(), await v2.root());
+  // Same verdicts leaf by leaf with and without the page's texts, also for odd leaves.
+  const odd = splitLeafTexts(page([withBom(leaves[0]), leaves[1].replace(':', ' :'), 'Nguyễn', '']));
+  for (let i = 0; i < odd.leaves.length; i++) {
+    const outcome = (f) => {
+      try {
+        return JSON.stringify(f().entry);
+      } catch (e) {
+        return `${e.code}: ${e.message}`;
+      }
+    };
+    assert.equal(outcome(() => new Verifier().pushLeafSync(odd.leaves[i], odd.texts[i])), outcome(() => new Verifier().pushLeafSync(odd.leaves[i])));
+  }
 });
 
 test('money formatting never goes through floating point', () => {
