@@ -195,10 +195,10 @@ function sha256Scratch(len) {
     let h = h7;
     for (let t = 0; t < 64; t++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const ch = (e & f) ^ (~e & g);
+      const ch = g ^ (e & (f ^ g)); // (e & f) ^ (~e & g)
       const t1 = (h + S1 + ch + k[t] + w[t]) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const maj = (a & bb) ^ (a & c) ^ (bb & c);
+      const maj = (a & bb) | (c & (a | bb)); // (a & b) ^ (a & c) ^ (b & c)
       const t2 = (S0 + maj) | 0;
       h = g;
       g = f;
