@@ -12,6 +12,7 @@ async fn public_reads_beyond_the_per_address_limit_are_refused_with_429() {
         reads_per_second: 5,
         reads_burst: 5,
         failed_auth_per_minute: 0,
+        ..Limits::OFF
     })
     .await;
 
@@ -30,6 +31,7 @@ async fn staff_appends_are_not_counted_against_the_read_limit() {
         reads_per_second: 1,
         reads_burst: 1,
         failed_auth_per_minute: 0,
+        ..Limits::OFF
     })
     .await;
     let campaign = app.open_campaign("flood-2026", "VND").await;
@@ -52,6 +54,7 @@ async fn repeated_failed_authentication_is_refused_with_429_even_with_a_valid_to
         reads_per_second: 0,
         reads_burst: 0,
         failed_auth_per_minute: 3,
+        ..Limits::OFF
     })
     .await;
     let body = json!({"campaign": "x", "amount": "1"});
@@ -258,4 +261,35 @@ async fn hundreds_of_concurrent_appends_mixing_retries_and_invalid_requests_give
     assert_eq!(app.checkpoint_size().await, base + seqs.len() as u64);
     let bundle = app.get_text("/export").await;
     fundtrail::ledger::verify_bundle(bundle.as_bytes(), None, None, |_| {}).expect("verifies");
+}
+
+#[tokio::test]
+async fn a_request_whose_body_never_finishes_is_cut_off_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with_limits(Limits {
+        request_timeout: std::time::Duration::from_millis(500),
+        ..Limits::OFF
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/donations HTTP/1.1\r\nhost: {address}\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"campaign\":",
+        app.recorder_token
+    );
+
+    socket
+        .write_all(head.as_bytes())
+        .await
+        .expect("send a partial request");
+    let mut answer = vec![0u8; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut answer))
+        .await
+        .expect("the server answers before the client gives up")
+        .expect("read");
+
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }

@@ -19,6 +19,8 @@ pub struct Limits {
     pub reads_burst: u32,
     /// Failed authentications allowed per minute.
     pub failed_auth_per_minute: u32,
+    /// Time allowed for one request, body included (always applies).
+    pub request_timeout: std::time::Duration,
 }
 
 impl Limits {
@@ -27,6 +29,7 @@ impl Limits {
         reads_per_second: 0,
         reads_burst: 0,
         failed_auth_per_minute: 0,
+        request_timeout: super::REQUEST_TIMEOUT,
     };
 
     /// What `fundtrail serve` uses unless told otherwise: generous enough for the page's
@@ -35,6 +38,7 @@ impl Limits {
         reads_per_second: 100,
         reads_burst: 400,
         failed_auth_per_minute: 10,
+        request_timeout: super::REQUEST_TIMEOUT,
     };
 }
 
