@@ -14,8 +14,9 @@ const subtle = () => {
 };
 
 const te = new TextEncoder();
-const tdFatal = new TextDecoder('utf-8', { fatal: true });
-const tdFatalKeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// ignoreBOM keeps a byte-order mark in the text: a leaf that starts with one is not the
+// canonical JSON of an entry (as in the Rust verifier), so it must not be silently dropped.
+const tdFatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -1741,8 +1742,7 @@ export function splitLeafTexts(bytes) {
   let texts = null;
   let all = null;
   try {
-    // Keeps a leading BOM: decodeUtf8 drops one at the start of each leaf, done below per line.
-    all = tdFatalKeepBom.decode(bytes);
+    all = tdFatal.decode(bytes);
   } catch {
     all = null;
   }
@@ -1751,7 +1751,7 @@ export function splitLeafTexts(bytes) {
     const lines = all.split('\n');
     lines.pop(); // after the last "\n"
     if (lines.length === leaves.length) {
-      texts = lines.map((l) => (l.charCodeAt(0) === 0xfeff ? l.slice(1) : l));
+      texts = lines;
     }
   }
   return { leaves, texts };

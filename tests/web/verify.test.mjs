@@ -557,3 +557,10 @@ test('the Ed25519 fallback agrees with WebCrypto (for browsers without WebCrypto
     assert.equal(await ed25519VerifyFallback(pk, s, msg), false);
   }
 });
+
+test('a leaf that starts with a UTF-8 byte-order mark is refused, as by the Rust verifier', () => {
+  const text = fs.readFileSync(path.join(repo, 'tests', 'vectors', 'demo', 'bundle.txt'), 'utf8');
+  const leaf = text.split('\n\n')[1].split('\n')[0];
+  assert.doesNotThrow(() => decodeLeaf(utf8(leaf)));
+  assert.throws(() => decodeLeaf(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(leaf)])));
+});
