@@ -1,70 +1,28 @@
 // Browser end-to-end tests of the public page against the real server (`fundtrail demo`).
 //
-// Needs: Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH), the npm package
-// playwright-core (npm install), and a built server binary (cargo build: target/debug/fundtrail,
-// or FUNDTRAIL_BIN). When one of them is missing, the tests print why and are skipped.
-//
-// The static files are served to the browser from web/ on disk (with the server's own headers,
-// CSP included), so the page under test is always the working copy even if the binary embeds
-// an older copy of web/. Every /api/v1 request goes to the real server.
+// Needs Chromium, playwright-core and a built server binary (see tests/web/harness.mjs); when
+// one of them is missing, the tests print why and are skipped. The static files come from the
+// working copy of web/; every /api/v1 request goes to the real server.
 //
 // Screenshots go to target/e2e/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { decodeLeaf, formatMoney } from '../../web/verify.js';
+import {
+  skipReason, repo, webDir, outDir, startDemo, launchBrowser, openPage, shutDown,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const webDir = path.join(repo, 'web');
-const outDir = path.join(repo, 'target', 'e2e');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
-
-let skipReason = null;
-let playwright = null;
-if (!fs.existsSync(chromiumPath)) {
-  skipReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
-} else if (!fs.existsSync(binPath)) {
-  skipReason = `no server binary at ${binPath} (build it: cargo build)`;
-} else {
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    skipReason = 'the npm package playwright-core is not installed (run: npm install)';
-  }
-}
 if (skipReason) console.log(`# SKIP browser end-to-end tests: ${skipReason}`);
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-};
-
-let server = null;
-let serverLog = '';
+let demo = null;
 let base = '';
 let dataDir = '';
 let browser = null;
 let bundleText = '';
 let entries = []; // decoded demo entries
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function api(p) {
   const r = await fetch(`${base}/api/v1${p}`);
@@ -74,25 +32,8 @@ async function api(p) {
 
 before(async () => {
   if (skipReason) return;
-  fs.mkdirSync(outDir, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fundtrail-e2e-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
-    try {
-      const r = await fetch(`${base}/api/v1/info`);
-      if (r.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
-    await new Promise((r) => { setTimeout(r, 200); });
-  }
+  demo = await startDemo({ tmpPrefix: 'fundtrail-e2e-' });
+  ({ base, dataDir } = demo);
   for (const f of ['index.html', 'app.js', 'verify.js', 'i18n.js', 'style.css']) {
     const served = Buffer.from(await (await fetch(`${base}/${f === 'index.html' ? '' : f}`)).arrayBuffer());
     if (!served.equals(fs.readFileSync(path.join(webDir, f)))) {
@@ -102,51 +43,13 @@ before(async () => {
   bundleText = await api('/export');
   const leaves = bundleText.split('\n\n')[1].split('\n');
   entries = leaves.map((l) => decodeLeaf(l));
-  browser = await playwright.chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => { server.once('exit', r); setTimeout(r, 3000); });
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => shutDown(browser, demo));
 
 /** A new page (English, desktop size unless given) that reports dialogs and console errors. */
-async function newPage(opts = {}) {
-  const context = await browser.newContext({
-    locale: opts.locale || 'en-US', viewport: opts.viewport || { width: 1100, height: 900 }, acceptDownloads: true,
-  });
-  await context.route(`${base}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname.startsWith('/api/')) return route.continue();
-    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    const file = path.join(webDir, rel);
-    if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
-    const real = await route.fetch();
-    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
-    delete headers['content-length'];
-    delete headers['content-encoding'];
-    delete headers.etag;
-    return route.fulfill({ status: 200, headers, body: fs.readFileSync(file) });
-  });
-  const page = await context.newPage();
-  const problems = { dialogs: [], errors: [] };
-  page.on('dialog', (d) => {
-    problems.dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.errors.push(String(e)));
-  return { page, context, problems };
-}
+const newPage = (opts = {}) => openPage(browser, base, opts);
 
 const digits = (s) => s.replace(/[^0-9]/g, '').replace(/^0+(?=\d)/, '');
 

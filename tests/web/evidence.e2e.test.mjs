@@ -2,7 +2,7 @@
 // (`fundtrail demo`): staff upload files, a disbursement lists them, and the page's
 // "Check file" recomputes each download's SHA-256 and compares it with the ledger.
 //
-// Needs what tests/web/e2e.test.mjs needs (Chromium, playwright-core, a built server binary);
+// Needs Chromium, playwright-core and a built server binary (see tests/web/harness.mjs);
 // skipped with the reason when one is missing. Static files come from the working copy of web/.
 // Screenshots go to target/e2e/.
 
@@ -10,44 +10,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { checkEvidence, sha256Hex } from '../../web/evidence.js';
+import {
+  skipReason, outDir, startDemo, launchBrowser, openPage, shutDown,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const webDir = path.join(repo, 'web');
-const outDir = path.join(repo, 'target', 'e2e');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
-
-let skipReason = null;
-let playwright = null;
-if (!fs.existsSync(chromiumPath)) {
-  skipReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
-} else if (!fs.existsSync(binPath)) {
-  skipReason = `no server binary at ${binPath} (build it: cargo build)`;
-} else {
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    skipReason = 'the npm package playwright-core is not installed (run: npm install)';
-  }
-}
 if (skipReason) console.log(`# SKIP evidence browser tests: ${skipReason}`);
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-};
 const EVIL_NAME = '<img src=x onerror=alert(1)>.pdf';
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
 const CSV = Buffer.from('household,people\nNguyễn Văn An,5\n');
 
-let server = null;
-let serverLog = '';
+let demo = null;
 let base = '';
 let dataDir = '';
 let browser = null;
@@ -55,47 +30,12 @@ let recorderToken = '';
 let disbursementSeq = -1;
 let uploaded = [];
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const hex = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 before(async () => {
   if (skipReason) return;
-  fs.mkdirSync(outDir, { recursive: true });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fundtrail-evidence-e2e-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
-    const token = /Recorder token: (\S+)/.exec(serverLog);
-    if (token) {
-      try {
-        const r = await fetch(`${base}/api/v1/info`);
-        if (r.ok) {
-          [, recorderToken] = token;
-          break;
-        }
-      } catch {
-        // not up yet
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
-    await new Promise((r) => { setTimeout(r, 200); });
-  }
+  demo = await startDemo({ tmpPrefix: 'fundtrail-evidence-e2e-', recorderToken: true });
+  ({ base, dataDir, recorderToken } = demo);
   // Staff upload two documents, one named like HTML, and disburse with what the upload returned.
   const form = new FormData();
   form.append('file', new Blob([PDF], { type: 'application/pdf' }), EVIL_NAME);
@@ -112,49 +52,13 @@ before(async () => {
   });
   assert.equal(pay.status, 201, await pay.clone().text());
   disbursementSeq = (await pay.json()).seq;
-  browser = await playwright.chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => { server.once('exit', r); setTimeout(r, 3000); });
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => shutDown(browser, demo));
 
 /** A new English page serving web/ from the working copy, recording dialogs and errors. */
-async function newPage() {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 }, acceptDownloads: true });
-  await context.route(`${base}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname.startsWith('/api/')) return route.continue();
-    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
-    const file = path.join(webDir, rel);
-    if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
-    const real = await route.fetch();
-    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
-    delete headers['content-length'];
-    delete headers['content-encoding'];
-    delete headers.etag;
-    return route.fulfill({ status: 200, headers, body: fs.readFileSync(file) });
-  });
-  const page = await context.newPage();
-  const problems = { dialogs: [], errors: [] };
-  page.on('dialog', (d) => {
-    problems.dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.errors.push(String(e)));
-  return { page, context, problems };
-}
+const newPage = () => openPage(browser, base);
 
 /** Clicks "Check file" for the document `sha256` and returns the result text once shown. */
 async function check(page, sha256) {

@@ -1,0 +1,184 @@
+// Shared plumbing of the browser end-to-end tests (tests/web/*.e2e.test.mjs and e2e.test.mjs):
+// finding Chromium, the server binary and playwright-core; starting `fundtrail demo` on a free
+// loopback port; launching Chromium; opening pages that serve web/ from the working copy; and
+// cleaning up afterwards.
+//
+// Needs: Debian's chromium at /usr/bin/chromium (or CHROMIUM_PATH), the npm package
+// playwright-core (npm install), and a built server binary (cargo build: target/debug/fundtrail,
+// or FUNDTRAIL_BIN). When one of them is missing, `skipReason` says why; each test file prints
+// its own skip line and skips its browser tests.
+//
+// The static files are served to the browser from web/ on disk (with the server's own headers,
+// CSP included), so the page under test is always the working copy even if the binary embeds
+// an older copy of web/. Every /api/v1 request goes to the real server.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The public page's files (web/), served to the browser from disk. */
+export const webDir = path.join(repo, 'web');
+/** Where the tests write their screenshots (target/e2e/). */
+export const outDir = path.join(repo, 'target', 'e2e');
+/** The Chromium executable: CHROMIUM_PATH, or Debian's /usr/bin/chromium. */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** The server binary: FUNDTRAIL_BIN, or target/debug/fundtrail. */
+export const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
+
+let reason = null;
+let playwright = null;
+if (!fs.existsSync(chromiumPath)) {
+  reason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
+} else if (!fs.existsSync(binPath)) {
+  reason = `no server binary at ${binPath} (build it: cargo build)`;
+} else {
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    reason = 'the npm package playwright-core is not installed (run: npm install)';
+  }
+}
+
+/**
+ * Why the browser tests cannot run (no Chromium, no server binary, or no playwright-core), with
+ * how to fix it; null when everything is there.
+ */
+export const skipReason = reason;
+
+/** Content types of the files in web/, for serving them from disk. */
+export const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+};
+
+/** The standard command-line flags for headless Chromium in the tests. */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `fundtrail demo` on a free loopback port with its data in a new temporary directory
+ * (named `tmpPrefix`...; the server's data is in its `data` subfolder), and waits up to 60 s
+ * until GET /api/v1/info answers (and, with `recorderToken: true`, until the server has printed
+ * its recorder token). Throws with the server's output if it exits or does not come up; the
+ * server is then stopped and the directory removed.
+ *
+ * Returns `{ base, dataDir, recorderToken, process, log(), stop() }`: `base` is the server's
+ * URL (http://127.0.0.1:PORT), `dataDir` the temporary directory, `log()` what the server has
+ * printed so far, and `stop()` stops the server and removes the directory.
+ */
+export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: wantToken = false } = {}) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let serverLog = '';
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  const demo = {
+    base,
+    dataDir,
+    recorderToken: '',
+    process: server,
+    log: () => serverLog,
+    async stop() {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((r) => { server.once('exit', r); setTimeout(r, 3000); });
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
+      const token = /Recorder token: (\S+)/.exec(serverLog);
+      if (token || !wantToken) {
+        try {
+          const r = await fetch(`${base}/api/v1/info`);
+          if (r.ok) {
+            if (token) [, demo.recorderToken] = token;
+            break;
+          }
+        } catch {
+          // not up yet
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
+      await new Promise((r) => { setTimeout(r, 200); });
+    }
+  } catch (e) {
+    await demo.stop();
+    throw e;
+  }
+  return demo;
+}
+
+/** Launches headless Chromium (`chromiumPath`) with the standard flags; creates `outDir` too. */
+export async function launchBrowser() {
+  fs.mkdirSync(outDir, { recursive: true });
+  return playwright.chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A new page in a new browser context (English and 1100×900 unless `opts.locale` /
+ * `opts.viewport` say otherwise; downloads accepted) whose requests to `base` outside /api/
+ * are answered from web/ on disk, with the server's own headers (CSP included) and the right
+ * content type. Dialogs are dismissed; they, console errors and uncaught page errors are
+ * recorded in `problems` ({ dialogs: [], errors: [] }).
+ *
+ * Returns `{ page, context, problems }`; close `context` when done.
+ */
+export async function openPage(browser, base, opts = {}) {
+  const context = await browser.newContext({
+    locale: opts.locale || 'en-US', viewport: opts.viewport || { width: 1100, height: 900 }, acceptDownloads: true,
+  });
+  await context.route(`${base}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname.startsWith('/api/')) return route.continue();
+    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.join(webDir, rel);
+    if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
+    const real = await route.fetch();
+    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
+    delete headers['content-length'];
+    delete headers['content-encoding'];
+    delete headers.etag;
+    return route.fulfill({ status: 200, headers, body: fs.readFileSync(file) });
+  });
+  const page = await context.newPage();
+  const problems = { dialogs: [], errors: [] };
+  page.on('dialog', (d) => {
+    problems.dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.errors.push(String(e)));
+  return { page, context, problems };
+}
+
+/** For after(): closes the browser and stops the demo server, whichever of them was started. */
+export async function shutDown(browser, demo) {
+  if (browser) await browser.close();
+  if (demo) await demo.stop();
+}
