@@ -19,19 +19,7 @@ pub struct SqliteStore {
     tokens: std::sync::Arc<super::TokenCache>,
 }
 
-fn hash_of(bytes: &[u8]) -> Result<Hash, StoreError> {
-    <[u8; 32]>::try_from(bytes)
-        .map(Hash)
-        .map_err(|_| StoreError::Corrupt(format!("stored hash has {} bytes, not 32", bytes.len())))
-}
-
-fn seq_of(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn int(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
+use super::columns::{hash_of, int, seq_of};
 
 fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError> {
     Ok(StoredEntry {
