@@ -151,7 +151,10 @@ export async function openPage(browser, base, opts = {}) {
   const context = await browser.newContext({
     locale: opts.locale || 'en-US', viewport: opts.viewport || { width: 1100, height: 900 }, acceptDownloads: true,
   });
-  await context.route(`${base}/**`, async (route) => {
+  // The page comes from the server binary itself (web/ is embedded at build time), unless
+  // FUNDTRAIL_E2E_WEB_FROM_DISK=1 asks for the working copy of web/ (to try page edits
+  // without rebuilding); the server's own headers, CSP included, are kept either way.
+  if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname.startsWith('/api/')) return route.continue();
     const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
