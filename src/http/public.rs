@@ -282,7 +282,7 @@ pub async fn consistency(
             format!("from {} is larger than to {to}", q.from),
         ));
     }
-    let proof = if q.from == 0 || q.from == to {
+    let proof = if q.from == to {
         Vec::new()
     } else {
         s.store.consistency_proof(q.from, to).await?
