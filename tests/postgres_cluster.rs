@@ -152,120 +152,140 @@ async fn check_ledger(client: &reqwest::Client, base: &str, acknowledged: &[(usi
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_servers_on_one_database_append_concurrently_into_one_chain() {
-    let Some(cluster) = pg::Cluster::start("two_servers_on_one_database") else {
-        return;
-    };
-    let url = cluster.new_database().await;
-    let dirs = tempfile::tempdir().expect("tempdir");
-    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
-    let token = init_two(&a, &b, &url);
-    let (sa, sb) = (serve_on(&a, &url).await, serve_on(&b, &url).await);
-    let servers = vec![sa.base.clone(), sb.base.clone()];
-    let client = reqwest::Client::new();
-    open_campaign(&client, &servers, &token).await;
+/// Two `serve` processes on one fresh database, sharing a signing key, with the campaign
+/// "relief" open. Fields drop in order: the servers stop before the cluster does.
+struct TwoServers {
+    a: Server,
+    b: Server,
+    token: String,
+    client: reqwest::Client,
+    _dirs: tempfile::TempDir,
+    _cluster: pg::Cluster,
+}
 
-    let tasks: Vec<_> = (0..60)
-        .map(|n| {
-            let (client, servers, token) = (client.clone(), servers.clone(), token.clone());
-            tokio::spawn(async move {
-                (
-                    n,
-                    donate_until_acknowledged(&client, &servers, &token, n).await,
-                )
-            })
+impl TwoServers {
+    async fn start(test: &str) -> Option<TwoServers> {
+        let cluster = pg::Cluster::start(test)?;
+        let url = cluster.new_database().await;
+        let dirs = tempfile::tempdir().expect("tempdir");
+        let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
+        let token = init_two(&a, &b, &url);
+        let (a, b) = (serve_on(&a, &url).await, serve_on(&b, &url).await);
+        let client = reqwest::Client::new();
+        open_campaign(&client, &[a.base.clone(), b.base.clone()], &token).await;
+        Some(TwoServers {
+            a,
+            b,
+            token,
+            client,
+            _dirs: dirs,
+            _cluster: cluster,
         })
-        .collect();
+    }
+
+    fn bases(&self) -> Vec<String> {
+        vec![self.a.base.clone(), self.b.base.clone()]
+    }
+
+    /// Donations 0..count, the n-th sent after n * stagger, each retried on either server
+    /// until acknowledged.
+    fn donate(
+        &self,
+        count: usize,
+        stagger: Duration,
+    ) -> Vec<tokio::task::JoinHandle<(usize, Option<u64>)>> {
+        (0..count)
+            .map(|n| {
+                let (client, servers, token) =
+                    (self.client.clone(), self.bases(), self.token.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(stagger * n as u32).await;
+                    (
+                        n,
+                        donate_until_acknowledged(&client, &servers, &token, n).await,
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// `GET /api/v1/info` of one server.
+async fn info(client: &reqwest::Client, base: &str) -> Value {
+    client
+        .get(format!("{base}/api/v1/info"))
+        .send()
+        .await
+        .expect("info")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// Waits for every donation task; each must have been acknowledged.
+async fn acknowledged_all(
+    tasks: Vec<tokio::task::JoinHandle<(usize, Option<u64>)>>,
+    why: &str,
+) -> Vec<(usize, u64)> {
     let mut acknowledged = Vec::new();
     for t in tasks {
         let (n, seq) = t.await.expect("task");
-        acknowledged.push((
-            n,
-            seq.expect("every donation is acknowledged by the leader"),
-        ));
+        acknowledged.push((n, seq.unwrap_or_else(|| panic!("donation {n}: {why}"))));
     }
+    acknowledged
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_database_append_concurrently_into_one_chain() {
+    let Some(two) = TwoServers::start("two_servers_on_one_database").await else {
+        return;
+    };
+
+    let tasks = two.donate(60, Duration::ZERO);
+    let acknowledged =
+        acknowledged_all(tasks, "every donation is acknowledged by the leader").await;
 
     let mut infos: Vec<Value> = Vec::new();
-    for s in &servers {
-        infos.push(
-            client
-                .get(format!("{s}/api/v1/info"))
-                .send()
-                .await
-                .expect("info")
-                .json()
-                .await
-                .expect("json"),
-        );
+    for base in two.bases() {
+        infos.push(info(&two.client, &base).await);
     }
     assert_eq!(
         infos.iter().filter(|i| i["leader"] == true).count(),
         1,
         "exactly one leader: {infos:?}"
     );
-    check_ledger(&client, &servers[0], &acknowledged).await;
-    check_ledger(&client, &servers[1], &acknowledged).await;
+    for base in two.bases() {
+        check_ledger(&two.client, &base, &acknowledged).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
-    let Some(cluster) = pg::Cluster::start("killing_the_leader_mid_load") else {
+    let Some(two) = TwoServers::start("killing_the_leader_mid_load").await else {
         return;
     };
-    let url = cluster.new_database().await;
-    let dirs = tempfile::tempdir().expect("tempdir");
-    let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
-    let token = init_two(&a, &b, &url);
-    let sa = serve_on(&a, &url).await;
-    let sb = serve_on(&b, &url).await;
-    let servers = vec![sa.base.clone(), sb.base.clone()];
-    let client = reqwest::Client::new();
-    open_campaign(&client, &servers, &token).await;
-    let leader_is_a = client
-        .get(format!("{}/api/v1/info", sa.base))
-        .send()
-        .await
-        .expect("info")
-        .json::<Value>()
-        .await
-        .expect("json")["leader"]
-        == true;
-    let (mut leader, follower) = if leader_is_a { (sa, sb) } else { (sb, sa) };
+    let leader_is_a = info(&two.client, &two.a.base).await["leader"] == true;
+    let tasks = two.donate(80, Duration::from_millis(10));
+    let TwoServers {
+        a,
+        b,
+        client,
+        _dirs,
+        _cluster,
+        ..
+    } = two;
+    let (mut leader, follower) = if leader_is_a { (a, b) } else { (b, a) };
 
-    let tasks: Vec<_> = (0..80)
-        .map(|n| {
-            let (client, servers, token) = (client.clone(), servers.clone(), token.clone());
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_millis(10 * n as u64)).await;
-                (
-                    n,
-                    donate_until_acknowledged(&client, &servers, &token, n).await,
-                )
-            })
-        })
-        .collect();
     tokio::time::sleep(Duration::from_millis(300)).await;
     leader.child.kill().expect("kill -9 the leader");
     let _ = leader.child.wait();
+    let acknowledged = acknowledged_all(tasks, "acknowledged by the old or the new leader").await;
 
-    let mut acknowledged = Vec::new();
-    for t in tasks {
-        let (n, seq) = t.await.expect("task");
-        acknowledged.push((
-            n,
-            seq.expect("every donation is acknowledged, by the old or the new leader"),
-        ));
-    }
-    let info: Value = client
-        .get(format!("{}/api/v1/info", follower.base))
-        .send()
-        .await
-        .expect("info")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(info["leader"], true, "the survivor took over");
+    assert_eq!(
+        info(&client, &follower.base).await["leader"],
+        true,
+        "the survivor took over"
+    );
     check_ledger(&client, &follower.base, &acknowledged).await;
     drop(leader);
 }
