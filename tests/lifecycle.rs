@@ -128,3 +128,142 @@ async fn what_the_ledger_remembers_holds_across_a_restart() {
     assert_eq!(flood["balance"], "1001000");
     app.stop().await;
 }
+
+/// Builds `ledger.db` in `data` as a ledger made before migration 3 would have it: the
+/// schema of migrations 1 and 2 only (with the unique indexes on `prev` and `leaf_hash`),
+/// holding a copy of every row of `current`.
+async fn downgrade_to_migration_2(current: &std::path::Path, data: &std::path::Path) {
+    use sqlx::Connection;
+    let old_migrations = tempfile::tempdir().expect("temporary folder");
+    for file in ["0001_ledger.sql", "0002_donors.sql"] {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations/sqlite")
+            .join(file);
+        std::fs::copy(from, old_migrations.path().join(file)).expect("migration copied");
+    }
+    let old = data.join("ledger.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&old)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("old database");
+    sqlx::migrate::Migrator::new(old_migrations.path())
+        .await
+        .expect("migrations 1 and 2")
+        .run(&mut conn)
+        .await
+        .expect("old schema");
+    let attach = format!("attach database '{}' as current", current.display());
+    sqlx::query(sqlx::AssertSqlSafe(attach))
+        .execute(&mut conn)
+        .await
+        .expect("attached");
+    for table in [
+        "entries",
+        "tree_hashes",
+        "checkpoints",
+        "campaigns",
+        "idempotency",
+        "tokens",
+        "donors",
+    ] {
+        let copy = format!("insert into main.{table} select * from current.{table}");
+        sqlx::query(sqlx::AssertSqlSafe(copy))
+            .execute(&mut conn)
+            .await
+            .expect("rows copied");
+    }
+    // As if donors with higher ids had been erased: ids are never reused.
+    sqlx::query("update sqlite_sequence set seq = 40 where name = 'donors'")
+        .execute(&mut conn)
+        .await
+        .expect("counter set");
+    conn.close().await.expect("closed");
+    assert_eq!(
+        unique_indexes_on_entries(&old).await,
+        3,
+        "prev, leaf_hash and reverses are unique before migration 3"
+    );
+}
+
+/// How many unique constraints of `create table entries` have an index in `db`.
+async fn unique_indexes_on_entries(db: &std::path::Path) -> i64 {
+    number_in(
+        db,
+        "select count(*) from sqlite_master where tbl_name = 'entries' and name like 'sqlite_autoindex%'",
+    )
+    .await
+}
+
+/// The number `sql` selects from `db`.
+async fn number_in(db: &std::path::Path, sql: &'static str) -> i64 {
+    use sqlx::Connection;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("database");
+    let n = sqlx::query_scalar(sql)
+        .fetch_one(&mut conn)
+        .await
+        .expect("a number");
+    conn.close().await.expect("closed");
+    n
+}
+
+#[tokio::test]
+async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_row_kept() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&flood, "900000").await.seq();
+    let private = app
+        .post(
+            "/donations",
+            &json!({
+                "campaign": flood, "amount": "500000", "reference": "VCB-0042",
+                "donor_private": { "name": "Trần Văn Bình", "email": "binh@example.vn" },
+                "publish_name": false,
+            }),
+            Some(&app.recorder_token),
+        )
+        .await;
+    assert_eq!(private.status(), 201, "{}", private.text());
+    let reversed = app.donate(&flood, "100000").await.seq();
+    app.reverse(reversed).await.seq();
+    let bundle_before = app.export().await;
+    let stopped = app.stop().await;
+    let current = stopped.dir.path().join("current.db");
+    std::fs::rename(stopped.db_path(), &current).expect("moved aside");
+    for side in ["ledger.db-wal", "ledger.db-shm"] {
+        let _ = std::fs::remove_file(stopped.data_dir().join(side));
+    }
+    downgrade_to_migration_2(&current, &stopped.data_dir()).await;
+
+    let app = stopped.restart().await;
+
+    assert_eq!(app.export().await, bundle_before);
+    let next = app.donate(&flood, "1000").await;
+    assert_eq!(next.status(), 201, "{}", next.text());
+    assert_eq!(next.seq(), 5);
+    let donor = app
+        .client
+        .get(format!("{}/api/v1/donors/{}", app.address, private.seq()))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("donor read");
+    assert_eq!(donor.status(), 200);
+    let donor: serde_json::Value = donor.json().await.expect("donor JSON");
+    assert!(donor.to_string().contains("binh@example.vn"), "{donor}");
+    let stopped = app.stop().await;
+    assert_eq!(unique_indexes_on_entries(&stopped.db_path()).await, 1);
+    let counter = "select seq from sqlite_sequence where name = 'donors'";
+    assert_eq!(number_in(&stopped.db_path(), counter).await, 40);
+    let verified = verify_data(&stopped.data_dir());
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+}

@@ -265,4 +265,14 @@ async fn entries_cannot_be_updated_or_deleted_on_postgres() {
         let err = sqlx::query(sql).execute(&mut conn).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
+    // A row that does not link to the entry before it: a copy of entry 3 placed next.
+    let unlinked = sqlx::query(
+        "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, recorded_at) \
+         select (select max(seq) + 1 from entries), leaf, leaf_hash, prev, kind, campaign, recorded_at \
+         from entries where seq = 3",
+    )
+    .execute(&mut conn)
+    .await
+    .expect_err("unlinked row refused");
+    assert!(unlinked.to_string().contains("chain"), "{unlinked}");
 }

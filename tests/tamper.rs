@@ -187,3 +187,31 @@ async fn a_changed_stored_merkle_node_fails_verify_naming_the_entry_it_belongs_t
         stderr(&output)
     );
 }
+
+#[tokio::test]
+async fn a_row_slipped_into_the_database_that_does_not_link_to_the_last_entry_is_refused() {
+    let ledger = stopped_ledger().await;
+    let copy_of_entry_3_as_4 = |prev: &str| {
+        format!(
+            "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, recorded_at) \
+             select 4, leaf, leaf_hash, {prev}, kind, campaign, recorded_at from entries where seq = 3"
+        )
+    };
+
+    let unlinked = ledger.execute(&copy_of_entry_3_as_4("prev")).await;
+    let zeros = ledger.execute(&copy_of_entry_3_as_4("zeroblob(32)")).await;
+    let new_genesis = ledger
+        .execute(
+            "insert into entries (seq, leaf, leaf_hash, prev, kind, recorded_at) \
+             values (0, x'00', x'01', x'02', 'campaign.open', '')",
+        )
+        .await;
+
+    for refused in [unlinked, zeros] {
+        let refused = refused.expect_err("insert refused").to_string();
+        assert!(refused.contains("prev is not the leaf hash"), "{refused}");
+    }
+    assert!(new_genesis.is_err());
+    let verified = verify_data(&ledger.data_dir());
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+}

@@ -13,13 +13,26 @@ use std::time::Duration;
 mod donors;
 
 /// A ledger in one SQLite file.
+///
+/// Two pools over the same file: `writer` holds exactly one long-lived connection, used
+/// only by the sequencer (group commits and the lookups that judge a batch), so its page
+/// cache stays warm across commits; `pool` serves every read. WAL lets the readers run
+/// while the writer commits.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
     tokens: std::sync::Arc<super::TokenCache>,
 }
 
 use super::columns::{hash_of, int, seq_of};
+
+/// Page cache of each reading connection: negative means KiB (`PRAGMA cache_size`).
+const READER_CACHE_KIB: &str = "-8192";
+/// Page cache of the one writing connection, which keeps the hot index pages.
+const WRITER_CACHE_KIB: &str = "-32768";
+/// Pages the WAL may hold before a commit copies them back into the database file.
+const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
 
 fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError> {
     Ok(StoredEntry {
@@ -41,15 +54,31 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Statement journals (each multi-row insert needs one) stay in memory
+            // instead of a temporary file created and deleted per commit.
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(options.clone().pragma("cache_size", READER_CACHE_KIB))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(
+                options
+                    .pragma("cache_size", WRITER_CACHE_KIB)
+                    .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES),
+            )
+            .await?;
         Ok(SqliteStore {
             pool,
+            writer,
             tokens: std::sync::Arc::default(),
         })
     }
@@ -59,6 +88,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -111,7 +141,7 @@ impl SqliteStore {
             .iter()
             .map(|(i, h)| serde_json::json!([i, h.to_hex()]))
             .collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         if !entries.is_empty() {
             sqlx::query(
                 "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
@@ -323,7 +353,7 @@ impl SqliteStore {
             "select campaign, reference from entries where kind = 'donation' and reference in (select value from json_each(?))",
         )
         .bind(serde_json::to_string(references).unwrap_or_default())
-        .fetch_all(&self.pool)
+        .fetch_all(&self.writer)
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("campaign")?, r.try_get("reference")?)))
@@ -336,7 +366,7 @@ impl SqliteStore {
     ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
         let rows = sqlx::query("select key, seq, request_hash from idempotency where key in (select value from json_each(?))")
             .bind(serde_json::to_string(keys).unwrap_or_default())
-            .fetch_all(&self.pool)
+            .fetch_all(&self.writer)
             .await?;
         rows.iter()
             .map(|r| {
