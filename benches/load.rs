@@ -27,6 +27,8 @@
 //! - `FUNDTRAIL_LOAD_BIN=PATH`: the server binary to run (default: the one cargo built).
 //! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
 //!   `PATH.<store>-<clients>`; with `RUST_LOG=sqlx::query=debug` it times every statement.
+//! - `FUNDTRAIL_LOAD_LEDGER=DIR`: run the reads on a copy of a ledger built before with
+//!   `FUNDTRAIL_LOAD_MAKE_LEDGER` (set `FUNDTRAIL_LOAD_BIG` to its size).
 //! - `FUNDTRAIL_LOAD_MAKE_LEDGER=DIR`: only build a `FUNDTRAIL_LOAD_BIG`-entry ledger into the
 //!   data folder DIR (for tests/web/bench-browser.mjs) and exit.
 //!
@@ -908,7 +910,20 @@ async fn reads(work: &Path) {
     let secs = env_u64("FUNDTRAIL_LOAD_READ_SECS", 5) as f64;
     let readers = env_u64("FUNDTRAIL_LOAD_READERS", 16) as usize;
     let data = work.join("big");
-    make_ledger(&data, work, n);
+    match std::env::var("FUNDTRAIL_LOAD_LEDGER") {
+        Ok(ready) => {
+            // A copy, since the appends at scale below add to it.
+            let copied = Command::new("cp")
+                .arg("-a")
+                .arg(&ready)
+                .arg(&data)
+                .status()
+                .expect("cp");
+            assert!(copied.success(), "could not copy {ready}");
+            println!("reads: a copy of the {n}-entry ledger {ready}");
+        }
+        Err(_) => make_ledger(&data, work, n),
+    }
     let mut startups = Vec::new();
     for _ in 0..2 {
         let s = serve(&data, None).await;

@@ -103,6 +103,48 @@ impl StoreError {
 /// How long a valid token is remembered without asking the database again.
 pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// The lowest tree level whose nodes [`NodeCache`] keeps: a node at level `l` covers
+/// `2^l` entries, so the cache holds about one hash per `2^(l-1)` entries.
+const CACHED_LEVEL: u8 = 4;
+/// At most this many nodes are cached (about 50 MB), reached at 8 million entries; beyond
+/// it, nodes not yet cached are read from the database each time.
+const CACHED_NODES_MAX: usize = 1 << 20;
+
+/// Stored tree nodes of level [`CACHED_LEVEL`] and above, kept once read. A stored node
+/// never changes (it is written with the entries it covers and the tables are
+/// append-only), and only committed nodes are ever read, so the cache needs no
+/// invalidation. Proofs then read only their few lowest nodes from the database.
+#[derive(Default, Debug)]
+pub(crate) struct NodeCache(std::sync::RwLock<std::collections::HashMap<u64, Hash>>);
+
+impl NodeCache {
+    /// The cached node for each index, `None` where it is not cached.
+    fn get_many(&self, indexes: &[u64]) -> Vec<Option<Hash>> {
+        match self.0.read() {
+            Ok(map) if !map.is_empty() => indexes.iter().map(|i| map.get(i).copied()).collect(),
+            _ => vec![None; indexes.len()],
+        }
+    }
+
+    /// Remembers the nodes of level [`CACHED_LEVEL`] and above among `read`.
+    fn keep(&self, read: impl Iterator<Item = (u64, Hash)>) {
+        let upper: Vec<(u64, Hash)> = read
+            .filter(|(i, _)| tlog_tiles::split_stored_hash_index(*i).0 >= CACHED_LEVEL)
+            .collect();
+        if upper.is_empty() {
+            return;
+        }
+        if let Ok(mut map) = self.0.write() {
+            for (i, h) in upper {
+                if map.len() >= CACHED_NODES_MAX {
+                    break;
+                }
+                map.insert(i, h);
+            }
+        }
+    }
+}
+
 /// Recently seen valid tokens of one store, by hash.
 #[derive(Default, Debug)]
 pub(crate) struct TokenCache(
@@ -306,9 +348,34 @@ impl Store {
     pub async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
         dispatch!(self, s => s.append_batch(batch).await)
     }
-    /// Tree hashes at the given stored-hash indexes, in the same order.
+    /// Tree hashes at the given stored-hash indexes, in the same order. Nodes of the
+    /// upper levels come from this process's [`NodeCache`] when it has them.
     pub async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
-        dispatch!(self, s => s.read_hashes(indexes).await)
+        let cache = self.node_cache();
+        let mut found = cache.get_many(indexes);
+        let missing: Vec<u64> = indexes
+            .iter()
+            .zip(&found)
+            .filter(|(_, h)| h.is_none())
+            .map(|(i, _)| *i)
+            .collect();
+        if missing.is_empty() {
+            return Ok(found.into_iter().flatten().collect());
+        }
+        let read = dispatch!(self, s => s.read_hashes(&missing).await)?;
+        cache.keep(missing.iter().copied().zip(read.iter().copied()));
+        let mut read = read.into_iter();
+        for slot in found.iter_mut().filter(|h| h.is_none()) {
+            *slot = read.next();
+        }
+        found
+            .into_iter()
+            .map(|h| h.ok_or_else(|| StoreError::Corrupt("tree hash missing".into())))
+            .collect()
+    }
+    /// This store's cache of upper tree nodes.
+    fn node_cache(&self) -> &NodeCache {
+        dispatch!(self, s => s.nodes())
     }
     /// Stored tree nodes with index `>= start`, in index order, at most `limit`.
     pub async fn tree_hashes_from(

@@ -14,6 +14,7 @@ mod donors;
 pub struct PostgresStore {
     pool: PgPool,
     tokens: std::sync::Arc<super::TokenCache>,
+    nodes: std::sync::Arc<super::NodeCache>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -41,12 +42,17 @@ impl PostgresStore {
         Ok(PostgresStore {
             pool,
             tokens: std::sync::Arc::default(),
+            nodes: std::sync::Arc::default(),
         })
     }
 
     /// The pool (for the leadership lock).
     pub(super) fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    pub(super) fn nodes(&self) -> &super::NodeCache {
+        &self.nodes
     }
 
     pub(super) fn tokens(&self) -> &super::TokenCache {

@@ -23,6 +23,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     writer: SqlitePool,
     tokens: std::sync::Arc<super::TokenCache>,
+    nodes: std::sync::Arc<super::NodeCache>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -40,6 +41,29 @@ fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError
         leaf: row.try_get("leaf")?,
         leaf_hash: hash_of(row.try_get::<&[u8], _>("leaf_hash")?)?,
     })
+}
+
+/// The JSON array of `rows` (each serialized as a JSON array: tuples, hashes as hex), or
+/// `None` when there are none.
+fn rows_json<T: serde::Serialize>(
+    rows: impl Iterator<Item = T>,
+) -> Result<Option<String>, StoreError> {
+    let mut out = Vec::with_capacity(4096);
+    out.push(b'[');
+    for (i, row) in rows.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &row)
+            .map_err(|e| StoreError::Corrupt(format!("batch rows: {e}")))?;
+    }
+    if out.len() == 1 {
+        return Ok(None);
+    }
+    out.push(b']');
+    String::from_utf8(out)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("batch rows: {e}")))
 }
 
 impl SqliteStore {
@@ -80,7 +104,12 @@ impl SqliteStore {
             pool,
             writer,
             tokens: std::sync::Arc::default(),
+            nodes: std::sync::Arc::default(),
         })
+    }
+
+    pub(super) fn nodes(&self) -> &super::NodeCache {
+        &self.nodes
     }
 
     pub(super) fn tokens(&self) -> &super::TokenCache {
@@ -109,62 +138,51 @@ impl SqliteStore {
     pub(super) async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
         // Each table gets one statement for the whole batch: rows travel as one JSON array
         // (leaves are UTF-8 JSON text, hashes hex), unpacked by json_each inside SQLite.
-        let entries: Vec<serde_json::Value> = batch
-            .entries
-            .iter()
-            .map(|e| {
-                serde_json::json!([
-                    e.seq,
-                    String::from_utf8_lossy(&e.leaf),
-                    e.leaf_hash.to_hex(),
-                    e.prev.to_hex(),
-                    e.kind,
-                    e.campaign,
-                    e.campaign_to,
-                    e.reference,
-                    e.reverses,
-                    e.recorded_at,
-                ])
-            })
-            .collect();
-        let keys: Vec<serde_json::Value> = batch
-            .entries
-            .iter()
-            .filter_map(|e| {
-                e.idempotency_key
-                    .as_ref()
-                    .map(|(k, h)| serde_json::json!([k, e.seq, h.to_hex()]))
-            })
-            .collect();
-        let hashes: Vec<serde_json::Value> = batch
-            .hashes
-            .iter()
-            .map(|(i, h)| serde_json::json!([i, h.to_hex()]))
-            .collect();
+        // The arrays are serialized straight from borrowed tuples (no JSON value tree).
+        let entries = rows_json(batch.entries.iter().map(|e| {
+            (
+                e.seq,
+                String::from_utf8_lossy(&e.leaf),
+                &e.leaf_hash,
+                &e.prev,
+                e.kind,
+                &e.campaign,
+                &e.campaign_to,
+                &e.reference,
+                e.reverses,
+                &e.recorded_at,
+            )
+        }))?;
+        let keys = rows_json(batch.entries.iter().filter_map(|e| {
+            e.idempotency_key
+                .as_ref()
+                .map(|(key, request)| (key, e.seq, request))
+        }))?;
+        let hashes = rows_json(batch.hashes.iter())?;
         let mut tx = self.writer.begin().await?;
-        if !entries.is_empty() {
+        if let Some(entries) = entries {
             sqlx::query(
                 "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
                  select value ->> 0, cast(value ->> 1 as blob), unhex(value ->> 2), unhex(value ->> 3), value ->> 4, \
                  value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 from json_each(?)",
             )
-            .bind(serde_json::Value::Array(entries).to_string())
+            .bind(entries)
             .execute(&mut *tx)
             .await?;
         }
         donors::insert_donors(&mut tx, &batch.entries).await?;
-        if !keys.is_empty() {
+        if let Some(keys) = keys {
             sqlx::query(
                 "insert into idempotency (key, seq, request_hash) \
                  select value ->> 0, value ->> 1, unhex(value ->> 2) from json_each(?)",
             )
-            .bind(serde_json::Value::Array(keys).to_string())
+            .bind(keys)
             .execute(&mut *tx)
             .await?;
         }
-        if !hashes.is_empty() {
+        if let Some(hashes) = hashes {
             sqlx::query("insert into tree_hashes (idx, hash) select value ->> 0, unhex(value ->> 1) from json_each(?)")
-                .bind(serde_json::Value::Array(hashes).to_string())
+                .bind(hashes)
                 .execute(&mut *tx)
                 .await?;
         }
