@@ -3,9 +3,10 @@
 use super::{Batch, StoreError, StoredCampaign, StoredCheckpoint, StoredEntry, TokenRecord};
 use crate::ledger::hash::Hash;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{Connection, Row};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,14 +15,14 @@ mod donors;
 
 /// A ledger in one SQLite file.
 ///
-/// Two pools over the same file: `writer` holds exactly one long-lived connection, used
-/// only by the sequencer (group commits and the lookups that judge a batch), so its page
-/// cache stays warm across commits; `pool` serves every read. WAL lets the readers run
-/// while the writer commits.
+/// `writer` is one long-lived connection, used only by the sequencer (group commits and
+/// the lookups that judge a batch), so its page cache stays warm across commits and it
+/// needs no pool round trips; `pool` serves every read. WAL lets the readers run while
+/// the writer commits.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: SqlitePool,
+    writer: std::sync::Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
     tokens: std::sync::Arc<super::TokenCache>,
     nodes: std::sync::Arc<super::NodeCache>,
 }
@@ -41,6 +42,32 @@ fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError
         leaf: row.try_get("leaf")?,
         leaf_hash: hash_of(row.try_get::<&[u8], _>("leaf_hash")?)?,
     })
+}
+
+/// One group commit: a transaction of one insert per table, each unpacking a JSON array
+/// of rows (`?` in order: entries, donors, idempotency keys, tree nodes, campaign states,
+/// checkpoint); an empty array (`[]`, or NULL) inserts nothing.
+const GROUP_COMMIT: &str = "\
+begin immediate;
+insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
+    select value ->> 0, cast(value ->> 1 as blob), unhex(value ->> 2), unhex(value ->> 3), value ->> 4,
+    value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 from json_each(?);
+insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at)
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, unhex(value ->> 6),
+    value ->> 7, value ->> 8 from json_each(?);
+insert into idempotency (key, seq, request_hash)
+    select value ->> 0, value ->> 1, unhex(value ->> 2) from json_each(?);
+insert into tree_hashes (idx, hash) select value ->> 0, unhex(value ->> 1) from json_each(?);
+insert into campaigns (idx, id, opened_seq, state)
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(?) where true
+    on conflict (idx) do update set state = excluded.state;
+insert into checkpoints (size, root, note)
+    select value ->> 0, unhex(value ->> 1), value ->> 2 from json_each(?);
+commit;";
+
+/// The error for using the writer after [`SqliteStore::close`].
+fn closed() -> StoreError {
+    StoreError::Unavailable("the ledger database is closed".into())
 }
 
 /// The JSON array of `rows` (each serialized as a JSON array: tuples, hashes as hex), or
@@ -84,25 +111,21 @@ impl SqliteStore {
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A local file does not go stale: no ping before each query.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone().pragma("cache_size", READER_CACHE_KIB))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(
-                options
-                    .pragma("cache_size", WRITER_CACHE_KIB)
-                    .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES),
-            )
-            .await?;
+        let writer = SqliteConnection::connect_with(
+            &options
+                .pragma("cache_size", WRITER_CACHE_KIB)
+                .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES),
+        )
+        .await?;
         Ok(SqliteStore {
             pool,
-            writer,
+            writer: std::sync::Arc::new(tokio::sync::Mutex::new(Some(writer))),
             tokens: std::sync::Arc::default(),
             nodes: std::sync::Arc::default(),
         })
@@ -117,7 +140,9 @@ impl SqliteStore {
     }
 
     pub(super) async fn close(&self) {
-        self.writer.close().await;
+        if let Some(writer) = self.writer.lock().await.take() {
+            let _ = writer.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -136,9 +161,10 @@ impl SqliteStore {
     }
 
     pub(super) async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
-        // Each table gets one statement for the whole batch: rows travel as one JSON array
-        // (leaves are UTF-8 JSON text, hashes hex), unpacked by json_each inside SQLite.
-        // The arrays are serialized straight from borrowed tuples (no JSON value tree).
+        // The whole group commit is one multi-statement query, so it costs one round trip
+        // to the connection's thread: each table gets one statement for the whole batch,
+        // its rows travelling as one JSON array (leaves as UTF-8 JSON text, hashes and
+        // salts as hex, serialized straight from borrowed tuples) unpacked by json_each.
         let entries = rows_json(batch.entries.iter().map(|e| {
             (
                 e.seq,
@@ -153,62 +179,52 @@ impl SqliteStore {
                 &e.recorded_at,
             )
         }))?;
+        let donors = rows_json(batch.entries.iter().filter_map(|e| {
+            e.private.as_ref().map(|p| {
+                (
+                    e.seq,
+                    &p.name,
+                    &p.email,
+                    &p.phone,
+                    &p.address,
+                    &p.identifier,
+                    p.salt.map(Hash),
+                    p.consent_publish_name,
+                    &e.recorded_at,
+                )
+            })
+        }))?;
         let keys = rows_json(batch.entries.iter().filter_map(|e| {
             e.idempotency_key
                 .as_ref()
                 .map(|(key, request)| (key, e.seq, request))
         }))?;
         let hashes = rows_json(batch.hashes.iter())?;
-        let mut tx = self.writer.begin().await?;
-        if let Some(entries) = entries {
-            sqlx::query(
-                "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
-                 select value ->> 0, cast(value ->> 1 as blob), unhex(value ->> 2), unhex(value ->> 3), value ->> 4, \
-                 value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 from json_each(?)",
-            )
-            .bind(entries)
-            .execute(&mut *tx)
-            .await?;
-        }
-        donors::insert_donors(&mut tx, &batch.entries).await?;
-        if let Some(keys) = keys {
-            sqlx::query(
-                "insert into idempotency (key, seq, request_hash) \
-                 select value ->> 0, value ->> 1, unhex(value ->> 2) from json_each(?)",
-            )
-            .bind(keys)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(hashes) = hashes {
-            sqlx::query("insert into tree_hashes (idx, hash) select value ->> 0, unhex(value ->> 1) from json_each(?)")
-                .bind(hashes)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let mut campaigns = Vec::with_capacity(batch.campaigns.len());
         for (idx, opened_seq, state) in &batch.campaigns {
             let json = serde_json::to_string(state)
                 .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
-            sqlx::query(
-                "insert into campaigns (idx, id, opened_seq, state) values (?, ?, ?, ?) \
-                 on conflict (idx) do update set state = excluded.state",
-            )
-            .bind(i64::from(*idx))
-            .bind(&state.id)
-            .bind(int(*opened_seq))
-            .bind(json)
-            .execute(&mut *tx)
-            .await?;
+            campaigns.push((idx, &state.id, opened_seq, json));
         }
-        if let Some(cp) = &batch.checkpoint {
-            sqlx::query("insert into checkpoints (size, root, note) values (?, ?, ?)")
-                .bind(int(cp.size))
-                .bind(&cp.root.0[..])
-                .bind(&cp.note)
-                .execute(&mut *tx)
-                .await?;
+        let campaigns = rows_json(campaigns.iter())?;
+        let checkpoint = rows_json(batch.checkpoint.iter().map(|c| (c.size, &c.root, &c.note)))?;
+        let mut writer = self.writer.lock().await;
+        let conn = writer.as_mut().ok_or_else(closed)?;
+        let written = sqlx::query(GROUP_COMMIT)
+            .bind(entries)
+            .bind(donors)
+            .bind(keys)
+            .bind(hashes)
+            .bind(campaigns)
+            .bind(checkpoint)
+            .execute(&mut *conn)
+            .await;
+        if let Err(e) = written {
+            // A statement (or the commit) failed: whatever it left open is undone. When
+            // nothing is open the rollback's own error says so and is of no interest.
+            let _ = sqlx::query("rollback").execute(&mut *conn).await;
+            return Err(e.into());
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -371,7 +387,7 @@ impl SqliteStore {
             "select campaign, reference from entries where kind = 'donation' and reference in (select value from json_each(?))",
         )
         .bind(serde_json::to_string(references).unwrap_or_default())
-        .fetch_all(&self.writer)
+        .fetch_all(self.writer.lock().await.as_mut().ok_or_else(closed)?)
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("campaign")?, r.try_get("reference")?)))
@@ -384,7 +400,7 @@ impl SqliteStore {
     ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
         let rows = sqlx::query("select key, seq, request_hash from idempotency where key in (select value from json_each(?))")
             .bind(serde_json::to_string(keys).unwrap_or_default())
-            .fetch_all(&self.writer)
+            .fetch_all(self.writer.lock().await.as_mut().ok_or_else(closed)?)
             .await?;
         rows.iter()
             .map(|r| {

@@ -1,34 +1,8 @@
 //! SQLite: the `donors` table (migrations/sqlite/0002_donors.sql).
 
 use super::{int, seq_of, SqliteStore};
-use crate::store::{DonorRecord, NewEntry, StoreError};
+use crate::store::{DonorRecord, StoreError};
 use sqlx::Row;
-
-/// Writes the personal data carried by `entries`, inside the group commit's transaction.
-pub(super) async fn insert_donors(
-    tx: &mut sqlx::SqliteConnection,
-    entries: &[NewEntry],
-) -> Result<(), StoreError> {
-    for e in entries {
-        let Some(p) = &e.private else { continue };
-        sqlx::query(
-            "insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at) \
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(int(e.seq))
-        .bind(&p.name)
-        .bind(&p.email)
-        .bind(&p.phone)
-        .bind(&p.address)
-        .bind(&p.identifier)
-        .bind(p.salt.map(|s| s.to_vec()))
-        .bind(p.consent_publish_name)
-        .bind(&e.recorded_at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
-}
 
 impl SqliteStore {
     pub(in crate::store) async fn donor(
