@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1` and the public page at `/`. Thin: handlers parse, call the
 //! sequencer or the store, and map errors in one place ([`error::ApiError`]).
 
+mod acknowledgement;
 pub mod auth;
 mod donors;
 pub mod error;

@@ -2,6 +2,7 @@
 //! salt), re-issued to admins by seq (`GET /receipts/{seq}`, with the salt until it is
 //! erased), and public by code (`GET /receipts/{code}`, never with the salt).
 
+use super::acknowledgement;
 use super::auth::{Role, Staff};
 use super::error::ApiError;
 use super::{ApiPath, AppState};
@@ -12,25 +13,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-/// The receipt of a just-acknowledged donation, against the checkpoint of its batch.
-pub fn of_appended(s: &AppState, a: &Appended, salt: Option<&[u8; 32]>) -> Receipt {
-    build(ReceiptParts {
-        seq: a.seq,
-        leaf: &a.leaf,
-        checkpoint: &a.checkpoint.note,
-        size: a.checkpoint.size,
-        root: a.checkpoint.root,
-        proof: &a.proof,
-        key: &s.site.verifier_key,
-        salt,
-    })
-}
-
-/// The answer to an acknowledged donation: the usual acknowledgement plus `receipt`. A
-/// retried request gets the original donation's receipt with its stored salt.
+/// The answer to an acknowledged donation: the usual acknowledgement plus `receipt`,
+/// against the checkpoint of its batch and with the donor's salt. A retried request gets
+/// the original donation's receipt with its stored salt.
 ///
 /// # Errors
-/// [`ApiError`] when the stored salt cannot be read.
+/// [`ApiError`] when the stored salt cannot be read (or, never in practice, the answer
+/// cannot be written).
 pub async fn acknowledged_donation(
     s: &AppState,
     a: Appended,
@@ -41,10 +30,8 @@ pub async fn acknowledged_donation(
     } else {
         salt
     };
-    let receipt = of_appended(s, &a, salt.as_ref());
-    let (status, mut body) = super::staff::acknowledgement(a);
-    body["receipt"] = serde_json::to_value(receipt).unwrap_or_default();
-    Ok((status, Json(body)).into_response())
+    let body = acknowledgement::donation_body(&a, &s.site.verifier_key, salt.as_ref())?;
+    Ok(acknowledgement::respond(&a, body))
 }
 
 /// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not

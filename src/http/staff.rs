@@ -2,6 +2,7 @@
 //! `admin` also opens and closes campaigns. Amounts arrive as decimal text in the
 //! campaign's currency (`"12.50"`), parsed exactly.
 
+use super::acknowledgement;
 use super::auth::{AdminStaff, Role, Staff};
 use super::error::ApiError;
 use super::{ApiJson, ApiPath, AppState};
@@ -14,10 +15,8 @@ use crate::ledger::money::{Currency, Minor};
 use crate::sequencer::{AppendRequest, Appended};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     match headers.get("idempotency-key") {
@@ -38,33 +37,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
-fn acknowledged(a: Appended) -> Response {
-    let (status, body) = acknowledgement(a);
-    (status, Json(body)).into_response()
-}
-
-/// The status and JSON body acknowledging an append.
-pub(super) fn acknowledgement(a: Appended) -> (StatusCode, Value) {
-    let entry: Value = serde_json::from_slice(&a.leaf).unwrap_or(Value::Null);
-    let status = if a.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let body = json!({
-        "seq": a.seq,
-        "leaf_hash": a.leaf_hash.to_hex(),
-        "leaf": String::from_utf8_lossy(&a.leaf),
-        "entry": entry,
-        "checkpoint": a.checkpoint.note,
-        "proof": {
-            "index": a.seq, "size": a.checkpoint.size, "leaf_hash": a.leaf_hash.to_hex(),
-            "root": a.checkpoint.root.to_hex(),
-            "proof": a.proof.iter().map(Hash::to_hex).collect::<Vec<_>>(),
-        },
-        "replayed": a.replayed,
-    });
-    (status, body)
+fn acknowledged(a: &Appended) -> Result<Response, ApiError> {
+    Ok(acknowledgement::respond(a, acknowledgement::body(a)?))
 }
 
 async fn append(
@@ -81,7 +55,7 @@ async fn append(
         separate_gift,
         private: None,
     };
-    Ok(acknowledged(s.sequencer.append(request).await?))
+    acknowledged(&s.sequencer.append(request).await?)
 }
 
 /// Appends go to the process that sequences; others answer 503 with Retry-After before

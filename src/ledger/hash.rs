@@ -24,6 +24,36 @@ const HEX_DIGIT: [u8; 256] = {
     t
 };
 
+/// The two lower-case hex digits of each byte value.
+const HEX_PAIR: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 0x0F]];
+        i += 1;
+    }
+    t
+};
+
+/// The 64 lower-case hex digits of a [`Hash`], held on the stack ([`Hash::hex`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HexDigits([u8; 64]);
+
+impl fmt::Debug for HexDigits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl HexDigits {
+    /// The digits as text.
+    pub fn as_str(&self) -> &str {
+        // Only `Hash::hex` makes these, from ASCII digits, so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 /// The `prev` of entry 0.
 pub const ZERO_HASH: Hash = Hash([0; 32]);
 
@@ -57,7 +87,16 @@ impl Hash {
 
     /// Lower-case hex.
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        self.hex().as_str().to_owned()
+    }
+
+    /// The 64 lower-case hex digits on the stack, for writing without allocating.
+    pub fn hex(&self) -> HexDigits {
+        let mut out = [0u8; 64];
+        for (pair, &byte) in out.chunks_exact_mut(2).zip(&self.0) {
+            pair.copy_from_slice(&HEX_PAIR[usize::from(byte)]);
+        }
+        HexDigits(out)
     }
 
     /// Standard base64, as in checkpoints.
@@ -69,22 +108,19 @@ impl Hash {
 
 impl fmt::Debug for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_hex())
+        f.write_str(self.hex().as_str())
     }
 }
 
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_hex())
+        f.write_str(self.hex().as_str())
     }
 }
 
 impl Serialize for Hash {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 64];
-        // hex::encode_to_slice cannot fail for a 64-byte buffer.
-        let _ = hex::encode_to_slice(self.0, &mut buf);
-        s.serialize_str(std::str::from_utf8(&buf).unwrap_or_default())
+        s.serialize_str(self.hex().as_str())
     }
 }
 
@@ -169,6 +205,42 @@ mod tests {
                 hex::decode_to_slice(&text, &mut expected).unwrap();
                 assert_eq!(h.0, expected);
             }
+        }
+    }
+
+    /// Edge values (every byte value in every position, all zeros, all ones) and a
+    /// stream of pseudo-random hashes.
+    fn sample_hashes() -> Vec<Hash> {
+        let mut out = vec![Hash([0; 32]), Hash([0xff; 32])];
+        for position in 0..32 {
+            for value in 0..=255u8 {
+                let mut h = [0u8; 32];
+                h[position] = value;
+                out.push(Hash(h));
+            }
+        }
+        let mut h = Hash([7; 32]);
+        for _ in 0..2000 {
+            h = sha256(&h.0);
+            out.push(h);
+        }
+        out
+    }
+
+    #[test]
+    fn hex_is_what_the_hex_crate_writes() {
+        for h in sample_hashes() {
+            let expected = hex::encode(h.0);
+
+            assert_eq!(h.to_hex(), expected);
+            assert_eq!(h.hex().as_str(), expected);
+            assert_eq!(h.to_string(), expected);
+            assert_eq!(format!("{h:?}"), expected);
+            assert_eq!(
+                serde_json::to_string(&h).expect("json"),
+                format!("\"{expected}\"")
+            );
+            assert_eq!(Hash::from_hex(&expected), Ok(h));
         }
     }
 }

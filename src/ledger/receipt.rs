@@ -11,6 +11,7 @@ use super::entry::{Body, Donation};
 use super::hash::{donor_commitment, leaf_hash, Hash};
 use super::merkle::{verify_inclusion, ProofError};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The `type` member of every receipt.
 pub const RECEIPT_TYPE: &str = "fundtrail-receipt";
@@ -167,6 +168,13 @@ pub fn parse_code(code: &str) -> Option<(u64, &str)> {
     Some((seq.parse().ok()?, prefix))
 }
 
+/// A leaf as the text a receipt carries: the leaf itself, which is UTF-8 (SPEC.md §3), or
+/// for bytes that are not, their lossy decoding (which then fails verification).
+pub fn leaf_text(leaf: &[u8]) -> Cow<'_, str> {
+    // from_utf8 checks valid text faster than from_utf8_lossy does.
+    std::str::from_utf8(leaf).map_or_else(|_| String::from_utf8_lossy(leaf), Cow::Borrowed)
+}
+
 /// What [`build`] needs: a donation's leaf, the checkpoint it is proven against and the
 /// proof.
 #[derive(Debug, Clone, Copy)]
@@ -197,7 +205,7 @@ pub fn build(parts: ReceiptParts<'_>) -> Receipt {
         v: RECEIPT_VERSION,
         seq: parts.seq,
         code: receipt_code(parts.seq, &hash),
-        leaf: String::from_utf8_lossy(parts.leaf).into_owned(),
+        leaf: leaf_text(parts.leaf).into_owned(),
         leaf_hash: hash,
         proof: ReceiptProof {
             index: parts.seq,
@@ -209,6 +217,85 @@ pub fn build(parts: ReceiptParts<'_>) -> Receipt {
         checkpoint: parts.checkpoint.to_string(),
         key: parts.key.to_string(),
         salt: parts.salt.map(hex::encode),
+    }
+}
+
+/// [`ReceiptProof`] borrowed, with its members written in sorted key order.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SortedProof<'a> {
+    /// The entry's position.
+    pub index: u64,
+    /// Leaf hash of the entry.
+    pub leaf_hash: Hash,
+    /// The audit path, bottom up.
+    pub proof: &'a [Hash],
+    /// Root of the tree of `size` entries.
+    pub root: Hash,
+    /// The tree size the proof is against.
+    pub size: u64,
+}
+
+/// The receipt code, written into the output without a `String` of its own.
+#[derive(Debug, Clone, Copy)]
+struct Code {
+    seq: u64,
+    leaf_hash: Hash,
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let hex = self.leaf_hash.hex();
+        let prefix = hex.as_str().get(..8).unwrap_or_default();
+        s.collect_str(&format_args!("R-{}-{prefix}", self.seq))
+    }
+}
+
+/// A receipt borrowed from its parts, for an answer written once: it serializes to the
+/// same members with the same values as the [`Receipt`] that [`build`] makes from those
+/// parts, but with every object's keys in sorted order (the order the answer to
+/// `POST /donations` has always carried; [`Receipt`] reads either order).
+#[derive(Debug, Clone, Serialize)]
+pub struct SortedReceipt<'a> {
+    checkpoint: &'a str,
+    code: Code,
+    key: &'a str,
+    leaf: Cow<'a, str>,
+    leaf_hash: Hash,
+    proof: SortedProof<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salt: Option<Hash>,
+    seq: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    v: u64,
+}
+
+impl<'a> SortedReceipt<'a> {
+    /// The receipt of `parts`, whose leaf hashes to `leaf_hash` (the caller already holds
+    /// it; like [`build`], this checks nothing and hashes nothing).
+    pub fn new(parts: ReceiptParts<'a>, leaf_hash: Hash) -> SortedReceipt<'a> {
+        debug_assert_eq!(leaf_hash, super::hash::leaf_hash(parts.leaf));
+        SortedReceipt {
+            checkpoint: parts.checkpoint,
+            code: Code {
+                seq: parts.seq,
+                leaf_hash,
+            },
+            key: parts.key,
+            leaf: leaf_text(parts.leaf),
+            leaf_hash,
+            proof: SortedProof {
+                index: parts.seq,
+                leaf_hash,
+                proof: parts.proof,
+                root: parts.root,
+                size: parts.size,
+            },
+            salt: parts.salt.map(|salt| Hash(*salt)),
+            seq: parts.seq,
+            kind: RECEIPT_TYPE,
+            v: RECEIPT_VERSION,
+        }
     }
 }
 
@@ -468,6 +555,34 @@ mod tests {
             "R-99999999999999999999-0a1b2c3d",
         ] {
             assert_eq!(parse_code(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_sorted_view_writes_the_built_receipt_with_sorted_keys() {
+        let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
+        let leaf = donation_leaf(0, crate::ledger::ZERO_HASH, None);
+        let hash = leaf_hash(&leaf);
+        let note = signer.sign(1, &hash);
+        let proof = [Hash([0x0f; 32]), Hash([0xf0; 32])];
+        for salt in [None, Some(&SALT)] {
+            let parts = ReceiptParts {
+                seq: 0,
+                leaf: &leaf,
+                checkpoint: &note,
+                size: 1,
+                root: hash,
+                proof: &proof,
+                key: signer.verifier_key(),
+                salt,
+            };
+
+            let sorted = serde_json::to_vec(&SortedReceipt::new(parts, hash)).expect("json");
+
+            let value = serde_json::to_value(build(parts)).expect("value");
+            assert_eq!(sorted, serde_json::to_vec(&value).expect("json"));
+            let back: Receipt = serde_json::from_slice(&sorted).expect("a receipt");
+            assert_eq!(back, build(parts));
         }
     }
 
