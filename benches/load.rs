@@ -392,32 +392,49 @@ fn http_client(connections: usize) -> reqwest::Client {
         .expect("http client")
 }
 
+/// The parts of an append answer the load generator checks (the rest is skipped unread).
+#[derive(serde::Deserialize)]
+struct AppendAnswer<'a> {
+    #[serde(borrow)]
+    checkpoint: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    proof: AnswerProof<'a>,
+}
+
+/// `proof` of an append answer.
+#[derive(serde::Deserialize)]
+struct AnswerProof<'a> {
+    index: u64,
+    size: u64,
+    leaf_hash: &'a str,
+    root: &'a str,
+    #[serde(borrow)]
+    proof: Vec<&'a str>,
+}
+
 /// Checks one append answer: 201, and its inclusion proof verifies against its checkpoint.
 fn check_append(status: reqwest::StatusCode, body: &[u8]) -> Result<(), String> {
     if status != 201 {
         return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
     }
-    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
-    let p = &v["proof"];
-    let hash = |x: &Value| Hash::from_hex(x.as_str().unwrap_or_default());
-    let (Some(index), Some(size)) = (p["index"].as_u64(), p["size"].as_u64()) else {
-        return Err(format!("no proof in {v}"));
-    };
-    let path: Vec<Hash> = p["proof"]
-        .as_array()
-        .ok_or("proof.proof is not an array")?
+    let a: AppendAnswer = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "not an append answer ({e}): {}",
+            String::from_utf8_lossy(body)
+        )
+    })?;
+    let p = &a.proof;
+    let path: Vec<Hash> = p
+        .proof
         .iter()
-        .map(hash)
+        .map(|h| Hash::from_hex(h))
         .collect::<Result<_, _>>()?;
-    let leaf = hash(&p["leaf_hash"])?;
-    let root = hash(&p["root"])?;
-    if !v["checkpoint"]
-        .as_str()
-        .is_some_and(|c| c.contains(&root.to_base64()))
-    {
+    let leaf = Hash::from_hex(p.leaf_hash)?;
+    let root = Hash::from_hex(p.root)?;
+    if !a.checkpoint.contains(&root.to_base64()) {
         return Err("the proof's root is not the checkpoint's".into());
     }
-    verify_inclusion(index, size, &leaf, &path, &root).map_err(|e| e.to_string())
+    verify_inclusion(p.index, p.size, &leaf, &path, &root).map_err(|e| e.to_string())
 }
 
 async fn append_load(

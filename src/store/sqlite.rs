@@ -45,13 +45,16 @@ fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError
 }
 
 /// One group commit: a transaction of one insert per table, each unpacking a JSON array
-/// of rows (`?` in order: entries, donors, idempotency keys, tree nodes, campaign states,
-/// checkpoint); an empty array (`[]`, or NULL) inserts nothing.
+/// of rows. Parameters, in order: all leaves concatenated (a blob; each entry row names
+/// its leaf as `[offset, length]` in it), entries, donors, idempotency keys, tree nodes,
+/// campaign states, the checkpoint. An empty array (NULL) inserts nothing. (Plain `?`
+/// only: sqlx binds the statements of one query in order.)
 const GROUP_COMMIT: &str = "\
 begin immediate;
 insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
-    select value ->> 0, cast(value ->> 1 as blob), unhex(value ->> 2), unhex(value ->> 3), value ->> 4,
-    value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 from json_each(?);
+    select value ->> 0, substr(?, value ->> '$[1][0]', value ->> '$[1][1]'), unhex(value ->> 2),
+    unhex(value ->> 3), value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9
+    from json_each(?);
 insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at)
     select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, unhex(value ->> 6),
     value ->> 7, value ->> 8 from json_each(?);
@@ -165,10 +168,17 @@ impl SqliteStore {
         // to the connection's thread: each table gets one statement for the whole batch,
         // its rows travelling as one JSON array (leaves as UTF-8 JSON text, hashes and
         // salts as hex, serialized straight from borrowed tuples) unpacked by json_each.
-        let entries = rows_json(batch.entries.iter().map(|e| {
+        // Leaves travel as one blob, each row naming its 1-based offset and length.
+        let mut leaves = Vec::with_capacity(batch.entries.iter().map(|e| e.leaf.len()).sum());
+        let mut at = Vec::with_capacity(batch.entries.len());
+        for e in &batch.entries {
+            at.push(leaves.len() + 1);
+            leaves.extend_from_slice(&e.leaf);
+        }
+        let entries = rows_json(batch.entries.iter().zip(&at).map(|(e, at)| {
             (
                 e.seq,
-                String::from_utf8_lossy(&e.leaf),
+                (at, e.leaf.len()),
                 &e.leaf_hash,
                 &e.prev,
                 e.kind,
@@ -211,6 +221,7 @@ impl SqliteStore {
         let mut writer = self.writer.lock().await;
         let conn = writer.as_mut().ok_or_else(closed)?;
         let written = sqlx::query(GROUP_COMMIT)
+            .bind(leaves)
             .bind(entries)
             .bind(donors)
             .bind(keys)
