@@ -180,7 +180,8 @@ fn sample_rss(pid: u32) -> RssSampler {
 }
 
 /// CPU time (user + system, in clock ticks of 10 ms) per thread name of process `pid`.
-fn thread_cpu(pid: u32) -> std::collections::BTreeMap<String, u64> {
+/// CPU ticks of every live thread of `pid`, keyed by (name stem, thread id).
+fn thread_cpu(pid: u32) -> std::collections::BTreeMap<(String, String), u64> {
     let mut out = std::collections::BTreeMap::new();
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return out;
@@ -207,24 +208,28 @@ fn thread_cpu(pid: u32) -> std::collections::BTreeMap<String, u64> {
         let stem = comm
             .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
             .to_string();
-        *out.entry(stem).or_insert(0) += ticks;
+        let tid = t.file_name().to_string_lossy().into_owned();
+        out.insert((stem, tid), ticks);
     }
     out
 }
 
 /// CPU milliseconds spent per thread group between two [`thread_cpu`] snapshots.
+///
+/// Threads are matched by id, so a thread that ended in between is left out (its last
+/// slice of CPU is lost) rather than making a group's total go down.
 fn cpu_delta(
-    before: &std::collections::BTreeMap<String, u64>,
-    after: &std::collections::BTreeMap<String, u64>,
+    before: &std::collections::BTreeMap<(String, String), u64>,
+    after: &std::collections::BTreeMap<(String, String), u64>,
 ) -> Vec<(String, f64)> {
-    let mut v: Vec<(String, f64)> = after
-        .iter()
-        .map(|(k, a)| {
-            (
-                k.clone(),
-                (a - before.get(k).copied().unwrap_or(0)) as f64 * 10.0,
-            )
-        })
+    let mut groups = std::collections::BTreeMap::<String, u64>::new();
+    for (key, a) in after {
+        let spent = a.saturating_sub(before.get(key).copied().unwrap_or(0));
+        *groups.entry(key.0.clone()).or_insert(0) += spent;
+    }
+    let mut v: Vec<(String, f64)> = groups
+        .into_iter()
+        .map(|(k, ticks)| (k, ticks as f64 * 10.0))
         .filter(|(_, ms)| *ms > 0.0)
         .collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1));
