@@ -92,6 +92,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 struct Server {
     child: Child,
     base: String,
+    addr: std::net::SocketAddr,
     /// Time from spawn until `/api/v1/info` answered 200.
     startup: Duration,
     sampler: Option<RssSampler>,
@@ -311,6 +312,7 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
     let mut server = Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         startup: Duration::ZERO,
         sampler: None,
     };
@@ -397,6 +399,71 @@ fn http_client(connections: usize) -> reqwest::Client {
         .expect("http client")
 }
 
+/// One client's body for `POST /api/v1/donations`.
+#[derive(serde::Serialize)]
+struct DonationRequest<'a> {
+    campaign: &'a str,
+    amount: &'a str,
+    donor: &'a str,
+    reference: &'a str,
+    memo: &'a str,
+    received_at: &'a str,
+}
+
+/// One client's keep-alive HTTP/1.1 connection for appends (hyper's plain client: no pool,
+/// no URL parsing per request), so that the load generator, which shares the server's two
+/// cores, spends as little of them as a real client on another machine would cost the server.
+struct AppendConnection {
+    sender: hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>>,
+    auth: hyper::header::HeaderValue,
+    host: hyper::header::HeaderValue,
+}
+
+impl AppendConnection {
+    async fn open(addr: std::net::SocketAddr, auth: &str) -> Result<AppendConnection, String> {
+        let stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .map_err(|e| e.to_string())?;
+        stream.set_nodelay(true).map_err(|e| e.to_string())?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        Ok(AppendConnection {
+            sender,
+            auth: auth.parse().map_err(|_| "bad token".to_string())?,
+            host: addr.to_string().parse().map_err(|_| "bad address".to_string())?,
+        })
+    }
+
+    /// Posts one donation and reads the whole answer.
+    async fn post(&mut self, body: Vec<u8>) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
+        use http_body_util::BodyExt;
+        use hyper::header;
+        self.sender.ready().await.map_err(|e| e.to_string())?;
+        let request = hyper::Request::post("/api/v1/donations")
+            .header(header::HOST, self.host.clone())
+            .header(header::AUTHORIZATION, self.auth.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            .map_err(|e| e.to_string())?;
+        let answer = self
+            .sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = answer.status();
+        let body = answer
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok((status, body))
+    }
+}
+
 /// The parts of an append answer the load generator checks (the rest is skipped unread).
 #[derive(serde::Deserialize)]
 struct AppendAnswer<'a> {
@@ -418,7 +485,7 @@ struct AnswerProof<'a> {
 }
 
 /// Checks one append answer: 201, and its inclusion proof verifies against its checkpoint.
-fn check_append(status: reqwest::StatusCode, body: &[u8]) -> Result<(), String> {
+fn check_append(status: hyper::StatusCode, body: &[u8]) -> Result<(), String> {
     if status != 201 {
         return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)));
     }
@@ -510,13 +577,17 @@ async fn drive_appends(
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let (client, base, token) = (client.clone(), base.clone(), recorder.clone());
+        let addr = server.addr;
+        let auth = format!("Bearer {recorder}");
         let (next, failures, first_failure) = (
             Arc::clone(&next),
             Arc::clone(&failures),
             Arc::clone(&first_failure),
         );
         tasks.push(tokio::spawn(async move {
+            let mut conn = AppendConnection::open(addr, &auth)
+                .await
+                .expect("connect to the server");
             let mut rng = Rng::new(1000 + c as u64);
             let mut lat = Vec::new();
             loop {
@@ -524,33 +595,22 @@ async fn drive_appends(
                 if i >= total {
                     break;
                 }
-                let body = json!({
-                    "campaign": "flood-relief-2026",
-                    "amount": format!("{}000", rng.range(10, 5_000)),
-                    "donor": rng.pick(DONORS),
-                    "reference": format!("FT26{:04}{:08}", c, i),
-                    "memo": rng.pick(MEMOS),
-                    "received_at": "2026-11-02",
-                });
+                let body = serde_json::to_vec(&DonationRequest {
+                    campaign: "flood-relief-2026",
+                    amount: &format!("{}000", rng.range(10, 5_000)),
+                    donor: *rng.pick(DONORS),
+                    reference: &format!("FT26{:04}{:08}", c, i),
+                    memo: *rng.pick(MEMOS),
+                    received_at: "2026-11-02",
+                })
+                .expect("request body");
                 let t = Instant::now();
-                let result = match client
-                    .post(format!("{base}/api/v1/donations"))
-                    .bearer_auth(&token)
-                    .json(&body)
-                    .send()
-                    .await
-                {
-                    Ok(r) => {
-                        let status = r.status();
-                        match r.bytes().await {
-                            Ok(b) => {
-                                lat.push(t.elapsed());
-                                check_append(status, &b)
-                            }
-                            Err(e) => Err(e.to_string()),
-                        }
+                let result = match conn.post(body).await {
+                    Ok((status, b)) => {
+                        lat.push(t.elapsed());
+                        check_append(status, &b)
                     }
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err(e),
                 };
                 if let Err(e) = result {
                     failures.fetch_add(1, Ordering::Relaxed);
