@@ -575,55 +575,74 @@ async fn drive_appends(
     let failures = Arc::new(AtomicU64::new(0));
     let first_failure = Arc::new(std::sync::Mutex::new(None::<String>));
     let started = Instant::now();
-    let mut tasks = Vec::new();
-    for c in 0..clients {
-        let addr = server.addr;
-        let auth = format!("Bearer {recorder}");
-        let (next, failures, first_failure) = (
-            Arc::clone(&next),
-            Arc::clone(&failures),
-            Arc::clone(&first_failure),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut conn = AppendConnection::open(addr, &auth)
-                .await
-                .expect("connect to the server");
-            let mut rng = Rng::new(1000 + c as u64);
-            let mut lat = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= total {
-                    break;
-                }
-                let body = serde_json::to_vec(&DonationRequest {
-                    campaign: "flood-relief-2026",
-                    amount: &format!("{}000", rng.range(10, 5_000)),
-                    donor: *rng.pick(DONORS),
-                    reference: &format!("FT26{:04}{:08}", c, i),
-                    memo: *rng.pick(MEMOS),
-                    received_at: "2026-11-02",
-                })
-                .expect("request body");
-                let t = Instant::now();
-                let result = match conn.post(body).await {
-                    Ok((status, b)) => {
-                        lat.push(t.elapsed());
-                        check_append(status, &b)
+    // The clients run on one thread of their own (a current-thread runtime): no wake-ups
+    // across the load generator's threads, and at most one core taken from the server.
+    let (addr, auth) = (server.addr, format!("Bearer {recorder}"));
+    let (next2, failures2, first_failure2) = (
+        Arc::clone(&next),
+        Arc::clone(&failures),
+        Arc::clone(&first_failure),
+    );
+    let lat = tokio::task::spawn_blocking(move || {
+        let (next, failures, first_failure) = (next2, failures2, first_failure2);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime");
+        runtime.block_on(async move {
+            let mut tasks = Vec::new();
+            for c in 0..clients {
+                let auth = auth.clone();
+                let (next, failures, first_failure) = (
+                    Arc::clone(&next),
+                    Arc::clone(&failures),
+                    Arc::clone(&first_failure),
+                );
+                tasks.push(tokio::spawn(async move {
+                    let mut conn = AppendConnection::open(addr, &auth)
+                        .await
+                        .expect("connect to the server");
+                    let mut rng = Rng::new(1000 + c as u64);
+                    let mut lat = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= total {
+                            break;
+                        }
+                        let body = serde_json::to_vec(&DonationRequest {
+                            campaign: "flood-relief-2026",
+                            amount: &format!("{}000", rng.range(10, 5_000)),
+                            donor: *rng.pick(DONORS),
+                            reference: &format!("FT26{:04}{:08}", c, i),
+                            memo: *rng.pick(MEMOS),
+                            received_at: "2026-11-02",
+                        })
+                        .expect("request body");
+                        let t = Instant::now();
+                        let result = match conn.post(body).await {
+                            Ok((status, b)) => {
+                                lat.push(t.elapsed());
+                                check_append(status, &b)
+                            }
+                            Err(e) => Err(e),
+                        };
+                        if let Err(e) = result {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                            first_failure.lock().unwrap().get_or_insert(e);
+                        }
                     }
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = result {
-                    failures.fetch_add(1, Ordering::Relaxed);
-                    first_failure.lock().unwrap().get_or_insert(e);
-                }
+                    lat
+                }));
+            }
+            let mut lat = Vec::new();
+            for t in tasks {
+                lat.extend(t.await.expect("client task"));
             }
             lat
-        }));
-    }
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.extend(t.await.expect("client task"));
-    }
+        })
+    })
+    .await
+    .expect("clients");
     let secs = started.elapsed().as_secs_f64();
     let server_cpu = cpu_delta(&cpu_before, &thread_cpu(server.pid()));
     let own_cpu = cpu_delta(&own_before, &thread_cpu(std::process::id()));
