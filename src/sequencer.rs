@@ -103,7 +103,23 @@ pub type SharedView = Arc<RwLock<Arc<View>>>;
 
 struct Job {
     request: AppendRequest,
-    reply: oneshot::Sender<Result<Appended, AppendError>>,
+    reply: oneshot::Sender<Result<Durable, AppendError>>,
+}
+
+/// What the sequencer hands back for a durable entry. A fresh entry's inclusion proof is
+/// left to the waiting request ([`SequencerHandle::append`]), computed from the nodes its
+/// batch shares, so the sequencer can start the next group commit sooner.
+enum Durable {
+    /// Complete (a replay: proved from the store).
+    Answered(Appended),
+    /// Written in the batch whose new nodes (and the peaks before it) are `nodes`.
+    Fresh {
+        seq: u64,
+        leaf: Vec<u8>,
+        leaf_hash: Hash,
+        checkpoint: Arc<StoredCheckpoint>,
+        nodes: Arc<HashMap<u64, Hash>>,
+    },
 }
 
 /// The source of `recorded_at` times.
@@ -118,6 +134,7 @@ type Slot = Arc<RwLock<Option<mpsc::Sender<Job>>>>;
 pub struct SequencerHandle {
     tx: Slot,
     view: SharedView,
+    store: Store,
 }
 
 impl AppendRequest {
@@ -159,7 +176,30 @@ impl SequencerHandle {
         tx.send(Job { request, reply })
             .await
             .map_err(|_| AppendError::NotLeader)?;
-        rx.await.map_err(|_| AppendError::ShuttingDown)?
+        match rx.await.map_err(|_| AppendError::ShuttingDown)?? {
+            Durable::Answered(appended) => Ok(appended),
+            Durable::Fresh {
+                seq,
+                leaf,
+                leaf_hash,
+                checkpoint,
+                nodes,
+            } => {
+                let proof = match inclusion_proof_from(&nodes, seq, checkpoint.size) {
+                    Some(proof) => proof,
+                    // Not expected: the batch's nodes hold every node its proofs need.
+                    None => self.store.inclusion_proof(seq, checkpoint.size).await?,
+                };
+                Ok(Appended {
+                    seq,
+                    leaf,
+                    leaf_hash,
+                    checkpoint: Arc::unwrap_or_clone(checkpoint),
+                    proof,
+                    replayed: false,
+                })
+            }
+        }
     }
 
     /// Whether this process sequences appends now (always, for an embedded store).
@@ -546,6 +586,7 @@ impl Sequencer {
         let handle = SequencerHandle {
             tx: Arc::clone(&slot),
             view: Arc::clone(&view),
+            store: store.clone(),
         };
         if store.is_shared() {
             // Try once now, so a process that can lead leads before it answers requests.
@@ -864,40 +905,31 @@ impl Sequencer {
                 self.publish_with(written);
             }
         }
-        let checkpoint = self.view().checkpoint.clone();
-        let nodes: HashMap<u64, Hash> = old_peaks
-            .into_iter()
-            .chain(batch.hashes.iter().copied())
-            .collect();
+        let checkpoint = Arc::new(self.view().checkpoint.clone());
+        let nodes: Arc<HashMap<u64, Hash>> = Arc::new(
+            old_peaks
+                .into_iter()
+                .chain(batch.hashes.iter().copied())
+                .collect(),
+        );
         for (job, row) in accepted.into_iter().zip(batch.entries) {
-            let answer = match inclusion_proof_from(&nodes, row.seq, checkpoint.size) {
-                Some(proof) => Ok(Appended {
-                    seq: row.seq,
-                    leaf: row.leaf,
-                    leaf_hash: row.leaf_hash,
-                    checkpoint: checkpoint.clone(),
-                    proof,
-                    replayed: false,
-                }),
-                None => {
-                    self.answer(row.seq, row.leaf, row.leaf_hash, &checkpoint, false)
-                        .await
-                }
-            };
-            let _ = job.reply.send(answer);
+            let _ = job.reply.send(Ok(Durable::Fresh {
+                seq: row.seq,
+                leaf: row.leaf,
+                leaf_hash: row.leaf_hash,
+                checkpoint: Arc::clone(&checkpoint),
+                nodes: Arc::clone(&nodes),
+            }));
         }
         for (job, seq) in replays {
             let answer = match self.store.entry(seq).await {
-                Ok(Some(e)) => {
-                    self.answer(seq, e.leaf, e.leaf_hash, &checkpoint, true)
-                        .await
-                }
+                Ok(Some(e)) => self.answer(seq, e.leaf, e.leaf_hash, &checkpoint).await,
                 Ok(None) => Err(AppendError::Store(StoreError::Corrupt(format!(
                     "idempotent entry {seq} missing"
                 )))),
                 Err(e) => Err(e.into()),
             };
-            let _ = job.reply.send(answer);
+            let _ = job.reply.send(answer.map(Durable::Answered));
         }
     }
 
@@ -908,13 +940,13 @@ impl Sequencer {
             .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     }
 
+    /// The answer to a retried request: its earlier entry, proved from the store.
     async fn answer(
         &self,
         seq: u64,
         leaf: Vec<u8>,
         leaf_hash: Hash,
         checkpoint: &StoredCheckpoint,
-        replayed: bool,
     ) -> Result<Appended, AppendError> {
         let proof = self.store.inclusion_proof(seq, checkpoint.size).await?;
         Ok(Appended {
@@ -923,7 +955,7 @@ impl Sequencer {
             leaf_hash,
             checkpoint: checkpoint.clone(),
             proof,
-            replayed,
+            replayed: true,
         })
     }
 
