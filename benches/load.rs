@@ -433,7 +433,10 @@ impl AppendConnection {
         Ok(AppendConnection {
             sender,
             auth: auth.parse().map_err(|_| "bad token".to_string())?,
-            host: addr.to_string().parse().map_err(|_| "bad address".to_string())?,
+            host: addr
+                .to_string()
+                .parse()
+                .map_err(|_| "bad address".to_string())?,
         })
     }
 
@@ -612,9 +615,9 @@ async fn drive_appends(
                         let body = serde_json::to_vec(&DonationRequest {
                             campaign: "flood-relief-2026",
                             amount: &format!("{}000", rng.range(10, 5_000)),
-                            donor: *rng.pick(DONORS),
+                            donor: rng.pick::<&str>(DONORS),
                             reference: &format!("FT26{:04}{:08}", c, i),
-                            memo: *rng.pick(MEMOS),
+                            memo: rng.pick::<&str>(MEMOS),
                             received_at: "2026-11-02",
                         })
                         .expect("request body");

@@ -286,6 +286,7 @@ impl Application {
             iati_org_id: config.iati_org_id,
         });
         let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
+        store.prepare_lookups();
         Ok(Application {
             state: AppState {
                 store,

@@ -432,6 +432,14 @@ impl Store {
         }
         dispatch!(self, s => s.existing_references(references).await)
     }
+    /// Starts, in the background, whatever lookups will need that is not read yet (the
+    /// SQLite store's in-memory index of donation references), so a serving process does
+    /// not make its first lookup wait for it. Lookups work without it.
+    pub fn prepare_lookups(&self) {
+        if let Store::Sqlite(s) = self {
+            s.load_references();
+        }
+    }
     /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.
     pub async fn idempotent_seqs(
         &self,

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod donors;
+mod references;
 
 /// A ledger in one SQLite file.
 ///
@@ -25,6 +26,7 @@ pub struct SqliteStore {
     writer: std::sync::Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
     tokens: std::sync::Arc<super::TokenCache>,
     nodes: std::sync::Arc<super::NodeCache>,
+    references: std::sync::Arc<references::ReferenceIndex>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -134,7 +136,40 @@ impl SqliteStore {
             writer: std::sync::Arc::new(tokio::sync::Mutex::new(Some(writer))),
             tokens: std::sync::Arc::default(),
             nodes: std::sync::Arc::default(),
+            references: std::sync::Arc::default(),
         })
+    }
+
+    /// Starts loading the in-memory reference index in the background, once; lookups by
+    /// reference wait for it.
+    pub(super) fn load_references(&self) {
+        if !self.references.begin_load() {
+            return;
+        }
+        let (pool, index) = (self.pool.clone(), std::sync::Arc::clone(&self.references));
+        tokio::spawn(async move {
+            use futures_util::TryStreamExt;
+            let mut pairs = Vec::new();
+            let mut rows = sqlx::query(
+                "select seq, reference from entries where reference is not null order by seq",
+            )
+            .fetch(&pool);
+            let read: Result<(), StoreError> = async {
+                while let Some(row) = rows.try_next().await? {
+                    let reference: &str = row.try_get(1)?;
+                    pairs.push((references::fingerprint(reference), seq_of(row.try_get(0)?)));
+                }
+                Ok(())
+            }
+            .await;
+            match read {
+                Ok(()) => index.finish_load(Some(pairs)),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
+                    index.finish_load(None);
+                }
+            }
+        });
     }
 
     pub(super) fn nodes(&self) -> &super::NodeCache {
@@ -239,6 +274,12 @@ impl SqliteStore {
             let _ = sqlx::query("rollback").execute(&mut *conn).await;
             return Err(e.into());
         }
+        self.references.record(
+            batch
+                .entries
+                .iter()
+                .filter_map(|e| e.reference.as_deref().map(|r| (r, e.seq))),
+        );
         Ok(())
     }
 
@@ -383,6 +424,27 @@ impl SqliteStore {
         reference: &str,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
+        self.load_references();
+        if let Some(candidates) = self.references.candidates(reference).await {
+            let mut found = Vec::new();
+            for chunk in candidates.chunks(256) {
+                let rows = sqlx::query(
+                    "select seq, leaf, leaf_hash, reference from entries where seq in (select value from json_each(?)) order by seq",
+                )
+                .bind(serde_json::to_string(chunk).unwrap_or_default())
+                .fetch_all(&self.pool)
+                .await?;
+                for row in &rows {
+                    if found.len() as u64 >= limit {
+                        return Ok(found);
+                    }
+                    if row.try_get::<Option<&str>, _>("reference")? == Some(reference) {
+                        found.push(stored_entry(row)?);
+                    }
+                }
+            }
+            return Ok(found);
+        }
         let rows = sqlx::query(
             "select seq, leaf, leaf_hash from entries where reference = ? order by seq limit ?",
         )
@@ -397,6 +459,42 @@ impl SqliteStore {
         &self,
         references: &[String],
     ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        self.load_references();
+        let mut candidates = Vec::new();
+        let mut indexed = true;
+        for reference in references {
+            match self.references.candidates(reference).await {
+                Some(seqs) => candidates.extend(seqs),
+                None => indexed = false,
+            }
+        }
+        if indexed {
+            if candidates.is_empty() {
+                return Ok(Default::default());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let asked: std::collections::HashSet<&str> =
+                references.iter().map(String::as_str).collect();
+            let mut found = std::collections::HashSet::new();
+            let mut writer = self.writer.lock().await;
+            let conn = writer.as_mut().ok_or_else(closed)?;
+            for chunk in candidates.chunks(512) {
+                let rows = sqlx::query(
+                    "select campaign, reference from entries where seq in (select value from json_each(?)) and kind = 'donation'",
+                )
+                .bind(serde_json::to_string(chunk).unwrap_or_default())
+                .fetch_all(&mut *conn)
+                .await?;
+                for r in &rows {
+                    let reference: Option<String> = r.try_get("reference")?;
+                    if let Some(reference) = reference.filter(|r| asked.contains(r.as_str())) {
+                        found.insert((r.try_get("campaign")?, reference));
+                    }
+                }
+            }
+            return Ok(found);
+        }
         let rows = sqlx::query(
             "select campaign, reference from entries where kind = 'donation' and reference in (select value from json_each(?))",
         )
