@@ -129,6 +129,63 @@ async fn what_the_ledger_remembers_holds_across_a_restart() {
     app.stop().await;
 }
 
+#[tokio::test]
+async fn references_are_found_and_refused_again_after_a_restart_whichever_side_stored_them() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let medical = app.open_campaign("medical-kits", "VND").await;
+    let before = app
+        .donate_with_reference(&flood, "100000", "VCB-1")
+        .await
+        .seq();
+    let again = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "2000", "reference": "VCB-1", "separate_gift": true }),
+            Some(&app.recorder_token),
+        )
+        .await
+        .seq();
+    let app = app.stop().await.restart().await;
+    let after = app
+        .donate_with_reference(&flood, "300000", "VCB-2")
+        .await
+        .seq();
+
+    let found = app.get_json("/search?reference=VCB-1").await;
+    assert_eq!(seqs_in(&found), vec![before, again]);
+    let found = app.get_json("/search?reference=VCB-2").await;
+    assert_eq!(found["results"][0]["seq"], after);
+    assert_eq!(
+        app.get_json("/search?reference=VCB-3").await["results"],
+        json!([])
+    );
+    for reference in ["VCB-1", "VCB-2"] {
+        let duplicate = app.donate_with_reference(&flood, "1000", reference).await;
+        assert_eq!(
+            duplicate.json()["error"],
+            "duplicate_reference",
+            "{reference}"
+        );
+    }
+    // The same reference in another campaign is another donation.
+    let elsewhere = app.donate_with_reference(&medical, "1000", "VCB-1").await;
+    assert_eq!(elsewhere.status(), 201, "{}", elsewhere.text());
+    let found = app.get_json("/search?reference=VCB-1").await;
+    assert_eq!(seqs_in(&found), vec![before, again, elsewhere.seq()]);
+    app.stop().await;
+}
+
+/// The `seq` of each search result, in order.
+fn seqs_in(found: &serde_json::Value) -> Vec<u64> {
+    found["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["seq"].as_u64().expect("seq"))
+        .collect()
+}
+
 /// Builds `ledger.db` in `data` as a ledger made before migration 3 would have it: the
 /// schema of migrations 1 and 2 only (with the unique indexes on `prev` and `leaf_hash`),
 /// holding a copy of every row of `current`.
@@ -197,13 +254,13 @@ async fn unique_indexes_on_entries(db: &std::path::Path) -> i64 {
 }
 
 /// The number `sql` selects from `db`.
-async fn number_in(db: &std::path::Path, sql: &'static str) -> i64 {
+async fn number_in(db: &std::path::Path, sql: impl Into<String>) -> i64 {
     use sqlx::Connection;
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
     let mut conn = sqlx::SqliteConnection::connect_with(&options)
         .await
         .expect("database");
-    let n = sqlx::query_scalar(sql)
+    let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.into()))
         .fetch_one(&mut conn)
         .await
         .expect("a number");
@@ -245,6 +302,11 @@ async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_ro
     let next = app.donate(&flood, "1000").await;
     assert_eq!(next.status(), 201, "{}", next.text());
     assert_eq!(next.seq(), 5);
+    // Migration 4: references are found from memory, loaded from the new index.
+    let found = app.get_json("/search?reference=VCB-0042").await;
+    assert_eq!(seqs_in(&found), vec![private.seq()]);
+    let duplicate = app.donate_with_reference(&flood, "1000", "VCB-0042").await;
+    assert_eq!(duplicate.json()["error"], "duplicate_reference");
     let donor = app
         .client
         .get(format!("{}/api/v1/donors/{}", app.address, private.seq()))
@@ -257,6 +319,17 @@ async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_ro
     assert!(donor.to_string().contains("binh@example.vn"), "{donor}");
     let stopped = app.stop().await;
     assert_eq!(unique_indexes_on_entries(&stopped.db_path()).await, 1);
+    let index_named = |name: &str| {
+        format!("select count(*) from sqlite_master where type = 'index' and name = '{name}'")
+    };
+    assert_eq!(
+        number_in(&stopped.db_path(), index_named("entries_by_reference")).await,
+        0
+    );
+    assert_eq!(
+        number_in(&stopped.db_path(), index_named("entries_with_reference")).await,
+        1
+    );
     let counter = "select seq from sqlite_sequence where name = 'donors'";
     assert_eq!(number_in(&stopped.db_path(), counter).await, 40);
     let verified = verify_data(&stopped.data_dir());
