@@ -149,6 +149,7 @@ impl SqliteStore {
         let (pool, index) = (self.pool.clone(), std::sync::Arc::clone(&self.references));
         tokio::spawn(async move {
             use futures_util::TryStreamExt;
+            let started = std::time::Instant::now();
             let mut pairs = Vec::new();
             let mut rows = sqlx::query(
                 "select seq, reference from entries where reference is not null order by seq",
@@ -163,7 +164,15 @@ impl SqliteStore {
             }
             .await;
             match read {
-                Ok(()) => index.finish_load(Some(pairs)),
+                Ok(()) => {
+                    let count = pairs.len();
+                    index.finish_load(Some(pairs));
+                    tracing::info!(
+                        count,
+                        ms = started.elapsed().as_millis() as u64,
+                        "donation references loaded"
+                    );
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
                     index.finish_load(None);
