@@ -35,6 +35,12 @@ use super::columns::{hash_of, int, seq_of};
 const READER_CACHE_KIB: &str = "-8192";
 /// Page cache of the one writing connection, which keeps the hot index pages.
 const WRITER_CACHE_KIB: &str = "-32768";
+/// `[seq, reference]`, borrowed from the JSON text unless the reference has escapes.
+#[derive(serde::Deserialize)]
+struct SeqAndReference<'a>(u64, #[serde(borrow)] std::borrow::Cow<'a, str>);
+
+/// Entries (by `seq`) whose references one query reads when the reference index loads.
+const REFERENCES_PER_READ: usize = 16_384;
 /// Pages the WAL may hold before a commit copies them back into the database file.
 const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
 
@@ -148,17 +154,34 @@ impl SqliteStore {
         }
         let (pool, index) = (self.pool.clone(), std::sync::Arc::clone(&self.references));
         tokio::spawn(async move {
-            use futures_util::TryStreamExt;
             let started = std::time::Instant::now();
             let mut pairs = Vec::new();
-            let mut rows = sqlx::query(
-                "select seq, reference from entries where reference is not null order by seq",
-            )
-            .fetch(&pool);
+            // In slices of `seq`, each read as one JSON array: a row per reference would
+            // cost more in passing rows to this thread than everything else.
             let read: Result<(), StoreError> = async {
-                while let Some(row) = rows.try_next().await? {
-                    let reference: &str = row.try_get(1)?;
-                    pairs.push((references::fingerprint(reference), seq_of(row.try_get(0)?)));
+                // One connection: the scan fills one reader's page cache, not each one's.
+                let mut conn = pool.acquire().await?;
+                let size: Option<i64> = sqlx::query_scalar("select max(seq) + 1 from entries")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let size = size.map_or(0, seq_of);
+                for start in (0..size).step_by(REFERENCES_PER_READ) {
+                    let slice: Option<String> = sqlx::query_scalar(
+                        "select json_group_array(json_array(seq, reference)) from entries \
+                         where reference is not null and seq >= ? and seq < ?",
+                    )
+                    .bind(int(start))
+                    .bind(int(start + REFERENCES_PER_READ as u64))
+                    .fetch_one(&mut *conn)
+                    .await?;
+                    let slice: Vec<SeqAndReference<'_>> =
+                        serde_json::from_str(slice.as_deref().unwrap_or("[]"))
+                            .map_err(|e| StoreError::Corrupt(format!("references: {e}")))?;
+                    pairs.extend(
+                        slice
+                            .iter()
+                            .map(|SeqAndReference(seq, r)| (references::fingerprint(r), *seq)),
+                    );
                 }
                 Ok(())
             }
