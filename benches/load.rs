@@ -410,17 +410,16 @@ struct DonationRequest<'a> {
     received_at: &'a str,
 }
 
-/// One client's keep-alive HTTP/1.1 connection for appends (hyper's plain client: no pool,
-/// no URL parsing per request), so that the load generator, which shares the server's two
-/// cores, spends as little of them as a real client on another machine would cost the server.
-struct AppendConnection {
+/// One client's keep-alive HTTP/1.1 connection (hyper's plain client: no pool, no URL
+/// parsing per request), so that the load generator, which shares the server's two cores,
+/// spends about as little of them as a real client on another machine would.
+struct ClientConnection {
     sender: hyper::client::conn::http1::SendRequest<http_body_util::Full<bytes::Bytes>>,
-    auth: hyper::header::HeaderValue,
     host: hyper::header::HeaderValue,
 }
 
-impl AppendConnection {
-    async fn open(addr: std::net::SocketAddr, auth: &str) -> Result<AppendConnection, String> {
+impl ClientConnection {
+    async fn open(addr: std::net::SocketAddr) -> Result<ClientConnection, String> {
         let stream = tokio::net::TcpStream::connect(addr)
             .await
             .map_err(|e| e.to_string())?;
@@ -430,9 +429,8 @@ impl AppendConnection {
                 .await
                 .map_err(|e| e.to_string())?;
         tokio::spawn(connection);
-        Ok(AppendConnection {
+        Ok(ClientConnection {
             sender,
-            auth: auth.parse().map_err(|_| "bad token".to_string())?,
             host: addr
                 .to_string()
                 .parse()
@@ -440,17 +438,36 @@ impl AppendConnection {
         })
     }
 
-    /// Posts one donation and reads the whole answer.
-    async fn post(&mut self, body: Vec<u8>) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
+    /// Posts `body` (JSON) to `path` with `auth` and reads the whole answer.
+    async fn post(
+        &mut self,
+        path: &str,
+        auth: &hyper::header::HeaderValue,
+        body: Vec<u8>,
+    ) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
+        let request = hyper::Request::post(path)
+            .header(hyper::header::AUTHORIZATION, auth.clone())
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)));
+        self.send(request).await
+    }
+
+    /// GETs `path` and reads the whole answer.
+    async fn get(&mut self, path: &str) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
+        let request = hyper::Request::get(path).body(http_body_util::Full::default());
+        self.send(request).await
+    }
+
+    async fn send(
+        &mut self,
+        request: Result<hyper::Request<http_body_util::Full<bytes::Bytes>>, hyper::http::Error>,
+    ) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
         use http_body_util::BodyExt;
-        use hyper::header;
+        let mut request = request.map_err(|e| e.to_string())?;
+        request
+            .headers_mut()
+            .insert(hyper::header::HOST, self.host.clone());
         self.sender.ready().await.map_err(|e| e.to_string())?;
-        let request = hyper::Request::post("/api/v1/donations")
-            .header(header::HOST, self.host.clone())
-            .header(header::AUTHORIZATION, self.auth.clone())
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
-            .map_err(|e| e.to_string())?;
         let answer = self
             .sender
             .send_request(request)
@@ -465,6 +482,25 @@ impl AppendConnection {
             .to_bytes();
         Ok((status, body))
     }
+}
+
+/// Runs the future `clients` makes on a current-thread runtime of its own, on a thread
+/// of its own: no wake-ups across the load generator's threads, and at most one core
+/// taken from the server.
+async fn on_client_thread<T, F>(clients: impl FnOnce() -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T>,
+{
+    tokio::task::spawn_blocking(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime")
+            .block_on(clients())
+    })
+    .await
+    .expect("client thread")
 }
 
 /// The parts of an append answer the load generator checks (the rest is skipped unread).
@@ -578,74 +614,68 @@ async fn drive_appends(
     let failures = Arc::new(AtomicU64::new(0));
     let first_failure = Arc::new(std::sync::Mutex::new(None::<String>));
     let started = Instant::now();
-    // The clients run on one thread of their own (a current-thread runtime): no wake-ups
-    // across the load generator's threads, and at most one core taken from the server.
-    let (addr, auth) = (server.addr, format!("Bearer {recorder}"));
+    let addr = server.addr;
+    let auth: hyper::header::HeaderValue = format!("Bearer {recorder}")
+        .parse()
+        .expect("a token fits a header");
     let (next2, failures2, first_failure2) = (
         Arc::clone(&next),
         Arc::clone(&failures),
         Arc::clone(&first_failure),
     );
-    let lat = tokio::task::spawn_blocking(move || {
+    let lat = on_client_thread(move || async move {
         let (next, failures, first_failure) = (next2, failures2, first_failure2);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("client runtime");
-        runtime.block_on(async move {
-            let mut tasks = Vec::new();
-            for c in 0..clients {
-                let auth = auth.clone();
-                let (next, failures, first_failure) = (
-                    Arc::clone(&next),
-                    Arc::clone(&failures),
-                    Arc::clone(&first_failure),
-                );
-                tasks.push(tokio::spawn(async move {
-                    let mut conn = AppendConnection::open(addr, &auth)
-                        .await
-                        .expect("connect to the server");
-                    let mut rng = Rng::new(1000 + c as u64);
-                    let mut lat = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= total {
-                            break;
-                        }
-                        let body = serde_json::to_vec(&DonationRequest {
-                            campaign: "flood-relief-2026",
-                            amount: &format!("{}000", rng.range(10, 5_000)),
-                            donor: rng.pick::<&str>(DONORS),
-                            reference: &format!("FT26{:04}{:08}", c, i),
-                            memo: rng.pick::<&str>(MEMOS),
-                            received_at: "2026-11-02",
-                        })
-                        .expect("request body");
-                        let t = Instant::now();
-                        let result = match conn.post(body).await {
-                            Ok((status, b)) => {
-                                lat.push(t.elapsed());
-                                check_append(status, &b)
-                            }
-                            Err(e) => Err(e),
-                        };
-                        if let Err(e) = result {
-                            failures.fetch_add(1, Ordering::Relaxed);
-                            first_failure.lock().unwrap().get_or_insert(e);
-                        }
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let auth = auth.clone();
+            let (next, failures, first_failure) = (
+                Arc::clone(&next),
+                Arc::clone(&failures),
+                Arc::clone(&first_failure),
+            );
+            tasks.push(tokio::spawn(async move {
+                let mut conn = ClientConnection::open(addr)
+                    .await
+                    .expect("connect to the server");
+                let mut rng = Rng::new(1000 + c as u64);
+                let mut lat = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
                     }
-                    lat
-                }));
-            }
-            let mut lat = Vec::new();
-            for t in tasks {
-                lat.extend(t.await.expect("client task"));
-            }
-            lat
-        })
+                    let body = serde_json::to_vec(&DonationRequest {
+                        campaign: "flood-relief-2026",
+                        amount: &format!("{}000", rng.range(10, 5_000)),
+                        donor: rng.pick::<&str>(DONORS),
+                        reference: &format!("FT26{:04}{:08}", c, i),
+                        memo: rng.pick::<&str>(MEMOS),
+                        received_at: "2026-11-02",
+                    })
+                    .expect("request body");
+                    let t = Instant::now();
+                    let result = match conn.post("/api/v1/donations", &auth, body).await {
+                        Ok((status, b)) => {
+                            lat.push(t.elapsed());
+                            check_append(status, &b)
+                        }
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = result {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                        first_failure.lock().unwrap().get_or_insert(e);
+                    }
+                }
+                lat
+            }));
+        }
+        let mut lat = Vec::new();
+        for t in tasks {
+            lat.extend(t.await.expect("client task"));
+        }
+        lat
     })
-    .await
-    .expect("clients");
+    .await;
     let secs = started.elapsed().as_secs_f64();
     let server_cpu = cpu_delta(&cpu_before, &thread_cpu(server.pid()));
     let own_cpu = cpu_delta(&own_before, &thread_cpu(std::process::id()));
@@ -964,47 +994,47 @@ fn dir_size(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// `readers` clients, each on its own keep-alive connection, GET `path(rng)` for `secs`.
 async fn read_load(
-    client: &reqwest::Client,
-    base: &str,
+    addr: std::net::SocketAddr,
     path: impl Fn(&mut Rng) -> String + Send + Sync + 'static,
     readers: usize,
     secs: f64,
 ) -> (Stats, u64) {
     let path = Arc::new(path);
     let failures = Arc::new(AtomicU64::new(0));
+    let failures2 = Arc::clone(&failures);
     let started = Instant::now();
     let until = started + Duration::from_secs_f64(secs);
-    let mut tasks = Vec::new();
-    for r in 0..readers {
-        let (client, base, path, failures) = (
-            client.clone(),
-            base.to_string(),
-            Arc::clone(&path),
-            Arc::clone(&failures),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut rng = Rng::new(77 + r as u64);
-            let mut lat = Vec::new();
-            while Instant::now() < until {
-                let url = format!("{base}{}", path(&mut rng));
-                let t = Instant::now();
-                let ok = match client.get(&url).send().await {
-                    Ok(resp) => resp.status() == 200 && resp.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                lat.push(t.elapsed());
-                if !ok {
-                    failures.fetch_add(1, Ordering::Relaxed);
+    let lat = on_client_thread(move || async move {
+        let mut tasks = Vec::new();
+        for r in 0..readers {
+            let (path, failures) = (Arc::clone(&path), Arc::clone(&failures2));
+            tasks.push(tokio::spawn(async move {
+                let mut conn = ClientConnection::open(addr)
+                    .await
+                    .expect("connect to the server");
+                let mut rng = Rng::new(77 + r as u64);
+                let mut lat = Vec::new();
+                while Instant::now() < until {
+                    let path = path(&mut rng);
+                    let t = Instant::now();
+                    let ok = matches!(conn.get(&path).await, Ok((status, _)) if status == 200);
+                    lat.push(t.elapsed());
+                    if !ok {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
-            }
-            lat
-        }));
-    }
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.extend(t.await.expect("reader"));
-    }
+                lat
+            }));
+        }
+        let mut lat = Vec::new();
+        for t in tasks {
+            lat.extend(t.await.expect("reader"));
+        }
+        lat
+    })
+    .await;
     let secs = started.elapsed().as_secs_f64();
     (Stats::of(lat, secs), failures.load(Ordering::Relaxed))
 }
@@ -1046,8 +1076,6 @@ async fn reads(work: &Path) {
             .join(", "),
         idle_rss
     );
-    let client = http_client(readers);
-    let base = server.base.clone();
     let runs: Vec<(&str, PathMaker)> = vec![
         (
             "GET /api/v1/checkpoint",
@@ -1068,7 +1096,7 @@ async fn reads(work: &Path) {
         // First alone (service time without queueing), then with `readers` clients.
         for (clients, secs) in [(1, (secs / 2.0).max(1.0)), (readers, secs)] {
             let p = Arc::clone(&path);
-            let (stats, failures) = read_load(&client, &base, move |r| p(r), clients, secs).await;
+            let (stats, failures) = read_load(server.addr, move |r| p(r), clients, secs).await;
             println!(
                 "reads: {label:<44} {clients:>2} clients: {:>7.0} req/s, p50 {}, p99 {}, max {} ({} requests, failures {failures})",
                 stats.rate(),
