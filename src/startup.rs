@@ -1,7 +1,7 @@
 //! The data directory and server start-up: `config.json`, `signing.key` (mode 0600) and
 //! `ledger.db` (SQLite) under one folder.
 
-use crate::http::{self, AppState, Site};
+use crate::http::{self, AppParts, AppState, Site};
 use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
 use crate::sequencer::{Sequencer, SequencerHandle};
 use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
@@ -266,7 +266,7 @@ impl Application {
     /// Keeps evidence files in `evidence` (by default: in memory for
     /// [`Application::from_parts`], `DATA/evidence` for [`Application::build`]).
     pub fn with_evidence(mut self, evidence: crate::evidence::EvidenceStore) -> Self {
-        self.state.evidence = evidence;
+        self.state.parts_mut().evidence = evidence;
         self
     }
 
@@ -288,7 +288,7 @@ impl Application {
         let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
         store.prepare_lookups();
         Ok(Application {
-            state: AppState {
+            state: AppState::new(AppParts {
                 store,
                 sequencer: handle,
                 site,
@@ -296,7 +296,7 @@ impl Application {
                     crate::http::limits::Limits::OFF,
                 )),
                 evidence: crate::evidence::EvidenceStore::in_memory(),
-            },
+            }),
             sequencer: task,
         })
     }
@@ -304,7 +304,7 @@ impl Application {
     /// Enforces `limits` (the library default is none; `fundtrail serve` turns the
     /// recommended ones on).
     pub fn with_limits(mut self, limits: crate::http::limits::Limits) -> Self {
-        self.state.guard = Arc::new(crate::http::limits::Guard::new(limits));
+        self.state.parts_mut().guard = Arc::new(crate::http::limits::Guard::new(limits));
         self
     }
 

@@ -32,9 +32,34 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Time limit for one request.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every handler can reach.
+/// What every handler can reach, behind one `Arc`: axum clones the state for every
+/// request, and this makes that one counter instead of one per shared part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl AppState {
+    /// The state made of `parts`.
+    pub fn new(parts: AppParts) -> AppState {
+        AppState(Arc::new(parts))
+    }
+
+    /// The parts, to change before serving (cloned first if the state is already shared).
+    pub fn parts_mut(&mut self) -> &mut AppParts {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Clone)]
+pub struct AppParts {
     /// Reads.
     pub store: Store,
     /// Appends and the published view.

@@ -479,9 +479,24 @@ fn media_type(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
-/// Formats a time as `recorded_at` is written: UTC, microseconds, `Z`.
+/// Formats a time as `recorded_at` is written: UTC, microseconds, `Z`. The same text as
+/// chrono's `%Y-%m-%dT%H:%M:%S%.6fZ` (tested), without parsing that pattern on each call
+/// for the usual case (years 0 to 9999, no leap second).
 pub fn format_recorded_at(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let (year, nanos) = (t.year(), t.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    }
+    format!(
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        nanos / 1000
+    )
 }
 
 /// Reports whether `s` is a `recorded_at` value in the one fixed format.
@@ -515,6 +530,37 @@ mod tests {
         s.len() == 10
             && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .is_ok_and(|d| d.format("%Y-%m-%d").to_string() == s)
+    }
+
+    #[test]
+    fn recorded_at_is_formatted_as_chrono_formats_it() {
+        let chrono_text =
+            |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        let mut micros: i64 = -62_167_219_200_000_000; // 0000-01-01T00:00:00Z
+        let step = 7_777_777_777_777; // about 90 days and some odd microseconds
+        let last = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999Z
+        let mut checked = 0;
+        while micros <= last {
+            let t = chrono::DateTime::from_timestamp_micros(micros).expect("in range");
+            assert_eq!(format_recorded_at(t), chrono_text(t), "{micros}");
+            checked += 1;
+            micros += step;
+        }
+        assert!(checked > 40_000);
+        for extreme in [
+            -62_167_219_200_000_001, // year -1
+            253_402_300_800_000_000, // year 10000
+            0,
+            1_764_000_000_123_456,
+        ] {
+            let t = chrono::DateTime::from_timestamp_micros(extreme).expect("in range");
+            assert_eq!(format_recorded_at(t), chrono_text(t), "{extreme}");
+        }
+        let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+            .and_then(|d| d.and_hms_micro_opt(23, 59, 59, 1_500_000))
+            .expect("a leap second")
+            .and_utc();
+        assert_eq!(format_recorded_at(leap), chrono_text(leap));
     }
 
     fn is_recorded_at_chrono(s: &str) -> bool {
