@@ -35,14 +35,14 @@ use super::columns::{hash_of, int, seq_of};
 const READER_CACHE_KIB: &str = "-8192";
 /// Page cache of the one writing connection, which keeps the hot index pages.
 const WRITER_CACHE_KIB: &str = "-32768";
+/// Pages the WAL may hold before a commit copies them back into the database file.
+const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
+/// Entries (by `seq`) whose references one query reads when the reference index loads.
+const REFERENCES_PER_READ: usize = 16_384;
+
 /// `[seq, reference]`, borrowed from the JSON text unless the reference has escapes.
 #[derive(serde::Deserialize)]
 struct SeqAndReference<'a>(u64, #[serde(borrow)] std::borrow::Cow<'a, str>);
-
-/// Entries (by `seq`) whose references one query reads when the reference index loads.
-const REFERENCES_PER_READ: usize = 16_384;
-/// Pages the WAL may hold before a commit copies them back into the database file.
-const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
 
 fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError> {
     Ok(StoredEntry {
@@ -626,5 +626,112 @@ impl SqliteStore {
                 .execute(&self.pool)
                 .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store holding `n` rows, every third (seq 0, 3, 6, …) with reference `R<seq>`, and
+    /// seq 1 and 2 both with `SAME`. Only the columns lookups read are meaningful; the
+    /// chain trigger holds because every leaf hash and `prev` is zeros.
+    async fn store_with_rows(n: u64) -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let store = SqliteStore::open(&dir.path().join("ledger.db"))
+            .await
+            .expect("store");
+        sqlx::query(
+            "with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < ?)
+             insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, reference, recorded_at)
+             select i, 'leaf', zeroblob(32), zeroblob(32), 'donation', 'flood',
+                 case when i in (1, 2) then 'SAME' when i % 3 = 0 then 'R' || i end,
+                 '2026-11-25T00:00:00.000000Z'
+             from n",
+        )
+        .bind(int(n))
+        .execute(&store.pool)
+        .await
+        .expect("rows");
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn references_load_from_every_slice_and_are_found_exactly() {
+        let n = 2 * REFERENCES_PER_READ as u64 + 100;
+        let (_dir, store) = store_with_rows(n).await;
+        let last = format!("R{}", (n - 1) / 3 * 3);
+        let asked: Vec<String> = ["R0", "R3", "R1", &last, "SAME", "R16383"]
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+
+        let found = store.existing_references(&asked).await.expect("lookup");
+
+        let mut found: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();
+        found.sort_unstable();
+        let mut expected = vec!["R0", "R3", &last, "SAME", "R16383"];
+        expected.sort_unstable();
+        assert_eq!(found, expected);
+        let same: Vec<u64> = store
+            .find_by_reference("SAME", 10)
+            .await
+            .expect("search")
+            .iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(same, vec![1, 2]);
+        assert_eq!(
+            store
+                .find_by_reference("SAME", 1)
+                .await
+                .expect("search")
+                .len(),
+            1
+        );
+        assert!(store
+            .find_by_reference("R1", 10)
+            .await
+            .expect("search")
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn when_the_load_failed_references_are_looked_up_with_sql() {
+        let (_dir, store) = store_with_rows(10).await;
+        assert!(store.references.begin_load());
+        store.references.finish_load(None);
+
+        let found = store
+            .existing_references(&["R3".to_string(), "R4".to_string()])
+            .await
+            .expect("lookup");
+
+        assert_eq!(
+            found.into_iter().collect::<Vec<_>>(),
+            vec![("flood".to_string(), "R3".to_string())]
+        );
+        let same = store.find_by_reference("SAME", 10).await.expect("search");
+        assert_eq!(same.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_fingerprint_shared_with_another_reference_is_no_answer() {
+        let (_dir, store) = store_with_rows(10).await;
+        store.load_references();
+        assert!(store.references.candidates("R3").await.is_some(), "loaded");
+        // As if "R4" collided with the fingerprints of entries 0 and 3 ("R0", "R3").
+        store.references.record_as("R4", [0, 3].into_iter());
+
+        assert!(store
+            .existing_references(&["R4".to_string()])
+            .await
+            .expect("lookup")
+            .is_empty());
+        assert!(store
+            .find_by_reference("R4", 10)
+            .await
+            .expect("search")
+            .is_empty());
     }
 }

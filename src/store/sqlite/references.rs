@@ -107,6 +107,15 @@ impl ReferenceIndex {
         }
     }
 
+    /// Files `seqs` under the fingerprint of `reference`, as a collision would.
+    #[cfg(test)]
+    pub(super) fn record_as(&self, reference: &str, seqs: impl Iterator<Item = u64>) {
+        let mut pairs = self.pairs.write().unwrap_or_else(|p| p.into_inner());
+        pairs
+            .recent
+            .extend(seqs.map(|seq| (fingerprint(reference), seq)));
+    }
+
     /// The `seq`s, ascending, of the entries whose reference may be `reference` (every
     /// entry that has it is among them), once the load has finished; `None` if it failed
     /// or never started.
