@@ -24,6 +24,7 @@
 //!   big ledger after the reads (0 skips them).
 //! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
 //! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run.
+//! - `FUNDTRAIL_LOAD_IDEMPOTENCY=1`: every append carries a random `Idempotency-Key`.
 //! - `FUNDTRAIL_LOAD_BIN=PATH`: the server binary to run (default: the one cargo built).
 //! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
 //!   `PATH.<store>-<clients>`; with `RUST_LOG=sqlx::query=debug` it times every statement.
@@ -438,17 +439,22 @@ impl ClientConnection {
         })
     }
 
-    /// Posts `body` (JSON) to `path` with `auth` and reads the whole answer.
+    /// Posts `body` (JSON) to `path` with `auth` (and `Idempotency-Key: key` when given)
+    /// and reads the whole answer.
     async fn post(
         &mut self,
         path: &str,
         auth: &hyper::header::HeaderValue,
+        key: Option<&str>,
         body: Vec<u8>,
     ) -> Result<(hyper::StatusCode, bytes::Bytes), String> {
-        let request = hyper::Request::post(path)
+        let mut request = hyper::Request::post(path)
             .header(hyper::header::AUTHORIZATION, auth.clone())
-            .header(hyper::header::CONTENT_TYPE, "application/json")
-            .body(http_body_util::Full::new(bytes::Bytes::from(body)));
+            .header(hyper::header::CONTENT_TYPE, "application/json");
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let request = request.body(http_body_util::Full::new(bytes::Bytes::from(body)));
         self.send(request).await
     }
 
@@ -615,6 +621,7 @@ async fn drive_appends(
     let first_failure = Arc::new(std::sync::Mutex::new(None::<String>));
     let started = Instant::now();
     let addr = server.addr;
+    let with_keys = std::env::var("FUNDTRAIL_LOAD_IDEMPOTENCY").is_ok_and(|v| v == "1");
     let auth: hyper::header::HeaderValue = format!("Bearer {recorder}")
         .parse()
         .expect("a token fits a header");
@@ -653,8 +660,13 @@ async fn drive_appends(
                         received_at: "2026-11-02",
                     })
                     .expect("request body");
+                    // Random, as clients make them (e.g. a UUID per request).
+                    let key = with_keys.then(|| format!("{:016x}{:016x}", rng.next(), rng.next()));
                     let t = Instant::now();
-                    let result = match conn.post("/api/v1/donations", &auth, body).await {
+                    let result = match conn
+                        .post("/api/v1/donations", &auth, key.as_deref(), body)
+                        .await
+                    {
                         Ok((status, b)) => {
                             lat.push(t.elapsed());
                             check_append(status, &b)
