@@ -287,6 +287,18 @@ async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_ro
     assert_eq!(private.status(), 201, "{}", private.text());
     let reversed = app.donate(&flood, "100000").await.seq();
     app.reverse(reversed).await.seq();
+    let keyed_body = json!({ "campaign": flood, "amount": "7000" })
+        .to_string()
+        .into_bytes();
+    let keyed = app
+        .post_with(
+            "/donations",
+            keyed_body.clone(),
+            app.recorder(),
+            Some("retry-before-upgrade"),
+        )
+        .await
+        .seq();
     let bundle_before = app.export().await;
     let stopped = app.stop().await;
     let current = stopped.dir.path().join("current.db");
@@ -299,9 +311,20 @@ async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_ro
     let app = stopped.restart().await;
 
     assert_eq!(app.export().await, bundle_before);
+    // Migration 5: the key used before still replays its entry.
+    let retry = app
+        .post_with(
+            "/donations",
+            keyed_body,
+            app.recorder(),
+            Some("retry-before-upgrade"),
+        )
+        .await;
+    assert_eq!(retry.json()["replayed"], true, "{}", retry.text());
+    assert_eq!(retry.seq(), keyed);
     let next = app.donate(&flood, "1000").await;
     assert_eq!(next.status(), 201, "{}", next.text());
-    assert_eq!(next.seq(), 5);
+    assert_eq!(next.seq(), 6);
     // Migration 4: references are found from memory, loaded from the new index.
     let found = app.get_json("/search?reference=VCB-0042").await;
     assert_eq!(seqs_in(&found), vec![private.seq()]);

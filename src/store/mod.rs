@@ -433,11 +433,11 @@ impl Store {
         dispatch!(self, s => s.existing_references(references).await)
     }
     /// Starts, in the background, whatever lookups will need that is not read yet (the
-    /// SQLite store's in-memory index of donation references), so a serving process does
-    /// not make its first lookup wait for it. Lookups work without it.
+    /// SQLite store's in-memory indexes of donation references and idempotency keys), so a
+    /// serving process does not make its first lookup wait for it. Lookups work without it.
     pub fn prepare_lookups(&self) {
         if let Store::Sqlite(s) = self {
-            s.load_references();
+            s.load_fingerprints();
         }
     }
     /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.

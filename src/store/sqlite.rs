@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod donors;
-mod references;
+mod fingerprints;
 
 /// A ledger in one SQLite file.
 ///
@@ -26,7 +26,10 @@ pub struct SqliteStore {
     writer: std::sync::Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
     tokens: std::sync::Arc<super::TokenCache>,
     nodes: std::sync::Arc<super::NodeCache>,
-    references: std::sync::Arc<references::ReferenceIndex>,
+    /// Donation references, by fingerprint.
+    references: std::sync::Arc<fingerprints::FingerprintIndex>,
+    /// Idempotency keys, by fingerprint.
+    keys: std::sync::Arc<fingerprints::FingerprintIndex>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -37,12 +40,18 @@ const READER_CACHE_KIB: &str = "-8192";
 const WRITER_CACHE_KIB: &str = "-32768";
 /// Pages the WAL may hold before a commit copies them back into the database file.
 const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
-/// Entries (by `seq`) whose references one query reads when the reference index loads.
-const REFERENCES_PER_READ: usize = 16_384;
+/// Entries (by `seq`) whose keys one query reads when a fingerprint index loads.
+const KEYS_PER_READ: usize = 16_384;
+/// Every `[seq, reference]` of entries `?` to `?` (exclusive), as one JSON array.
+const REFERENCES_FROM: &str = "select json_group_array(json_array(seq, reference)) from entries \
+    where reference is not null and seq >= ? and seq < ?";
+/// Every `[seq, key]` of idempotency keys of entries `?` to `?` (exclusive).
+const IDEMPOTENCY_KEYS_FROM: &str =
+    "select json_group_array(json_array(seq, key)) from idempotency where seq >= ? and seq < ?";
 
-/// `[seq, reference]`, borrowed from the JSON text unless the reference has escapes.
+/// `[seq, key]`, borrowed from the JSON text unless the key has escapes.
 #[derive(serde::Deserialize)]
-struct SeqAndReference<'a>(u64, #[serde(borrow)] std::borrow::Cow<'a, str>);
+struct SeqAndKey<'a>(u64, #[serde(borrow)] std::borrow::Cow<'a, str>);
 
 fn stored_entry(row: &sqlx::sqlite::SqliteRow) -> Result<StoredEntry, StoreError> {
     Ok(StoredEntry {
@@ -143,21 +152,34 @@ impl SqliteStore {
             tokens: std::sync::Arc::default(),
             nodes: std::sync::Arc::default(),
             references: std::sync::Arc::default(),
+            keys: std::sync::Arc::default(),
         })
     }
 
-    /// Starts loading the in-memory reference index in the background, once; lookups by
-    /// reference wait for it.
-    pub(super) fn load_references(&self) {
-        if !self.references.begin_load() {
+    /// Starts loading the in-memory indexes of donation references and idempotency keys
+    /// in the background, once each; lookups by either wait for their index.
+    pub(super) fn load_fingerprints(&self) {
+        self.load_index(&self.references, REFERENCES_FROM, "donation references");
+        self.load_index(&self.keys, IDEMPOTENCY_KEYS_FROM, "idempotency keys");
+    }
+
+    /// Loads `index` from `slice_sql` (a JSON array of `[seq, key]` for a range of `seq`),
+    /// unless its load has begun already.
+    fn load_index(
+        &self,
+        index: &std::sync::Arc<fingerprints::FingerprintIndex>,
+        slice_sql: &'static str,
+        what: &'static str,
+    ) {
+        if !index.begin_load() {
             return;
         }
-        let (pool, index) = (self.pool.clone(), std::sync::Arc::clone(&self.references));
+        let (pool, index) = (self.pool.clone(), std::sync::Arc::clone(index));
         tokio::spawn(async move {
             let started = std::time::Instant::now();
             let mut pairs = Vec::new();
-            // In slices of `seq`, each read as one JSON array: a row per reference would
-            // cost more in passing rows to this thread than everything else.
+            // In slices of `seq`, each read as one JSON array: a row per key would cost
+            // more in passing rows to this thread than everything else.
             let read: Result<(), StoreError> = async {
                 // One connection: the scan fills one reader's page cache, not each one's.
                 let mut conn = pool.acquire().await?;
@@ -165,22 +187,19 @@ impl SqliteStore {
                     .fetch_one(&mut *conn)
                     .await?;
                 let size = size.map_or(0, seq_of);
-                for start in (0..size).step_by(REFERENCES_PER_READ) {
-                    let slice: Option<String> = sqlx::query_scalar(
-                        "select json_group_array(json_array(seq, reference)) from entries \
-                         where reference is not null and seq >= ? and seq < ?",
-                    )
-                    .bind(int(start))
-                    .bind(int(start + REFERENCES_PER_READ as u64))
-                    .fetch_one(&mut *conn)
-                    .await?;
-                    let slice: Vec<SeqAndReference<'_>> =
+                for start in (0..size).step_by(KEYS_PER_READ) {
+                    let slice: Option<String> = sqlx::query_scalar(slice_sql)
+                        .bind(int(start))
+                        .bind(int(start + KEYS_PER_READ as u64))
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let slice: Vec<SeqAndKey<'_>> =
                         serde_json::from_str(slice.as_deref().unwrap_or("[]"))
-                            .map_err(|e| StoreError::Corrupt(format!("references: {e}")))?;
+                            .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?;
                     pairs.extend(
                         slice
                             .iter()
-                            .map(|SeqAndReference(seq, r)| (references::fingerprint(r), *seq)),
+                            .map(|SeqAndKey(seq, key)| (fingerprints::fingerprint(key), *seq)),
                     );
                 }
                 Ok(())
@@ -193,11 +212,11 @@ impl SqliteStore {
                     tracing::info!(
                         count,
                         ms = started.elapsed().as_millis() as u64,
-                        "donation references loaded"
+                        "{what} loaded"
                     );
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
+                    tracing::error!(error = %e, "could not load the {what}; looking them up with SQL");
                     index.finish_load(None);
                 }
             }
@@ -312,6 +331,11 @@ impl SqliteStore {
                 .iter()
                 .filter_map(|e| e.reference.as_deref().map(|r| (r, e.seq))),
         );
+        self.keys.record(batch.entries.iter().filter_map(|e| {
+            e.idempotency_key
+                .as_ref()
+                .map(|(key, _)| (key.as_str(), e.seq))
+        }));
         Ok(())
     }
 
@@ -456,7 +480,7 @@ impl SqliteStore {
         reference: &str,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
-        self.load_references();
+        self.load_fingerprints();
         if let Some(candidates) = self.references.candidates(reference).await {
             let mut found = Vec::new();
             for chunk in candidates.chunks(256) {
@@ -491,7 +515,7 @@ impl SqliteStore {
         &self,
         references: &[String],
     ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
-        self.load_references();
+        self.load_fingerprints();
         let mut candidates = Vec::new();
         let mut indexed = true;
         for reference in references {
@@ -542,6 +566,42 @@ impl SqliteStore {
         &self,
         keys: &[String],
     ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
+        self.load_fingerprints();
+        let mut candidates = Vec::new();
+        let mut indexed = true;
+        for key in keys {
+            match self.keys.candidates(key).await {
+                Some(seqs) => candidates.extend(seqs),
+                None => indexed = false,
+            }
+        }
+        if indexed {
+            if candidates.is_empty() {
+                return Ok(Default::default());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let asked: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+            let mut found = std::collections::HashMap::new();
+            let mut writer = self.writer.lock().await;
+            let conn = writer.as_mut().ok_or_else(closed)?;
+            for chunk in candidates.chunks(512) {
+                let rows = sqlx::query(
+                    "select key, seq, request_hash from idempotency where seq in (select value from json_each(?))",
+                )
+                .bind(serde_json::to_string(chunk).unwrap_or_default())
+                .fetch_all(&mut *conn)
+                .await?;
+                for r in &rows {
+                    let key: String = r.try_get("key")?;
+                    if asked.contains(key.as_str()) {
+                        let seq = seq_of(r.try_get("seq")?);
+                        found.insert(key, (seq, hash_of(r.try_get::<&[u8], _>("request_hash")?)?));
+                    }
+                }
+            }
+            return Ok(found);
+        }
         let rows = sqlx::query("select key, seq, request_hash from idempotency where key in (select value from json_each(?))")
             .bind(serde_json::to_string(keys).unwrap_or_default())
             .fetch_all(self.writer.lock().await.as_mut().ok_or_else(closed)?)
@@ -634,7 +694,7 @@ mod tests {
     use super::*;
 
     /// A store holding `n` rows, every third (seq 0, 3, 6, …) with reference `R<seq>`, and
-    /// seq 1 and 2 both with `SAME`. Only the columns lookups read are meaningful; the
+    /// seq 1 and 2 both with `SAME`; every fifth with idempotency key `K<seq>`. Only the columns lookups read are meaningful; the
     /// chain trigger holds because every leaf hash and `prev` is zeros.
     async fn store_with_rows(n: u64) -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().expect("temporary folder");
@@ -653,12 +713,19 @@ mod tests {
         .execute(&store.pool)
         .await
         .expect("rows");
+        sqlx::query(
+            "insert into idempotency (key, seq, request_hash)
+             select 'K' || seq, seq, zeroblob(32) from entries where seq % 5 = 0",
+        )
+        .execute(&store.pool)
+        .await
+        .expect("keys");
         (dir, store)
     }
 
     #[tokio::test]
     async fn references_load_from_every_slice_and_are_found_exactly() {
-        let n = 2 * REFERENCES_PER_READ as u64 + 100;
+        let n = 2 * KEYS_PER_READ as u64 + 100;
         let (_dir, store) = store_with_rows(n).await;
         let last = format!("R{}", (n - 1) / 3 * 3);
         let asked: Vec<String> = ["R0", "R3", "R1", &last, "SAME", "R16383"]
@@ -697,10 +764,44 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn when_the_load_failed_references_are_looked_up_with_sql() {
+    async fn idempotency_keys_load_from_every_slice_and_are_found_exactly() {
+        let n = 2 * KEYS_PER_READ as u64 + 100;
+        let (_dir, store) = store_with_rows(n).await;
+        let last = (n - 1) / 5 * 5;
+        let asked: Vec<String> = ["K0", "K5", "K6", &format!("K{last}"), "R3"]
+            .iter()
+            .map(|k| k.to_string())
+            .collect();
+
+        let found = store.idempotent_seqs(&asked).await.expect("lookup");
+
+        let mut found: Vec<(String, u64)> = found.into_iter().map(|(k, (s, _))| (k, s)).collect();
+        found.sort_unstable();
+        let mut expected = vec![
+            ("K0".to_string(), 0),
+            ("K5".to_string(), 5),
+            (format!("K{last}"), last),
+        ];
+        expected.sort_unstable();
+        assert_eq!(found, expected);
+        // As if "K6" collided with the fingerprint of entry 5's key.
+        store.keys.record_as("K6", [5].into_iter());
+        let collided = store.idempotent_seqs(&["K6".to_string()]).await;
+        assert!(collided.expect("lookup").is_empty());
+    }
+
+    #[tokio::test]
+    async fn when_a_load_failed_references_and_keys_are_looked_up_with_sql() {
         let (_dir, store) = store_with_rows(10).await;
         assert!(store.references.begin_load());
         store.references.finish_load(None);
+        assert!(store.keys.begin_load());
+        store.keys.finish_load(None);
+        let keys = store
+            .idempotent_seqs(&["K5".to_string(), "K6".to_string()])
+            .await
+            .expect("lookup");
+        assert_eq!(keys.keys().collect::<Vec<_>>(), vec!["K5"]);
 
         let found = store
             .existing_references(&["R3".to_string(), "R4".to_string()])
@@ -718,7 +819,7 @@ mod tests {
     #[tokio::test]
     async fn a_fingerprint_shared_with_another_reference_is_no_answer() {
         let (_dir, store) = store_with_rows(10).await;
-        store.load_references();
+        store.load_fingerprints();
         assert!(store.references.candidates("R3").await.is_some(), "loaded");
         // As if "R4" collided with the fingerprints of entries 0 and 3 ("R0", "R3").
         store.references.record_as("R4", [0, 3].into_iter());

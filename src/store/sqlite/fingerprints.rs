@@ -1,16 +1,17 @@
-//! Lookups by donation reference for the SQLite store, answered from memory.
+//! Lookups by a text key the SQLite store does not index (donation references, idempotency
+//! keys), answered from memory.
 //!
-//! Bank references arrive in no order, so a B-tree index on `reference` dirtied one random
-//! page per appended donation: about a third of the pages every group commit wrote, and a
-//! fifth of the append rate. Instead the store keeps in memory the 64-bit fingerprint of
-//! every stored reference with its entry's `seq` (16 bytes per donation that has a
-//! reference). It is loaded once, in the background, from an index on `(seq, reference)`
-//! that only ever grows at its end, and every group commit adds its own.
+//! Such keys arrive in no order, so a B-tree index on one dirties a random page per
+//! appended entry: the index on `reference` was about a third of the pages each group
+//! commit wrote, and a fifth of the append rate. Instead the store keeps in memory the
+//! 64-bit fingerprint of every stored key with its entry's `seq` (16 bytes per key). It is
+//! loaded once, in the background, from data ordered by `seq` (which grows only at its
+//! end), and every group commit adds its own.
 //!
-//! A lookup reads only the entries whose fingerprint matches and keeps those whose stored
-//! reference is the one asked for: a fingerprint collision costs one extra read, never a
-//! wrong answer. Until the load has finished, lookups wait for it; if it failed, the store
-//! falls back to SQL.
+//! A lookup reads only the rows whose fingerprint matches and keeps those whose stored key
+//! is the one asked for: a fingerprint collision costs one extra read, never a wrong
+//! answer. Until the load has finished, lookups wait for it; if it failed, the store falls
+//! back to SQL.
 
 use std::collections::BTreeSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
@@ -30,9 +31,9 @@ enum Load {
     Failed,
 }
 
-/// Fingerprint and `seq` of every stored reference (see the module docs).
+/// Fingerprint and `seq` of every stored key of one kind (see the module docs).
 #[derive(Debug)]
-pub(super) struct ReferenceIndex {
+pub(super) struct FingerprintIndex {
     pairs: RwLock<Pairs>,
     load: watch::Sender<Load>,
 }
@@ -44,21 +45,21 @@ struct Pairs {
     recent: BTreeSet<(u64, u64)>,
 }
 
-/// The fingerprint of a reference: SipHash with fixed keys, the same in every process.
-pub(super) fn fingerprint(reference: &str) -> u64 {
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(reference)
+/// The fingerprint of a key: SipHash with fixed keys, the same in every process.
+pub(super) fn fingerprint(key: &str) -> u64 {
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
-impl Default for ReferenceIndex {
-    fn default() -> ReferenceIndex {
-        ReferenceIndex {
+impl Default for FingerprintIndex {
+    fn default() -> FingerprintIndex {
+        FingerprintIndex {
             pairs: RwLock::default(),
             load: watch::Sender::new(Load::NotStarted),
         }
     }
 }
 
-impl ReferenceIndex {
+impl FingerprintIndex {
     /// True exactly once: for the caller that must now run the load and hand its result
     /// to [`finish_load`](Self::finish_load).
     pub(super) fn begin_load(&self) -> bool {
@@ -89,15 +90,15 @@ impl ReferenceIndex {
         self.load.send_replace(state);
     }
 
-    /// Adds the references of entries just committed. Before the load has begun there is
+    /// Adds the keys of entries just committed. Before the load has begun there is
     /// nothing to add to: the load, which starts later, reads them from the database.
     pub(super) fn record<'a>(&self, stored: impl Iterator<Item = (&'a str, u64)>) {
         let mut pairs = self.pairs.write().unwrap_or_else(|p| p.into_inner());
         if *self.load.borrow() == Load::NotStarted {
             return;
         }
-        for (reference, seq) in stored {
-            pairs.recent.insert((fingerprint(reference), seq));
+        for (key, seq) in stored {
+            pairs.recent.insert((fingerprint(key), seq));
         }
         if *self.load.borrow() == Load::Ready
             && pairs.recent.len() > MERGE_AFTER.max(pairs.sorted.len() / 8)
@@ -107,25 +108,22 @@ impl ReferenceIndex {
         }
     }
 
-    /// Files `seqs` under the fingerprint of `reference`, as a collision would.
+    /// Files `seqs` under the fingerprint of `key`, as a collision would.
     #[cfg(test)]
-    pub(super) fn record_as(&self, reference: &str, seqs: impl Iterator<Item = u64>) {
+    pub(super) fn record_as(&self, key: &str, seqs: impl Iterator<Item = u64>) {
         let mut pairs = self.pairs.write().unwrap_or_else(|p| p.into_inner());
-        pairs
-            .recent
-            .extend(seqs.map(|seq| (fingerprint(reference), seq)));
+        pairs.recent.extend(seqs.map(|seq| (fingerprint(key), seq)));
     }
 
-    /// The `seq`s, ascending, of the entries whose reference may be `reference` (every
-    /// entry that has it is among them), once the load has finished; `None` if it failed
-    /// or never started.
-    pub(super) async fn candidates(&self, reference: &str) -> Option<Vec<u64>> {
+    /// The `seq`s, ascending, of the entries whose key may be `key` (every entry that has
+    /// it is among them), once the load has finished; `None` if it failed or never started.
+    pub(super) async fn candidates(&self, key: &str) -> Option<Vec<u64>> {
         let mut load = self.load.subscribe();
         let state = *load.wait_for(|s| *s != Load::Loading).await.ok()?;
         if state != Load::Ready {
             return None;
         }
-        let f = fingerprint(reference);
+        let f = fingerprint(key);
         let pairs = self.pairs.read().unwrap_or_else(|p| p.into_inner());
         let start = pairs.sorted.partition_point(|&(g, _)| g < f);
         let mut seqs: Vec<u64> = pairs.sorted[start..]
@@ -164,8 +162,8 @@ fn merge_sorted(a: &[(u64, u64)], b: &[(u64, u64)]) -> Vec<(u64, u64)> {
 mod tests {
     use super::*;
 
-    fn ready(stored: &[(&str, u64)]) -> ReferenceIndex {
-        let index = ReferenceIndex::default();
+    fn ready(stored: &[(&str, u64)]) -> FingerprintIndex {
+        let index = FingerprintIndex::default();
         assert!(index.begin_load());
         assert!(!index.begin_load(), "only one loader");
         index.finish_load(Some(
@@ -175,7 +173,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn candidates_are_every_entry_with_the_reference_and_only_a_few_others() {
+    async fn candidates_are_every_entry_with_the_key_and_only_a_few_others() {
         let index = ready(&[("FT-1", 3), ("FT-2", 5), ("FT-1", 9), ("FT-1", 3)]);
         assert_eq!(index.candidates("FT-1").await, Some(vec![3, 9]));
         assert_eq!(index.candidates("FT-2").await, Some(vec![5]));
@@ -187,7 +185,7 @@ mod tests {
 
     #[tokio::test]
     async fn commits_during_the_load_are_kept_and_lookups_wait_for_it() {
-        let index = std::sync::Arc::new(ReferenceIndex::default());
+        let index = std::sync::Arc::new(FingerprintIndex::default());
         assert!(index.begin_load());
         // Committed while the load runs; the load may or may not also see it.
         index.record([("FT-7", 20)].into_iter());
@@ -206,15 +204,15 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_is_kept_before_the_load_begins() {
-        let index = ReferenceIndex::default();
+        let index = FingerprintIndex::default();
         index.record([("FT-1", 0)].into_iter());
         assert!(index.pairs.read().expect("lock").recent.is_empty());
     }
 
     #[tokio::test]
     async fn a_failed_or_unstarted_load_answers_none_so_the_store_asks_sql() {
-        assert_eq!(ReferenceIndex::default().candidates("FT-1").await, None);
-        let index = ReferenceIndex::default();
+        assert_eq!(FingerprintIndex::default().candidates("FT-1").await, None);
+        let index = FingerprintIndex::default();
         assert!(index.begin_load());
         index.finish_load(None);
         assert_eq!(index.candidates("FT-1").await, None);
