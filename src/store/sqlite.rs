@@ -516,20 +516,10 @@ impl SqliteStore {
         references: &[String],
     ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
         self.load_fingerprints();
-        let mut candidates = Vec::new();
-        let mut indexed = true;
-        for reference in references {
-            match self.references.candidates(reference).await {
-                Some(seqs) => candidates.extend(seqs),
-                None => indexed = false,
-            }
-        }
-        if indexed {
+        if let Some(candidates) = self.references.candidates_of_all(references).await {
             if candidates.is_empty() {
                 return Ok(Default::default());
             }
-            candidates.sort_unstable();
-            candidates.dedup();
             let asked: std::collections::HashSet<&str> =
                 references.iter().map(String::as_str).collect();
             let mut found = std::collections::HashSet::new();
@@ -567,20 +557,10 @@ impl SqliteStore {
         keys: &[String],
     ) -> Result<std::collections::HashMap<String, (u64, Hash)>, StoreError> {
         self.load_fingerprints();
-        let mut candidates = Vec::new();
-        let mut indexed = true;
-        for key in keys {
-            match self.keys.candidates(key).await {
-                Some(seqs) => candidates.extend(seqs),
-                None => indexed = false,
-            }
-        }
-        if indexed {
+        if let Some(candidates) = self.keys.candidates_of_all(keys).await {
             if candidates.is_empty() {
                 return Ok(Default::default());
             }
-            candidates.sort_unstable();
-            candidates.dedup();
             let asked: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
             let mut found = std::collections::HashMap::new();
             let mut writer = self.writer.lock().await;

@@ -115,6 +115,17 @@ impl FingerprintIndex {
         pairs.recent.extend(seqs.map(|seq| (fingerprint(key), seq)));
     }
 
+    /// [`candidates`](Self::candidates) of every one of `keys`, ascending, without repeats.
+    pub(super) async fn candidates_of_all(&self, keys: &[String]) -> Option<Vec<u64>> {
+        let mut all = Vec::new();
+        for key in keys {
+            all.extend(self.candidates(key).await?);
+        }
+        all.sort_unstable();
+        all.dedup();
+        Some(all)
+    }
+
     /// The `seq`s, ascending, of the entries whose key may be `key` (every entry that has
     /// it is among them), once the load has finished; `None` if it failed or never started.
     pub(super) async fn candidates(&self, key: &str) -> Option<Vec<u64>> {
@@ -181,6 +192,11 @@ mod tests {
         index.record([("FT-3", 11), ("FT-1", 12)].into_iter());
         assert_eq!(index.candidates("FT-3").await, Some(vec![11]));
         assert_eq!(index.candidates("FT-1").await, Some(vec![3, 9, 12]));
+        let asked = ["FT-3", "FT-1", "FT-9", "FT-1"].map(String::from);
+        assert_eq!(
+            index.candidates_of_all(&asked).await,
+            Some(vec![3, 9, 11, 12])
+        );
     }
 
     #[tokio::test]
