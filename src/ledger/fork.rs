@@ -94,7 +94,9 @@ pub enum ForkError {
         source: CheckpointError,
     },
     /// The prefix evidence is for another leaf than the smaller tree's last.
-    #[error("the prefix evidence is for leaf {got}, not leaf {expected} (the last of the smaller tree)")]
+    #[error(
+        "the prefix evidence is for leaf {got}, not leaf {expected} (the last of the smaller tree)"
+    )]
     PrefixIndex {
         /// The index in the file.
         got: u64,
@@ -315,9 +317,7 @@ mod tests {
                 leaf_hash: tree[10],
                 proof: inclusion_proof(tree, 10).unwrap(),
             });
-            let verdict = check_fork_proof(&f, signer.verifier_key())
-                .unwrap()
-                .verdict;
+            let verdict = check_fork_proof(&f, signer.verifier_key()).unwrap().verdict;
             assert_eq!(verdict.proves_fork(), fork, "{verdict}");
             f.prefix = None;
             f.consistency = Some(ConsistencyEvidence {
@@ -325,9 +325,7 @@ mod tests {
                 to: tree.len() as u64,
                 proof: consistency_proof(tree, 11).unwrap(),
             });
-            let without = check_fork_proof(&f, signer.verifier_key())
-                .unwrap()
-                .verdict;
+            let without = check_fork_proof(&f, signer.verifier_key()).unwrap().verdict;
             let expected = if fork {
                 Verdict::NoPrefixEvidence
             } else {
@@ -346,9 +344,7 @@ mod tests {
             signer.sign(4, &root_of(&leaves(4, "b"))),
         );
         assert_eq!(
-            check_fork_proof(&f, signer.verifier_key())
-                .unwrap()
-                .verdict,
+            check_fork_proof(&f, signer.verifier_key()).unwrap().verdict,
             Verdict::LaterIsSmaller
         );
     }
