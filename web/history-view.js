@@ -40,7 +40,7 @@ export function historyAlert(v, ui) {
     case 'rewritten': {
       const text = v.how === 'shrunk'
         ? t('shrunk', { old: integer(v.remembered.size), size: integer(v.current.size) })
-        : t('consistency_failed', { old: integer(v.remembered.size), root: ui.shortHash(v.remembered.root), error: v.reason });
+        : t('consistency_failed', { old: integer(v.remembered.size), root: ui.shortHash(v.remembered.root), size: integer(v.current.size) });
       const el = box('bad', h('p', {}, text), details(ui, v.reason));
       if (v.proof) el.firstChild.append(forkProofDownload(v.proof, ui));
       return el;
