@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 mod donor;
 mod export_formats;
+mod history;
 mod import_statement;
 mod receipt;
 
@@ -147,6 +148,21 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
         /// The verifier key you expect (name+keyid+base64); refuse any other.
+        #[arg(long)]
+        key: Option<String>,
+        /// With a URL: a signed checkpoint you kept earlier (e.g. saved from GET
+        /// /api/v1/checkpoint). Prove the server's ledger still extends it, with the same key.
+        /// Exit 1 when history was rewritten or the key changed, 2 when it cannot be confirmed.
+        #[arg(long, value_name = "CHECKPOINT_FILE")]
+        since: Option<PathBuf>,
+    },
+    /// Check a fork proof file downloaded from the public page: exit 0 when it proves that
+    /// two checkpoints signed with the key cannot both be honest, 1 when it does not, 2 on
+    /// usage or I/O errors.
+    VerifyFork {
+        /// The fork proof file (JSON).
+        file: PathBuf,
+        /// The ledger's verifier key (default: the key named in the file, with a warning).
         #[arg(long)]
         key: Option<String>,
     },
@@ -315,14 +331,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             data,
             database_url,
             key,
+            since,
         } => {
             verify(
                 source,
                 data.map(|d| DataDir::new(d).with_database_url(database_url)),
                 key,
+                since,
             )
             .await
         }
+        Command::VerifyFork { file, key } => history::verify_fork_file(&file, key),
         Command::VerifyReceipt {
             file,
             key,
@@ -650,17 +669,28 @@ async fn verify(
     source: Option<String>,
     data: Option<DataDir>,
     key: Option<String>,
+    since: Option<PathBuf>,
 ) -> Result<(), CliError> {
     if let Some(k) = &key {
         crate::ledger::checkpoint::parse_verifier_key(k)
             .map_err(|e| CliError::Usage(e.to_string()))?;
+    }
+    let is_url = |s: &str| s.starts_with("http://") || s.starts_with("https://");
+    if since.is_some() && !source.as_deref().is_some_and(is_url) {
+        return Err(CliError::Usage(
+            "--since needs a server URL: it asks the server for a consistency proof".into(),
+        ));
     }
     match (source, data) {
         (Some(_), Some(_)) | (None, None) => Err(CliError::Usage(
             "give a URL, a bundle file, or --data DIR (one of them)".into(),
         )),
         (None, Some(dir)) => verify_data(dir, key).await,
-        (Some(src), None) if src.starts_with("http://") || src.starts_with("https://") => {
+        (Some(src), None) if is_url(&src) => {
+            let key = match since {
+                Some(kept) => Some(history::check_since(&src, &kept, key.as_deref()).await?),
+                None => key,
+            };
             verify_url(&src, key).await
         }
         (Some(file), None) => {

@@ -2,6 +2,8 @@
 // from the ledger is put on the page with textContent / createElement, never as HTML.
 
 import * as V from './verify.js';
+import * as History from './history.js';
+import { historyAlert } from './history-view.js';
 import { evidenceCheck } from './evidence.js';
 import { viewReceipt } from './receipt.js';
 import {
@@ -11,7 +13,6 @@ import {
 const API = '/api/v1';
 const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
 const AHEAD = 3; // requests in flight while verifying everything
-const STORE = 'fundtrail.verified';
 
 const $main = document.getElementById('main');
 const $alerts = document.getElementById('alerts');
@@ -162,29 +163,6 @@ async function getInfo(fresh = false) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Remembered checkpoint (localStorage)
-
-function loadVerified() {
-  try {
-    const v = JSON.parse(localStorage.getItem(STORE) || 'null');
-    if (v && typeof v.key === 'string' && Number.isSafeInteger(v.size) && V.hashFromHex(v.root)) return v;
-  } catch {
-    // ignore
-  }
-  return null;
-}
-
-function saveVerified(key, size, root) {
-  try {
-    localStorage.setItem(STORE, JSON.stringify({
-      key, size, root, at: new Date().toISOString(),
-    }));
-  } catch {
-    // ignore: private mode
-  }
-}
-
-// ---------------------------------------------------------------------------------------
 // Errors in words
 
 function describe(err) {
@@ -212,51 +190,27 @@ function failureBox(err, prefixKey = 'verify_failed') {
 }
 
 // ---------------------------------------------------------------------------------------
-// History check on every visit: the remembered checkpoint must be a prefix of today's.
+// History check on every visit: the remembered checkpoint must be a prefix of today's
+// (history.js decides, history-view.js shows the verdict).
+
+const historyServer = {
+  info: () => getInfo(),
+  consistency: (from, to) => getJSON(`/proof/consistency?from=${from}&to=${to}`),
+  inclusion: (index, size) => getJSON(`/proof/inclusion?index=${index}&size=${size}`),
+};
 
 async function checkHistory() {
-  const stored = loadVerified();
-  if (!stored) return;
-  let inf;
-  let cp;
-  try {
-    inf = await getInfo();
-    cp = await V.verifyCheckpoint(inf.checkpoint, inf.key);
-  } catch {
-    return; // the overview shows checkpoint problems itself
-  }
-  if (stored.key !== inf.key.trim()) {
-    showAlert('bad', t('key_changed', { old: stored.key, key: inf.key }));
-    return;
-  }
-  if (cp.size < stored.size) {
-    showAlert('bad', t('shrunk', { old: integer(stored.size), size: integer(cp.size) }));
-    return;
-  }
-  if (stored.size === 0 || (cp.size === stored.size && cp.root === stored.root)) return;
-  try {
-    if (cp.size === stored.size) throw new V.VerifyError('proof', 'two different roots for the same size');
-    const p = await getJSON(`/proof/consistency?from=${stored.size}&to=${cp.size}`);
-    if (p.from !== stored.size || p.to !== cp.size) throw new V.VerifyError('proof', 'the server answered for other sizes');
-    await V.verifyConsistency(stored.size, cp.size, stored.root, cp.root, p.proof);
-  } catch (e) {
-    if (e instanceof HttpError && e.status >= 500) return;
-    showAlert('bad', t('consistency_failed', {
-      old: integer(stored.size), root: shortHash(stored.root), error: e.message,
-    }));
-    return;
-  }
-  showAlert('good', t('consistency_ok', { size: integer(cp.size), old: integer(stored.size) }));
-  saveVerified(inf.key.trim(), cp.size, cp.root);
+  const verdict = await History.checkHistory(History.loadRemembered(), historyServer, { site: location.origin });
+  showHistory(verdict);
 }
 
-function showAlert(kind, text) {
-  const box = h('div', { class: `alert ${kind}`, role: kind === 'bad' ? 'alert' : 'status' }, h('p', {}, text));
-  if (kind === 'good') {
-    box.append(h('button', { type: 'button', class: 'link', on: { click: () => box.remove() } }, '×'));
-    box.lastChild.setAttribute('aria-label', 'OK');
-  }
-  $alerts.append(box);
+/** Shows a history verdict, replacing the previous one. */
+function showHistory(verdict) {
+  for (const old of $alerts.querySelectorAll('[data-history]')) old.remove();
+  const el = historyAlert(verdict, {
+    h, t, integer, shortHash, retry: () => { infoCache = null; checkHistory(); },
+  });
+  if (el) $alerts.append(el);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -773,7 +727,7 @@ async function runSearch(ref, results) {
 
 async function viewVerify(out) {
   out.append(h('h1', {}, t('verify_title')));
-  const stored = loadVerified();
+  const stored = History.loadRemembered();
   const box = section(t('verify_title'), h('p', {}, t('verify_intro')));
   if (stored) box.append(h('p', { class: 'note' }, t('verify_last', { size: integer(stored.size), root: shortHash(stored.root) })));
   const bar = h('progress', { id: 'verify-progress', max: '1', value: '0', hidden: true });
@@ -881,9 +835,13 @@ async function verifyEverything(bar, status) {
     await new Promise((r) => { setTimeout(r, 500); });
   }
   const key = inf.key.trim();
-  const stored = loadVerified();
-  if (stored && stored.key !== key) showAlert('bad', t('key_changed', { old: stored.key, key }));
-  const sameKey = stored && stored.key === key;
+  const stored = History.loadRemembered();
+  const sameKey = stored && stored.key.trim() === key;
+  if (stored && !sameKey) {
+    showHistory({
+      kind: 'key_changed', oldKey: stored.key, newKey: key, remembered: stored, current: { key, note: inf.checkpoint, size: cp.size, root: cp.root },
+    });
+  }
   if (sameKey && stored.size > cp.size) {
     throw new V.VerifyError('prefix', t('shrunk', { old: integer(stored.size), size: integer(cp.size) }), { prefixSize: stored.size });
   }
@@ -930,7 +888,8 @@ async function verifyEverything(bar, status) {
   }
   bar.value = v.size;
   const report = await v.finish({ note: inf.checkpoint, key }, totals);
-  saveVerified(key, report.size, report.root);
+  // A new key is remembered only when the visitor accepts it (the key-change alert).
+  if (!stored || sameKey) await History.rememberCheckpoint(inf.checkpoint, key);
   return report;
 }
 

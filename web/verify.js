@@ -7,6 +7,8 @@
 //
 // SHA-256 and Ed25519 come from WebCrypto (globalThis.crypto.subtle).
 
+import { CURRENCIES, formatMinor } from './amount.js';
+
 const subtle = () => {
   const c = globalThis.crypto;
   if (!c || !c.subtle) throw new Error('this browser has no WebCrypto (crypto.subtle); open the page over https or localhost');
@@ -430,20 +432,8 @@ export async function verifyConsistency(size1, size2, root1, root2, proof) {
 // ---------------------------------------------------------------------------------------
 // Money
 
-/** Active ISO 4217 codes and their minor-unit exponents (as the ledger's format defines). */
-export const CURRENCIES = Object.freeze(Object.fromEntries(
-  (
-    'AED2 AFN2 ALL2 AMD2 ANG2 AOA2 ARS2 AUD2 AWG2 AZN2 BAM2 BBD2 BDT2 BGN2 BHD3 BIF0 BMD2 BND2 ' +
-    'BOB2 BRL2 BSD2 BTN2 BWP2 BYN2 BZD2 CAD2 CDF2 CHF2 CLP0 CNY2 COP2 CRC2 CUP2 CVE2 CZK2 DJF0 ' +
-    'DKK2 DOP2 DZD2 EGP2 ERN2 ETB2 EUR2 FJD2 FKP2 GBP2 GEL2 GHS2 GIP2 GMD2 GNF0 GTQ2 GYD2 HKD2 ' +
-    'HNL2 HTG2 HUF2 IDR2 ILS2 INR2 IQD3 IRR2 ISK0 JMD2 JOD3 JPY0 KES2 KGS2 KHR2 KMF0 KPW2 KRW0 ' +
-    'KWD3 KYD2 KZT2 LAK2 LBP2 LKR2 LRD2 LSL2 LYD3 MAD2 MDL2 MGA2 MKD2 MMK2 MNT2 MOP2 MRU2 MUR2 ' +
-    'MVR2 MWK2 MXN2 MYR2 MZN2 NAD2 NGN2 NIO2 NOK2 NPR2 NZD2 OMR3 PAB2 PEN2 PGK2 PHP2 PKR2 PLN2 ' +
-    'PYG0 QAR2 RON2 RSD2 RUB2 RWF0 SAR2 SBD2 SCR2 SDG2 SEK2 SGD2 SHP2 SLE2 SOS2 SRD2 SSP2 STN2 ' +
-    'SVC2 SYP2 SZL2 THB2 TJS2 TMT2 TND3 TOP2 TRY2 TTD2 TWD2 TZS2 UAH2 UGX0 USD2 UYU2 UZS2 VES2 ' +
-    'VND0 VUV0 WST2 XAF0 XCD2 XOF0 XPF0 YER2 ZAR2 ZMW2 ZWG2'
-  ).split(' ').map((s) => [s.slice(0, 3), Number(s[3])]),
-));
+// The currency table and money formatting live in amount.js (shared with the staff console).
+export { CURRENCIES, formatMinor as formatMoney };
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -451,40 +441,6 @@ const U64_MAX = (1n << 64n) - 1n;
 export function parseTotal(text) {
   if (typeof text !== 'string' || !/^(0|[1-9][0-9]*)$/.test(text)) return null;
   return BigInt(text);
-}
-
-/**
- * Formats minor units (BigInt or digit string) in `currency` for `locale`, without floating
- * point: the integer part is formatted by Intl on a BigInt, the fraction is cut from the digits.
- */
-export function formatMoney(units, currency, locale) {
-  const v = typeof units === 'bigint' ? units : BigInt(String(units));
-  const exp = CURRENCIES[currency] ?? 0;
-  const neg = v < 0n;
-  const abs = neg ? -v : v;
-  const scale = 10n ** BigInt(exp);
-  const whole = abs / scale;
-  const frac = exp > 0 ? (abs % scale).toString().padStart(exp, '0') : '';
-  let nf;
-  let decimal = '.';
-  try {
-    nf = new Intl.NumberFormat(locale, {
-      style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 0,
-    });
-    const probe = new Intl.NumberFormat(locale, { minimumFractionDigits: 1 }).formatToParts(1.5);
-    decimal = probe.find((p) => p.type === 'decimal')?.value ?? '.';
-  } catch {
-    nf = null;
-  }
-  if (!nf) return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''} ${currency}`;
-  const parts = nf.formatToParts(neg ? -whole : whole);
-  let lastInt = -1;
-  parts.forEach((p, i) => {
-    if (p.type === 'integer' || p.type === 'group') lastInt = i;
-  });
-  const out = parts.map((p) => p.value);
-  if (frac && lastInt >= 0) out.splice(lastInt + 1, 0, decimal + frac);
-  return out.join('');
 }
 
 // ---------------------------------------------------------------------------------------

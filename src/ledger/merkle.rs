@@ -243,6 +243,39 @@ pub fn verify_inclusion(
     Ok(())
 }
 
+/// Verifies that `leaf` is leaf `index` of the tree of `size` leaves with root `root`
+/// (as [`verify_inclusion`]) and returns the root of the tree of the first `index + 1`
+/// leaves, which the same proof determines: the leaf folded with the proof's left-hand
+/// siblings only (the right-hand ones lie beyond that prefix). A verified proof thus commits
+/// a signed root to the root of each of its prefixes, which is how a fork proof shows two
+/// signed trees of different sizes disagreeing (SPEC.md §6.2).
+///
+/// # Errors
+/// [`ProofError`] when the inclusion proof does not verify.
+pub fn prefix_root_from_inclusion(
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<Hash, ProofError> {
+    verify_inclusion(index, size, leaf, proof, root)?;
+    let (mut fnode, mut snode) = (index, size - 1);
+    let mut prefix = *leaf;
+    for p in proof {
+        if fnode & 1 == 1 || fnode == snode {
+            prefix = node_hash(p, &prefix);
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    Ok(prefix)
+}
+
 /// Verifies that the tree of `size1` leaves with `root1` is a prefix of the tree of
 /// `size2` leaves with `root2` (RFC 9162 §2.1.4.2). Equal sizes need equal roots and an
 /// empty proof.
@@ -327,6 +360,24 @@ mod tests {
         (0..n)
             .map(|i| leaf_hash(format!("leaf {i}").as_bytes()))
             .collect()
+    }
+
+    #[test]
+    fn the_inclusion_proof_of_a_prefixs_last_leaf_gives_the_prefix_root() {
+        for n in 1..=33usize {
+            let l = leaves(n);
+            let root = root_of(&l);
+            for m in 1..=n {
+                let p = inclusion_proof(&l, m - 1).unwrap();
+                let prefix =
+                    prefix_root_from_inclusion((m - 1) as u64, n as u64, &l[m - 1], &p, &root);
+                assert_eq!(prefix, Ok(root_of(&l[..m])), "m={m} n={n}");
+            }
+        }
+        let l = leaves(20);
+        let mut p = inclusion_proof(&l, 9).unwrap();
+        p[1].0[0] ^= 1;
+        assert!(prefix_root_from_inclusion(9, 20, &l[9], &p, &root_of(&l)).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod canonical;
 pub mod checkpoint;
 pub mod entry;
 mod fast;
+pub mod fork;
 pub mod hash;
 pub mod merkle;
 pub mod money;

@@ -126,3 +126,25 @@ export function sampleItems() {
     { kind: 'campaign.close', body: { campaign: 'school-2026', note: 'Done' } },
   ].map((it) => ({ ...it, body: JSON.parse(JSON.stringify(it.body)) }));
 }
+
+const largestPowerOfTwoBelow = (n) => {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+};
+
+/** The RFC 6962 inclusion proof (hex) of leaf `m` among the leaf hashes `hashes` (bytes). */
+export async function inclusionProof(hashes, m) {
+  if (hashes.length <= 1) return [];
+  const k = largestPowerOfTwoBelow(hashes.length);
+  if (m < k) return [...await inclusionProof(hashes.slice(0, k), m), toHex(await rootOf(hashes.slice(k)))];
+  return [...await inclusionProof(hashes.slice(k), m - k), toHex(await rootOf(hashes.slice(0, k)))];
+}
+
+/** The RFC 6962 consistency proof (hex) from the first `m` of the leaf hashes `hashes`. */
+export async function consistencyProof(hashes, m, complete = true) {
+  if (m === hashes.length) return complete ? [] : [toHex(await rootOf(hashes))];
+  const k = largestPowerOfTwoBelow(hashes.length);
+  if (m <= k) return [...await consistencyProof(hashes.slice(0, k), m, complete), toHex(await rootOf(hashes.slice(k)))];
+  return [...await consistencyProof(hashes.slice(k), m - k, false), toHex(await rootOf(hashes.slice(0, k)))];
+}

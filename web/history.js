@@ -1,0 +1,308 @@
+// History check across visits: the page remembers the last signed checkpoint it verified
+// (the whole signed note) and, on the next visit, proves that today's ledger extends it. A
+// check that cannot be completed is a result of its own ("could not confirm"), never
+// silence; a rewritten history yields a fork proof file any third party can check (SPEC.md
+// §6.2). Pure functions over the server's answers and a Storage; no DOM (history-view.js
+// shows the results).
+
+import {
+  VerifyError, verifyCheckpoint, verifyConsistency, verifyInclusion, readCheckpointUnverified,
+  nodeHashSync, hashFromHex, toHex,
+} from './verify.js';
+
+/** The localStorage key of the remembered checkpoint. */
+export const STORE_KEY = 'fundtrail.verified';
+/** The `format` of a fork proof file. */
+export const FORK_PROOF_FORMAT = 'fundtrail-fork-proof v1';
+
+const storageOf = (storage) => storage ?? globalThis.localStorage;
+
+/**
+ * The remembered checkpoint, or null: `{ key, size, root, note, at }` where `note` is the
+ * signed checkpoint text; its size and root are read from the note. The older stored form
+ * kept only size and root (no note): it is still used, and replaced by the full one on the
+ * next confirmed visit. Anything else stored under the key counts as nothing remembered.
+ */
+export function loadRemembered(storage) {
+  try {
+    const v = JSON.parse(storageOf(storage).getItem(STORE_KEY) || 'null');
+    if (!v || typeof v.key !== 'string') return null;
+    if (typeof v.note === 'string') {
+      const cp = readCheckpointUnverified(v.note);
+      if (typeof cp.size !== 'number') return null;
+      return {
+        key: v.key, size: cp.size, root: cp.root, note: v.note, at: v.at,
+      };
+    }
+    if (v.note !== undefined || !Number.isSafeInteger(v.size) || v.size < 0 || !hashFromHex(v.root)) return null;
+    return {
+      key: v.key, size: v.size, root: v.root, note: undefined, at: v.at,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Remembers the signed checkpoint `note` after verifying it with `key`; returns its content.
+ * Storage failures (private mode) are ignored: the page then simply remembers nothing.
+ *
+ * Throws VerifyError when the note does not verify (nothing is stored then).
+ */
+export async function rememberCheckpoint(note, key, storage) {
+  const cp = await verifyCheckpoint(note, key);
+  if (typeof cp.size !== 'number') throw new VerifyError('checkpoint', 'checkpoint: size too large to remember');
+  try {
+    storageOf(storage).setItem(STORE_KEY, JSON.stringify({
+      v: 2, key: key.trim(), note, size: cp.size, root: cp.root, at: new Date().toISOString(),
+    }));
+  } catch {
+    // ignore: storage unavailable
+  }
+  return cp;
+}
+
+// ---------------------------------------------------------------------------------------
+// Merkle: the root of a prefix, from an inclusion proof of its last leaf
+
+/**
+ * Verifies that `leafHash` is leaf `index` of the tree of `size` leaves with `root` (RFC 9162
+ * §2.1.3.2) and returns the root (hex) of the tree of the first `index + 1` leaves, which the
+ * same proof determines: it is the leaf folded with the proof's left-hand siblings only (the
+ * right-hand ones lie beyond the prefix). A signed root and a verified proof thus commit the
+ * log to that prefix root; if it differs from a root the log signed earlier for `index + 1`
+ * leaves, the two signed checkpoints cannot both be honest.
+ *
+ * Throws VerifyError('proof') when the inclusion proof does not verify.
+ */
+export async function prefixRootFromInclusion(index, size, leafHash, proof, root) {
+  await verifyInclusion(index, size, leafHash, proof, root);
+  let fn = BigInt(index);
+  let sn = BigInt(size) - 1n;
+  let prefix = hashFromHex(leafHash);
+  for (const hex of proof) {
+    const p = hashFromHex(hex);
+    if ((fn & 1n) === 1n || fn === sn) {
+      prefix = nodeHashSync(p, prefix);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  return toHex(prefix);
+}
+
+// ---------------------------------------------------------------------------------------
+// The check on every visit
+
+/**
+ * Checks today's ledger against the remembered checkpoint. `server` answers
+ * `info()` ({key, checkpoint}), `consistency(from, to)` and `inclusion(index, size)` (the
+ * API's JSON), throwing on any failure. Resolves to one of:
+ *
+ * - `{ kind: 'none' }`: nothing remembered.
+ * - `{ kind: 'same', current }`: the same checkpoint as remembered.
+ * - `{ kind: 'extended', current }`: proved to extend the remembered one.
+ * - `{ kind: 'unconfirmed', step, reason }`: the check could not be completed (`step`:
+ *   `info`, `checkpoint` or `consistency`); the history may or may not have been rewritten.
+ * - `{ kind: 'key_changed', oldKey, newKey, current }`: the site signs with another key;
+ *   `current` is its checkpoint verified with the new key (null if it does not verify).
+ * - `{ kind: 'rewritten', how, reason, proof }`: the remembered checkpoint is not a prefix
+ *   of today's (`how`: `same_size`, `shrunk` or `proof_failed`); `proof` is the fork proof
+ *   file (null when the remembered form has no signed note).
+ *
+ * Every verdict but `none` also carries `remembered`; `current` is `{ key, note, size, root }`
+ * of today's verified checkpoint: the caller remembers it for `same` (upgrading the older
+ * stored form) and `extended`.
+ */
+export async function checkHistory(remembered, server, options = {}) {
+  if (!remembered) return { kind: 'none' };
+  return { ...await compare(remembered, server, options), remembered };
+}
+
+async function compare(remembered, server, { site = '', now = () => new Date() }) {
+  let info;
+  try {
+    info = await server.info();
+  } catch (e) {
+    return { kind: 'unconfirmed', step: 'info', reason: reasonOf(e) };
+  }
+  const key = typeof info.key === 'string' ? info.key.trim() : '';
+  if (key !== remembered.key.trim()) {
+    let current = null;
+    try {
+      current = await currentOf(info.checkpoint, key);
+    } catch {
+      current = null;
+    }
+    return {
+      kind: 'key_changed', oldKey: remembered.key, newKey: key, current,
+    };
+  }
+  let current;
+  try {
+    current = await currentOf(info.checkpoint, key);
+  } catch (e) {
+    return { kind: 'unconfirmed', step: 'checkpoint', reason: reasonOf(e) };
+  }
+  const fork = (how, reason, extra = {}) => ({
+    kind: 'rewritten',
+    how,
+    reason,
+    current,
+    proof: remembered.note ? forkProof(remembered, current, { ...extra, site, found: now().toISOString() }) : null,
+  });
+  if (current.size === remembered.size) {
+    if (current.root === remembered.root) return { kind: 'same', current };
+    return fork('same_size', `two different roots for ${remembered.size} entries: ${remembered.root} then ${current.root}`);
+  }
+  if (current.size < remembered.size) {
+    return fork('shrunk', `the ledger had ${remembered.size} entries (root ${remembered.root}) and now has ${current.size} (root ${current.root})`);
+  }
+  if (remembered.size === 0) return { kind: 'extended', current };
+  let answer;
+  try {
+    answer = await server.consistency(remembered.size, current.size);
+    if (!answer || answer.from !== remembered.size || answer.to !== current.size || !Array.isArray(answer.proof)) {
+      throw new VerifyError('proof', `the server answered with a consistency proof for other sizes than ${remembered.size} to ${current.size}`);
+    }
+  } catch (e) {
+    return { kind: 'unconfirmed', step: 'consistency', reason: reasonOf(e) };
+  }
+  try {
+    await verifyConsistency(remembered.size, current.size, remembered.root, current.root, answer.proof);
+    return { kind: 'extended', current };
+  } catch (e) {
+    const consistency = { from: remembered.size, to: current.size, proof: answer.proof };
+    const prefix = await prefixEvidence(server, remembered, current);
+    if (prefix && prefix.root === remembered.root) {
+      // The server's own tree does extend the remembered one; only its proof was wrong.
+      return { kind: 'unconfirmed', step: 'consistency', reason: `the server's consistency proof does not verify: ${reasonOf(e)}` };
+    }
+    return fork('proof_failed', `the consistency proof from ${remembered.size} to ${current.size} entries does not verify: ${reasonOf(e)}`, {
+      consistency, prefix: prefix ? prefix.evidence : undefined,
+    });
+  }
+}
+
+/** Today's checkpoint `{ key, note, size, root }`, verified with `key`. */
+async function currentOf(note, key) {
+  const cp = await verifyCheckpoint(note, key);
+  if (typeof cp.size !== 'number') throw new VerifyError('checkpoint', 'checkpoint: size too large');
+  return {
+    key, note, size: cp.size, root: cp.root,
+  };
+}
+
+/**
+ * The server's inclusion proof of leaf `remembered.size - 1` in today's tree and the prefix
+ * root it gives, or null when the server does not give a valid one.
+ */
+async function prefixEvidence(server, remembered, current) {
+  try {
+    const index = remembered.size - 1;
+    const a = await server.inclusion(index, current.size);
+    if (!a || a.index !== index || a.size !== current.size || !Array.isArray(a.proof)) return null;
+    const root = await prefixRootFromInclusion(index, current.size, a.leaf_hash, a.proof, current.root);
+    return { root, evidence: { index, leaf_hash: a.leaf_hash, proof: a.proof } };
+  } catch {
+    return null;
+  }
+}
+
+function reasonOf(e) {
+  return String(e && e.message ? e.message : e);
+}
+
+// ---------------------------------------------------------------------------------------
+// Fork proof files
+
+/**
+ * The fork proof file (SPEC.md §6.2) for two checkpoints signed with the same key that were
+ * seen in this order: both signed notes verbatim, the key, and the server's evidence.
+ */
+export function forkProof(first, later, {
+  consistency, prefix, site = '', found = '',
+} = {}) {
+  const file = {
+    format: FORK_PROOF_FORMAT,
+    key: first.key.trim(),
+    seen_first: first.note,
+    seen_later: later.note,
+  };
+  if (prefix) file.prefix = prefix;
+  if (consistency) file.consistency = consistency;
+  if (site) file.site = site;
+  if (found) file.found = found;
+  return file;
+}
+
+/**
+ * Checks a fork proof file (text or parsed) with the verifier key `key` (default: the key the
+ * file names). Resolves to `{ verdict, reason, first, later }`, `verdict` being:
+ *
+ * - `fork`: both notes verify with the key and cannot both be honest: the same size with two
+ *   roots, or an inclusion proof in the larger tree giving another root for the smaller size;
+ * - `consistent`: the file itself shows that the smaller tree is a prefix of the larger;
+ * - `inconclusive`: both verify but the file does not prove either (e.g. a smaller later
+ *   checkpoint, which an honest log may have signed first; or only a failing consistency
+ *   proof, which anyone could make up).
+ *
+ * Throws VerifyError when the file is malformed or a note does not verify with the key.
+ */
+export async function checkForkProof(input, key) {
+  let file = input;
+  if (typeof input === 'string') {
+    try {
+      file = JSON.parse(input);
+    } catch {
+      throw new VerifyError('fork', 'not a fork proof file (not JSON)');
+    }
+  }
+  if (!file || file.format !== FORK_PROOF_FORMAT || typeof file.seen_first !== 'string' || typeof file.seen_later !== 'string') {
+    throw new VerifyError('fork', `not a fork proof file (expected format "${FORK_PROOF_FORMAT}" with seen_first and seen_later)`);
+  }
+  const vkey = (key ?? file.key ?? '').trim();
+  const first = await verifyCheckpoint(file.seen_first, vkey);
+  const later = await verifyCheckpoint(file.seen_later, vkey);
+  const out = (verdict, reason) => ({
+    verdict, reason, first: { size: first.size, root: first.root }, later: { size: later.size, root: later.root },
+  });
+  const [small, big] = BigInt(first.size) <= BigInt(later.size) ? [first, later] : [later, first];
+  if (BigInt(small.size) === BigInt(big.size)) {
+    return small.root === big.root
+      ? out('consistent', 'the two checkpoints are the same tree')
+      : out('fork', `two different roots signed for ${small.size} entries: ${first.root} and ${later.root}`);
+  }
+  if (BigInt(small.size) === 0n) return out('consistent', 'the empty tree is a prefix of every tree');
+  if (file.prefix && typeof file.prefix === 'object') {
+    const p = file.prefix;
+    if (BigInt(p.index ?? -1) !== BigInt(small.size) - 1n) {
+      throw new VerifyError('fork', `the prefix evidence is for leaf ${p.index}, not leaf ${BigInt(small.size) - 1n}`);
+    }
+    const root = await prefixRootFromInclusion(p.index, big.size, p.leaf_hash, p.proof, big.root);
+    return root === small.root
+      ? out('consistent', `the first ${small.size} entries of the larger tree have the smaller tree's root`)
+      : out('fork', `the tree of ${big.size} entries (root ${big.root}) has root ${root} for its first ${small.size} entries, but ${small.root} was signed for them`);
+  }
+  if (file.consistency && typeof file.consistency === 'object') {
+    try {
+      await verifyConsistency(small.size, big.size, small.root, big.root, file.consistency.proof);
+      return out('consistent', 'the consistency proof in the file verifies');
+    } catch {
+      // a failing proof proves nothing by itself
+    }
+  }
+  if (first === big) {
+    return out('inconclusive', `the checkpoint seen later is smaller (${later.size} entries) than the one seen first (${first.size}): the ledger was rolled back, or the later view lags behind; the signatures alone cannot show which came first`);
+  }
+  return out('inconclusive', 'no evidence in the file shows how the larger tree begins (no prefix inclusion proof)');
+}
+
+/** The fork proof file as downloaded: pretty JSON with a final newline. */
+export function forkProofText(file) {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
