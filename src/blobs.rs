@@ -47,6 +47,48 @@ pub enum BlobError {
     Task(String),
 }
 
+/// What a storage failure means for a client: retrying helps only once space is freed (full)
+/// or the store is writable again (read-only); anything else is the server's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobFailure {
+    /// No space left (or a quota reached).
+    Full,
+    /// The store refuses writes: a read-only file system, or no permission to write.
+    ReadOnly,
+    /// Any other failure.
+    Other,
+}
+
+impl BlobError {
+    /// What this failure means for a client.
+    pub fn failure(&self) -> BlobFailure {
+        let BlobError::Io { source, .. } = self else {
+            return BlobFailure::Other;
+        };
+        /// `EDQUOT` on Linux: a disk quota reached is a full disk to this user.
+        const QUOTA_EXCEEDED: i32 = 122;
+        match source.kind() {
+            std::io::ErrorKind::StorageFull => BlobFailure::Full,
+            _ if cfg!(target_os = "linux") && source.raw_os_error() == Some(QUOTA_EXCEEDED) => {
+                BlobFailure::Full
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                BlobFailure::ReadOnly
+            }
+            _ => BlobFailure::Other,
+        }
+    }
+}
+
+/// A blob just stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    /// Its SHA-256, its name in the store.
+    pub hash: Hash,
+    /// Whether this call wrote it (`false`: the same bytes were already stored).
+    pub created: bool,
+}
+
 /// What the store knows about a blob besides its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobInfo {
@@ -165,12 +207,32 @@ impl BlobStore {
     /// # Errors
     /// [`BlobError`] when the backend fails.
     pub async fn put(&self, bytes: Bytes, media_type: &str) -> Result<Hash, BlobError> {
+        Ok(self.store(bytes, media_type).await?.hash)
+    }
+
+    /// [`BlobStore::put`], also saying whether this call wrote the blob or found it stored.
+    ///
+    /// # Errors
+    /// [`BlobError`] when the backend fails; nothing of the blob is then stored.
+    pub async fn store(&self, bytes: Bytes, media_type: &str) -> Result<Stored, BlobError> {
         let hash = sha256(&bytes);
-        match self {
+        let created = match self {
             BlobStore::Local(l) => l.put(hash, bytes, media_type.to_string()).await?,
             BlobStore::Object(o) => o.put(&hash, bytes, media_type).await?,
+        };
+        Ok(Stored { hash, created })
+    }
+
+    /// Removes the blob `hash` (nothing happens when it is not stored). Only for a blob that
+    /// nothing refers to: the caller decides that.
+    ///
+    /// # Errors
+    /// [`BlobError`] when the backend fails.
+    pub async fn delete(&self, hash: &Hash) -> Result<(), BlobError> {
+        match self {
+            BlobStore::Local(l) => l.delete(*hash).await,
+            BlobStore::Object(o) => o.delete(hash).await,
         }
-        Ok(hash)
     }
 
     /// The media type and size of the blob `hash`, or `None` when it is not stored.
@@ -230,18 +292,36 @@ impl LocalBlobs {
         PathBuf::from(p)
     }
 
-    async fn put(&self, hash: Hash, bytes: Bytes, media_type: String) -> Result<(), BlobError> {
+    /// Writes the blob unless it is there; returns whether it wrote it.
+    async fn put(&self, hash: Hash, bytes: Bytes, media_type: String) -> Result<bool, BlobError> {
         let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
         blocking(move || {
             if blob.exists() {
-                return Ok(());
+                return Ok(false);
             }
             let folder = blob.parent().unwrap_or(Path::new("."));
             std::fs::create_dir_all(folder).map_err(io(folder))?;
             // The media type first: a blob file never exists without its type beside it.
             write_atomically(&kind, media_type.as_bytes())?;
             write_atomically(&blob, &bytes)?;
-            sync_folder(folder)
+            sync_folder(folder)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Removes the blob, then its media type (so a blob never exists without its type).
+    async fn delete(&self, hash: Hash) -> Result<(), BlobError> {
+        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
+        blocking(move || {
+            for path in [&blob, &kind] {
+                match std::fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(path)(e)),
+                }
+            }
+            sync_folder(blob.parent().unwrap_or(Path::new(".")))
         })
         .await
     }
@@ -337,10 +417,10 @@ impl ObjectBlobs {
         }
     }
 
-    async fn put(&self, hash: &Hash, bytes: Bytes, media_type: &str) -> Result<(), BlobError> {
+    async fn put(&self, hash: &Hash, bytes: Bytes, media_type: &str) -> Result<bool, BlobError> {
         let key = self.key(hash);
         if self.info(hash).await?.is_some() {
-            return Ok(());
+            return Ok(false);
         }
         let options = PutOptions {
             attributes: Attributes::from_iter([(Attribute::ContentType, media_type.to_string())]),
@@ -349,7 +429,14 @@ impl ObjectBlobs {
         self.store
             .put_opts(&key, PutPayload::from_bytes(bytes), options)
             .await?;
-        Ok(())
+        Ok(true)
+    }
+
+    async fn delete(&self, hash: &Hash) -> Result<(), BlobError> {
+        match self.store.delete(&self.key(hash)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn info(&self, hash: &Hash) -> Result<Option<BlobInfo>, BlobError> {

@@ -254,15 +254,32 @@ impl From<crate::evidence::EvidenceError> for ApiError {
                 "evidence_mismatch",
                 "evidence.media_type",
             ),
-            E::Blob(cause) => {
-                tracing::error!(error = %cause, "evidence store error");
-                return ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error; see the server log",
-                );
-            }
+            E::Blob(cause) => return evidence_storage(cause),
         };
         ApiError::new(status, code, e.to_string()).field(field)
+    }
+}
+
+/// The answer to an evidence storage failure: 507 when the store is full, 503 (with
+/// Retry-After) when it is read-only, 500 otherwise. Nothing of the refused file is stored.
+fn evidence_storage(cause: &crate::blobs::BlobError) -> ApiError {
+    use crate::blobs::BlobFailure;
+    tracing::error!(error = %cause, "evidence store error");
+    match cause.failure() {
+        BlobFailure::Full => ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "storage_full",
+            "the evidence store is full; nothing was stored; try again once space is freed",
+        ),
+        BlobFailure::ReadOnly => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_read_only",
+            "the evidence store is read-only; nothing was stored; try again later",
+        ),
+        BlobFailure::Other => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; see the server log",
+        ),
     }
 }
