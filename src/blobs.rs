@@ -505,6 +505,70 @@ mod tests {
         assert!(store.info(&missing).await.unwrap().is_none());
     }
 
+    async fn created_then_found_then_deleted(store: &BlobStore) {
+        let bytes = Bytes::from_static(b"%PDF-1.4 a receipt");
+
+        let first = store.store(bytes.clone(), "application/pdf").await.unwrap();
+        let second = store.store(bytes.clone(), "application/pdf").await.unwrap();
+        store.delete(&first.hash).await.unwrap();
+        store.delete(&first.hash).await.unwrap();
+
+        assert!(first.created);
+        assert!(!second.created);
+        assert_eq!(second.hash, first.hash);
+        assert!(store.info(&first.hash).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn both_backends_say_whether_a_write_created_the_blob_and_delete_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = BlobStore::local(dir.path().join("evidence"));
+
+        created_then_found_then_deleted(&local).await;
+        created_then_found_then_deleted(&BlobStore::in_memory()).await;
+
+        let hex = sha256(b"%PDF-1.4 a receipt").to_hex();
+        let folder = dir.path().join("evidence").join(&hex[..2]);
+        assert_eq!(
+            std::fs::read_dir(folder).unwrap().count(),
+            0,
+            "no blob, no .type file"
+        );
+    }
+
+    #[test]
+    fn a_full_disk_and_a_read_only_store_are_told_apart_from_other_failures() {
+        let io = |kind: std::io::ErrorKind| BlobError::Io {
+            path: PathBuf::from("/srv/evidence/ab/abcd"),
+            source: kind.into(),
+        };
+
+        assert_eq!(
+            io(std::io::ErrorKind::StorageFull).failure(),
+            BlobFailure::Full
+        );
+        assert_eq!(
+            BlobError::Io {
+                path: PathBuf::from("x"),
+                source: std::io::Error::from_raw_os_error(28), // ENOSPC
+            }
+            .failure(),
+            BlobFailure::Full
+        );
+        assert_eq!(
+            io(std::io::ErrorKind::ReadOnlyFilesystem).failure(),
+            BlobFailure::ReadOnly
+        );
+        assert_eq!(
+            io(std::io::ErrorKind::PermissionDenied).failure(),
+            BlobFailure::ReadOnly
+        );
+        assert_eq!(
+            io(std::io::ErrorKind::InvalidData).failure(),
+            BlobFailure::Other
+        );
+    }
+
     #[tokio::test]
     async fn a_local_folder_stores_blobs_by_hash_and_keeps_the_first_media_type() {
         let dir = tempfile::tempdir().unwrap();

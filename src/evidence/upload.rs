@@ -208,3 +208,144 @@ async fn remove_unrelied(store: &EvidenceStore, request: u64, claimed: &[Hash]) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blobs::BlobStore;
+
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n";
+    const OTHER_PDF: &[u8] = b"%PDF-1.7\n2 0 obj << >> endobj\n";
+
+    fn store() -> EvidenceStore {
+        EvidenceStore::new(BlobStore::in_memory(), 1024)
+    }
+
+    async fn add(upload: &mut Upload, bytes: &'static [u8]) -> Hash {
+        upload
+            .add(
+                Some("invoice.pdf"),
+                Some("application/pdf"),
+                Bytes::from_static(bytes),
+            )
+            .await
+            .expect("accepted")
+            .sha256
+    }
+
+    async fn is_stored(store: &EvidenceStore, hash: &Hash) -> bool {
+        store.blobs.info(hash).await.expect("info").is_some()
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_upload_removes_the_files_it_created() {
+        let store = store();
+        let mut upload = store.begin_upload();
+        let first = add(&mut upload, PDF).await;
+        let second = add(&mut upload, OTHER_PDF).await;
+
+        upload.abandon().await;
+
+        assert!(!is_stored(&store, &first).await);
+        assert!(!is_stored(&store, &second).await);
+    }
+
+    #[tokio::test]
+    async fn a_kept_upload_keeps_its_files() {
+        let store = store();
+        let mut upload = store.begin_upload();
+        let hash = add(&mut upload, PDF).await;
+
+        upload.keep();
+
+        assert!(is_stored(&store, &hash).await);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_upload_keeps_a_file_that_was_stored_before_it() {
+        let store = store();
+        let earlier = store
+            .upload(None, Some("application/pdf"), Bytes::from_static(PDF))
+            .await
+            .expect("stored");
+        let mut upload = store.begin_upload();
+        add(&mut upload, PDF).await;
+
+        upload.abandon().await;
+
+        assert!(is_stored(&store, &earlier.sha256).await);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_upload_keeps_a_file_another_upload_sent_meanwhile() {
+        let store = store();
+        let mut refused = store.begin_upload();
+        let hash = add(&mut refused, PDF).await;
+        let mut accepted = store.begin_upload();
+        add(&mut accepted, PDF).await;
+        accepted.keep();
+
+        refused.abandon().await;
+
+        assert!(is_stored(&store, &hash).await);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_upload_keeps_a_file_a_disbursement_checked_meanwhile() {
+        let store = store();
+        let mut refused = store.begin_upload();
+        let evidence = refused
+            .add(None, Some("application/pdf"), Bytes::from_static(PDF))
+            .await
+            .expect("accepted");
+        store
+            .check_listed(std::slice::from_ref(&evidence))
+            .await
+            .expect("listed as stored");
+
+        refused.abandon().await;
+
+        assert!(is_stored(&store, &evidence.sha256).await);
+    }
+
+    #[tokio::test]
+    async fn an_upload_dropped_midway_is_abandoned_in_the_background() {
+        let store = store();
+        let mut upload = store.begin_upload();
+        let hash = add(&mut upload, PDF).await;
+
+        drop(upload);
+        for _ in 0..100 {
+            if !is_stored(&store, &hash).await {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+
+        assert!(!is_stored(&store, &hash).await);
+        assert!(store.tentative.claims.lock().expect("lock").is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_uploads_of_one_file_never_lose_the_copy_a_kept_upload_answered_with() {
+        for _ in 0..50 {
+            let store = store();
+            let (a, b) = (store.clone(), store.clone());
+            let refused = tokio::spawn(async move {
+                let mut upload = a.begin_upload();
+                add(&mut upload, PDF).await;
+                upload.abandon().await;
+            });
+            let kept = tokio::spawn(async move {
+                let mut upload = b.begin_upload();
+                let hash = add(&mut upload, PDF).await;
+                upload.keep();
+                hash
+            });
+            refused.await.expect("refused upload");
+            let hash = kept.await.expect("kept upload");
+
+            assert!(is_stored(&store, &hash).await);
+        }
+    }
+}
