@@ -10,7 +10,6 @@ use common::{spawn_app, TestApp};
 use fundtrail::ledger::hash::sha256;
 use multipart::{upload, FilePart, Uploaded};
 
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFFThis program cannot be run in DOS mode";
 const WORKBOOK: &[u8] = include_bytes!("data/evidence/budget.xlsx");
 const PLAIN_ZIP: &[u8] = include_bytes!("data/evidence/photos.zip");
