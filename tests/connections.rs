@@ -149,3 +149,22 @@ async fn connections_from_a_trusted_proxy_are_not_capped() {
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
 }
+
+#[test]
+fn serve_refuses_a_trusted_proxy_that_is_not_an_ip_address_naming_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().join("data").display().to_string();
+
+    let out = common::fundtrail(&[
+        "serve",
+        "--data",
+        &data,
+        "--trusted-proxy",
+        "127.0.0.1, proxy.internal",
+    ]);
+
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\"proxy.internal\""), "{stderr}");
+    assert!(stderr.contains("--trusted-proxy"), "{stderr}");
+}
