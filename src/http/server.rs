@@ -34,7 +34,8 @@ use tower::ServiceExt as _;
 /// serving, and returns once all are closed.
 ///
 /// # Errors
-/// None so far: failures to accept one connection are logged and the loop goes on.
+/// None in practice: a failed `accept` is logged and the loop goes on (the `Result` matches
+/// what callers of `axum::serve` expect).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -66,15 +67,12 @@ pub async fn serve(
         };
         let slot = if guard.trusted_proxies.contains(peer.ip()) {
             None
+        } else if let Some(slot) = open.admit(peer.ip()) {
+            Some(slot)
         } else {
-            match open.admit(peer.ip()) {
-                Some(slot) => Some(slot),
-                None => {
-                    // Dropping the stream closes the connection.
-                    drop(stream);
-                    continue;
-                }
-            }
+            // Over the cap: dropping the stream closes the connection.
+            drop(stream);
+            continue;
         };
         let connection = Connection {
             stream,
