@@ -297,10 +297,17 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
     let port = free_port();
     let log = std::fs::File::create(data.join("serve.log")).expect("log file");
     let mut c = Command::new(&*BIN);
-    // Rate limits off: the load comes from one address on purpose.
-    c.args(["serve", "--read-limit", "0", "--data"])
-        .arg(data)
-        .args(["--addr", &format!("127.0.0.1:{port}")]);
+    // Rate and connection limits off: the load comes from one address on purpose.
+    c.args([
+        "serve",
+        "--read-limit",
+        "0",
+        "--max-connections-per-address",
+        "0",
+        "--data",
+    ])
+    .arg(data)
+    .args(["--addr", &format!("127.0.0.1:{port}")]);
     if let Some(url) = database_url {
         c.args(["--database-url", url]);
     }

@@ -20,6 +20,10 @@ use object_store::{Attribute, Attributes, GetOptions, ObjectStore, PutOptions, P
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod failure;
+
+pub use failure::BlobFailure;
+
 /// Blob storage failures.
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -45,6 +49,15 @@ pub enum BlobError {
     /// A blocking file task panicked or was cancelled.
     #[error("file task failed: {0}")]
     Task(String),
+}
+
+/// A blob just stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    /// Its SHA-256, its name in the store.
+    pub hash: Hash,
+    /// Whether this call wrote it (`false`: the same bytes were already stored).
+    pub created: bool,
 }
 
 /// What the store knows about a blob besides its bytes.
@@ -165,12 +178,32 @@ impl BlobStore {
     /// # Errors
     /// [`BlobError`] when the backend fails.
     pub async fn put(&self, bytes: Bytes, media_type: &str) -> Result<Hash, BlobError> {
+        Ok(self.store(bytes, media_type).await?.hash)
+    }
+
+    /// [`BlobStore::put`], also saying whether this call wrote the blob or found it stored.
+    ///
+    /// # Errors
+    /// [`BlobError`] when the backend fails; nothing of the blob is then stored.
+    pub async fn store(&self, bytes: Bytes, media_type: &str) -> Result<Stored, BlobError> {
         let hash = sha256(&bytes);
-        match self {
+        let created = match self {
             BlobStore::Local(l) => l.put(hash, bytes, media_type.to_string()).await?,
             BlobStore::Object(o) => o.put(&hash, bytes, media_type).await?,
+        };
+        Ok(Stored { hash, created })
+    }
+
+    /// Removes the blob `hash` (nothing happens when it is not stored). Only for a blob that
+    /// nothing refers to: the caller decides that.
+    ///
+    /// # Errors
+    /// [`BlobError`] when the backend fails.
+    pub async fn delete(&self, hash: &Hash) -> Result<(), BlobError> {
+        match self {
+            BlobStore::Local(l) => l.delete(*hash).await,
+            BlobStore::Object(o) => o.delete(hash).await,
         }
-        Ok(hash)
     }
 
     /// The media type and size of the blob `hash`, or `None` when it is not stored.
@@ -230,18 +263,36 @@ impl LocalBlobs {
         PathBuf::from(p)
     }
 
-    async fn put(&self, hash: Hash, bytes: Bytes, media_type: String) -> Result<(), BlobError> {
+    /// Writes the blob unless it is there; returns whether it wrote it.
+    async fn put(&self, hash: Hash, bytes: Bytes, media_type: String) -> Result<bool, BlobError> {
         let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
         blocking(move || {
             if blob.exists() {
-                return Ok(());
+                return Ok(false);
             }
             let folder = blob.parent().unwrap_or(Path::new("."));
             std::fs::create_dir_all(folder).map_err(io(folder))?;
             // The media type first: a blob file never exists without its type beside it.
             write_atomically(&kind, media_type.as_bytes())?;
             write_atomically(&blob, &bytes)?;
-            sync_folder(folder)
+            sync_folder(folder)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Removes the blob, then its media type (so a blob never exists without its type).
+    async fn delete(&self, hash: Hash) -> Result<(), BlobError> {
+        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
+        blocking(move || {
+            for path in [&blob, &kind] {
+                match std::fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(path)(e)),
+                }
+            }
+            sync_folder(blob.parent().unwrap_or(Path::new(".")))
         })
         .await
     }
@@ -337,10 +388,10 @@ impl ObjectBlobs {
         }
     }
 
-    async fn put(&self, hash: &Hash, bytes: Bytes, media_type: &str) -> Result<(), BlobError> {
+    async fn put(&self, hash: &Hash, bytes: Bytes, media_type: &str) -> Result<bool, BlobError> {
         let key = self.key(hash);
         if self.info(hash).await?.is_some() {
-            return Ok(());
+            return Ok(false);
         }
         let options = PutOptions {
             attributes: Attributes::from_iter([(Attribute::ContentType, media_type.to_string())]),
@@ -349,7 +400,14 @@ impl ObjectBlobs {
         self.store
             .put_opts(&key, PutPayload::from_bytes(bytes), options)
             .await?;
-        Ok(())
+        Ok(true)
+    }
+
+    async fn delete(&self, hash: &Hash) -> Result<(), BlobError> {
+        match self.store.delete(&self.key(hash)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn info(&self, hash: &Hash) -> Result<Option<BlobInfo>, BlobError> {
@@ -416,6 +474,37 @@ mod tests {
         let missing = sha256(b"never stored");
         assert!(store.get(&missing).await.unwrap().is_none());
         assert!(store.info(&missing).await.unwrap().is_none());
+    }
+
+    async fn created_then_found_then_deleted(store: &BlobStore) {
+        let bytes = Bytes::from_static(b"%PDF-1.4 a receipt");
+
+        let first = store.store(bytes.clone(), "application/pdf").await.unwrap();
+        let second = store.store(bytes.clone(), "application/pdf").await.unwrap();
+        store.delete(&first.hash).await.unwrap();
+        store.delete(&first.hash).await.unwrap();
+
+        assert!(first.created);
+        assert!(!second.created);
+        assert_eq!(second.hash, first.hash);
+        assert!(store.info(&first.hash).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn both_backends_say_whether_a_write_created_the_blob_and_delete_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = BlobStore::local(dir.path().join("evidence"));
+
+        created_then_found_then_deleted(&local).await;
+        created_then_found_then_deleted(&BlobStore::in_memory()).await;
+
+        let hex = sha256(b"%PDF-1.4 a receipt").to_hex();
+        let folder = dir.path().join("evidence").join(&hex[..2]);
+        assert_eq!(
+            std::fs::read_dir(folder).unwrap().count(),
+            0,
+            "no blob, no .type file"
+        );
     }
 
     #[tokio::test]

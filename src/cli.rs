@@ -1,7 +1,6 @@
 //! The `fundtrail` command line: one function per subcommand.
 
 use crate::http::auth::{new_token, Role};
-use crate::http::limits::Limits;
 use crate::ledger::hash::sha256;
 use crate::ledger::money::format_decimal;
 use crate::ledger::totals::Totals;
@@ -20,6 +19,7 @@ mod donor;
 mod export_formats;
 mod history;
 mod import_statement;
+mod network;
 mod receipt;
 
 /// fundtrail: a tamper-evident, publicly verifiable ledger of charity money.
@@ -78,9 +78,9 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Public GET requests per second per client address (0: no limit).
-        #[arg(long, default_value_t = 100)]
-        read_limit: u32,
+        /// Limits per client address and trusted proxies.
+        #[command(flatten)]
+        network: network::NetworkArgs,
         /// Where evidence files are kept, and how large they may be.
         #[command(flatten)]
         evidence: EvidenceArgs,
@@ -93,9 +93,9 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Public GET requests per second per client address (0: no limit).
-        #[arg(long, default_value_t = 100)]
-        read_limit: u32,
+        /// Limits per client address and trusted proxies.
+        #[command(flatten)]
+        network: network::NetworkArgs,
     },
     /// Manage staff tokens.
     Token {
@@ -298,14 +298,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve {
             ledger,
             addr,
-            read_limit,
+            network,
             evidence,
-        } => serve(ledger.dir(), addr, limits(read_limit), evidence).await,
+        } => serve(ledger.dir(), addr, &network, evidence).await,
         Command::Demo {
             data,
             addr,
-            read_limit,
-        } => demo(data, addr, limits(read_limit)).await,
+            network,
+        } => demo(data, addr, &network).await,
         Command::Token { ledger, action } => token(ledger.dir(), action).await,
         Command::Export {
             ledger,
@@ -385,26 +385,19 @@ async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError
     Ok(())
 }
 
-/// The limits `serve` and `demo` enforce.
-fn limits(read_limit: u32) -> Limits {
-    Limits {
-        reads_per_second: read_limit,
-        reads_burst: read_limit.saturating_mul(4),
-        ..Limits::RECOMMENDED
-    }
-}
-
 async fn serve(
     dir: DataDir,
     addr: SocketAddr,
-    limits: Limits,
+    network: &network::NetworkArgs,
     evidence: EvidenceArgs,
 ) -> Result<(), CliError> {
+    let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let evidence = evidence.store(&dir)?;
     tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
     let app = Application::build(&dir)
         .await?
         .with_limits(limits)
+        .with_trusted_proxies(proxies)
         .with_evidence(evidence);
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
@@ -417,7 +410,12 @@ async fn serve(
     Ok(())
 }
 
-async fn demo(data: Option<PathBuf>, addr: SocketAddr, limits: Limits) -> Result<(), CliError> {
+async fn demo(
+    data: Option<PathBuf>,
+    addr: SocketAddr,
+    network: &network::NetworkArgs,
+) -> Result<(), CliError> {
+    let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let root = data.unwrap_or_else(|| {
         let nonce = hex::encode(
             &sha256(format!("{:?}{}", std::time::SystemTime::now(), std::process::id()).as_bytes())
@@ -437,6 +435,7 @@ async fn demo(data: Option<PathBuf>, addr: SocketAddr, limits: Limits) -> Result
     let app = Application::from_parts(config, store, signer)
         .await?
         .with_limits(limits)
+        .with_trusted_proxies(proxies)
         .with_evidence(dir.evidence_store());
     let n = crate::demo::populate(&app.state.sequencer, "demo-recorder")
         .await

@@ -6,11 +6,19 @@ use crate::blobs::{Blob, BlobError, BlobStore};
 use crate::ledger::entry::{Evidence, MAX_SHORT_TEXT};
 use crate::ledger::hash::Hash;
 use bytes::Bytes;
+use std::sync::Arc;
+
+mod formats;
+mod upload;
+
+pub use formats::sniff;
+use formats::{is_text, HEIC, HEIF, XLSX};
+pub use upload::Upload;
 
 /// The default largest file accepted: 20 MiB.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// The most files one upload request may carry.
-pub const MAX_FILES_PER_UPLOAD: usize = 20;
+pub const MAX_FILES_PER_UPLOAD: usize = 10;
 
 /// The media types evidence may have.
 pub const ALLOWED_MEDIA_TYPES: &[&str] = &[
@@ -21,9 +29,9 @@ pub const ALLOWED_MEDIA_TYPES: &[&str] = &[
     "text/csv",
     "text/plain",
     XLSX,
+    HEIC,
+    HEIF,
 ];
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Why a file or a disbursement's evidence list was refused.
 #[derive(Debug, thiserror::Error)]
@@ -103,39 +111,6 @@ pub enum EvidenceError {
     Blob(#[from] BlobError),
 }
 
-/// The media type the leading bytes announce, for the formats that have a signature.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some("image/jpeg")
-    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        Some("application/zip")
-    } else if bytes.starts_with(b"MZ") {
-        Some("application/x-msdownload")
-    } else if bytes.starts_with(b"\x7FELF") {
-        Some("application/x-executable")
-    } else if bytes.starts_with(b"GIF8") {
-        Some("image/gif")
-    } else {
-        None
-    }
-}
-
-/// Reports whether `bytes` read as text: UTF-8 (after an optional byte order mark) without NUL
-/// or other control characters except tab, line feed, carriage return and form feed.
-fn is_text(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).is_ok_and(|s| {
-        !s.chars()
-            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0C'))
-    })
-}
-
 /// Decides the media type of an uploaded file: the declared type (parameters dropped, lower
 /// case) when it is allowed and the leading bytes agree; when nothing useful is declared
 /// (`None` or `application/octet-stream`), the type the leading bytes announce, if allowed.
@@ -174,8 +149,8 @@ pub fn media_type_of(
         })?;
     let agrees = match *allowed {
         "text/csv" | "text/plain" => detected.is_none() && is_text(bytes),
-        // An XLSX file is a ZIP archive.
-        XLSX => detected == Some("application/zip"),
+        // Phones name HEIC photos image/heif and the other way round.
+        HEIC | HEIF => matches!(detected, Some(HEIC | HEIF)),
         t => detected == Some(t),
     };
     if agrees {
@@ -218,6 +193,8 @@ pub struct EvidenceStore {
     pub blobs: BlobStore,
     /// The largest file accepted, in bytes.
     pub max_file_bytes: u64,
+    /// Files stored by upload requests still in progress (shared by every clone).
+    tentative: Arc<upload::Tentative>,
 }
 
 impl EvidenceStore {
@@ -226,7 +203,14 @@ impl EvidenceStore {
         EvidenceStore {
             blobs,
             max_file_bytes,
+            tentative: Arc::default(),
         }
+    }
+
+    /// Starts an upload request: files added to it are stored at once, and removed again if
+    /// the request is abandoned (see [`Upload`]).
+    pub fn begin_upload(&self) -> Upload {
+        Upload::new(self.clone())
     }
 
     /// An in-memory store with the default limit (tests and embedding; nothing survives).
@@ -234,7 +218,9 @@ impl EvidenceStore {
         Self::new(BlobStore::in_memory(), DEFAULT_MAX_FILE_BYTES)
     }
 
-    /// Checks one uploaded file and stores it; returns the [`Evidence`] a disbursement lists.
+    /// Checks one uploaded file and stores it for good; returns the [`Evidence`] a
+    /// disbursement lists. (An upload of several files that must succeed or fail together
+    /// uses [`EvidenceStore::begin_upload`].)
     ///
     /// # Errors
     /// [`EvidenceError`]: too large, empty, a refused media type or name, or a storage failure.
@@ -244,6 +230,29 @@ impl EvidenceStore {
         declared: Option<&str>,
         bytes: Bytes,
     ) -> Result<Evidence, EvidenceError> {
+        let mut upload = self.begin_upload();
+        match upload.add(name, declared, bytes).await {
+            Ok(evidence) => {
+                upload.keep();
+                Ok(evidence)
+            }
+            Err(e) => {
+                upload.abandon().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks one uploaded file and returns it with its media type, ready to store.
+    ///
+    /// # Errors
+    /// [`EvidenceError`]: too large, empty, or a refused media type or name.
+    fn check(
+        &self,
+        name: Option<&str>,
+        declared: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<(Option<String>, &'static str), EvidenceError> {
         let name = display_name(name)?;
         let shown = name.clone().unwrap_or_default();
         if bytes.len() as u64 > self.max_file_bytes {
@@ -255,15 +264,8 @@ impl EvidenceStore {
         if bytes.is_empty() {
             return Err(EvidenceError::Empty { name: shown });
         }
-        let media_type = media_type_of(&shown, declared, &bytes)?;
-        let size = bytes.len() as u64;
-        let sha256 = self.blobs.put(bytes, media_type).await?;
-        Ok(Evidence {
-            media_type: media_type.to_string(),
-            name,
-            sha256,
-            size,
-        })
+        let media_type = media_type_of(&shown, declared, bytes)?;
+        Ok((name, media_type))
     }
 
     /// Checks that every listed document is stored with the listed size and media type.
@@ -273,9 +275,11 @@ impl EvidenceStore {
     /// [`EvidenceError::TypeMismatch`], or a storage failure.
     pub async fn check_listed(&self, evidence: &[Evidence]) -> Result<(), EvidenceError> {
         for e in evidence {
+            // A file still in an upload request is kept from now on, whatever that request's
+            // fate: this disbursement may list it.
             let info = self
-                .blobs
-                .info(&e.sha256)
+                .tentative
+                .while_relied_on(&e.sha256, self.blobs.info(&e.sha256))
                 .await?
                 .ok_or(EvidenceError::NotStored(e.sha256))?;
             if info.size != e.size {
@@ -323,7 +327,10 @@ mod tests {
         assert_eq!(ok("image/png", PNG), Some("image/png"));
         assert_eq!(ok("IMAGE/JPEG; x=y", JPEG), Some("image/jpeg"));
         assert_eq!(ok("image/webp", WEBP), Some("image/webp"));
-        assert_eq!(ok(XLSX, ZIP), Some(XLSX));
+        assert_eq!(ok(XLSX, &formats::samples::xlsx()), Some(XLSX));
+        let iphone_photo = formats::samples::ftyp(b"heic", &[b"mif1", b"heic"]);
+        assert_eq!(ok("image/heic", &iphone_photo), Some(HEIC));
+        assert_eq!(ok("image/heif", &iphone_photo), Some(HEIF));
         assert_eq!(
             ok(
                 "text/csv; charset=utf-8",
@@ -343,6 +350,8 @@ mod tests {
         assert_eq!(ok("text/csv", b"a,b\0c"), None);
         assert_eq!(ok("text/plain", b"\xFF\xFE not utf-8"), None);
         assert_eq!(ok(XLSX, PDF), None);
+        assert_eq!(ok(XLSX, ZIP), None, "a plain ZIP archive is not a workbook");
+        assert_eq!(ok("image/heic", PNG), None);
     }
 
     #[test]
@@ -361,6 +370,24 @@ mod tests {
     #[test]
     fn without_a_useful_declared_type_the_leading_bytes_decide() {
         assert_eq!(media_type_of("f", None, PDF).ok(), Some("application/pdf"));
+        assert_eq!(
+            media_type_of(
+                "budget.xlsx",
+                Some("application/octet-stream"),
+                &formats::samples::xlsx()
+            )
+            .ok(),
+            Some(XLSX)
+        );
+        assert_eq!(
+            media_type_of(
+                "IMG_0042.HEIC",
+                None,
+                &formats::samples::ftyp(b"heic", &[b"mif1"])
+            )
+            .ok(),
+            Some(HEIC)
+        );
         assert_eq!(
             media_type_of("f", Some("application/octet-stream"), PNG).ok(),
             Some("image/png")

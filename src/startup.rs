@@ -304,7 +304,18 @@ impl Application {
     /// Enforces `limits` (the library default is none; `fundtrail serve` turns the
     /// recommended ones on).
     pub fn with_limits(mut self, limits: crate::http::limits::Limits) -> Self {
-        self.state.parts_mut().guard = Arc::new(crate::http::limits::Guard::new(limits));
+        let proxies = self.state.guard.trusted_proxies.clone();
+        self.state.parts_mut().guard =
+            Arc::new(crate::http::limits::Guard::new(limits).trusting(proxies));
+        self
+    }
+
+    /// Takes the client address of requests from `proxies` from their `X-Forwarded-For`
+    /// (the library default trusts no proxy).
+    pub fn with_trusted_proxies(mut self, proxies: crate::http::client::TrustedProxies) -> Self {
+        let limits = self.state.guard.limits;
+        self.state.parts_mut().guard =
+            Arc::new(crate::http::limits::Guard::new(limits).trusting(proxies));
         self
     }
 
@@ -318,13 +329,9 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
+        let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await?;
+        http::server::serve(listener, router, guard, shutdown).await?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;

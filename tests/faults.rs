@@ -3,6 +3,8 @@
 //! is present exactly once, the chain verifies, and appends continue.
 
 mod common;
+#[path = "support/multipart.rs"]
+mod multipart;
 #[path = "support/postgres.rs"]
 mod pg;
 #[path = "support/server.rs"]
@@ -282,4 +284,86 @@ async fn a_database_turned_read_only_refuses_appends_with_503_and_appends_contin
     assert_eq!(after.seq(), 2, "the refused append left no trace");
     let bundle = app.get_text("/export").await;
     verify_bundle(bundle.as_bytes(), None, None, |_| {}).expect("the ledger verifies");
+}
+
+/// A server keeping its evidence files on `disk` (the ledger itself stays on the usual disk).
+async fn app_with_evidence_on(disk: &SmallDisk) -> common::TestApp {
+    use fundtrail::blobs::BlobStore;
+    use fundtrail::evidence::{EvidenceStore, DEFAULT_MAX_FILE_BYTES};
+    let evidence = EvidenceStore::new(
+        BlobStore::local(disk.path.join("evidence")),
+        DEFAULT_MAX_FILE_BYTES,
+    );
+    common::spawn_app_configured(fundtrail::http::limits::Limits::OFF, move |app| {
+        app.with_evidence(evidence)
+    })
+    .await
+}
+
+/// A PDF of `size` bytes.
+fn pdf_of(size: usize) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(size, b' ');
+    pdf
+}
+
+async fn upload_pdf(app: &common::TestApp, pdf: &[u8]) -> multipart::Uploaded {
+    multipart::upload(
+        &app.client,
+        &app.address,
+        &app.recorder_token,
+        &[("scan.pdf", "application/pdf", pdf)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_full_evidence_store_refuses_uploads_with_507_and_accepts_them_once_space_is_freed() {
+    let Some(disk) = SmallDisk::mount("full_evidence_store", "1m") else {
+        return;
+    };
+    let app = app_with_evidence_on(&disk).await;
+    let scan = pdf_of(2 * 1024 * 1024);
+
+    let refused = upload_pdf(&app, &scan).await;
+    let stored_meanwhile = app
+        .get(&format!(
+            "/evidence/{}",
+            fundtrail::ledger::hash::sha256(&scan).to_hex()
+        ))
+        .await
+        .status();
+    disk.remount("size=16m");
+    let after = upload_pdf(&app, &scan).await;
+
+    assert_eq!(refused.status, 507, "{}", refused.json);
+    assert_eq!(refused.json["error"], "storage_full");
+    assert_eq!(
+        stored_meanwhile, 404,
+        "nothing of the refused file is served"
+    );
+    assert_eq!(after.status, 201, "{}", after.json);
+}
+
+#[tokio::test]
+async fn a_read_only_evidence_store_refuses_uploads_with_503_and_retry_after() {
+    let Some(disk) = SmallDisk::mount("read_only_evidence_store", "4m") else {
+        return;
+    };
+    let app = app_with_evidence_on(&disk).await;
+    let scan = pdf_of(4096);
+
+    disk.remount("ro");
+    let refused = upload_pdf(&app, &scan).await;
+    disk.remount("rw");
+    let after = upload_pdf(&app, &scan).await;
+
+    assert_eq!(refused.status, 503, "{}", refused.json);
+    assert_eq!(refused.json["error"], "storage_read_only");
+    let wait = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse::<u64>();
+    assert!(wait.is_ok_and(|s| s >= 1), "{:?}", refused.headers);
+    assert_eq!(after.status, 201, "{}", after.json);
 }

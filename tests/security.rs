@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{spawn_app, spawn_app_with_limits};
+use common::{spawn_app, spawn_app_configured, spawn_app_with_limits};
+use fundtrail::http::client::TrustedProxies;
 use fundtrail::http::limits::Limits;
 use serde_json::json;
 
@@ -23,6 +24,119 @@ async fn public_reads_beyond_the_per_address_limit_are_refused_with_429() {
 
     assert!(statuses[..5].iter().all(|s| *s == 200), "{statuses:?}");
     assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_refused_read_says_to_wait_at_least_one_whole_second() {
+    // Five reads a second: the limiter's own wait is under a second (200 ms per read).
+    let app = spawn_app_with_limits(Limits {
+        reads_per_second: 5,
+        reads_burst: 1,
+        failed_auth_per_minute: 0,
+        ..Limits::OFF
+    })
+    .await;
+    let url = format!("{}/api/v1/totals", app.address);
+
+    let mut refused = None;
+    for _ in 0..20 {
+        let response = app.client.get(&url).send().await.expect("sent");
+        if response.status() == 429 {
+            refused = Some(response);
+            break;
+        }
+    }
+
+    let refused = refused.expect("a read over the limit is refused");
+    assert_eq!(retry_after(&refused), Some(1), "{:?}", refused.headers());
+    let answer: serde_json::Value = refused.json().await.expect("a JSON answer");
+    assert_eq!(answer["error"], "too_many_requests");
+}
+
+/// `GET /api/v1/totals` claiming to come from `forwarded_for`.
+async fn read_as(app: &common::TestApp, forwarded_for: &str) -> u16 {
+    app.client
+        .get(format!("{}/api/v1/totals", app.address))
+        .header("x-forwarded-for", forwarded_for)
+        .send()
+        .await
+        .expect("sent")
+        .status()
+        .as_u16()
+}
+
+fn reads_only(burst: u32) -> Limits {
+    Limits {
+        reads_per_second: 1,
+        reads_burst: burst,
+        failed_auth_per_minute: 0,
+        ..Limits::OFF
+    }
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_read_limit() {
+    let app = spawn_app_with_limits(reads_only(5)).await;
+
+    let mut statuses = Vec::new();
+    for n in 0..20 {
+        statuses.push(read_as(&app, &format!("203.0.113.{n}")).await);
+    }
+
+    // One read a second with a burst of five: twenty quick reads get five or six through.
+    let allowed = statuses.iter().filter(|s| **s == 200).count();
+    assert!((5..=6).contains(&allowed), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    let loopback = TrustedProxies::parse("127.0.0.1,::1").expect("addresses");
+    let app = spawn_app_configured(reads_only(3), |a| a.with_trusted_proxies(loopback)).await;
+
+    let first = reads_as(&app, "203.0.113.7", 5).await;
+    // A client behind the proxy cannot pick its address: the proxy's entry is the one read.
+    let forged = reads_as(&app, "192.0.2.1, 203.0.113.7", 1).await;
+    let second = reads_as(&app, "198.51.100.20", 3).await;
+
+    assert_eq!(first[..3], [200, 200, 200], "{first:?}");
+    assert_eq!(first[4], 429, "{first:?}");
+    assert_eq!(forged, [429]);
+    assert_eq!(
+        second,
+        [200, 200, 200],
+        "a fresh allowance for another client"
+    );
+}
+
+async fn reads_as(app: &common::TestApp, forwarded_for: &str, n: usize) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for _ in 0..n {
+        statuses.push(read_as(app, forwarded_for).await);
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failed_authentications_are_counted_per_forwarded_client() {
+    let loopback = TrustedProxies::parse("127.0.0.1").expect("addresses");
+    let app = spawn_app_configured(failed_auth_only(2), |a| a.with_trusted_proxies(loopback)).await;
+    let guess = |client: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/donations", app.address))
+            .bearer_auth("ft_guess")
+            .header("x-forwarded-for", client)
+            .json(&json!({"campaign": "x", "amount": "1"}))
+            .send()
+    };
+
+    let mut attacker = Vec::new();
+    for _ in 0..4 {
+        attacker.push(guess("203.0.113.66").await.expect("sent").status().as_u16());
+    }
+    let neighbour = guess("198.51.100.5").await.expect("sent").status().as_u16();
+
+    assert_eq!(attacker, [401, 401, 429, 429]);
+    assert_eq!(neighbour, 401);
 }
 
 #[tokio::test]
@@ -48,15 +162,30 @@ async fn staff_appends_are_not_counted_against_the_read_limit() {
     }
 }
 
-#[tokio::test]
-async fn repeated_failed_authentication_is_refused_with_429_even_with_a_valid_token_afterwards() {
-    let app = spawn_app_with_limits(Limits {
+/// Limits with only the failed-authentication allowance on.
+fn failed_auth_only(per_minute: u32) -> Limits {
+    Limits {
         reads_per_second: 0,
         reads_burst: 0,
-        failed_auth_per_minute: 3,
+        failed_auth_per_minute: per_minute,
         ..Limits::OFF
-    })
-    .await;
+    }
+}
+
+/// The `Retry-After` of a response, in seconds.
+fn retry_after(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+#[tokio::test]
+async fn repeated_failed_authentication_is_refused_with_429_and_a_real_retry_after() {
+    let app = spawn_app_with_limits(failed_auth_only(3)).await;
     let body = json!({"campaign": "x", "amount": "1"});
 
     let mut statuses = Vec::new();
@@ -67,14 +196,49 @@ async fn repeated_failed_authentication_is_refused_with_429_even_with_a_valid_to
                 .status(),
         );
     }
-    let with_valid_token = app
-        .post("/donations", &body, Some(&app.recorder_token))
-        .await;
+    let no_token = app
+        .client
+        .post(format!("{}/api/v1/donations", app.address))
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
 
     assert_eq!(&statuses[..3], &[401, 401, 401], "{statuses:?}");
     assert_eq!(statuses[3..], [429, 429], "{statuses:?}");
-    assert_eq!(with_valid_token.status(), 429);
-    assert_eq!(with_valid_token.json()["error"], "too_many_failed_attempts");
+    assert_eq!(no_token.status(), 429);
+    let wait = retry_after(&no_token).expect("a 429 says how long to wait");
+    assert!(wait >= 1, "Retry-After: {wait}");
+    let answer: serde_json::Value = no_token.json().await.expect("JSON");
+    assert_eq!(answer["error"], "too_many_failed_attempts");
+}
+
+#[tokio::test]
+async fn a_valid_token_still_works_after_eleven_failed_attempts_from_the_same_address() {
+    let app = spawn_app_with_limits(failed_auth_only(10)).await;
+    let campaign = json!({
+        "id": "flood-2026", "title": "Flood relief", "purpose": "Relief", "currency": "VND"
+    });
+
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            app.post("/campaigns", &campaign, Some("ft_guess"))
+                .await
+                .status(),
+        );
+    }
+    let admin = app.post("/campaigns", &campaign, app.admin()).await;
+    let recorder = app.donate("flood-2026", "1000").await;
+    let still_guessing = app.post("/campaigns", &campaign, Some("ft_guess")).await;
+
+    assert_eq!(
+        statuses[10], 429,
+        "the address used up its allowance: {statuses:?}"
+    );
+    assert_eq!(admin.status(), 201, "{}", admin.text());
+    assert_eq!(recorder.status(), 201, "{}", recorder.text());
+    assert_eq!(still_guessing.status(), 429, "{}", still_guessing.text());
 }
 
 #[tokio::test]

@@ -2,7 +2,9 @@
 //! shown once, stored only as SHA-256 hashes and looked up by hash, so no comparison ever
 //! touches the token itself.
 
+use super::client::client_from_parts;
 use super::error::ApiError;
+use super::limits::whole_seconds_to_wait;
 use super::AppState;
 use crate::ledger::hash::sha256;
 use crate::store::TokenRecord;
@@ -10,6 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use base64::Engine;
+use std::net::IpAddr;
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,55 +87,78 @@ impl Staff {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
 
+    /// A valid token is accepted whatever the failure limiter says: the limiter counts and
+    /// refuses only failures, so a stranger guessing tokens from an address never locks out
+    /// the staff who share it.
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        let too_many = |wait: std::time::Duration| {
-            ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_failed_attempts",
-                format!(
-                    "too many failed authentications from this address; retry in {} s",
-                    wait.as_secs().max(1)
-                ),
-            )
-        };
-        if let Some(wait) = peer.and_then(|ip| state.guard.failed_auth.blocked_for(ip)) {
-            return Err(too_many(wait));
+        let client = client_from_parts(
+            &parts.extensions,
+            &parts.headers,
+            &state.guard.trusted_proxies,
+        );
+        match authenticate(parts, state).await? {
+            Ok(staff) => Ok(staff),
+            Err(problem) => Err(refuse(state, client, problem)),
         }
-        let failed = |m: &str| match peer.and_then(|ip| state.guard.failed_auth.record_failure(ip))
-        {
-            Some(wait) => too_many(wait),
-            None => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
-        };
-        let unauthorized = failed;
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| unauthorized("missing Authorization: Bearer <token>"))?;
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 200)
-            .ok_or_else(|| unauthorized("Authorization must be `Bearer <token>`"))?;
-        let record = state
-            .store
-            .find_token(&sha256(token.as_bytes()))
-            .await?
-            .ok_or_else(|| unauthorized("unknown or revoked token"))?;
-        let role =
-            Role::parse(&record.role).ok_or_else(|| unauthorized("token has an unknown role"))?;
-        Ok(Staff {
-            token: record,
-            role,
-        })
+    }
+}
+
+/// The staff member `parts` authenticate as, or why none (the words for the 401).
+///
+/// # Errors
+/// A store failure while looking the token up.
+async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Result<Staff, &'static str>, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(Err("missing Authorization: Bearer <token>"));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    let Some(token) = token else {
+        return Ok(Err("Authorization must be `Bearer <token>`"));
+    };
+    let Some(record) = state.store.find_token(&sha256(token.as_bytes())).await? else {
+        return Ok(Err("unknown or revoked token"));
+    };
+    let Some(role) = Role::parse(&record.role) else {
+        return Ok(Err("token has an unknown role"));
+    };
+    Ok(Ok(Staff {
+        token: record,
+        role,
+    }))
+}
+
+/// The answer to a failed authentication from `client`: 429 with Retry-After when the
+/// address has used up its allowance of failures (a failure while refused is not counted
+/// again, so waiting is enough), else 401 saying `problem`.
+fn refuse(state: &AppState, client: Option<IpAddr>, problem: &str) -> ApiError {
+    let failures = &state.guard.failed_auth;
+    let refused_for = client.and_then(|ip| {
+        failures
+            .blocked_for(ip)
+            .or_else(|| failures.record_failure(ip))
+    });
+    match refused_for {
+        Some(wait) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_failed_attempts",
+            format!(
+                "too many failed authentications from this address; retry in {} s",
+                whole_seconds_to_wait(wait)
+            ),
+        )
+        .retry_after(wait),
+        None => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", problem),
     }
 }
 

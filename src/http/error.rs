@@ -20,6 +20,9 @@ pub struct ApiError {
     pub message: String,
     /// The request field at fault, if one is.
     pub field: Option<String>,
+    /// How long the client should wait before retrying, sent as `Retry-After` in whole
+    /// seconds (rounded up, at least 1). A 503 without one says 1 second.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// Seconds a client should wait before retrying a 503.
@@ -33,7 +36,14 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
+    }
+
+    /// Asks the client to wait `wait` before retrying (`Retry-After`, whole seconds).
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// Names the field at fault.
@@ -66,11 +76,19 @@ impl IntoResponse for ApiError {
             "field": self.field,
         });
         let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
-            );
+        let retry_after = match self.retry_after {
+            Some(wait) => Some(axum::http::HeaderValue::from(
+                super::limits::whole_seconds_to_wait(wait),
+            )),
+            None if self.status == StatusCode::SERVICE_UNAVAILABLE => {
+                Some(axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS))
+            }
+            None => None,
+        };
+        if let Some(value) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
         }
         response
     }
@@ -236,15 +254,32 @@ impl From<crate::evidence::EvidenceError> for ApiError {
                 "evidence_mismatch",
                 "evidence.media_type",
             ),
-            E::Blob(cause) => {
-                tracing::error!(error = %cause, "evidence store error");
-                return ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "internal error; see the server log",
-                );
-            }
+            E::Blob(cause) => return evidence_storage(cause),
         };
         ApiError::new(status, code, e.to_string()).field(field)
+    }
+}
+
+/// The answer to an evidence storage failure: 507 when the store is full, 503 (with
+/// Retry-After) when it is read-only, 500 otherwise. Nothing of the refused file is stored.
+fn evidence_storage(cause: &crate::blobs::BlobError) -> ApiError {
+    use crate::blobs::BlobFailure;
+    tracing::error!(error = %cause, "evidence store error");
+    match cause.failure() {
+        BlobFailure::Full => ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "storage_full",
+            "the evidence store is full; nothing was stored; try again once space is freed",
+        ),
+        BlobFailure::ReadOnly => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_read_only",
+            "the evidence store is read-only; nothing was stored; try again later",
+        ),
+        BlobFailure::Other => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; see the server log",
+        ),
     }
 }

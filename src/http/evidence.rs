@@ -5,7 +5,8 @@
 use super::auth::{Role, Staff};
 use super::error::ApiError;
 use super::{ApiPath, AppState};
-use crate::evidence::{EvidenceError, MAX_FILES_PER_UPLOAD};
+use crate::evidence::{EvidenceError, Upload, MAX_FILES_PER_UPLOAD};
+use crate::ledger::entry::Evidence;
 use crate::ledger::hash::Hash;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::State;
@@ -52,7 +53,9 @@ async fn drain(multipart: &mut Multipart) {
 
 /// `POST /evidence`: stores each file of the multipart fields named `file` by its SHA-256 and
 /// answers 201 `{"evidence": [{media_type, name, sha256, size}, ...]}`, the objects a
-/// disbursement lists. Recorder or admin.
+/// disbursement lists. Recorder or admin. The request succeeds or fails whole: when any file is
+/// refused, the files stored before it in the same request are removed again (unless another
+/// request or a disbursement met them meanwhile).
 pub async fn upload(
     State(s): State<AppState>,
     staff: Staff,
@@ -66,33 +69,52 @@ pub async fn upload(
             "send Content-Type: multipart/form-data with one or more fields named file",
         )
     })?;
-    let limit = s.evidence.max_file_bytes;
+    let mut upload = s.evidence.begin_upload();
+    match store_files(&mut multipart, &mut upload, s.evidence.max_file_bytes).await {
+        Ok(stored) => {
+            upload.keep();
+            Ok((StatusCode::CREATED, Json(json!({ "evidence": stored }))).into_response())
+        }
+        Err(refusal) => {
+            drain(&mut multipart).await;
+            upload.abandon().await;
+            Err(refusal)
+        }
+    }
+}
+
+/// Reads the fields of `multipart` and stores each file in `upload`.
+///
+/// # Errors
+/// The first refusal: a field not named `file`, too many files, a file too large, empty or
+/// of a refused type, a storage failure, or no file at all.
+async fn store_files(
+    multipart: &mut Multipart,
+    upload: &mut Upload,
+    limit: u64,
+) -> Result<Vec<Evidence>, ApiError> {
     let mut stored = Vec::new();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let part = field.name().unwrap_or_default().to_string();
         if part != FILE_FIELD {
-            drop(field);
-            drain(&mut multipart).await;
             return Err(ApiError::invalid(
                 &part,
                 format!("unexpected multipart field {part:?}; send files in fields named file"),
             ));
         }
         if stored.len() == MAX_FILES_PER_UPLOAD {
-            drop(field);
-            drain(&mut multipart).await;
-            return Err(ApiError::invalid(
-                FILE_FIELD,
-                format!("at most {MAX_FILES_PER_UPLOAD} files per request"),
-            ));
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_many_files",
+                format!("at most {MAX_FILES_PER_UPLOAD} files per request; nothing was stored; send the others in another request"),
+            )
+            .field(FILE_FIELD));
         }
         let name = field.file_name().map(str::to_string);
         let declared = field.content_type().map(str::to_string);
         let mut bytes = bytes::BytesMut::new();
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
             if (bytes.len() + chunk.len()) as u64 > limit {
-                drop(field);
-                drain(&mut multipart).await;
                 return Err(EvidenceError::TooLarge {
                     name: name.unwrap_or_default(),
                     limit,
@@ -101,17 +123,10 @@ pub async fn upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        let evidence = s
-            .evidence
-            .upload(name.as_deref(), declared.as_deref(), bytes.freeze())
-            .await;
-        match evidence {
-            Ok(e) => stored.push(e),
-            Err(e) => {
-                drain(&mut multipart).await;
-                return Err(e.into());
-            }
-        }
+        let evidence = upload
+            .add(name.as_deref(), declared.as_deref(), bytes.freeze())
+            .await?;
+        stored.push(evidence);
     }
     if stored.is_empty() {
         return Err(ApiError::invalid(
@@ -119,7 +134,7 @@ pub async fn upload(
             "send one or more files in multipart fields named file",
         ));
     }
-    Ok((StatusCode::CREATED, Json(json!({ "evidence": stored }))).into_response())
+    Ok(stored)
 }
 
 /// A file name for the download, from the hash and the media type only.
@@ -132,6 +147,8 @@ fn download_name(sha256: &Hash, media_type: &str) -> String {
         "text/csv" => "csv",
         "text/plain" => "txt",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "image/heic" => "heic",
+        "image/heif" => "heif",
         _ => "bin",
     };
     format!("{sha256}.{ext}")

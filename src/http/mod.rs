@@ -3,6 +3,7 @@
 
 mod acknowledgement;
 pub mod auth;
+pub mod client;
 mod donors;
 pub mod error;
 mod evidence;
@@ -10,6 +11,7 @@ mod exports;
 pub mod limits;
 mod public;
 mod receipts;
+pub mod server;
 mod staff;
 mod statements;
 mod web;
@@ -151,7 +153,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::not_found("no such API route") });
     Router::new()
-        .nest("/api/v1", limits::limit_reads(api, read_limits))
+        .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -134,18 +134,30 @@ pub async fn spawn_app_on_database(url: &str) -> TestApp {
         fundtrail::http::limits::Limits::OFF,
         dir,
         Some(url.to_string()),
+        |app| app,
     )
     .await
 }
 
+/// [`spawn_app`] enforcing rate limits, with `configure` applied to the application before
+/// it serves (e.g. to trust a proxy).
+pub async fn spawn_app_configured(
+    limits: fundtrail::http::limits::Limits,
+    configure: impl FnOnce(Application) -> Application,
+) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    spawn_with(limits, dir, None, configure).await
+}
+
 async fn spawn(limits: fundtrail::http::limits::Limits, dir: TempDir) -> TestApp {
-    spawn_with(limits, dir, None).await
+    spawn_with(limits, dir, None, |app| app).await
 }
 
 async fn spawn_with(
     limits: fundtrail::http::limits::Limits,
     dir: TempDir,
     database_url: Option<String>,
+    configure: impl FnOnce(Application) -> Application,
 ) -> TestApp {
     let config = Config {
         name: "Test Relief Fund".into(),
@@ -165,7 +177,7 @@ async fn spawn_with(
         .expect("application started")
         .with_limits(limits)
         .with_evidence(DataDir::new(dir.path().join("data")).evidence_store());
-    let (address, shutdown, server) = serve(app).await;
+    let (address, shutdown, server) = serve(configure(app)).await;
     TestApp {
         address,
         client: client(),
