@@ -85,9 +85,9 @@ fn currency_of(s: &AppState, campaign: &str, field: &str) -> Result<Currency, Ap
         })
 }
 
+/// An amount field, by the API's one rule for amount text (SPEC.md §3.4).
 fn amount(text: &str, currency: Currency, field: &str) -> Result<Minor, ApiError> {
-    Minor::parse_decimal(text, currency)
-        .map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
+    Minor::parse_decimal(text, currency).map_err(|e| ApiError::invalid(field, e.describe(field)))
 }
 
 fn check_currency(given: &Option<String>, expected: Currency) -> Result<Currency, ApiError> {
