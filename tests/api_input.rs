@@ -125,3 +125,184 @@ async fn plain_amounts_are_recorded_as_the_number_written() {
     assert_eq!(dong.json()["entry"]["body"]["amount"], "200000");
     assert_eq!(dollars.json()["entry"]["body"]["amount"], "1250");
 }
+
+// JSON of the wrong shape: the request field and what it accepts, in plain words.
+
+#[tokio::test]
+async fn an_amount_sent_as_a_json_number_is_refused_asking_for_text_in_quotes() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": 200000 }),
+            app.recorder(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("amount"), 1).await;
+    assert_eq!(
+        message,
+        "amount must be text such as \"250000\" (in quotes), not a number"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_channel_is_refused_listing_every_channel() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "channel": "bank" }),
+            app.recorder(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("channel"), 1).await;
+    assert_eq!(
+        message,
+        "channel must be one of: bank_transfer, cash, card, mobile_money, in_kind, other (not \"bank\")"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_refused_listing_the_fields_the_request_accepts() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/transfers",
+            &json!({ "from": flood, "to": "x", "amount": "1000", "reason": "r", "foo": 1 }),
+            app.recorder(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("foo"), 1).await;
+    assert_eq!(
+        message,
+        "unknown field \"foo\": this request accepts from, to, amount, currency, reason"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_field_is_named_as_required() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let no_amount = app
+        .post("/donations", &json!({ "campaign": flood }), app.recorder())
+        .await;
+    let no_hash = app
+        .post(
+            "/disbursements",
+            &json!({
+                "campaign": flood, "amount": "1000", "recipient": "Commune", "purpose": "Water",
+                "evidence": [{ "size": 10, "media_type": "application/pdf" }],
+            }),
+            app.recorder(),
+        )
+        .await;
+
+    let message = refused(&app, &no_amount, 422, "invalid_field", Some("amount"), 1).await;
+    assert_eq!(message, "amount is required");
+    let message = refused(
+        &app,
+        &no_hash,
+        422,
+        "invalid_field",
+        Some("evidence[0].sha256"),
+        1,
+    )
+    .await;
+    assert_eq!(message, "evidence[0].sha256 is required");
+}
+
+#[tokio::test]
+async fn an_in_kind_gift_without_its_description_names_the_request_field() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let undescribed = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "channel": "in_kind" }),
+            app.recorder(),
+        )
+        .await;
+    let blank = app
+        .post(
+            "/donations",
+            &json!({
+                "campaign": flood, "amount": "1000", "channel": "in_kind",
+                "in_kind_description": "  ",
+            }),
+            app.recorder(),
+        )
+        .await;
+    let not_goods = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "in_kind_description": "rice" }),
+            app.recorder(),
+        )
+        .await;
+
+    for response in [&undescribed, &blank, &not_goods] {
+        let message = refused(
+            &app,
+            response,
+            422,
+            "invalid_field",
+            Some("in_kind_description"),
+            1,
+        )
+        .await;
+        assert!(message.starts_with("in_kind_description"), "{message}");
+        assert!(!message.contains("in_kind."), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn malformed_json_is_refused_in_words_that_say_where() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post_with(
+            "/donations",
+            format!(r#"{{"campaign": "{flood}", "amount": "1000",}}"#).into_bytes(),
+            app.recorder(),
+            None,
+        )
+        .await;
+
+    let message = refused(&app, &response, 400, "malformed_json", None, 1).await;
+    assert!(
+        message.starts_with("the request body is not valid JSON: check the quotes, commas and braces near line 1, column"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_closing_note_of_the_wrong_shape_is_refused_in_the_same_words() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            &format!("/campaigns/{flood}/close"),
+            &json!({ "notes": "done" }),
+            app.admin(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("notes"), 1).await;
+    assert_eq!(
+        message,
+        "unknown field \"notes\": this request accepts note"
+    );
+}
