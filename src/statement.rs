@@ -858,7 +858,12 @@ fn donation(
         received_at: line.date.clone(),
         reference: Some(line.transaction_id.clone()),
     };
-    Body::Donation(d.clone()).validate().map_err(|f| {
+    let body = Body::Donation(d.clone());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let checked = body
+        .validate()
+        .and_then(|()| crate::ledger::admission::check_new_body(&body, &today));
+    checked.map_err(|f| {
         let column = match f.field.as_str() {
             "donor" => columns.payer.clone().unwrap_or_default(),
             "received_at" => columns.date.clone(),

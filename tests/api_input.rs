@@ -306,3 +306,170 @@ async fn a_closing_note_of_the_wrong_shape_is_refused_in_the_same_words() {
         "unknown field \"notes\": this request accepts note"
     );
 }
+
+// Text that disguises itself, and impossible days: append-time rules (SPEC.md §2.5).
+
+#[tokio::test]
+async fn a_donor_name_with_a_direction_override_is_refused_naming_the_character() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "donor": "Lan\u{202E}gnp.exe" }),
+            app.recorder(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("donor"), 1).await;
+    assert!(
+        message.starts_with("donor: contains U+202E, which is an invisible direction control"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn noncharacters_and_isolates_are_refused_in_every_text_field_of_a_new_entry() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let schools = app.open_campaign("school-roofs", "VND").await;
+    app.donate(&flood, "500000").await.seq();
+    let cases = [
+        (
+            "/campaigns",
+            json!({ "id": "x", "title": "Flood\u{FDD0}", "purpose": "p", "currency": "VND" }),
+            "title",
+        ),
+        (
+            "/campaigns",
+            json!({
+                "id": "y", "title": "t", "purpose": "p", "currency": "VND",
+                "accounts": [{ "bank": "BIDV", "number": "1\u{2066}2", "holder": "Quỹ" }],
+            }),
+            "accounts.number",
+        ),
+        (
+            "/disbursements",
+            json!({
+                "campaign": flood, "amount": "1000", "recipient": "Công ty\u{FFFE}",
+                "purpose": "Rice",
+            }),
+            "recipient",
+        ),
+        (
+            "/donations",
+            json!({ "campaign": flood, "amount": "1000", "memo": "thanks\u{FFFF}" }),
+            "memo",
+        ),
+        (
+            "/transfers",
+            json!({ "from": flood, "to": schools, "amount": "1000", "reason": "r\u{2069}" }),
+            "reason",
+        ),
+        (
+            "/reversals",
+            json!({ "reverses": 2, "reason": "error", "note": "\u{202B}typo" }),
+            "note",
+        ),
+    ];
+
+    for (path, body, field) in cases {
+        let response = app.post(path, &body, app.admin()).await;
+
+        let message = refused(&app, &response, 422, "invalid_field", Some(field), 3).await;
+        assert!(message.contains("contains U+"), "{path} {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_received_day_before_1900_or_after_tomorrow_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+
+    for day in ["0000-01-01", "1899-12-31", "9999-12-31"] {
+        let response = app
+            .post(
+                "/donations",
+                &json!({ "campaign": flood, "amount": "1000", "received_at": day }),
+                app.recorder(),
+            )
+            .await;
+
+        let message = refused(
+            &app,
+            &response,
+            422,
+            "invalid_field",
+            Some("received_at"),
+            1,
+        )
+        .await;
+        assert!(
+            message.starts_with("received_at: must be a day from 1900-01-01 to "),
+            "{message}"
+        );
+        assert!(message.ends_with(&format!("not {day}")), "{message}");
+    }
+    let first = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "received_at": "1900-01-01" }),
+            app.recorder(),
+        )
+        .await;
+    assert_eq!(first.status(), 201, "{}", first.text());
+    let next = app
+        .post(
+            "/donations",
+            &json!({ "campaign": flood, "amount": "1000", "received_at": tomorrow }),
+            app.recorder(),
+        )
+        .await;
+    assert_eq!(next.status(), 201, "{}", next.text());
+}
+
+#[tokio::test]
+async fn a_paid_day_in_the_far_future_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&flood, "500000").await.seq();
+
+    let response = app
+        .post(
+            "/disbursements",
+            &json!({
+                "campaign": flood, "amount": "1000", "recipient": "Commune",
+                "purpose": "Water", "paid_at": "9999-12-31",
+            }),
+            app.recorder(),
+        )
+        .await;
+
+    refused(&app, &response, 422, "invalid_field", Some("paid_at"), 2).await;
+}
+
+#[tokio::test]
+async fn a_campaign_that_ends_before_it_opens_is_refused() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post(
+            "/campaigns",
+            &json!({
+                "id": "flood-2026", "title": "Flood", "purpose": "Water",
+                "currency": "VND", "ends_on": "2020-01-01",
+            }),
+            app.admin(),
+        )
+        .await;
+
+    let message = refused(&app, &response, 422, "invalid_field", Some("ends_on"), 0).await;
+    assert!(
+        message.starts_with("ends_on: 2020-01-01 is before the campaign opens ("),
+        "{message}"
+    );
+}
