@@ -130,6 +130,15 @@ fn invariant(e: InvariantError) -> ApiError {
 impl From<AppendError> for ApiError {
     fn from(e: AppendError) -> Self {
         match e {
+            // Not the request's fault: a token from before names were checked.
+            AppendError::Invalid(f) if f.field == "recorded_by" => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unusable_token_name",
+                format!(
+                    "this token's name cannot be written into the ledger ({}): an admin must create a token with a plain name (fundtrail token create) and revoke this one",
+                    f.problem
+                ),
+            ),
             AppendError::Invalid(f) => {
                 ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem))
             }

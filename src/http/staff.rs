@@ -50,7 +50,7 @@ async fn append(
 ) -> Result<Response, ApiError> {
     let request = AppendRequest {
         body,
-        recorded_by: staff.token.name.clone(),
+        recorded_by: staff.token.recorded_by(),
         idempotency_key: idempotency_key(headers)?,
         separate_gift,
         private: None,
@@ -253,7 +253,7 @@ pub async fn donate(
     });
     let request = AppendRequest {
         body,
-        recorded_by: staff.token.name.clone(),
+        recorded_by: staff.token.recorded_by(),
         idempotency_key: idempotency_key(&headers)?,
         separate_gift: r.separate_gift,
         private: donor.private,
