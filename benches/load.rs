@@ -1136,8 +1136,10 @@ async fn reads(work: &Path) {
     // Appends at scale: the same donation load against the big ledger.
     let appends = env_u64("FUNDTRAIL_LOAD_BIG_APPENDS", 2_000);
     if appends > 0 {
+        // Token names are unique, and this ledger may be one kept from an earlier run.
+        let name = format!("load {}", std::process::id());
         let recorder = run_cli(
-            &["token", "create", "--role", "recorder", "--name", "load"],
+            &["token", "create", "--role", "recorder", "--name", &name],
             &data,
             None,
         )

@@ -1,6 +1,6 @@
 //! The `fundtrail` command line: one function per subcommand.
 
-use crate::http::auth::{new_token, Role};
+use crate::http::auth::{check_token_name, new_token, Role};
 use crate::ledger::hash::sha256;
 use crate::ledger::money::format_decimal;
 use crate::ledger::totals::Totals;
@@ -352,12 +352,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn create_token(store: &Store, role: Role, name: &str) -> Result<String, CliError> {
+/// Creates a token with a plain, unused `name`; returns it (shown once) and its id.
+async fn create_token(store: &Store, role: Role, name: &str) -> Result<(String, i64), CliError> {
+    check_token_name(name).map_err(|e| CliError::Usage(format!("--name {name:?}: {e}")))?;
     let token = new_token();
-    store
+    let id = store
         .create_token(name, role.as_str(), &sha256(token.as_bytes()))
-        .await?;
-    Ok(token)
+        .await
+        .map_err(|e| match e {
+            e @ crate::store::StoreError::TokenNameTaken { .. } => {
+                CliError::Usage(format!("--name {name:?}: {e}"))
+            }
+            e => e.into(),
+        })?;
+    Ok((token, id))
 }
 
 async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError> {
@@ -371,7 +379,7 @@ async fn init(dir: DataDir, name: String, origin: String) -> Result<(), CliError
             None,
         )
         .await?;
-    let token = create_token(&store, Role::Admin, "admin").await?;
+    let (token, _) = create_token(&store, Role::Admin, "admin").await?;
     // Start once so the empty ledger gets its first signed checkpoint.
     drop(Application::from_parts(dir.config()?, store.clone(), signer.clone()).await?);
     store.close().await;
@@ -430,14 +438,16 @@ async fn demo(
         iati_org_id: None,
     };
     let (store, signer) = dir.init(&config, None).await?;
-    let admin = create_token(&store, Role::Admin, "admin").await?;
-    let recorder = create_token(&store, Role::Recorder, "demo-recorder").await?;
+    let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
+    let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;
     let app = Application::from_parts(config, store, signer)
         .await?
         .with_limits(limits)
         .with_trusted_proxies(proxies)
         .with_evidence(dir.evidence_store());
-    let n = crate::demo::populate(&app.state.sequencer, "demo-recorder")
+    // As entries appended with the recorder token name it (SPEC.md §2.1).
+    let recorded_by = format!("demo-recorder #{recorder_id}");
+    let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
         .await
         .map_err(|e| CliError::Usage(format!("demo data: {e}")))?;
     for (media_type, bytes) in crate::demo::evidence_files() {
@@ -466,18 +476,10 @@ async fn token(dir: DataDir, action: TokenAction) -> Result<(), CliError> {
             let role = Role::parse(&role).ok_or_else(|| {
                 CliError::Usage(format!("--role must be recorder or admin, not {role:?}"))
             })?;
-            if name.trim().is_empty()
-                || name.chars().count() > 200
-                || name.chars().any(char::is_control)
-            {
-                return Err(CliError::Usage(
-                    "--name must be 1-200 printable characters".into(),
-                ));
-            }
-            let token = create_token(&store, role, &name).await?;
+            let (token, id) = create_token(&store, role, &name).await?;
             println!("{token}");
             eprintln!(
-                "Created a {} token for {name:?}. It is shown once; only its hash is stored.",
+                "Created {} token {id} for {name:?}; its entries are recorded by \"{name} #{id}\". It is shown once; only its hash is stored.",
                 role.as_str()
             );
         }
@@ -600,7 +602,7 @@ async fn import(
             .await
             .map_err(|e| CliError::Usage(e.to_string()))?;
     bar.finish_and_clear();
-    let token = create_token(&store, Role::Admin, "admin").await?;
+    let (token, _) = create_token(&store, Role::Admin, "admin").await?;
     store.close().await;
     if root != report.root || size != report.size {
         return Err(CliError::Verification(format!(

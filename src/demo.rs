@@ -147,8 +147,16 @@ pub fn evidence_files() -> Vec<(&'static str, &'static [u8])> {
 /// # Errors
 /// The first refused append.
 pub async fn populate(sequencer: &SequencerHandle, recorded_by: &str) -> Result<u64, AppendError> {
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let mut last = 0;
-    for body in demo_entries() {
+    for mut body in demo_entries() {
+        // A campaign may not end before it opens (SPEC.md §2.5): a demo started after the
+        // fixed end day shows that campaign without one.
+        if let Body::CampaignOpen(o) = &mut body {
+            if o.ends_on.as_ref().is_some_and(|end| *end < today) {
+                o.ends_on = None;
+            }
+        }
         let a = sequencer
             .append(AppendRequest {
                 body,

@@ -165,7 +165,9 @@ pub fn media_type_of(
 }
 
 /// Checks an uploaded file's name as a display name: at most 200 characters, no control
-/// characters. An empty or missing name is kept as no name. The name is never used on disk.
+/// characters, no Unicode noncharacters or direction controls (`invoice\u{202E}fdp.exe`
+/// would display as `invoiceexe.pdf`). An empty or missing name is kept as no name. The
+/// name is never used on disk.
 ///
 /// # Errors
 /// [`EvidenceError::BadName`].
@@ -182,6 +184,15 @@ pub fn display_name(name: Option<&str>) -> Result<Option<String>, EvidenceError>
     }
     if name.chars().any(char::is_control) {
         return Err(bad("contains control characters"));
+    }
+    if let Some((c, _)) = crate::ledger::admission::hidden_character(name) {
+        return Err(bad(
+            if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                "contains an invisible direction control (U+202A to U+202E, U+2066 to U+2069), which can disguise a file's type"
+            } else {
+                "contains a Unicode noncharacter (such as U+FFFE or U+FFFF)"
+            },
+        ));
     }
     Ok(Some(name.to_string()))
 }
@@ -416,6 +427,21 @@ mod tests {
         assert_eq!(display_name(None).unwrap(), None);
         assert!(display_name(Some("a\nb.pdf")).is_err());
         assert!(display_name(Some(&"x".repeat(201))).is_err());
+    }
+
+    #[test]
+    fn a_file_name_disguised_by_a_direction_control_or_a_noncharacter_is_refused() {
+        for name in [
+            "invoice\u{202E}fdp.exe",
+            "scan\u{2067}.pdf",
+            "receipt\u{FFFE}.pdf",
+        ] {
+            assert!(
+                matches!(display_name(Some(name)), Err(EvidenceError::BadName { .. })),
+                "{name:?}"
+            );
+        }
+        assert!(display_name(Some("hóa đơn tháng 11.pdf")).is_ok());
     }
 
     #[tokio::test]

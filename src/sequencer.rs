@@ -3,6 +3,7 @@
 //! commit), signs a new checkpoint in that transaction, and only then answers each request
 //! with its entry and an inclusion proof against that checkpoint.
 
+use crate::ledger::admission::check_new_entry;
 use crate::ledger::canonical::{encode, validate_envelope};
 use crate::ledger::checkpoint::{verify_checkpoint, CheckpointSigner};
 use crate::ledger::entry::{format_recorded_at, Body, Entry, FieldError};
@@ -780,6 +781,7 @@ impl Sequencer {
             body: request.body.clone(),
         };
         validate_envelope(&entry)?;
+        check_new_entry(&entry)?;
         let leaf = encode(&entry);
         let hash = leaf_hash(&leaf);
         let key = request

@@ -549,7 +549,10 @@ fn line_amount<'a>(
 /// `1.000.000` and `1.000.000,50`, English `1,000,000.50`, plain `250000`, with an optional
 /// sign (`-`, `+`, or parentheses) and currency mark (`VND`, `đ`, `₫`). A single separator
 /// followed by exactly three digits groups thousands (`1.000` is one thousand); otherwise
-/// it is the decimal mark. Returns whether it was negative, and the units (maybe zero).
+/// it is the decimal mark. In a currency with three decimals (KWD) a single `.` is the
+/// decimal mark and a single `,` before three digits is refused as ambiguous, so any text
+/// the API accepts ([`Minor::parse_decimal`]) means the same number here. Returns whether
+/// it was negative, and the units (maybe zero).
 ///
 /// # Errors
 /// A sentence saying why the text is not an amount in `currency`.
@@ -586,7 +589,17 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<(bool, u64), Strin
             let sep = if dots > 0 { '.' } else { ',' };
             let count = dots + commas;
             let after = t.len() - last(sep).unwrap_or(0) - 1;
-            if count > 1 || after == 3 {
+            if count == 1 && after == 3 && currency.exponent() >= 3 {
+                // `1.234` is a decimal in a three-decimal currency, as the API reads it;
+                // `1,234` could be either.
+                if sep == ',' {
+                    return Err(format!(
+                        "{text:?} could be {} with three decimals or a whole {currency} amount: write it with a decimal point",
+                        t.replace(',', ".")
+                    ));
+                }
+                (None, Some(sep))
+            } else if count > 1 || after == 3 {
                 (Some(sep), None)
             } else {
                 (None, Some(sep))
@@ -634,6 +647,9 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<(bool, u64), Strin
     if digits.bytes().all(|b| b == b'0') && frac.bytes().all(|b| b == b'0') {
         return Ok((negative, 0));
     }
+    // Banks pad decimals (`1.000.000,00` for dong): zeros after the last significant
+    // decimal change nothing.
+    let frac = frac.trim_end_matches('0');
     let plain = if frac.is_empty() {
         digits
     } else {
@@ -842,7 +858,12 @@ fn donation(
         received_at: line.date.clone(),
         reference: Some(line.transaction_id.clone()),
     };
-    Body::Donation(d.clone()).validate().map_err(|f| {
+    let body = Body::Donation(d.clone());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let checked = body
+        .validate()
+        .and_then(|()| crate::ledger::admission::check_new_body(&body, &today));
+    checked.map_err(|f| {
         let column = match f.field.as_str() {
             "donor" => columns.payer.clone().unwrap_or_default(),
             "received_at" => columns.date.clone(),
@@ -887,6 +908,16 @@ mod tests {
         assert_eq!(parse_amount("(1,234)", vnd()), Ok((true, 1234)));
         assert_eq!(parse_amount("250000", vnd()), Ok((false, 250_000)));
         assert_eq!(parse_amount("0", vnd()), Ok((false, 0)));
+    }
+
+    #[test]
+    fn padded_decimals_and_three_decimal_currencies_read_as_the_api_reads_them() {
+        let kwd = Currency::parse("KWD").expect("KWD");
+        assert_eq!(parse_amount("1.000.000,00", vnd()), Ok((false, 1_000_000)));
+        assert_eq!(parse_amount("250000.00", vnd()), Ok((false, 250_000)));
+        assert_eq!(parse_amount("1.234", kwd), Ok((false, 1234)));
+        assert_eq!(parse_amount("1,234.500", kwd), Ok((false, 1_234_500)));
+        assert!(parse_amount("1,234", kwd).is_err_and(|e| e.contains("could be 1.234")));
     }
 
     #[test]

@@ -51,7 +51,10 @@ async fn a_recorded_donation_reads_back_as_the_exact_leaf_by_seq_and_in_the_ndjs
     assert_eq!(appended["seq"], 1);
     let leaf = appended["leaf"].as_str().expect("leaf text").to_string();
     assert_eq!(appended["entry"]["body"]["amount"], "500000");
-    assert_eq!(appended["entry"]["recorded_by"], "test-recorder");
+    assert_eq!(
+        appended["entry"]["recorded_by"],
+        format!("test-recorder #{}", app.recorder_token_id)
+    );
     let read = app.get_json("/entries/1").await;
     assert_eq!(read["leaf"], leaf.as_str());
     assert_eq!(read["leaf_hash"], leaf_hash(leaf.as_bytes()).to_hex());
@@ -415,7 +418,8 @@ async fn an_admin_can_open_and_close_campaigns_and_record_every_kind_of_entry() 
 
     for response in [&donated, &disbursed, &transferred, &reversed, &closed] {
         assert_eq!(response.status(), 201, "{}", response.text());
-        assert_eq!(response.json()["entry"]["recorded_by"], "test-admin");
+        // The admin token is the first one created.
+        assert_eq!(response.json()["entry"]["recorded_by"], "test-admin #1");
     }
     assert_eq!(app.checkpoint_size().await, 7);
     assert_eq!(

@@ -1,6 +1,7 @@
 //! CSV and IATI exports on a real server and through the CLI.
 
 mod common;
+mod ledger_common;
 
 use common::{fundtrail, spawn_app, TestApp};
 use serde_json::json;
@@ -224,4 +225,116 @@ async fn the_cli_writes_the_same_csv_and_a_valid_iati_file() {
         result.unwrap_or_else(|e| panic!("IATI schema validation failed: {e}\n{xml}"));
     }
     assert_eq!(without_id.status.code(), Some(2));
+}
+
+/// A ledger written before hidden characters and implausible days were refused at append
+/// time (SPEC.md §2.5): noncharacters and direction controls in a title, a donor and a
+/// recipient, a gift received in 1899. Built behind the API's back, signed, and imported as
+/// a bundle (which `import` verifies first).
+fn ledger_with_hidden_characters(folder: &Path) -> String {
+    use fundtrail::ledger::CheckpointSigner;
+    use ledger_common::{disbursement, donation, open, LedgerBuilder};
+    let mut ledger = LedgerBuilder::new();
+    ledger.append("lan", open("flood-2026", "VND", "Flood\u{FFFF} relief"));
+    let mut gift = donation("flood-2026", "VND", 500_000, "Lan\u{202E}gnp.exe\u{FFFE}");
+    if let fundtrail::ledger::Body::Donation(d) = &mut gift {
+        // A day the server no longer accepts for new entries; published, it stays valid.
+        d.received_at = "1899-12-31".into();
+    }
+    ledger.append("lan", gift);
+    ledger.append(
+        "lan",
+        disbursement(
+            "flood-2026",
+            "VND",
+            200_000,
+            "Công ty\u{FFFE}\u{FFFF} Hòa Bình\u{FDD0}",
+        ),
+    );
+    let (signer, _) = CheckpointSigner::generate("old.fundtrail.example/ledger").expect("key");
+    let bundle = folder.join("old.bundle");
+    std::fs::write(&bundle, ledger.bundle(&signer)).expect("bundle written");
+    let data = folder.join("data");
+    let imported = fundtrail(&[
+        "import",
+        "--data",
+        &data.display().to_string(),
+        &bundle.display().to_string(),
+    ]);
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    data.display().to_string()
+}
+
+#[test]
+fn exports_of_a_ledger_holding_noncharacters_are_well_formed_and_valid() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let data = ledger_with_hidden_characters(folder.path());
+    let xml_path = folder.path().join("iati.xml");
+    let csv_path = folder.path().join("entries.csv");
+
+    let iati = fundtrail(&[
+        "export",
+        "--data",
+        &data,
+        "--format",
+        "iati",
+        "--iati-org-id",
+        "VN-COA-1",
+        "-o",
+        &xml_path.display().to_string(),
+    ]);
+    let csv = fundtrail(&[
+        "export",
+        "--data",
+        &data,
+        "--format",
+        "csv",
+        "-o",
+        &csv_path.display().to_string(),
+    ]);
+
+    assert_eq!(
+        iati.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&iati.stderr)
+    );
+    assert_eq!(
+        csv.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    let xml = std::fs::read_to_string(&xml_path).expect("xml");
+    assert!(!xml.contains(['\u{FFFE}', '\u{FFFF}']), "{xml}");
+    assert!(
+        xml.contains("Công ty\u{FFFD}\u{FFFD} Hòa Bình\u{FDD0}"),
+        "{xml}"
+    );
+    match std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg(&xml_path)
+        .output()
+    {
+        Ok(o) => assert!(
+            o.status.success(),
+            "not well-formed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(_) => eprintln!("NOTICE: xmllint is missing; well-formedness not checked"),
+    }
+    if let Some(result) = validate_iati(&xml, folder.path()) {
+        result.unwrap_or_else(|e| panic!("IATI schema validation failed: {e}\n{xml}"));
+    }
+    let csv = std::fs::read_to_string(&csv_path).expect("csv");
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(
+        csv.contains("Lan\u{202E}gnp.exe\u{FFFE}"),
+        "the CSV keeps the text as stored"
+    );
 }

@@ -8,6 +8,7 @@ use fundtrail::ledger::merkle::{
     consistency_proof, inclusion_proof, root_of, verify_consistency, verify_inclusion, CompactTree,
 };
 use fundtrail::ledger::{verify_bundle, CheckpointSigner, Currency, Hash, Minor, VerifyError};
+use fundtrail::statement::parse_amount;
 use ledger_common::{bundle_of, random_ledger, LedgerBuilder, Rng};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -208,6 +209,106 @@ proptest! {
         prop_assert_eq!(Minor::parse_decimal(&text, currency), Ok(m));
         prop_assert_eq!(text.contains('.'), currency.exponent() > 0);
     }
+}
+
+proptest! {
+    // Parsing a short text takes microseconds: many cases cost nothing.
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_amount_text_the_api_accepts_round_trips_through_its_decimal_form(
+        text in amount_text(),
+        code in prop::sample::select(vec!["VND", "USD", "KWD"]),
+    ) {
+        let currency = Currency::parse(code).unwrap();
+
+        if let Ok(m) = Minor::parse_decimal(&text, currency) {
+            prop_assert_eq!(Minor::parse_decimal(&m.to_decimal(currency), currency), Ok(m));
+        }
+    }
+
+    #[test]
+    fn statement_import_never_reads_an_amount_the_api_accepts_as_another_number(
+        text in amount_text(),
+        code in prop::sample::select(vec!["VND", "USD", "KWD"]),
+    ) {
+        let currency = Currency::parse(code).unwrap();
+
+        if let Ok(m) = Minor::parse_decimal(&text, currency) {
+            prop_assert_eq!(parse_amount(&text, currency), Ok((false, m.get())), "{:?} {}", text, code);
+        }
+    }
+}
+
+/// Texts that look like amounts: digits with separators, signs and spaces in any order,
+/// and well-formed numbers with every kind of grouping and decimals.
+fn amount_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9.,' +-]{0,14}",
+        "[1-9][0-9]{0,2}([.,' ][0-9]{3}){0,4}([.,][0-9]{1,4})?",
+        "[0-9]{1,21}(\\.[0-9]{0,4})?",
+    ]
+}
+
+/// The shared amount vectors (`tests/vectors/amounts/cases.json`) that the JavaScript
+/// parser is tested against too.
+fn amount_vectors(table: &str) -> Vec<serde_json::Value> {
+    let text = include_str!("vectors/amounts/cases.json");
+    let cases: serde_json::Value = serde_json::from_str(text).expect("cases.json is JSON");
+    cases[table].as_array().expect("a table of cases").clone()
+}
+
+#[test]
+fn every_api_amount_vector_is_accepted_or_refused_as_listed() {
+    let cases = amount_vectors("api");
+    assert!(cases.len() > 30);
+    for case in cases {
+        let text = case["text"].as_str().expect("text");
+        let currency = Currency::parse(case["currency"].as_str().expect("currency")).unwrap();
+
+        let got = Minor::parse_decimal(text, currency)
+            .map(|m| m.get().to_string())
+            .map_err(|e| e.code());
+
+        let expected = match (case["minor"].as_str(), case["error"].as_str()) {
+            (Some(minor), None) => Ok(minor.to_string()),
+            (None, Some(code)) => Err(code),
+            _ => panic!("a case has minor or error: {case}"),
+        };
+        assert_eq!(got, expected, "{text:?} {currency}");
+    }
+}
+
+#[test]
+fn statement_import_reads_every_api_amount_vector_as_the_api_does_or_refuses_it_too() {
+    for table in ["api", "local"] {
+        for case in amount_vectors(table) {
+            let text = case["text"].as_str().expect("text");
+            let currency = Currency::parse(case["currency"].as_str().expect("currency")).unwrap();
+
+            let (api, statement) = (
+                Minor::parse_decimal(text, currency),
+                parse_amount(text, currency),
+            );
+
+            if let Ok(m) = api {
+                assert_eq!(statement, Ok((false, m.get())), "{text:?} {currency}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_grouped_amount_is_refused_with_the_number_it_means_written_as_accepted() {
+    let vnd = Currency::parse("VND").unwrap();
+
+    let error = Minor::parse_decimal("200.000", vnd).unwrap_err();
+
+    assert_eq!(
+        error.to_string(),
+        "amount \"200.000\" is not accepted for VND: write 200000 for two hundred thousand dong (no dots, commas or spaces between thousands)"
+    );
+    assert_eq!(parse_amount("200.000", vnd), Ok((false, 200_000)));
 }
 
 /// A log that shows one history to one client and a rewritten one to another signs two

@@ -205,6 +205,28 @@ async fn a_malformed_statement_is_refused_whole_naming_the_line_and_column() {
 }
 
 #[tokio::test]
+async fn a_statement_line_dated_after_tomorrow_is_refused_whole_naming_the_date_cell() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let size = app.checkpoint_size().await;
+    let csv = "Ngày giao dịch,Mã giao dịch,Nội dung,Ghi nợ,Ghi có,Tên người chuyển\n\
+               24/11/2026,FT26328001,UNG HO,,1.000.000,NGUYEN VAN AN\n\
+               24/11/2099,FT26328002,UNG HO,,500.000,TRAN THI BINH\n";
+
+    let response = upload(&app, &format!("campaign={flood}&dry_run=true"), csv).await;
+
+    assert_eq!(response.status(), 422, "{}", response.text());
+    let body = response.json();
+    assert_eq!(body["field"], "Ngày giao dịch", "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| m
+            .starts_with("line 3, column \"Ngày giao dịch\": must be a day from 1900-01-01 to ")),
+        "{body}"
+    );
+    assert_eq!(app.checkpoint_size().await, size);
+}
+
+#[tokio::test]
 async fn a_statement_for_a_closed_or_unknown_campaign_is_refused_before_anything_is_appended() {
     let app = spawn_app().await;
     let flood = app.open_campaign("flood-2026", "VND").await;

@@ -21,12 +21,13 @@ fn signer() -> CheckpointSigner {
         .expect("test key")
 }
 
-/// A clock that starts at 2026-11-01 00:00:00 UTC and advances one second per reading.
+/// A clock that starts at 2026-11-20 00:00:00 UTC (after every day the entries name, which
+/// the server refuses when later than tomorrow) and advances one second per reading.
 fn fixed_clock() -> Clock {
     let tick = Arc::new(AtomicI64::new(0));
     Arc::new(move || {
         let n = tick.fetch_add(1, Ordering::SeqCst);
-        chrono::DateTime::from_timestamp(1_793_491_200 + n, 0).expect("valid time")
+        chrono::DateTime::from_timestamp(1_795_132_800 + n, 0).expect("valid time")
     })
 }
 

@@ -58,11 +58,20 @@ struct Activity {
     transactions: Vec<Transaction>,
 }
 
-/// Escapes text for XML content and attribute values.
+/// Whether XML 1.0 allows `c` in a document (its `Char` production): not the C0 controls
+/// other than tab, newline and carriage return, and not U+FFFE or U+FFFF.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escapes text for XML content and attribute values. A character XML 1.0 does not allow
+/// at all (a ledger may hold U+FFFE from before such text was refused, SPEC.md §2.5) is
+/// written as U+FFFD, so the document is always well-formed.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -346,6 +355,18 @@ mod tests {
         assert_eq!(
             escape("Lan & <Minh> \"x\" 'y'"),
             "Lan &amp; &lt;Minh&gt; &quot;x&quot; &apos;y&apos;"
+        );
+    }
+
+    #[test]
+    fn characters_xml_does_not_allow_become_the_replacement_character() {
+        assert_eq!(
+            escape("a\u{FFFE}b\u{FFFF}c\u{0}d\u{1F}e\u{0B}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}"
+        );
+        assert_eq!(
+            escape("tab\there\r \u{FDD0} \u{1FFFE} \u{202E}"),
+            "tab\there\r \u{FDD0} \u{1FFFE} \u{202E}"
         );
     }
 }

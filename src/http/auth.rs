@@ -41,6 +41,67 @@ impl Role {
     }
 }
 
+/// The most characters a token name may have.
+pub const TOKEN_NAME_MAX: usize = 64;
+
+/// Punctuation a token name may hold besides letters, digits and spaces.
+const TOKEN_NAME_PUNCTUATION: &str = ".,-'()&/_";
+
+/// Why a token name is not accepted (see [`check_token_name`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenNameError {
+    /// Nothing but spaces.
+    #[error("a token name must not be empty")]
+    Empty,
+    /// Over [`TOKEN_NAME_MAX`] characters.
+    #[error("a token name has at most {TOKEN_NAME_MAX} characters, not {chars}")]
+    TooLong {
+        /// How many it has.
+        chars: usize,
+    },
+    /// A space first or last.
+    #[error("a token name must not begin or end with a space")]
+    EdgeSpace,
+    /// A character outside the plain set.
+    #[error("a token name holds letters, digits, spaces and . , - ' ( ) & / _ only, not {found:?} (U+{:04X})", u32::from(*found))]
+    Character {
+        /// The first such character.
+        found: char,
+    },
+}
+
+/// Checks that `name` is a plain token name: 1 to 64 letters of any script (with their
+/// combining accents), digits, spaces and `. , - ' ( ) & / _`, not beginning or ending with
+/// a space. The name is written into every entry the token records (`recorded_by`), so it
+/// must read the same everywhere: no markup, controls, direction overrides or `#`, which
+/// separates the name from the token id there.
+///
+/// # Errors
+/// The first [`TokenNameError`] that applies.
+pub fn check_token_name(name: &str) -> Result<(), TokenNameError> {
+    if name.trim().is_empty() {
+        return Err(TokenNameError::Empty);
+    }
+    let chars = name.chars().count();
+    if chars > TOKEN_NAME_MAX {
+        return Err(TokenNameError::TooLong { chars });
+    }
+    if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
+        return Err(TokenNameError::EdgeSpace);
+    }
+    let plain = |c: char| {
+        c.is_alphanumeric()
+            || c == ' '
+            || TOKEN_NAME_PUNCTUATION.contains(c)
+            // Combining diacritical marks: Vietnamese typed in decomposed form.
+            || ('\u{300}'..='\u{36F}').contains(&c)
+    };
+    match name.chars().find(|c| !plain(*c)) {
+        Some(found) => Err(TokenNameError::Character { found }),
+        None => Ok(()),
+    }
+}
+
 /// A new random token: `ft_` and 43 base64url characters (256 bits).
 pub fn new_token() -> String {
     use rand_core::RngCore;
@@ -177,5 +238,57 @@ impl FromRequestParts<AppState> for AdminStaff {
         let staff = Staff::from_request_parts(parts, state).await?;
         staff.require(Role::Admin)?;
         Ok(AdminStaff(staff))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names_in_any_script_are_accepted() {
+        for name in [
+            "Lan (finance)",
+            "Nguyễn Thị Lan",
+            "Nguye\u{302}\u{303}n",
+            "O'Brien & Sons / field-team_2",
+            "Trần Văn B.",
+            "مريم",
+            "admin",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(check_token_name(name), Ok(()), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn markup_controls_direction_overrides_and_edges_are_refused() {
+        assert_eq!(check_token_name(""), Err(TokenNameError::Empty));
+        assert_eq!(check_token_name("   "), Err(TokenNameError::Empty));
+        assert_eq!(
+            check_token_name(&"x".repeat(65)),
+            Err(TokenNameError::TooLong { chars: 65 })
+        );
+        assert_eq!(check_token_name(" Lan"), Err(TokenNameError::EdgeSpace));
+        assert_eq!(check_token_name("Lan "), Err(TokenNameError::EdgeSpace));
+        for (name, found) in [
+            ("<img src=x>", '<'),
+            ("Lan\u{202E}gnp", '\u{202E}'),
+            ("Lan\u{2066}", '\u{2066}'),
+            ("Lan\u{FFFE}", '\u{FFFE}'),
+            ("Lan\tB", '\t'),
+            ("Lan #3", '#'),
+            ("Lan\u{200B}", '\u{200B}'),
+        ] {
+            assert_eq!(
+                check_token_name(name),
+                Err(TokenNameError::Character { found }),
+                "{name:?}"
+            );
+        }
+        assert_eq!(
+            TokenNameError::Character { found: '\u{202E}' }.to_string(),
+            "a token name holds letters, digits, spaces and . , - ' ( ) & / _ only, not '\\u{202e}' (U+202E)"
+        );
     }
 }

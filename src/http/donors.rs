@@ -66,6 +66,8 @@ fn personal(
             format!("{field}: control characters are not allowed"),
         ));
     }
+    crate::ledger::admission::visible_text(field, &v)
+        .map_err(|e| ApiError::invalid(field, format!("{field}: {}", e.problem)))?;
     Ok(Some(v))
 }
 

@@ -1,10 +1,11 @@
 //! Every error a client can see, mapped to a status and a JSON body in one place:
 //! `{"error": code, "message": words, "field": name-or-null}`.
 
+use super::json_body::BodyError;
 use crate::ledger::state::InvariantError;
 use crate::sequencer::AppendError;
 use crate::store::StoreError;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -147,6 +148,15 @@ fn invariant(e: InvariantError) -> ApiError {
 impl From<AppendError> for ApiError {
     fn from(e: AppendError) -> Self {
         match e {
+            // Not the request's fault: a token from before names were checked.
+            AppendError::Invalid(f) if f.field == "recorded_by" => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unusable_token_name",
+                format!(
+                    "this token's name cannot be written into the ledger ({}): an admin must create a token with a plain name (fundtrail token create) and revoke this one",
+                    f.problem
+                ),
+            ),
             AppendError::Invalid(f) => {
                 ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem))
             }
@@ -170,41 +180,72 @@ impl From<AppendError> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> Self {
-        let text = r.body_text();
-        match r {
-            JsonRejection::JsonDataError(_) => {
-                // axum's message reads "... into the target type: <path>: <problem>" when a
-                // field is at fault, or "... target type: unknown field `<name>` ..." at the top.
-                let detail = text
-                    .split_once("target type: ")
-                    .map_or(text.as_str(), |(_, d)| d)
-                    .to_string();
-                let field = detail
-                    .split_once(": ")
-                    .map(|(f, _)| f.to_string())
-                    .filter(|f| !f.contains(' '));
-                let field = field.or_else(|| detail.split('`').nth(1).map(str::to_string));
-                let mut err =
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", detail);
-                err.field = field;
-                err
-            }
-            JsonRejection::JsonSyntaxError(_) => {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", text)
-            }
-            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+impl From<BodyError> for ApiError {
+    fn from(e: BodyError) -> Self {
+        let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+        match e {
+            BodyError::NotJsonContentType => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                "send Content-Type: application/json",
+                "send the body as JSON, with Content-Type: application/json",
             ),
-            JsonRejection::BytesRejection(_) => ApiError::new(
+            BodyError::Unreadable { too_large: true } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 "request body is too large",
             ),
-            _ => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", text),
+            BodyError::Unreadable { too_large: false } => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the request body could not be read",
+            ),
+            BodyError::Syntax { line, column } => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the request body is not valid JSON: check the quotes, commas and braces near line {line}, column {column}"),
+            ),
+            BodyError::WrongType { field, expected, found } => ApiError::new(
+                invalid,
+                "invalid_field",
+                format!("{field} must be {expected}, not {found}"),
+            )
+            .field(field),
+            BodyError::UnknownVariant { field, value, allowed } => ApiError::new(
+                invalid,
+                "invalid_field",
+                format!("{field} must be one of: {} (not {value:?})", allowed.join(", ")),
+            )
+            .field(field),
+            BodyError::UnknownField { field, allowed } => {
+                let accepts = match field.rsplit_once('.') {
+                    Some((parent, _)) => format!("{parent} accepts"),
+                    None => "this request accepts".to_string(),
+                };
+                let listed = if allowed.is_empty() {
+                    "no fields".to_string()
+                } else {
+                    allowed.join(", ")
+                };
+                ApiError::new(
+                    invalid,
+                    "invalid_field",
+                    format!("unknown field {field:?}: {accepts} {listed}"),
+                )
+                .field(field)
+            }
+            BodyError::MissingField { field } => {
+                ApiError::new(invalid, "invalid_field", format!("{field} is required"))
+                    .field(field)
+            }
+            BodyError::Invalid {
+                field: Some(field),
+                problem,
+            } => ApiError::new(invalid, "invalid_field", format!("{field}: {problem}"))
+                .field(field),
+            BodyError::Invalid {
+                field: None,
+                problem,
+            } => ApiError::new(invalid, "invalid_field", problem),
         }
     }
 }

@@ -8,6 +8,7 @@ mod donors;
 pub mod error;
 mod evidence;
 mod exports;
+pub mod json_body;
 pub mod limits;
 mod public;
 mod receipts;
@@ -18,7 +19,7 @@ mod web;
 
 use crate::sequencer::SequencerHandle;
 use crate::store::Store;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
@@ -87,10 +88,7 @@ pub struct Site {
     pub iati_org_id: Option<String>,
 }
 
-/// JSON body extractor whose rejections are [`ApiError`]s naming the field.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct ApiJson<T>(pub T);
+pub use json_body::ApiJson;
 
 /// Query extractor whose rejections are [`ApiError`]s.
 #[derive(FromRequestParts)]

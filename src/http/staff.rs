@@ -12,7 +12,7 @@ use crate::ledger::entry::{
 };
 use crate::ledger::hash::Hash;
 use crate::ledger::money::{Currency, Minor};
-use crate::sequencer::{AppendRequest, Appended};
+use crate::sequencer::{AppendError, AppendRequest, Appended};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -50,7 +50,7 @@ async fn append(
 ) -> Result<Response, ApiError> {
     let request = AppendRequest {
         body,
-        recorded_by: staff.token.name.clone(),
+        recorded_by: staff.token.recorded_by(),
         idempotency_key: idempotency_key(headers)?,
         separate_gift,
         private: None,
@@ -85,9 +85,9 @@ fn currency_of(s: &AppState, campaign: &str, field: &str) -> Result<Currency, Ap
         })
 }
 
+/// An amount field, by the API's one rule for amount text (SPEC.md §3.4).
 fn amount(text: &str, currency: Currency, field: &str) -> Result<Minor, ApiError> {
-    Minor::parse_decimal(text, currency)
-        .map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
+    Minor::parse_decimal(text, currency).map_err(|e| ApiError::invalid(field, e.describe(field)))
 }
 
 fn check_currency(given: &Option<String>, expected: Currency) -> Result<Currency, ApiError> {
@@ -177,17 +177,7 @@ pub async fn close_campaign(
     let note = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let parsed: CloseCampaign = serde_json::from_slice(&body).map_err(|e| {
-            if e.is_syntax() || e.is_eof() {
-                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string())
-            } else {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_field",
-                    e.to_string(),
-                )
-            }
-        })?;
+        let parsed: CloseCampaign = super::json_body::parse(&body)?;
         parsed.note
     };
     append(
@@ -229,12 +219,28 @@ pub async fn donate(
     staff.require(Role::Recorder)?;
     ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let channel = r.channel.unwrap_or(Channel::BankTransfer);
+    match (channel, &r.in_kind_description) {
+        (Channel::InKind, None) => {
+            return Err(ApiError::invalid(
+                "in_kind_description",
+                "in_kind_description is required when channel is in_kind: describe the goods, e.g. \"200 bags of rice, 10 kg each\"",
+            ))
+        }
+        (Channel::InKind, Some(_)) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "in_kind_description",
+                "in_kind_description is only for gifts of goods: send it with channel in_kind",
+            ))
+        }
+    }
     let donor = super::donors::prepare(r.donor, r.donor_private, r.publish_name, r.commitment)?;
     let salt = donor.private.as_ref().and_then(|p| p.salt);
     let body = Body::Donation(Donation {
         amount: amount(&r.amount, currency, "amount")?,
         campaign: r.campaign,
-        channel: r.channel.unwrap_or(Channel::BankTransfer),
+        channel,
         commitment: donor.commitment,
         currency,
         donor: donor.display_name,
@@ -247,12 +253,19 @@ pub async fn donate(
     });
     let request = AppendRequest {
         body,
-        recorded_by: staff.token.name.clone(),
+        recorded_by: staff.token.recorded_by(),
         idempotency_key: idempotency_key(&headers)?,
         separate_gift: r.separate_gift,
         private: donor.private,
     };
-    let appended = s.sequencer.append(request).await?;
+    let appended = s.sequencer.append(request).await.map_err(|e| match e {
+        // The entry's `in_kind.description` is the request's `in_kind_description`.
+        AppendError::Invalid(f) if f.field == "in_kind.description" => ApiError::invalid(
+            "in_kind_description",
+            format!("in_kind_description: {}", f.problem),
+        ),
+        other => other.into(),
+    })?;
     super::receipts::acknowledged_donation(&s, appended, salt).await
 }
 

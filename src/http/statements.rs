@@ -100,7 +100,7 @@ pub async fn import_statement(
         },
         publish_payer_names: q.publish_payer_names,
         dry_run: q.dry_run,
-        recorded_by: staff.token.name.clone(),
+        recorded_by: staff.token.recorded_by(),
     };
     let report = import(&s.store, &s.sequencer, request).await?;
     let status = if report.recorded > 0 {

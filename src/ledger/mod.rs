@@ -4,6 +4,7 @@
 //! No I/O, no async, no SQL, no HTTP: everything else builds on this module, and it builds
 //! on nothing else of ours. SPEC.md describes every byte it produces.
 
+pub mod admission;
 pub mod canonical;
 pub mod checkpoint;
 pub mod entry;

@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod grouping;
+mod words;
+
 /// Active ISO 4217 codes with their minor-unit exponents (the number of decimals).
 const ISO_4217: &[(&str, u8)] = &[
     ("AED", 2),
@@ -188,23 +191,32 @@ pub enum MoneyError {
     #[error("unknown currency {0:?} (expected an ISO 4217 code such as VND or USD)")]
     UnknownCurrency(String),
     /// The text is not a decimal number.
-    #[error("amount {0:?} is not a plain decimal number such as 250000 or 12.50")]
+    #[error("{}", self.describe("amount"))]
     NotANumber(String),
+    /// The text groups thousands (`200.000`, `1,000`, `1 000 000`): refused, because a
+    /// reader cannot tell a grouping dot from a decimal point. `suggestion` is the same
+    /// number written as accepted (`200000`); it is always a valid amount of `currency`.
+    #[error("{}", self.describe("amount"))]
+    Grouped {
+        text: String,
+        currency: Currency,
+        suggestion: String,
+    },
     /// More decimals than the currency's minor unit allows.
-    #[error("amount {text:?} has more decimals than {currency} allows ({exponent})")]
+    #[error("{}", self.describe("amount"))]
     TooManyDecimals {
         text: String,
         currency: Currency,
         exponent: u8,
     },
     /// Zero is never a valid amount.
-    #[error("amount must be greater than zero")]
+    #[error("{}", self.describe("amount"))]
     Zero,
     /// Amounts are positive; direction comes from the entry kind.
-    #[error("amount must not be negative")]
+    #[error("{}", self.describe("amount"))]
     Negative,
     /// The value does not fit in 64 bits of minor units.
-    #[error("amount {0:?} is too large")]
+    #[error("{}", self.describe("amount"))]
     Overflow(String),
 }
 
@@ -294,29 +306,48 @@ impl Minor {
         self.0
     }
 
-    /// Parses a user's decimal text in `currency`: `"12.50"` USD is 1250 minor units,
-    /// `"250000"` VND is 250000. Thousands separators are not accepted here.
+    /// Parses an amount as the API accepts it (SPEC.md §3.4), in `currency`: decimal
+    /// digits, optionally `.` and at most the currency's number of decimals; no sign, no
+    /// separators between thousands, no spaces inside (spaces around are ignored).
+    /// `"12.50"` and `"12.5"` USD are 1250 minor units, `"250000"` VND is 250000.
+    ///
+    /// Text that groups thousands (`"200.000"` VND, `"1,000"`) is refused as
+    /// [`MoneyError::Grouped`], never read as a smaller number; every text accepted here
+    /// means the same number to [`crate::statement::parse_amount`].
     ///
     /// # Errors
-    /// [`MoneyError::TooManyDecimals`], [`MoneyError::Zero`], [`MoneyError::Negative`],
-    /// [`MoneyError::NotANumber`] or [`MoneyError::Overflow`].
+    /// [`MoneyError::Grouped`], [`MoneyError::TooManyDecimals`], [`MoneyError::Zero`],
+    /// [`MoneyError::Negative`], [`MoneyError::NotANumber`] or [`MoneyError::Overflow`].
     pub fn parse_decimal(text: &str, currency: Currency) -> Result<Minor, MoneyError> {
         let t = text.trim();
         if t.starts_with('-') {
             return Err(MoneyError::Negative);
         }
-        let (whole, frac) = match t.split_once('.') {
-            Some((w, f)) => (w, Some(f)),
-            None => (t, None),
-        };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || frac.is_some_and(|f| !digits(f)) {
-            return Err(MoneyError::NotANumber(text.to_string()));
+        if let Some((whole, frac)) = grouping::plain_parts(t) {
+            let parsed = Minor::from_plain_parts(whole, frac, t, currency);
+            if let Err(MoneyError::TooManyDecimals { .. }) = parsed {
+                if currency.exponent == 0 {
+                    if let Some(refusal) = grouping::refuse_grouped(t, currency) {
+                        return Err(refusal);
+                    }
+                }
+            }
+            return parsed;
         }
-        let frac = frac.unwrap_or("");
+        Err(grouping::refuse_grouped(t, currency)
+            .unwrap_or_else(|| MoneyError::NotANumber(text.to_string())))
+    }
+
+    /// The value of `whole.frac` (plain ASCII digits, `frac` possibly empty) in `currency`;
+    /// errors quote `text`.
+    fn from_plain_parts(
+        whole: &str,
+        frac: &str,
+        text: &str,
+        currency: Currency,
+    ) -> Result<Minor, MoneyError> {
         let exp = usize::from(currency.exponent);
-        let significant = frac.trim_end_matches('0');
-        if significant.len() > exp {
+        if frac.len() > exp {
             return Err(MoneyError::TooManyDecimals {
                 text: text.to_string(),
                 currency,
@@ -325,17 +356,11 @@ impl Minor {
         }
         let overflow = || MoneyError::Overflow(text.to_string());
         let mut units: u64 = 0;
-        for b in whole.bytes() {
+        let padded = frac.bytes().chain(std::iter::repeat(b'0')).take(exp);
+        for b in whole.bytes().chain(padded) {
             units = units
                 .checked_mul(10)
                 .and_then(|u| u.checked_add(u64::from(b - b'0')))
-                .ok_or_else(overflow)?;
-        }
-        for i in 0..exp {
-            let d = significant.as_bytes().get(i).map_or(0, |b| b - b'0');
-            units = units
-                .checked_mul(10)
-                .and_then(|u| u.checked_add(u64::from(d)))
                 .ok_or_else(overflow)?;
         }
         Minor::new(units)
@@ -464,10 +489,6 @@ mod tests {
         assert_eq!(Minor::parse_decimal("12.5", usd()).unwrap().get(), 1250);
         assert_eq!(Minor::parse_decimal("12", usd()).unwrap().get(), 1200);
         assert_eq!(Minor::parse_decimal("250000", vnd()).unwrap().get(), 250000);
-        assert_eq!(
-            Minor::parse_decimal("250000.00", vnd()).unwrap().get(),
-            250000
-        );
         let kwd = Currency::parse("KWD").unwrap();
         assert_eq!(Minor::parse_decimal("1.234", kwd).unwrap().get(), 1234);
     }
@@ -491,7 +512,11 @@ mod tests {
         ));
         assert!(matches!(
             Minor::parse_decimal("1,000", usd()),
-            Err(MoneyError::NotANumber(_))
+            Err(MoneyError::Grouped { .. })
+        ));
+        assert!(matches!(
+            Minor::parse_decimal("250000.00", vnd()),
+            Err(MoneyError::TooManyDecimals { .. })
         ));
         assert!(matches!(
             Minor::parse_decimal(".5", usd()),

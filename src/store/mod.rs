@@ -57,6 +57,14 @@ pub enum StoreError {
     /// The database could not be reached or failed while writing.
     #[error("storage is unavailable: {0}")]
     Unavailable(String),
+    /// Another token (revoked ones included) already has this name, ignoring case.
+    #[error("a token named {existing:?} already exists (token names are unique, ignoring case, revoked tokens included); choose another name, e.g. \"{name} 2\"")]
+    TokenNameTaken {
+        /// The name asked for.
+        name: String,
+        /// The existing token's name.
+        existing: String,
+    },
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -263,6 +271,18 @@ pub struct TokenRecord {
     pub revoked_at: Option<String>,
 }
 
+impl TokenRecord {
+    /// How entries this token appends name their recorder: the token's name and id,
+    /// `Lan (finance) #3` (SPEC.md §2.1). A name from before names were limited to 64
+    /// characters is shortened so the whole fits the 200 characters of `recorded_by`.
+    pub fn recorded_by(&self) -> String {
+        let id = format!(" #{}", self.id);
+        let room = crate::ledger::entry::MAX_SHORT_TEXT.saturating_sub(id.len());
+        let name: String = self.name.chars().take(room).collect();
+        format!("{name}{id}")
+    }
+}
+
 /// The store: one implementation per database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -454,14 +474,38 @@ impl Store {
     pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
         dispatch!(self, s => s.is_reversed(seq).await)
     }
-    /// Stores a new token hash.
+    /// Stores a new token hash under `name`, unless another token (revoked ones included)
+    /// has that name ignoring case: entries name their recorder by token name and id, and two
+    /// `Lan`s would read alike. The database's unique index on the exact name (migrations
+    /// sqlite 6, postgres 4) backs this up when two processes create tokens at once.
+    ///
+    /// # Errors
+    /// [`StoreError::TokenNameTaken`], or the database's error.
     pub async fn create_token(
         &self,
         name: &str,
         role: &str,
         token_hash: &Hash,
     ) -> Result<i64, StoreError> {
-        dispatch!(self, s => s.create_token(name, role, token_hash).await)
+        let folded = name.to_lowercase();
+        let taken = |existing: String| StoreError::TokenNameTaken {
+            name: name.to_string(),
+            existing,
+        };
+        if let Some(t) = self
+            .list_tokens()
+            .await?
+            .into_iter()
+            .find(|t| t.name.to_lowercase() == folded)
+        {
+            return Err(taken(t.name));
+        }
+        dispatch!(self, s => s.create_token(name, role, token_hash).await).map_err(|e| match e {
+            StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                taken(name.to_string())
+            }
+            other => other,
+        })
     }
     /// The unrevoked token with this hash.
     ///
