@@ -94,9 +94,11 @@ function groupedError(text, exponent, suggestion) {
  *
  * Returns the amount in minor units (BigInt); throws AmountError.
  */
-export function parseApiAmount(text, exponent) {
+export function parseApiAmount(raw, exponent) {
   checkExponent(exponent);
-  if (typeof text !== 'string') throw new AmountError('not_a_number', 'amount must be a text of digits such as "250000" or "12.50"', { text });
+  if (typeof raw !== 'string') throw new AmountError('not_a_number', 'amount must be a text of digits such as "250000" or "12.50"', { text: raw });
+  // Like the server, spaces around the number are ignored (never inside it).
+  const text = raw.trim();
   if (text.startsWith('-')) throw new AmountError('negative', 'amount must not be negative', { text });
   const plain = PLAIN.exec(text);
   if (plain) {

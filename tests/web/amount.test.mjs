@@ -80,7 +80,8 @@ test('what the API accepts is exactly plain digits with at most the currency\'s 
   assert.equal(parseApiAmount('1.234', 3), 1234n);
   assert.equal(parseApiAmount('0.05', 2), 5n);
   assert.equal(parseApiAmount('18446744073709551615', 0), MAX_MINOR);
-  for (const text of [' 200', '200 ', '２００', '200\n', '0x10', '1_000', '', '.', '1..0', '12.5.0']) {
+  // Spaces around the number are ignored, as the server ignores them (see the shared table).
+  for (const text of ['２００', '2 00', '0x10', '1_000', '', '.', '1..0', '12.5.0']) {
     assert.throws(() => parseApiAmount(text, 0), (e) => e instanceof AmountError && e.code !== undefined, JSON.stringify(text));
   }
   assert.throws(() => parseApiAmount(200000, 0), (e) => e.code === 'not_a_number');
