@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod export;
 pub mod http;
 pub mod ledger;
+pub mod private_fs;
 pub mod sequencer;
 pub mod startup;
 pub mod statement;

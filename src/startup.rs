@@ -158,7 +158,7 @@ impl DataDir {
                 ),
             });
         }
-        std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        crate::private_fs::create_folder(&self.root).map_err(io(&self.root))?;
         let key_path = self.key_path();
         let (signer, skey) = match signing_key {
             Some(k) => (
@@ -178,7 +178,7 @@ impl DataDir {
         write_private(&key_path, format!("{skey}\n").as_bytes())?;
         let store = self.open_store().await?;
         let json = serde_json::to_string_pretty(config).unwrap_or_default();
-        std::fs::write(self.config_path(), json + "\n").map_err(io(&self.config_path()))?;
+        write_private(&self.config_path(), (json + "\n").as_bytes())?;
         Ok((store, signer))
     }
 
@@ -211,6 +211,25 @@ impl DataDir {
             .map_err(|source| StartupError::Key { path, source })
     }
 
+    /// Removes the group and other permissions from the folder and everything in it (it
+    /// holds personal data, token hashes and the signing key), logging a warning naming how
+    /// many it had to change. A failure is logged, not fatal: the server still starts.
+    pub fn make_private(&self) {
+        match crate::private_fs::tighten(&self.root) {
+            Ok(0) => {}
+            Ok(changed) => tracing::warn!(
+                folder = %self.root.display(),
+                changed,
+                "the data folder was readable by other users: removed their permissions (folders 0700, files 0600)"
+            ),
+            Err(e) => tracing::warn!(
+                folder = %self.root.display(),
+                error = %e,
+                "could not remove other users' permissions from the data folder; check its owner and modes"
+            ),
+        }
+    }
+
     /// Opens the database (applying migrations).
     ///
     /// # Errors
@@ -225,16 +244,13 @@ impl DataDir {
     }
 }
 
+/// Writes a new file readable only by this user (mode 0600).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StartupError> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path).map_err(io(path))?;
+    let mut f = crate::private_fs::file_options()
+        .create_new(true)
+        .open(path)
+        .map_err(io(path))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(io(path))
@@ -256,6 +272,7 @@ impl Application {
     /// [`StartupError`].
     pub async fn build(data: &DataDir) -> Result<Application, StartupError> {
         let config = data.config()?;
+        data.make_private();
         let signer = data.signer()?;
         let store = data.store().await?;
         Ok(Self::from_parts(config, store, signer)

@@ -117,11 +117,14 @@ fn rows_json<T: serde::Serialize>(
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies migrations.
+    /// Opens (creating if needed, mode 0600) the database at `path` and applies migrations.
     ///
     /// # Errors
     /// [`StoreError`] when the file cannot be opened or migrated.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        // Created 0600 first: SQLite gives the -wal and -shm files the database's mode. If
+        // this fails, opening below reports why.
+        let _ = crate::private_fs::create_empty_file(path);
         let url = format!("sqlite://{}", path.display());
         let options = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
