@@ -17,6 +17,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
+mod fingerprint;
+pub use fingerprint::FingerprintKey;
+
 /// The most requests written in one group commit.
 pub const MAX_BATCH: usize = 1024;
 /// How many of the last entries start-up re-checks against the tree and checkpoint.
@@ -66,8 +69,9 @@ pub enum AppendError {
     /// A donation with this reference already exists in the campaign.
     #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
     DuplicateReference { campaign: String, reference: String },
-    /// The idempotency key was used for a different request.
-    #[error("idempotency key was already used for a different request")]
+    /// The idempotency key was used for a different request (or for one whose donor's
+    /// personal data has since been erased).
+    #[error("this Idempotency-Key was used for a different request")]
     IdempotencyMismatch,
     /// The stored ledger failed its integrity check; appends are refused.
     #[error("appends are refused: {0}")]
@@ -137,29 +141,6 @@ pub struct SequencerHandle {
     store: Store,
 }
 
-impl AppendRequest {
-    /// A hash of what was asked (body, recorder, flags), to tell a true retry from a
-    /// different request that reuses an idempotency key.
-    pub fn fingerprint(&self) -> Hash {
-        // A commitment made by the server from a fresh salt differs on every retry; the
-        // personal data itself is kept out of the fingerprint (it outlives an erasure).
-        let mut body = self.body.clone();
-        if let (Body::Donation(d), Some(p)) = (&mut body, &self.private) {
-            if p.salt.is_some() {
-                d.commitment = None;
-            }
-        }
-        let body = serde_json::to_vec(&body).unwrap_or_default();
-        let text = format!(
-            "{}\n{}\n{}",
-            self.recorded_by,
-            self.separate_gift,
-            String::from_utf8_lossy(&body)
-        );
-        crate::ledger::hash::sha256(text.as_bytes())
-    }
-}
-
 impl SequencerHandle {
     /// Queues `request` and waits until it is durable (or refused).
     ///
@@ -220,6 +201,7 @@ impl SequencerHandle {
 pub struct Sequencer {
     store: Store,
     signer: CheckpointSigner,
+    fingerprints: FingerprintKey,
     clock: Clock,
     state: LedgerState,
     tree: CompactTree,
@@ -669,6 +651,7 @@ impl Sequencer {
         );
         Ok(Sequencer {
             store,
+            fingerprints: FingerprintKey::of(&signer),
             signer,
             clock,
             state,
@@ -785,7 +768,7 @@ impl Sequencer {
         let key = request
             .idempotency_key
             .clone()
-            .map(|k| (k, request.fingerprint()));
+            .map(|k| (k, request.fingerprint(&self.fingerprints)));
         let row = new_row(
             &self.state,
             &entry,
@@ -849,7 +832,7 @@ impl Sequencer {
         for job in jobs {
             if let Some(key) = &job.request.idempotency_key {
                 if let Some((seq, fingerprint)) = keys.get(key).copied() {
-                    if fingerprint == job.request.fingerprint() {
+                    if fingerprint == job.request.fingerprint(&self.fingerprints) {
                         replays.push((job, seq));
                     } else {
                         let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));

@@ -6,7 +6,7 @@ mod donors;
 mod postgres;
 mod sqlite;
 
-pub use donors::{DonorPrivate, DonorRecord};
+pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

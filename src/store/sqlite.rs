@@ -30,6 +30,10 @@ pub struct SqliteStore {
     references: std::sync::Arc<fingerprints::FingerprintIndex>,
     /// Idempotency keys, by fingerprint.
     keys: std::sync::Arc<fingerprints::FingerprintIndex>,
+    /// How connections are opened (the purge after an erasure opens its own).
+    options: std::sync::Arc<SqliteConnectOptions>,
+    /// The background purge of erased personal data.
+    purge: std::sync::Arc<std::sync::Mutex<donors::PurgeState>>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -132,6 +136,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
+            // A deleted row (a donor's personal data) is overwritten with zeros, never left
+            // in free space; see `donors.rs` for the rest of an erasure.
+            .pragma("secure_delete", "on")
             // Statement journals (each multi-row insert needs one) stay in memory
             // instead of a temporary file created and deleted per commit.
             .pragma("temp_store", "memory");
@@ -145,6 +152,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let writer = SqliteConnection::connect_with(
             &options
+                .clone()
                 .pragma("cache_size", WRITER_CACHE_KIB)
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES),
         )
@@ -156,6 +164,8 @@ impl SqliteStore {
             nodes: std::sync::Arc::default(),
             references: std::sync::Arc::default(),
             keys: std::sync::Arc::default(),
+            options: std::sync::Arc::new(options),
+            purge: std::sync::Arc::default(),
         })
     }
 
