@@ -20,6 +20,8 @@ use tokio::sync::{mpsc, oneshot};
 mod fingerprint;
 pub use fingerprint::FingerprintKey;
 
+use crate::audit::schedule::AuditStatus;
+
 /// The most requests written in one group commit.
 pub const MAX_BATCH: usize = 1024;
 /// How many of the last entries start-up re-checks against the tree and checkpoint.
@@ -76,6 +78,10 @@ pub enum AppendError {
     /// The stored ledger failed its integrity check; appends are refused.
     #[error("appends are refused: {0}")]
     ReadOnly(String),
+    /// The full audit found the stored ledger differs from what was signed; appends are
+    /// refused until an operator has looked.
+    #[error("appends are refused: the full audit of the stored ledger failed: {0}; run `fundtrail verify --data DIR`")]
+    AuditFailed(crate::audit::AuditFailure),
     /// The server is shutting down.
     #[error("the server is shutting down")]
     ShuttingDown,
@@ -139,6 +145,7 @@ pub struct SequencerHandle {
     tx: Slot,
     view: SharedView,
     store: Store,
+    audit: Arc<AuditStatus>,
 }
 
 impl SequencerHandle {
@@ -147,6 +154,13 @@ impl SequencerHandle {
     /// # Errors
     /// [`AppendError`] when refused; nothing was written then.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
+        // A failed start-up check already refuses every append with its own reason.
+        if let Some(failure) = self.audit.failure() {
+            let refused_already = self.view.read().is_ok_and(|v| v.read_only.is_some());
+            if !refused_already {
+                return Err(AppendError::AuditFailed(failure));
+            }
+        }
         let (reply, rx) = oneshot::channel();
         let tx = self
             .tx
@@ -188,12 +202,26 @@ impl SequencerHandle {
         self.tx.read().map(|t| t.is_some()).unwrap_or(false)
     }
 
-    /// The latest view.
+    /// The latest view; its `read_only` also says why when a full audit failed.
     pub fn view(&self) -> Arc<View> {
-        self.view
+        let view = self
+            .view
             .read()
             .map(|v| Arc::clone(&v))
-            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()));
+        match self.audit.failure() {
+            Some(failure) if view.read_only.is_none() => Arc::new(View {
+                read_only: Some(AppendError::AuditFailed(failure).to_string()),
+                ..View::clone(&view)
+            }),
+            _ => view,
+        }
+    }
+
+    /// This process's full audit: its status, and (when one failed) why appends are
+    /// refused.
+    pub fn audit(&self) -> &Arc<AuditStatus> {
+        &self.audit
     }
 }
 
@@ -569,6 +597,7 @@ impl Sequencer {
             tx: Arc::clone(&slot),
             view: Arc::clone(&view),
             store: store.clone(),
+            audit: Arc::default(),
         };
         if store.is_shared() {
             // Try once now, so a process that can lead leads before it answers requests.

@@ -262,6 +262,8 @@ pub struct Application {
     pub state: AppState,
     /// The sequencer task; it ends once every handle is dropped and the queue is drained.
     pub sequencer: tokio::task::JoinHandle<()>,
+    /// How often [`Application::serve`] audits the whole ledger (and once at start).
+    audit_interval: std::time::Duration,
 }
 
 impl Application {
@@ -315,7 +317,14 @@ impl Application {
                 evidence: crate::evidence::EvidenceStore::in_memory(),
             }),
             sequencer: task,
+            audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,
         })
+    }
+
+    /// Audits the whole ledger every `interval` while serving (and once at start).
+    pub fn with_audit_interval(mut self, interval: std::time::Duration) -> Self {
+        self.audit_interval = interval;
+        self
     }
 
     /// Enforces `limits` (the library default is none; `fundtrail serve` turns the
@@ -325,7 +334,9 @@ impl Application {
         self
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends.
+    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. A full
+    /// audit of the stored ledger runs in the background at once and then on schedule
+    /// ([`crate::audit::schedule`]); if one fails, appends are refused.
     ///
     /// # Errors
     /// I/O errors from the listener.
@@ -335,13 +346,21 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
+        let audits = crate::audit::schedule::spawn(
+            store.clone(),
+            self.state.site.verifier_key.clone(),
+            std::sync::Arc::clone(self.state.sequencer.audit()),
+            self.audit_interval,
+        );
         let router = http::router(self.state);
-        axum::serve(
+        let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        audits.abort();
+        served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;

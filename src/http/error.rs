@@ -143,6 +143,11 @@ impl From<AppendError> for ApiError {
                 e.to_string(),
             )
             .field("Idempotency-Key"),
+            AppendError::AuditFailed(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ledger_audit_failed",
+                e.to_string(),
+            ),
             AppendError::ReadOnly(_) | AppendError::ShuttingDown | AppendError::NotLeader => {
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
