@@ -56,7 +56,8 @@ impl SqliteStore {
         seq: u64,
         wait: Duration,
     ) -> Result<Erasure, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // Immediate: take the write lock (waiting for a group commit) before reading.
+        let mut tx = self.pool.begin_with("begin immediate").await?;
         let deleted = sqlx::query("delete from donors where seq = ?")
             .bind(int(seq))
             .execute(&mut *tx)
