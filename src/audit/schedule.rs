@@ -163,6 +163,62 @@ mod tests {
         }
     }
 
+    /// Waits until `status` reports a passed audit covering `size` entries.
+    async fn passed_at(status: &AuditStatus, size: u64) -> AuditState {
+        for _ in 0..500 {
+            let state = status.state();
+            if state.state == Phase::Passed && state.last_passed_size == Some(size) {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no passed audit of {size} entries: {:?}", status.state());
+    }
+
+    #[tokio::test]
+    async fn the_audit_runs_again_after_each_interval_and_covers_what_was_appended() {
+        use crate::ledger::entry::{Body, CampaignOpen};
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let store = Store::Sqlite(
+            crate::store::SqliteStore::open(&dir.path().join("ledger.db"))
+                .await
+                .expect("store"),
+        );
+        let (signer, _) =
+            crate::ledger::CheckpointSigner::generate("example.org/ledger").expect("key");
+        let vkey = signer.verifier_key().to_string();
+        let (handle, _task) = crate::sequencer::Sequencer::start(store.clone(), signer)
+            .await
+            .expect("sequencer");
+        let status = Arc::clone(handle.audit());
+        let audits = spawn(store, vkey, Arc::clone(&status), Duration::from_millis(50));
+        let first = passed_at(&status, 0).await;
+
+        handle
+            .append(crate::sequencer::AppendRequest {
+                body: Body::CampaignOpen(CampaignOpen {
+                    accounts: Vec::new(),
+                    currency: crate::ledger::Currency::parse("VND").expect("VND"),
+                    ends_on: None,
+                    goal: None,
+                    id: "flood-2026".into(),
+                    purpose: "Relief.".into(),
+                    title: "Flood".into(),
+                }),
+                recorded_by: "tester".into(),
+                idempotency_key: None,
+                separate_gift: false,
+                private: None,
+            })
+            .await
+            .expect("appended");
+        let second = passed_at(&status, 1).await;
+        audits.abort();
+
+        assert!(second.last_passed_at >= first.last_passed_at);
+        assert_eq!(second.failure, None);
+    }
+
     #[test]
     fn a_failure_is_kept_and_a_read_error_only_makes_the_audit_pending() {
         let status = AuditStatus::default();
