@@ -604,3 +604,51 @@ async fn an_erasure_during_another_connections_read_reports_the_purge_pending_th
     assert_eq!(left, Vec::<String>::new(), "after the reader finished");
     assert_eq!(app.checkpoint_size().await, 2);
 }
+
+// The CLI blocks a thread while it runs; tokio needs another for the reader.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_says_when_an_erased_donors_copy_is_still_in_the_wal_and_purge_removes_it_later() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let seq = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await
+        .seq();
+    let stopped = app.stop().await;
+    let data = stopped.data_dir();
+    let d = data.to_str().expect("utf-8 path").to_string();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("ledger.db"));
+    let mut reader = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("second connection");
+    sqlx::query("begin")
+        .execute(&mut reader)
+        .await
+        .expect("begin");
+    let _: i64 = sqlx::query_scalar("select count(*) from donors")
+        .fetch_one(&mut reader)
+        .await
+        .expect("read");
+
+    let erase = run(&["donor", "erase", &seq.to_string(), "--data", &d], None);
+    sqlx::query("commit")
+        .execute(&mut reader)
+        .await
+        .expect("commit");
+    let purge = run(&["donor", "purge", "--data", &d], None);
+    reader.close().await.expect("closed");
+
+    let said = String::from_utf8_lossy(&erase.stdout).into_owned();
+    assert!(erase.status.success(), "{said}");
+    assert!(said.contains("Erased the personal data"), "{said}");
+    assert!(said.contains("still in ledger.db-wal"), "{said}");
+    let said = String::from_utf8_lossy(&purge.stdout).into_owned();
+    assert!(purge.status.success(), "{said}");
+    assert!(
+        said.contains("No copy of erased personal data is left"),
+        "{said}"
+    );
+    let secrets = [("the e-mail", EMAIL.as_bytes().to_vec())];
+    assert_eq!(secrets_in_files(&data, &secrets), Vec::<String>::new());
+}

@@ -20,7 +20,7 @@ pub enum DonorAction {
 }
 
 /// How long the CLI waits for the database files to be purged.
-const PURGE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const PURGE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Runs a donor subcommand on the ledger in `dir`.
 ///
