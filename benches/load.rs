@@ -96,6 +96,9 @@ struct Server {
     addr: std::net::SocketAddr,
     /// Time from spawn until `/api/v1/info` answered 200.
     startup: Duration,
+    /// Time from then until the full audit the server runs at start had finished; every
+    /// measurement starts after it, so the audit does not share the cores with the load.
+    audit: Duration,
     sampler: Option<RssSampler>,
 }
 
@@ -322,6 +325,7 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
         base: format!("http://127.0.0.1:{port}"),
         addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
         startup: Duration::ZERO,
+        audit: Duration::ZERO,
         sampler: None,
     };
     server.sampler = Some(sample_rss(server.pid()));
@@ -335,6 +339,7 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
         {
             if r.status() == 200 {
                 server.startup = started.elapsed();
+                server.audit = wait_for_the_audit(&client, &server.base).await;
                 return server;
             }
         }
@@ -347,6 +352,23 @@ async fn serve(data: &Path, database_url: Option<&str>) -> Server {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     panic!("fundtrail serve did not answer /api/v1/info in 120 s");
+}
+
+/// Waits until `GET /api/v1/info` reports the start-up audit passed; returns how long.
+async fn wait_for_the_audit(client: &reqwest::Client, base: &str) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(600) {
+        let info: Value = match client.get(format!("{base}/api/v1/info")).send().await {
+            Ok(r) => r.json().await.unwrap_or_default(),
+            Err(_) => Value::Null,
+        };
+        match info["audit"]["state"].as_str() {
+            Some("passed") => return started.elapsed(),
+            Some("failed") => panic!("the server's audit failed: {}", info["audit"]),
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    panic!("the server's audit did not finish in 600 s");
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1094,6 +1116,10 @@ async fn reads(work: &Path) {
             .collect::<Vec<_>>()
             .join(", "),
         idle_rss
+    );
+    println!(
+        "reads: the full audit at start (in the background, before any measurement) took {}",
+        ms(server.audit)
     );
     let runs: Vec<(&str, PathMaker)> = vec![
         (

@@ -271,7 +271,7 @@ impl LocalBlobs {
                 return Ok(false);
             }
             let folder = blob.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(folder).map_err(io(folder))?;
+            crate::private_fs::create_folder(folder).map_err(io(folder))?;
             // The media type first: a blob file never exists without its type beside it.
             write_atomically(&kind, media_type.as_bytes())?;
             write_atomically(&blob, &bytes)?;
@@ -343,13 +343,17 @@ fn read_type(path: &Path) -> Result<String, BlobError> {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames it to `path`.
+/// Writes `bytes` to a temporary file (mode 0600) beside `path`, fsyncs it and renames it
+/// to `path`.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BlobError> {
     use std::io::Write;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!(".tmp-{}-{}", std::process::id(), unique()));
     let tmp = PathBuf::from(tmp);
-    let result = std::fs::File::create(&tmp)
+    let result = crate::private_fs::file_options()
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
         .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {

@@ -4,9 +4,7 @@ use crate::http::auth::{check_token_name, new_token, Role};
 use crate::ledger::hash::sha256;
 use crate::ledger::money::format_decimal;
 use crate::ledger::totals::Totals;
-use crate::ledger::verify::{
-    bundle_header, bundle_trailer, verify_bundle, Report, Verifier, VerifyError,
-};
+use crate::ledger::verify::{bundle_header, bundle_trailer, verify_bundle, Report};
 use crate::ledger::Currency;
 use crate::startup::{bind, shutdown_signal, Application, Config, DataDir, StartupError};
 use crate::store::Store;
@@ -84,6 +82,10 @@ pub enum Command {
         /// Where evidence files are kept, and how large they may be.
         #[command(flatten)]
         evidence: EvidenceArgs,
+        /// How often to audit the whole stored ledger in the background (it also runs at
+        /// start), e.g. 24h, 6h or 30m.
+        #[arg(long, default_value = "24h", value_parser = crate::audit::schedule::parse_interval)]
+        audit_interval: std::time::Duration,
     },
     /// Create a fresh demo ledger with realistic entries, then serve it.
     Demo {
@@ -300,7 +302,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             network,
             evidence,
-        } => serve(ledger.dir(), addr, &network, evidence).await,
+            audit_interval,
+        } => serve(ledger.dir(), addr, &network, evidence, audit_interval).await,
         Command::Demo {
             data,
             addr,
@@ -398,6 +401,7 @@ async fn serve(
     addr: SocketAddr,
     network: &network::NetworkArgs,
     evidence: EvidenceArgs,
+    audit_interval: std::time::Duration,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let evidence = evidence.store(&dir)?;
@@ -406,7 +410,8 @@ async fn serve(
         .await?
         .with_limits(limits)
         .with_trusted_proxies(proxies)
-        .with_evidence(evidence);
+        .with_evidence(evidence)
+        .with_audit_interval(audit_interval);
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "serving");
@@ -709,90 +714,22 @@ async fn verify(
     }
 }
 
-/// Verifies every stored entry, the latest checkpoint and the stored totals.
+/// Verifies every stored entry, every stored Merkle node, the latest checkpoint and the
+/// stored totals ([`crate::audit`]).
 async fn verify_data(dir: DataDir, key: Option<String>) -> Result<(), CliError> {
     let store = dir.store().await?;
     let signer = dir.signer()?;
     let vkey = key.unwrap_or_else(|| signer.verifier_key().to_string());
-    let cp = store
-        .latest_checkpoint()
-        .await?
-        .ok_or_else(|| CliError::Verification("the store has no signed checkpoint".into()))?;
-    let size = store.size().await?;
-    let bar = progress_bar(Some(size));
-    let mut verifier = Verifier::new();
-    let fail = |e: VerifyError| CliError::Verification(e.to_string());
-    let mut next = 0u64;
-    // The stored Merkle nodes must be exactly those the entries give (proofs come from them).
-    let mut nodes = crate::ledger::CompactTree::new();
-    let mut node_index = 0u64;
-    while next < size {
-        let rows = store.entries(next, 1000).await?;
-        if rows.is_empty() {
-            break;
-        }
-        let mut expected: Vec<(u64, u64, crate::ledger::Hash)> = Vec::new();
-        for row in &rows {
-            nodes.push_returning_nodes(row.leaf_hash, |h| {
-                expected.push((row.seq, node_index, h));
-                node_index += 1;
-            });
-            let expected = verifier.size();
-            if row.seq != expected {
-                return Err(CliError::Verification(format!(
-                    "entry {expected}: missing from the store (the next stored entry is {})",
-                    row.seq
-                )));
-            }
-            let hash = verifier.push_leaf(&row.leaf).map_err(fail)?;
-            if hash != row.leaf_hash {
-                return Err(CliError::Verification(format!(
-                    "entry {}: its bytes do not match its recorded leaf hash",
-                    row.seq
-                )));
-            }
-        }
-        if let Some(first) = expected.first() {
-            let stored = store
-                .tree_hashes_from(first.1, expected.len() as u64)
-                .await?;
-            for (i, (seq, idx, hash)) in expected.iter().enumerate() {
-                if stored.get(i) != Some(&(*idx, *hash)) {
-                    return Err(CliError::Verification(format!(
-                        "entry {seq}: stored Merkle tree node {idx} does not match the entries (proofs served from it would fail)"
-                    )));
-                }
-            }
-        }
-        next = rows.last().map_or(next, |r| r.seq + 1);
-        bar.set_position(next);
-    }
+    let bar = progress_bar(Some(store.size().await?));
+    let report = crate::audit::audit(&store, &vkey, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
-    if verifier.size() != size {
-        return Err(CliError::Verification(format!(
-            "entry {}: missing from the store",
-            verifier.size()
-        )));
-    }
-    let stored_totals = stored_totals(&store, size).await?;
-    let report = verifier
-        .finish(Some((&cp.note, &vkey)), Some(&stored_totals))
-        .map_err(fail)?;
     store.close().await;
+    let report = report.map_err(|e| match e {
+        crate::audit::AuditError::Failed(failure) => CliError::Verification(failure.message),
+        crate::audit::AuditError::Store(e) => e.into(),
+    })?;
     print_report(&report, &dir.root().display().to_string(), true);
     Ok(())
-}
-
-/// The totals the server publishes, from its stored campaign rows.
-async fn stored_totals(store: &Store, size: u64) -> Result<Totals, CliError> {
-    let campaigns = store.campaigns().await?;
-    let state = crate::ledger::state::LedgerState::resume(
-        size,
-        crate::ledger::ZERO_HASH,
-        String::new(),
-        campaigns.into_iter().map(|c| c.state).collect(),
-    );
-    Ok(Totals::of(&state))
 }
 
 async fn verify_url(url: &str, key: Option<String>) -> Result<(), CliError> {

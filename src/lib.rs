@@ -2,6 +2,7 @@
 //!
 //! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
 
+pub mod audit;
 pub mod blobs;
 pub mod cli;
 pub mod demo;
@@ -9,6 +10,7 @@ pub mod evidence;
 pub mod export;
 pub mod http;
 pub mod ledger;
+pub mod private_fs;
 pub mod sequencer;
 pub mod startup;
 pub mod statement;

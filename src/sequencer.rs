@@ -18,6 +18,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
+mod fingerprint;
+pub use fingerprint::FingerprintKey;
+
+use crate::audit::schedule::AuditStatus;
+
 /// The most requests written in one group commit.
 pub const MAX_BATCH: usize = 1024;
 /// How many of the last entries start-up re-checks against the tree and checkpoint.
@@ -67,12 +72,17 @@ pub enum AppendError {
     /// A donation with this reference already exists in the campaign.
     #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
     DuplicateReference { campaign: String, reference: String },
-    /// The idempotency key was used for a different request.
-    #[error("idempotency key was already used for a different request")]
+    /// The idempotency key was used for a different request (or for one whose donor's
+    /// personal data has since been erased).
+    #[error("this Idempotency-Key was used for a different request")]
     IdempotencyMismatch,
     /// The stored ledger failed its integrity check; appends are refused.
     #[error("appends are refused: {0}")]
     ReadOnly(String),
+    /// The full audit found the stored ledger differs from what was signed; appends are
+    /// refused until an operator has looked.
+    #[error("appends are refused: the full audit of the stored ledger failed: {0}; run `fundtrail verify --data DIR`")]
+    AuditFailed(crate::audit::AuditFailure),
     /// The server is shutting down.
     #[error("the server is shutting down")]
     ShuttingDown,
@@ -136,29 +146,7 @@ pub struct SequencerHandle {
     tx: Slot,
     view: SharedView,
     store: Store,
-}
-
-impl AppendRequest {
-    /// A hash of what was asked (body, recorder, flags), to tell a true retry from a
-    /// different request that reuses an idempotency key.
-    pub fn fingerprint(&self) -> Hash {
-        // A commitment made by the server from a fresh salt differs on every retry; the
-        // personal data itself is kept out of the fingerprint (it outlives an erasure).
-        let mut body = self.body.clone();
-        if let (Body::Donation(d), Some(p)) = (&mut body, &self.private) {
-            if p.salt.is_some() {
-                d.commitment = None;
-            }
-        }
-        let body = serde_json::to_vec(&body).unwrap_or_default();
-        let text = format!(
-            "{}\n{}\n{}",
-            self.recorded_by,
-            self.separate_gift,
-            String::from_utf8_lossy(&body)
-        );
-        crate::ledger::hash::sha256(text.as_bytes())
-    }
+    audit: Arc<AuditStatus>,
 }
 
 impl SequencerHandle {
@@ -167,6 +155,13 @@ impl SequencerHandle {
     /// # Errors
     /// [`AppendError`] when refused; nothing was written then.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
+        // A failed start-up check already refuses every append with its own reason.
+        if let Some(failure) = self.audit.failure() {
+            let refused_already = self.view.read().is_ok_and(|v| v.read_only.is_some());
+            if !refused_already {
+                return Err(AppendError::AuditFailed(failure));
+            }
+        }
         let (reply, rx) = oneshot::channel();
         let tx = self
             .tx
@@ -208,12 +203,26 @@ impl SequencerHandle {
         self.tx.read().map(|t| t.is_some()).unwrap_or(false)
     }
 
-    /// The latest view.
+    /// The latest view; its `read_only` also says why when a full audit failed.
     pub fn view(&self) -> Arc<View> {
-        self.view
+        let view = self
+            .view
             .read()
             .map(|v| Arc::clone(&v))
-            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()));
+        match self.audit.failure() {
+            Some(failure) if view.read_only.is_none() => Arc::new(View {
+                read_only: Some(AppendError::AuditFailed(failure).to_string()),
+                ..View::clone(&view)
+            }),
+            _ => view,
+        }
+    }
+
+    /// This process's full audit: its status, and (when one failed) why appends are
+    /// refused.
+    pub fn audit(&self) -> &Arc<AuditStatus> {
+        &self.audit
     }
 }
 
@@ -221,6 +230,7 @@ impl SequencerHandle {
 pub struct Sequencer {
     store: Store,
     signer: CheckpointSigner,
+    fingerprints: FingerprintKey,
     clock: Clock,
     state: LedgerState,
     tree: CompactTree,
@@ -588,6 +598,7 @@ impl Sequencer {
             tx: Arc::clone(&slot),
             view: Arc::clone(&view),
             store: store.clone(),
+            audit: Arc::default(),
         };
         if store.is_shared() {
             // Try once now, so a process that can lead leads before it answers requests.
@@ -670,6 +681,7 @@ impl Sequencer {
         );
         Ok(Sequencer {
             store,
+            fingerprints: FingerprintKey::of(&signer),
             signer,
             clock,
             state,
@@ -787,7 +799,7 @@ impl Sequencer {
         let key = request
             .idempotency_key
             .clone()
-            .map(|k| (k, request.fingerprint()));
+            .map(|k| (k, request.fingerprint(&self.fingerprints)));
         let row = new_row(
             &self.state,
             &entry,
@@ -851,7 +863,7 @@ impl Sequencer {
         for job in jobs {
             if let Some(key) = &job.request.idempotency_key {
                 if let Some((seq, fingerprint)) = keys.get(key).copied() {
-                    if fingerprint == job.request.fingerprint() {
+                    if fingerprint == job.request.fingerprint(&self.fingerprints) {
                         replays.push((job, seq));
                     } else {
                         let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));

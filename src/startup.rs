@@ -158,7 +158,7 @@ impl DataDir {
                 ),
             });
         }
-        std::fs::create_dir_all(&self.root).map_err(io(&self.root))?;
+        crate::private_fs::create_folder(&self.root).map_err(io(&self.root))?;
         let key_path = self.key_path();
         let (signer, skey) = match signing_key {
             Some(k) => (
@@ -178,7 +178,7 @@ impl DataDir {
         write_private(&key_path, format!("{skey}\n").as_bytes())?;
         let store = self.open_store().await?;
         let json = serde_json::to_string_pretty(config).unwrap_or_default();
-        std::fs::write(self.config_path(), json + "\n").map_err(io(&self.config_path()))?;
+        write_private(&self.config_path(), (json + "\n").as_bytes())?;
         Ok((store, signer))
     }
 
@@ -211,6 +211,25 @@ impl DataDir {
             .map_err(|source| StartupError::Key { path, source })
     }
 
+    /// Removes the group and other permissions from the folder and everything in it (it
+    /// holds personal data, token hashes and the signing key), logging a warning naming how
+    /// many it had to change. A failure is logged, not fatal: the server still starts.
+    pub fn make_private(&self) {
+        match crate::private_fs::tighten(&self.root) {
+            Ok(0) => {}
+            Ok(changed) => tracing::warn!(
+                folder = %self.root.display(),
+                changed,
+                "the data folder was readable by other users: removed their permissions (folders 0700, files 0600)"
+            ),
+            Err(e) => tracing::warn!(
+                folder = %self.root.display(),
+                error = %e,
+                "could not remove other users' permissions from the data folder; check its owner and modes"
+            ),
+        }
+    }
+
     /// Opens the database (applying migrations).
     ///
     /// # Errors
@@ -225,16 +244,13 @@ impl DataDir {
     }
 }
 
+/// Writes a new file readable only by this user (mode 0600).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StartupError> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path).map_err(io(path))?;
+    let mut f = crate::private_fs::file_options()
+        .create_new(true)
+        .open(path)
+        .map_err(io(path))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .map_err(io(path))
@@ -246,6 +262,8 @@ pub struct Application {
     pub state: AppState,
     /// The sequencer task; it ends once every handle is dropped and the queue is drained.
     pub sequencer: tokio::task::JoinHandle<()>,
+    /// How often [`Application::serve`] audits the whole ledger (and once at start).
+    audit_interval: std::time::Duration,
 }
 
 impl Application {
@@ -256,6 +274,7 @@ impl Application {
     /// [`StartupError`].
     pub async fn build(data: &DataDir) -> Result<Application, StartupError> {
         let config = data.config()?;
+        data.make_private();
         let signer = data.signer()?;
         let store = data.store().await?;
         Ok(Self::from_parts(config, store, signer)
@@ -298,7 +317,14 @@ impl Application {
                 evidence: crate::evidence::EvidenceStore::in_memory(),
             }),
             sequencer: task,
+            audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,
         })
+    }
+
+    /// Audits the whole ledger every `interval` while serving (and once at start).
+    pub fn with_audit_interval(mut self, interval: std::time::Duration) -> Self {
+        self.audit_interval = interval;
+        self
     }
 
     /// Enforces `limits` (the library default is none; `fundtrail serve` turns the
@@ -319,7 +345,9 @@ impl Application {
         self
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends.
+    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. A full
+    /// audit of the stored ledger runs in the background at once and then on schedule
+    /// ([`crate::audit::schedule`]); if one fails, appends are refused.
     ///
     /// # Errors
     /// I/O errors from the listener.
@@ -329,9 +357,17 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let store = self.state.store.clone();
+        let audits = crate::audit::schedule::spawn(
+            store.clone(),
+            self.state.site.verifier_key.clone(),
+            Arc::clone(self.state.sequencer.audit()),
+            self.audit_interval,
+        );
         let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
-        http::server::serve(listener, router, guard, shutdown).await?;
+        let served = http::server::serve(listener, router, guard, shutdown).await;
+        audits.abort();
+        served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;

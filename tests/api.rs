@@ -835,7 +835,19 @@ async fn an_idempotency_key_reused_for_a_different_request_is_refused() {
         )
         .await;
 
-    assert_refused(&app, &response, 409, "idempotency_mismatch", None, 2).await;
+    assert_refused(
+        &app,
+        &response,
+        422,
+        "idempotency_mismatch",
+        Some("Idempotency-Key"),
+        2,
+    )
+    .await;
+    assert_eq!(
+        response.json()["message"],
+        "this Idempotency-Key was used for a different request"
+    );
 }
 
 #[tokio::test]

@@ -117,3 +117,13 @@ fn verify_of_a_folder_without_a_ledger_exits_2() {
     assert_eq!(verified.status.code(), Some(2));
     assert!(text(&verified.stderr).contains("holds no fundtrail ledger"));
 }
+
+#[test]
+fn serve_with_an_audit_interval_it_cannot_read_exits_2_saying_what_it_accepts() {
+    let refused = fundtrail(&["serve", "--audit-interval", "soon"]);
+
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    let message = text(&refused.stderr);
+    assert!(message.contains("--audit-interval"), "{message}");
+    assert!(message.contains("24h"), "{message}");
+}

@@ -513,3 +513,142 @@ async fn erasing_donors_on_postgres_leaves_no_row_and_the_ledger_still_verifies(
     let scratch = tempfile::tempdir().expect("temporary folder");
     erase_suite(Some(&url), scratch.path()).await;
 }
+
+/// Which of `secrets` are in `ledger.db` or `ledger.db-wal` under `data`, by file.
+fn secrets_in_files(data: &Path, secrets: &[(&str, Vec<u8>)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in ["ledger.db", "ledger.db-wal"] {
+        let bytes = std::fs::read(data.join(file)).unwrap_or_default();
+        for (what, secret) in secrets {
+            if bytes.windows(secret.len()).any(|w| w == secret.as_slice()) {
+                found.push(format!("{what} in {file}"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn an_erasure_during_another_connections_read_reports_the_purge_pending_then_leaves_no_byte()
+{
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let answer = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await;
+    assert_eq!(answer.status(), 201, "{}", answer.text());
+    let answer = answer.json();
+    let seq = answer["seq"].as_u64().expect("seq");
+    let salt = salt_of(&answer);
+    let secrets = [
+        ("the e-mail", EMAIL.as_bytes().to_vec()),
+        ("the address", ADDRESS.as_bytes().to_vec()),
+        ("the salt", salt.to_vec()),
+        ("the salt in hex", hex::encode(salt).into_bytes()),
+    ];
+    let data = app.data_dir();
+    assert!(
+        !secrets_in_files(&data, &secrets).is_empty(),
+        "the personal data is in the files before the erasure"
+    );
+    // A reader that began before the erasure: another connection inside a read transaction.
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("ledger.db"));
+    let mut reader = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("second connection");
+    sqlx::query("begin")
+        .execute(&mut reader)
+        .await
+        .expect("begin");
+    let donors: i64 = sqlx::query_scalar("select count(*) from donors")
+        .fetch_one(&mut reader)
+        .await
+        .expect("read");
+    assert_eq!(donors, 1);
+
+    let erased = app
+        .client
+        .delete(format!("{}/api/v1/donors/{seq}", app.address))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("sent");
+    let (status, body) = (erased.status().as_u16(), erased.text().await.expect("body"));
+    let (after, _) = admin_get(&app, &format!("/donors/{seq}"), &app.admin_token).await;
+    let while_reading = secrets_in_files(&data, &secrets);
+    sqlx::query("commit")
+        .execute(&mut reader)
+        .await
+        .expect("commit");
+    reader.close().await.expect("closed");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut left = secrets_in_files(&data, &secrets);
+    while !left.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        left = secrets_in_files(&data, &secrets);
+    }
+
+    assert_eq!(status, 202, "{body}");
+    let body: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(body["erased"], true);
+    assert_eq!(body["purged"], false);
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ledger.db-wal")),
+        "{body}"
+    );
+    assert_eq!(after, 404);
+    assert!(!while_reading.is_empty(), "the reader kept a copy");
+    assert_eq!(left, Vec::<String>::new(), "after the reader finished");
+    assert_eq!(app.checkpoint_size().await, 2);
+}
+
+// The CLI blocks a thread while it runs; tokio needs another for the reader.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_says_when_an_erased_donors_copy_is_still_in_the_wal_and_purge_removes_it_later() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let seq = app
+        .post("/donations", &private_donation(&campaign), app.recorder())
+        .await
+        .seq();
+    let stopped = app.stop().await;
+    let data = stopped.data_dir();
+    let d = data.to_str().expect("utf-8 path").to_string();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("ledger.db"));
+    let mut reader = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .expect("second connection");
+    sqlx::query("begin")
+        .execute(&mut reader)
+        .await
+        .expect("begin");
+    let _: i64 = sqlx::query_scalar("select count(*) from donors")
+        .fetch_one(&mut reader)
+        .await
+        .expect("read");
+
+    let erase = run(&["donor", "erase", &seq.to_string(), "--data", &d], None);
+    sqlx::query("commit")
+        .execute(&mut reader)
+        .await
+        .expect("commit");
+    let purge = run(&["donor", "purge", "--data", &d], None);
+    reader.close().await.expect("closed");
+
+    let said = String::from_utf8_lossy(&erase.stdout).into_owned();
+    assert!(erase.status.success(), "{said}");
+    assert!(said.contains("Erased the personal data"), "{said}");
+    assert!(said.contains("still in ledger.db-wal"), "{said}");
+    let said = String::from_utf8_lossy(&purge.stdout).into_owned();
+    assert!(purge.status.success(), "{said}");
+    assert!(
+        said.contains("No copy of erased personal data is left"),
+        "{said}"
+    );
+    let secrets = [("the e-mail", EMAIL.as_bytes().to_vec())];
+    assert_eq!(secrets_in_files(&data, &secrets), Vec::<String>::new());
+}

@@ -190,9 +190,26 @@ fn seqs_in(found: &serde_json::Value) -> Vec<u64> {
 /// schema of migrations 1 and 2 only (with the unique indexes on `prev` and `leaf_hash`),
 /// holding a copy of every row of `current`.
 async fn downgrade_to_migration_2(current: &std::path::Path, data: &std::path::Path) {
+    rebuild_with_migrations(current, data, &["0001_ledger.sql", "0002_donors.sql"], &[]).await;
+    assert_eq!(
+        unique_indexes_on_entries(&data.join("ledger.db")).await,
+        3,
+        "prev, leaf_hash and reverses are unique before migration 3"
+    );
+}
+
+/// Builds `ledger.db` in `data` with the schema of migrations `before` only, holding a copy
+/// of every row of `current`, then applies migrations `after` to it, as an older version
+/// would have (without `secure_delete`).
+async fn rebuild_with_migrations(
+    current: &std::path::Path,
+    data: &std::path::Path,
+    before: &[&str],
+    after: &[&str],
+) {
     use sqlx::Connection;
     let old_migrations = tempfile::tempdir().expect("temporary folder");
-    for file in ["0001_ledger.sql", "0002_donors.sql"] {
+    for file in before {
         let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("migrations/sqlite")
             .join(file);
@@ -236,12 +253,26 @@ async fn downgrade_to_migration_2(current: &std::path::Path, data: &std::path::P
         .execute(&mut conn)
         .await
         .expect("counter set");
+    sqlx::query("detach database current")
+        .execute(&mut conn)
+        .await
+        .expect("detached");
+    for file in after {
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations/sqlite")
+                .join(file),
+            old_migrations.path().join(file),
+        )
+        .expect("migration copied");
+    }
+    sqlx::migrate::Migrator::new(old_migrations.path())
+        .await
+        .expect("later migrations")
+        .run(&mut conn)
+        .await
+        .expect("later schema");
     conn.close().await.expect("closed");
-    assert_eq!(
-        unique_indexes_on_entries(&old).await,
-        3,
-        "prev, leaf_hash and reverses are unique before migration 3"
-    );
 }
 
 /// How many unique constraints of `create table entries` have an index in `db`.
@@ -362,4 +393,67 @@ async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_ro
         "{}",
         String::from_utf8_lossy(&verified.stderr)
     );
+}
+
+#[tokio::test]
+async fn erasing_a_donor_after_the_upgrade_leaves_no_copy_from_the_tables_older_migrations_rebuilt()
+{
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    // Enough donors to fill several pages, so the rebuilt tables do not land on the bytes
+    // of the old ones.
+    let mut seqs = Vec::new();
+    for i in 0..60 {
+        let donation = json!({
+            "campaign": flood, "amount": "500000",
+            "donor_private": {
+                "name": format!("Trần Văn Bình {i}"), "email": format!("donor-{i:02}@example.vn"),
+                "address": "12 Lê Lợi, Đồng Hới, Quảng Bình",
+            },
+            "publish_name": false,
+        });
+        seqs.push(
+            app.post("/donations", &donation, app.recorder())
+                .await
+                .seq(),
+        );
+    }
+    let private = seqs[30];
+    let stopped = app.stop().await;
+    let current = stopped.dir.path().join("current.db");
+    std::fs::rename(stopped.db_path(), &current).expect("moved aside");
+    for side in ["ledger.db-wal", "ledger.db-shm"] {
+        let _ = std::fs::remove_file(stopped.data_dir().join(side));
+    }
+    rebuild_with_migrations(
+        &current,
+        &stopped.data_dir(),
+        &["0001_ledger.sql", "0002_donors.sql"],
+        &[
+            "0003_chain_trigger.sql",
+            "0004_reference_lookups.sql",
+            "0005_idempotency_by_seq.sql",
+        ],
+    )
+    .await;
+    let app = stopped.restart().await;
+
+    let erased = app
+        .client
+        .delete(format!("{}/api/v1/donors/{private}", app.address))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("erasure sent");
+
+    assert_eq!(erased.status().as_u16(), 204);
+    let stopped = app.stop().await;
+    for file in ["ledger.db", "ledger.db-wal"] {
+        let bytes = std::fs::read(stopped.data_dir().join(file)).unwrap_or_default();
+        let email = b"donor-30@example.vn";
+        assert!(
+            !bytes.windows(email.len()).any(|w| w == email),
+            "{file} still holds the e-mail address"
+        );
+    }
 }

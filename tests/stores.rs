@@ -12,7 +12,7 @@ use fundtrail::ledger::merkle::{verify_consistency, verify_inclusion};
 use fundtrail::ledger::money::{Currency, Minor};
 use fundtrail::ledger::verify::{bundle_header, bundle_trailer, verify_bundle};
 use fundtrail::sequencer::{AppendError, AppendRequest, Clock, Sequencer, SequencerHandle};
-use fundtrail::store::{PostgresStore, SqliteStore, Store};
+use fundtrail::store::{DonorPrivate, Erasure, PostgresStore, SqliteStore, Store};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -195,15 +195,45 @@ async fn shared_suite(store: Store) {
     ));
     assert_eq!(store.size().await.expect("size"), n + 1);
 
+    // The donor's personal data is part of the request: another donor under the same key
+    // is refused, and once the data is erased even the same request is.
+    let mut personal = request(donation("flood-2026", 300_000, "VND", "IDEM-3"));
+    personal.idempotency_key = Some("key-2".into());
+    personal.private = Some(DonorPrivate {
+        email: Some("binh@example.vn".into()),
+        ..DonorPrivate::default()
+    });
+    let gift = h.append(personal.clone()).await.expect("personal");
+    assert!(h.append(personal.clone()).await.expect("retry").replayed);
+    let mut other_donor = personal.clone();
+    other_donor.private = Some(DonorPrivate {
+        email: Some("an@example.vn".into()),
+        ..DonorPrivate::default()
+    });
+    assert!(matches!(
+        h.append(other_donor).await,
+        Err(AppendError::IdempotencyMismatch)
+    ));
+    let erased = store
+        .erase_donor(gift.seq, std::time::Duration::from_secs(5))
+        .await
+        .expect("erased");
+    assert_eq!(erased, Erasure::Purged);
+    assert!(matches!(
+        h.append(personal).await,
+        Err(AppendError::IdempotencyMismatch)
+    ));
+    assert_eq!(store.size().await.expect("size"), n + 2);
+
     // A restart resumes from the store: same head, and the chain continues.
     drop(h);
     let h = start(&store).await;
-    assert_eq!(h.view().checkpoint.size, n + 1);
+    assert_eq!(h.view().checkpoint.size, n + 2);
     let next = h
         .append(request(donation("school-roofs", 5, "VND", "AFTER-RESTART")))
         .await
         .expect("append after restart");
-    assert_eq!(next.seq, n + 1);
+    assert_eq!(next.seq, n + 2);
     let bundle = bundle_of(&store, &h).await;
     verify_bundle(
         &bundle[..],

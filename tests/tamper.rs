@@ -215,3 +215,89 @@ async fn a_row_slipped_into_the_database_that_does_not_link_to_the_last_entry_is
     let verified = verify_data(&ledger.data_dir());
     assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
 }
+
+// The full audit: the start-up check reads only the last 256 entries, so a change further
+// back is found by the audit every serving process runs in the background at start.
+
+/// A stopped ledger of 300 entries; entry 2 is the only donation of "500000", far before
+/// the last 256.
+async fn long_stopped_ledger() -> StoppedApp {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&campaign, "100000").await.seq();
+    assert_eq!(app.donate(&campaign, "500000").await.seq(), 2);
+    for round in (3..300).collect::<Vec<_>>().chunks(50) {
+        let tasks: Vec<_> = round
+            .iter()
+            .map(|_| {
+                let (app, campaign) = (std::sync::Arc::clone(&app), campaign.clone());
+                tokio::spawn(async move { app.donate(&campaign, "100000").await.seq() })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("append task");
+        }
+    }
+    assert_eq!(app.checkpoint_size().await, 300);
+    match std::sync::Arc::try_unwrap(app) {
+        Ok(app) => app.stop().await,
+        Err(_) => panic!("every task is done"),
+    }
+}
+
+/// `GET /info`'s `audit` once its state is no longer pending or running.
+async fn finished_audit(app: &common::TestApp) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let audit = app.get_json("/info").await["audit"].clone();
+        let state = audit["state"].as_str().unwrap_or("absent").to_string();
+        if state == "passed" || state == "failed" {
+            return audit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the audit did not finish: {audit}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_amount_far_before_the_tail_is_found_by_the_background_audit_and_appends_stop() {
+    let ledger = long_stopped_ledger().await;
+    change_amount_of_entry_2(&ledger).await;
+    let app = ledger.restart().await;
+
+    let audit = finished_audit(&app).await;
+    let append = app.donate("flood-2026", "100000").await;
+
+    assert_eq!(audit["state"], "failed", "{audit}");
+    assert_eq!(audit["failure"]["seq"], 2, "{audit}");
+    let message = audit["failure"]["message"].as_str().expect("a message");
+    assert!(message.contains("entry 2"), "{message}");
+    assert_eq!(audit["last_passed_at"], serde_json::Value::Null);
+    assert_eq!(append.status(), 503, "{}", append.text());
+    assert_eq!(append.json()["error"], "ledger_audit_failed");
+    assert!(append.text().contains("entry 2"), "{}", append.text());
+    let info = app.get_json("/info").await;
+    let reason = info["read_only"].as_str().expect("a read-only reason");
+    assert!(reason.contains("entry 2"), "{reason}");
+    assert_eq!(app.get_json("/totals").await["size"], 300);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untouched_long_ledger_passes_the_background_audit_with_its_size_and_keeps_appending() {
+    let ledger = long_stopped_ledger().await;
+    let app = ledger.restart().await;
+
+    let audit = finished_audit(&app).await;
+    let append = app.donate("flood-2026", "100000").await;
+
+    assert_eq!(audit["state"], "passed", "{audit}");
+    assert_eq!(audit["last_passed_size"], 300, "{audit}");
+    assert!(audit["last_passed_at"].as_str().is_some(), "{audit}");
+    assert_eq!(audit["failure"], serde_json::Value::Null);
+    assert_eq!(append.seq(), 300);
+    app.stop().await;
+}

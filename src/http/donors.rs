@@ -7,7 +7,7 @@ use super::auth::{Role, Staff};
 use super::error::ApiError;
 use super::{ApiPath, AppState};
 use crate::ledger::hash::{donor_commitment, Hash};
-use crate::store::DonorPrivate;
+use crate::store::{DonorPrivate, Erasure};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -190,7 +190,18 @@ pub async fn get_donor(
     }
 }
 
+/// How long an erasure waits for the database files to be purged before answering.
+pub const PURGE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// What the answer to an erasure says while a copy is still in the database files.
+pub const PURGE_PENDING: &str = "The personal data is erased: no one can read it through fundtrail any more. \
+    A copy is still in the database's write-ahead log (ledger.db-wal) while an earlier read of the database goes on; \
+    the server keeps removing it and logs \"erased personal data purged\" when it is gone.";
+
 /// `DELETE /donors/{seq}` (admin): erases the personal data of donation `seq` for good.
+/// `204` when no copy is left in the database files; `202` with `{"erased": true,
+/// "purged": false, "message"}` when a copy is still in SQLite's write-ahead log because
+/// an earlier read is still open (the server goes on purging in the background).
 pub async fn erase_donor(
     State(s): State<AppState>,
     staff: Staff,
@@ -198,12 +209,23 @@ pub async fn erase_donor(
 ) -> Result<Response, ApiError> {
     staff.require(Role::Admin)?;
     ensure_donation(&s, seq).await?;
-    if s.store.erase_donor(seq).await? {
-        tracing::info!(seq, by = %staff.token.name, "donor personal data erased");
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::not_found(format!(
+    let erasure = s.store.erase_donor(seq, PURGE_WAIT).await?;
+    if erasure != Erasure::NothingToErase {
+        tracing::info!(seq, by = %staff.token.name, purged = (erasure == Erasure::Purged), "donor personal data erased");
+    }
+    match erasure {
+        Erasure::Purged => Ok(StatusCode::NO_CONTENT.into_response()),
+        Erasure::PurgePending => Ok((
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({
+                "erased": true,
+                "purged": false,
+                "message": PURGE_PENDING,
+            })),
+        )
+            .into_response()),
+        Erasure::NothingToErase => Err(ApiError::not_found(format!(
             "donation {seq} has no personal data (none was recorded, or it was erased)"
-        )))
+        ))),
     }
 }

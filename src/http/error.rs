@@ -165,9 +165,17 @@ impl From<AppendError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "duplicate_reference", e.to_string())
                     .field("reference")
             }
-            AppendError::IdempotencyMismatch => {
-                ApiError::new(StatusCode::CONFLICT, "idempotency_mismatch", e.to_string())
-            }
+            AppendError::IdempotencyMismatch => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_mismatch",
+                e.to_string(),
+            )
+            .field("Idempotency-Key"),
+            AppendError::AuditFailed(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ledger_audit_failed",
+                e.to_string(),
+            ),
             AppendError::ReadOnly(_) | AppendError::ShuttingDown | AppendError::NotLeader => {
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,

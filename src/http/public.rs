@@ -48,6 +48,7 @@ pub async fn info(State(s): State<AppState>) -> Json<Value> {
         "last_recorded_at": v.last_recorded_at,
         "read_only": v.read_only,
         "leader": s.sequencer.is_leading(),
+        "audit": s.sequencer.audit().state(),
     }))
 }
 

@@ -61,6 +61,8 @@ impl Checkpoint {
 pub struct CheckpointSigner {
     signer: StandardSigner,
     vkey: String,
+    /// The Ed25519 seed, kept only to derive other secrets ([`CheckpointSigner::derive_secret`]).
+    seed: [u8; 32],
 }
 
 impl std::fmt::Debug for CheckpointSigner {
@@ -107,7 +109,23 @@ impl CheckpointSigner {
             .ok_or(CheckpointError::BadSigningKey)?;
         let public = ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key();
         let vkey = signed_note::new_ed25519_verifier_key(signer.name(), &public);
-        Ok(CheckpointSigner { signer, vkey })
+        Ok(CheckpointSigner {
+            signer,
+            vkey,
+            seed: secret,
+        })
+    }
+
+    /// A 32-byte secret for `purpose`, derived from the signing key: SHA-256 of a domain
+    /// separator, the purpose and the key's seed. Whoever holds the key can derive it,
+    /// nobody else; distinct purposes give independent secrets, none reveals the key.
+    pub fn derive_secret(&self, purpose: &str) -> [u8; 32] {
+        let mut input = Vec::with_capacity(64 + purpose.len());
+        input.extend_from_slice(b"fundtrail derived secret v1\0");
+        input.extend_from_slice(purpose.as_bytes());
+        input.push(0);
+        input.extend_from_slice(&self.seed);
+        super::hash::sha256(&input).0
     }
 
     /// The origin (key name).
@@ -209,6 +227,20 @@ mod tests {
         note.add_sigs(&[&signer.signer]).unwrap();
         let want = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
         assert_eq!(String::from_utf8(note.to_bytes()).unwrap(), want);
+    }
+
+    #[test]
+    fn derived_secrets_depend_on_the_key_and_the_purpose_and_never_equal_the_seed() {
+        let (signer, skey) = CheckpointSigner::generate("example.org/ledger").unwrap();
+        let (other, _) = CheckpointSigner::generate("example.org/ledger").unwrap();
+        let again = CheckpointSigner::from_private_key(&skey).unwrap();
+
+        let secret = signer.derive_secret("a");
+
+        assert_eq!(secret, again.derive_secret("a"));
+        assert_ne!(secret, signer.derive_secret("b"));
+        assert_ne!(secret, other.derive_secret("a"));
+        assert_ne!(secret, signer.seed);
     }
 
     #[test]

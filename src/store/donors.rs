@@ -3,7 +3,27 @@
 //! donation does, and it can be erased for good without touching the ledger.
 
 use super::{Store, StoreError};
+use crate::ledger::hash::Hash;
 use serde::Serialize;
+use std::time::Duration;
+
+/// What an erasure leaves in place of the request fingerprint stored with the donation's
+/// idempotency key: no request's fingerprint (an HMAC-SHA256) is 32 zero bytes, so a retry
+/// with that key is refused instead of confirming a guess of the erased data.
+pub const ERASED_FINGERPRINT: Hash = Hash([0; 32]);
+
+/// What erasing a donation's personal data achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// The donation has no personal data: none was recorded, or it was erased before.
+    NothingToErase,
+    /// Deleted, and no copy is left in the database's files.
+    Purged,
+    /// Deleted and unreadable through the database, but a copy is still in SQLite's
+    /// write-ahead log while a reader that began before the erasure goes on; the store
+    /// removes it as soon as it can.
+    PurgePending,
+}
 
 /// What a donor told the charity about themselves. Never in a leaf, never in a public
 /// answer, never in a log: its `Debug` shows no field values.
@@ -81,15 +101,32 @@ impl Store {
         }
     }
 
-    /// Erases the personal data (and salt) of donation `seq` for good: the row is deleted
-    /// and the database asked to overwrite or reclaim its space. False when there was none.
+    /// Erases the personal data (and salt) of donation `seq` for good: deletes the row,
+    /// replaces the fingerprint stored with the donation's idempotency key by
+    /// [`ERASED_FINGERPRINT`] (both in one transaction), and has the database overwrite or
+    /// reclaim the space. On SQLite, when a reader holds a snapshot from before the
+    /// erasure for longer than `wait`, the old page stays in the files until it finishes:
+    /// the answer is then [`Erasure::PurgePending`] and the store keeps purging in the
+    /// background (and logs when it is done).
+    ///
+    /// # Errors
+    /// [`StoreError`]; nothing was erased then.
+    pub async fn erase_donor(&self, seq: u64, wait: Duration) -> Result<Erasure, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.erase_donor(seq, wait).await,
+            Store::Postgres(s) => s.erase_donor(seq).await,
+        }
+    }
+
+    /// Removes what earlier erasures left in the database files (SQLite's write-ahead log),
+    /// trying for up to `wait`; true when nothing is left.
     ///
     /// # Errors
     /// [`StoreError`].
-    pub async fn erase_donor(&self, seq: u64) -> Result<bool, StoreError> {
+    pub async fn purge_erased(&self, wait: Duration) -> Result<bool, StoreError> {
         match self {
-            Store::Sqlite(s) => s.erase_donor(seq).await,
-            Store::Postgres(s) => s.erase_donor(seq).await,
+            Store::Sqlite(s) => s.purge_within(wait).await,
+            Store::Postgres(_) => Ok(true),
         }
     }
 }

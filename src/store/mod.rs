@@ -4,10 +4,12 @@
 
 mod donors;
 mod postgres;
+mod snapshot;
 mod sqlite;
 
-pub use donors::{DonorPrivate, DonorRecord};
+pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use postgres::PostgresStore;
+pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 
 use crate::ledger::hash::Hash;

@@ -8,6 +8,7 @@ use sqlx::Row;
 use std::time::Duration;
 
 mod donors;
+mod snapshot;
 
 /// A ledger in a PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -202,17 +203,17 @@ impl PostgresStore {
         let rows = sqlx::query("select idx, opened_seq, state from campaigns order by idx")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                let state: String = row.try_get("state")?;
-                Ok(StoredCampaign {
-                    idx: u32::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(u32::MAX),
-                    opened_seq: seq_of(row.try_get("opened_seq")?),
-                    state: serde_json::from_str(&state)
-                        .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?,
-                })
-            })
-            .collect()
+        rows.iter().map(Self::campaign_row).collect()
+    }
+
+    fn campaign_row(row: &sqlx::postgres::PgRow) -> Result<StoredCampaign, StoreError> {
+        let state: String = row.try_get("state")?;
+        Ok(StoredCampaign {
+            idx: u32::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(u32::MAX),
+            opened_seq: seq_of(row.try_get("opened_seq")?),
+            state: serde_json::from_str(&state)
+                .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?,
+        })
     }
 
     fn checkpoint_row(row: &sqlx::postgres::PgRow) -> Result<StoredCheckpoint, StoreError> {

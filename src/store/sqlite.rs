@@ -13,6 +13,7 @@ use std::time::Duration;
 
 mod donors;
 mod fingerprints;
+mod snapshot;
 
 /// A ledger in one SQLite file.
 ///
@@ -30,6 +31,10 @@ pub struct SqliteStore {
     references: std::sync::Arc<fingerprints::FingerprintIndex>,
     /// Idempotency keys, by fingerprint.
     keys: std::sync::Arc<fingerprints::FingerprintIndex>,
+    /// How connections are opened (the purge after an erasure opens its own).
+    options: std::sync::Arc<SqliteConnectOptions>,
+    /// The background purge of erased personal data.
+    purge: std::sync::Arc<std::sync::Mutex<donors::PurgeState>>,
 }
 
 use super::columns::{hash_of, int, seq_of};
@@ -117,11 +122,14 @@ fn rows_json<T: serde::Serialize>(
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies migrations.
+    /// Opens (creating if needed, mode 0600) the database at `path` and applies migrations.
     ///
     /// # Errors
     /// [`StoreError`] when the file cannot be opened or migrated.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        // Created 0600 first: SQLite gives the -wal and -shm files the database's mode. If
+        // this fails, opening below reports why.
+        let _ = crate::private_fs::create_empty_file(path);
         let url = format!("sqlite://{}", path.display());
         let options = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
@@ -129,6 +137,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
+            // A deleted row (a donor's personal data) is overwritten with zeros, never left
+            // in free space; see `donors.rs` for the rest of an erasure.
+            .pragma("secure_delete", "on")
             // Statement journals (each multi-row insert needs one) stay in memory
             // instead of a temporary file created and deleted per commit.
             .pragma("temp_store", "memory");
@@ -142,6 +153,7 @@ impl SqliteStore {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let writer = SqliteConnection::connect_with(
             &options
+                .clone()
                 .pragma("cache_size", WRITER_CACHE_KIB)
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES),
         )
@@ -153,6 +165,8 @@ impl SqliteStore {
             nodes: std::sync::Arc::default(),
             references: std::sync::Arc::default(),
             keys: std::sync::Arc::default(),
+            options: std::sync::Arc::new(options),
+            purge: std::sync::Arc::default(),
         })
     }
 
@@ -393,17 +407,17 @@ impl SqliteStore {
         let rows = sqlx::query("select idx, opened_seq, state from campaigns order by idx")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                let state: String = row.try_get("state")?;
-                Ok(StoredCampaign {
-                    idx: u32::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(u32::MAX),
-                    opened_seq: seq_of(row.try_get("opened_seq")?),
-                    state: serde_json::from_str(&state)
-                        .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?,
-                })
-            })
-            .collect()
+        rows.iter().map(Self::campaign_row).collect()
+    }
+
+    fn campaign_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCampaign, StoreError> {
+        let state: String = row.try_get("state")?;
+        Ok(StoredCampaign {
+            idx: u32::try_from(row.try_get::<i64, _>("idx")?).unwrap_or(u32::MAX),
+            opened_seq: seq_of(row.try_get("opened_seq")?),
+            state: serde_json::from_str(&state)
+                .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?,
+        })
     }
 
     fn checkpoint_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckpoint, StoreError> {

@@ -1,7 +1,7 @@
 //! PostgreSQL: the `donors` table (migrations/postgres/0002_donors.sql).
 
 use super::{int, seq_of, PostgresStore};
-use crate::store::{DonorRecord, NewEntry, StoreError};
+use crate::store::{DonorRecord, Erasure, NewEntry, StoreError, ERASED_FINGERPRINT};
 use sqlx::Row;
 
 /// Writes the personal data carried by `entries`, inside the group commit's transaction.
@@ -56,13 +56,26 @@ impl PostgresStore {
         }))
     }
 
-    pub(in crate::store) async fn erase_donor(&self, seq: u64) -> Result<bool, StoreError> {
-        let done = sqlx::query("delete from donors where seq = $1")
+    /// Deletes the row and spoils the idempotency fingerprint in one transaction, then
+    /// vacuums the table so the dead row is reclaimed now rather than at the next
+    /// autovacuum (the server's own WAL and backups follow the operator's retention).
+    pub(in crate::store) async fn erase_donor(&self, seq: u64) -> Result<Erasure, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let deleted = sqlx::query("delete from donors where seq = $1")
             .bind(int(seq))
-            .execute(&self.pool)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Ok(Erasure::NothingToErase);
+        }
+        sqlx::query("update idempotency set request_hash = $1 where seq = $2")
+            .bind(&ERASED_FINGERPRINT.0[..])
+            .bind(int(seq))
+            .execute(&mut *tx)
             .await?;
-        // Reclaim the dead row now rather than at the next autovacuum.
+        tx.commit().await?;
         let _ = sqlx::query("vacuum donors").execute(&self.pool).await;
-        Ok(done.rows_affected() == 1)
+        Ok(Erasure::Purged)
     }
 }
