@@ -9,7 +9,7 @@
 //
 // Importers use this file; the modules behind it are, from the bottom up:
 // errors, bytes, json -> sha256 -> merkle, ed25519 -> note; fields -> entry; state; totals;
-// then verifier -> bundle, answers; receipt; fork.
+// then verifier -> bundle -> answers; receipt; fork (see the import graph in each module).
 
 export { VerifyError } from './verify/errors.js';
 export {
@@ -35,3 +35,12 @@ export { Verifier } from './verify/verifier.js';
 export {
   BUNDLE_MAGIC, verifyBundle, splitLeafTexts, splitLeaves,
 } from './verify/bundle.js';
+export {
+  RECEIPT_TYPE, receiptCode, parseReceiptCode, donorCommitment, verifyReceipt,
+} from './verify/receipt.js';
+export {
+  FORK_PROOF_FORMAT, forkProof, checkForkProof, forkProofText,
+} from './verify/fork.js';
+export {
+  verifyPublishedCheckpoint, verifyEntryAnswer, verifyServedLedger,
+} from './verify/answers.js';

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  checkHistory, checkForkProof, forkProof, forkProofText, loadRemembered, rememberCheckpoint,
-  prefixRootFromInclusion, STORE_KEY, FORK_PROOF_FORMAT,
+  checkHistory, loadRemembered, rememberCheckpoint, STORE_KEY,
 } from '../../web/history.js';
 import {
-  rootOf, sha256, toHex, utf8, VerifyError,
+  rootOf, sha256, toHex, utf8, VerifyError, checkForkProof, forkProof, forkProofText,
+  prefixRootFromInclusion, FORK_PROOF_FORMAT,
 } from '../../web/verify.js';
 import {
   makeKey, checkpoint, inclusionProof, consistencyProof,
