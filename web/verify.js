@@ -7,9 +7,9 @@
 // Money is BigInt throughout. SHA-256 and Ed25519 come from WebCrypto (globalThis.crypto.subtle),
 // with JavaScript fallbacks where WebCrypto is slow (leaf and node hashes) or lacking (Ed25519).
 //
-// Importers use this file; the modules behind it are, from the bottom up:
-// errors, bytes, json -> sha256 -> merkle, ed25519 -> note; fields -> entry; state; totals;
-// then verifier -> bundle -> answers; receipt; fork (see the import graph in each module).
+// Importers use this file. The modules behind it import one another, never this file, in one
+// direction, from the bottom up: errors, bytes, json, state (no imports); sha256; merkle,
+// ed25519, fields, totals; note, entry; verifier; bundle, receipt, fork; answers.
 
 export { VerifyError } from './verify/errors.js';
 export {

@@ -1,5 +1,6 @@
 // The page's history check across visits (web/history.js): what it concludes from the
-// server's answers, what it remembers, and the fork proof files it makes and checks.
+// server's answers, what it remembers, and the fork proof files it makes and checks (with
+// web/verify/merkle.js and web/verify/fork.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

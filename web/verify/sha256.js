@@ -37,7 +37,11 @@ const sha256W = new Int32Array(64);
 const sha256H = new Int32Array(8);
 let sha256Buf = new Uint8Array(1024);
 
-/** Hashes sha256Buf[0..len) (the buffer must have room for the padding) into a new Uint8Array. */
+/**
+ * Hashes the first `len` bytes of the scratch buffer (filled after sha256Room(len), which leaves
+ * room for the padding) into a new Uint8Array. merkle.js writes its 0x00 / 0x01 prefix and the
+ * hashed bytes straight into the buffer, with no copy in between.
+ */
 export function sha256Scratch(len) {
   const padded = (len + 9 + 63) & ~63;
   const b = sha256Buf;
@@ -123,7 +127,7 @@ export function sha256Scratch(len) {
   return out;
 }
 
-/** Makes sure the scratch buffer holds `len` bytes plus padding. */
+/** Makes sure the scratch buffer holds `len` bytes plus padding, and returns it. */
 export function sha256Room(len) {
   const need = len + 72;
   if (sha256Buf.length < need) {
