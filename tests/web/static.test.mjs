@@ -59,7 +59,7 @@ test('no HTML is built from strings, no eval, no inline handlers or styles', () 
   assert.match(html, /<script type="module" src="app.js"><\/script>/);
 });
 
-test('every module under web/ is imported from the page\'s entry point, and every import is a file of web/', () => {
+test('every module under web/ is imported from the page\'s entry point and preloaded by index.html, and every import is a file of web/', () => {
   const files = new Set(webFiles());
   const reached = new Set();
   const todo = entryPoints();
@@ -72,6 +72,9 @@ test('every module under web/ is imported from the page\'s entry point, and ever
     todo.push(...importsOf(f));
   }
   assert.deepEqual(scripts().filter((f) => !reached.has(f)), [], 'modules nothing imports');
+  // index.html preloads every module the entry point imports (no waterfall of import levels).
+  const preloaded = [...read('index.html').matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]).sort();
+  assert.deepEqual(preloaded, [...reached].filter((f) => f !== 'app.js').sort(), 'index.html\'s modulepreload links are the modules app.js imports');
 });
 
 test('the modules import one another one way: no cycles, nothing imports app.js, the verifier imports no view', () => {
