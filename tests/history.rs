@@ -298,7 +298,7 @@ async fn verify_fork_exits_0_only_for_a_file_that_proves_a_fork() {
 
 // ---------------------------------------------------------------------------------------
 // Shared vectors: tests/vectors/fork/<case>.json and expected.json, checked by this crate
-// and by web/history.js. FUNDTRAIL_WRITE_VECTORS=1 writes them.
+// and by web/verify/fork.js. FUNDTRAIL_WRITE_VECTORS=1 writes them.
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/fork");
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeLeaf, formatMoney } from '../../web/verify.js';
 import {
-  skipReason, repo, webDir, outDir, startDemo, launchBrowser, openPage, shutDown,
+  skipReason, repo, webDir, webFiles, outDir, startDemo, launchBrowser, openPage, shutDown,
 } from './harness.mjs';
 
 if (skipReason) console.log(`# SKIP browser end-to-end tests: ${skipReason}`);
@@ -36,7 +36,7 @@ before(async () => {
   ({ base, dataDir } = demo);
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK !== '1') {
     // The binary must serve exactly the working copy of the page (one file runs anywhere).
-    for (const f of fs.readdirSync(webDir)) {
+    for (const f of webFiles()) {
       const served = Buffer.from(await (await fetch(`${base}/${f === 'index.html' ? '' : f}`)).arrayBuffer());
       assert.ok(
         served.equals(fs.readFileSync(path.join(webDir, f))),

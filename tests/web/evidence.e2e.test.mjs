@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkEvidence, sha256Hex } from '../../web/evidence.js';
+import { checkEvidence } from '../../web/views/evidence.js';
+import { sha256Hex } from '../../web/verify.js';
 import {
   skipReason, outDir, startDemo, launchBrowser, openPage, shutDown,
 } from './harness.mjs';

@@ -23,6 +23,16 @@ import { fileURLToPath } from 'node:url';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The public page's files (web/), served to the browser from disk. */
 export const webDir = path.join(repo, 'web');
+/**
+ * Every file of web/ (subfolders included), as paths relative to web/ with '/' separators,
+ * sorted: what the server binary embeds and serves.
+ */
+export function webFiles() {
+  return fs.readdirSync(webDir, { recursive: true })
+    .filter((f) => fs.statSync(path.join(webDir, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+}
 /** Where the tests write their screenshots (target/e2e/). */
 export const outDir = path.join(repo, 'target', 'e2e');
 /** The Chromium executable: CHROMIUM_PATH, or Debian's /usr/bin/chromium. */

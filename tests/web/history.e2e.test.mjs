@@ -1,8 +1,8 @@
 // Browser end-to-end tests of the history check across visits (web/history.js and
-// history-view.js) against real servers: a consistency check the server fails or drops is
-// shown as "could not confirm", a history rewritten under the same key offers a fork proof
-// that `fundtrail verify-fork` confirms, and a changed key is shown and never taken without
-// the visitor's say-so.
+// web/views/history-alert.js) against real servers: a consistency check the server fails or
+// drops is shown as "could not confirm", a history rewritten under the same key offers a fork
+// proof that `fundtrail verify-fork` confirms, and a changed key is shown and never taken
+// without the visitor's say-so.
 //
 // The page always comes from the first demo server (its origin keeps the remembered
 // checkpoint); "another server" is simulated by routing the page's /api/ requests to it.

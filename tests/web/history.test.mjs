@@ -1,16 +1,17 @@
 // The page's history check across visits (web/history.js): what it concludes from the
-// server's answers, what it remembers, and the fork proof files it makes and checks.
+// server's answers, what it remembers, and the fork proof files it makes and checks (with
+// web/verify/merkle.js and web/verify/fork.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  checkHistory, checkForkProof, forkProof, forkProofText, loadRemembered, rememberCheckpoint,
-  prefixRootFromInclusion, STORE_KEY, FORK_PROOF_FORMAT,
+  checkHistory, loadRemembered, rememberCheckpoint, STORE_KEY,
 } from '../../web/history.js';
 import {
-  rootOf, sha256, toHex, utf8, VerifyError,
+  rootOf, sha256, toHex, utf8, VerifyError, checkForkProof, forkProof, forkProofText,
+  prefixRootFromInclusion, FORK_PROOF_FORMAT,
 } from '../../web/verify.js';
 import {
   makeKey, checkpoint, inclusionProof, consistencyProof,

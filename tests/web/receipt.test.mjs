@@ -1,4 +1,4 @@
-// The JavaScript receipt verifier (web/receipt.js) against the receipt vector the Rust code
+// The JavaScript receipt verifier (web/verify/receipt.js) against the receipt vector the Rust code
 // builds (tests/vectors/receipt/demo-6.json, see tests/receipt_vectors.rs): both accept it,
 // both check the donor's identifier, and both refuse the same tampered copies. When the
 // fundtrail binary is built, `fundtrail verify-receipt` is run on every case too.
@@ -10,9 +10,8 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  verifyReceipt, donorCommitment, parseReceiptCode, receiptCode,
-} from '../../web/receipt.js';
-import { hashFromHex } from '../../web/verify.js';
+  verifyReceipt, donorCommitment, parseReceiptCode, receiptCode, hashFromHex,
+} from '../../web/verify.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vector = JSON.parse(fs.readFileSync(path.join(repo, 'tests/vectors/receipt/demo-6.json'), 'utf8'));

@@ -1,15 +1,11 @@
 // Evidence documents on the public page: download a disbursement's file from the server and
-// check it against the SHA-256 the ledger recorded. The ledger, not the server, is the
-// authority: a file changed on the server is served as it is now, and this check says so.
-// Nothing from the ledger or the file is ever put on the page as HTML.
+// check it against the SHA-256 the ledger recorded (SPEC.md §2.3; the hash is verify.js's
+// sha256Hex). The ledger, not the server, is the authority: a file changed on the server is
+// served as it is now, and this check says so. Nothing from the ledger or the file is ever put
+// on the page as HTML.
 
-const API = '/api/v1';
-
-/** Lower-case hex SHA-256 of `bytes` (an ArrayBuffer or typed array), with WebCrypto. */
-export async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { sha256Hex } from '../verify.js';
+import { API_BASE as API } from './server.js';
 
 /** The download address of the evidence file `sha256`. */
 export function evidenceUrl(sha256) {

@@ -1,0 +1,136 @@
+// The rules on an entry's field values (SPEC.md §2.2 common field types, §2.3 bodies by kind):
+// text lengths and characters, slugs, dates, times, media types and the rules between fields of
+// one body. entry.js has checked the shape and the types before these run.
+
+import { utf8 } from './bytes.js';
+
+/** The longest short text (a name, a reference), in characters. */
+export const MAX_SHORT = 200;
+/** The longest long text (a purpose, a note), in characters. */
+export const MAX_LONG = 2000;
+
+// Unicode White_Space (what Rust's str::trim removes) and general category Cc.
+const WHITE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+const CONTROL = /\p{Cc}/u;
+const CONTROL_BUT_NEWLINE = /[\0-\t\v-\x1f\x7f-\x9f]/;
+
+/** A field value breaking a rule: `field` names it (dotted within the body). */
+export class FieldError extends Error {
+  constructor(field, problem) {
+    super(`${field}: ${problem}`);
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
+// Code points never outnumber UTF-16 units, so only a string longer than `max` units is counted.
+const longerThan = (value, max) => value.length > max && [...value].length > max;
+
+function text(field, value, max, newlines) {
+  if (WHITE.test(value)) throw new FieldError(field, 'must not be empty');
+  if (longerThan(value, max)) throw new FieldError(field, `longer than ${max} characters`);
+  if ((newlines ? CONTROL_BUT_NEWLINE : CONTROL).test(value)) throw new FieldError(field, 'contains control characters');
+}
+const short = (f, v) => text(f, v, MAX_SHORT, false);
+const long = (f, v) => text(f, v, MAX_LONG, true);
+const optShort = (f, v) => v !== undefined && short(f, v);
+const optLong = (f, v) => v !== undefined && long(f, v);
+
+export function isSlug(s) {
+  return typeof s === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(s);
+}
+
+function slug(field, v) {
+  if (!isSlug(v)) throw new FieldError(field, "must be 1-64 lower-case letters, digits or '-', starting with a letter or digit");
+}
+
+function validDate(y, m, d) {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return d <= days;
+}
+
+export function isDate(s) {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
+  return !!m && validDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+export function isRecordedAt(s) {
+  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{6}Z$/.exec(s);
+  return !!m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))
+    && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;
+}
+
+/** Whether `by` is a valid `recorded_by`: 1-200 characters, none of them a control character. */
+export function isRecordedBy(by) {
+  return by.length > 0 && !longerThan(by, MAX_SHORT) && !CONTROL.test(by);
+}
+
+function date(field, v) {
+  if (!isDate(v)) throw new FieldError(field, 'must be a date written YYYY-MM-DD');
+}
+
+function mediaType(field, v) {
+  const token = /^[A-Za-z0-9!#$&\-^_.+]+$/;
+  const k = v.indexOf('/');
+  const ok = utf8(v).length <= 100 && k >= 0 && token.test(v.slice(0, k)) && token.test(v.slice(k + 1));
+  if (!ok) throw new FieldError(field, 'must be a media type such as application/pdf');
+}
+
+/** Checks the rules of SPEC.md §2.3 on a typed body of `kind`; throws FieldError on the first broken one. */
+export function validateBody(kind, b) {
+  switch (kind) {
+    case 'campaign.open':
+      slug('id', b.id);
+      short('title', b.title);
+      long('purpose', b.purpose);
+      if (b.ends_on !== undefined) date('ends_on', b.ends_on);
+      if (b.accounts.length > 20) throw new FieldError('accounts', 'at most 20 accounts');
+      for (const a of b.accounts) {
+        short('accounts.bank', a.bank);
+        short('accounts.number', a.number);
+        short('accounts.holder', a.holder);
+      }
+      break;
+    case 'campaign.close':
+      slug('campaign', b.campaign);
+      optLong('note', b.note);
+      break;
+    case 'donation':
+      slug('campaign', b.campaign);
+      date('received_at', b.received_at);
+      short('donor', b.donor);
+      optShort('reference', b.reference);
+      optLong('memo', b.memo);
+      if (b.channel === 'in_kind') {
+        if (b.in_kind === undefined) throw new FieldError('in_kind', 'an in_kind donation needs in_kind.description');
+        long('in_kind.description', b.in_kind.description);
+      } else if (b.in_kind !== undefined) {
+        throw new FieldError('in_kind', 'only allowed when channel is in_kind');
+      }
+      break;
+    case 'disbursement':
+      slug('campaign', b.campaign);
+      date('paid_at', b.paid_at);
+      short('recipient', b.recipient);
+      long('purpose', b.purpose);
+      if (b.evidence.length > 100) throw new FieldError('evidence', 'at most 100 documents');
+      for (const e of b.evidence) {
+        mediaType('evidence.media_type', e.media_type);
+        optShort('evidence.name', e.name);
+      }
+      break;
+    case 'transfer':
+      slug('from', b.from);
+      slug('to', b.to);
+      if (b.from === b.to) throw new FieldError('to', 'must differ from `from`');
+      long('reason', b.reason);
+      break;
+    case 'reversal':
+      optLong('note', b.note);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,151 @@
+// Pieces several views show: a campaign's summary card with its goal, an entry's summary card
+// and body (with its evidence documents), and the checklist of proof steps the verifier reports.
+
+import { parseTotal } from '../verify.js';
+import { t, locale } from '../i18n.js';
+import { h, code, dl } from './dom.js';
+import {
+  money, integer, timeEl, dateText, kindLabel, label,
+} from './format.js';
+import { evidenceCheck } from './evidence.js';
+
+/** A campaign's progress towards its goal (a note when it has none). */
+export function goalProgress(donated, goal, currency) {
+  const g = parseTotal(String(goal));
+  const d = parseTotal(String(donated)) ?? 0n;
+  if (!g) return h('p', { class: 'note' }, t('no_goal'));
+  const permille = (d * 1000n) / g;
+  const pct = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(Number(permille) / 1000);
+  const text = t('goal_progress', { pct, goal: money(goal, currency) });
+  const id = `g-${Math.random().toString(36).slice(2)}`;
+  return h(
+    'div',
+    { class: 'goal' },
+    h('progress', {
+      max: '1000', value: String(permille > 1000n ? 1000n : permille), 'aria-labelledby': id,
+    }),
+    h('p', { id, class: 'note' }, text),
+  );
+}
+
+/** A campaign's summary card on the overview. */
+export function campaignCard(c) {
+  const href = `#/campaign/${encodeURIComponent(c.id)}`;
+  return h(
+    'li',
+    { class: 'campaign', 'data-campaign': c.id },
+    h('h3', {}, h('a', { href }, c.title), ' ', h('span', { class: `badge ${c.status}` }, label('status', c.status))),
+    dl([
+      [t('donated'), h('span', { class: 'amount', 'data-field': 'donated' }, money(c.donated, c.currency))],
+      [t('disbursed'), h('span', { class: 'amount', 'data-field': 'disbursed' }, money(c.disbursed, c.currency))],
+      [t('balance'), h('span', { class: 'amount strong', 'data-field': 'balance' }, money(c.balance, c.currency))],
+    ]),
+    goalProgress(c.donated, c.goal, c.currency),
+    h('p', {}, h('a', { href }, t('view_campaign'))),
+  );
+}
+
+/** A summary card of one entry ({seq, leaf_hash, entry}). */
+export function entryCard(item) {
+  const e = item.entry || {};
+  const b = e.body || {};
+  const seq = item.seq ?? e.seq;
+  const head = h(
+    'p',
+    { class: 'entry-head' },
+    h('a', { href: `#/entry/${seq}` }, t('entry_n', { seq })),
+    ' · ',
+    h('span', { class: `kind k-${String(e.kind).replace('.', '-')}` }, kindLabel(e.kind)),
+    ' · ',
+    timeEl(e.recorded_at),
+  );
+  const card = h('article', { class: 'entry', 'data-seq': String(seq) }, head);
+  card.append(...entryBody(e.kind, b));
+  return card;
+}
+
+/** The body of an entry as the page shows it, by kind: a list of nodes. */
+export function entryBody(kind, b) {
+  const out = [];
+  switch (kind) {
+    case 'donation':
+      out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount plus' }, `+${money(b.amount, b.currency)}`), ' ', t('from_donor', { donor: b.donor })));
+      out.push(dl([
+        [t('reference'), b.reference !== undefined ? code(b.reference, 'ref') : undefined],
+        [t('channel'), label('channel', b.channel)],
+        [t('received_at'), dateText(b.received_at)],
+        [t('in_kind'), b.in_kind ? h('span', { class: 'prewrap' }, b.in_kind.description) : undefined],
+        [t('memo'), b.memo !== undefined ? h('span', { class: 'prewrap' }, b.memo) : undefined],
+      ]));
+      break;
+    case 'disbursement':
+      out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount minus' }, `−${money(b.amount, b.currency)}`), ' ', t('to_recipient', { recipient: b.recipient })));
+      out.push(dl([
+        [t('purpose'), h('span', { class: 'prewrap' }, b.purpose)],
+        [t('paid_at'), dateText(b.paid_at)],
+      ]));
+      out.push(evidenceList(b.evidence));
+      break;
+    case 'transfer':
+      out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount' }, money(b.amount, b.currency)), ' ', t('transfer_from_to', { from: b.from, to: b.to })));
+      out.push(dl([[t('reason'), h('span', { class: 'prewrap' }, b.reason)]]));
+      break;
+    case 'reversal':
+      out.push(h('p', {}, h('a', { href: `#/entry/${b.reverses}` }, t('reverses', { seq: b.reverses })), ` (${label('reason', b.reason)})`));
+      if (b.note !== undefined) out.push(h('p', { class: 'prewrap' }, b.note));
+      break;
+    case 'campaign.open':
+      out.push(h('p', {}, h('strong', {}, b.title), ` (${b.currency})`));
+      break;
+    case 'campaign.close':
+      if (b.note !== undefined) out.push(h('p', { class: 'prewrap' }, b.note));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function evidenceList(evidence) {
+  const wrap = h('div', { class: 'evidence' }, h('h4', {}, t('evidence')));
+  if (!evidence || evidence.length === 0) {
+    wrap.append(h('p', { class: 'note' }, t('no_evidence')));
+    return wrap;
+  }
+  const ul = h('ul', {});
+  for (const ev of evidence) {
+    ul.append(h('li', {}, dl([
+      [t('ev_name'), ev.name],
+      [t('ev_type'), ev.media_type],
+      [t('ev_size'), t('bytes', { n: integer(ev.size) })],
+      [t('ev_sha'), code(ev.sha256)],
+    ]), evidenceCheck(ev, t)));
+  }
+  wrap.append(ul);
+  return wrap;
+}
+
+/**
+ * The list of proof steps: `ul` to put on the page and `step(name, ok, params)`, the callback
+ * the verifier's checks report to, which adds one line per check.
+ */
+export function checklist() {
+  const ul = h('ul', { class: 'checks' });
+  const step = (name, ok, params = {}) => {
+    ul.append(h(
+      'li',
+      { class: ok ? 'pass' : 'fail' },
+      h('span', { class: 'mark', 'aria-hidden': 'true' }, ok ? '✓' : '✗'),
+      ' ',
+      t(name, params),
+      ': ',
+      h('strong', {}, ok ? t('check_ok') : t('check_failed')),
+    ));
+  };
+  return { ul, step };
+}
+
+/** `step` with the proof's tree size (`params.size`) shown as a formatted integer. */
+export function withIntegerSize(step) {
+  return (name, ok, params = {}) => step(name, ok, params.size === undefined ? params : { ...params, size: integer(params.size) });
+}

@@ -1,0 +1,52 @@
+// The page's requests to the server's API (/api/v1), and the one copy of /info the views share.
+// What comes back is checked by the verifier (verify.js) before the page vouches for it.
+
+const API = '/api/v1';
+
+/** The address of the API, for links (the bundle download). */
+export const API_BASE = API;
+
+/** A request the server answered with an error status. */
+export class HttpError extends Error {
+  constructor(status, text) {
+    super(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    this.status = status;
+  }
+}
+
+async function request(path, accept) {
+  const r = await fetch(API + path, { headers: { accept }, cache: 'no-store' });
+  if (!r.ok) {
+    let text = '';
+    try {
+      text = await r.text();
+    } catch {
+      // ignore
+    }
+    throw new HttpError(r.status, text);
+  }
+  return r;
+}
+
+/** The JSON answer of GET /api/v1`path`; throws HttpError or the network's TypeError. */
+export const getJSON = async (path) => (await request(path, 'application/json')).json();
+/** The NDJSON bytes of GET /api/v1`path`; throws HttpError or the network's TypeError. */
+export const getBytes = async (path) => new Uint8Array(await (await request(path, 'application/x-ndjson')).arrayBuffer());
+
+let infoCache = null;
+
+/** /api/v1/info, fetched once and then shared (again with `fresh`). */
+export async function getInfo(fresh = false) {
+  if (!infoCache || fresh) infoCache = await getJSON('/info');
+  return infoCache;
+}
+
+/** The /info answer fetched last, or null (nothing fetched yet, or forgotten). */
+export function cachedInfo() {
+  return infoCache;
+}
+
+/** Forgets the shared /info answer: the next getInfo() asks the server again. */
+export function forgetInfo() {
+  infoCache = null;
+}

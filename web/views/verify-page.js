@@ -1,0 +1,215 @@
+// Verify everything (#/verify): the whole ledger checked in the browser against the signed
+// checkpoint and the published totals (verify.js's verifyServedLedger), and a bundle file from
+// disk checked with no request to the server at all (verifyBundle).
+
+import * as V from '../verify.js';
+import * as History from '../history.js';
+import { t, locale } from '../i18n.js';
+import {
+  h, clear, dl, section, nextFrame,
+} from './dom.js';
+import {
+  money, integer, shortHash, label, describe,
+} from './format.js';
+import {
+  API_BASE, getInfo, getJSON, getBytes, cachedInfo,
+} from './server.js';
+import { showHistory } from './history-alert.js';
+
+const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
+const AHEAD = 3; // requests in flight while verifying everything
+
+/** The verdict of a failed check: the error in words, its own message behind a fold. */
+function failureBox(err, prefixKey = 'verify_failed') {
+  return h(
+    'div',
+    { class: 'verdict bad', role: 'alert' },
+    h('p', { class: 'verdict-text' }, t(prefixKey, { what: describe(err) })),
+    h('details', {}, h('summary', {}, t('verify_details')), h('p', {}, h('code', { class: 'wrap' }, String(err && err.message ? err.message : err)))),
+  );
+}
+
+/** The verify page (`#/verify`). */
+export async function viewVerify(out) {
+  out.append(h('h1', {}, t('verify_title')));
+  const stored = History.loadRemembered();
+  const box = section(t('verify_title'), h('p', {}, t('verify_intro')));
+  if (stored) box.append(h('p', { class: 'note' }, t('verify_last', { size: integer(stored.size), root: shortHash(stored.root) })));
+  const bar = h('progress', { id: 'verify-progress', max: '1', value: '0', hidden: true });
+  const status = h('p', { id: 'verify-status', role: 'status', 'aria-live': 'polite' });
+  const verdict = h('div', { id: 'verdict' });
+  const btn = h('button', { type: 'button', id: 'verify-all', class: 'primary' }, t('verify_button'));
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    clear(verdict);
+    bar.hidden = false;
+    try {
+      const r = await verifyEverything(bar, status);
+      status.textContent = '';
+      verdict.append(h(
+        'div',
+        { class: 'verdict good', role: 'status' },
+        h('p', { class: 'verdict-text' }, t('verify_ok', { n: integer(r.size), root: r.root })),
+      ));
+    } catch (e) {
+      status.textContent = '';
+      verdict.append(failureBox(e));
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  box.append(h('div', { class: 'actions' }, btn), bar, status, verdict);
+  out.append(box);
+
+  // A bundle from disk: no request to the server at all.
+  const file = h('input', {
+    id: 'bundle-file', type: 'file', accept: '.txt,.bundle,text/plain',
+  });
+  const bbar = h('progress', { id: 'bundle-progress', max: '1', value: '0', hidden: true });
+  const bstatus = h('p', { role: 'status', 'aria-live': 'polite' });
+  const bverdict = h('div', { id: 'bundle-verdict' });
+  file.addEventListener('change', async () => {
+    const f = file.files && file.files[0];
+    if (!f) return;
+    clear(bverdict);
+    file.disabled = true;
+    bbar.hidden = false;
+    bbar.max = Math.max(1, f.size);
+    bbar.value = 0;
+    try {
+      const r = await verifyFile(f, bbar, bstatus);
+      bstatus.textContent = '';
+      const good = h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('bundle_ok', { n: integer(r.size), root: r.root, key: r.key })));
+      bverdict.append(good);
+      const published = cachedInfo();
+      if (published && published.key) {
+        good.append(h('p', {}, published.key.trim() === r.key ? t('bundle_key_same') : t('bundle_key_other', { key: published.key })));
+      }
+      bverdict.append(totalsView(r.totals));
+    } catch (e) {
+      bstatus.textContent = '';
+      bverdict.append(failureBox(e));
+    } finally {
+      file.disabled = false;
+    }
+  });
+  out.append(section(
+    t('bundle_title'),
+    h('p', {}, t('bundle_intro')),
+    h('p', {}, h('a', { href: `${API_BASE}/export`, download: 'fundtrail-bundle.txt' }, t('bundle_download'))),
+    h('label', { for: 'bundle-file' }, t('bundle_label')),
+    file,
+    bbar,
+    bstatus,
+    bverdict,
+  ));
+  getInfo().catch(() => {}); // to compare a bundle's key with the published one, when there is a server
+}
+
+function totalsView(totals) {
+  const wrap = h('div', { class: 'bundle-totals' }, h('h3', {}, t('bundle_totals')));
+  for (const [c, x] of Object.entries(totals.currencies)) {
+    wrap.append(h('h4', {}, c), dl([
+      [t('donated'), money(x.donated, c)],
+      [t('disbursed'), money(x.disbursed, c)],
+      [t('balance'), money(x.balance, c)],
+      [t('reversed'), money(x.reversed, c)],
+    ]));
+  }
+  const ul = h('ul', { class: 'campaigns' });
+  for (const c of totals.campaigns) {
+    ul.append(h('li', { class: 'campaign' }, h('h4', {}, c.title, ' ', h('span', { class: `badge ${c.status}` }, label('status', c.status))), dl([
+      [t('donated'), money(c.donated, c.currency)],
+      [t('disbursed'), money(c.disbursed, c.currency)],
+      [t('balance'), money(c.balance, c.currency)],
+    ])));
+  }
+  wrap.append(ul);
+  return wrap;
+}
+
+/**
+ * Verifies the server's whole ledger against today's signed checkpoint and the published
+ * totals, checking on the way that it extends the checkpoint remembered from an earlier visit
+ * (same key); remembers today's checkpoint when it verifies. Returns the verifier's report.
+ */
+async function verifyEverything(bar, status) {
+  let inf;
+  let cp;
+  let totals;
+  for (let attempt = 0; ; attempt++) {
+    inf = await getInfo(true);
+    totals = await getJSON('/totals');
+    cp = await V.verifyCheckpoint(inf.checkpoint, inf.key);
+    if (totals.size === cp.size) break;
+    if (attempt >= 3) throw new V.VerifyError('changed', t('verify_changed'));
+    await new Promise((r) => { setTimeout(r, 500); });
+  }
+  const key = inf.key.trim();
+  const stored = History.loadRemembered();
+  const sameKey = stored && stored.key.trim() === key;
+  if (stored && !sameKey) {
+    showHistory({
+      kind: 'key_changed', oldKey: stored.key, newKey: key, remembered: stored, current: { key, note: inf.checkpoint, size: cp.size, root: cp.root },
+    });
+  }
+  if (sameKey && stored.size > cp.size) {
+    throw new V.VerifyError('prefix', t('shrunk', { old: integer(stored.size), size: integer(cp.size) }), { prefixSize: stored.size });
+  }
+  const n = cp.size;
+  bar.max = Math.max(1, n);
+  bar.value = 0;
+  status.textContent = t('verify_running', { n: integer(0), total: integer(n) });
+  // Progress at most every 100 ms: each update and yield costs a frame.
+  let shown = performance.now();
+  const report = await V.verifyServedLedger({
+    checkpoint: { note: inf.checkpoint, key },
+    size: n,
+    claimed: totals,
+    fetchEntries: (start, limit) => getBytes(`/entries?start=${start}&limit=${limit}`),
+    pageSize: PAGE,
+    ahead: AHEAD,
+    prefix: sameKey ? stored : null,
+    onPage: async (count) => {
+      if (count >= n || performance.now() - shown >= 100) {
+        bar.value = count;
+        status.textContent = t('verify_running', { n: integer(count), total: integer(n) });
+        await nextFrame();
+        shown = performance.now();
+      }
+    },
+  });
+  // A new key is remembered only when the visitor accepts it (the key-change alert).
+  if (!stored || sameKey) await History.rememberCheckpoint(inf.checkpoint, key);
+  return report;
+}
+
+async function* readChunks(file, onBytes) {
+  if (typeof file.stream === 'function') {
+    const reader = file.stream().getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      onBytes(total);
+      yield value;
+    }
+  } else {
+    const buf = new Uint8Array(await file.arrayBuffer());
+    onBytes(buf.length);
+    yield buf;
+  }
+}
+
+async function verifyFile(f, bar, status) {
+  let bytes = 0;
+  const pct = () => new Intl.NumberFormat(locale(), { style: 'percent' }).format(f.size ? bytes / f.size : 1);
+  return V.verifyBundle(readChunks(f, (n) => { bytes = n; }), {
+    onProgress: async (n) => {
+      bar.value = bytes;
+      status.textContent = t('bundle_running', { n: integer(n), pct: pct() });
+      await nextFrame();
+    },
+  });
+}
