@@ -75,11 +75,11 @@ pub async fn export(
     }
     let fail = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
     let mut stream = match args.format {
-        Format::Csv => ExportStream::Csv(
+        Format::Csv => ExportStream::Csv(Box::new(
             CsvStream::new(store.clone(), size, args.campaign.as_deref())
                 .await
                 .map_err(|e| fail(&e))?,
-        ),
+        )),
         _ => {
             let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
             let campaigns = campaigns

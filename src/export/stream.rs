@@ -433,7 +433,7 @@ impl IatiStream {
 /// A CSV or IATI export in chunks.
 pub enum ExportStream {
     /// [`CsvStream`].
-    Csv(CsvStream),
+    Csv(Box<CsvStream>),
     /// [`IatiStream`].
     Iati(Box<IatiStream>),
 }

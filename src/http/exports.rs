@@ -102,7 +102,7 @@ pub async fn csv(
             (header::CONTENT_DISPOSITION, name),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        streamed(ExportStream::Csv(stream)).await?,
+        streamed(ExportStream::Csv(Box::new(stream))).await?,
     )
         .into_response())
 }
