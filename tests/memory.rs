@@ -1,0 +1,155 @@
+//! What one public request may hold does not grow with the ledger. The real `fundtrail
+//! serve` process, over a ledger of [`ENTRIES`] entries (three campaigns with donations,
+//! disbursements, transfers and reversals), answers [`CLIENTS`] concurrent requests to
+//! each public read route in turn while its peak resident memory (`VmHWM` in
+//! `/proc/PID/status`, reset before each route through `/proc/PID/clear_refs`) is read.
+//! Every route must stay within [`BOUND_MIB`] of the memory the server held after
+//! answering each route once. Building a whole export in memory costs several times that
+//! bound at this size (the IATI file alone is about 15 MB per request).
+
+#[path = "ledger_common/mod.rs"]
+mod ledger_common;
+#[path = "support/server.rs"]
+mod server;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+/// Entries in the ledger.
+const ENTRIES: u64 = 30_000;
+/// Concurrent requests to each route.
+const CLIENTS: usize = 8;
+/// Largest growth of the server's resident memory allowed while one route is under load.
+const BOUND_MIB: u64 = 48;
+
+/// A `kB` field of `/proc/PID/status`, in KiB.
+fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("process status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+}
+
+/// Resets the peak resident size (`VmHWM`) to the current one.
+fn reset_peak(pid: u32) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(format!("/proc/{pid}/clear_refs"))
+        .and_then(|mut f| f.write_all(b"5"))
+        .expect("reset VmHWM through /proc/PID/clear_refs");
+}
+
+/// GETs `url` and reads the body to its end without keeping it; returns its length.
+async fn read_through(client: &reqwest::Client, url: &str) -> usize {
+    let mut response = client.get(url).send().await.expect("request sent");
+    assert_eq!(response.status().as_u16(), 200, "GET {url}");
+    let mut length = 0;
+    while let Some(chunk) = response.chunk().await.expect("body read") {
+        length += chunk.len();
+    }
+    length
+}
+
+/// Builds the ledger as a bundle and imports it into `data`, with an IATI identifier.
+fn build_ledger(data: &Path, work: &Path) {
+    let (signer, _) =
+        fundtrail::ledger::CheckpointSigner::generate("memory.fundtrail.local/ledger")
+            .expect("key");
+    let ledger = ledger_common::random_ledger(2026, ENTRIES);
+    let bundle = work.join("bundle.txt");
+    std::fs::write(&bundle, ledger.bundle(&signer)).expect("bundle written");
+    server::run(&[
+        "import",
+        "--data",
+        &data.display().to_string(),
+        "--name",
+        "Memory test",
+        &bundle.display().to_string(),
+    ]);
+    let path = data.join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("config")).expect("JSON");
+    config["iati_org_id"] = serde_json::json!("VN-COA-12345");
+    std::fs::write(&path, config.to_string()).expect("config written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
+    if !Path::new("/proc/self/clear_refs").exists() {
+        eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
+        return;
+    }
+    let started = Instant::now();
+    let work = tempfile::tempdir().expect("temporary folder");
+    let data = work.path().join("data");
+    build_ledger(&data, work.path());
+    let built = started.elapsed();
+    let server = server::serve(&data, &[]).await;
+    let pid = server.child.id();
+    let last = ENTRIES - 1;
+    let routes = [
+        "/export".to_string(),
+        "/export/csv".to_string(),
+        "/export/csv?campaign=schools-vnd".to_string(),
+        "/export/iati".to_string(),
+        "/export/iati?campaign=relief-vnd".to_string(),
+        "/entries?start=0&limit=1000".to_string(),
+        format!("/entries/{last}"),
+        "/campaigns".to_string(),
+        "/campaigns/relief-vnd".to_string(),
+        "/campaigns/relief-vnd/entries?limit=200".to_string(),
+        "/campaigns/schools-vnd/entries?before=20000&limit=200".to_string(),
+        "/totals".to_string(),
+        "/info".to_string(),
+        "/checkpoint".to_string(),
+        "/search?reference=FT26306123456789".to_string(),
+        format!("/proof/inclusion?index=17&size={ENTRIES}"),
+        "/proof/consistency?from=1000".to_string(),
+    ];
+    let client = reqwest::Client::new();
+    let url = |route: &str| format!("{}/api/v1{route}", server.base);
+    for route in &routes {
+        read_through(&client, &url(route)).await;
+    }
+    let baseline = status_kib(pid, "VmRSS:");
+
+    let mut growth = Vec::new();
+    for route in &routes {
+        reset_peak(pid);
+        let t = Instant::now();
+        let target = url(route);
+        let requests = (0..CLIENTS).map(|_| read_through(&client, &target));
+        let lengths = futures_util::future::join_all(requests).await;
+        let peak = status_kib(pid, "VmHWM:");
+        growth.push((
+            route,
+            lengths[0],
+            peak.saturating_sub(baseline) / 1024,
+            t.elapsed().as_secs_f64(),
+        ));
+    }
+
+    eprintln!(
+        "memory: {ENTRIES} entries built and imported in {:.1} s; server at {} MiB after one request to each route; {CLIENTS} concurrent requests per route, peak growth:",
+        built.as_secs_f64(),
+        baseline / 1024
+    );
+    for (route, length, mib, secs) in &growth {
+        eprintln!("  {mib:>4} MiB  {route} ({length} bytes each, {secs:.1} s)");
+    }
+    let over: Vec<_> = growth
+        .iter()
+        .filter(|(_, _, mib, _)| *mib > BOUND_MIB)
+        .collect();
+    assert!(
+        over.is_empty(),
+        "routes whose concurrent requests grew the server by more than {BOUND_MIB} MiB: {over:?}"
+    );
+    eprintln!(
+        "memory: whole test {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
