@@ -5,7 +5,8 @@
 //! `/proc/PID/status`, reset before each route through `/proc/PID/clear_refs`) is read.
 //! Every route must stay within [`BOUND_MIB`] of the memory the server held after
 //! answering each route once. Building a whole export in memory costs several times that
-//! bound at this size (the IATI file alone is 7 MB per request).
+//! bound at this size (the IATI file alone is 7 MB per request), and so does reading a
+//! whole evidence file ([`EVIDENCE_BYTES`]) per download.
 
 #[path = "ledger_common/mod.rs"]
 mod ledger_common;
@@ -22,6 +23,8 @@ const ENTRIES: u64 = 20_000;
 const CLIENTS: usize = 6;
 /// Largest growth of the server's resident memory allowed while one route is under load.
 const BOUND_MIB: u64 = 32;
+/// Size of the evidence file downloaded.
+const EVIDENCE_BYTES: usize = 8 << 20;
 
 /// A `kB` field of `/proc/PID/status`, in KiB.
 fn status_kib(pid: u32, field: &str) -> u64 {
@@ -76,6 +79,19 @@ fn build_ledger(data: &Path, work: &Path) {
     std::fs::write(&path, config.to_string()).expect("config written");
 }
 
+/// Stores an evidence file of [`EVIDENCE_BYTES`] in `data` the way the server stores an
+/// upload (`evidence/<first 2 hex>/<sha256>` and its `.type`); returns its SHA-256.
+fn store_evidence(data: &Path) -> String {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.extend((0..EVIDENCE_BYTES).map(|i| (i % 251) as u8));
+    let hex = fundtrail::ledger::hash::sha256(&bytes).to_hex();
+    let folder = data.join("evidence").join(&hex[..2]);
+    std::fs::create_dir_all(&folder).expect("evidence folder");
+    std::fs::write(folder.join(&hex), &bytes).expect("evidence written");
+    std::fs::write(folder.join(format!("{hex}.type")), "application/pdf").expect("type written");
+    hex
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
     if !Path::new("/proc/self/clear_refs").exists() {
@@ -86,6 +102,7 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
     let work = tempfile::tempdir().expect("temporary folder");
     let data = work.path().join("data");
     build_ledger(&data, work.path());
+    let evidence = store_evidence(&data);
     let built = started.elapsed();
     let server = server::serve(&data, &[]).await;
     let pid = server.child.id();
@@ -108,6 +125,7 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
         "/search?reference=FT26306123456789".to_string(),
         format!("/proof/inclusion?index=17&size={ENTRIES}"),
         "/proof/consistency?from=1000".to_string(),
+        format!("/evidence/{evidence}"),
     ];
     let client = reqwest::Client::new();
     let url = |route: &str| format!("{}/api/v1{route}", server.base);
