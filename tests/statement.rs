@@ -350,3 +350,44 @@ async fn the_cli_refuses_a_malformed_statement_and_records_nothing() {
     let app = ledger.restart().await;
     assert_eq!(app.checkpoint_size().await, size);
 }
+
+/// A statement of `n` credits, one per line, with transaction ids `ORD00000`….
+fn credits(n: usize) -> String {
+    let mut csv = String::from("Date,Transaction ID,Amount,Description\n");
+    for i in 0..n {
+        csv.push_str(&format!("2026-11-24,ORD{i:05},{},gift {i}\n", 1000 + i));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_statements_donations_are_recorded_in_the_statements_line_order() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let first = app.checkpoint_size().await;
+
+    let response = upload(&app, &format!("campaign={flood}"), &credits(6000)).await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let report = response.json();
+    let lines = report["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 6000);
+    let out_of_order: Vec<(u64, u64)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i as u64, l["seq"].as_u64().expect("recorded")))
+        .filter(|(i, seq)| *seq != first + i)
+        .take(5)
+        .collect();
+    assert!(
+        out_of_order.is_empty(),
+        "(line index, seq): {out_of_order:?}"
+    );
+    let stored = app
+        .get_text(&format!("/entries?start={first}&limit=1000"))
+        .await;
+    for (i, leaf) in stored.lines().enumerate() {
+        let entry: Value = serde_json::from_str(leaf).expect("leaf");
+        assert_eq!(entry["body"]["reference"], format!("ORD{i:05}"));
+    }
+}
