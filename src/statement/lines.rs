@@ -335,3 +335,60 @@ fn line_of(
         payer,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATEMENT: &str = "\u{feff}Sao kê tài khoản 0123456789\n\
+Ngày giao dịch;Mã giao dịch;Ghi nợ;Ghi có;Nội dung;Tên người chuyển\r\n\
+24/11/2026;FT001;;1.000.000;\"ung ho; lu lut\";NGUYEN VAN A\n\
+\n\
+24/11/2026;FT002;2.000.000;;mua gao;CONG TY GAO\n\
+25/11/2026;FT003;;2.000.000;hoan tien FT002;CONG TY GAO";
+
+    fn read_in_pieces(text: &str, size: usize) -> Result<Vec<Line>, StatementError> {
+        let currency = Currency::parse("VND").expect("VND");
+        let mut reader = StatementLines::new(Mapping::default(), currency);
+        let mut lines = Vec::new();
+        for piece in text.as_bytes().chunks(size) {
+            reader.feed(piece)?;
+            lines.extend(std::iter::from_fn(|| reader.next_line()));
+        }
+        reader.finish()?;
+        lines.extend(std::iter::from_fn(|| reader.next_line()));
+        Ok(lines)
+    }
+
+    #[test]
+    fn a_statement_reads_into_the_same_lines_whatever_the_pieces_it_arrives_in() {
+        let whole = read_in_pieces(STATEMENT, STATEMENT.len()).expect("reads");
+        for size in 1..STATEMENT.len() {
+            assert_eq!(read_in_pieces(STATEMENT, size), Ok(whole.clone()), "{size}");
+        }
+        let lines: Vec<(usize, &str)> = whole
+            .iter()
+            .map(|l| (l.line, l.transaction_id.as_str()))
+            .collect();
+        assert_eq!(lines, [(3, "FT001"), (5, "FT002"), (6, "FT003")]);
+        assert_eq!(whole[0].description, "ung ho; lu lut");
+    }
+
+    #[test]
+    fn blank_text_is_empty_and_text_without_the_columns_names_what_is_missing() {
+        for blank in ["", "\n\n", " \r\n\t,\n"] {
+            assert_eq!(
+                read_in_pieces(blank, 1),
+                Err(StatementError::Empty),
+                "{blank:?}"
+            );
+        }
+        let refused = read_in_pieces("name=Lan&amount=200000", 4).expect_err("refused");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("no header row names the needed columns"),
+            "{refused}"
+        );
+    }
+}

@@ -240,3 +240,120 @@ impl Planner {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::money::Minor;
+
+    /// The sorting rule for returned transfers written plainly (every credit compared with
+    /// every outgoing line), to check the indexed one against.
+    fn returned_plainly(credit: &Line, outgoing: &[&Line]) -> Option<Option<usize>> {
+        let message = credit.description.to_lowercase();
+        let earlier = |o: &&&Line| o.date <= credit.date;
+        if let Some(o) = outgoing.iter().filter(earlier).find(|o| {
+            o.transaction_id.chars().count() >= 4
+                && message.contains(&o.transaction_id.to_lowercase())
+        }) {
+            return Some(Some(o.line));
+        }
+        let same_amount = |o: &&&Line| o.amount == credit.amount;
+        if RETURN_WORDS.iter().any(|w| message.contains(w)) {
+            return Some(
+                outgoing
+                    .iter()
+                    .filter(earlier)
+                    .find(same_amount)
+                    .map(|o| o.line),
+            );
+        }
+        let payer = credit.payer.as_deref().map(|p| p.trim().to_lowercase());
+        outgoing
+            .iter()
+            .filter(earlier)
+            .filter(same_amount)
+            .find(|o| {
+                payer.is_some() && o.payer.as_deref().map(|p| p.trim().to_lowercase()) == payer
+            })
+            .map(|o| Some(o.line))
+    }
+
+    /// A deterministic random statement of `n` lines drawn from small pools, so that
+    /// amounts, payers and dates repeat, messages name other lines' ids (or part of one)
+    /// and some lines are repeated whole.
+    fn random_lines(seed: u64, n: usize) -> Vec<Line> {
+        let mut state = seed;
+        let mut next = move |m: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        let prefixes = ["FT", "ft", "X", "ĐƠN"];
+        let payers = ["CONG TY GAO", "cong ty gao ", "NGUYEN A", "Bà Lan"];
+        let words = ["ung ho", "hoan tien", "refund of", "chuyen", ""];
+        let mut lines: Vec<Line> = Vec::new();
+        for i in 0..n {
+            if i > 0 && next(8) == 0 {
+                let mut again = lines[next(i as u64) as usize].clone();
+                again.line = i + 2;
+                lines.push(again);
+                continue;
+            }
+            let id = format!("{}{}", prefixes[next(4) as usize], 100 + i);
+            let named = match next(3) {
+                0 => format!("{}", 100 + next(n as u64)),
+                1 => format!("FT{}", 100 + next(n as u64)),
+                _ => String::new(),
+            };
+            lines.push(Line {
+                line: i + 2,
+                date: format!("2026-11-{:02}", 20 + next(5)),
+                direction: if next(3) == 0 {
+                    Direction::Out
+                } else {
+                    Direction::In
+                },
+                amount: Minor::new(1000 * (1 + next(3))).expect("amount"),
+                transaction_id: id,
+                description: format!("{} {named}", words[next(5) as usize]),
+                payer: (next(4) > 0).then(|| payers[next(4) as usize].to_string()),
+            });
+        }
+        lines
+    }
+
+    #[test]
+    fn indexed_matching_of_returned_transfers_agrees_with_comparing_every_pair() {
+        let columns = Columns::default();
+        let (mut checked, mut returned) = (0, 0);
+        for seed in 0..300 {
+            let lines = random_lines(seed, 40);
+            let mut scan = Scan::new();
+            // Random lines may repeat an id with other facts; those are refused anyway.
+            if lines.iter().any(|l| scan.add(l, &columns).is_err()) {
+                continue;
+            }
+            let planner = Planner::new(scan);
+            let outgoing: Vec<&Line> = lines
+                .iter()
+                .filter(|l| l.direction == Direction::Out)
+                .collect();
+            for credit in lines.iter().filter(|l| l.direction == Direction::In) {
+                let expected = returned_plainly(credit, &outgoing);
+                assert_eq!(
+                    planner.returned(credit),
+                    expected,
+                    "seed {seed}, line {}",
+                    credit.line
+                );
+                checked += 1;
+                returned += usize::from(expected.is_some());
+            }
+        }
+        assert!(
+            checked > 5000 && returned > 1000,
+            "{checked} credits, {returned} returned"
+        );
+    }
+}
