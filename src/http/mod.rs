@@ -140,9 +140,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reversals", post(staff::reverse))
         .route(
             "/statements",
-            // A bank statement may exceed MAX_BODY_BYTES.
-            post(statements::import_statement)
-                .layer(DefaultBodyLimit::max(statements::MAX_STATEMENT_BYTES)),
+            // A bank statement may exceed MAX_BODY_BYTES: the handler reads the body as
+            // it arrives and counts it against MAX_STATEMENT_BYTES itself.
+            post(statements::import_statement),
         )
         .route("/receipts/{key}", get(receipts::receipt))
         .route(

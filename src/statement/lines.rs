@@ -101,17 +101,21 @@ fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())
 }
 
+/// The reading under the header row.
+#[derive(Debug)]
+struct Reading {
+    records: Records,
+    layout: Layout,
+    columns: Columns,
+}
+
 /// Where the reading is.
 #[derive(Debug)]
 enum State {
     /// Looking for the header: the first records, read with each separator.
     Finding { readers: Vec<Records>, fed: usize },
     /// Reading lines under the header.
-    Reading {
-        records: Records,
-        layout: Layout,
-        columns: Columns,
-    },
+    Reading(Box<Reading>),
     /// A refusal was returned; nothing more is read.
     Failed,
 }
@@ -143,7 +147,7 @@ impl StatementLines {
     /// The columns read, once the header row was found.
     pub fn columns(&self) -> Option<&Columns> {
         match &self.state {
-            State::Reading { columns, .. } => Some(columns),
+            State::Reading(r) => Some(&r.columns),
             _ => None,
         }
     }
@@ -197,10 +201,10 @@ impl StatementLines {
                 }
                 Ok(())
             }
-            State::Reading { records, .. } => {
+            State::Reading(r) => {
                 match bytes {
-                    Some(b) => records.feed(b)?,
-                    None => records.finish()?,
+                    Some(b) => r.records.feed(b)?,
+                    None => r.records.finish()?,
                 }
                 self.take_lines()
             }
@@ -256,11 +260,11 @@ impl StatementLines {
                     transaction_id: name(layout.transaction_id),
                     payer: layout.payer.map(name),
                 };
-                self.state = State::Reading {
+                self.state = State::Reading(Box::new(Reading {
                     records,
                     layout,
                     columns,
-                };
+                }));
                 return self.take_lines();
             }
             let width = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
@@ -275,16 +279,11 @@ impl StatementLines {
 
     /// Turns the records read so far into lines.
     fn take_lines(&mut self) -> Result<(), StatementError> {
-        let State::Reading {
-            records,
-            layout,
-            columns,
-        } = &mut self.state
-        else {
+        let State::Reading(r) = &mut self.state else {
             return Ok(());
         };
-        while let Some(record) = records.next_record() {
-            if let Some(line) = line_of(&record, layout, columns, self.currency)? {
+        while let Some(record) = r.records.next_record() {
+            if let Some(line) = line_of(&record, &r.layout, &r.columns, self.currency)? {
                 self.ready.push_back(line);
             }
         }
