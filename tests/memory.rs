@@ -10,10 +10,12 @@
 
 #[path = "ledger_common/mod.rs"]
 mod ledger_common;
+#[path = "support/process.rs"]
+mod process;
 #[path = "support/server.rs"]
 mod server;
 
-use std::io::Write as _;
+use process::{reset_peak, status_kib};
 use std::path::Path;
 use std::time::Instant;
 
@@ -25,25 +27,6 @@ const CLIENTS: usize = 6;
 const BOUND_MIB: u64 = 32;
 /// Size of the evidence file downloaded.
 const EVIDENCE_BYTES: usize = 8 << 20;
-
-/// A `kB` field of `/proc/PID/status`, in KiB.
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("process status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
-}
-
-/// Resets the peak resident size (`VmHWM`) to the current one.
-fn reset_peak(pid: u32) {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(format!("/proc/{pid}/clear_refs"))
-        .and_then(|mut f| f.write_all(b"5"))
-        .expect("reset VmHWM through /proc/PID/clear_refs");
-}
 
 /// GETs `url` and reads the body to its end without keeping it; returns its length.
 async fn read_through(client: &reqwest::Client, url: &str) -> usize {
@@ -94,7 +77,7 @@ fn store_evidence(data: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
-    if !Path::new("/proc/self/clear_refs").exists() {
+    if !process::can_measure() {
         eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
         return;
     }
