@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fundtrail, spawn_app, TestApp};
+use common::{fundtrail, spawn_app, spawn_app_with_limits, TestApp};
 use serde_json::Value;
 
 const STATEMENT: &str = include_str!("data/statements/vcb-2026-11.csv");
@@ -506,4 +506,25 @@ async fn a_statement_over_64_mib_is_refused_with_413_and_nothing_is_recorded() {
         response.text()
     );
     assert_eq!(app.checkpoint_size().await, size);
+}
+
+#[tokio::test]
+async fn a_statement_import_may_take_longer_than_the_time_limit_of_other_requests() {
+    let app = spawn_app_with_limits(fundtrail::http::limits::Limits {
+        request_timeout: std::time::Duration::from_millis(50),
+        ..fundtrail::http::limits::Limits::OFF
+    })
+    .await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let statement = credits(6000);
+    let started = std::time::Instant::now();
+
+    let response = upload(&app, &format!("campaign={flood}"), &statement).await;
+
+    assert!(
+        started.elapsed() > std::time::Duration::from_millis(50),
+        "the import should outlast the limit for this test to mean anything"
+    );
+    assert_eq!(response.status(), 201, "{}", response.text());
+    assert_eq!(response.json()["recorded"], 6000);
 }

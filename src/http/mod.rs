@@ -3,6 +3,7 @@
 
 mod acknowledgement;
 pub mod auth;
+mod deadline;
 mod donors;
 pub mod error;
 mod evidence;
@@ -17,14 +18,13 @@ mod web;
 use crate::sequencer::SequencerHandle;
 use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted (JSON appends are small).
@@ -154,9 +154,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", limits::limit_reads(api, read_limits))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
             read_limits.request_timeout,
+            deadline::limit_time,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
