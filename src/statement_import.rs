@@ -201,7 +201,11 @@ async fn planned_batch(
 /// (nothing in a dry run), and reports every line.
 ///
 /// # Errors
-/// [`ImportError`]; nothing was appended then.
+/// [`ImportError`]. A refusal of the statement, the campaign or the leadership comes
+/// before anything is appended. A store or temporary-file failure while donations are
+/// being queued stops the import: the donations queued until then are recorded (a
+/// sequencer answers what it accepted) and the statement can be imported again, which
+/// adds only the rest.
 pub async fn import(
     store: &Store,
     sequencer: &SequencerHandle,
@@ -218,13 +222,14 @@ pub async fn import(
     // 1: read and check every line; keep what sorting needs.
     let mut reader = LineReader::open(file, &request.mapping, currency).await?;
     let mut scan = Scan::new();
+    let mut columns = None;
     while let Some(line) = reader.next().await? {
-        scan.add(&line, &reader.columns())?;
+        let names = columns.get_or_insert_with(|| reader.columns());
+        scan.add(&line, names)?;
     }
-    if scan.lines() == 0 {
+    let Some(columns) = columns else {
         return Err(StatementError::NoLines.into());
-    }
-    let columns = reader.columns();
+    };
     let planner = Planner::new(scan);
 
     // 2: sort every line and check every donation; a dry run reports here.
