@@ -13,6 +13,10 @@
 //! The store does not check what it serves against the hash: the ledger is the authority, and
 //! anyone can recompute a downloaded file's SHA-256 (the public page does).
 
+mod reading;
+
+pub use reading::BlobReader;
+
 use crate::ledger::hash::{sha256, Hash};
 use bytes::Bytes;
 use object_store::path::Path as ObjectPath;

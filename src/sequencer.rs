@@ -11,15 +11,15 @@ use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::{empty_root, CompactTree};
 use crate::ledger::state::{CampaignState, InvariantError, LedgerState};
 use crate::ledger::{decode, Totals};
-use crate::store::{
-    inclusion_proof_from, Batch, Leadership, NewEntry, Store, StoreError, StoredCheckpoint,
-};
+use crate::store::{Batch, Leadership, NewEntry, Store, StoreError, StoredCheckpoint};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 mod fingerprint;
+mod queued;
 pub use fingerprint::FingerprintKey;
+pub use queued::Queued;
 
 use crate::audit::schedule::AuditStatus;
 
@@ -155,47 +155,7 @@ impl SequencerHandle {
     /// # Errors
     /// [`AppendError`] when refused; nothing was written then.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
-        // A failed start-up check already refuses every append with its own reason.
-        if let Some(failure) = self.audit.failure() {
-            let refused_already = self.view.read().is_ok_and(|v| v.read_only.is_some());
-            if !refused_already {
-                return Err(AppendError::AuditFailed(failure));
-            }
-        }
-        let (reply, rx) = oneshot::channel();
-        let tx = self
-            .tx
-            .read()
-            .ok()
-            .and_then(|t| t.clone())
-            .ok_or(AppendError::NotLeader)?;
-        tx.send(Job { request, reply })
-            .await
-            .map_err(|_| AppendError::NotLeader)?;
-        match rx.await.map_err(|_| AppendError::ShuttingDown)?? {
-            Durable::Answered(appended) => Ok(appended),
-            Durable::Fresh {
-                seq,
-                leaf,
-                leaf_hash,
-                checkpoint,
-                nodes,
-            } => {
-                let proof = match inclusion_proof_from(&nodes, seq, checkpoint.size) {
-                    Some(proof) => proof,
-                    // Not expected: the batch's nodes hold every node its proofs need.
-                    None => self.store.inclusion_proof(seq, checkpoint.size).await?,
-                };
-                Ok(Appended {
-                    seq,
-                    leaf,
-                    leaf_hash,
-                    checkpoint: Arc::unwrap_or_clone(checkpoint),
-                    proof,
-                    replayed: false,
-                })
-            }
-        }
+        self.enqueue(request).await?.durable().await
     }
 
     /// Whether this process sequences appends now (always, for an embedded store).

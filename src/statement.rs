@@ -6,10 +6,22 @@
 //! then sorts every line: credits become donations keyed on the bank transaction id
 //! (their `reference`); credits already in the ledger, repeated lines, outgoing lines and
 //! money that came back from an earlier outgoing transfer are listed, never recorded.
+//!
+//! Statements are read a piece at a time ([`StatementLines`], over [`csv`] records) and
+//! sorted with what a first reading gathered ([`Scan`], [`Planner`]), so an import holds
+//! a few numbers per line, never the statement; [`parse`] and [`plan`] do both at once
+//! for a statement in memory.
+
+mod csv;
+mod lines;
+mod planner;
+
+pub use lines::StatementLines;
+pub use planner::{Planner, Scan};
 
 use crate::ledger::entry::{Body, Channel, Donation};
 use crate::ledger::money::{Currency, Minor, MoneyError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Header names tried, in order, for each column when no name is given (compared
@@ -126,6 +138,21 @@ pub enum StatementError {
     /// The file holds no lines.
     #[error("the statement is empty")]
     Empty,
+    /// A header row was found but no transaction line under it.
+    #[error("the statement has no transaction lines under its header row")]
+    NoLines,
+    /// A line is not UTF-8 text.
+    #[error("line {line} is not UTF-8 text (save the statement as CSV in UTF-8)")]
+    NotUtf8 {
+        /// Physical line (1-based).
+        line: usize,
+    },
+    /// A line (or a record over several lines) is longer than any statement line.
+    #[error("line {line} is longer than {} KiB; this is not a bank statement", csv::MAX_RECORD_BYTES / 1024)]
+    LineTooLong {
+        /// Physical line (1-based) where the record starts.
+        line: usize,
+    },
     /// No row names the columns needed.
     #[error("no header row names the needed columns: {missing} (headers seen: {seen}); name them with the column options")]
     NoHeader {
@@ -167,7 +194,7 @@ impl StatementError {
 }
 
 /// Which way money went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Money received (a credit).
@@ -223,188 +250,9 @@ pub struct Statement {
     pub lines: Vec<Line>,
 }
 
-/// CSV records, each with the physical line (1-based) it starts on.
-type Rows = Vec<(usize, Vec<String>)>;
-
-/// Splits CSV text into records (RFC 4180 quoting, `\n` or `\r\n`), each with the
-/// physical line it starts on.
-fn records(text: &str, delimiter: char) -> Result<Rows, StatementError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut start = 1;
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            c if c == delimiter => record.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' => {
-                record.push(std::mem::take(&mut field));
-                out.push((start, std::mem::take(&mut record)));
-                line += 1;
-                start = line;
-            }
-            _ => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(StatementError::Unterminated { line: start });
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        out.push((start, record));
-    }
-    Ok(out)
-}
-
-fn normalize(header: &str) -> String {
-    header
-        .trim()
-        .trim_end_matches(':')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// The index of the column named `chosen`, or of the first default name present.
-fn find(
-    headers: &[String],
-    chosen: Option<&String>,
-    names: &[&str],
-) -> Result<Option<usize>, StatementError> {
-    if let Some(name) = chosen {
-        let wanted = normalize(name);
-        return headers
-            .iter()
-            .position(|h| *h == wanted)
-            .map(Some)
-            .ok_or_else(|| StatementError::UnknownColumn(name.clone()));
-    }
-    Ok(names
-        .iter()
-        .find_map(|n| headers.iter().position(|h| h == n)))
-}
-
-/// Column indexes found in one header row.
-struct Layout {
-    date: usize,
-    amount: Option<usize>,
-    credit: Option<usize>,
-    debit: Option<usize>,
-    description: Option<usize>,
-    transaction_id: usize,
-    payer: Option<usize>,
-}
-
-fn layout(
-    cells: &[String],
-    mapping: &Mapping,
-) -> Result<Result<Layout, Vec<&'static str>>, StatementError> {
-    use defaults as d;
-    let headers: Vec<String> = cells.iter().map(|c| normalize(c)).collect();
-    let date = find(&headers, mapping.date.as_ref(), d::DATE)?;
-    let amount = find(&headers, mapping.amount.as_ref(), d::AMOUNT)?;
-    let credit = find(&headers, mapping.credit.as_ref(), d::CREDIT)?;
-    let debit = find(&headers, mapping.debit.as_ref(), d::DEBIT)?;
-    let description = find(&headers, mapping.description.as_ref(), d::DESCRIPTION)?;
-    let transaction_id = find(&headers, mapping.transaction_id.as_ref(), d::TRANSACTION_ID)?;
-    let payer = find(&headers, mapping.payer.as_ref(), d::PAYER)?;
-    let mut missing = Vec::new();
-    if date.is_none() {
-        missing.push("date");
-    }
-    if amount.is_none() && credit.is_none() {
-        missing.push("amount (or credit)");
-    }
-    if transaction_id.is_none() {
-        missing.push("transaction id");
-    }
-    match (date, transaction_id) {
-        (Some(date), Some(transaction_id)) if missing.is_empty() => Ok(Ok(Layout {
-            date,
-            amount,
-            credit,
-            debit,
-            description,
-            transaction_id,
-            payer,
-        })),
-        _ => Ok(Err(missing)),
-    }
-}
-
-/// The header row: the first of the first rows that names every needed column (bank
-/// exports often start with a few lines about the account). Tries `,`, `;` and tab.
-fn header(text: &str, mapping: &Mapping) -> Result<(Rows, usize, Layout), StatementError> {
-    // The error to report comes from the delimiter that splits the first rows widest.
-    let mut best: Option<(usize, StatementError)> = None;
-    for delimiter in [',', ';', '\t'] {
-        let rows = records(text, delimiter)?;
-        if rows
-            .iter()
-            .all(|(_, r)| r.iter().all(|c| c.trim().is_empty()))
-        {
-            return Err(StatementError::Empty);
-        }
-        let mut error = None;
-        for (i, (_, cells)) in rows.iter().enumerate().take(30) {
-            // A user-named column missing from this row only means it is not the header.
-            match layout(cells, mapping) {
-                Ok(Ok(l)) => return Ok((rows, i, l)),
-                Ok(Err(missing)) if i == 0 => {
-                    error = Some(StatementError::NoHeader {
-                        missing: missing.join(", "),
-                        seen: cells.join(", "),
-                    });
-                }
-                Ok(Err(_)) => {}
-                Err(e) => {
-                    if !matches!(error, Some(StatementError::UnknownColumn(_))) {
-                        error = Some(e);
-                    }
-                }
-            }
-        }
-        let width = rows
-            .iter()
-            .take(30)
-            .map(|(_, r)| r.len())
-            .max()
-            .unwrap_or(0);
-        if let Some(e) = error {
-            if best.as_ref().is_none_or(|(w, _)| width > *w) {
-                best = Some((width, e));
-            }
-        }
-    }
-    Err(best.map_or(StatementError::Empty, |(_, e)| e))
-}
-
-/// Reads a statement: finds the header, then every line's date, direction, amount in
-/// `currency`, transaction id, message and payer.
+/// Reads a whole statement held in memory: finds the header, then every line's date,
+/// direction, amount in `currency`, transaction id, message and payer. Imports read
+/// statements a piece at a time with [`StatementLines`] and [`Scan`] instead.
 ///
 /// # Errors
 /// [`StatementError`] for the first bad cell (naming its line and column), a missing
@@ -414,80 +262,22 @@ pub fn parse(
     mapping: &Mapping,
     currency: Currency,
 ) -> Result<Statement, StatementError> {
-    let (rows, header_at, l) = header(text, mapping)?;
-    let names = &rows[header_at].1;
-    let name = |i: usize| names.get(i).map_or(String::new(), |n| n.trim().to_string());
-    let columns = Columns {
-        date: name(l.date),
-        amount: l.amount.map(name),
-        credit: l.credit.map(name),
-        debit: l.debit.map(name),
-        description: l.description.map(name),
-        transaction_id: name(l.transaction_id),
-        payer: l.payer.map(name),
-    };
+    let mut reader = StatementLines::new(mapping.clone(), currency);
+    reader.feed(text.as_bytes())?;
+    reader.finish()?;
+    let columns = reader.columns().cloned().unwrap_or_default();
+    let mut scan = Scan::new();
     let mut lines = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (line, cells) in rows.iter().skip(header_at + 1) {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let line = *line;
-        let cell = |i: usize| cells.get(i).map_or("", |c| c.trim());
-        let bad = |column: &str, problem: String| StatementError::Cell {
-            line,
-            column: column.to_string(),
-            problem,
-        };
-        let date = parse_date(cell(l.date)).map_err(|p| bad(&columns.date, p))?;
-        let (direction, amount) =
-            line_amount(&l, &columns, cell, currency).map_err(|(c, p)| bad(&c, p))?;
-        let transaction_id = cell(l.transaction_id).to_string();
-        if transaction_id.is_empty() {
-            return Err(bad(
-                &columns.transaction_id,
-                "empty: every line needs the bank's transaction id".into(),
-            ));
-        }
-        let description = l.description.map_or("", cell).to_string();
-        let payer = l
-            .payer
-            .map(cell)
-            .filter(|p| !p.is_empty())
-            .map(str::to_string);
-        let parsed = Line {
-            line,
-            date,
-            direction,
-            amount,
-            transaction_id,
-            description,
-            payer,
-        };
-        if let Some(first) = seen.get(&parsed.transaction_id) {
-            let earlier: &Line = &lines[*first];
-            if (earlier.date.as_str(), earlier.direction, earlier.amount)
-                != (parsed.date.as_str(), parsed.direction, parsed.amount)
-            {
-                return Err(bad(
-                    &columns.transaction_id,
-                    format!(
-                        "transaction id {:?} is also on line {} with a different date or amount",
-                        parsed.transaction_id, earlier.line
-                    ),
-                ));
-            }
-        } else {
-            seen.insert(parsed.transaction_id.clone(), lines.len());
-        }
-        lines.push(parsed);
+    while let Some(line) = reader.next_line() {
+        scan.add(&line, &columns)?;
+        lines.push(line);
     }
     Ok(Statement { columns, lines })
 }
 
 /// The direction and amount of one line, or the column at fault and why.
 fn line_amount<'a>(
-    l: &Layout,
+    l: &lines::Layout,
     columns: &Columns,
     cell: impl Fn(usize) -> &'a str,
     currency: Currency,
@@ -693,7 +483,7 @@ pub fn parse_date(text: &str) -> Result<String, String> {
 }
 
 /// What the import does with one line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Recorded as a donation (or would be, in a dry run).
@@ -762,38 +552,8 @@ pub struct PlanOptions<'a> {
     pub publish_payer_names: bool,
 }
 
-/// The outgoing line a credit gives back, if it looks like a return: its message names an
-/// outgoing transaction id, or says "refund"/"hoàn tiền", or it has the amount and payer
-/// of an outgoing line on or before its date.
-fn returned(credit: &Line, outgoing: &[&Line]) -> Option<Option<usize>> {
-    let message = credit.description.to_lowercase();
-    let earlier = |o: &&&Line| o.date <= credit.date;
-    if let Some(o) = outgoing.iter().filter(earlier).find(|o| {
-        o.transaction_id.chars().count() >= 4 && message.contains(&o.transaction_id.to_lowercase())
-    }) {
-        return Some(Some(o.line));
-    }
-    let same_amount = |o: &&&Line| o.amount == credit.amount;
-    if RETURN_WORDS.iter().any(|w| message.contains(w)) {
-        return Some(
-            outgoing
-                .iter()
-                .filter(earlier)
-                .find(same_amount)
-                .map(|o| o.line),
-        );
-    }
-    let payer = credit.payer.as_deref().map(|p| p.trim().to_lowercase());
-    outgoing
-        .iter()
-        .filter(earlier)
-        .filter(same_amount)
-        .find(|o| payer.is_some() && o.payer.as_deref().map(|p| p.trim().to_lowercase()) == payer)
-        .map(|o| Some(o.line))
-}
-
-/// Sorts every line of `statement`. `recorded` maps references already in the ledger to
-/// the campaign holding them.
+/// Sorts every line of `statement`, held in memory. `recorded` maps references already in
+/// the ledger to the campaign holding them.
 ///
 /// # Errors
 /// [`StatementError::Cell`] when a donation to record would be invalid (a transaction id
@@ -803,38 +563,19 @@ pub fn plan(
     recorded: &HashMap<String, String>,
     options: &PlanOptions<'_>,
 ) -> Result<Vec<Planned>, StatementError> {
-    let outgoing: Vec<&Line> = statement
+    let mut scan = Scan::new();
+    for line in &statement.lines {
+        scan.add(line, &statement.columns)?;
+    }
+    let planner = Planner::new(scan);
+    statement
         .lines
         .iter()
-        .filter(|l| l.direction == Direction::Out)
-        .collect();
-    let mut first_line: HashMap<&str, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(statement.lines.len());
-    for line in &statement.lines {
-        let outcome = if let Some(first) = first_line.get(line.transaction_id.as_str()) {
-            Outcome::DuplicateLine { of_line: *first }
-        } else if line.direction == Direction::Out {
-            Outcome::Outgoing
-        } else if let Some(campaign) = recorded.get(&line.transaction_id) {
-            Outcome::AlreadyRecorded {
-                campaign: campaign.clone(),
-            }
-        } else if let Some(of_line) = returned(line, &outgoing) {
-            Outcome::ReturnedTransfer { of_line }
-        } else {
-            Outcome::Record
-        };
-        first_line.entry(&line.transaction_id).or_insert(line.line);
-        let donation = (outcome == Outcome::Record)
-            .then(|| donation(line, &statement.columns, options))
-            .transpose()?;
-        out.push(Planned {
-            line: line.clone(),
-            outcome,
-            donation,
-        });
-    }
-    Ok(out)
+        .map(|line| {
+            let held = recorded.get(&line.transaction_id).map(String::as_str);
+            planner.plan(line.clone(), held, &statement.columns, options)
+        })
+        .collect()
 }
 
 fn donation(
@@ -942,20 +683,6 @@ mod tests {
         assert!(parse_date("31/02/2026").is_err());
         assert!(parse_date("11/24").is_err());
         assert!(parse_date("").is_err());
-    }
-
-    #[test]
-    fn quoted_fields_keep_separators_quotes_and_newlines() {
-        let rows = records("a,\"b, \"\"c\"\"\nd\",e\r\nf,g\n", ',').expect("parses");
-        assert_eq!(
-            rows[0],
-            (1, vec!["a".into(), "b, \"c\"\nd".into(), "e".into()])
-        );
-        assert_eq!(rows[1], (3, vec!["f".into(), "g".into()]));
-        assert_eq!(
-            records("a,\"b\n", ','),
-            Err(StatementError::Unterminated { line: 1 })
-        );
     }
 
     const STATEMENT: &str = "\u{feff}Sao kê tài khoản 0123456789\n\

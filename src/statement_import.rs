@@ -1,22 +1,46 @@
 //! Importing a bank statement into a campaign, shared by `fundtrail import-statement` and
-//! `POST /api/v1/statements`: read and check everything first ([`crate::statement`]), ask
-//! the store which transaction ids are already recorded, then append every new donation.
+//! `POST /api/v1/statements`, in bounded memory whatever the statement's length. The
+//! statement is a file (the CLI's own, or the API's body spilled to a temporary file),
+//! read a piece at a time, three times:
+//!
+//! 1. every line is read and checked, and what sorting needs from the whole statement is
+//!    kept ([`Scan`]: a fingerprint per transaction id, the outgoing lines);
+//! 2. every line is sorted ([`Planner`]), asking the store 500 lines at a time which
+//!    transaction ids are already recorded, and every donation to record is checked;
+//! 3. only if nothing was refused: the donations are queued in the statement's order
+//!    ([`SequencerHandle::enqueue`], at most [`IN_FLIGHT`] waiting at once, so the
+//!    sequencer commits them together) and take seqs in that order.
+//!
+//! A refusal in pass 1 or 2 records nothing. The report of every line is written to a
+//! temporary file as it is made ([`ReportLines`]) and handed over from there.
+
+mod report;
+
+pub use report::{ImportReport, ReportLine, ReportLines};
 
 use crate::ledger::entry::Body;
 use crate::ledger::money::Currency;
-use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
-use crate::statement::{self, Direction, Mapping, Outcome, PlanOptions, StatementError};
+use crate::sequencer::{AppendError, AppendRequest, Queued, SequencerHandle, MAX_BATCH};
+use crate::statement::{
+    Columns, Direction, Line, Mapping, Outcome, PlanOptions, Planned, Planner, Scan,
+    StatementError, StatementLines,
+};
 use crate::store::{Store, StoreError};
-use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+
+/// Lines sorted together (one store query for their transaction ids).
+const LINES_PER_LOOKUP: usize = 500;
+/// Donations queued to the sequencer and not yet answered, at most.
+pub const IN_FLIGHT: usize = 2 * MAX_BATCH;
+/// Bytes of the statement read at once.
+const READ_BYTES: usize = 64 * 1024;
 
 /// What to import.
 #[derive(Debug, Clone)]
 pub struct ImportRequest {
     /// The receiving campaign.
     pub campaign: String,
-    /// The statement's CSV text.
-    pub text: String,
     /// Column names, where the defaults do not fit.
     pub mapping: Mapping,
     /// Publish payer names as donor names (otherwise `Anonymous`).
@@ -45,100 +69,12 @@ pub enum ImportError {
     /// The store failed.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
+    /// The statement or the report could not be read or written.
+    #[error("reading the statement or writing the report failed: {0}")]
+    Io(#[from] std::io::Error),
 }
 
-/// One statement line in the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportLine {
-    /// Physical line in the file.
-    pub line: usize,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// `in` or `out`.
-    pub direction: Direction,
-    /// Decimal in the campaign's currency.
-    pub amount: String,
-    /// The bank transaction id (the donation's reference).
-    pub reference: String,
-    /// The donor name recorded (only for lines recorded).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
-    /// What happened to the line, with its details.
-    #[serde(flatten)]
-    pub outcome: Outcome,
-    /// The outcome in words.
-    pub reason: String,
-    /// The entry recorded, when one was.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u64>,
-    /// Why the append was refused, when it was (e.g. the campaign closed meanwhile).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    /// The campaign.
-    pub campaign: String,
-    /// Its currency.
-    pub currency: String,
-    /// Whether nothing was appended on purpose.
-    pub dry_run: bool,
-    /// Donations appended (0 in a dry run).
-    pub recorded: usize,
-    /// Donations a real run would append (equal to `recorded` after a clean real run).
-    pub to_record: usize,
-    /// Total of the donations to record, decimal.
-    pub to_record_amount: String,
-    /// Every transaction line, in file order.
-    pub lines: Vec<ReportLine>,
-}
-
-impl ImportReport {
-    /// A plain-text listing for people: a summary, then one line per statement line.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let verb = if self.dry_run {
-            "Dry run: would record"
-        } else {
-            "Recorded"
-        };
-        let count = if self.dry_run {
-            self.to_record
-        } else {
-            self.recorded
-        };
-        out.push_str(&format!(
-            "{verb} {count} donation(s) to campaign {} ({} {}); nothing else is recorded.\n",
-            self.campaign, self.to_record_amount, self.currency
-        ));
-        for l in &self.lines {
-            let sign = if l.direction == Direction::Out {
-                "-"
-            } else {
-                ""
-            };
-            let what = match (&l.outcome, l.seq, &l.error) {
-                (_, Some(seq), _) => format!("recorded as entry {seq}"),
-                (_, None, Some(e)) => format!("NOT recorded: {e}"),
-                (Outcome::Record, None, None) => "would record".to_string(),
-                _ => format!("skipped: {}", l.reason),
-            };
-            let donor = l
-                .donor
-                .as_deref()
-                .map_or(String::new(), |d| format!(" donor {d:?}"));
-            out.push_str(&format!(
-                "line {}: {} {sign}{} {} ref {}{donor}: {what}\n",
-                l.line, l.date, l.amount, self.currency, l.reference
-            ));
-        }
-        out
-    }
-}
-
-fn campaign_facts(sequencer: &SequencerHandle, campaign: &str) -> Result<Currency, ImportError> {
+fn campaign_currency(sequencer: &SequencerHandle, campaign: &str) -> Result<Currency, ImportError> {
     let view = sequencer.view();
     let (_, c) = view
         .campaigns
@@ -151,106 +87,232 @@ fn campaign_facts(sequencer: &SequencerHandle, campaign: &str) -> Result<Currenc
     Ok(c.currency)
 }
 
-/// Imports `request`: refuses the whole statement when a line is malformed or the
-/// campaign does not take donations, then appends every new credit as a donation
-/// (nothing in a dry run) and reports every line.
+/// Checks that `campaign` exists and takes donations, before a statement is read.
 ///
 /// # Errors
-/// [`ImportError`]; nothing was appended then.
-pub async fn import(
+/// [`ImportError::UnknownCampaign`] or [`ImportError::CampaignClosed`].
+pub fn check_campaign(sequencer: &SequencerHandle, campaign: &str) -> Result<(), ImportError> {
+    campaign_currency(sequencer, campaign).map(|_| ())
+}
+
+/// The lines of a statement file, read from its start a piece at a time.
+struct LineReader<'a> {
+    file: &'a mut tokio::fs::File,
+    lines: StatementLines,
+    buffer: Vec<u8>,
+    ended: bool,
+}
+
+impl<'a> LineReader<'a> {
+    async fn open(
+        file: &'a mut tokio::fs::File,
+        mapping: &Mapping,
+        currency: Currency,
+    ) -> Result<LineReader<'a>, ImportError> {
+        file.seek(std::io::SeekFrom::Start(0)).await?;
+        Ok(LineReader {
+            file,
+            lines: StatementLines::new(mapping.clone(), currency),
+            buffer: vec![0; READ_BYTES],
+            ended: false,
+        })
+    }
+
+    /// The next line, or `None` after the last.
+    async fn next(&mut self) -> Result<Option<Line>, ImportError> {
+        loop {
+            if let Some(line) = self.lines.next_line() {
+                return Ok(Some(line));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            let n = self.file.read(&mut self.buffer).await?;
+            if n == 0 {
+                self.ended = true;
+                self.lines.finish()?;
+            } else {
+                self.lines.feed(&self.buffer[..n])?;
+            }
+        }
+    }
+
+    /// Up to [`LINES_PER_LOOKUP`] next lines (none after the last).
+    async fn next_batch(&mut self) -> Result<Vec<Line>, ImportError> {
+        let mut batch = Vec::with_capacity(LINES_PER_LOOKUP);
+        while batch.len() < LINES_PER_LOOKUP {
+            match self.next().await? {
+                Some(line) => batch.push(line),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+
+    fn columns(&self) -> Columns {
+        self.lines.columns().cloned().unwrap_or_default()
+    }
+}
+
+/// The campaign holding a donation with each of the credits' transaction ids, for those
+/// already recorded (one in `campaign` wins over one elsewhere).
+async fn recorded_in(
     store: &Store,
-    sequencer: &SequencerHandle,
-    request: ImportRequest,
-) -> Result<ImportReport, ImportError> {
-    let currency = campaign_facts(sequencer, &request.campaign)?;
-    let parsed = statement::parse(&request.text, &request.mapping, currency)?;
-    let ids: Vec<String> = parsed
-        .lines
+    campaign: &str,
+    lines: &[Line],
+) -> Result<HashMap<String, String>, ImportError> {
+    let mut ids: Vec<String> = lines
         .iter()
         .filter(|l| l.direction == Direction::In)
         .map(|l| l.transaction_id.clone())
         .collect();
+    ids.sort_unstable();
+    ids.dedup();
     let mut recorded: HashMap<String, String> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for (campaign, reference) in store.existing_references(chunk).await? {
-            // A reference in this campaign wins over one elsewhere.
-            if campaign == request.campaign || !recorded.contains_key(&reference) {
-                recorded.insert(reference, campaign);
-            }
+    for (holder, reference) in store.existing_references(&ids).await? {
+        if holder == campaign || !recorded.contains_key(&reference) {
+            recorded.insert(reference, holder);
         }
     }
+    Ok(recorded)
+}
+
+/// The lines of a batch, sorted.
+async fn planned_batch(
+    store: &Store,
+    planner: &Planner,
+    columns: &Columns,
+    options: &PlanOptions<'_>,
+    batch: Vec<Line>,
+) -> Result<Vec<Planned>, ImportError> {
+    let recorded = recorded_in(store, options.campaign, &batch).await?;
+    batch
+        .into_iter()
+        .map(|line| {
+            let held = recorded.get(&line.transaction_id).map(String::as_str);
+            Ok(planner.plan(line, held, columns, options)?)
+        })
+        .collect()
+}
+
+/// Imports the statement in `file` as `request` says: refuses the whole statement when a
+/// line is malformed, a donation would be invalid or the campaign does not take
+/// donations; otherwise appends every new credit as a donation, in the statement's order
+/// (nothing in a dry run), and reports every line.
+///
+/// # Errors
+/// [`ImportError`]. A refusal of the statement, the campaign or the leadership comes
+/// before anything is appended. A store or temporary-file failure while donations are
+/// being queued stops the import: the donations queued until then are recorded (a
+/// sequencer answers what it accepted) and the statement can be imported again, which
+/// adds only the rest.
+pub async fn import(
+    store: &Store,
+    sequencer: &SequencerHandle,
+    request: &ImportRequest,
+    file: &mut tokio::fs::File,
+) -> Result<ImportReport, ImportError> {
+    let currency = campaign_currency(sequencer, &request.campaign)?;
     let options = PlanOptions {
         campaign: &request.campaign,
         currency,
         publish_payer_names: request.publish_payer_names,
     };
-    let planned = statement::plan(&parsed, &recorded, &options)?;
-    let mut lines: Vec<ReportLine> = planned
-        .iter()
-        .map(|p| ReportLine {
-            line: p.line.line,
-            date: p.line.date.clone(),
-            direction: p.line.direction,
-            amount: p.line.amount.to_decimal(currency),
-            reference: p.line.transaction_id.clone(),
-            donor: p.donation.as_ref().map(|d| d.donor.clone()),
-            outcome: p.outcome.clone(),
-            reason: p.outcome.reason(),
-            seq: None,
-            error: None,
-        })
-        .collect();
-    let to_record: Vec<(usize, Body)> = planned
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.donation.clone().map(|d| (i, Body::Donation(d))))
-        .collect();
-    let sum: u128 = to_record
-        .iter()
-        .map(|(i, _)| u128::from(planned[*i].line.amount.get()))
-        .sum();
-    let mut report = ImportReport {
-        campaign: request.campaign.clone(),
-        currency: currency.to_string(),
-        dry_run: request.dry_run,
-        recorded: 0,
-        to_record: to_record.len(),
-        to_record_amount: crate::ledger::money::format_decimal(sum, currency),
-        lines: Vec::new(),
+
+    // 1: read and check every line; keep what sorting needs.
+    let mut reader = LineReader::open(file, &request.mapping, currency).await?;
+    let mut scan = Scan::new();
+    let mut columns = None;
+    while let Some(line) = reader.next().await? {
+        let names = columns.get_or_insert_with(|| reader.columns());
+        scan.add(&line, names)?;
+    }
+    let Some(columns) = columns else {
+        return Err(StatementError::NoLines.into());
     };
-    if request.dry_run || to_record.is_empty() {
-        report.lines = lines;
-        return Ok(report);
-    }
-    if !sequencer.is_leading() {
-        return Err(ImportError::NotLeader);
-    }
-    // Queue every append before awaiting any, so the sequencer commits them together.
-    let appends = to_record.into_iter().map(|(i, body)| {
-        let request = AppendRequest {
-            body,
-            recorded_by: request.recorded_by.clone(),
-            idempotency_key: None,
-            separate_gift: false,
-            private: None,
-        };
-        async move { (i, sequencer.append(request).await) }
-    });
-    for (i, result) in futures_util::future::join_all(appends).await {
-        match result {
-            Ok(appended) => {
-                lines[i].seq = Some(appended.seq);
-                report.recorded += 1;
+    let planner = Planner::new(scan);
+
+    // 2: sort every line and check every donation; a dry run reports here.
+    let mut report = ImportReport::new(&request.campaign, currency, request.dry_run)?;
+    let mut reader = LineReader::open(file, &request.mapping, currency).await?;
+    loop {
+        let batch = reader.next_batch().await?;
+        if batch.is_empty() {
+            break;
+        }
+        for p in planned_batch(store, &planner, &columns, &options, batch).await? {
+            report.count(&p);
+            if request.dry_run {
+                report.push(&ReportLine::of(&p, currency)).await?;
             }
-            Err(AppendError::DuplicateReference { campaign, .. }) => {
-                // Recorded by someone else between the check and the append.
-                lines[i].outcome = Outcome::AlreadyRecorded { campaign };
-                lines[i].reason = lines[i].outcome.reason();
-                lines[i].donor = None;
-            }
-            Err(e) => lines[i].error = Some(e.to_string()),
         }
     }
-    report.lines = lines;
-    Ok(report)
+    if request.dry_run {
+        return report.finish().await;
+    }
+    if report.to_record > 0 && !sequencer.is_leading() {
+        return Err(ImportError::NotLeader);
+    }
+
+    // 3: queue the donations in the statement's order, a window at a time, and report
+    // every line.
+    let mut reader = LineReader::open(file, &request.mapping, currency).await?;
+    let mut waiting: VecDeque<(ReportLine, Option<Queued>)> = VecDeque::new();
+    loop {
+        let batch = reader.next_batch().await?;
+        if batch.is_empty() {
+            break;
+        }
+        for p in planned_batch(store, &planner, &columns, &options, batch).await? {
+            let line = ReportLine::of(&p, currency);
+            let waiter = match p.donation {
+                None => (line, None),
+                Some(d) => {
+                    let append = AppendRequest {
+                        body: Body::Donation(d),
+                        recorded_by: request.recorded_by.clone(),
+                        idempotency_key: None,
+                        separate_gift: false,
+                        private: None,
+                    };
+                    match sequencer.enqueue(append).await {
+                        Ok(queued) => (line, Some(queued)),
+                        Err(e) => (line.not_recorded(e), None),
+                    }
+                }
+            };
+            waiting.push_back(waiter);
+            if waiting.len() >= IN_FLIGHT {
+                if let Some(next) = waiting.pop_front() {
+                    settle(&mut report, next).await?;
+                }
+            }
+        }
+    }
+    while let Some(next) = waiting.pop_front() {
+        settle(&mut report, next).await?;
+    }
+    report.finish().await
+}
+
+/// Waits for the answer to a queued donation (if the line has one) and reports the line.
+async fn settle(
+    report: &mut ImportReport,
+    (line, queued): (ReportLine, Option<Queued>),
+) -> Result<(), ImportError> {
+    let line = match queued {
+        None => line,
+        Some(q) => match q.durable().await {
+            Ok(appended) => {
+                report.recorded += 1;
+                line.recorded_as(appended.seq)
+            }
+            // Recorded by someone else between the check and the append.
+            Err(AppendError::DuplicateReference { campaign, .. }) => {
+                line.with_outcome(Outcome::AlreadyRecorded { campaign })
+            }
+            Err(e) => line.not_recorded(e),
+        },
+    };
+    report.push(&line).await
 }

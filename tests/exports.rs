@@ -227,6 +227,192 @@ async fn the_cli_writes_the_same_csv_and_a_valid_iati_file() {
     assert_eq!(without_id.status.code(), Some(2));
 }
 
+/// `tests/data/exports/NAME`.
+fn golden(name: &str) -> String {
+    let path = format!("{}/tests/data/exports/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Serves the ledger of `bundle`, imported the way the goldens' ledgers were: named
+/// `Quỹ & <Co>`, with IATI identifier `VN-COA-12345`.
+async fn serve_imported(bundle: &str) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let data = dir.path().join("data");
+    let imported = fundtrail(&[
+        "import",
+        "--data",
+        &data.display().to_string(),
+        "--name",
+        "Quỹ & <Co>",
+        bundle,
+    ]);
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let path = data.join("config.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("config")).expect("JSON");
+    config["iati_org_id"] = json!("VN-COA-12345");
+    std::fs::write(&path, config.to_string()).expect("config written");
+    common::StoppedApp {
+        dir,
+        admin_token: String::new(),
+        recorder_token: String::new(),
+    }
+    .restart()
+    .await
+}
+
+/// The IATI document with its generation time replaced, as in the goldens.
+fn without_generation_time(xml: &str) -> String {
+    let start = xml
+        .find("generated-datetime=\"")
+        .expect("generated-datetime")
+        + 20;
+    let end = start + xml[start..].find('"').expect("closing quote");
+    format!("{}GENERATED{}", &xml[..start], &xml[end..])
+}
+
+#[tokio::test]
+async fn the_streamed_exports_equal_byte_for_byte_what_the_whole_in_memory_exports_wrote() {
+    let ledgers = [
+        (
+            "demo",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/demo/bundle.txt"),
+        ),
+        (
+            "rich",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/data/exports/rich-bundle.txt"
+            ),
+        ),
+    ];
+    for (name, bundle) in ledgers {
+        let app = serve_imported(bundle).await;
+        let campaigns: Vec<String> = app.get_json("/campaigns").await["campaigns"]
+            .as_array()
+            .expect("campaigns")
+            .iter()
+            .map(|c| c["id"].as_str().expect("id").to_string())
+            .collect();
+        assert!(campaigns.len() >= 3, "{name}: {campaigns:?}");
+
+        let mut compared = vec![(format!("{name}.csv"), app.get_text("/export/csv").await)];
+        compared.push((
+            format!("{name}.xml"),
+            without_generation_time(&app.get_text("/export/iati").await),
+        ));
+        for c in &campaigns {
+            compared.push((
+                format!("{name}-{c}.csv"),
+                app.get_text(&format!("/export/csv?campaign={c}")).await,
+            ));
+            compared.push((
+                format!("{name}-{c}.xml"),
+                without_generation_time(&app.get_text(&format!("/export/iati?campaign={c}")).await),
+            ));
+        }
+
+        for (file, served) in &compared {
+            assert_eq!(served, &golden(file), "{file} differs");
+        }
+        let xml = app.get_text("/export/iati").await;
+        if let Some(result) = validate_iati(&xml, &app.scratch("")) {
+            result.unwrap_or_else(|e| panic!("{name}: IATI schema validation failed: {e}\n{xml}"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_cli_exports_equal_the_served_ones() {
+    let bundle = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/exports/rich-bundle.txt"
+    );
+    let app = serve_imported(bundle).await;
+    let ledger = app.stop().await;
+    let data = ledger.data_dir().display().to_string();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", "--data", data.as_str()];
+        args.extend_from_slice(extra);
+        let out = fundtrail(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+
+    let csv = export(&["--format", "csv", "--campaign", "school-roofs"]);
+    let xml = export(&["--format", "iati", "--campaign", "clinic"]);
+
+    assert_eq!(csv, golden("rich-school-roofs.csv"));
+    assert_eq!(without_generation_time(&xml), golden("rich-clinic.xml"));
+}
+
+/// `GET /api/v1{path}` read to its end: the body, or why it could not be read whole.
+async fn read_whole(app: &TestApp, path: &str) -> Result<String, String> {
+    let response = app
+        .client
+        .get(format!("{}/api/v1{path}", app.address))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() != 200 {
+        return Err(format!("status {}", response.status()));
+    }
+    response.text().await.map_err(|e| e.to_string())
+}
+
+#[tokio::test]
+async fn a_campaigns_exports_read_only_its_entries_and_those_of_its_transfer_partners() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let kits = app.open_campaign("school-kits", "VND").await;
+    let other = app.open_campaign("clinic", "VND").await;
+    app.donate(&flood, "500000").await.seq();
+    let unrelated = app.donate(&other, "300000").await.seq();
+    app.transfer(&flood, &kits, "100000").await.seq();
+    app.donate(&kits, "200000").await.seq();
+    let app = with_iati_org_id(app, "VN-COA-12345").await;
+    let before = app.get_text(&format!("/export/csv?campaign={flood}")).await;
+    // Make the other campaign's donation unreadable behind the server's back.
+    let stopped = app.stop().await;
+    stopped
+        .execute("drop trigger entries_are_never_updated")
+        .await
+        .expect("trigger dropped");
+    let changed = stopped
+        .execute(&format!(
+            "update entries set leaf = cast('not an entry' as blob) where seq = {unrelated}"
+        ))
+        .await
+        .expect("leaf replaced");
+    assert_eq!(changed, 1);
+    let app = stopped.restart().await;
+
+    let flood_csv = read_whole(&app, &format!("/export/csv?campaign={flood}")).await;
+    let kits_csv = read_whole(&app, &format!("/export/csv?campaign={kits}")).await;
+    let flood_iati = read_whole(&app, &format!("/export/iati?campaign={flood}")).await;
+    let other_csv = read_whole(&app, &format!("/export/csv?campaign={other}")).await;
+    let whole_csv = read_whole(&app, "/export/csv").await;
+
+    assert_eq!(flood_csv.as_deref(), Ok(before.as_str()));
+    assert!(kits_csv.is_ok_and(|c| c.contains(",transfer,flood-2026,school-kits,")));
+    assert!(flood_iati.is_ok_and(|x| x.ends_with("</iati-activities>\n")));
+    assert!(
+        other_csv.is_err(),
+        "the unreadable entry is the other campaign's"
+    );
+    assert!(whole_csv.is_err(), "the whole export reads every entry");
+}
+
 /// A ledger written before hidden characters and implausible days were refused at append
 /// time (SPEC.md §2.5): noncharacters and direction controls in a title, a donor and a
 /// recipient, a gift received in 1899. Built behind the API's back, signed, and imported as

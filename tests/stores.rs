@@ -7,7 +7,8 @@ mod pg;
 
 use fundtrail::demo::demo_entries;
 use fundtrail::ledger::checkpoint::{verify_checkpoint, CheckpointSigner};
-use fundtrail::ledger::entry::{Body, Channel, Donation, Reversal, ReversalReason};
+use fundtrail::ledger::decode;
+use fundtrail::ledger::entry::{Body, Channel, Donation, Entry, Reversal, ReversalReason};
 use fundtrail::ledger::merkle::{verify_consistency, verify_inclusion};
 use fundtrail::ledger::money::{Currency, Minor};
 use fundtrail::ledger::verify::{bundle_header, bundle_trailer, verify_bundle};
@@ -98,6 +99,71 @@ fn donation(campaign: &str, amount: u64, currency: &str, reference: &str) -> Bod
 }
 
 /// Every check of the shared suite, on one store.
+/// Whether entry `seq` of `all` moves money of `campaign` (a reversal, through the entry
+/// it reverses) or opens or closes it.
+fn touches(all: &[Entry], seq: u64, campaign: &str) -> bool {
+    match &all[seq as usize].body {
+        Body::Transfer(t) => t.from == campaign || t.to == campaign,
+        Body::Reversal(r) => touches(all, r.reverses, campaign),
+        other => other.campaign() == campaign,
+    }
+}
+
+/// Each campaign's entries, walked two at a time oldest first and newest first, are
+/// exactly the entries touching it; its transfer partners are the campaigns it moved
+/// money with.
+async fn campaign_reads_walk_every_entry_of_a_campaign_once(store: &Store, n: u64) {
+    let all: Vec<Entry> = store
+        .entries(0, n)
+        .await
+        .expect("entries")
+        .iter()
+        .map(|e| decode(&e.leaf).expect("decodes"))
+        .collect();
+    let partners = [
+        ("flood-2026", vec!["school-roofs"]),
+        ("school-roofs", vec!["flood-2026"]),
+        ("clean-water-usd", vec![]),
+    ];
+    for (campaign, expected_partners) in partners {
+        let expected: Vec<u64> = (0..n).filter(|s| touches(&all, *s, campaign)).collect();
+        let (mut forward, mut from) = (Vec::new(), 0);
+        loop {
+            let page = store
+                .campaign_entries_from(campaign, from, n, 2)
+                .await
+                .expect("page");
+            forward.extend(page.iter().map(|e| e.seq));
+            match page.last() {
+                Some(last) if page.len() == 2 => from = last.seq + 1,
+                _ => break,
+            }
+        }
+        let (mut backward, mut before) = (Vec::new(), n);
+        loop {
+            let page = store
+                .campaign_entries(campaign, before, 2)
+                .await
+                .expect("page");
+            backward.extend(page.iter().map(|e| e.seq));
+            match page.last() {
+                Some(last) if page.len() == 2 => before = last.seq,
+                _ => break,
+            }
+        }
+        backward.reverse();
+        let found = store
+            .transfer_partners(campaign, n)
+            .await
+            .expect("partners");
+
+        assert!(expected.len() > 2, "{campaign}: {expected:?}");
+        assert_eq!(forward, expected, "{campaign}, oldest first");
+        assert_eq!(backward, expected, "{campaign}, newest first");
+        assert_eq!(found, expected_partners, "{campaign}'s transfer partners");
+    }
+}
+
 async fn shared_suite(store: Store) {
     let h = start(&store).await;
     append_demo(&h).await;
@@ -133,6 +199,8 @@ async fn shared_suite(store: Store) {
             .expect("consistency proof verifies");
         assert_eq!(store.tree_root(old).await.expect("root"), earlier.root);
     }
+
+    campaign_reads_walk_every_entry_of_a_campaign_once(&store, n).await;
 
     // Refusals leave no trace.
     let refused = [

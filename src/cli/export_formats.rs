@@ -2,9 +2,8 @@
 //! data folder (the default format, `bundle`, stays in `cli.rs`).
 
 use super::CliError;
-use crate::export::csv::{CsvExport, HEADER};
-use crate::export::iati::{IatiExport, Organisation};
-use crate::ledger::decode;
+use crate::export::iati::Organisation;
+use crate::export::stream::{CampaignRef, CsvStream, ExportStream, IatiStream};
 use crate::startup::DataDir;
 use std::io::Write;
 use std::path::PathBuf;
@@ -68,11 +67,42 @@ pub async fn export(
     };
     let store = dir.store().await?;
     let size = store.latest_checkpoint().await?.map_or(0, |c| c.size);
+    let campaigns = store.campaigns().await?;
     if let Some(c) = &args.campaign {
-        if !store.campaigns().await?.iter().any(|k| k.state.id == *c) {
+        if !campaigns.iter().any(|k| k.state.id == *c) {
             return Err(CliError::Usage(format!("campaign {c:?} does not exist")));
         }
     }
+    let fail = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
+    let mut stream = match args.format {
+        Format::Csv => ExportStream::Csv(Box::new(
+            CsvStream::new(store.clone(), size, args.campaign.as_deref())
+                .await
+                .map_err(|e| fail(&e))?,
+        )),
+        _ => {
+            let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let campaigns = campaigns
+                .into_iter()
+                .map(|k| CampaignRef {
+                    id: k.state.id,
+                    opened_seq: k.opened_seq,
+                    closed: k.state.closed,
+                })
+                .collect();
+            ExportStream::Iati(Box::new(
+                IatiStream::new(
+                    store.clone(),
+                    size,
+                    Organisation::new(org_id, config.name),
+                    campaigns,
+                    args.campaign.as_deref(),
+                    &generated,
+                )
+                .map_err(|e| fail(&e))?,
+            ))
+        }
+    };
     let mut out: Box<dyn Write> = match &output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p)
@@ -80,45 +110,15 @@ pub async fn export(
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let mut csv = CsvExport::new(args.campaign.as_deref());
-    let mut iati = IatiExport::new();
-    if args.format == Format::Csv {
-        out.write_all(HEADER.as_bytes())?;
-    }
-    let fail = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
-    let mut next = 0;
-    while next < size {
-        let rows = store.entries(next, 1000.min(size - next)).await?;
-        if rows.is_empty() {
-            return Err(CliError::Usage(format!(
-                "entries after {next} are missing from the store"
-            )));
+    let written = loop {
+        match stream.next_chunk().await {
+            Ok(Some(chunk)) => out.write_all(&chunk)?,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(fail(&e)),
         }
-        for r in &rows {
-            let entry = decode(&r.leaf).map_err(|e| fail(&format!("entry {}: {e}", r.seq)))?;
-            match args.format {
-                Format::Csv => {
-                    if let Some(line) = csv.row(&entry, &r.leaf_hash).map_err(|e| fail(&e))? {
-                        out.write_all(line.as_bytes())?;
-                    }
-                }
-                _ => iati.push(&entry).map_err(|e| fail(&e))?,
-            }
-        }
-        next += rows.len() as u64;
-    }
+    };
     store.close().await;
-    if args.format == Format::Iati {
-        let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        let xml = iati
-            .finish(
-                &Organisation::new(org_id, config.name),
-                args.campaign.as_deref(),
-                &generated,
-            )
-            .map_err(|e| fail(&e))?;
-        out.write_all(xml.as_bytes())?;
-    }
+    written?;
     out.flush()?;
     if let Some(p) = output {
         eprintln!(

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 /// Arguments of `import-statement`.
 #[derive(Debug, clap::Args)]
 pub struct ImportStatementArgs {
-    /// The statement: CSV text in UTF-8, as exported by the bank.
+    /// The statement: CSV text in UTF-8, as exported by the bank (read a piece at a time,
+    /// of any length).
     pub file: PathBuf,
     /// The campaign receiving the donations.
     #[arg(long)]
@@ -62,19 +63,14 @@ pub struct ImportStatementArgs {
 /// [`CliError::Usage`] when the file cannot be read, the statement is malformed (nothing
 /// is recorded then) or a donation could not be appended.
 pub async fn run(args: ImportStatementArgs) -> Result<(), CliError> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        CliError::Usage(format!(
-            "{}: not UTF-8 text; save the statement as CSV in UTF-8",
-            args.file.display()
-        ))
-    })?;
+    let name = args.file.display().to_string();
+    let mut file = tokio::fs::File::open(&args.file)
+        .await
+        .map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     let dir = DataDir::new(args.data).with_database_url(args.database_url);
     let app = Application::build(&dir).await?;
     let request = ImportRequest {
         campaign: args.campaign,
-        text,
         mapping: Mapping {
             date: args.date_column,
             amount: args.amount_column,
@@ -88,23 +84,22 @@ pub async fn run(args: ImportStatementArgs) -> Result<(), CliError> {
         dry_run: args.dry_run,
         recorded_by: args.recorded_by,
     };
-    let result = import(&app.state.store, &app.state.sequencer, request).await;
+    let result = import(&app.state.store, &app.state.sequencer, &request, &mut file).await;
     let store = app.state.store.clone();
     let task = app.sequencer;
     drop(app.state);
     // Every handle is gone: the sequencer finishes and stops.
     let _ = task.await;
     store.close().await;
-    let report = result.map_err(|e| CliError::Usage(format!("{}: {e}", args.file.display())))?;
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+    let report = result.map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
+    let failed = report.failed;
+    let mut out = std::io::stdout();
+    let written = if args.json {
+        report.write_json(&mut out).await
     } else {
-        print!("{}", report.to_text());
-    }
-    let failed = report.lines.iter().filter(|l| l.error.is_some()).count();
+        report.write_text(&mut out).await
+    };
+    written.map_err(|e| CliError::Usage(format!("{name}: {e}")))?;
     if failed > 0 {
         return Err(CliError::Usage(format!(
             "{failed} donation(s) were not recorded; see the lines above"

@@ -9,21 +9,35 @@
 //! campaigns and amount of the entry it undoes. Text cells that a spreadsheet would run
 //! as a formula (starting with `=`, `+`, `-`, `@`) are prefixed with `'`.
 
-use super::{signed_decimal, ExportError, Movements};
+use super::{signed_decimal, ExportError};
 use crate::ledger::entry::{Body, Entry};
 use crate::ledger::hash::Hash;
 use crate::ledger::money::Currency;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The header line.
 pub const HEADER: &str = "seq,recorded_at,kind,campaign,counterpart_campaign,amount,currency,donor_or_recipient,reference,purpose_or_memo,reversed_seq,leaf_hash,balance,counterpart_balance\r\n";
 
-/// The CSV generator's state: campaign balances and the movements reversals refer to.
+/// Which entries become rows, and whose balances are kept.
+#[derive(Debug, Default)]
+enum Scope {
+    /// Every entry; every campaign's balance.
+    #[default]
+    All,
+    /// Entries touching `id`; balances of `id` and of `tracked` (the campaigns it
+    /// exchanged transfers with), the only balances its rows show.
+    Campaign {
+        id: String,
+        tracked: HashSet<String>,
+    },
+}
+
+/// The CSV generator's state: what it covers and the balances of the campaigns it tracks
+/// (one number per campaign, whatever the ledger's size).
 #[derive(Debug, Default)]
 pub struct CsvExport {
-    campaign: Option<String>,
+    scope: Scope,
     balances: HashMap<String, (Currency, i128)>,
-    moves: Movements,
 }
 
 /// Quotes a cell when it needs it (RFC 4180).
@@ -58,24 +72,43 @@ struct Row {
 }
 
 impl CsvExport {
-    /// A generator for every entry, or only those touching `campaign`.
-    pub fn new(campaign: Option<&str>) -> Self {
+    /// A generator of a row for every entry. It must be given every entry, in order.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// A generator of the rows touching `campaign`, given only the entries that touch
+    /// `campaign` or one of `partners`, in order. Running balances depend only on each
+    /// campaign's own entries, so with `partners` every campaign `campaign` exchanged
+    /// transfers with ([`crate::store::Store::transfer_partners`]), every balance its rows
+    /// show is the one the full export shows.
+    pub fn of_campaign(campaign: &str, partners: impl IntoIterator<Item = String>) -> Self {
+        let mut tracked: HashSet<String> = partners.into_iter().collect();
+        tracked.insert(campaign.to_string());
         CsvExport {
-            campaign: campaign.map(str::to_string),
-            ..Default::default()
+            scope: Scope::Campaign {
+                id: campaign.to_string(),
+                tracked,
+            },
+            balances: HashMap::new(),
         }
     }
 
     fn add(&mut self, seq: u64, campaign: &str, delta: i128) -> Result<(), ExportError> {
-        let (_, balance) =
-            self.balances
-                .get_mut(campaign)
-                .ok_or_else(|| ExportError::Inconsistent {
-                    seq,
-                    problem: format!("campaign {campaign:?} was never opened"),
-                })?;
-        *balance += delta;
-        Ok(())
+        match self.balances.get_mut(campaign) {
+            Some((_, balance)) => {
+                *balance += delta;
+                Ok(())
+            }
+            // The other side of a partner's transfer with a campaign this export skips.
+            None if matches!(&self.scope, Scope::Campaign { tracked, .. } if !tracked.contains(campaign)) => {
+                Ok(())
+            }
+            None => Err(ExportError::Inconsistent {
+                seq,
+                problem: format!("campaign {campaign:?} was never opened"),
+            }),
+        }
     }
 
     fn balance(&self, campaign: &str) -> String {
@@ -85,14 +118,19 @@ impl CsvExport {
     }
 
     /// The row for `entry` (whose leaf hash is `leaf_hash`), or `None` when it does not
-    /// touch the chosen campaign. Entries must come in ledger order, from seq 0.
+    /// touch the chosen campaign. Entries must come in ledger order; for a reversal,
+    /// `reversed` is the body of the entry it reverses.
     ///
     /// # Errors
-    /// [`ExportError::Inconsistent`] when an entry names a campaign never opened or
-    /// reverses an entry that moved no money.
-    pub fn row(&mut self, entry: &Entry, leaf_hash: &Hash) -> Result<Option<String>, ExportError> {
+    /// [`ExportError::Inconsistent`] when an entry names a campaign never opened, or a
+    /// reversal comes without the entry it reverses or reverses one that moved no money.
+    pub fn row(
+        &mut self,
+        entry: &Entry,
+        leaf_hash: &Hash,
+        reversed: Option<&Body>,
+    ) -> Result<Option<String>, ExportError> {
         let seq = entry.seq;
-        self.moves.remember(seq, &entry.body);
         let signed = |m: crate::ledger::Minor| i128::from(m.get());
         let row = match &entry.body {
             Body::CampaignOpen(o) => {
@@ -153,7 +191,7 @@ impl CsvExport {
                 }
             }
             Body::Reversal(r) => {
-                let m = self.moves.reversed(seq, r.reverses)?.clone();
+                let m = super::reversed_movement(seq, r.reverses, reversed)?;
                 let amount = signed(m.amount);
                 match m.kind {
                     "donation" => self.add(seq, &m.campaign, -amount)?,
@@ -183,8 +221,8 @@ impl CsvExport {
                 }
             }
         };
-        if let Some(only) = &self.campaign {
-            if row.campaign != *only && row.counterpart != *only {
+        if let Scope::Campaign { id, .. } = &self.scope {
+            if row.campaign != *id && row.counterpart != *id {
                 return Ok(None);
             }
         }

@@ -4,12 +4,15 @@
 //! negative transaction of the reversed entry's type. Values are in the major unit with
 //! `value-date`. Only published display names appear; nothing else about donors.
 //!
-//! The output validates against `iati-activities-schema.xsd` (tests/data/iati-2.03).
+//! The document is written in pieces, in order: [`document_head`], then per activity
+//! [`activity_head`], its transactions ([`write_transactions`], one entry at a time) and
+//! [`ACTIVITY_TAIL`], then [`DOCUMENT_TAIL`]; [`super::stream::IatiStream`] reads each
+//! campaign's entries from the store to do so. The output validates against
+//! `iati-activities-schema.xsd` (tests/data/iati-2.03).
 
-use super::{signed_decimal, ExportError, Movements};
+use super::{signed_decimal, ExportError};
 use crate::ledger::entry::{Body, Entry};
 use crate::ledger::money::Currency;
-use std::collections::HashMap;
 
 /// The reporting organisation.
 #[derive(Debug, Clone)]
@@ -37,6 +40,7 @@ impl Organisation {
 const INCOMING_FUNDS: &str = "1";
 const DISBURSEMENT: &str = "3";
 
+/// One IATI transaction of an activity.
 struct Transaction {
     seq: u64,
     code: &'static str,
@@ -47,15 +51,23 @@ struct Transaction {
     party: Option<(String, Option<String>)>,
 }
 
-struct Activity {
-    id: String,
-    title: String,
-    purpose: String,
-    currency: Currency,
-    opened: String,
-    closed: Option<String>,
-    updated: String,
-    transactions: Vec<Transaction>,
+/// What an activity's opening says, written before its transactions.
+#[derive(Debug, Clone)]
+pub struct ActivityHead {
+    /// The campaign id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its purpose.
+    pub purpose: String,
+    /// Its currency.
+    pub currency: Currency,
+    /// `recorded_at` of its `campaign.open`.
+    pub opened_at: String,
+    /// `recorded_at` of its `campaign.close`, if it was closed.
+    pub closed_at: Option<String>,
+    /// `recorded_at` of the last entry touching it.
+    pub updated_at: String,
 }
 
 /// Whether XML 1.0 allows `c` in a document (its `Char` production): not the C0 controls
@@ -84,231 +96,157 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The IATI generator's state: activities and the movements reversals refer to.
-#[derive(Default)]
-pub struct IatiExport {
-    activities: Vec<Activity>,
-    index: HashMap<String, usize>,
-    moves: Movements,
-}
-
 fn day(timestamp: &str) -> String {
     timestamp.get(..10).unwrap_or(timestamp).to_string()
 }
 
-impl IatiExport {
-    /// An empty generator.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The start of the document, stamped `generated` (an `xsd:dateTime` such as
+/// `2026-11-24T10:00:00Z`).
+pub fn document_head(generated: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\" generated-datetime=\"{}\">\n",
+        escape(generated)
+    )
+}
 
-    fn activity(&mut self, seq: u64, id: &str) -> Result<&mut Activity, ExportError> {
-        let i = *self
-            .index
-            .get(id)
-            .ok_or_else(|| ExportError::Inconsistent {
-                seq,
-                problem: format!("campaign {id:?} was never opened"),
-            })?;
-        Ok(&mut self.activities[i])
-    }
+/// The end of the document.
+pub const DOCUMENT_TAIL: &str = "</iati-activities>\n";
 
-    fn add(&mut self, campaign: &str, updated: &str, t: Transaction) -> Result<(), ExportError> {
-        let a = self.activity(t.seq, campaign)?;
-        a.updated = updated.to_string();
-        a.transactions.push(t);
-        Ok(())
-    }
+/// The end of an activity.
+pub const ACTIVITY_TAIL: &str = "  </iati-activity>\n";
 
-    /// Takes the next entry. Entries must come in ledger order, from seq 0.
-    ///
-    /// # Errors
-    /// [`ExportError::Inconsistent`] when an entry names a campaign never opened or
-    /// reverses an entry that moved no money.
-    pub fn push(&mut self, entry: &Entry) -> Result<(), ExportError> {
-        let seq = entry.seq;
-        let at = &entry.recorded_at;
-        self.moves.remember(seq, &entry.body);
-        let units = |m: crate::ledger::Minor| i128::from(m.get());
-        match &entry.body {
-            Body::CampaignOpen(o) => {
-                self.index.insert(o.id.clone(), self.activities.len());
-                self.activities.push(Activity {
-                    id: o.id.clone(),
-                    title: o.title.clone(),
-                    purpose: o.purpose.clone(),
-                    currency: o.currency,
-                    opened: day(at),
-                    closed: None,
-                    updated: at.clone(),
-                    transactions: Vec::new(),
-                });
-            }
-            Body::CampaignClose(c) => {
-                let a = self.activity(seq, &c.campaign)?;
-                a.closed = Some(day(at));
-                a.updated = at.clone();
-            }
-            Body::Donation(d) => self.add(
-                &d.campaign,
-                at,
-                Transaction {
-                    seq,
-                    code: INCOMING_FUNDS,
-                    date: d.received_at.clone(),
-                    value: units(d.amount),
-                    description: "Donation".into(),
-                    party: Some((d.donor.clone(), None)),
-                },
-            )?,
-            Body::Disbursement(d) => self.add(
-                &d.campaign,
-                at,
-                Transaction {
-                    seq,
-                    code: DISBURSEMENT,
-                    date: d.paid_at.clone(),
-                    value: units(d.amount),
-                    description: d.purpose.clone(),
-                    party: Some((d.recipient.clone(), None)),
-                },
-            )?,
-            Body::Transfer(t) => {
-                let from_id = self.activity(seq, &t.from)?.id.clone();
-                let to_id = self.activity(seq, &t.to)?.id.clone();
-                self.add(
-                    &t.from,
-                    at,
-                    Transaction {
-                        seq,
-                        code: DISBURSEMENT,
-                        date: day(at),
-                        value: units(t.amount),
-                        description: format!("Transfer to campaign {to_id}: {}", t.reason),
-                        party: Some((String::new(), Some(to_id))),
-                    },
-                )?;
-                self.add(
-                    &t.to,
-                    at,
-                    Transaction {
-                        seq,
-                        code: INCOMING_FUNDS,
-                        date: day(at),
-                        value: units(t.amount),
-                        description: format!("Transfer from campaign {from_id}: {}", t.reason),
-                        party: Some((String::new(), Some(from_id))),
-                    },
-                )?;
-            }
-            Body::Reversal(r) => {
-                let m = self.moves.reversed(seq, r.reverses)?.clone();
-                let value = -units(m.amount);
-                let description = format!("Reversal of entry {}", r.reverses);
-                let (code, counter_code) = match m.kind {
-                    "donation" => (INCOMING_FUNDS, None),
-                    "disbursement" => (DISBURSEMENT, None),
-                    _ => (DISBURSEMENT, Some(INCOMING_FUNDS)),
-                };
-                let t = |code| Transaction {
+/// The start of an activity: identifier, organisations, title, status and dates.
+pub fn activity_head(org: &Organisation, a: &ActivityHead) -> String {
+    let mut x = String::new();
+    let org_id = escape(&org.id);
+    let org_name = escape(&org.name);
+    let updated = a
+        .updated_at
+        .get(..19)
+        .map_or(a.updated_at.clone(), |s| format!("{s}Z"));
+    x.push_str(&format!(
+        "  <iati-activity default-currency=\"{}\" last-updated-datetime=\"{}\">\n",
+        a.currency,
+        escape(&updated)
+    ));
+    x.push_str(&format!(
+        "    <iati-identifier>{org_id}-{}</iati-identifier>\n",
+        escape(&a.id)
+    ));
+    x.push_str(&format!(
+        "    <reporting-org ref=\"{org_id}\" type=\"{}\"><narrative>{org_name}</narrative></reporting-org>\n",
+        escape(&org.kind)
+    ));
+    x.push_str(&format!(
+        "    <title><narrative>{}</narrative></title>\n",
+        escape(&a.title)
+    ));
+    x.push_str(&format!(
+        "    <description><narrative>{}</narrative></description>\n",
+        escape(&a.purpose)
+    ));
+    x.push_str(&format!(
+        "    <participating-org ref=\"{org_id}\" role=\"4\"><narrative>{org_name}</narrative></participating-org>\n"
+    ));
+    // 2: implementation; 4: post-completion.
+    let status = if a.closed_at.is_some() { "4" } else { "2" };
+    x.push_str(&format!("    <activity-status code=\"{status}\"/>\n"));
+    // 2: actual start; 4: actual end.
+    x.push_str(&format!(
+        "    <activity-date type=\"2\" iso-date=\"{}\"/>\n",
+        escape(&day(&a.opened_at))
+    ));
+    if let Some(end) = &a.closed_at {
+        x.push_str(&format!(
+            "    <activity-date type=\"4\" iso-date=\"{}\"/>\n",
+            escape(&day(end))
+        ));
+    }
+    x
+}
+
+/// Appends to `x` the transactions `entry` adds to the activity of campaign `activity`
+/// (whose currency is `currency`): a donation is incoming funds, a disbursement a
+/// disbursement, a transfer a disbursement of its source and incoming funds of its
+/// destination, a reversal a negative transaction of the type it undoes. For a reversal,
+/// `reversed` is the body of the entry it reverses.
+///
+/// # Errors
+/// [`ExportError::Inconsistent`] when a reversal comes without the entry it reverses or
+/// reverses one that moved no money.
+pub fn write_transactions(
+    x: &mut String,
+    org: &Organisation,
+    activity: &str,
+    currency: Currency,
+    entry: &Entry,
+    reversed: Option<&Body>,
+) -> Result<(), ExportError> {
+    let seq = entry.seq;
+    let at = &entry.recorded_at;
+    let units = |m: crate::ledger::Minor| i128::from(m.get());
+    let mut write = |t: Transaction| transaction(x, &t, currency, &org.id);
+    match &entry.body {
+        Body::CampaignOpen(_) | Body::CampaignClose(_) => {}
+        Body::Donation(d) if d.campaign == activity => write(Transaction {
+            seq,
+            code: INCOMING_FUNDS,
+            date: d.received_at.clone(),
+            value: units(d.amount),
+            description: "Donation".into(),
+            party: Some((d.donor.clone(), None)),
+        }),
+        Body::Disbursement(d) if d.campaign == activity => write(Transaction {
+            seq,
+            code: DISBURSEMENT,
+            date: d.paid_at.clone(),
+            value: units(d.amount),
+            description: d.purpose.clone(),
+            party: Some((d.recipient.clone(), None)),
+        }),
+        Body::Donation(_) | Body::Disbursement(_) => {}
+        Body::Transfer(t) if t.from == activity => write(Transaction {
+            seq,
+            code: DISBURSEMENT,
+            date: day(at),
+            value: units(t.amount),
+            description: format!("Transfer to campaign {}: {}", t.to, t.reason),
+            party: Some((String::new(), Some(t.to.clone()))),
+        }),
+        Body::Transfer(t) if t.to == activity => write(Transaction {
+            seq,
+            code: INCOMING_FUNDS,
+            date: day(at),
+            value: units(t.amount),
+            description: format!("Transfer from campaign {}: {}", t.from, t.reason),
+            party: Some((String::new(), Some(t.from.clone()))),
+        }),
+        Body::Transfer(_) => {}
+        Body::Reversal(r) => {
+            let m = super::reversed_movement(seq, r.reverses, reversed)?;
+            let code = if m.campaign == activity {
+                match m.kind {
+                    "donation" => Some(INCOMING_FUNDS),
+                    _ => Some(DISBURSEMENT),
+                }
+            } else if m.kind == "transfer" && m.to.as_deref() == Some(activity) {
+                Some(INCOMING_FUNDS)
+            } else {
+                None
+            };
+            if let Some(code) = code {
+                write(Transaction {
                     seq,
                     code,
                     date: day(at),
-                    value,
-                    description: description.clone(),
+                    value: -units(m.amount),
+                    description: format!("Reversal of entry {}", r.reverses),
                     party: None,
-                };
-                self.add(&m.campaign, at, t(code))?;
-                if let (Some(to), Some(code)) = (&m.to, counter_code) {
-                    self.add(to, at, t(code))?;
-                }
+                });
             }
         }
-        Ok(())
     }
-
-    /// The XML document, for every campaign or only `campaign`, stamped `generated`
-    /// (an `xsd:dateTime` such as `2026-11-24T10:00:00Z`).
-    ///
-    /// # Errors
-    /// [`ExportError::UnknownCampaign`], or [`ExportError::NoCampaigns`] (IATI needs at
-    /// least one activity).
-    pub fn finish(
-        &self,
-        org: &Organisation,
-        campaign: Option<&str>,
-        generated: &str,
-    ) -> Result<String, ExportError> {
-        if let Some(c) = campaign {
-            if !self.index.contains_key(c) {
-                return Err(ExportError::UnknownCampaign(c.to_string()));
-            }
-        }
-        if self.activities.is_empty() {
-            return Err(ExportError::NoCampaigns);
-        }
-        let mut x = String::new();
-        x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.push_str(&format!(
-            "<iati-activities version=\"2.03\" generated-datetime=\"{}\">\n",
-            escape(generated)
-        ));
-        let org_id = escape(&org.id);
-        let org_name = escape(&org.name);
-        for a in &self.activities {
-            if campaign.is_some_and(|c| c != a.id) {
-                continue;
-            }
-            let updated = a
-                .updated
-                .get(..19)
-                .map_or(a.updated.clone(), |s| format!("{s}Z"));
-            x.push_str(&format!(
-                "  <iati-activity default-currency=\"{}\" last-updated-datetime=\"{}\">\n",
-                a.currency,
-                escape(&updated)
-            ));
-            x.push_str(&format!(
-                "    <iati-identifier>{org_id}-{}</iati-identifier>\n",
-                escape(&a.id)
-            ));
-            x.push_str(&format!(
-                "    <reporting-org ref=\"{org_id}\" type=\"{}\"><narrative>{org_name}</narrative></reporting-org>\n",
-                escape(&org.kind)
-            ));
-            x.push_str(&format!(
-                "    <title><narrative>{}</narrative></title>\n",
-                escape(&a.title)
-            ));
-            x.push_str(&format!(
-                "    <description><narrative>{}</narrative></description>\n",
-                escape(&a.purpose)
-            ));
-            x.push_str(&format!(
-                "    <participating-org ref=\"{org_id}\" role=\"4\"><narrative>{org_name}</narrative></participating-org>\n"
-            ));
-            // 2: implementation; 4: post-completion.
-            let status = if a.closed.is_some() { "4" } else { "2" };
-            x.push_str(&format!("    <activity-status code=\"{status}\"/>\n"));
-            // 2: actual start; 4: actual end.
-            x.push_str(&format!(
-                "    <activity-date type=\"2\" iso-date=\"{}\"/>\n",
-                escape(&a.opened)
-            ));
-            if let Some(end) = &a.closed {
-                x.push_str(&format!(
-                    "    <activity-date type=\"4\" iso-date=\"{}\"/>\n",
-                    escape(end)
-                ));
-            }
-            for t in &a.transactions {
-                transaction(&mut x, t, a.currency, &org.id);
-            }
-            x.push_str("  </iati-activity>\n");
-        }
-        x.push_str("</iati-activities>\n");
-        Ok(x)
-    }
+    Ok(())
 }
 
 fn transaction(x: &mut String, t: &Transaction, currency: Currency, org_id: &str) {

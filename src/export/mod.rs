@@ -1,13 +1,15 @@
 //! Exports for people and other systems: a CSV of entries with running balances
-//! ([`csv`]) and IATI 2.03 activity XML ([`iati`]). Pure: the generators take decoded
-//! entries in ledger order and return text; callers read the store and write the output.
+//! ([`csv`]) and IATI 2.03 activity XML ([`iati`]). The generators are pure: they take
+//! decoded entries in ledger order and return text. [`stream`] feeds them from the store a
+//! page at a time and hands the text over in chunks, so an export of any size holds one
+//! page of entries and one chunk of text, never the ledger.
 
 pub mod csv;
 pub mod iati;
+pub mod stream;
 
 use crate::ledger::entry::Body;
 use crate::ledger::money::{format_decimal, Currency, Minor};
-use std::collections::HashMap;
 
 /// Why an export could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,8 +30,8 @@ pub enum ExportError {
     },
 }
 
-/// The money movement of one donation, disbursement or transfer, kept so that a later
-/// reversal can be shown with its campaigns and amount.
+/// The money movement of one donation, disbursement or transfer, so that a reversal of it
+/// can be shown with its campaigns and amount.
 #[derive(Debug, Clone)]
 pub(crate) struct Movement {
     /// `donation`, `disbursement` or `transfer`.
@@ -72,27 +74,22 @@ pub(crate) fn movement(body: &Body) -> Option<Movement> {
     }
 }
 
-/// Remembers movements by seq (for reversals).
-#[derive(Debug, Default)]
-pub(crate) struct Movements(HashMap<u64, Movement>);
-
-impl Movements {
-    /// Records entry `seq`'s movement, if it has one.
-    pub fn remember(&mut self, seq: u64, body: &Body) {
-        if let Some(m) = movement(body) {
-            self.0.insert(seq, m);
-        }
-    }
-
-    /// The movement a reversal undoes.
-    pub fn reversed(&self, seq: u64, reverses: u64) -> Result<&Movement, ExportError> {
-        self.0
-            .get(&reverses)
-            .ok_or_else(|| ExportError::Inconsistent {
-                seq,
-                problem: format!("reverses entry {reverses}, which moved no money"),
-            })
-    }
+/// The movement a reversal (entry `seq`, reversing entry `reverses` whose body is
+/// `reversed`) undoes.
+///
+/// # Errors
+/// [`ExportError::Inconsistent`] when the reversed entry is not given or moved no money.
+pub(crate) fn reversed_movement(
+    seq: u64,
+    reverses: u64,
+    reversed: Option<&Body>,
+) -> Result<Movement, ExportError> {
+    reversed
+        .and_then(movement)
+        .ok_or_else(|| ExportError::Inconsistent {
+            seq,
+            problem: format!("reverses entry {reverses}, which moved no money"),
+        })
 }
 
 /// A signed count of minor units as a decimal in the major unit: `-12.50`.

@@ -162,10 +162,13 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let hash = Hash::from_hex(&sha256)
         .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "bad_path", m).field("sha256"))?;
+    // Read in chunks as the client takes them: a download holds one chunk, not the file.
     let blob = s
         .evidence
-        .open(&hash)
-        .await?
+        .blobs
+        .read(&hash)
+        .await
+        .map_err(crate::evidence::EvidenceError::from)?
         .ok_or_else(|| ApiError::not_found(format!("no evidence file {hash}")))?;
     let media_type = HeaderValue::from_str(&blob.info.media_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
@@ -190,6 +193,7 @@ pub async fn download(
             HeaderValue::from_static("same-origin"),
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CONTENT_LENGTH, HeaderValue::from(blob.info.size)),
     ];
-    Ok((headers, blob.bytes).into_response())
+    Ok((headers, axum::body::Body::from_stream(blob.chunks)).into_response())
 }

@@ -1,14 +1,15 @@
-//! Public exports: `GET /api/v1/export/csv?campaign=ID` (streamed) and
-//! `GET /api/v1/export/iati?campaign=ID`. Both cover the ledger at the latest checkpoint
-//! and hold only what the ledger publishes (display names, never contact details).
+//! Public exports: `GET /api/v1/export/csv?campaign=ID` and
+//! `GET /api/v1/export/iati?campaign=ID`, both streamed ([`crate::export::stream`]): a
+//! request holds a page of entries and a chunk of text, whatever the ledger's size. Both
+//! cover the ledger at the latest checkpoint and hold only what the ledger publishes
+//! (display names, never contact details).
 
 use super::error::ApiError;
-use super::public::MAX_PAGE;
 use super::{ApiQuery, AppState};
-use crate::export::csv::{CsvExport, HEADER};
-use crate::export::iati::{IatiExport, Organisation};
+use crate::export::iati::Organisation;
+use crate::export::stream::{CampaignRef, CsvStream, ExportStream, IatiStream, StreamError};
 use crate::export::ExportError;
-use crate::ledger::decode;
+use crate::sequencer::View;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -41,62 +42,56 @@ impl From<ExportError> for ApiError {
     }
 }
 
-fn known_campaign(s: &AppState, campaign: &Option<String>) -> Result<(), ApiError> {
+impl From<StreamError> for ApiError {
+    fn from(e: StreamError) -> Self {
+        match e {
+            StreamError::Export(e) => e.into(),
+            StreamError::Store(e) => e.into(),
+        }
+    }
+}
+
+fn known_campaign(view: &View, campaign: &Option<String>) -> Result<(), ApiError> {
     match campaign {
-        Some(c) if !s.sequencer.view().campaigns.iter().any(|(_, k)| k.id == *c) => {
+        Some(c) if !view.campaigns.iter().any(|(_, k)| k.id == *c) => {
             Err(ExportError::UnknownCampaign(c.clone()).into())
         }
         _ => Ok(()),
     }
 }
 
-/// Streams the CSV in pages of entries, without holding the ledger in memory.
+/// The body of `stream`: its first chunk, already read (so that a failure before any
+/// byte is an error status), then the rest as the client reads. A failure later ends the
+/// body early, logged.
+async fn streamed(mut stream: ExportStream) -> Result<Body, ApiError> {
+    let first = stream.next_chunk().await?.unwrap_or_default();
+    let rest = futures_util::stream::unfold(Some(stream), |stream| async move {
+        let mut stream = stream?;
+        match stream.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(stream))),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "export stopped before its end");
+                Some((Err(std::io::Error::other(e.to_string())), None))
+            }
+        }
+    });
+    type Chunk = Result<Vec<u8>, std::io::Error>;
+    Ok(Body::from_stream(
+        futures_util::stream::iter([Chunk::Ok(first)]).chain(rest),
+    ))
+}
+
+/// Streams the CSV, reading a page of entries at a time; a campaign's CSV reads only the
+/// entries of that campaign and of the campaigns it exchanged transfers with.
 pub async fn csv(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    known_campaign(&s, &q.campaign)?;
-    let size = s.sequencer.view().checkpoint.size;
-    let store = s.store.clone();
-    let generator = CsvExport::new(q.campaign.as_deref());
-    type Chunk = Result<Vec<u8>, std::io::Error>;
-    let pages = futures_util::stream::unfold(
-        (0u64, generator, false),
-        move |(next, mut generator, done)| {
-            let store = store.clone();
-            async move {
-                if done || next >= size {
-                    return None;
-                }
-                let fail = |m: String| {
-                    Some((
-                        Err(std::io::Error::other(m)),
-                        (next, CsvExport::default(), true),
-                    ))
-                };
-                let rows = match store.entries(next, MAX_PAGE.min(size - next)).await {
-                    Ok(rows) if !rows.is_empty() => rows,
-                    Ok(_) => return fail("entries missing".into()),
-                    Err(e) => return fail(e.to_string()),
-                };
-                let mut chunk = Vec::new();
-                for r in &rows {
-                    let entry = match decode(&r.leaf) {
-                        Ok(e) => e,
-                        Err(e) => return fail(format!("entry {}: {e}", r.seq)),
-                    };
-                    match generator.row(&entry, &r.leaf_hash) {
-                        Ok(Some(line)) => chunk.extend_from_slice(line.as_bytes()),
-                        Ok(None) => {}
-                        Err(e) => return fail(e.to_string()),
-                    }
-                }
-                let next = next + rows.len() as u64;
-                Some((Chunk::Ok(chunk), (next, generator, false)))
-            }
-        },
-    );
-    let stream = futures_util::stream::iter([Chunk::Ok(HEADER.as_bytes().to_vec())]).chain(pages);
+    let view = s.sequencer.view();
+    known_campaign(&view, &q.campaign)?;
+    let stream =
+        CsvStream::new(s.store.clone(), view.checkpoint.size, q.campaign.as_deref()).await?;
     let name = match &q.campaign {
         Some(c) => format!("attachment; filename=\"fundtrail-{c}.csv\""),
         None => "attachment; filename=\"fundtrail-entries.csv\"".to_string(),
@@ -107,12 +102,13 @@ pub async fn csv(
             (header::CONTENT_DISPOSITION, name),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
-        Body::from_stream(stream),
+        streamed(ExportStream::Csv(Box::new(stream))).await?,
     )
         .into_response())
 }
 
-/// The IATI activity file at the latest checkpoint.
+/// Streams the IATI activity file at the latest checkpoint, one activity after the other,
+/// each read from its campaign's entries a page at a time.
 pub async fn iati(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
@@ -124,33 +120,33 @@ pub async fn iati(
             "the IATI export needs the organisation's IATI identifier: set iati_org_id in config.json",
         ));
     };
-    known_campaign(&s, &q.campaign)?;
-    let size = s.sequencer.view().checkpoint.size;
-    let mut generator = IatiExport::new();
-    let mut next = 0;
-    while next < size {
-        let rows = s.store.entries(next, MAX_PAGE.min(size - next)).await?;
-        if rows.is_empty() {
-            return Err(
-                crate::store::StoreError::Corrupt(format!("entry {next} is missing")).into(),
-            );
-        }
-        for r in &rows {
-            let entry = decode(&r.leaf)
-                .map_err(|e| crate::store::StoreError::Corrupt(format!("entry {}: {e}", r.seq)))?;
-            generator.push(&entry)?;
-        }
-        next += rows.len() as u64;
-    }
+    let view = s.sequencer.view();
+    known_campaign(&view, &q.campaign)?;
+    let campaigns = view
+        .campaigns
+        .iter()
+        .map(|(opened_seq, c)| CampaignRef {
+            id: c.id.clone(),
+            opened_seq: *opened_seq,
+            closed: c.closed,
+        })
+        .collect();
     let org = Organisation::new(org_id, s.site.name.clone());
     let generated = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let xml = generator.finish(&org, q.campaign.as_deref(), &generated)?;
+    let stream = IatiStream::new(
+        s.store.clone(),
+        view.checkpoint.size,
+        org,
+        campaigns,
+        q.campaign.as_deref(),
+        &generated,
+    )?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        xml,
+        streamed(ExportStream::Iati(Box::new(stream))).await?,
     )
         .into_response())
 }

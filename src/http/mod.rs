@@ -4,6 +4,7 @@
 mod acknowledgement;
 pub mod auth;
 pub mod client;
+mod deadline;
 mod donors;
 pub mod error;
 mod evidence;
@@ -20,14 +21,13 @@ mod web;
 use crate::sequencer::SequencerHandle;
 use crate::store::Store;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted (JSON appends are small).
@@ -140,9 +140,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reversals", post(staff::reverse))
         .route(
             "/statements",
-            // A bank statement may exceed MAX_BODY_BYTES.
-            post(statements::import_statement)
-                .layer(DefaultBodyLimit::max(statements::MAX_STATEMENT_BYTES)),
+            // A bank statement may exceed MAX_BODY_BYTES: the handler reads the body as
+            // it arrives and counts it against MAX_STATEMENT_BYTES itself.
+            post(statements::import_statement),
         )
         .route("/receipts/{key}", get(receipts::receipt))
         .route(
@@ -154,9 +154,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+        .layer(axum::middleware::from_fn_with_state(
             read_limits.request_timeout,
+            deadline::limit_time,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

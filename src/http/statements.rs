@@ -1,22 +1,36 @@
 //! `POST /api/v1/statements?campaign=ID&dry_run=true|false`: a recorder uploads a bank
 //! statement (the CSV text as the body) and its new credits become donations. See
 //! [`crate::statement_import`].
+//!
+//! The body is read as it arrives into a temporary file (at most [`MAX_STATEMENT_BYTES`]),
+//! the import reads that file a piece at a time, and the report is sent as it is read
+//! back: a request holds a few numbers per statement line, never the statement or the
+//! report.
 
 use super::auth::{Role, Staff};
 use super::error::ApiError;
 use super::{ApiQuery, AppState};
-use crate::statement::Mapping;
-use crate::statement_import::{import, ImportError, ImportRequest};
-use axum::extract::rejection::BytesRejection;
+use crate::statement::{Mapping, StatementError};
+use crate::statement_import::{check_campaign, import, ImportError, ImportRequest};
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use bytes::Bytes;
+use futures_util::StreamExt as _;
 use serde::Deserialize;
+use tokio::io::AsyncWriteExt as _;
 
-/// The largest statement accepted (the only route with a body above 64 KiB but evidence).
-pub const MAX_STATEMENT_BYTES: usize = 5 * 1024 * 1024;
+/// The largest statement accepted: 64 MiB, about 500,000 lines of a Vietnamese bank's
+/// export (the only route with a body above 64 KiB but evidence).
+pub const MAX_STATEMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Media types a statement may be sent as (a missing type counts as the last).
+const ACCEPTED_TYPES: [&str; 4] = [
+    "text/csv",
+    "text/plain",
+    "application/vnd.ms-excel",
+    "application/octet-stream",
+];
 
 /// Query of `POST /statements`: the campaign, the mode and optional column names.
 #[derive(Deserialize)]
@@ -60,8 +74,89 @@ impl From<ImportError> for ApiError {
             }
             ImportError::NotLeader => crate::sequencer::AppendError::NotLeader.into(),
             ImportError::Store(s) => s.into(),
+            ImportError::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                crate::store::StoreError::Full(io.to_string()).into()
+            }
+            ImportError::Io(io) => {
+                tracing::error!(error = %io, "statement import: temporary file");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the statement could not be held in a temporary file; nothing was imported; see the server log",
+                )
+            }
         }
     }
+}
+
+/// Refuses a body sent as anything but statement text: `curl -d @file` sends
+/// `application/x-www-form-urlencoded` (and drops the line ends), a form upload
+/// `multipart/form-data`, neither of which is the statement's own bytes.
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let text = value.to_str().unwrap_or_default().to_ascii_lowercase();
+    let mut parts = text.split(';').map(str::trim);
+    let media_type = parts.next().unwrap_or_default();
+    let charset_ok = parts
+        .filter_map(|p| p.strip_prefix("charset="))
+        .all(|c| matches!(c.trim_matches('"'), "utf-8" | "utf8" | "us-ascii"));
+    if ACCEPTED_TYPES.contains(&media_type) && charset_ok {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        format!(
+            "a statement is the bank's CSV file sent as it is, in UTF-8, with Content-Type {} (not {text:?}); with curl: --data-binary @statement.csv -H 'Content-Type: text/csv'",
+            ACCEPTED_TYPES.join(", ")
+        ),
+    )
+    .field("Content-Type"))
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!(
+            "a statement may be at most {} MiB; split it by month; nothing was imported",
+            MAX_STATEMENT_BYTES >> 20
+        ),
+    )
+}
+
+/// Writes `body` into a new temporary file as it arrives, refusing more than
+/// [`MAX_STATEMENT_BYTES`].
+async fn spill(body: Body) -> Result<tokio::fs::File, ApiError> {
+    let file = tempfile::tempfile().map_err(|e| ApiError::from(ImportError::Io(e)))?;
+    let mut file = tokio::io::BufWriter::with_capacity(64 * 1024, tokio::fs::File::from_std(file));
+    let mut stream = body.into_data_stream();
+    let mut received = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "incomplete_body",
+                "the statement did not arrive whole; nothing was imported; send it again",
+            )
+        })?;
+        received += chunk.len();
+        if received > MAX_STATEMENT_BYTES {
+            return Err(too_large());
+        }
+        file.write_all(&chunk)
+            .await
+            .map_err(|e| ApiError::from(ImportError::Io(e)))?;
+    }
+    if received == 0 {
+        return Err(ImportError::Statement(StatementError::Empty).into());
+    }
+    file.flush()
+        .await
+        .map_err(|e| ApiError::from(ImportError::Io(e)))?;
+    Ok(file.into_inner())
 }
 
 /// Imports (or previews) a statement; answers the report of every line.
@@ -69,26 +164,15 @@ pub async fn import_statement(
     State(s): State<AppState>,
     staff: Staff,
     ApiQuery(q): ApiQuery<StatementQuery>,
-    body: Result<Bytes, BytesRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
     staff.require(Role::Recorder)?;
-    let body = body.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("a statement may be at most {MAX_STATEMENT_BYTES} bytes"),
-        )
-    })?;
-    let text = String::from_utf8(body.to_vec()).map_err(|_| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_statement",
-            "the statement must be UTF-8 text (save the CSV as UTF-8)",
-        )
-    })?;
+    check_content_type(&headers)?;
+    check_campaign(&s.sequencer, &q.campaign)?;
+    let mut file = spill(body).await?;
     let request = ImportRequest {
         campaign: q.campaign,
-        text,
         mapping: Mapping {
             date: q.date_column,
             amount: q.amount_column,
@@ -102,11 +186,29 @@ pub async fn import_statement(
         dry_run: q.dry_run,
         recorded_by: staff.token.recorded_by(),
     };
-    let report = import(&s.store, &s.sequencer, request).await?;
+    // The import runs to its end even if the client goes away: once donations are being
+    // queued, every line's outcome is decided and recorded, never half of them.
+    let store = s.store.clone();
+    let sequencer = s.sequencer.clone();
+    let report = tokio::spawn(async move { import(&store, &sequencer, &request, &mut file).await })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "statement import task failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; see the server log",
+            )
+        })??;
     let status = if report.recorded > 0 {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(report)).into_response())
+    Ok((
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(report.into_json_chunks()),
+    )
+        .into_response())
 }

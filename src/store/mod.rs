@@ -303,6 +303,8 @@ macro_rules! dispatch {
     };
 }
 
+mod by_campaign;
+
 /// The advisory-lock key under which one process leads (sequences) a PostgreSQL ledger.
 pub const LEADER_LOCK_KEY: i64 = 0x6675_6e64_7472_6169; // "fundtrai"
 
@@ -426,15 +428,6 @@ impl Store {
     /// Up to `limit` entries from `start`, in order.
     pub async fn entries(&self, start: u64, limit: u64) -> Result<Vec<StoredEntry>, StoreError> {
         dispatch!(self, s => s.entries(start, limit).await)
-    }
-    /// Entries touching a campaign, newest first, with seq below `before`.
-    pub async fn campaign_entries(
-        &self,
-        campaign: &str,
-        before: u64,
-        limit: u64,
-    ) -> Result<Vec<StoredEntry>, StoreError> {
-        dispatch!(self, s => s.campaign_entries(campaign, before, limit).await)
     }
     /// Donations with this bank reference.
     pub async fn find_by_reference(

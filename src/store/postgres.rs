@@ -7,6 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::Row;
 use std::time::Duration;
 
+mod by_campaign;
 mod donors;
 mod snapshot;
 
@@ -260,25 +261,6 @@ impl PostgresStore {
             "select seq, leaf, leaf_hash from entries where seq >= $1 order by seq limit $2",
         )
         .bind(int(start))
-        .bind(int(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(stored_entry).collect()
-    }
-
-    pub(super) async fn campaign_entries(
-        &self,
-        campaign: &str,
-        before: u64,
-        limit: u64,
-    ) -> Result<Vec<StoredEntry>, StoreError> {
-        let rows = sqlx::query(
-            "select seq, leaf, leaf_hash from entries where seq < $1 and (campaign = $2 or campaign_to = $3) \
-             order by seq desc limit $4",
-        )
-        .bind(int(before))
-        .bind(campaign)
-        .bind(campaign)
         .bind(int(limit))
         .fetch_all(&self.pool)
         .await?;

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod by_campaign;
 mod donors;
 mod fingerprints;
 mod snapshot;
@@ -464,25 +465,6 @@ impl SqliteStore {
             "select seq, leaf, leaf_hash from entries where seq >= ? order by seq limit ?",
         )
         .bind(int(start))
-        .bind(int(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(stored_entry).collect()
-    }
-
-    pub(super) async fn campaign_entries(
-        &self,
-        campaign: &str,
-        before: u64,
-        limit: u64,
-    ) -> Result<Vec<StoredEntry>, StoreError> {
-        let rows = sqlx::query(
-            "select seq, leaf, leaf_hash from entries where seq < ? and (campaign = ? or campaign_to = ?) \
-             order by seq desc limit ?",
-        )
-        .bind(int(before))
-        .bind(campaign)
-        .bind(campaign)
         .bind(int(limit))
         .fetch_all(&self.pool)
         .await?;
