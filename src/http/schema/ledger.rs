@@ -32,6 +32,7 @@ pub struct CurrencyCode(String);
 /// One ledger entry, as its leaf holds it (`ledger::entry::Entry`, SPEC.md §3): what
 /// happened is in `body`, whose members depend on `kind`.
 #[derive(ToSchema)]
+#[schema(as = LedgerEntry)]
 pub struct LedgerEntrySchema {
     /// What the entry records; its members depend on `kind` (SPEC.md §3).
     body: BTreeMap<String, serde_json::Value>,
