@@ -138,7 +138,9 @@ async fn the_document_is_openapi_3_1_with_every_reference_resolved_and_every_err
 
     let doc = document(&app).await;
 
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")));
+    assert!(doc["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.1.")));
     assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
     assert_eq!(doc["servers"][0]["url"], "/api/v1");
     let mut refs = Vec::new();
@@ -203,10 +205,9 @@ async fn the_document_is_openapi_3_1_with_every_reference_resolved_and_every_err
 async fn the_api_reference_names_every_route_of_the_document() {
     let app = spawn_app().await;
     let doc = document(&app).await;
-    let reference = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"),
-    )
-    .expect("docs/api.md");
+    let reference =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"))
+            .expect("docs/api.md");
 
     for route in documented_routes(&doc) {
         assert!(
@@ -261,7 +262,13 @@ fn start_demo() -> Demo {
     let dir = tempfile::tempdir().expect("temporary folder");
     let port = server::free_port();
     let mut child = Command::new(server::BIN)
-        .args(["demo", "--read-limit", "0", "--max-connections-per-address", "0"])
+        .args([
+            "demo",
+            "--read-limit",
+            "0",
+            "--max-connections-per-address",
+            "0",
+        ])
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .arg("--data")
         .arg(dir.path().join("data"))

@@ -8,10 +8,10 @@
 use super::error::{ApiError, ErrorBody};
 use super::log::MAX_PAGE;
 use super::{ApiQuery, AppState};
-use crate::ledger::verify::{bundle_header, bundle_trailer};
 use crate::export::iati::Organisation;
 use crate::export::stream::{CampaignRef, CsvStream, ExportStream, IatiStream, StreamError};
 use crate::export::ExportError;
+use crate::ledger::verify::{bundle_header, bundle_trailer};
 use crate::sequencer::View;
 use axum::body::Body;
 use axum::extract::State;

@@ -126,7 +126,9 @@ impl Modify for CommonAnswers {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A staff token, `ft_` and 43 characters, from `fundtrail token create`"))
+                    .description(Some(
+                        "A staff token, `ft_` and 43 characters, from `fundtrail token create`",
+                    ))
                     .build(),
             ),
         );

@@ -3,13 +3,13 @@
 //! page at `/`, and the layers every answer passes through (limits, time-outs, security
 //! headers).
 
+use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log,
-    openapi, proofs, receipts, reversals, statements, transfers, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
+    proofs, receipts, reversals, statements, transfers, web, AppState, CONTENT_SECURITY_POLICY,
+    MAX_BODY_BYTES,
 };
-use super::error::ApiError;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::Router;

@@ -65,9 +65,7 @@ fn client_holds(headers: &HeaderMap, tag: &HeaderValue) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .any(|candidate| {
-            candidate == "*" || candidate.trim_start_matches("W/").as_bytes() == tag
-        })
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/").as_bytes() == tag)
 }
 
 fn serve(path: &str, headers: &HeaderMap) -> Response {
@@ -102,4 +100,80 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
                 serve(&path, &headers)
             }),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::{to_bytes, Body};
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+
+    async fn get(path: &str, if_none_match: Option<&str>) -> Response {
+        let mut request = Request::get(path);
+        if let Some(tags) = if_none_match {
+            request = request.header(header::IF_NONE_MATCH, tags);
+        }
+        routes::<()>()
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("answer")
+    }
+
+    fn etag(response: &Response) -> String {
+        let tag = response.headers().get(header::ETAG).expect("an ETag");
+        tag.to_str().expect("text").to_string()
+    }
+
+    async fn body(response: Response) -> Vec<u8> {
+        to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body")
+            .to_vec()
+    }
+
+    #[tokio::test]
+    async fn every_file_carries_a_strong_etag_of_its_bytes_and_no_cache() {
+        let file = WEB
+            .get_file("verify/sha256.js")
+            .expect("an embedded module");
+
+        let page = get("/", None).await;
+        let module = get("/verify/sha256.js", None).await;
+
+        let index = WEB.get_file("index.html").expect("index.html");
+        let expected = |f: &File<'_>| format!("\"{}\"", sha256(f.contents()).to_hex());
+        assert_eq!(etag(&page), expected(index));
+        assert_eq!(etag(&module), expected(file));
+        assert_eq!(module.headers()[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(body(module).await, file.contents());
+    }
+
+    #[tokio::test]
+    async fn a_file_the_browser_holds_is_answered_304_without_its_bytes() {
+        let tag = etag(&get("/app.js", None).await);
+
+        for held in [
+            tag.clone(),
+            format!("W/{tag}"),
+            format!("\"something-else\", {tag}"),
+            "*".to_string(),
+        ] {
+            let answer = get("/app.js", Some(&held)).await;
+
+            assert_eq!(answer.status(), StatusCode::NOT_MODIFIED, "{held}");
+            assert_eq!(etag(&answer), tag);
+            assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-cache");
+            assert!(body(answer).await.is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stale_tag_gets_the_whole_file() {
+        let answer = get("/app.js", Some("\"0000\"")).await;
+
+        assert_eq!(answer.status(), StatusCode::OK);
+        let file = WEB.get_file("app.js").expect("app.js");
+        assert_eq!(body(answer).await, file.contents());
+    }
 }

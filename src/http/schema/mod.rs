@@ -9,8 +9,7 @@ mod ledger;
 mod others;
 
 pub use ledger::{
-    AccountSchema, AmountText, CampaignSummarySchema, ChannelSchema, CurrencyCode,
-    EvidenceSchema, LedgerEntrySchema, ReceiptSchema, ReversalReasonSchema, Sha256Hex,
-    TotalsSchema,
+    AccountSchema, AmountText, CampaignSummarySchema, ChannelSchema, CurrencyCode, EvidenceSchema,
+    LedgerEntrySchema, ReceiptSchema, ReversalReasonSchema, Sha256Hex, TotalsSchema,
 };
 pub use others::{AuditStateSchema, DonorRecordSchema, StatementReportSchema};

@@ -139,4 +139,3 @@ pub enum Outcome {
     Outgoing,
     ReturnedTransfer,
 }
-
