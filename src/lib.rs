@@ -3,6 +3,7 @@
 //! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
 
 pub mod audit;
+pub mod auth;
 pub mod blobs;
 pub mod cli;
 pub mod demo;

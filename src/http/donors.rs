@@ -3,8 +3,10 @@
 //! [`DonorPrivate`] row; admins read (`GET /donors/{seq}`) and erase
 //! (`DELETE /donors/{seq}`) that row. Nothing here is ever logged.
 
-use super::auth::{Role, Staff};
-use super::error::ApiError;
+use super::auth::{Admin, Staff};
+use super::error::{ApiError, ErrorBody};
+use super::schema::DonorRecordSchema;
+use super::sorted::Sorted;
 use super::{ApiPath, AppState};
 use crate::ledger::hash::{donor_commitment, Hash};
 use crate::store::{DonorPrivate, Erasure};
@@ -12,19 +14,27 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The display name of a donor who did not consent to publish theirs.
 pub const ANONYMOUS: &str = "Anonymous";
 
-/// `donor_private` of `POST /donations`: what the charity keeps off the chain.
-#[derive(Deserialize, Default)]
+/// `donor_private` of `POST /donations`: what the charity keeps off the chain. Empty
+/// texts count as absent.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DonorPrivateIn {
+    /// Full name, at most 200 characters.
     name: Option<String>,
+    /// E-mail address, at most 320 characters.
     email: Option<String>,
+    /// Phone number, at most 50 characters.
     phone: Option<String>,
+    /// Postal address, at most 2000 characters (may hold newlines).
     address: Option<String>,
+    /// What the commitment commits to (default the e-mail, else the phone), at most 500
+    /// characters.
     identifier: Option<String>,
 }
 
@@ -174,13 +184,23 @@ async fn ensure_donation(s: &AppState, seq: u64) -> Result<(), ApiError> {
     }
 }
 
-/// `GET /donors/{seq}` (admin): the personal data recorded with donation `seq`.
+/// The personal data recorded with donation `seq` (admin).
+#[utoipa::path(
+    get, path = "/donors/{seq}", tag = "donors",
+    params(("seq" = u64, Path, description = "The donation's position")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The donor's personal data", body = DonorRecordSchema),
+        (status = 400, description = "`seq` is not a whole number", body = ErrorBody),
+        (status = 403, description = "The token is not an admin's", body = ErrorBody),
+        (status = 404, description = "Not a donation, or no personal data (none recorded, or erased)", body = ErrorBody),
+    )
+)]
 pub async fn get_donor(
     State(s): State<AppState>,
-    staff: Staff,
+    _staff: Staff<Admin>,
     ApiPath(seq): ApiPath<u64>,
 ) -> Result<Response, ApiError> {
-    staff.require(Role::Admin)?;
     ensure_donation(&s, seq).await?;
     match s.store.donor(seq).await? {
         Some(record) => Ok(Json(record).into_response()),
@@ -198,16 +218,37 @@ pub const PURGE_PENDING: &str = "The personal data is erased: no one can read it
     A copy is still in the database's write-ahead log (ledger.db-wal) while an earlier read of the database goes on; \
     the server keeps removing it and logs \"erased personal data purged\" when it is gone.";
 
-/// `DELETE /donors/{seq}` (admin): erases the personal data of donation `seq` for good.
-/// `204` when no copy is left in the database files; `202` with `{"erased": true,
-/// "purged": false, "message"}` when a copy is still in SQLite's write-ahead log because
-/// an earlier read is still open (the server goes on purging in the background).
+/// The answer to an erasure whose purge goes on in the background.
+#[derive(Serialize, ToSchema)]
+pub struct PurgePending {
+    /// Always `true`: no one can read the data through fundtrail any more.
+    erased: bool,
+    /// Always `false`: a copy is still in the database files.
+    purged: bool,
+    /// What that means, in words.
+    message: &'static str,
+}
+
+/// Erases the personal data of donation `seq` for good (admin). `204` when no copy is left
+/// in the database files; `202` when a copy is still in SQLite's write-ahead log because an
+/// earlier read is still open (the server goes on purging in the background).
+#[utoipa::path(
+    delete, path = "/donors/{seq}", tag = "donors",
+    params(("seq" = u64, Path, description = "The donation's position")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Erased, and no copy is left"),
+        (status = 202, description = "Erased; a copy is still being purged from the database files", body = PurgePending),
+        (status = 400, description = "`seq` is not a whole number", body = ErrorBody),
+        (status = 403, description = "The token is not an admin's", body = ErrorBody),
+        (status = 404, description = "Not a donation, or no personal data (none recorded, or erased)", body = ErrorBody),
+    )
+)]
 pub async fn erase_donor(
     State(s): State<AppState>,
-    staff: Staff,
+    staff: Staff<Admin>,
     ApiPath(seq): ApiPath<u64>,
 ) -> Result<Response, ApiError> {
-    staff.require(Role::Admin)?;
     ensure_donation(&s, seq).await?;
     let erasure = s.store.erase_donor(seq, PURGE_WAIT).await?;
     if erasure != Erasure::NothingToErase {
@@ -217,11 +258,11 @@ pub async fn erase_donor(
         Erasure::Purged => Ok(StatusCode::NO_CONTENT.into_response()),
         Erasure::PurgePending => Ok((
             StatusCode::ACCEPTED,
-            Json(serde_json::json!({
-                "erased": true,
-                "purged": false,
-                "message": PURGE_PENDING,
-            })),
+            Sorted(PurgePending {
+                erased: true,
+                purged: false,
+                message: PURGE_PENDING,
+            }),
         )
             .into_response()),
         Erasure::NothingToErase => Err(ApiError::not_found(format!(

@@ -9,6 +9,8 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answer.
 #[derive(Debug)]
@@ -24,6 +26,22 @@ pub struct ApiError {
     /// How long the client should wait before retrying, sent as `Retry-After` in whole
     /// seconds (rounded up, at least 1). A 503 without one says 1 second.
     pub retry_after: Option<std::time::Duration>,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable machine-readable code (`invalid_field`, `not_found`, `unauthorized`, …).
+    #[schema(example = "invalid_field")]
+    pub error: &'static str,
+    /// The request field at fault (a JSON member such as `amount` or
+    /// `evidence[0].sha256`, a query parameter, or a header such as `Idempotency-Key`),
+    /// or `null`.
+    #[schema(example = "amount")]
+    pub field: Option<String>,
+    /// What went wrong, in plain words.
+    #[schema(example = "amount must be text such as \"250000\" (in quotes), not a number")]
+    pub message: String,
 }
 
 /// Seconds a client should wait before retrying a 503.
@@ -71,11 +89,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({
-            "error": self.code,
-            "message": self.message,
-            "field": self.field,
-        });
+        // Members in sorted order, as every answer of the API writes them.
+        let body = ErrorBody {
+            error: self.code,
+            field: self.field,
+            message: self.message,
+        };
         let mut response = (self.status, Json(body)).into_response();
         let retry_after = match self.retry_after {
             Some(wait) => Some(axum::http::HeaderValue::from(

@@ -2,8 +2,10 @@
 //! SHA-256 (`GET /evidence/{sha256}`). Downloads are served so that a hostile file can never
 //! run in this origin: always an attachment, never sniffed, under a CSP that allows nothing.
 
-use super::auth::{Role, Staff};
-use super::error::ApiError;
+use super::auth::{Recorder, Staff};
+use super::error::{ApiError, ErrorBody};
+use super::schema::EvidenceSchema;
+use super::sorted::Sorted;
 use super::{ApiPath, AppState};
 use crate::evidence::{EvidenceError, Upload, MAX_FILES_PER_UPLOAD};
 use crate::ledger::entry::Evidence;
@@ -12,8 +14,8 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The multipart field that carries files (it may repeat).
 pub const FILE_FIELD: &str = "file";
@@ -51,17 +53,53 @@ async fn drain(multipart: &mut Multipart) {
     }
 }
 
-/// `POST /evidence`: stores each file of the multipart fields named `file` by its SHA-256 and
-/// answers 201 `{"evidence": [{media_type, name, sha256, size}, ...]}`, the objects a
-/// disbursement lists. Recorder or admin. The request succeeds or fails whole: when any file is
-/// refused, the files stored before it in the same request are removed again (unless another
-/// request or a disbursement met them meanwhile).
+/// Body of `POST /evidence`: `multipart/form-data` with one to
+/// [`MAX_FILES_PER_UPLOAD`] fields named `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Described, never built: the handler reads the fields as they arrive.
+pub struct EvidenceUpload {
+    /// The files (PDF, JPEG, PNG, WebP, HEIC, CSV, plain text or XLSX), each with its file
+    /// name and media type.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    file: Vec<Vec<u8>>,
+}
+
+/// A file's bytes.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // Described, never built: downloads are streamed.
+pub struct FileBytes(Vec<u8>);
+
+/// The files stored, as a disbursement lists them.
+#[derive(Serialize, ToSchema)]
+pub struct Stored {
+    /// One per file, in the request's order.
+    #[schema(value_type = Vec<EvidenceSchema>)]
+    evidence: Vec<Evidence>,
+}
+
+/// Stores each file of the multipart fields named `file` by its SHA-256 and answers the
+/// objects a disbursement lists (recorder). The request succeeds or fails whole: when any
+/// file is refused, the files stored before it in the same request are removed again
+/// (unless another request or a disbursement met them meanwhile).
+#[utoipa::path(
+    post, path = "/evidence", tag = "evidence",
+    request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = Stored),
+        (status = 400, description = "The multipart body is malformed", body = ErrorBody),
+        (status = 413, description = "A file over the limit, or too many files", body = ErrorBody),
+        (status = 415, description = "Not multipart, or a file of a refused type", body = ErrorBody),
+        (status = 422, description = "No file, an empty file, a field not named `file`, or content that is not what its type says", body = ErrorBody),
+        (status = 507, description = "The evidence store is full; nothing was stored", body = ErrorBody),
+    )
+)]
 pub async fn upload(
     State(s): State<AppState>,
-    staff: Staff,
+    _staff: Staff<Recorder>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    staff.require(Role::Recorder)?;
     let mut multipart = multipart.map_err(|_| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -73,7 +111,7 @@ pub async fn upload(
     match store_files(&mut multipart, &mut upload, s.evidence.max_file_bytes).await {
         Ok(stored) => {
             upload.keep();
-            Ok((StatusCode::CREATED, Json(json!({ "evidence": stored }))).into_response())
+            Ok((StatusCode::CREATED, Sorted(Stored { evidence: stored })).into_response())
         }
         Err(refusal) => {
             drain(&mut multipart).await;
@@ -154,8 +192,22 @@ fn download_name(sha256: &Hash, media_type: &str) -> String {
     format!("{sha256}.{ext}")
 }
 
-/// `GET /evidence/{sha256}`: the stored file, as an attachment with its stored media type.
-/// The bytes are served as stored; whoever downloads them checks them against the ledger.
+/// A stored evidence file, as an attachment with its stored media type. The bytes are
+/// served as stored; whoever downloads them checks them against the ledger.
+#[utoipa::path(
+    get, path = "/evidence/{sha256}", tag = "evidence",
+    params(("sha256" = String, Path, description = "The file's SHA-256, 64 lower-case hex digits")),
+    responses(
+        (status = 200, description = "The file, as an attachment, with the media type it was stored with", content(
+            (FileBytes = "application/pdf"), (FileBytes = "image/jpeg"), (FileBytes = "image/png"),
+            (FileBytes = "image/webp"), (FileBytes = "image/heic"), (FileBytes = "image/heif"),
+            (FileBytes = "text/csv"), (FileBytes = "text/plain"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 400, description = "Not a SHA-256", body = ErrorBody),
+        (status = 404, description = "No such file", body = ErrorBody),
+    )
+)]
 pub async fn download(
     State(s): State<AppState>,
     ApiPath(sha256): ApiPath<String>,

@@ -1,14 +1,17 @@
-//! Public exports: `GET /api/v1/export/csv?campaign=ID` and
-//! `GET /api/v1/export/iati?campaign=ID`, both streamed ([`crate::export::stream`]): a
-//! request holds a page of entries and a chunk of text, whatever the ledger's size. Both
-//! cover the ledger at the latest checkpoint and hold only what the ledger publishes
-//! (display names, never contact details).
+//! Public exports, all streamed: a request holds a page of entries and a chunk of text,
+//! whatever the ledger's size. The bundle (`GET /export`, SPEC.md §7) is what `fundtrail
+//! verify` checks; the CSV (`GET /export/csv?campaign=ID`) and the IATI activity file
+//! (`GET /export/iati?campaign=ID`, [`crate::export::stream`]) are for spreadsheets and
+//! aid registries. All cover the ledger at the latest checkpoint and hold only what the
+//! ledger publishes (display names, never contact details).
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
+use super::log::MAX_PAGE;
 use super::{ApiQuery, AppState};
 use crate::export::iati::Organisation;
 use crate::export::stream::{CampaignRef, CsvStream, ExportStream, IatiStream, StreamError};
 use crate::export::ExportError;
+use crate::ledger::verify::{bundle_header, bundle_trailer};
 use crate::sequencer::View;
 use axum::body::Body;
 use axum::extract::State;
@@ -16,11 +19,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-/// `?campaign=ID`, optional.
-#[derive(Deserialize)]
+/// Query of the CSV and IATI exports.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// Only this campaign (with the transfers into and out of it); every campaign when absent.
     campaign: Option<String>,
 }
 
@@ -82,8 +88,17 @@ async fn streamed(mut stream: ExportStream) -> Result<Body, ApiError> {
     ))
 }
 
-/// Streams the CSV, reading a page of entries at a time; a campaign's CSV reads only the
+/// The entries as CSV, one row each, for spreadsheets. A campaign's CSV reads only the
 /// entries of that campaign and of the campaigns it exchanged transfers with.
+#[utoipa::path(
+    get, path = "/export/csv", tag = "exports",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The CSV, as an attachment", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 400, description = "A bad query", body = ErrorBody),
+        (status = 404, description = "No such campaign", body = ErrorBody),
+    )
+)]
 pub async fn csv(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
@@ -107,8 +122,17 @@ pub async fn csv(
         .into_response())
 }
 
-/// Streams the IATI activity file at the latest checkpoint, one activity after the other,
-/// each read from its campaign's entries a page at a time.
+/// The campaigns as an IATI 2.03 activity file, one activity per campaign, each read from
+/// its campaign's entries a page at a time.
+#[utoipa::path(
+    get, path = "/export/iati", tag = "exports",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The IATI activity file", body = String, content_type = "application/xml; charset=utf-8"),
+        (status = 400, description = "A bad query", body = ErrorBody),
+        (status = 404, description = "No such campaign, no campaign at all, or no IATI identifier configured", body = ErrorBody),
+    )
+)]
 pub async fn iati(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<ExportQuery>,
@@ -149,4 +173,54 @@ pub async fn iati(
         streamed(ExportStream::Iati(Box::new(stream))).await?,
     )
         .into_response())
+}
+
+/// The bundle at the latest checkpoint (SPEC.md §7): the key, every leaf, the signed
+/// checkpoint. Streamed in pages, never held whole in memory.
+#[utoipa::path(
+    get, path = "/export", tag = "exports",
+    responses((status = 200, description = "The bundle, as an attachment", body = String, content_type = "text/plain; charset=utf-8"))
+)]
+pub async fn bundle(State(s): State<AppState>) -> Response {
+    let cp = s.sequencer.view().checkpoint.clone();
+    let header_bytes = bundle_header(&s.site.verifier_key).into_bytes();
+    let store = s.store.clone();
+    type Chunk = Result<Vec<u8>, std::io::Error>;
+    let pages = futures_util::stream::unfold((0u64, false), move |(next, done)| {
+        let store = store.clone();
+        let cp = cp.clone();
+        async move {
+            if done {
+                return None;
+            }
+            if next >= cp.size {
+                return Some((Ok(bundle_trailer(&cp.note).into_bytes()), (next, true)));
+            }
+            let limit = MAX_PAGE.min(cp.size - next);
+            match store.entries(next, limit).await {
+                Ok(rows) if !rows.is_empty() => {
+                    let mut chunk = Vec::new();
+                    for r in &rows {
+                        chunk.extend_from_slice(&r.leaf);
+                        chunk.push(b'\n');
+                    }
+                    Some((Ok(chunk), (next + rows.len() as u64, false)))
+                }
+                Ok(_) => Some((Err(std::io::Error::other("entries missing")), (next, true))),
+                Err(e) => Some((Err(std::io::Error::other(e.to_string())), (next, true))),
+            }
+        }
+    });
+    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)]).chain(pages);
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"fundtrail-bundle.txt\"",
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }

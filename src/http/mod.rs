@@ -1,34 +1,48 @@
 //! The HTTP API under `/api/v1` and the public page at `/`. Thin: handlers parse, call the
 //! sequencer or the store, and map errors in one place ([`error::ApiError`]).
+//!
+//! One file per resource, each holding its public and staff routes: [`log`] (info, key,
+//! checkpoint, entries, totals, search), [`proofs`], [`campaigns`], [`donations`],
+//! [`disbursements`], [`transfers`], [`reversals`], [`evidence`], [`statements`],
+//! [`receipts`], [`donors`], [`exports`] and [`web`] (the page). [`router`] lists every
+//! route; [`openapi`] makes the document of them. Staff routes take a [`auth::Staff`]
+//! typed by the role they need.
 
 mod acknowledgement;
+mod appends;
 pub mod auth;
+mod campaigns;
 pub mod client;
 mod deadline;
+mod disbursements;
+mod donations;
 mod donors;
 pub mod error;
 mod evidence;
 mod exports;
 pub mod json_body;
 pub mod limits;
-mod public;
+mod log;
+pub mod openapi;
+mod proofs;
 mod receipts;
+mod reversals;
+mod router;
+mod schema;
 pub mod server;
-mod staff;
+mod sorted;
 mod statements;
+mod transfers;
 mod web;
+
+pub use router::{api_document, router};
 
 use crate::sequencer::SequencerHandle;
 use crate::store::Store;
-use axum::extract::{DefaultBodyLimit, FromRequestParts};
-use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
-use axum::Router;
+use axum::extract::FromRequestParts;
 use error::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted (JSON appends are small).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -102,74 +116,3 @@ pub struct ApiPath<T>(pub T);
 
 /// The Content-Security-Policy of every response: same-origin only, no inline script.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-/// The whole application: API routes, the page, limits and security headers.
-pub fn router(state: AppState) -> Router {
-    let read_limits = state.guard.limits;
-    let api = Router::new()
-        .route("/info", get(public::info))
-        .route("/checkpoint", get(public::checkpoint))
-        .route("/key", get(public::key))
-        .route("/entries", get(public::entries))
-        .route("/entries/{seq}", get(public::entry))
-        .route("/totals", get(public::totals))
-        .route(
-            "/campaigns",
-            get(public::campaigns).post(staff::open_campaign),
-        )
-        .route("/campaigns/{id}", get(public::campaign))
-        .route("/campaigns/{id}/entries", get(public::campaign_entries))
-        .route("/campaigns/{id}/close", post(staff::close_campaign))
-        .route("/proof/inclusion", get(public::inclusion))
-        .route("/proof/consistency", get(public::consistency))
-        .route("/search", get(public::search))
-        .route("/export", get(public::export))
-        .route("/export/csv", get(exports::csv))
-        .route("/export/iati", get(exports::iati))
-        .route("/donations", post(staff::donate))
-        .route("/disbursements", post(staff::disburse))
-        .route(
-            "/evidence",
-            // The only route whose body may exceed MAX_BODY_BYTES.
-            post(evidence::upload).layer(DefaultBodyLimit::max(evidence::upload_body_limit(
-                state.evidence.max_file_bytes,
-            ))),
-        )
-        .route("/evidence/{sha256}", get(evidence::download))
-        .route("/transfers", post(staff::transfer))
-        .route("/reversals", post(staff::reverse))
-        .route(
-            "/statements",
-            // A bank statement may exceed MAX_BODY_BYTES: the handler reads the body as
-            // it arrives and counts it against MAX_STATEMENT_BYTES itself.
-            post(statements::import_statement),
-        )
-        .route("/receipts/{key}", get(receipts::receipt))
-        .route(
-            "/donors/{seq}",
-            get(donors::get_donor).delete(donors::erase_donor),
-        )
-        .fallback(|| async { ApiError::not_found("no such API route") });
-    Router::new()
-        .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
-        .merge(web::routes())
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn_with_state(
-            read_limits.request_timeout,
-            deadline::limit_time,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
-}

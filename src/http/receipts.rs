@@ -3,8 +3,9 @@
 //! erased), and public by code (`GET /receipts/{code}`, never with the salt).
 
 use super::acknowledgement;
-use super::auth::{Role, Staff};
-use super::error::ApiError;
+use super::auth::{Admin, Staff};
+use super::error::{ApiError, ErrorBody};
+use super::schema::ReceiptSchema;
 use super::{ApiPath, AppState};
 use crate::ledger::receipt::{build, parse_code, Receipt, ReceiptParts};
 use crate::ledger::{decode, Body};
@@ -74,17 +75,28 @@ async fn issue(
     }))
 }
 
-/// `GET /receipts/{code}` (public, no salt) or `GET /receipts/{seq}` (admin, with the salt
-/// while it is not erased).
+/// A donation's receipt against the latest checkpoint: by its code (public, never with the
+/// salt) or by its seq (admin, with the salt while it is not erased).
+#[utoipa::path(
+    get, path = "/receipts/{key}", tag = "receipts",
+    params(("key" = String, Path, description = "The receipt code `R-<seq>-<8 hex digits>` (public), or the donation's seq (admin)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The receipt", body = ReceiptSchema),
+        (status = 401, description = "A seq without a valid token", body = ErrorBody),
+        (status = 403, description = "A seq with a token that is not an admin's", body = ErrorBody),
+        (status = 404, description = "No donation has this code or seq", body = ErrorBody),
+    )
+)]
 pub async fn receipt(
     State(s): State<AppState>,
-    staff: Result<Staff, ApiError>,
+    staff: Result<Staff<Admin>, ApiError>,
     ApiPath(key): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let receipt = if let Some((seq, prefix)) = parse_code(&key) {
         issue(&s, seq, Some(prefix), false).await?
     } else if let Ok(seq) = key.parse::<u64>() {
-        staff?.require(Role::Admin)?;
+        staff?;
         issue(&s, seq, None, true).await?
     } else {
         return Err(ApiError::not_found(

@@ -7,8 +7,9 @@
 //! back: a request holds a few numbers per statement line, never the statement or the
 //! report.
 
-use super::auth::{Role, Staff};
-use super::error::ApiError;
+use super::auth::{Recorder, Staff};
+use super::error::{ApiError, ErrorBody};
+use super::schema::StatementReportSchema;
 use super::{ApiQuery, AppState};
 use crate::statement::{Mapping, StatementError};
 use crate::statement_import::{check_campaign, import, ImportError, ImportRequest};
@@ -19,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt as _;
+use utoipa::IntoParams;
 
 /// The largest statement accepted: 64 MiB, about 500,000 lines of a Vietnamese bank's
 /// export (the only route with a body above 64 KiB but evidence).
@@ -32,21 +34,33 @@ const ACCEPTED_TYPES: [&str; 4] = [
     "application/octet-stream",
 ];
 
-/// Query of `POST /statements`: the campaign, the mode and optional column names.
-#[derive(Deserialize)]
+/// Query of `POST /statements`: the campaign, the mode and optional column names (the
+/// columns are found by their headers, in Vietnamese or English, when not named).
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct StatementQuery {
+    /// The campaign the donations are for.
     campaign: String,
+    /// Report what would be recorded, and record nothing.
     #[serde(default)]
     dry_run: bool,
+    /// Publish the payer's name from the statement as the donor's (default `Anonymous`).
     #[serde(default)]
     publish_payer_names: bool,
+    /// The header of the date column.
     date_column: Option<String>,
+    /// The header of a signed amount column.
     amount_column: Option<String>,
+    /// The header of the credit (money in) column.
     credit_column: Option<String>,
+    /// The header of the debit (money out) column.
     debit_column: Option<String>,
+    /// The header of the description column.
     description_column: Option<String>,
+    /// The header of the transaction id column.
     transaction_id_column: Option<String>,
+    /// The header of the payer name column.
     payer_column: Option<String>,
 }
 
@@ -159,15 +173,31 @@ async fn spill(body: Body) -> Result<tokio::fs::File, ApiError> {
     Ok(file.into_inner())
 }
 
-/// Imports (or previews) a statement; answers the report of every line.
+/// Imports (or previews) a bank statement (recorder): its new credits become donations,
+/// and the answer reports every line.
+#[utoipa::path(
+    post, path = "/statements", tag = "statements",
+    params(StatementQuery),
+    request_body(content = String, description = "The bank's CSV file as it is, in UTF-8, at most 64 MiB", content_type = "text/csv"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Donations were recorded; the report of every line", body = StatementReportSchema),
+        (status = 200, description = "Nothing was recorded (a dry run, or nothing new); the report of every line", body = StatementReportSchema),
+        (status = 400, description = "A bad query, or a body that did not arrive whole", body = ErrorBody),
+        (status = 409, description = "The campaign is closed", body = ErrorBody),
+        (status = 413, description = "Over 64 MiB; nothing was imported", body = ErrorBody),
+        (status = 415, description = "Not sent as the statement's own bytes", body = ErrorBody),
+        (status = 422, description = "An unknown campaign, or a statement that cannot be read (naming the line or column); nothing was imported", body = ErrorBody),
+        (status = 507, description = "The server's storage is full", body = ErrorBody),
+    )
+)]
 pub async fn import_statement(
     State(s): State<AppState>,
-    staff: Staff,
+    staff: Staff<Recorder>,
     ApiQuery(q): ApiQuery<StatementQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    staff.require(Role::Recorder)?;
     check_content_type(&headers)?;
     check_campaign(&s.sequencer, &q.campaign)?;
     let mut file = spill(body).await?;

@@ -1,0 +1,68 @@
+//! `POST /disbursements`: a recorder records money paid out of a campaign, listing the
+//! documents that back it (each already uploaded with `POST /evidence`).
+
+use super::appends::{amount, append, check_currency, currency_of, ensure_leading, today};
+use super::auth::{Recorder, Staff};
+use super::error::ApiError;
+use super::schema::{AmountText, CurrencyCode, EvidenceSchema};
+use super::{ApiJson, AppState};
+use crate::ledger::entry::{Body, Disbursement, Evidence};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// Body of `POST /disbursements`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Disburse {
+    /// The campaign's id.
+    campaign: String,
+    /// The amount, as text in the campaign's currency.
+    #[schema(value_type = AmountText)]
+    amount: String,
+    /// The campaign's currency, to check it (optional).
+    #[schema(value_type = Option<CurrencyCode>)]
+    currency: Option<String>,
+    /// The day it was paid, `YYYY-MM-DD` (default today, UTC).
+    paid_at: Option<String>,
+    /// Who was paid.
+    recipient: String,
+    /// What for.
+    purpose: String,
+    /// The documents backing it, as `POST /evidence` answered them.
+    #[serde(default)]
+    #[schema(value_type = Vec<EvidenceSchema>)]
+    evidence: Vec<Evidence>,
+}
+
+/// Records a disbursement (recorder).
+#[utoipa::path(
+    post, path = "/disbursements", tag = "disbursements",
+    request_body = Disburse,
+    params(super::openapi::IdempotencyKey),
+    security(("bearer" = [])),
+    responses(super::openapi::Appended)
+)]
+pub async fn disburse(
+    State(s): State<AppState>,
+    staff: Staff<Recorder>,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<Disburse>,
+) -> Result<Response, ApiError> {
+    ensure_leading(&s)?;
+    let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    // Strict: every listed document must already be in the evidence store, as listed.
+    s.evidence.check_listed(&r.evidence).await?;
+    let body = Body::Disbursement(Disbursement {
+        amount: amount(&r.amount, currency, "amount")?,
+        campaign: r.campaign,
+        currency,
+        evidence: r.evidence,
+        paid_at: r.paid_at.unwrap_or_else(today),
+        purpose: r.purpose,
+        recipient: r.recipient,
+    });
+    append(&s, &staff, &headers, body).await
+}

@@ -1,0 +1,221 @@
+//! The OpenAPI 3.1 document of `/api/v1`, served at `GET /api/v1/openapi.json`. It is
+//! generated from the handlers themselves: each carries a `#[utoipa::path]` naming its path,
+//! parameters and answers, and the router mounts each handler at the path its attribute
+//! names ([`super::router`]), so the document and the routes cannot disagree. The answers
+//! every route may give (a time-out, a storage failure, a rate limit, a refused token) are
+//! added here, in one place, by [`CommonAnswers`].
+
+use super::error::ErrorBody;
+use super::proofs::InclusionProof;
+use super::schema::{LedgerEntrySchema, ReceiptSchema, Sha256Hex};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::sync::LazyLock;
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
+
+/// The document's fixed parts; [`super::router`] adds every route's path, then
+/// [`CommonAnswers`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "fundtrail",
+        description = "The API of a fundtrail ledger: a tamper-evident, publicly verifiable ledger of charity money. Reads are public; appends need a staff token (`Authorization: Bearer ft_…`). Amounts are decimal text in the campaign's currency; every error answer is `{\"error\", \"message\", \"field\"}`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    servers((url = "/api/v1", description = "This server")),
+    components(schemas(ErrorBody, Acknowledgement)),
+    tags(
+        (name = "log", description = "The ledger: key, checkpoint, entries, totals"),
+        (name = "proofs", description = "Merkle proofs (SPEC.md §5)"),
+        (name = "campaigns", description = "Campaigns: read by anyone, opened and closed by admins"),
+        (name = "donations", description = "Gifts received"),
+        (name = "disbursements", description = "Money paid out"),
+        (name = "transfers", description = "Money moved between campaigns"),
+        (name = "reversals", description = "Corrections: the ledger is never edited"),
+        (name = "evidence", description = "Documents backing disbursements"),
+        (name = "statements", description = "Bank statement import"),
+        (name = "receipts", description = "Donation receipts (SPEC.md §12)"),
+        (name = "donors", description = "Donors' personal data, off the ledger (admin)"),
+        (name = "exports", description = "The bundle, CSV and IATI"),
+        (name = "openapi", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The `Idempotency-Key` header of every append: a retry with the same key and the same
+/// request answers the first answer again (`replayed: true`) and appends nothing.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // Described, never built: `appends::idempotency_key` reads the header.
+pub struct IdempotencyKey {
+    /// 1 to 200 visible characters, e.g. a UUID made by the client for this request.
+    #[serde(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
+/// The answer to an append: the entry, its exact leaf, its inclusion proof and the
+/// checkpoint it is in (SPEC.md §12). Written by `super::acknowledgement`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Described, never built: the answer is written from borrowed parts.
+pub struct Acknowledgement {
+    /// The checkpoint of the entry's batch.
+    checkpoint: String,
+    /// The entry.
+    entry: LedgerEntrySchema,
+    /// The exact leaf bytes, as text.
+    leaf: String,
+    /// SHA-256(0x00 || leaf).
+    leaf_hash: Sha256Hex,
+    /// Inclusion proof of the leaf in `checkpoint`.
+    proof: InclusionProof,
+    /// Only for a donation: its receipt, with the donor's salt when one was made.
+    #[schema(required = false)]
+    receipt: ReceiptSchema,
+    /// Whether this answers a retry (the entry was appended by the first request).
+    replayed: bool,
+    /// The entry's position.
+    seq: u64,
+}
+
+/// The answers of an append route besides those of every route.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // Described, never built.
+pub enum Appended {
+    /// Recorded and durable.
+    #[response(status = 201)]
+    Created(Acknowledgement),
+    /// A retry with the same `Idempotency-Key`: the first answer, `replayed: true`.
+    #[response(status = 200)]
+    Replayed(Acknowledgement),
+    /// The body is not JSON, or `Idempotency-Key` is not 1 to 200 visible characters.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The ledger's rules refuse it: a closed campaign, too little money, a reversal of an
+    /// entry already reversed, a reference already recorded. Nothing was recorded.
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body is over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not sent as `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorBody),
+    /// A field is missing, unknown or invalid (`field` names it). Nothing was recorded.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// The server's storage is full. Nothing was recorded.
+    #[response(status = 507)]
+    StorageFull(ErrorBody),
+}
+
+/// Adds what every route may answer to each operation of the document: 408 (over the time
+/// limit, no body), 500 and 503 (with `Retry-After`); 429 to reads (the per-address read
+/// limit); 401 and 429 to staff routes (a missing or unknown token, too many failed
+/// authentications). Also declares the `bearer` security scheme staff routes use.
+pub struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A staff token, `ft_` and 43 characters, from `fundtrail token create`",
+                    ))
+                    .build(),
+            ),
+        );
+        for item in doc.paths.paths.values_mut() {
+            for method in [HttpMethod::Get, HttpMethod::Post, HttpMethod::Delete] {
+                let operation = match method {
+                    HttpMethod::Get => item.get.as_mut(),
+                    HttpMethod::Post => item.post.as_mut(),
+                    _ => item.delete.as_mut(),
+                };
+                if let Some(operation) = operation {
+                    add_common_answers(operation, method == HttpMethod::Get);
+                }
+            }
+        }
+    }
+}
+
+/// Adds the answers every route may give to `operation` (a read when `read`), keeping any
+/// the route documents itself.
+fn add_common_answers(operation: &mut Operation, read: bool) {
+    let staff = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut common = vec![
+        ("500", "An internal error; see the server log"),
+        (
+            "503",
+            "Storage unavailable or read-only, the ledger's audit failed, or this process does not sequence appends; retry after `Retry-After` seconds",
+        ),
+    ];
+    if read {
+        common.push((
+            "429",
+            "Too many requests from this address; retry after `Retry-After` seconds",
+        ));
+    }
+    if staff {
+        common.push(("401", "No valid staff token"));
+        common.push((
+            "429",
+            "Too many failed authentications from this address (or, for reads, too many requests); retry after `Retry-After` seconds",
+        ));
+    }
+    let responses = &mut operation.responses.responses;
+    for (status, description) in common {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| error_answer(description).into());
+    }
+    responses.entry("408".to_string()).or_insert_with(|| {
+        ResponseBuilder::new()
+            .description("The request took longer than its time limit (no body)")
+            .build()
+            .into()
+    });
+}
+
+/// An answer with the error body, described as `description`.
+fn error_answer(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+}
+
+/// The document as served: built from the router's routes once, then kept.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    let doc = super::router::api_document();
+    serde_json::to_string(&doc).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "writing the OpenAPI document failed");
+        String::from("{}")
+    })
+});
+
+/// This document: every route of `/api/v1`, its parameters, bodies and answers.
+#[utoipa::path(
+    get, path = "/openapi.json", tag = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of /api/v1", body = Object, content_type = "application/json"))
+)]
+pub async fn document() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
+}

@@ -1,0 +1,94 @@
+//! Every route: the API under `/api/v1` (one line per route below, each handler mounted at
+//! the path its `#[utoipa::path]` names, which also puts it in the OpenAPI document), the
+//! page at `/`, and the layers every answer passes through (limits, time-outs, security
+//! headers).
+
+use super::error::ApiError;
+use super::openapi::{ApiDoc, CommonAnswers};
+use super::{
+    campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
+    proofs, receipts, reversals, statements, transfers, web, AppState, CONTENT_SECURITY_POLICY,
+    MAX_BODY_BYTES,
+};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of `/api/v1`, with the document they make. `evidence_body_limit` is the
+/// largest `POST /evidence` body: the only route whose body may exceed [`MAX_BODY_BYTES`]
+/// besides `POST /statements`, which reads its body as it arrives and counts it against
+/// `statements::MAX_STATEMENT_BYTES` itself.
+fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
+    let (schemas, paths, upload) = routes!(evidence::upload);
+    let upload = upload.layer(DefaultBodyLimit::max(evidence_body_limit));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(log::info))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::key))
+        .routes(routes!(log::entries))
+        .routes(routes!(log::entry))
+        .routes(routes!(log::totals))
+        .routes(routes!(log::search))
+        .routes(routes!(proofs::inclusion))
+        .routes(routes!(proofs::consistency))
+        .routes(routes!(campaigns::list, campaigns::open))
+        .routes(routes!(campaigns::get))
+        .routes(routes!(campaigns::entries))
+        .routes(routes!(campaigns::close))
+        .routes(routes!(donations::donate))
+        .routes(routes!(disbursements::disburse))
+        .routes(routes!(transfers::transfer))
+        .routes(routes!(reversals::reverse))
+        .routes((schemas, paths, upload))
+        .routes(routes!(evidence::download))
+        .routes(routes!(statements::import_statement))
+        .routes(routes!(receipts::receipt))
+        .routes(routes!(donors::get_donor, donors::erase_donor))
+        .routes(routes!(exports::bundle))
+        .routes(routes!(exports::csv))
+        .routes(routes!(exports::iati))
+        .routes(routes!(openapi::document))
+}
+
+/// The OpenAPI document of `/api/v1`: every route [`router`] serves there, with the
+/// answers common to all of them.
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    let mut doc = api(0).into_openapi();
+    CommonAnswers.modify(&mut doc);
+    doc
+}
+
+/// The whole application: API routes, the page, limits and security headers.
+pub fn router(state: AppState) -> Router {
+    let read_limits = state.guard.limits;
+    let evidence_limit = evidence::upload_body_limit(state.evidence.max_file_bytes);
+    let (api, _) = api(evidence_limit).split_for_parts();
+    let api = api.fallback(|| async { ApiError::not_found("no such API route") });
+    Router::new()
+        .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
+        .merge(web::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            read_limits.request_timeout,
+            deadline::limit_time,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
