@@ -1207,3 +1207,14 @@ async fn a_reversal_of_an_entry_that_does_not_exist_yet_is_refused() {
 
     assert_refused(&app, &response, 422, "unknown_entry", Some("reverses"), 1).await;
 }
+
+#[tokio::test]
+async fn an_unknown_api_path_answers_the_json_error_body_not_the_pages_404() {
+    let app = spawn_app().await;
+
+    let answer = app.get("/no-such-route/at/all").await;
+
+    assert_eq!(answer.status(), 404);
+    assert_eq!(answer.json()["error"], "not_found");
+    assert_eq!(answer.json()["message"], "no such API route");
+}

@@ -457,3 +457,30 @@ async fn a_request_whose_body_never_finishes_is_cut_off_with_408() {
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
+
+#[tokio::test]
+async fn a_donor_checking_a_receipt_code_many_times_is_never_counted_as_a_failed_sign_in() {
+    let app = spawn_app_with_limits(Limits {
+        failed_auth_per_minute: 3,
+        ..Limits::OFF
+    })
+    .await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let donation = app.donate(&campaign, "200000").await.json();
+    let code = donation["receipt"]["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(app.get(&format!("/receipts/{code}")).await.status());
+    }
+    let by_seq_without_token = app.get("/receipts/1").await.status();
+
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(
+        by_seq_without_token, 401,
+        "a lookup by seq still needs a token"
+    );
+}

@@ -68,7 +68,12 @@ pub fn router(state: AppState) -> Router {
     let read_limits = state.guard.limits;
     let evidence_limit = evidence::upload_body_limit(state.evidence.max_file_bytes);
     let (api, _) = api(evidence_limit).split_for_parts();
-    let api = api.fallback(|| async { ApiError::not_found("no such API route") });
+    // The page's catch-all would otherwise answer unknown API paths in plain text: an API
+    // client always gets the JSON error body.
+    let no_such_route = || async { ApiError::not_found("no such API route") };
+    let api = api
+        .route("/{*rest}", axum::routing::any(no_such_route))
+        .fallback(no_such_route);
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
         .merge(web::routes())
