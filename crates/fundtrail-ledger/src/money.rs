@@ -313,7 +313,7 @@ impl Minor {
     ///
     /// Text that groups thousands (`"200.000"` VND, `"1,000"`) is refused as
     /// [`MoneyError::Grouped`], never read as a smaller number; every text accepted here
-    /// means the same number to [`crate::statement::parse_amount`].
+    /// means the same number to the server's bank statement reader (`statement::parse_amount`).
     ///
     /// # Errors
     /// [`MoneyError::Grouped`], [`MoneyError::TooManyDecimals`], [`MoneyError::Zero`],

@@ -396,8 +396,8 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::canonical::{decode_general, encode};
-    use crate::ledger::hash::sha256;
+    use crate::canonical::{decode_general, encode};
+    use crate::hash::sha256;
 
     /// A small deterministic generator (xorshift), so failures reproduce.
     struct Rng(u64);

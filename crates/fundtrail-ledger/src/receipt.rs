@@ -420,11 +420,11 @@ pub fn verify_receipt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::canonical::encode;
-    use crate::ledger::checkpoint::CheckpointSigner;
-    use crate::ledger::entry::{Channel, Entry};
-    use crate::ledger::merkle::CompactTree;
-    use crate::ledger::money::{Currency, Minor};
+    use crate::canonical::encode;
+    use crate::checkpoint::CheckpointSigner;
+    use crate::entry::{Channel, Entry};
+    use crate::merkle::CompactTree;
+    use crate::money::{Currency, Minor};
 
     const SALT: [u8; 32] = [0x5a; 32];
     const IDENTIFIER: &str = "tran.van.binh@example.vn";
@@ -456,7 +456,7 @@ mod tests {
         let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
         let mut tree = CompactTree::new();
         let mut leaves = Vec::new();
-        let mut prev = crate::ledger::ZERO_HASH;
+        let mut prev = crate::ZERO_HASH;
         for seq in 0..3 {
             let commitment = (seq == 1).then(|| donor_commitment(&SALT, IDENTIFIER));
             let leaf = donation_leaf(seq, prev, commitment);
@@ -465,7 +465,7 @@ mod tests {
             leaves.push(leaf);
         }
         let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
-        let proof = crate::ledger::merkle::inclusion_proof(&hashes, 1).expect("proof");
+        let proof = crate::merkle::inclusion_proof(&hashes, 1).expect("proof");
         let note = signer.sign(3, &tree.root());
         let r = build(ReceiptParts {
             seq: 1,
@@ -561,7 +561,7 @@ mod tests {
     #[test]
     fn the_sorted_view_writes_the_built_receipt_with_sorted_keys() {
         let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
-        let leaf = donation_leaf(0, crate::ledger::ZERO_HASH, None);
+        let leaf = donation_leaf(0, crate::ZERO_HASH, None);
         let hash = leaf_hash(&leaf);
         let note = signer.sign(1, &hash);
         let proof = [Hash([0x0f; 32]), Hash([0xf0; 32])];

@@ -82,11 +82,25 @@ impl CheckpointSigner {
     ///
     /// # Errors
     /// [`CheckpointError::BadSigningKey`] when `origin` is not a valid key name.
+    #[cfg(feature = "os-rng")]
     pub fn generate(origin: &str) -> Result<(CheckpointSigner, String), CheckpointError> {
+        Self::generate_with(&mut rand_core::OsRng, origin)
+    }
+
+    /// Generates a fresh key for `origin` from `rng`, which must be a cryptographically
+    /// secure generator: the key is only as secret as its output. Returns the signer and the
+    /// private key text to store.
+    ///
+    /// # Errors
+    /// [`CheckpointError::BadSigningKey`] when `origin` is not a valid key name.
+    pub fn generate_with(
+        rng: &mut impl rand_core::CryptoRngCore,
+        origin: &str,
+    ) -> Result<(CheckpointSigner, String), CheckpointError> {
         if !is_valid_origin(origin) {
             return Err(CheckpointError::BadSigningKey);
         }
-        let (skey, _vkey) = signed_note::generate_key(&mut rand_core::OsRng, origin);
+        let (skey, _vkey) = signed_note::generate_key(rng, origin);
         Ok((Self::from_private_key(&skey)?, skey))
     }
 

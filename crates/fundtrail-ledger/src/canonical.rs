@@ -153,9 +153,9 @@ pub fn validate_envelope(entry: &Entry) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::entry::{Channel, Reversal, ReversalReason};
-    use crate::ledger::hash::ZERO_HASH;
-    use crate::ledger::money::{Currency, Minor};
+    use crate::entry::{Channel, Reversal, ReversalReason};
+    use crate::hash::ZERO_HASH;
+    use crate::money::{Currency, Minor};
 
     fn donation() -> Entry {
         Entry {
