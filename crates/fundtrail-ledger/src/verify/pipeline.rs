@@ -17,18 +17,19 @@ use std::io::BufRead;
 #[cfg(feature = "threads")]
 use super::worker::Link;
 
-/// Without the `threads` feature there is no worker thread to hand chunks to.
+/// Without the `threads` feature there is no worker thread to hand chunks to: no value of
+/// this type exists.
 #[cfg(not(feature = "threads"))]
-pub(super) enum Link {}
+pub(super) struct Link<'a>(std::convert::Infallible, std::marker::PhantomData<&'a ()>);
 
 #[cfg(not(feature = "threads"))]
-impl Link {
+impl Link<'_> {
     fn send(&self, _: u64, _: Chunk) {
-        match *self {}
+        match self.0 {}
     }
 
     fn next_decoded(&self) -> Result<(u64, Chunk, Decoded), VerifyError> {
-        match *self {}
+        match self.0 {}
     }
 }
 
@@ -105,7 +106,9 @@ enum End {
 
 /// The shape of a pipeline (see the module documentation).
 pub(super) struct Pipeline {
-    /// Whether to start the worker thread (otherwise the calling thread does everything).
+    /// Whether to start the worker thread (otherwise the calling thread does everything);
+    /// without the `threads` feature there is none to start.
+    #[cfg_attr(not(feature = "threads"), allow(dead_code))]
     pub(super) worker: bool,
     /// Leaves per chunk (a chunk also ends after `CHUNK_BYTES`).
     pub(super) chunk_leaves: usize,

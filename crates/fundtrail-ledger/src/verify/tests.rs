@@ -157,8 +157,7 @@ fn agree(bundle: &[u8]) -> String {
                     in_flight,
                 };
                 let mut progress = Vec::new();
-                let got =
-                    verify_bundle_with(bundle, None, None, |n| progress.push(n), pipeline);
+                let got = verify_bundle_with(bundle, None, None, |n| progress.push(n), pipeline);
                 assert_eq!(
                     outcome(got),
                     expected,
