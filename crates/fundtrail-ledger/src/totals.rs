@@ -1,5 +1,9 @@
 //! Published totals (SPEC.md §8): per campaign and per currency, as served at
 //! `/api/v1/totals` and recomputed by every verifier.
+//!
+//! Claimed totals are read leniently and compared strictly (SPEC.md §9 step 5): members a
+//! later version may add are ignored (and so never certified), campaigns are matched by id
+//! in any order, and every figure of §8 must equal the computed one.
 
 use super::money::Total;
 use super::state::LedgerState;
@@ -8,7 +12,6 @@ use std::collections::BTreeMap;
 
 /// Totals of one campaign. Amounts are decimal strings of minor units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CampaignSummary {
     /// Slug.
     pub id: String,
@@ -39,15 +42,16 @@ pub struct CampaignSummary {
     pub disbursements: u64,
 }
 
-/// Totals of one currency over all campaigns. Transfers cancel out, so they are absent.
+/// Totals of one currency over all campaigns. Transfers cancel out, so they are absent, and
+/// a reversed transfer moved nothing into or out of the currency, so `reversed` counts only
+/// reversed donations and disbursements.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct CurrencyTotals {
     /// Net donations.
     pub donated: Total,
     /// Net disbursements.
     pub disbursed: Total,
-    /// Gross reversed (transfer reversals count on both sides).
+    /// Gross amount of reversed donations and disbursements.
     pub reversed: Total,
     /// Sum of campaign balances.
     pub balance: Total,
@@ -55,7 +59,6 @@ pub struct CurrencyTotals {
 
 /// All published totals after `size` entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Totals {
     /// Number of entries these totals cover.
     pub size: u64,
@@ -85,6 +88,9 @@ pub enum TotalsMismatch {
         claimed: String,
         computed: String,
     },
+    /// The claim has totals for a currency no campaign uses.
+    #[error("currency {0}: claimed totals for a currency no campaign uses")]
+    ExtraCurrency(String),
     /// One currency figure differs.
     #[error("currency {currency}: claimed {field} {claimed}, entries add up to {computed}")]
     Currency {
@@ -96,8 +102,9 @@ pub enum TotalsMismatch {
 }
 
 impl Totals {
-    /// The totals of `state`. Per-currency sums use checked arithmetic; they cannot
-    /// overflow u128 for sums of at most 2^64 u64 amounts.
+    /// The totals of `state`. Per-currency sums saturate rather than wrap, and never need
+    /// to: a ledger has fewer than 2^64 entries of less than 2^64 minor units each, so every
+    /// sum stays below 2^128.
     pub fn of(state: &LedgerState) -> Totals {
         let mut currencies: BTreeMap<String, CurrencyTotals> = BTreeMap::new();
         let campaigns = state
@@ -109,7 +116,8 @@ impl Totals {
                 let plus = |a: Total, b: Total| Total(a.0.saturating_add(b.0));
                 cur.donated = plus(cur.donated, t.donated);
                 cur.disbursed = plus(cur.disbursed, t.disbursed);
-                cur.reversed = plus(cur.reversed, t.reversed);
+                let reversed_in_or_out = Total(t.reversed.0.saturating_sub(t.reversed_transfers.0));
+                cur.reversed = plus(cur.reversed, reversed_in_or_out);
                 cur.balance = plus(cur.balance, t.balance);
                 CampaignSummary {
                     id: c.id.clone(),
@@ -135,7 +143,10 @@ impl Totals {
         }
     }
 
-    /// Compares claimed totals (`self`) with the computed ones, naming the first difference.
+    /// Compares claimed totals (`self`) with the computed ones, naming the first difference,
+    /// in the order of SPEC.md §9 step 5: size; each computed campaign (opening order), its
+    /// presence then its figures; campaigns claimed but not computed; each computed currency
+    /// (code order; one the claim lacks counts as all zeros); currencies claimed but unused.
     ///
     /// # Errors
     /// The first [`TotalsMismatch`].
@@ -197,12 +208,13 @@ impl Totals {
                 }
             }
             if k.goal != c.goal {
+                let text = |goal: Option<Total>| goal.map_or("none".to_string(), |g| g.to_string());
                 return Err(TotalsMismatch::Campaign {
                     campaign: c.id.clone(),
                     currency: c.currency.clone(),
                     field: "goal",
-                    claimed: format!("{:?}", k.goal.map(|g| g.0)),
-                    computed: format!("{:?}", c.goal.map(|g| g.0)),
+                    claimed: text(k.goal),
+                    computed: text(c.goal),
                 });
             }
         }
@@ -239,13 +251,152 @@ impl Totals {
             .keys()
             .find(|c| !computed.currencies.contains_key(*c))
         {
-            return Err(TotalsMismatch::Currency {
-                currency: extra.clone(),
-                field: "presence",
-                claimed: "present".into(),
-                computed: "no campaign in this currency".into(),
-            });
+            return Err(TotalsMismatch::ExtraCurrency(extra.clone()));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::encode;
+    use crate::entry::{
+        Body, CampaignOpen, Channel, Donation, Entry, Reversal, ReversalReason, Transfer,
+    };
+    use crate::hash::leaf_hash;
+    use crate::money::{Currency, Minor};
+
+    fn vnd() -> Currency {
+        Currency::parse("VND").expect("VND")
+    }
+
+    fn open(id: &str) -> Body {
+        Body::CampaignOpen(CampaignOpen {
+            accounts: vec![],
+            currency: vnd(),
+            ends_on: None,
+            goal: None,
+            id: id.into(),
+            purpose: "Water".into(),
+            title: id.into(),
+        })
+    }
+
+    fn donation(campaign: &str, amount: u64) -> Body {
+        Body::Donation(Donation {
+            amount: Minor::new(amount).expect("amount"),
+            campaign: campaign.into(),
+            channel: Channel::Cash,
+            commitment: None,
+            currency: vnd(),
+            donor: "An".into(),
+            in_kind: None,
+            memo: None,
+            received_at: "2026-11-23".into(),
+            reference: None,
+        })
+    }
+
+    fn transfer(from: &str, to: &str, amount: u64) -> Body {
+        Body::Transfer(Transfer {
+            amount: Minor::new(amount).expect("amount"),
+            currency: vnd(),
+            from: from.into(),
+            reason: "Roofs first".into(),
+            to: to.into(),
+        })
+    }
+
+    fn reversal(reverses: u64) -> Body {
+        Body::Reversal(Reversal {
+            note: None,
+            reason: ReversalReason::Error,
+            reverses,
+        })
+    }
+
+    fn totals_of(bodies: Vec<Body>) -> Totals {
+        let mut state = LedgerState::new();
+        for body in bodies {
+            let entry = Entry {
+                seq: state.size(),
+                prev: state.last_hash(),
+                recorded_at: "2026-11-24T10:00:00.000000Z".into(),
+                recorded_by: "lan".into(),
+                body,
+            };
+            let hash = leaf_hash(&encode(&entry));
+            state.apply(&entry, hash).expect("a valid entry");
+        }
+        Totals::of(&state)
+    }
+
+    /// Two campaigns, 1000 donated to the first, 300 moved to the second, that move undone,
+    /// and a donation of 50 to the second undone.
+    fn with_reversed_transfer() -> Totals {
+        totals_of(vec![
+            open("a"),
+            open("b"),
+            donation("a", 1000),
+            transfer("a", "b", 300),
+            reversal(3),
+            donation("b", 50),
+            reversal(5),
+        ])
+    }
+
+    #[test]
+    fn a_reversed_transfer_counts_in_both_campaigns_reversed_but_not_in_the_currencys() {
+        let totals = with_reversed_transfer();
+
+        let reversed: Vec<String> = totals
+            .campaigns
+            .iter()
+            .map(|c| c.reversed.to_string())
+            .collect();
+        assert_eq!(reversed, ["300", "350"]);
+        let vnd = &totals.currencies["VND"];
+        assert_eq!(vnd.reversed, Total(50));
+        assert_eq!((vnd.donated, vnd.balance), (Total(1000), Total(1000)));
+    }
+
+    #[test]
+    fn claimed_totals_may_list_campaigns_in_any_order_and_carry_unknown_members() {
+        let computed = with_reversed_transfer();
+        let mut value = serde_json::to_value(&computed).expect("json");
+        value["campaigns"]
+            .as_array_mut()
+            .expect("campaigns")
+            .reverse();
+        value["campaigns"][0]["goal_reached"] = serde_json::json!(false);
+        value["generated_at"] = serde_json::json!("2026-11-24T10:00:00Z");
+
+        let claimed: Totals = serde_json::from_value(value).expect("claimed totals");
+
+        assert_eq!(claimed.check_against(&computed), Ok(()));
+    }
+
+    #[test]
+    fn a_different_goal_and_an_unused_currency_are_named_in_plain_words() {
+        let computed = with_reversed_transfer();
+        let mut goal = computed.clone();
+        goal.campaigns[1].goal = Some(Total(5));
+        let mut unused = computed.clone();
+        unused
+            .currencies
+            .insert("USD".into(), CurrencyTotals::default());
+
+        let goal_error = goal.check_against(&computed).expect_err("goal");
+        let unused_error = unused.check_against(&computed).expect_err("unused");
+
+        assert_eq!(
+            goal_error.to_string(),
+            "campaign b VND: claimed goal 5, entries add up to none"
+        );
+        assert_eq!(
+            unused_error.to_string(),
+            "currency USD: claimed totals for a currency no campaign uses"
+        );
     }
 }

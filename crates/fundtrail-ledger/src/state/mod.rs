@@ -32,8 +32,10 @@ pub struct CampaignState {
 }
 
 /// A campaign's running totals in minor units. `donated`, `disbursed` and the transfers
-/// are net of reversals; `reversed` is the gross amount of its entries that were reversed.
-/// `balance = donated - disbursed + transferred_in - transferred_out`, never negative.
+/// are net of reversals; `reversed` is the gross amount of its entries that were reversed,
+/// a reversed transfer counting for both of its campaigns (`reversed_transfers` says how
+/// much of `reversed` that is). `balance = donated - disbursed + transferred_in -
+/// transferred_out`, never negative.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CampaignTotals {
     /// Net donations.
@@ -46,6 +48,10 @@ pub struct CampaignTotals {
     pub transferred_out: Total,
     /// Gross amount of this campaign's entries that were reversed.
     pub reversed: Total,
+    /// The part of `reversed` that is reversed transfers, into or out of this campaign.
+    /// States stored before this figure existed read as zero.
+    #[serde(default)]
+    pub reversed_transfers: Total,
     /// What the campaign holds.
     pub balance: Total,
     /// Number of donations not reversed.
@@ -371,8 +377,10 @@ impl LedgerState {
                         b.balance = self.take(m.to, b, m.amount)?;
                         b.transferred_in = sub(b.transferred_in, m.amount)?;
                         b.reversed = add(b.reversed, m.amount)?;
+                        b.reversed_transfers = add(b.reversed_transfers, m.amount)?;
                         a.balance = add(a.balance, m.amount)?;
                         a.transferred_out = sub(a.transferred_out, m.amount)?;
+                        a.reversed_transfers = add(a.reversed_transfers, m.amount)?;
                         Totals2::two((m.campaign, a), (m.to, b))
                     }
                 };
