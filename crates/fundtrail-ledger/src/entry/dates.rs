@@ -1,6 +1,7 @@
 //! Days and instants as entries write them (SPEC.md §2.1, §2.2): `YYYY-MM-DD` dates and
 //! `recorded_at` times, checked without chrono's parser and formatted without its pattern
-//! interpreter (both tested against chrono).
+//! interpreter (both tested against chrono). Years run from 0000 to 9999 in the proleptic
+//! Gregorian calendar (0000 is a leap year); seconds from 00 to 59, never a leap second.
 
 /// Reports whether `s` is a calendar date written exactly `YYYY-MM-DD`.
 ///
@@ -61,7 +62,8 @@ pub fn format_recorded_at(t: chrono::DateTime<chrono::Utc>) -> String {
 /// Reports whether `s` is a `recorded_at` value in the one fixed format.
 ///
 /// Accepts exactly the strings that chrono parses with `%Y-%m-%dT%H:%M:%S%.6fZ` and
-/// formats back to the same text (checked against chrono in the tests).
+/// formats back to the same text, except leap seconds (second 60), which chrono accepts at
+/// any minute but SPEC.md §2.1 does not (checked against chrono in the tests).
 pub fn is_recorded_at(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 27
@@ -77,8 +79,9 @@ pub fn is_recorded_at(s: &str) -> bool {
         && digits(&b[20..26]).is_some()
 }
 
-/// The largest seconds value chrono's round trip accepts (a leap second is written 60).
-const LAST_SECOND: u32 = 60;
+/// The largest seconds value: no leap second (which would be written 60) is a valid
+/// `recorded_at`. The clocks fundtrail reads never report one.
+const LAST_SECOND: u32 = 59;
 
 #[cfg(test)]
 mod tests {
@@ -122,10 +125,24 @@ mod tests {
         assert_eq!(format_recorded_at(leap), chrono_text(leap));
     }
 
+    /// The chrono round trip, without the leap seconds it accepts at any minute.
     fn is_recorded_at_chrono(s: &str) -> bool {
         s.len() == 27
+            && s.get(17..19) != Some("60")
             && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.6fZ")
                 .is_ok_and(|t| format_recorded_at(t.and_utc()) == s)
+    }
+
+    #[test]
+    fn a_leap_second_is_not_a_recorded_at_and_year_zero_is() {
+        for leap in ["2016-12-31T23:59:60.000000Z", "2026-06-30T12:34:60.123456Z"] {
+            assert!(!is_recorded_at(leap), "{leap}");
+        }
+        for t in ["0000-01-01T00:00:00.000000Z", "0000-02-29T23:59:59.999999Z"] {
+            assert!(is_recorded_at(t), "{t}");
+        }
+        assert!(is_date("0000-02-29"));
+        assert!(!is_date("1900-02-29"));
     }
 
     /// A small deterministic generator (xorshift), so failures reproduce.
