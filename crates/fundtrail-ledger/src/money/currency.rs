@@ -202,15 +202,23 @@ impl Currency {
         ISO_4217_KEYS
             .binary_search(&key)
             .ok()
-            .map(|i| {
-                let (c, e) = ISO_4217[i];
-                let b = c.as_bytes();
-                Currency {
-                    code: [b[0], b[1], b[2]],
-                    exponent: e,
-                }
-            })
+            .map(Currency::at)
             .ok_or_else(|| MoneyError::UnknownCurrency(code.to_string()))
+    }
+
+    /// Every accepted currency, in the order of their codes (SPEC-currencies.md lists them).
+    pub fn all() -> impl Iterator<Item = Currency> {
+        (0..ISO_4217.len()).map(Currency::at)
+    }
+
+    /// Entry `i` of [`ISO_4217`].
+    fn at(i: usize) -> Currency {
+        let (code, exponent) = ISO_4217[i];
+        let b = code.as_bytes();
+        Currency {
+            code: [b[0], b[1], b[2]],
+            exponent,
+        }
     }
 
     /// The three-letter code, e.g. `"VND"`.
