@@ -73,7 +73,8 @@ const T = {
 
 // Whether the leaf being decoded holds a `null` for an optional member. The typed parse reads
 // such a `null` as absent (as the Rust verifier does), so the leaf is not the canonical
-// encoding of the entry it parses to: decodeLeaf refuses it at the canonical check (SPEC.md §3.2).
+// encoding of the entry it parses to: decodeLeaf refuses it at the canonical check
+// (SPEC.md §3.1).
 let nullForOptional = false;
 
 function opt(check) {
