@@ -163,60 +163,7 @@ impl Totals {
             let Some(k) = claimed.get(c.id.as_str()) else {
                 return Err(TotalsMismatch::Campaigns(c.id.clone()));
             };
-            let fields: [(&'static str, String, String); 11] = [
-                ("currency", k.currency.clone(), c.currency.clone()),
-                ("status", k.status.clone(), c.status.clone()),
-                ("title", k.title.clone(), c.title.clone()),
-                ("donated", k.donated.to_string(), c.donated.to_string()),
-                (
-                    "disbursed",
-                    k.disbursed.to_string(),
-                    c.disbursed.to_string(),
-                ),
-                (
-                    "transferred_in",
-                    k.transferred_in.to_string(),
-                    c.transferred_in.to_string(),
-                ),
-                (
-                    "transferred_out",
-                    k.transferred_out.to_string(),
-                    c.transferred_out.to_string(),
-                ),
-                ("reversed", k.reversed.to_string(), c.reversed.to_string()),
-                ("balance", k.balance.to_string(), c.balance.to_string()),
-                (
-                    "donations",
-                    k.donations.to_string(),
-                    c.donations.to_string(),
-                ),
-                (
-                    "disbursements",
-                    k.disbursements.to_string(),
-                    c.disbursements.to_string(),
-                ),
-            ];
-            for (field, claimed, computed_value) in fields {
-                if claimed != computed_value {
-                    return Err(TotalsMismatch::Campaign {
-                        campaign: c.id.clone(),
-                        currency: c.currency.clone(),
-                        field,
-                        claimed,
-                        computed: computed_value,
-                    });
-                }
-            }
-            if k.goal != c.goal {
-                let text = |goal: Option<Total>| goal.map_or("none".to_string(), |g| g.to_string());
-                return Err(TotalsMismatch::Campaign {
-                    campaign: c.id.clone(),
-                    currency: c.currency.clone(),
-                    field: "goal",
-                    claimed: text(k.goal),
-                    computed: text(c.goal),
-                });
-            }
+            check_campaign(k, c)?;
         }
         if self.campaigns.len() != computed.campaigns.len() {
             let known: std::collections::BTreeSet<&str> =
@@ -255,6 +202,66 @@ impl Totals {
         }
         Ok(())
     }
+}
+
+/// Compares one claimed campaign (`k`) with the computed one (`c`), figure by figure in the
+/// order of SPEC.md §9 step 5, `goal` last.
+fn check_campaign(k: &CampaignSummary, c: &CampaignSummary) -> Result<(), TotalsMismatch> {
+    let fields: [(&'static str, String, String); 11] = [
+        ("currency", k.currency.clone(), c.currency.clone()),
+        ("status", k.status.clone(), c.status.clone()),
+        ("title", k.title.clone(), c.title.clone()),
+        ("donated", k.donated.to_string(), c.donated.to_string()),
+        (
+            "disbursed",
+            k.disbursed.to_string(),
+            c.disbursed.to_string(),
+        ),
+        (
+            "transferred_in",
+            k.transferred_in.to_string(),
+            c.transferred_in.to_string(),
+        ),
+        (
+            "transferred_out",
+            k.transferred_out.to_string(),
+            c.transferred_out.to_string(),
+        ),
+        ("reversed", k.reversed.to_string(), c.reversed.to_string()),
+        ("balance", k.balance.to_string(), c.balance.to_string()),
+        (
+            "donations",
+            k.donations.to_string(),
+            c.donations.to_string(),
+        ),
+        (
+            "disbursements",
+            k.disbursements.to_string(),
+            c.disbursements.to_string(),
+        ),
+    ];
+    for (field, claimed, computed_value) in fields {
+        if claimed != computed_value {
+            return Err(TotalsMismatch::Campaign {
+                campaign: c.id.clone(),
+                currency: c.currency.clone(),
+                field,
+                claimed,
+                computed: computed_value,
+            });
+        }
+    }
+    if k.goal != c.goal {
+        let text = |goal: Option<Total>| goal.map_or("none".to_string(), |g| g.to_string());
+        return Err(TotalsMismatch::Campaign {
+            campaign: c.id.clone(),
+            currency: c.currency.clone(),
+            field: "goal",
+            claimed: text(k.goal),
+            computed: text(c.goal),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -84,6 +84,8 @@ fn case(name: &'static str, note: String, key: &str) -> Case {
     }
 }
 
+/// Every case. One table over one setup (the demo key, another key, one body and its
+/// signature lines), longer than 80 lines because it lists them all.
 fn cases() -> Vec<Case> {
     let demo = common::demo_signer();
     let origin = demo.origin().to_string();

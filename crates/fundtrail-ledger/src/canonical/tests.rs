@@ -170,6 +170,8 @@ fn hash(rng: &mut Rng) -> Hash {
     sha256(&rng.next().to_le_bytes())
 }
 
+/// A random body of any kind, with fields valid or not. One arm per kind, longer than 80
+/// lines because each arm lists its kind's every field.
 fn body(rng: &mut Rng) -> Body {
     match rng.below(6) {
         0 => Body::CampaignOpen(CampaignOpen {

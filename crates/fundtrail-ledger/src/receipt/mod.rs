@@ -316,25 +316,7 @@ pub fn verify_receipt(
         size: checkpoint.size,
         source,
     })?;
-    let salt = match &receipt.salt {
-        None => None,
-        Some(text) => Some(Hash::from_hex(text).map_err(|_| ReceiptError::BadSalt)?.0),
-    };
-    if salt.is_some() && donation.commitment.is_none() {
-        return Err(ReceiptError::SaltWithoutCommitment { seq: receipt.seq });
-    }
-    let identifier_checked = match identifier {
-        None => false,
-        Some(id) => {
-            let (Some(salt), Some(commitment)) = (salt, donation.commitment) else {
-                return Err(ReceiptError::NoCommitment);
-            };
-            if donor_commitment(&salt, id) != commitment {
-                return Err(ReceiptError::IdentifierMismatch { seq: receipt.seq });
-            }
-            true
-        }
-    };
+    let identifier_checked = check_commitment(receipt, &donation, identifier)?;
     Ok(VerifiedReceipt {
         seq: receipt.seq,
         donation,
@@ -342,4 +324,31 @@ pub fn verify_receipt(
         checkpoint,
         identifier_checked,
     })
+}
+
+/// SPEC.md §12 steps 6 and 7: the salt, when present, is 64 lower-case hex digits and the
+/// donation carries a commitment; with an identifier, both are present and the commitment is
+/// theirs. Returns whether an identifier was checked.
+fn check_commitment(
+    receipt: &Receipt,
+    donation: &Donation,
+    identifier: Option<&str>,
+) -> Result<bool, ReceiptError> {
+    let salt = match &receipt.salt {
+        None => None,
+        Some(text) => Some(Hash::from_hex(text).map_err(|_| ReceiptError::BadSalt)?.0),
+    };
+    if salt.is_some() && donation.commitment.is_none() {
+        return Err(ReceiptError::SaltWithoutCommitment { seq: receipt.seq });
+    }
+    let Some(id) = identifier else {
+        return Ok(false);
+    };
+    let (Some(salt), Some(commitment)) = (salt, donation.commitment) else {
+        return Err(ReceiptError::NoCommitment);
+    };
+    if donor_commitment(&salt, id) != commitment {
+        return Err(ReceiptError::IdentifierMismatch { seq: receipt.seq });
+    }
+    Ok(true)
 }

@@ -281,8 +281,6 @@ impl LedgerState {
 
     /// Checks that `body` may be appended now, and computes what it changes.
     fn change(&self, body: &Body) -> Result<Change, InvariantError> {
-        let add = |t: Total, a: Minor| t.checked_add(a).ok_or(InvariantError::Overflow);
-        let sub = |t: Total, a: Minor| t.checked_sub(a).ok_or(InvariantError::Overflow);
         match body {
             Body::CampaignOpen(o) => {
                 if self.index.contains_key(&o.id) {
@@ -343,50 +341,52 @@ impl LedgerState {
                     None,
                 ))
             }
-            Body::Reversal(r) => {
-                let target = r.reverses;
-                if target >= self.size {
-                    return Err(InvariantError::UnknownEntry(target));
-                }
-                let m = match self.moves.get(&target) {
-                    Some(m) => *m,
-                    // Entries that move no money are not in `moves`; the caller loads
-                    // reversal targets it does not hold, so absence means "not money".
-                    None => return Err(InvariantError::NotReversible(target)),
-                };
-                if m.reversed {
-                    return Err(InvariantError::AlreadyReversed(target));
-                }
-                let mut a = self.campaigns[m.campaign as usize].totals;
-                a.reversed = add(a.reversed, m.amount)?;
-                let changes = match m.kind {
-                    MoveKind::Donation => {
-                        a.balance = self.take(m.campaign, a, m.amount)?;
-                        a.donated = sub(a.donated, m.amount)?;
-                        a.donations -= 1;
-                        Totals2::one(m.campaign, a)
-                    }
-                    MoveKind::Disbursement => {
-                        a.balance = add(a.balance, m.amount)?;
-                        a.disbursed = sub(a.disbursed, m.amount)?;
-                        a.disbursements -= 1;
-                        Totals2::one(m.campaign, a)
-                    }
-                    MoveKind::Transfer => {
-                        let mut b = self.campaigns[m.to as usize].totals;
-                        b.balance = self.take(m.to, b, m.amount)?;
-                        b.transferred_in = sub(b.transferred_in, m.amount)?;
-                        b.reversed = add(b.reversed, m.amount)?;
-                        b.reversed_transfers = add(b.reversed_transfers, m.amount)?;
-                        a.balance = add(a.balance, m.amount)?;
-                        a.transferred_out = sub(a.transferred_out, m.amount)?;
-                        a.reversed_transfers = add(a.reversed_transfers, m.amount)?;
-                        Totals2::two((m.campaign, a), (m.to, b))
-                    }
-                };
-                Ok(Change::Campaigns(changes, None, Some(target)))
-            }
+            Body::Reversal(r) => self.reversal_change(r.reverses),
         }
+    }
+
+    /// Checks that entry `target` may be reversed now, and computes what undoing it changes.
+    fn reversal_change(&self, target: u64) -> Result<Change, InvariantError> {
+        if target >= self.size {
+            return Err(InvariantError::UnknownEntry(target));
+        }
+        let m = match self.moves.get(&target) {
+            Some(m) => *m,
+            // Entries that move no money are not in `moves`; the caller loads
+            // reversal targets it does not hold, so absence means "not money".
+            None => return Err(InvariantError::NotReversible(target)),
+        };
+        if m.reversed {
+            return Err(InvariantError::AlreadyReversed(target));
+        }
+        let mut a = self.campaigns[m.campaign as usize].totals;
+        a.reversed = add(a.reversed, m.amount)?;
+        let changes = match m.kind {
+            MoveKind::Donation => {
+                a.balance = self.take(m.campaign, a, m.amount)?;
+                a.donated = sub(a.donated, m.amount)?;
+                a.donations -= 1;
+                Totals2::one(m.campaign, a)
+            }
+            MoveKind::Disbursement => {
+                a.balance = add(a.balance, m.amount)?;
+                a.disbursed = sub(a.disbursed, m.amount)?;
+                a.disbursements -= 1;
+                Totals2::one(m.campaign, a)
+            }
+            MoveKind::Transfer => {
+                let mut b = self.campaigns[m.to as usize].totals;
+                b.balance = self.take(m.to, b, m.amount)?;
+                b.transferred_in = sub(b.transferred_in, m.amount)?;
+                b.reversed = add(b.reversed, m.amount)?;
+                b.reversed_transfers = add(b.reversed_transfers, m.amount)?;
+                a.balance = add(a.balance, m.amount)?;
+                a.transferred_out = sub(a.transferred_out, m.amount)?;
+                a.reversed_transfers = add(a.reversed_transfers, m.amount)?;
+                Totals2::two((m.campaign, a), (m.to, b))
+            }
+        };
+        Ok(Change::Campaigns(changes, None, Some(target)))
     }
 
     /// Checks that `body` could be appended as the next entry, without changing anything.
@@ -443,6 +443,16 @@ impl LedgerState {
         self.last_recorded_at.clone_from(&entry.recorded_at);
         Ok(())
     }
+}
+
+/// `t + a`; overflow is an error (it cannot happen below 2^64 entries, SPEC.md §3.3).
+fn add(t: Total, a: Minor) -> Result<Total, InvariantError> {
+    t.checked_add(a).ok_or(InvariantError::Overflow)
+}
+
+/// `t - a`, for figures the entries being undone added to, so never below zero.
+fn sub(t: Total, a: Minor) -> Result<Total, InvariantError> {
+    t.checked_sub(a).ok_or(InvariantError::Overflow)
 }
 
 #[cfg(test)]
