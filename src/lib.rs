@@ -1,6 +1,7 @@
 //! fundtrail: a tamper-evident, publicly verifiable ledger of charity money.
 //!
-//! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
+//! Start reading at [`ledger`], the pure core (the `fundtrail-ledger` crate); SPEC.md describes
+//! its bytes.
 
 pub mod audit;
 pub mod auth;
@@ -10,7 +11,9 @@ pub mod demo;
 pub mod evidence;
 pub mod export;
 pub mod http;
-pub mod ledger;
+/// The pure core, its own crate (`crates/fundtrail-ledger`); every `crate::ledger::…` path
+/// names an item of that crate.
+pub use fundtrail_ledger as ledger;
 pub mod private_fs;
 pub mod sequencer;
 pub mod startup;

@@ -611,6 +611,25 @@ fn the_committed_vectors_are_exactly_what_the_ledger_core_generates() {
     vectors_on_disk();
 }
 
+/// SHA-256 of the published `demo/bundle.txt`. Regenerating the vectors rewrites the file
+/// from the core; this constant does not move with it, so a change to the demo bundle's
+/// bytes fails here even under FUNDTRAIL_WRITE_VECTORS=1.
+const DEMO_BUNDLE_SHA256: &str = "ca1456830a20037da9c14b6f03f0867b84e1c9b20ce09c1c973c5a80ea1c5f38";
+
+#[test]
+fn the_demo_bundle_is_byte_identical_to_the_published_vector() {
+    vectors_on_disk();
+    let published = std::fs::read(Path::new(DIR).join("demo/bundle.txt")).unwrap();
+
+    let built = demo().bundle(&signer());
+
+    assert!(
+        built == published,
+        "the demo ledger's bundle differs from tests/vectors/demo/bundle.txt"
+    );
+    assert_eq!(sha256(&built).to_hex(), DEMO_BUNDLE_SHA256);
+}
+
 #[test]
 fn every_generated_bad_case_fails_with_its_expected_error() {
     let (_, bad) = generate();

@@ -3,7 +3,7 @@
 // into leaves.
 
 import {
-  bytesEqual, concat, decodeUtf8, utf8,
+  bytesEqual, concat, decodeUtf8, trimWhiteSpace, utf8,
 } from './bytes.js';
 import { VerifyError } from './errors.js';
 import { Verifier } from './verifier.js';
@@ -57,7 +57,7 @@ export async function verifyBundle(input, { pinnedKey, claimed, onProgress } = {
   if (second === null || !startsWith(second, 'key ')) throw bundleError('second line is not `key <verifier key>`');
   const key = decodeUtf8Safe(second.subarray(4));
   if (key === null) throw bundleError('key is not UTF-8');
-  if (pinnedKey && pinnedKey.trim() !== key) {
+  if (pinnedKey && trimWhiteSpace(pinnedKey) !== key) {
     throw new VerifyError('signature', `checkpoint: signature does not verify with key ${pinnedKey} (the bundle names a different key, ${key})`);
   }
   const third = await next();

@@ -7,6 +7,19 @@ const te = new TextEncoder();
 // canonical JSON of an entry (as in the Rust verifier), so it must not be silently dropped.
 const tdFatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * The characters of the Unicode White_Space property, as a regular expression class body:
+ * what SPEC.md §2.2 calls whitespace, and what Rust's `str::trim` removes (JavaScript's own
+ * `trim` and `\s` differ: they take U+FEFF and leave U+0085).
+ */
+export const WHITE_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const AROUND = new RegExp(`^[${WHITE_SPACE}]+|[${WHITE_SPACE}]+$`, 'g');
+
+/** `s` without the White_Space characters at its start and end (Rust's `str::trim`). */
+export function trimWhiteSpace(s) {
+  return s.replace(AROUND, '');
+}
+
 export function utf8(s) {
   return te.encode(s);
 }

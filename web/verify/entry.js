@@ -1,7 +1,8 @@
-// A leaf read as an entry (SPEC.md §2 entries, §3 canonical encoding): strict JSON, typed
-// decoding with the format's rules (unknown fields denied, optional fields left out rather
-// than null, amounts as canonical minor units, known currencies), the canonical-form check,
-// and the field rules of fields.js.
+// A leaf read as an entry (SPEC.md §2 entries, §3 canonical encoding, §9 steps 2.1 to 2.5):
+// strict JSON, typed decoding with the format's rules (unknown fields denied, amounts as
+// canonical minor units, known currencies), the canonical-form check (which also refuses a
+// `null` for an optional field: written, it must be left out), and the field rules of
+// fields.js.
 
 import { CURRENCIES } from '../amount.js';
 import { decodeUtf8, HEX64 } from './bytes.js';
@@ -70,9 +71,18 @@ const T = {
   struct: (spec) => (v, f) => struct(spec, v, f),
 };
 
+// Whether the leaf being decoded holds a `null` for an optional member. The typed parse reads
+// such a `null` as absent (as the Rust verifier does), so the leaf is not the canonical
+// encoding of the entry it parses to: decodeLeaf refuses it at the canonical check
+// (SPEC.md §3.1).
+let nullForOptional = false;
+
 function opt(check) {
   const c = (v, f) => {
-    if (v === null) throw new Malformed(`\`${f}\` is null; an absent optional field is left out`);
+    if (v === null) {
+      nullForOptional = true;
+      return undefined;
+    }
     return check(v, f);
   };
   c.optional = true;
@@ -117,7 +127,8 @@ function struct(spec, v, where) {
       if (check.optional) continue;
       throw new Malformed(`missing field \`${k}\`${where ? ` in \`${where}\`` : ''}`);
     }
-    out[k] = check(x, names[i]);
+    const value = check(x, names[i]);
+    if (value !== undefined) out[k] = value;
   }
   return out;
 }
@@ -170,6 +181,7 @@ export function decodeLeaf(leaf, decoded) {
   let parsed;
   let plain;
   let env;
+  nullForOptional = false;
   try {
     ({ value: parsed, plain } = parseJson(textForm));
     env = struct(ENVELOPE, parsed, '');
@@ -189,7 +201,7 @@ export function decodeLeaf(leaf, decoded) {
   }
   // A plain text (see parseJson) decoded from bytes is its own canonical form: the decoder
   // never yields lone surrogates. Otherwise re-encode and compare.
-  if (!(plain && typeof leaf !== 'string') && canonicalJson(parsed) !== textForm) {
+  if (nullForOptional || (!(plain && typeof leaf !== 'string') && canonicalJson(parsed) !== textForm)) {
     throw new VerifyError('not_canonical', 'bytes are not the canonical encoding of the entry (SPEC.md §3)');
   }
   if (!isRecordedAt(env.recorded_at)) {

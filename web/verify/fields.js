@@ -2,7 +2,7 @@
 // text lengths and characters, slugs, dates, times, media types and the rules between fields of
 // one body. entry.js has checked the shape and the types before these run.
 
-import { utf8 } from './bytes.js';
+import { utf8, WHITE_SPACE } from './bytes.js';
 
 /** The longest short text (a name, a reference), in characters. */
 export const MAX_SHORT = 200;
@@ -10,7 +10,7 @@ export const MAX_SHORT = 200;
 export const MAX_LONG = 2000;
 
 // Unicode White_Space (what Rust's str::trim removes) and general category Cc.
-const WHITE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+const WHITE = new RegExp(`^[${WHITE_SPACE}]*$`);
 const CONTROL = /\p{Cc}/u;
 const CONTROL_BUT_NEWLINE = /[\0-\t\v-\x1f\x7f-\x9f]/;
 

@@ -2,6 +2,7 @@
 // honest, with the server's evidence; built when the page finds a rewritten history, and
 // checked here as by `fundtrail verify-fork`.
 
+import { trimWhiteSpace } from './bytes.js';
 import { VerifyError } from './errors.js';
 import { verifyConsistency, prefixRootFromInclusion } from './merkle.js';
 import { verifyCheckpoint } from './note.js';
@@ -18,7 +19,7 @@ export function forkProof(first, later, {
 } = {}) {
   const file = {
     format: FORK_PROOF_FORMAT,
-    key: first.key.trim(),
+    key: trimWhiteSpace(first.key),
     seen_first: first.note,
     seen_later: later.note,
   };
@@ -54,7 +55,7 @@ export async function checkForkProof(input, key) {
   if (!file || file.format !== FORK_PROOF_FORMAT || typeof file.seen_first !== 'string' || typeof file.seen_later !== 'string') {
     throw new VerifyError('fork', `not a fork proof file (expected format "${FORK_PROOF_FORMAT}" with seen_first and seen_later)`);
   }
-  const vkey = (key ?? file.key ?? '').trim();
+  const vkey = trimWhiteSpace(key ?? file.key ?? '');
   const first = await verifyCheckpoint(file.seen_first, vkey);
   const later = await verifyCheckpoint(file.seen_later, vkey);
   const out = (verdict, reason) => ({

@@ -3,15 +3,24 @@
 // size and root a checkpoint signs.
 
 import {
-  concat, fromBase64, toHex, utf8,
+  concat, fromBase64, toHex, trimWhiteSpace, utf8, WHITE_SPACE,
 } from './bytes.js';
 import { sha256 } from './sha256.js';
 import { ed25519Verify } from './ed25519.js';
 import { VerifyError } from './errors.js';
 
+const SPACE_OR_PLUS = new RegExp(`[${WHITE_SPACE}+]`);
+
+/** A key name (C2SP signed-note): not empty, no White_Space character, no `+`. */
 function isValidKeyName(name) {
-  return name.length > 0 && !/[\s+]/u.test(name);
+  return name.length > 0 && !SPACE_OR_PLUS.test(name);
 }
+
+/** The largest note, in UTF-8 bytes, a verifier reads (as Go's and Rust's signed-note do). */
+const MAX_NOTE_BYTES = 1_000_000;
+/** The most signature lines a note may carry. */
+const MAX_SIGNATURES = 100;
+const U64_MAX = (1n << 64n) - 1n;
 
 /**
  * Parses a verifier key `name+hexid+base64(0x01 || 32-byte Ed25519 public key)` and checks
@@ -20,7 +29,7 @@ function isValidKeyName(name) {
 export async function parseVerifierKey(vkey) {
   const bad = (why) => new VerifyError('key', `malformed verifier key ${JSON.stringify(vkey)}: ${why}`);
   if (typeof vkey !== 'string') throw bad('not text');
-  const k = vkey.trim();
+  const k = trimWhiteSpace(vkey);
   // name+id+key; the base64 key itself may contain '+'.
   const p1 = k.indexOf('+');
   const p2 = p1 < 0 ? -1 : k.indexOf('+', p1 + 1);
@@ -53,9 +62,11 @@ function parseCheckpointBody(textPart) {
   if ((textPart.match(/\n/g) || []).length < 3 || !textPart.endsWith('\n')) throw bad();
   const lines = textPart.split('\n');
   const [origin, sizeText, rootText] = lines;
-  const rest = lines.slice(3, -1);
-  if (rest.some((l) => l === '')) throw bad();
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || BigInt(sizeText) > (1n << 63n) - 1n) throw bad();
+  // Lines after the root are extension lines (C2SP tlog-checkpoint): signed, never empty, and
+  // carrying nothing fundtrail checks.
+  const extensions = lines.slice(3, -1);
+  if (origin === '' || extensions.some((l) => l === '')) throw bad();
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText) || BigInt(sizeText) > U64_MAX) throw bad();
   const root = fromBase64(rootText);
   if (!root || root.length !== 32) throw bad();
   const big = BigInt(sizeText);
@@ -78,8 +89,10 @@ export async function verifyCheckpoint(note, vkey) {
 }
 
 /**
- * Verifies a C2SP signed note: at least one signature line by `vkey` must verify over the
- * note's text (everything before the blank line, with its final newline). Returns
+ * Verifies a C2SP signed note (SPEC.md §6): the whole note is read first (a malformed one is
+ * refused before any signature is checked), then the first signature line by `vkey` must
+ * verify over the note's text (everything before the last blank line, with its final
+ * newline); lines by other keys, and repeated lines by this one, are ignored. Returns
  * {text, key}.
  */
 export async function verifyNote(note, vkey) {
@@ -88,18 +101,15 @@ export async function verifyNote(note, vkey) {
   if (typeof note !== 'string') throw malformed();
   // Valid UTF-8 (it is a JS string) with no ASCII control characters but newline.
   if (/[\0-\t\v-\x1f]/.test(note) || /[\ud800-\udfff]/.test(note.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) throw malformed();
+  if (note.length > MAX_NOTE_BYTES / 3 && utf8(note).length > MAX_NOTE_BYTES) throw malformed();
   const split = note.lastIndexOf('\n\n');
   if (split < 0) throw malformed();
   const textPart = note.slice(0, split + 1);
-  let sigs = note.slice(split + 2);
+  const sigs = note.slice(split + 2);
   if (sigs.length === 0 || !sigs.endsWith('\n')) throw malformed();
-  const textBytes = utf8(textPart);
-  let verified = 0;
-  let count = 0;
-  while (sigs.length > 0) {
-    const nl = sigs.indexOf('\n');
-    const line = sigs.slice(0, nl);
-    sigs = sigs.slice(nl + 1);
+  const lines = sigs.slice(0, -1).split('\n');
+  if (lines.length > MAX_SIGNATURES) throw malformed();
+  const parsed = lines.map((line) => {
     if (!line.startsWith('\u2014 ')) throw malformed();
     const rest = line.slice(2);
     const sp = rest.indexOf(' ');
@@ -107,14 +117,11 @@ export async function verifyNote(note, vkey) {
     const b64 = sp < 0 ? '' : rest.slice(sp + 1);
     const sig = fromBase64(b64);
     if (!sig || !isValidKeyName(name) || b64 === '' || sig.length < 5) throw malformed();
-    if (++count > 100) throw malformed();
-    const id = toHex(sig.slice(0, 4));
-    if (name !== key.name || id !== key.keyId) continue; // someone else's signature
-    if (!(await ed25519Verify(key.publicKey, sig.slice(4), textBytes))) {
-      throw new VerifyError('signature', `checkpoint: signature does not verify with key ${key.text}`);
-    }
-    verified++;
+    return { name, id: toHex(sig.slice(0, 4)), signature: sig.slice(4) };
+  });
+  const ours = parsed.find((p) => p.name === key.name && p.id === key.keyId);
+  if (!ours || !(await ed25519Verify(key.publicKey, ours.signature, utf8(textPart)))) {
+    throw new VerifyError('signature', `checkpoint: signature does not verify with key ${key.text}`);
   }
-  if (verified === 0) throw new VerifyError('signature', `checkpoint: signature does not verify with key ${key.text}`);
   return { text: textPart, key };
 }

@@ -8,7 +8,7 @@ const ZERO_HEX = '0'.repeat(64);
 
 function emptyTotals() {
   return {
-    donated: 0n, disbursed: 0n, transferred_in: 0n, transferred_out: 0n, reversed: 0n, balance: 0n, donations: 0, disbursements: 0,
+    donated: 0n, disbursed: 0n, transferred_in: 0n, transferred_out: 0n, reversed: 0n, reversed_transfers: 0n, balance: 0n, donations: 0, disbursements: 0,
   };
 }
 
@@ -165,8 +165,10 @@ export class LedgerState {
           c.balance = this.take(m.to, c, m.amount);
           c.transferred_in -= m.amount;
           c.reversed += m.amount;
+          c.reversed_transfers += m.amount;
           a.balance += m.amount;
           a.transferred_out -= m.amount;
+          a.reversed_transfers += m.amount;
           changes.push([m.campaign, a], [m.to, c]);
         }
         commit = () => {

@@ -1,5 +1,8 @@
 // The published totals (SPEC.md §8): computed from a ledger state, and compared with the totals
-// a server claims (/api/v1/totals), naming the first campaign, currency and field that differ.
+// a server claims (/api/v1/totals), naming the first campaign, currency and field that differ
+// (SPEC.md §9 step 5: campaigns matched by id in any order, unknown members ignored). A reversed
+// transfer counts in both its campaigns' `reversed` but not in its currency's: it moved no money
+// into or out of the currency.
 
 import { VerifyError } from './errors.js';
 
@@ -16,7 +19,7 @@ export function totalsOf(state) {
     const k = cur.get(c.currency) ?? { donated: 0n, disbursed: 0n, reversed: 0n, balance: 0n };
     k.donated += t.donated;
     k.disbursed += t.disbursed;
-    k.reversed += t.reversed;
+    k.reversed += t.reversed - t.reversed_transfers;
     k.balance += t.balance;
     cur.set(c.currency, k);
     const s = {
@@ -69,7 +72,7 @@ export function checkTotals(claimed, computed) {
     }
     const kg = k.goal === undefined || k.goal === null ? undefined : String(k.goal);
     if (kg !== c.goal) {
-      throw totalsError(`campaign ${c.id} ${c.currency}: claimed goal ${kg ?? 'none'}, entries say ${c.goal ?? 'none'}`, { campaign: c.id, field: 'goal' });
+      throw totalsError(`campaign ${c.id} ${c.currency}: claimed goal ${kg ?? 'none'}, entries add up to ${c.goal ?? 'none'}`, { campaign: c.id, field: 'goal' });
     }
   }
   if (list.length !== computed.campaigns.length) {

@@ -82,11 +82,25 @@ impl CheckpointSigner {
     ///
     /// # Errors
     /// [`CheckpointError::BadSigningKey`] when `origin` is not a valid key name.
+    #[cfg(feature = "os-rng")]
     pub fn generate(origin: &str) -> Result<(CheckpointSigner, String), CheckpointError> {
+        Self::generate_with(&mut rand_core::OsRng, origin)
+    }
+
+    /// Generates a fresh key for `origin` from `rng`, which must be a cryptographically
+    /// secure generator: the key is only as secret as its output. Returns the signer and the
+    /// private key text to store.
+    ///
+    /// # Errors
+    /// [`CheckpointError::BadSigningKey`] when `origin` is not a valid key name.
+    pub fn generate_with(
+        rng: &mut impl rand_core::CryptoRngCore,
+        origin: &str,
+    ) -> Result<(CheckpointSigner, String), CheckpointError> {
         if !is_valid_origin(origin) {
             return Err(CheckpointError::BadSigningKey);
         }
-        let (skey, _vkey) = signed_note::generate_key(&mut rand_core::OsRng, origin);
+        let (skey, _vkey) = signed_note::generate_key(rng, origin);
         Ok((Self::from_private_key(&skey)?, skey))
     }
 
@@ -157,23 +171,37 @@ impl CheckpointSigner {
     }
 }
 
-/// Checks a verifier key's form.
+/// Checks a verifier key's form and returns its name.
 ///
 /// # Errors
 /// [`CheckpointError::BadVerifierKey`].
 pub fn parse_verifier_key(vkey: &str) -> Result<String, CheckpointError> {
-    let v = StandardVerifier::new(vkey.trim())
-        .map_err(|_| CheckpointError::BadVerifierKey(vkey.to_string()))?;
-    Ok(v.name().to_string())
+    Ok(verifier(vkey)?.name().to_string())
 }
 
-/// Verifies a signed checkpoint note with `vkey` and returns its content.
+/// The verifier of a key text (SPEC.md §6): White_Space around the text is ignored (Rust's
+/// `str::trim`); the key id is exactly 8 hex digits, of either case (`signed_note` alone
+/// would also take a leading `+`).
+fn verifier(vkey: &str) -> Result<StandardVerifier, CheckpointError> {
+    let bad = || CheckpointError::BadVerifierKey(vkey.to_string());
+    let text = vkey.trim();
+    let id = text.split('+').nth(1).unwrap_or_default();
+    if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    StandardVerifier::new(text).map_err(|_| bad())
+}
+
+/// Verifies a signed checkpoint note with `vkey` and returns its content. The checks run in
+/// the order of SPEC.md §9 step 3, the first failure being the error: the key's form; the
+/// note's form (every signature line is read before any is checked); the first signature by
+/// the key (lines by other keys and repeats are ignored); the body's form (extension lines
+/// after the root are accepted and ignored); the origin against the key's name.
 ///
 /// # Errors
 /// [`CheckpointError`] naming what failed.
 pub fn verify_checkpoint(note: &str, vkey: &str) -> Result<Checkpoint, CheckpointError> {
-    let verifier = StandardVerifier::new(vkey.trim())
-        .map_err(|_| CheckpointError::BadVerifierKey(vkey.to_string()))?;
+    let verifier = verifier(vkey)?;
     let key_name = verifier.name().to_string();
     let parsed = Note::from_bytes(note.as_bytes()).map_err(|_| CheckpointError::MalformedNote)?;
     let list = VerifierList::new(vec![Box::new(verifier)]);
@@ -241,6 +269,90 @@ mod tests {
         assert_ne!(secret, signer.derive_secret("b"));
         assert_ne!(secret, other.derive_secret("a"));
         assert_ne!(secret, signer.seed);
+    }
+
+    /// `note` with the body `body`, signed by `signer`.
+    fn signed(signer: &CheckpointSigner, body: &str) -> String {
+        let mut note = Note::new(body.as_bytes(), &[]).expect("a note");
+        note.add_sigs(&[&signer.signer]).expect("signed");
+        String::from_utf8(note.to_bytes()).expect("UTF-8")
+    }
+
+    #[test]
+    fn extension_lines_after_the_root_are_accepted_and_ignored() {
+        let (signer, _) = CheckpointSigner::generate("example.org/ledger").expect("key");
+        let root = Hash([7; 32]);
+        let body = format!("example.org/ledger\n3\n{}\n", root.to_base64());
+
+        let plain = verify_checkpoint(&signed(&signer, &body), signer.verifier_key());
+        let extended = verify_checkpoint(
+            &signed(&signer, &format!("{body}ext one\n— not a signature\n")),
+            signer.verifier_key(),
+        );
+        let empty_extension = verify_checkpoint(
+            &signed(&signer, &format!("{body}ext\n\nlast\n")),
+            signer.verifier_key(),
+        );
+
+        assert_eq!(plain, extended);
+        assert_eq!(extended.map(|c| c.size), Ok(3));
+        assert!(empty_extension.is_err());
+    }
+
+    #[test]
+    fn only_the_first_signature_by_the_key_counts_and_a_malformed_line_is_found_first() {
+        let (signer, _) = CheckpointSigner::generate("example.org/ledger").expect("key");
+        let note = signer.sign(5, &Hash([9; 32]));
+        let sig_line = note.lines().last().expect("a signature line").to_string();
+        let mut broken = sig_line.clone();
+        let end = broken.len() - 4..broken.len() - 2;
+        let other = if &broken[end.clone()] == "AA" {
+            "BB"
+        } else {
+            "AA"
+        };
+        broken.replace_range(end, other);
+        let key = signer.verifier_key();
+
+        let repeat_broken = format!("{note}{broken}\n");
+        let broken_first = note.replace(&sig_line, &format!("{broken}\n{sig_line}"));
+        let then_malformed = note.replacen(&sig_line, &format!("{broken}\n— x"), 1);
+
+        assert!(verify_checkpoint(&repeat_broken, key).is_ok());
+        assert!(matches!(
+            verify_checkpoint(&broken_first, key),
+            Err(CheckpointError::BadSignature(_))
+        ));
+        assert_eq!(
+            verify_checkpoint(&then_malformed, key),
+            Err(CheckpointError::MalformedNote)
+        );
+    }
+
+    #[test]
+    fn a_key_id_is_exactly_eight_hex_digits_and_the_key_text_may_be_padded_with_white_space() {
+        // A key whose id starts with 0, so that `+` and the other seven digits would parse to it.
+        let (name, vkey) = (1u8..=255)
+            .map(|i| {
+                let public = ed25519_dalek::SigningKey::from_bytes(&[i; 32]).verifying_key();
+                let name = "example.org/ledger";
+                (name, signed_note::new_ed25519_verifier_key(name, &public))
+            })
+            .find(|(_, vkey)| vkey.split('+').nth(1).is_some_and(|id| id.starts_with('0')))
+            .expect("one of 255 keys has an id starting with 0");
+        let id = vkey.split('+').nth(1).expect("an id");
+        let signed_id = vkey.replacen(&format!("+{id}+"), &format!("++{}+", &id[1..]), 1);
+        let upper = vkey.replacen(id, &id.to_uppercase(), 1);
+
+        assert_eq!(
+            parse_verifier_key(&format!("\u{85} {vkey}\u{3000}\n")).as_deref(),
+            Ok(name)
+        );
+        assert_eq!(parse_verifier_key(&upper).as_deref(), Ok(name));
+        assert_eq!(
+            parse_verifier_key(&signed_id),
+            Err(CheckpointError::BadVerifierKey(signed_id.clone()))
+        );
     }
 
     #[test]

@@ -5,11 +5,17 @@
 //!
 //! Pure: building and checking a receipt reads and writes nothing.
 
-use super::canonical::decode;
-use super::checkpoint::{verify_checkpoint, Checkpoint, CheckpointError};
-use super::entry::{Body, Donation};
-use super::hash::{donor_commitment, leaf_hash, Hash};
-use super::merkle::{verify_inclusion, ProofError};
+mod sorted;
+#[cfg(test)]
+mod tests;
+
+pub use sorted::{SortedProof, SortedReceipt};
+
+use crate::canonical::decode;
+use crate::checkpoint::{verify_checkpoint, Checkpoint, CheckpointError};
+use crate::entry::{Body, Donation};
+use crate::hash::{donor_commitment, leaf_hash, Hash};
+use crate::merkle::{verify_inclusion, ProofError};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -220,85 +226,6 @@ pub fn build(parts: ReceiptParts<'_>) -> Receipt {
     }
 }
 
-/// [`ReceiptProof`] borrowed, with its members written in sorted key order.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct SortedProof<'a> {
-    /// The entry's position.
-    pub index: u64,
-    /// Leaf hash of the entry.
-    pub leaf_hash: Hash,
-    /// The audit path, bottom up.
-    pub proof: &'a [Hash],
-    /// Root of the tree of `size` entries.
-    pub root: Hash,
-    /// The tree size the proof is against.
-    pub size: u64,
-}
-
-/// The receipt code, written into the output without a `String` of its own.
-#[derive(Debug, Clone, Copy)]
-struct Code {
-    seq: u64,
-    leaf_hash: Hash,
-}
-
-impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let hex = self.leaf_hash.hex();
-        let prefix = hex.as_str().get(..8).unwrap_or_default();
-        s.collect_str(&format_args!("R-{}-{prefix}", self.seq))
-    }
-}
-
-/// A receipt borrowed from its parts, for an answer written once: it serializes to the
-/// same members with the same values as the [`Receipt`] that [`build`] makes from those
-/// parts, but with every object's keys in sorted order (the order the answer to
-/// `POST /donations` has always carried; [`Receipt`] reads either order).
-#[derive(Debug, Clone, Serialize)]
-pub struct SortedReceipt<'a> {
-    checkpoint: &'a str,
-    code: Code,
-    key: &'a str,
-    leaf: Cow<'a, str>,
-    leaf_hash: Hash,
-    proof: SortedProof<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    salt: Option<Hash>,
-    seq: u64,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    v: u64,
-}
-
-impl<'a> SortedReceipt<'a> {
-    /// The receipt of `parts`, whose leaf hashes to `leaf_hash` (the caller already holds
-    /// it; like [`build`], this checks nothing and hashes nothing).
-    pub fn new(parts: ReceiptParts<'a>, leaf_hash: Hash) -> SortedReceipt<'a> {
-        debug_assert_eq!(leaf_hash, super::hash::leaf_hash(parts.leaf));
-        SortedReceipt {
-            checkpoint: parts.checkpoint,
-            code: Code {
-                seq: parts.seq,
-                leaf_hash,
-            },
-            key: parts.key,
-            leaf: leaf_text(parts.leaf),
-            leaf_hash,
-            proof: SortedProof {
-                index: parts.seq,
-                leaf_hash,
-                proof: parts.proof,
-                root: parts.root,
-                size: parts.size,
-            },
-            salt: parts.salt.map(|salt| Hash(*salt)),
-            seq: parts.seq,
-            kind: RECEIPT_TYPE,
-            v: RECEIPT_VERSION,
-        }
-    }
-}
-
 impl Receipt {
     /// This receipt without the salt: the copy anyone may see.
     pub fn without_salt(mut self) -> Receipt {
@@ -389,25 +316,7 @@ pub fn verify_receipt(
         size: checkpoint.size,
         source,
     })?;
-    let salt = match &receipt.salt {
-        None => None,
-        Some(text) => Some(Hash::from_hex(text).map_err(|_| ReceiptError::BadSalt)?.0),
-    };
-    if salt.is_some() && donation.commitment.is_none() {
-        return Err(ReceiptError::SaltWithoutCommitment { seq: receipt.seq });
-    }
-    let identifier_checked = match identifier {
-        None => false,
-        Some(id) => {
-            let (Some(salt), Some(commitment)) = (salt, donation.commitment) else {
-                return Err(ReceiptError::NoCommitment);
-            };
-            if donor_commitment(&salt, id) != commitment {
-                return Err(ReceiptError::IdentifierMismatch { seq: receipt.seq });
-            }
-            true
-        }
-    };
+    let identifier_checked = check_commitment(receipt, &donation, identifier)?;
     Ok(VerifiedReceipt {
         seq: receipt.seq,
         donation,
@@ -417,183 +326,29 @@ pub fn verify_receipt(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ledger::canonical::encode;
-    use crate::ledger::checkpoint::CheckpointSigner;
-    use crate::ledger::entry::{Channel, Entry};
-    use crate::ledger::merkle::CompactTree;
-    use crate::ledger::money::{Currency, Minor};
-
-    const SALT: [u8; 32] = [0x5a; 32];
-    const IDENTIFIER: &str = "tran.van.binh@example.vn";
-
-    fn donation_leaf(seq: u64, prev: Hash, commitment: Option<Hash>) -> Vec<u8> {
-        let currency = Currency::parse("VND").expect("VND");
-        encode(&Entry {
-            seq,
-            prev,
-            recorded_at: "2026-11-02T08:00:00.000000Z".into(),
-            recorded_by: "lan".into(),
-            body: Body::Donation(Donation {
-                amount: Minor::parse_decimal("250000", currency).expect("amount"),
-                campaign: "flood-2026".into(),
-                channel: Channel::Cash,
-                commitment,
-                currency,
-                donor: "Anonymous".into(),
-                in_kind: None,
-                memo: None,
-                received_at: "2026-11-02".into(),
-                reference: None,
-            }),
-        })
+/// SPEC.md §12 steps 6 and 7: the salt, when present, is 64 lower-case hex digits and the
+/// donation carries a commitment; with an identifier, both are present and the commitment is
+/// theirs. Returns whether an identifier was checked.
+fn check_commitment(
+    receipt: &Receipt,
+    donation: &Donation,
+    identifier: Option<&str>,
+) -> Result<bool, ReceiptError> {
+    let salt = match &receipt.salt {
+        None => None,
+        Some(text) => Some(Hash::from_hex(text).map_err(|_| ReceiptError::BadSalt)?.0),
+    };
+    if salt.is_some() && donation.commitment.is_none() {
+        return Err(ReceiptError::SaltWithoutCommitment { seq: receipt.seq });
     }
-
-    /// A three-donation tree; the receipt is for the middle one, with a commitment.
-    fn receipt() -> (Receipt, CheckpointSigner) {
-        let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
-        let mut tree = CompactTree::new();
-        let mut leaves = Vec::new();
-        let mut prev = crate::ledger::ZERO_HASH;
-        for seq in 0..3 {
-            let commitment = (seq == 1).then(|| donor_commitment(&SALT, IDENTIFIER));
-            let leaf = donation_leaf(seq, prev, commitment);
-            prev = leaf_hash(&leaf);
-            tree.push(prev);
-            leaves.push(leaf);
-        }
-        let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
-        let proof = crate::ledger::merkle::inclusion_proof(&hashes, 1).expect("proof");
-        let note = signer.sign(3, &tree.root());
-        let r = build(ReceiptParts {
-            seq: 1,
-            leaf: &leaves[1],
-            checkpoint: &note,
-            size: 3,
-            root: tree.root(),
-            proof: &proof,
-            key: signer.verifier_key(),
-            salt: Some(&SALT),
-        });
-        (r, signer)
+    let Some(id) = identifier else {
+        return Ok(false);
+    };
+    let (Some(salt), Some(commitment)) = (salt, donation.commitment) else {
+        return Err(ReceiptError::NoCommitment);
+    };
+    if donor_commitment(&salt, id) != commitment {
+        return Err(ReceiptError::IdentifierMismatch { seq: receipt.seq });
     }
-
-    #[test]
-    fn a_built_receipt_verifies_with_its_key_and_the_donors_identifier() {
-        let (r, signer) = receipt();
-
-        let verified = verify_receipt(&r, signer.verifier_key(), Some(IDENTIFIER)).expect("ok");
-
-        assert_eq!(verified.seq, 1);
-        assert!(verified.identifier_checked);
-        assert_eq!(verified.checkpoint.size, 3);
-        assert_eq!(r.code, receipt_code(1, &r.leaf_hash));
-    }
-
-    #[test]
-    fn a_wrong_identifier_is_refused() {
-        let (r, signer) = receipt();
-
-        let e = verify_receipt(&r, signer.verifier_key(), Some("someone@else")).unwrap_err();
-
-        assert_eq!(e, ReceiptError::IdentifierMismatch { seq: 1 });
-    }
-
-    #[test]
-    fn the_public_copy_without_salt_verifies_but_cannot_check_an_identifier() {
-        let (r, signer) = receipt();
-        let public = r.without_salt();
-
-        assert!(verify_receipt(&public, signer.verifier_key(), None).is_ok());
-        assert_eq!(
-            verify_receipt(&public, signer.verifier_key(), Some(IDENTIFIER)).unwrap_err(),
-            ReceiptError::NoCommitment
-        );
-    }
-
-    #[test]
-    fn changing_any_byte_of_leaf_proof_or_checkpoint_is_refused() {
-        let (r, signer) = receipt();
-        let key = signer.verifier_key();
-        let mut leaf = r.clone();
-        leaf.leaf = leaf.leaf.replace("250000", "250001");
-        let mut proof = r.clone();
-        proof.proof.proof[0].0[0] ^= 1;
-        let mut note = r.clone();
-        note.checkpoint = note.checkpoint.replacen("\n3\n", "\n4\n", 1);
-        let mut code = r.clone();
-        code.code = "R-1-00000000".into();
-
-        for bad in [leaf, proof, note, code] {
-            assert!(verify_receipt(&bad, key, None).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn another_key_does_not_verify_the_checkpoint() {
-        let (r, _) = receipt();
-        let (other, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
-
-        let e = verify_receipt(&r, other.verifier_key(), None).unwrap_err();
-
-        assert!(matches!(e, ReceiptError::Checkpoint(_)), "{e}");
-    }
-
-    #[test]
-    fn codes_parse_only_in_their_exact_form() {
-        assert_eq!(parse_code("R-12-0a1b2c3d"), Some((12, "0a1b2c3d")));
-        assert_eq!(parse_code("R-0-0a1b2c3d"), Some((0, "0a1b2c3d")));
-        for bad in [
-            "R-012-0a1b2c3d",
-            "R--0a1b2c3d",
-            "R-1-0A1B2C3D",
-            "R-1-0a1b2c3",
-            "12",
-            "R-1-0a1b2c3d-",
-            "R-99999999999999999999-0a1b2c3d",
-        ] {
-            assert_eq!(parse_code(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_sorted_view_writes_the_built_receipt_with_sorted_keys() {
-        let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
-        let leaf = donation_leaf(0, crate::ledger::ZERO_HASH, None);
-        let hash = leaf_hash(&leaf);
-        let note = signer.sign(1, &hash);
-        let proof = [Hash([0x0f; 32]), Hash([0xf0; 32])];
-        for salt in [None, Some(&SALT)] {
-            let parts = ReceiptParts {
-                seq: 0,
-                leaf: &leaf,
-                checkpoint: &note,
-                size: 1,
-                root: hash,
-                proof: &proof,
-                key: signer.verifier_key(),
-                salt,
-            };
-
-            let sorted = serde_json::to_vec(&SortedReceipt::new(parts, hash)).expect("json");
-
-            let value = serde_json::to_value(build(parts)).expect("value");
-            assert_eq!(sorted, serde_json::to_vec(&value).expect("json"));
-            let back: Receipt = serde_json::from_slice(&sorted).expect("a receipt");
-            assert_eq!(back, build(parts));
-        }
-    }
-
-    #[test]
-    fn a_receipt_round_trips_through_json() {
-        let (r, _) = receipt();
-
-        let text = serde_json::to_string(&r).expect("json");
-        let back: Receipt = serde_json::from_str(&text).expect("parses");
-
-        assert_eq!(back, r);
-        assert!(text.starts_with("{\"type\":\"fundtrail-receipt\",\"v\":1,"));
-    }
+    Ok(true)
 }

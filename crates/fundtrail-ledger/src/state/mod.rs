@@ -2,156 +2,17 @@
 //! entry must keep (SPEC.md §7). Checking never mutates; applying checks first, so a
 //! rejected entry leaves the state exactly as it was.
 
-use super::entry::{Body, Entry};
-use super::hash::{Hash, ZERO_HASH};
-use super::money::{Currency, Minor, Total};
+mod error;
+mod moves;
+
+pub use error::InvariantError;
+pub use moves::{Move, MoveKind};
+
+use crate::entry::{Body, Entry};
+use crate::hash::{Hash, ZERO_HASH};
+use crate::money::{Currency, Minor, Total};
+use moves::MoveIndex;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Hashes the `u64` keys of the movement index with the SplitMix64 finalizer: a bijection
-/// that mixes every bit into every bit, much cheaper than SipHash. Keys are positions in
-/// the ledger, so a ledger that collides many of them must itself be proportionally long.
-#[derive(Debug, Clone, Copy, Default)]
-struct SeqHasher(u64);
-
-impl Hasher for SeqHasher {
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-/// The money movements by `seq`. Verification adds them in increasing `seq`, so they go
-/// to the end of a sorted vector (no hashing, no rehashing); movements remembered out of
-/// order (the server loads reversal targets as needed) go to a hash map.
-#[derive(Debug, Clone, Default)]
-struct MoveIndex {
-    sorted: Vec<(u64, Move)>,
-    other: HashMap<u64, Move, BuildHasherDefault<SeqHasher>>,
-}
-
-impl MoveIndex {
-    fn position(&self, seq: u64) -> Option<usize> {
-        self.sorted.binary_search_by_key(&seq, |(s, _)| *s).ok()
-    }
-
-    fn insert(&mut self, seq: u64, m: Move) {
-        if let Some(i) = self.position(seq) {
-            self.sorted[i].1 = m;
-        } else if self.sorted.last().is_none_or(|(last, _)| *last < seq)
-            && !self.other.contains_key(&seq)
-        {
-            self.sorted.push((seq, m));
-        } else {
-            self.other.insert(seq, m);
-        }
-    }
-
-    fn get(&self, seq: &u64) -> Option<&Move> {
-        match self.position(*seq) {
-            Some(i) => Some(&self.sorted[i].1),
-            None => self.other.get(seq),
-        }
-    }
-
-    fn get_mut(&mut self, seq: &u64) -> Option<&mut Move> {
-        match self.position(*seq) {
-            Some(i) => Some(&mut self.sorted[i].1),
-            None => self.other.get_mut(seq),
-        }
-    }
-
-    fn contains_key(&self, seq: &u64) -> bool {
-        self.get(seq).is_some()
-    }
-
-    fn clear(&mut self) {
-        self.sorted.clear();
-        self.other.clear();
-    }
-}
-
-/// An entry that breaks a ledger rule. Each variant says which rule, with the facts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvariantError {
-    /// `seq` is not the next position.
-    #[error("seq is {got}, expected {expected}")]
-    WrongSeq { expected: u64, got: u64 },
-    /// `prev` is not the leaf hash of the previous entry.
-    #[error("prev does not match the leaf hash of entry {}", seq.wrapping_sub(1))]
-    BrokenLink { seq: u64 },
-    /// `recorded_at` is earlier than the previous entry's.
-    #[error("recorded_at {got} is earlier than the previous entry's {previous}")]
-    TimeWentBack { previous: String, got: String },
-    /// No campaign with this id was opened.
-    #[error("campaign {0:?} does not exist")]
-    UnknownCampaign(String),
-    /// A campaign with this id was already opened.
-    #[error("campaign {0:?} already exists")]
-    CampaignExists(String),
-    /// The campaign is closed to this kind of entry.
-    #[error("campaign {0:?} is closed")]
-    CampaignClosed(String),
-    /// The entry's currency is not its campaign's.
-    #[error("currency {got} does not match campaign {campaign:?}'s currency {expected}")]
-    CurrencyMismatch {
-        campaign: String,
-        expected: Currency,
-        got: Currency,
-    },
-    /// Spending (or returning) more than the campaign holds.
-    #[error("campaign {campaign:?} holds {balance} minor units of {currency}, {needed} needed")]
-    InsufficientBalance {
-        campaign: String,
-        currency: Currency,
-        balance: Total,
-        needed: Minor,
-    },
-    /// A reversal names an entry that does not exist.
-    #[error("entry {0} does not exist")]
-    UnknownEntry(u64),
-    /// A reversal names an entry that cannot be reversed.
-    #[error("entry {0} cannot be reversed: only donations, disbursements and transfers can")]
-    NotReversible(u64),
-    /// A reversal names an entry that was already reversed.
-    #[error("entry {0} was already reversed")]
-    AlreadyReversed(u64),
-    /// A total would not fit.
-    #[error("total overflows")]
-    Overflow,
-}
-
-impl InvariantError {
-    /// A stable machine-readable code for the error (used in API responses).
-    pub fn code(&self) -> &'static str {
-        match self {
-            InvariantError::WrongSeq { .. } => "wrong_seq",
-            InvariantError::BrokenLink { .. } => "broken_link",
-            InvariantError::TimeWentBack { .. } => "time_went_back",
-            InvariantError::UnknownCampaign(_) => "unknown_campaign",
-            InvariantError::CampaignExists(_) => "campaign_exists",
-            InvariantError::CampaignClosed(_) => "campaign_closed",
-            InvariantError::CurrencyMismatch { .. } => "currency_mismatch",
-            InvariantError::InsufficientBalance { .. } => "insufficient_balance",
-            InvariantError::UnknownEntry(_) => "unknown_entry",
-            InvariantError::NotReversible(_) => "not_reversible",
-            InvariantError::AlreadyReversed(_) => "already_reversed",
-            InvariantError::Overflow => "overflow",
-        }
-    }
-}
 
 /// What a campaign looks like after the entries so far.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -171,8 +32,10 @@ pub struct CampaignState {
 }
 
 /// A campaign's running totals in minor units. `donated`, `disbursed` and the transfers
-/// are net of reversals; `reversed` is the gross amount of its entries that were reversed.
-/// `balance = donated - disbursed + transferred_in - transferred_out`, never negative.
+/// are net of reversals; `reversed` is the gross amount of its entries that were reversed,
+/// a reversed transfer counting for both of its campaigns (`reversed_transfers` says how
+/// much of `reversed` that is). `balance = donated - disbursed + transferred_in -
+/// transferred_out`, never negative.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CampaignTotals {
     /// Net donations.
@@ -185,38 +48,16 @@ pub struct CampaignTotals {
     pub transferred_out: Total,
     /// Gross amount of this campaign's entries that were reversed.
     pub reversed: Total,
+    /// The part of `reversed` that is reversed transfers, into or out of this campaign.
+    /// States stored before this figure existed read as zero.
+    #[serde(default)]
+    pub reversed_transfers: Total,
     /// What the campaign holds.
     pub balance: Total,
     /// Number of donations not reversed.
     pub donations: u64,
     /// Number of disbursements not reversed.
     pub disbursements: u64,
-}
-
-/// The money movement of one donation, disbursement or transfer, as needed to reverse it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Move {
-    /// Which kind of entry.
-    pub kind: MoveKind,
-    /// Index of the campaign (source campaign for transfers).
-    pub campaign: u32,
-    /// Index of the destination campaign, for transfers.
-    pub to: u32,
-    /// How much.
-    pub amount: Minor,
-    /// Whether a reversal of it was recorded.
-    pub reversed: bool,
-}
-
-/// The kinds of entry that move money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoveKind {
-    /// Money in.
-    Donation,
-    /// Money out.
-    Disbursement,
-    /// Money between campaigns.
-    Transfer,
 }
 
 /// The ledger's state after some prefix of its entries.
@@ -440,8 +281,6 @@ impl LedgerState {
 
     /// Checks that `body` may be appended now, and computes what it changes.
     fn change(&self, body: &Body) -> Result<Change, InvariantError> {
-        let add = |t: Total, a: Minor| t.checked_add(a).ok_or(InvariantError::Overflow);
-        let sub = |t: Total, a: Minor| t.checked_sub(a).ok_or(InvariantError::Overflow);
         match body {
             Body::CampaignOpen(o) => {
                 if self.index.contains_key(&o.id) {
@@ -502,48 +341,52 @@ impl LedgerState {
                     None,
                 ))
             }
-            Body::Reversal(r) => {
-                let target = r.reverses;
-                if target >= self.size {
-                    return Err(InvariantError::UnknownEntry(target));
-                }
-                let m = match self.moves.get(&target) {
-                    Some(m) => *m,
-                    // Entries that move no money are not in `moves`; the caller loads
-                    // reversal targets it does not hold, so absence means "not money".
-                    None => return Err(InvariantError::NotReversible(target)),
-                };
-                if m.reversed {
-                    return Err(InvariantError::AlreadyReversed(target));
-                }
-                let mut a = self.campaigns[m.campaign as usize].totals;
-                a.reversed = add(a.reversed, m.amount)?;
-                let changes = match m.kind {
-                    MoveKind::Donation => {
-                        a.balance = self.take(m.campaign, a, m.amount)?;
-                        a.donated = sub(a.donated, m.amount)?;
-                        a.donations -= 1;
-                        Totals2::one(m.campaign, a)
-                    }
-                    MoveKind::Disbursement => {
-                        a.balance = add(a.balance, m.amount)?;
-                        a.disbursed = sub(a.disbursed, m.amount)?;
-                        a.disbursements -= 1;
-                        Totals2::one(m.campaign, a)
-                    }
-                    MoveKind::Transfer => {
-                        let mut b = self.campaigns[m.to as usize].totals;
-                        b.balance = self.take(m.to, b, m.amount)?;
-                        b.transferred_in = sub(b.transferred_in, m.amount)?;
-                        b.reversed = add(b.reversed, m.amount)?;
-                        a.balance = add(a.balance, m.amount)?;
-                        a.transferred_out = sub(a.transferred_out, m.amount)?;
-                        Totals2::two((m.campaign, a), (m.to, b))
-                    }
-                };
-                Ok(Change::Campaigns(changes, None, Some(target)))
-            }
+            Body::Reversal(r) => self.reversal_change(r.reverses),
         }
+    }
+
+    /// Checks that entry `target` may be reversed now, and computes what undoing it changes.
+    fn reversal_change(&self, target: u64) -> Result<Change, InvariantError> {
+        if target >= self.size {
+            return Err(InvariantError::UnknownEntry(target));
+        }
+        let m = match self.moves.get(&target) {
+            Some(m) => *m,
+            // Entries that move no money are not in `moves`; the caller loads
+            // reversal targets it does not hold, so absence means "not money".
+            None => return Err(InvariantError::NotReversible(target)),
+        };
+        if m.reversed {
+            return Err(InvariantError::AlreadyReversed(target));
+        }
+        let mut a = self.campaigns[m.campaign as usize].totals;
+        a.reversed = add(a.reversed, m.amount)?;
+        let changes = match m.kind {
+            MoveKind::Donation => {
+                a.balance = self.take(m.campaign, a, m.amount)?;
+                a.donated = sub(a.donated, m.amount)?;
+                a.donations -= 1;
+                Totals2::one(m.campaign, a)
+            }
+            MoveKind::Disbursement => {
+                a.balance = add(a.balance, m.amount)?;
+                a.disbursed = sub(a.disbursed, m.amount)?;
+                a.disbursements -= 1;
+                Totals2::one(m.campaign, a)
+            }
+            MoveKind::Transfer => {
+                let mut b = self.campaigns[m.to as usize].totals;
+                b.balance = self.take(m.to, b, m.amount)?;
+                b.transferred_in = sub(b.transferred_in, m.amount)?;
+                b.reversed = add(b.reversed, m.amount)?;
+                b.reversed_transfers = add(b.reversed_transfers, m.amount)?;
+                a.balance = add(a.balance, m.amount)?;
+                a.transferred_out = sub(a.transferred_out, m.amount)?;
+                a.reversed_transfers = add(a.reversed_transfers, m.amount)?;
+                Totals2::two((m.campaign, a), (m.to, b))
+            }
+        };
+        Ok(Change::Campaigns(changes, None, Some(target)))
     }
 
     /// Checks that `body` could be appended as the next entry, without changing anything.
@@ -602,6 +445,16 @@ impl LedgerState {
     }
 }
 
+/// `t + a`; overflow is an error (it cannot happen below 2^64 entries, SPEC.md §3.3).
+fn add(t: Total, a: Minor) -> Result<Total, InvariantError> {
+    t.checked_add(a).ok_or(InvariantError::Overflow)
+}
+
+/// `t - a`, for figures the entries being undone added to, so never below zero.
+fn sub(t: Total, a: Minor) -> Result<Total, InvariantError> {
+    t.checked_sub(a).ok_or(InvariantError::Overflow)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,36 +477,5 @@ mod tests {
                 assert_eq!(earlier(a, b), a < b, "{a:?} < {b:?}");
             }
         }
-    }
-
-    #[test]
-    fn the_move_index_finds_moves_added_in_any_order() {
-        let m = |amount: u64| Move {
-            kind: MoveKind::Donation,
-            campaign: 0,
-            to: 0,
-            amount: Minor::new(amount).unwrap(),
-            reversed: false,
-        };
-        let mut index = MoveIndex::default();
-        let mut reference = HashMap::new();
-        for (i, seq) in [5u64, 9, 3, 12, 9, 4, 20, 3, 21, 0].into_iter().enumerate() {
-            index.insert(seq, m(i as u64 + 1));
-            reference.insert(seq, m(i as u64 + 1));
-            for probe in 0..25 {
-                assert_eq!(index.get(&probe), reference.get(&probe), "{probe}");
-                assert_eq!(index.contains_key(&probe), reference.contains_key(&probe));
-            }
-        }
-        if let Some(x) = index.get_mut(&3) {
-            x.reversed = true;
-        }
-        assert!(index.get(&3).is_some_and(|x| x.reversed));
-        if let Some(x) = index.get_mut(&12) {
-            x.reversed = true;
-        }
-        assert!(index.get(&12).is_some_and(|x| x.reversed));
-        index.clear();
-        assert!((0..25).all(|s| index.get(&s).is_none()));
     }
 }

@@ -354,7 +354,7 @@ pub fn verify_consistency(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::hash::leaf_hash;
+    use crate::hash::leaf_hash;
 
     fn leaves(n: usize) -> Vec<Hash> {
         (0..n)

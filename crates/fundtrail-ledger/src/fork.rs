@@ -261,9 +261,9 @@ pub fn check_fork_proof(proof: &ForkProof, key: &str) -> Result<ForkCheck, ForkE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::checkpoint::CheckpointSigner;
-    use crate::ledger::hash::leaf_hash;
-    use crate::ledger::merkle::{consistency_proof, inclusion_proof, root_of};
+    use crate::checkpoint::CheckpointSigner;
+    use crate::hash::leaf_hash;
+    use crate::merkle::{consistency_proof, inclusion_proof, root_of};
 
     fn leaves(n: usize, salt: &str) -> Vec<Hash> {
         (0..n)

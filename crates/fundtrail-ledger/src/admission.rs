@@ -140,8 +140,8 @@ fn plausible_day(field: &str, value: &str, today: &str) -> Result<(), FieldError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::entry::{CampaignOpen, Channel, Donation, Reversal, ReversalReason};
-    use crate::ledger::money::{Currency, Minor};
+    use crate::entry::{CampaignOpen, Channel, Donation, Reversal, ReversalReason};
+    use crate::money::{Currency, Minor};
 
     fn donation(received_at: &str, donor: &str) -> Body {
         Body::Donation(Donation {
@@ -250,7 +250,7 @@ mod tests {
         );
         let entry = Entry {
             seq: 2,
-            prev: crate::ledger::hash::ZERO_HASH,
+            prev: crate::hash::ZERO_HASH,
             recorded_at: "2026-11-30T10:00:00.000000Z".into(),
             recorded_by: "admin\u{2066} #1".into(),
             body: donation("2026-11-30", "Lan"),

@@ -1,0 +1,182 @@
+//! The six kinds of body (SPEC.md §2.3) and the values inside them.
+
+use crate::hash::Hash;
+use crate::money::{Currency, Minor};
+use serde::{Deserialize, Serialize};
+
+/// `campaign.open`: a new campaign with its currency and official receiving accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignOpen {
+    /// Official accounts donors should pay into; anything else is an impostor.
+    pub accounts: Vec<Account>,
+    /// The campaign's only currency.
+    pub currency: Currency,
+    /// Optional last day, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ends_on: Option<String>,
+    /// Optional fundraising goal in minor units.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub goal: Option<Minor>,
+    /// Slug: lower-case letters, digits and `-`, 1 to 64 characters, starting alphanumeric.
+    pub id: String,
+    /// What the money is for.
+    pub purpose: String,
+    /// Display title.
+    pub title: String,
+}
+
+/// An official receiving account of a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Bank or provider name.
+    pub bank: String,
+    /// Account holder's name.
+    pub holder: String,
+    /// Account number as printed by the bank.
+    pub number: String,
+}
+
+/// `campaign.close`: no more donations, disbursements or incoming transfers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignClose {
+    /// The campaign being closed.
+    pub campaign: String,
+    /// Optional explanation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+}
+
+/// How a donation arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Bank transfer.
+    BankTransfer,
+    /// Cash in hand.
+    Cash,
+    /// Card payment.
+    Card,
+    /// Mobile money wallet.
+    MobileMoney,
+    /// Goods or services; the amount is the declared value.
+    InKind,
+    /// Anything else.
+    Other,
+}
+
+/// `donation`: money (or goods of a declared value) received for a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Donation {
+    /// Minor units; for in-kind gifts the declared value.
+    pub amount: Minor,
+    /// The receiving campaign.
+    pub campaign: String,
+    /// How it arrived.
+    pub channel: Channel,
+    /// Optional donor commitment (SPEC.md §2.4), hex.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub commitment: Option<Hash>,
+    /// Must equal the campaign's currency.
+    pub currency: Currency,
+    /// The name the donor consented to publish, or `"Anonymous"`.
+    pub donor: String,
+    /// Present exactly when `channel` is `in_kind`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub in_kind: Option<InKind>,
+    /// Optional public memo.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub memo: Option<String>,
+    /// Day received, `YYYY-MM-DD`.
+    pub received_at: String,
+    /// Bank transaction id, transfer message or receipt number, so a donor can find it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<String>,
+}
+
+/// What an in-kind gift was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InKind {
+    /// E.g. "200 bags of rice, 10 kg each".
+    pub description: String,
+}
+
+/// `disbursement`: money paid out of a campaign, with hashes of its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Disbursement {
+    /// Minor units.
+    pub amount: Minor,
+    /// The paying campaign.
+    pub campaign: String,
+    /// Must equal the campaign's currency.
+    pub currency: Currency,
+    /// Invoices, receipts, beneficiary lists: by hash.
+    pub evidence: Vec<Evidence>,
+    /// Day paid, `YYYY-MM-DD`.
+    pub paid_at: String,
+    /// What it paid for.
+    pub purpose: String,
+    /// Who was paid.
+    pub recipient: String,
+}
+
+/// A document proving a disbursement, named by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// MIME type, e.g. `application/pdf`.
+    pub media_type: String,
+    /// Optional original file name (display only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: Hash,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// `transfer`: earmarked money moved between two campaigns of the same currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Minor units.
+    pub amount: Minor,
+    /// Currency of both campaigns.
+    pub currency: Currency,
+    /// Source campaign.
+    pub from: String,
+    /// Why the money moves; required, since moving earmarked money must be explained.
+    pub reason: String,
+    /// Destination campaign.
+    pub to: String,
+}
+
+/// Why an entry is reversed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReversalReason {
+    /// Money returned to the donor or from the recipient.
+    Refund,
+    /// The entry recorded something already recorded.
+    Duplicate,
+    /// The entry was wrong.
+    Error,
+}
+
+/// `reversal`: undoes one earlier donation, disbursement or transfer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reversal {
+    /// Optional explanation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    /// Why.
+    pub reason: ReversalReason,
+    /// `seq` of the entry being reversed.
+    pub reverses: u64,
+}

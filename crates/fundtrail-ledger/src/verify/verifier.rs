@@ -1,0 +1,113 @@
+//! [`Verifier`]: one leaf at a time, in order.
+
+use super::{Report, VerifyError};
+use crate::canonical::decode;
+use crate::checkpoint::verify_checkpoint;
+use crate::entry::Entry;
+use crate::hash::{leaf_hash, Hash};
+use crate::merkle::CompactTree;
+use crate::state::LedgerState;
+use crate::totals::Totals;
+
+/// Checks leaves one at a time, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Verifier {
+    state: LedgerState,
+    tree: CompactTree,
+}
+
+impl Verifier {
+    /// A verifier at the start of the ledger.
+    pub fn new() -> Self {
+        Verifier {
+            state: LedgerState::new(),
+            tree: CompactTree::new(),
+        }
+    }
+
+    /// Checks the next leaf: canonical form, fields, `seq`, `prev` link, time order and
+    /// every invariant; then adds it to the tree and the totals.
+    ///
+    /// # Errors
+    /// [`VerifyError::Entry`] naming the entry's position.
+    pub fn push_leaf(&mut self, leaf: &[u8]) -> Result<Hash, VerifyError> {
+        let seq = self.state.size();
+        let bad = |problem: String| VerifyError::Entry { seq, problem };
+        let entry = decode(leaf).map_err(|e| bad(e.to_string()))?;
+        let hash = leaf_hash(leaf);
+        self.push_decoded(&entry, hash)?;
+        Ok(hash)
+    }
+
+    /// The second half of [`Verifier::push_leaf`], for a leaf already decoded and hashed.
+    pub(super) fn push_decoded(&mut self, entry: &Entry, hash: Hash) -> Result<(), VerifyError> {
+        let seq = self.state.size();
+        self.state
+            .apply(entry, hash)
+            .map_err(|e| VerifyError::Entry {
+                seq,
+                problem: e.to_string(),
+            })?;
+        self.tree.push(hash);
+        Ok(())
+    }
+
+    /// Entries checked so far.
+    pub fn size(&self) -> u64 {
+        self.state.size()
+    }
+
+    /// Merkle root of the entries checked so far.
+    pub fn root(&self) -> Hash {
+        self.tree.root()
+    }
+
+    /// The ledger state after the entries checked so far.
+    pub fn state(&self) -> &LedgerState {
+        &self.state
+    }
+
+    /// Finishes: checks the signed checkpoint (when given, with `vkey`) covers exactly these
+    /// entries, and the claimed totals (when given) equal the recomputed ones.
+    ///
+    /// # Errors
+    /// The first [`VerifyError`].
+    pub fn finish(
+        self,
+        checkpoint: Option<(&str, &str)>,
+        claimed: Option<&Totals>,
+    ) -> Result<Report, VerifyError> {
+        let root = self.tree.root();
+        let size = self.state.size();
+        let checkpoint = match checkpoint {
+            None => None,
+            Some((note, vkey)) => {
+                let cp = verify_checkpoint(note, vkey)?;
+                if cp.size != size {
+                    return Err(VerifyError::CheckpointSize {
+                        checkpoint: cp.size,
+                        entries: size,
+                    });
+                }
+                if cp.root != root {
+                    return Err(VerifyError::RootMismatch {
+                        size,
+                        claimed: cp.root,
+                        computed: root,
+                    });
+                }
+                Some(cp)
+            }
+        };
+        let totals = Totals::of(&self.state);
+        if let Some(claimed) = claimed {
+            claimed.check_against(&totals)?;
+        }
+        Ok(Report {
+            size,
+            root,
+            checkpoint,
+            totals,
+        })
+    }
+}
