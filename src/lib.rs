@@ -3,7 +3,6 @@
 //! Start reading at [`ledger`], the pure core; SPEC.md describes its bytes.
 
 pub mod audit;
-pub mod blobs;
 pub mod cli;
 pub mod demo;
 pub mod evidence;
@@ -14,5 +13,10 @@ pub mod private_fs;
 pub mod sequencer;
 pub mod startup;
 pub mod statement;
-pub mod statement_import;
 pub mod store;
+
+/// The statement import's old path, kept while other modules move to [`statement::import`].
+pub use statement::import as statement_import;
+
+/// The blob stores' old path, kept while other modules move to [`evidence::blobs`].
+pub use evidence::blobs;
