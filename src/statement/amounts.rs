@@ -78,6 +78,57 @@ pub(super) fn line_amount<'a>(
 /// A sentence saying why the text is not an amount in `currency`.
 pub fn parse_amount(text: &str, currency: Currency) -> Result<(bool, u64), String> {
     let not = || format!("{text:?} is not an amount");
+    let (negative, t) = sign_and_number(text, currency);
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return Err(not());
+    }
+    let (group, decimal) = separators(text, t, currency)?;
+    let (whole, frac) = match decimal {
+        Some(d) => {
+            let at = t.rfind(d).unwrap_or(0);
+            (&t[..at], &t[at + 1..])
+        }
+        None => (t, ""),
+    };
+    if decimal.is_some() && (frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(not());
+    }
+    let digits = match group {
+        Some(g) => ungrouped(whole, g).ok_or_else(not)?,
+        None => whole.to_string(),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not());
+    }
+    if digits.bytes().all(|b| b == b'0') && frac.bytes().all(|b| b == b'0') {
+        return Ok((negative, 0));
+    }
+    // Banks pad decimals (`1.000.000,00` for dong): zeros after the last significant
+    // decimal change nothing.
+    let frac = frac.trim_end_matches('0');
+    let plain = if frac.is_empty() {
+        digits
+    } else {
+        format!("{digits}.{frac}")
+    };
+    match Minor::parse_decimal(&plain, currency) {
+        Ok(m) => Ok((negative, m.get())),
+        Err(MoneyError::TooManyDecimals { .. }) => Err(format!(
+            "{text:?} has more decimals than {currency} allows ({})",
+            currency.exponent()
+        )),
+        Err(MoneyError::Overflow(_)) => Err(format!("{text:?} is too large")),
+        Err(_) => Err(not()),
+    }
+}
+
+/// Whether `text` is negative (`-`, or in parentheses), and the number in it without its
+/// sign and currency marks.
+fn sign_and_number(text: &str, currency: Currency) -> (bool, &str) {
     let mut t = text.trim();
     for mark in [currency.code(), "VNĐ", "VND", "đ", "₫", "$"] {
         t = t.trim_end_matches(mark).trim_start_matches(mark).trim();
@@ -93,17 +144,23 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<(bool, u64), Strin
     } else if let Some(rest) = t.strip_prefix('+') {
         t = rest.trim_start();
     }
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-    {
-        return Err(not());
-    }
+    (negative, t)
+}
+
+/// The thousands separator and the decimal mark of the number `t` (digits, `.` and `,`)
+/// written as `text`, as the rules of [`parse_amount`] read them.
+///
+/// # Errors
+/// The sentence for `1,234` in a three-decimal currency, which could be either.
+fn separators(
+    text: &str,
+    t: &str,
+    currency: Currency,
+) -> Result<(Option<char>, Option<char>), String> {
     let dots = t.matches('.').count();
     let commas = t.matches(',').count();
     let last = |c: char| t.rfind(c);
-    let (group, decimal) = match (dots, commas) {
+    Ok(match (dots, commas) {
         (0, 0) => (None, None),
         (_, 0) | (0, _) => {
             let sep = if dots > 0 { '.' } else { ',' };
@@ -132,58 +189,22 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<(bool, u64), Strin
                 (Some('.'), Some(','))
             }
         }
-    };
-    let (whole, frac) = match decimal {
-        Some(d) => {
-            let at = last(d).unwrap_or(0);
-            (&t[..at], &t[at + 1..])
-        }
-        None => (t, ""),
-    };
-    if decimal.is_some() && (frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(not());
-    }
-    let digits = match group {
-        Some(g) => {
-            let groups: Vec<&str> = whole.split(g).collect();
-            let ok = groups.iter().enumerate().all(|(i, part)| {
-                part.bytes().all(|b| b.is_ascii_digit())
-                    && if i == 0 {
-                        (1..=3).contains(&part.len())
-                    } else {
-                        part.len() == 3
-                    }
-            });
-            if !ok {
-                return Err(not());
+    })
+}
+
+/// The digits of `whole` grouped in thousands by `group` (one to three digits, then groups
+/// of three), or `None` when the groups are not so.
+fn ungrouped(whole: &str, group: char) -> Option<String> {
+    let groups: Vec<&str> = whole.split(group).collect();
+    let ok = groups.iter().enumerate().all(|(i, part)| {
+        part.bytes().all(|b| b.is_ascii_digit())
+            && if i == 0 {
+                (1..=3).contains(&part.len())
+            } else {
+                part.len() == 3
             }
-            groups.concat()
-        }
-        None => whole.to_string(),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(not());
-    }
-    if digits.bytes().all(|b| b == b'0') && frac.bytes().all(|b| b == b'0') {
-        return Ok((negative, 0));
-    }
-    // Banks pad decimals (`1.000.000,00` for dong): zeros after the last significant
-    // decimal change nothing.
-    let frac = frac.trim_end_matches('0');
-    let plain = if frac.is_empty() {
-        digits
-    } else {
-        format!("{digits}.{frac}")
-    };
-    match Minor::parse_decimal(&plain, currency) {
-        Ok(m) => Ok((negative, m.get())),
-        Err(MoneyError::TooManyDecimals { .. }) => Err(format!(
-            "{text:?} has more decimals than {currency} allows ({})",
-            currency.exponent()
-        )),
-        Err(MoneyError::Overflow(_)) => Err(format!("{text:?} is too large")),
-        Err(_) => Err(not()),
-    }
+    });
+    ok.then(|| groups.concat())
 }
 
 /// Parses `24/11/2026`, `24-11-2026`, `24.11.2026`, `2026-11-24` or `2026/11/24`, with an

@@ -55,18 +55,23 @@ fn rows_json<T: serde::Serialize>(
         .map_err(|e| StoreError::Corrupt(format!("batch rows: {e}")))
 }
 
-impl SqliteStore {
-    /// Writes `batch` (whose entries have the columns `indexed`) in one transaction.
-    pub(in crate::store) async fn append_batch(
-        &self,
-        batch: &Batch,
-        indexed: &[Indexed<'_>],
-    ) -> Result<(), StoreError> {
-        // The whole group commit is one multi-statement query, so it costs one round trip
-        // to the connection's thread: each table gets one statement for the whole batch,
-        // its rows travelling as one JSON array (leaves as UTF-8 JSON text, hashes and
-        // salts as hex, serialized straight from borrowed tuples) unpacked by jsonb_each.
-        // Leaves travel as one blob, each row naming its 1-based offset and length.
+/// The parameters of [`GROUP_COMMIT`] for one batch, in order.
+struct Params {
+    leaves: Vec<u8>,
+    entries: Option<String>,
+    donors: Option<String>,
+    keys: Option<String>,
+    hashes: Option<String>,
+    campaigns: Option<String>,
+    checkpoint: Option<String>,
+}
+
+impl Params {
+    /// The rows of `batch` (whose entries have the columns `indexed`) as JSON arrays
+    /// (leaves as UTF-8 JSON text, hashes and salts as hex, serialized straight from
+    /// borrowed tuples), and its leaves as one blob, each entry row naming its leaf's
+    /// 1-based offset and length.
+    fn of(batch: &Batch, indexed: &[Indexed<'_>]) -> Result<Params, StoreError> {
         let mut leaves = Vec::with_capacity(batch.entries.iter().map(|e| e.leaf.len()).sum());
         let mut at = Vec::with_capacity(batch.entries.len());
         for e in &batch.entries {
@@ -108,25 +113,46 @@ impl SqliteStore {
                 .as_ref()
                 .map(|(key, request)| (key, e.entry.seq, request))
         }))?;
-        let hashes = rows_json(batch.hashes.iter())?;
         let mut campaigns = Vec::with_capacity(batch.campaigns.len());
         for (idx, opened_seq, state) in &batch.campaigns {
             let json = serde_json::to_string(state)
                 .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
             campaigns.push((idx, &state.id, opened_seq, json));
         }
-        let campaigns = rows_json(campaigns.iter())?;
-        let checkpoint = rows_json(batch.checkpoint.iter().map(|c| (c.size, &c.root, &c.note)))?;
+        Ok(Params {
+            leaves,
+            entries,
+            donors,
+            keys,
+            hashes: rows_json(batch.hashes.iter())?,
+            campaigns: rows_json(campaigns.iter())?,
+            checkpoint: rows_json(batch.checkpoint.iter().map(|c| (c.size, &c.root, &c.note)))?,
+        })
+    }
+}
+
+impl SqliteStore {
+    /// Writes `batch` (whose entries have the columns `indexed`) in one transaction.
+    ///
+    /// The whole group commit is one multi-statement query, so it costs one round trip to
+    /// the connection's thread: each table gets one statement for the whole batch, its
+    /// rows travelling as one JSON array unpacked by `jsonb_each`.
+    pub(in crate::store) async fn append_batch(
+        &self,
+        batch: &Batch,
+        indexed: &[Indexed<'_>],
+    ) -> Result<(), StoreError> {
+        let p = Params::of(batch, indexed)?;
         let mut writer = self.writer.lock().await;
         let conn = writer.as_mut().ok_or_else(closed)?;
         let written = sqlx::query(GROUP_COMMIT)
-            .bind(leaves)
-            .bind(entries)
-            .bind(donors)
-            .bind(keys)
-            .bind(hashes)
-            .bind(campaigns)
-            .bind(checkpoint)
+            .bind(p.leaves)
+            .bind(p.entries)
+            .bind(p.donors)
+            .bind(p.keys)
+            .bind(p.hashes)
+            .bind(p.campaigns)
+            .bind(p.checkpoint)
             .execute(&mut *conn)
             .await;
         if let Err(e) = written {
