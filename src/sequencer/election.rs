@@ -1,9 +1,9 @@
 //! Leadership: only one process sequences a ledger. An embedded (SQLite) store has one
 //! process, which leads from the start. Processes sharing a PostgreSQL store elect one by
 //! the store's advisory lock: the holder sequences and checks every half second that it
-//! still holds the lock; the others serve reads from a view they refresh from the store
-//! and try again to lead, so a new leader takes over within about a second of the old
-//! one's death.
+//! still holds the lock, and stops sequencing when it does not; the others serve reads
+//! from a view they refresh from the store and try to lead again four times a second, so
+//! one of them leads once the database has released a dead leader's lock.
 
 use super::{load_view, Clock, Job, Sequencer, SharedView, Slot, MAX_BATCH};
 use crate::ledger::checkpoint::CheckpointSigner;
@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 /// The election loop of a shared (PostgreSQL) store: try to lead; while leading, sequence
 /// and watch the lock; while following, refresh the view from the store. Ends when every
-/// [`SequencerHandle`] is gone.
+/// [`SequencerHandle`](super::SequencerHandle) is gone.
 pub(super) async fn elect(
     store: Store,
     signer: CheckpointSigner,

@@ -7,7 +7,7 @@
 //! (their `reference`); credits already in the ledger, repeated lines, outgoing lines and
 //! money that came back from an earlier outgoing transfer are listed, never recorded.
 //!
-//! Statements are read a piece at a time ([`StatementLines`], over [`csv`] records) and
+//! Statements are read a piece at a time ([`StatementLines`], over `csv.rs` records) and
 //! sorted with what a first reading gathered ([`Scan`], [`Planner`]), so an import holds
 //! a few numbers per line, never the statement; [`parse`] and [`plan`] do both at once
 //! for a statement in memory.

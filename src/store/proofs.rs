@@ -51,7 +51,10 @@ impl NodeCache {
 
 impl Store {
     /// Tree hashes at the given stored-hash indexes, in the same order. Nodes of the
-    /// upper levels come from this process's [`NodeCache`] when it has them.
+    /// upper levels come from this process's cache of them when it has them.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails or a node is missing.
     pub async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
         let cache = self.node_cache();
         let mut found = cache.get_many(indexes);
@@ -82,6 +85,9 @@ impl Store {
     }
 
     /// Stored tree nodes with index `>= start`, in index order, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
     pub async fn tree_hashes_from(
         &self,
         start: u64,

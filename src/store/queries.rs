@@ -5,7 +5,9 @@
 //! to the row readers here.
 //!
 //! Every function takes the executor to run on (a pool, a connection or a transaction), so
-//! the SQLite store can read through its writing connection where it must.
+//! the SQLite store can read through its writing connection where it must, and fails with
+//! the database's [`StoreError`], or [`StoreError::Corrupt`] when a stored value is not
+//! one the ledger writes.
 
 use super::columns::{hash_of, int, seq_of};
 use super::{

@@ -105,6 +105,9 @@ impl Store {
     /// Valid tokens are remembered for [`TOKEN_CACHE_TTL`] so a busy recorder does not cost a
     /// query per request; revoking through this store forgets them at once, and a token
     /// revoked by another process (`fundtrail token revoke`) stops working within that time.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
     pub async fn find_token(&self, token_hash: &Hash) -> Result<Option<TokenRecord>, StoreError> {
         if let Some(record) = self.token_cache().get(token_hash) {
             return Ok(Some(record));
@@ -116,7 +119,10 @@ impl Store {
         Ok(found)
     }
 
-    /// All tokens.
+    /// All tokens, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
     pub async fn list_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
         on_pool!(self, pool => Queries::tokens(pool).await)
     }
@@ -127,6 +133,9 @@ impl Store {
     }
 
     /// Revokes a token; false when there is no such unrevoked token.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
         let revoked = on_pool!(self, pool => Queries::revoke_token(pool, id).await)?;
         self.token_cache().clear();
