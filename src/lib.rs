@@ -5,7 +5,6 @@
 
 pub mod audit;
 pub mod auth;
-pub mod blobs;
 pub mod cli;
 pub mod demo;
 pub mod evidence;
@@ -18,5 +17,10 @@ pub mod private_fs;
 pub mod sequencer;
 pub mod startup;
 pub mod statement;
-pub mod statement_import;
 pub mod store;
+
+/// The statement import's old path, kept while other modules move to [`statement::import`].
+pub use statement::import as statement_import;
+
+/// The blob stores' old path, kept while other modules move to [`evidence::blobs`].
+pub use evidence::blobs;

@@ -59,6 +59,18 @@ pub struct Config {
     pub iati_org_id: Option<String>,
 }
 
+impl Config {
+    /// The settings of a ledger of organisation `name` signing as `origin`, with no IATI
+    /// identifier yet.
+    pub fn new(name: impl Into<String>, origin: impl Into<String>) -> Config {
+        Config {
+            name: name.into(),
+            origin: origin.into(),
+            iati_org_id: None,
+        }
+    }
+}
+
 /// A ledger's data folder. It always holds the configuration and signing key; the
 /// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given.
 #[derive(Debug, Clone)]

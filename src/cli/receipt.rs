@@ -1,6 +1,7 @@
 //! `fundtrail verify-receipt`: checks a donation receipt offline (SPEC.md §12) and, with
 //! `--url`, that the server's latest checkpoint is consistent with the receipt's.
 
+use super::verify::{Server, Unanswered};
 use super::CliError;
 use crate::ledger::checkpoint::{parse_verifier_key, verify_checkpoint, Checkpoint};
 use crate::ledger::merkle::verify_consistency;
@@ -8,6 +9,7 @@ use crate::ledger::money::format_decimal;
 use crate::ledger::receipt::{verify_receipt, Receipt, VerifiedReceipt};
 use crate::ledger::Hash;
 use std::path::Path;
+use std::time::Duration;
 
 /// Verifies the receipt in `file` (`-` for standard input).
 ///
@@ -15,7 +17,7 @@ use std::path::Path;
 /// [`CliError::Verification`] (exit 1) when the receipt, the identifier or the server's
 /// consistency proof does not check out; [`CliError::Usage`] (exit 2) for unreadable
 /// files, malformed keys or unreachable servers.
-pub async fn verify_receipt_file(
+pub(super) async fn verify_receipt_file(
     file: &Path,
     key: Option<String>,
     url: Option<String>,
@@ -52,21 +54,9 @@ pub async fn verify_receipt_file(
 
 /// Fetches the server's latest checkpoint and proves the receipt's checkpoint is a prefix.
 async fn check_consistency(url: &str, key: &str, old: &Checkpoint) -> Result<Checkpoint, CliError> {
-    let base = url.trim_end_matches('/');
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .map_err(|e| CliError::Usage(e.to_string()))?;
-    let http_err = |e: reqwest::Error| CliError::Usage(format!("{base}: {e}"));
-    let note = client
-        .get(format!("{base}/api/v1/checkpoint"))
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(http_err)?
-        .text()
-        .await
-        .map_err(http_err)?;
+    let server = Server::new(url, Duration::from_secs(60))?;
+    let http_err = |e: reqwest::Error| CliError::Usage(format!("{}: {e}", server.base()));
+    let note = server.text("checkpoint").await.map_err(http_err)?;
     let latest = verify_checkpoint(&note, key)
         .map_err(|e| CliError::Verification(format!("server's latest {e}")))?;
     if latest.size < old.size {
@@ -79,23 +69,14 @@ async fn check_consistency(url: &str, key: &str, old: &Checkpoint) -> Result<Che
     let proof: Vec<Hash> = if latest.size == old.size {
         Vec::new()
     } else {
-        #[derive(serde::Deserialize)]
-        struct Consistency {
-            proof: Vec<Hash>,
-        }
-        let answer: Consistency = client
-            .get(format!(
-                "{base}/api/v1/proof/consistency?from={}&to={}",
-                old.size, latest.size
-            ))
-            .send()
+        let answer = server
+            .consistency(old.size, latest.size)
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(http_err)?
-            .json()
-            .await
-            .map_err(|e| {
-                CliError::Verification(format!("consistency proof: not valid JSON: {e}"))
+            .map_err(|e| match e {
+                Unanswered::Request(e) => http_err(e),
+                Unanswered::Json(e) => {
+                    CliError::Verification(format!("consistency proof: not valid JSON: {e}"))
+                }
             })?;
         answer.proof
     };
@@ -108,6 +89,7 @@ async fn check_consistency(url: &str, key: &str, old: &Checkpoint) -> Result<Che
     Ok(latest)
 }
 
+/// Prints what the receipt proves.
 fn print(receipt: &Receipt, v: &VerifiedReceipt, pinned: bool, newer: Option<&Checkpoint>) {
     let d = &v.donation;
     println!("Verified receipt {}", receipt.code);

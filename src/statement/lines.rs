@@ -6,8 +6,10 @@
 //! length is read in constant memory. Other formats (camt.053, MT940) can produce the same
 //! [`Line`]s behind the same `feed`/`finish`/`next_line` calls.
 
+use super::amounts::{line_amount, parse_date};
+use super::columns::{layout, Columns, Layout, Mapping};
 use super::csv::{Record, Records};
-use super::{defaults, line_amount, parse_date, Columns, Currency, Line, Mapping, StatementError};
+use super::{Currency, Line, StatementError};
 use std::collections::VecDeque;
 
 /// How many of the first records may hold the header row.
@@ -16,86 +18,6 @@ pub const HEADER_ROWS: usize = 30;
 const HEADER_SEARCH_BYTES: usize = 256 * 1024;
 /// The separators tried, in order.
 const DELIMITERS: [char; 3] = [',', ';', '\t'];
-
-fn normalize(header: &str) -> String {
-    header
-        .trim()
-        .trim_end_matches(':')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// The index of the column named `chosen`, or of the first default name present.
-fn find(
-    headers: &[String],
-    chosen: Option<&String>,
-    names: &[&str],
-) -> Result<Option<usize>, StatementError> {
-    if let Some(name) = chosen {
-        let wanted = normalize(name);
-        return headers
-            .iter()
-            .position(|h| *h == wanted)
-            .map(Some)
-            .ok_or_else(|| StatementError::UnknownColumn(name.clone()));
-    }
-    Ok(names
-        .iter()
-        .find_map(|n| headers.iter().position(|h| h == n)))
-}
-
-/// Column indexes found in one header row.
-#[derive(Debug, Clone)]
-pub(super) struct Layout {
-    pub(super) date: usize,
-    pub(super) amount: Option<usize>,
-    pub(super) credit: Option<usize>,
-    pub(super) debit: Option<usize>,
-    pub(super) description: Option<usize>,
-    pub(super) transaction_id: usize,
-    pub(super) payer: Option<usize>,
-}
-
-/// The layout `cells` name, the needed columns they lack, or a column the user named
-/// that is not among them.
-fn layout(
-    cells: &[String],
-    mapping: &Mapping,
-) -> Result<Result<Layout, Vec<&'static str>>, StatementError> {
-    use defaults as d;
-    let headers: Vec<String> = cells.iter().map(|c| normalize(c)).collect();
-    let date = find(&headers, mapping.date.as_ref(), d::DATE)?;
-    let amount = find(&headers, mapping.amount.as_ref(), d::AMOUNT)?;
-    let credit = find(&headers, mapping.credit.as_ref(), d::CREDIT)?;
-    let debit = find(&headers, mapping.debit.as_ref(), d::DEBIT)?;
-    let description = find(&headers, mapping.description.as_ref(), d::DESCRIPTION)?;
-    let transaction_id = find(&headers, mapping.transaction_id.as_ref(), d::TRANSACTION_ID)?;
-    let payer = find(&headers, mapping.payer.as_ref(), d::PAYER)?;
-    let mut missing = Vec::new();
-    if date.is_none() {
-        missing.push("date");
-    }
-    if amount.is_none() && credit.is_none() {
-        missing.push("amount (or credit)");
-    }
-    if transaction_id.is_none() {
-        missing.push("transaction id");
-    }
-    match (date, transaction_id) {
-        (Some(date), Some(transaction_id)) if missing.is_empty() => Ok(Ok(Layout {
-            date,
-            amount,
-            credit,
-            debit,
-            description,
-            transaction_id,
-            payer,
-        })),
-        _ => Ok(Err(missing)),
-    }
-}
 
 fn is_blank(cells: &[String]) -> bool {
     cells.iter().all(|c| c.trim().is_empty())

@@ -2,17 +2,145 @@
 //! keeps only what sorting needs from the whole statement — for each transaction id, the
 //! first line it is on (with its date, direction and amount, to refuse a repeat with other
 //! facts), and the outgoing lines (id, amount, payer, date), which a later or earlier
-//! credit may give back. [`Planner`] then sorts each line as it is read again.
+//! credit may give back. [`Planner`] then sorts each line as it is read again into an
+//! [`Outcome`]; a line to record carries its donation, checked as the API checks one.
 //!
 //! Transaction ids are remembered by a 128-bit fingerprint (the first half of their
 //! SHA-256), so a statement of 200,000 lines costs a few MB; two different ids sharing a
 //! fingerprint is as likely as a SHA-256 collision.
 
-use super::{
-    donation, Columns, Direction, Line, Outcome, PlanOptions, Planned, StatementError, RETURN_WORDS,
-};
+use super::{Columns, Direction, Line, StatementError};
+use crate::ledger::entry::{Body, Channel, Donation};
+use crate::ledger::money::Currency;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// Words in a transfer message that say money came back (compared in lower case).
+const RETURN_WORDS: &[&str] = &[
+    "hoàn tiền",
+    "hoan tien",
+    "hoàn trả",
+    "hoan tra",
+    "trả lại",
+    "tra lai",
+    "chuyển trả",
+    "refund",
+    "returned",
+    "return of",
+];
+
+/// What the import does with one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Recorded as a donation (or would be, in a dry run).
+    Record,
+    /// A donation with this reference is already in the ledger.
+    AlreadyRecorded {
+        /// The campaign holding it.
+        campaign: String,
+    },
+    /// The same transaction appears on an earlier line of this statement.
+    DuplicateLine {
+        /// That line.
+        of_line: usize,
+    },
+    /// Money out: staff record it as a disbursement.
+    Outgoing,
+    /// Money that came back from an outgoing transfer: staff record a reversal of that
+    /// disbursement instead of a new donation.
+    ReturnedTransfer {
+        /// The outgoing line it matches, when it is on this statement.
+        of_line: Option<usize>,
+    },
+}
+
+impl Outcome {
+    /// Why, in words, for the preview.
+    pub fn reason(&self) -> String {
+        match self {
+            Outcome::Record => "new donation".into(),
+            Outcome::AlreadyRecorded { campaign } => {
+                format!("already recorded (campaign {campaign})")
+            }
+            Outcome::DuplicateLine { of_line } => {
+                format!("repeats line {of_line} of this statement")
+            }
+            Outcome::Outgoing => "outgoing: record it as a disbursement".into(),
+            Outcome::ReturnedTransfer { of_line: Some(l) } => {
+                format!("returned transfer (of line {l}): record as a reversal of the disbursement")
+            }
+            Outcome::ReturnedTransfer { of_line: None } => {
+                "returned transfer: record as a reversal of the disbursement".into()
+            }
+        }
+    }
+}
+
+/// One line of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The statement line.
+    pub line: Line,
+    /// What happens to it.
+    pub outcome: Outcome,
+    /// The donation to record, exactly when `outcome` is [`Outcome::Record`].
+    pub donation: Option<Donation>,
+}
+
+/// How to turn lines into donations.
+#[derive(Debug, Clone)]
+pub struct PlanOptions<'a> {
+    /// The receiving campaign.
+    pub campaign: &'a str,
+    /// Its currency.
+    pub currency: Currency,
+    /// Publish the statement's payer names as donor names (default: `Anonymous`).
+    pub publish_payer_names: bool,
+}
+
+/// The donation `line` records in the campaign of `o`, checked as the API would check it.
+fn donation(
+    line: &Line,
+    columns: &Columns,
+    o: &PlanOptions<'_>,
+) -> Result<Donation, StatementError> {
+    let donor = match (&line.payer, o.publish_payer_names) {
+        (Some(p), true) => p.clone(),
+        _ => "Anonymous".to_string(),
+    };
+    let d = Donation {
+        amount: line.amount,
+        campaign: o.campaign.to_string(),
+        channel: Channel::BankTransfer,
+        commitment: None,
+        currency: o.currency,
+        donor,
+        in_kind: None,
+        memo: None,
+        received_at: line.date.clone(),
+        reference: Some(line.transaction_id.clone()),
+    };
+    let body = Body::Donation(d.clone());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let checked = body
+        .validate()
+        .and_then(|()| crate::ledger::admission::check_new_body(&body, &today));
+    checked.map_err(|f| {
+        let column = match f.field.as_str() {
+            "donor" => columns.payer.clone().unwrap_or_default(),
+            "received_at" => columns.date.clone(),
+            _ => columns.transaction_id.clone(),
+        };
+        StatementError::Cell {
+            line: line.line,
+            column,
+            problem: f.problem,
+        }
+    })?;
+    Ok(d)
+}
 
 /// A transaction id's fingerprint.
 type Fingerprint = u128;

@@ -1,9 +1,10 @@
 //! Reads of one campaign's entries: the entries whose `campaign` column names it (its
 //! opening, closing, donations, disbursements, transfers out, reversals of those) and those
 //! whose `campaign_to` does (transfers in, reversals of transfers in). Each read costs one
-//! page of index lookups however large the campaign or the ledger (see
-//! `src/store/sqlite/by_campaign.rs`), so a reader can walk a campaign page by page.
+//! page of index lookups however large the campaign or the ledger (see the queries in
+//! `queries.rs`), so a reader can walk a campaign page by page.
 
+use super::queries::Queries;
 use super::{Store, StoreError, StoredEntry};
 
 impl Store {
@@ -17,7 +18,7 @@ impl Store {
         before: u64,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
-        dispatch!(self, s => s.campaign_entries(campaign, before, limit).await)
+        on_pool!(self, pool => Queries::campaign_entries(pool, campaign, before, limit).await)
     }
 
     /// Entries touching `campaign` with `from <= seq < before`, oldest first, at most
@@ -32,7 +33,9 @@ impl Store {
         before: u64,
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
-        dispatch!(self, s => s.campaign_entries_from(campaign, from, before, limit).await)
+        on_pool!(self, pool => {
+            Queries::campaign_entries_from(pool, campaign, from, before, limit).await
+        })
     }
 
     /// The campaigns `campaign` moved money to or from by a transfer recorded before
@@ -47,6 +50,6 @@ impl Store {
         campaign: &str,
         before: u64,
     ) -> Result<Vec<String>, StoreError> {
-        dispatch!(self, s => s.transfer_partners(campaign, before).await)
+        on_pool!(self, pool => Queries::transfer_partners(pool, campaign, before).await)
     }
 }

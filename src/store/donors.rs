@@ -2,6 +2,7 @@
 //! row travels with its donation through the group commit, so it exists exactly when the
 //! donation does, and it can be erased for good without touching the ledger.
 
+use super::queries::Queries;
 use super::{Store, StoreError};
 use crate::ledger::hash::Hash;
 use serde::Serialize;
@@ -95,10 +96,7 @@ impl Store {
     /// # Errors
     /// [`StoreError`].
     pub async fn donor(&self, seq: u64) -> Result<Option<DonorRecord>, StoreError> {
-        match self {
-            Store::Sqlite(s) => s.donor(seq).await,
-            Store::Postgres(s) => s.donor(seq).await,
-        }
+        on_pool!(self, pool => Queries::donor(pool, seq).await)
     }
 
     /// Erases the personal data (and salt) of donation `seq` for good: deletes the row,

@@ -3,6 +3,7 @@
 //! the store holds. A full audit checks the entries against exactly this head while the
 //! sequencer goes on appending.
 
+use super::queries::Queries;
 use super::{Store, StoreError, StoredCampaign, StoredCheckpoint};
 
 /// What the store held at one instant.
@@ -25,8 +26,11 @@ impl Store {
     /// [`StoreError`].
     pub async fn head_snapshot(&self) -> Result<HeadSnapshot, StoreError> {
         match self {
-            Store::Sqlite(s) => s.head_snapshot().await,
-            Store::Postgres(s) => s.head_snapshot().await,
+            Store::Sqlite(s) => Queries::head(s.pool().begin().await?).await,
+            Store::Postgres(s) => {
+                let read = "begin isolation level repeatable read read only";
+                Queries::head(s.pool().begin_with(read).await?).await
+            }
         }
     }
 }

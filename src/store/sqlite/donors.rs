@@ -8,9 +8,10 @@
 //! erasure (a long export, another process), and while it waits it holds back the writer,
 //! so each attempt gives up quickly and is retried with growing pauses.
 
-use super::{int, seq_of, SqliteStore};
-use crate::store::{DonorRecord, Erasure, StoreError, ERASED_FINGERPRINT};
-use sqlx::{Connection, Row};
+use super::SqliteStore;
+use crate::store::queries::Queries;
+use crate::store::{Erasure, StoreError};
+use sqlx::Connection;
 use std::time::{Duration, Instant};
 
 /// How long one purge attempt waits for readers and the writer before giving up.
@@ -23,31 +24,6 @@ const LONGEST_WAITING_PAUSE: Duration = Duration::from_secs(1);
 const LONGEST_BACKGROUND_PAUSE: Duration = Duration::from_secs(30);
 
 impl SqliteStore {
-    pub(in crate::store) async fn donor(
-        &self,
-        seq: u64,
-    ) -> Result<Option<DonorRecord>, StoreError> {
-        let row = sqlx::query(
-            "select seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at \
-             from donors where seq = ?",
-        )
-        .bind(int(seq))
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        Ok(Some(DonorRecord {
-            seq: seq_of(r.try_get("seq")?),
-            name: r.try_get("name")?,
-            email: r.try_get("email")?,
-            phone: r.try_get("phone")?,
-            address: r.try_get("address")?,
-            identifier: r.try_get("identifier")?,
-            salt: r.try_get::<Option<Vec<u8>>, _>("salt")?.map(hex::encode),
-            consent_publish_name: r.try_get("consent_publish_name")?,
-            consent_recorded_at: r.try_get("consent_recorded_at")?,
-        }))
-    }
-
     /// Deletes the row of donation `seq` and spoils its idempotency fingerprint in one
     /// transaction, then purges the database files for up to `wait`; if a reader still
     /// holds an older snapshot then, purging goes on in the background.
@@ -57,21 +33,10 @@ impl SqliteStore {
         wait: Duration,
     ) -> Result<Erasure, StoreError> {
         // Immediate: take the write lock (waiting for a group commit) before reading.
-        let mut tx = self.pool.begin_with("begin immediate").await?;
-        let deleted = sqlx::query("delete from donors where seq = ?")
-            .bind(int(seq))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if deleted == 0 {
+        let tx = self.pool.begin_with("begin immediate").await?;
+        if !Queries::delete_donor(tx, seq).await? {
             return Ok(Erasure::NothingToErase);
         }
-        sqlx::query("update idempotency set request_hash = ? where seq = ?")
-            .bind(&ERASED_FINGERPRINT.0[..])
-            .bind(int(seq))
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
         if self.purge_within(wait).await? {
             return Ok(Erasure::Purged);
         }

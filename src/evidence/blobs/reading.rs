@@ -1,8 +1,9 @@
 //! Reading a blob as a stream of chunks: serving a file holds one chunk of it at a time,
 //! not the whole file, however many clients download it at once.
 
-use super::{blocking, io, media_type_of, read_type, BlobError, BlobInfo, BlobStore};
-use super::{LocalBlobs, ObjectBlobs};
+use super::local::{blocking, io, read_type, LocalBlobs};
+use super::object::{media_type_of, ObjectBlobs};
+use super::{BlobError, BlobInfo, BlobStore};
 use crate::ledger::hash::Hash;
 use bytes::{Bytes, BytesMut};
 use futures_util::stream::{BoxStream, StreamExt as _};

@@ -1,32 +1,28 @@
 //! Content-addressed storage of evidence files: every blob is named by the SHA-256 of its
 //! bytes, never by anything a client chose, and carries one piece of metadata, its media type.
 //!
-//! Two backends behind one enum:
-//! - [`BlobStore::Local`]: a folder, `ROOT/<first 2 hex>/<sha256>` with the media type in
-//!   `ROOT/<first 2 hex>/<sha256>.type`. Each file is written to a temporary name in the same
-//!   folder, fsynced, renamed into place, and the folder fsynced, so a crash leaves either the
-//!   whole blob or none.
-//! - [`BlobStore::Object`]: any [`object_store::ObjectStore`]: S3 and S3-compatible stores
-//!   (`s3://bucket/prefix`), or [`object_store::memory::InMemory`] for tests. The key is
-//!   `prefix/<first 2 hex>/<sha256>` and the media type is the object's Content-Type.
+//! Two backends behind one enum: [`BlobStore::Local`], a folder (`local.rs`), and
+//! [`BlobStore::Object`], any [`object_store::ObjectStore`]: S3 and S3-compatible stores,
+//! or memory for tests (`object.rs`). Reading a blob in chunks is in `reading.rs`.
 //!
 //! The store does not check what it serves against the hash: the ledger is the authority, and
 //! anyone can recompute a downloaded file's SHA-256 (the public page does).
 
+mod failure;
+mod local;
+mod object;
 mod reading;
 
+pub use failure::BlobFailure;
+pub use local::LocalBlobs;
+pub use object::ObjectBlobs;
 pub use reading::BlobReader;
 
 use crate::ledger::hash::{sha256, Hash};
 use bytes::Bytes;
-use object_store::path::Path as ObjectPath;
-use object_store::{Attribute, Attributes, GetOptions, ObjectStore, PutOptions, PutPayload};
-use std::path::{Path, PathBuf};
+use object_store::ObjectStore;
+use std::path::PathBuf;
 use std::sync::Arc;
-
-mod failure;
-
-pub use failure::BlobFailure;
 
 /// Blob storage failures.
 #[derive(Debug, thiserror::Error)]
@@ -94,24 +90,10 @@ pub enum BlobStore {
     Object(ObjectBlobs),
 }
 
-/// A folder of blobs, `ROOT/<first 2 hex>/<sha256>`.
-#[derive(Debug, Clone)]
-pub struct LocalBlobs {
-    root: PathBuf,
-}
-
-/// Blobs in an object store under a key prefix.
-#[derive(Debug, Clone)]
-pub struct ObjectBlobs {
-    store: Arc<dyn ObjectStore>,
-    prefix: String,
-    describe: String,
-}
-
 impl BlobStore {
     /// Blobs in the folder `root` (created on the first write).
     pub fn local(root: impl Into<PathBuf>) -> Self {
-        BlobStore::Local(LocalBlobs { root: root.into() })
+        BlobStore::Local(LocalBlobs::new(root.into()))
     }
 
     /// Blobs in memory, lost when the process ends (tests, embedding).
@@ -125,11 +107,7 @@ impl BlobStore {
 
     /// Blobs in `store` under the key prefix `prefix` (no leading or trailing `/` needed).
     pub fn object(store: Arc<dyn ObjectStore>, prefix: &str, describe: &str) -> Self {
-        BlobStore::Object(ObjectBlobs {
-            store,
-            prefix: prefix.trim_matches('/').to_string(),
-            describe: describe.to_string(),
-        })
+        BlobStore::Object(ObjectBlobs::new(store, prefix, describe))
     }
 
     /// Opens the store an `--evidence-url` names:
@@ -171,8 +149,8 @@ impl BlobStore {
     /// Where the blobs are, for logs and start-up messages.
     pub fn describe(&self) -> String {
         match self {
-            BlobStore::Local(l) => l.root.display().to_string(),
-            BlobStore::Object(o) => o.describe.clone(),
+            BlobStore::Local(l) => l.root().display().to_string(),
+            BlobStore::Object(o) => o.describe().to_string(),
         }
     }
 
@@ -233,235 +211,12 @@ impl BlobStore {
     }
 }
 
-/// Runs blocking file work off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, BlobError> + Send + 'static,
-) -> Result<T, BlobError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| BlobError::Task(e.to_string()))?
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BlobError + '_ {
-    move |source| BlobError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-impl LocalBlobs {
-    /// The folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// `ROOT/<first 2 hex>/<sha256>`: the only kind of path a blob is ever written to.
-    pub fn blob_path(&self, hash: &Hash) -> PathBuf {
-        let hex = hash.to_hex();
-        self.root.join(&hex[..2]).join(hex)
-    }
-
-    fn type_path(&self, hash: &Hash) -> PathBuf {
-        let mut p = self.blob_path(hash).into_os_string();
-        p.push(".type");
-        PathBuf::from(p)
-    }
-
-    /// Writes the blob unless it is there; returns whether it wrote it.
-    async fn put(&self, hash: Hash, bytes: Bytes, media_type: String) -> Result<bool, BlobError> {
-        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
-        blocking(move || {
-            if blob.exists() {
-                return Ok(false);
-            }
-            let folder = blob.parent().unwrap_or(Path::new("."));
-            crate::private_fs::create_folder(folder).map_err(io(folder))?;
-            // The media type first: a blob file never exists without its type beside it.
-            write_atomically(&kind, media_type.as_bytes())?;
-            write_atomically(&blob, &bytes)?;
-            sync_folder(folder)?;
-            Ok(true)
-        })
-        .await
-    }
-
-    /// Removes the blob, then its media type (so a blob never exists without its type).
-    async fn delete(&self, hash: Hash) -> Result<(), BlobError> {
-        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
-        blocking(move || {
-            for path in [&blob, &kind] {
-                match std::fs::remove_file(path) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(io(path)(e)),
-                }
-            }
-            sync_folder(blob.parent().unwrap_or(Path::new(".")))
-        })
-        .await
-    }
-
-    async fn info(&self, hash: Hash) -> Result<Option<BlobInfo>, BlobError> {
-        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
-        blocking(move || {
-            let size = match std::fs::metadata(&blob) {
-                Ok(m) if m.is_file() => m.len(),
-                Ok(_) => return Ok(None),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(io(&blob)(e)),
-            };
-            Ok(Some(BlobInfo {
-                media_type: read_type(&kind)?,
-                size,
-            }))
-        })
-        .await
-    }
-
-    async fn get(&self, hash: Hash) -> Result<Option<Blob>, BlobError> {
-        let (blob, kind) = (self.blob_path(&hash), self.type_path(&hash));
-        blocking(move || {
-            let bytes = match std::fs::read(&blob) {
-                Ok(b) => Bytes::from(b),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(io(&blob)(e)),
-            };
-            Ok(Some(Blob {
-                info: BlobInfo {
-                    media_type: read_type(&kind)?,
-                    size: bytes.len() as u64,
-                },
-                bytes,
-            }))
-        })
-        .await
-    }
-}
-
-fn read_type(path: &Path) -> Result<String, BlobError> {
-    match std::fs::read_to_string(path) {
-        Ok(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
-        Ok(_) => Ok(UNKNOWN_MEDIA_TYPE.to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(UNKNOWN_MEDIA_TYPE.to_string()),
-        Err(e) => Err(io(path)(e)),
-    }
-}
-
-/// Writes `bytes` to a temporary file (mode 0600) beside `path`, fsyncs it and renames it
-/// to `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BlobError> {
-    use std::io::Write;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp-{}-{}", std::process::id(), unique()));
-    let tmp = PathBuf::from(tmp);
-    let result = crate::private_fs::file_options()
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io(path))
-}
-
-/// A number no other write in this process has used (for temporary file names).
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-/// Makes the renames in `folder` durable.
-fn sync_folder(folder: &Path) -> Result<(), BlobError> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(folder)
-            .and_then(|f| f.sync_all())
-            .map_err(io(folder))?;
-    }
-    #[cfg(not(unix))]
-    let _ = folder;
-    Ok(())
-}
-
-impl ObjectBlobs {
-    fn key(&self, hash: &Hash) -> ObjectPath {
-        let hex = hash.to_hex();
-        if self.prefix.is_empty() {
-            ObjectPath::from(format!("{}/{hex}", &hex[..2]))
-        } else {
-            ObjectPath::from(format!("{}/{}/{hex}", self.prefix, &hex[..2]))
-        }
-    }
-
-    async fn put(&self, hash: &Hash, bytes: Bytes, media_type: &str) -> Result<bool, BlobError> {
-        let key = self.key(hash);
-        if self.info(hash).await?.is_some() {
-            return Ok(false);
-        }
-        let options = PutOptions {
-            attributes: Attributes::from_iter([(Attribute::ContentType, media_type.to_string())]),
-            ..PutOptions::default()
-        };
-        self.store
-            .put_opts(&key, PutPayload::from_bytes(bytes), options)
-            .await?;
-        Ok(true)
-    }
-
-    async fn delete(&self, hash: &Hash) -> Result<(), BlobError> {
-        match self.store.delete(&self.key(hash)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    async fn info(&self, hash: &Hash) -> Result<Option<BlobInfo>, BlobError> {
-        let options = GetOptions {
-            head: true,
-            ..GetOptions::default()
-        };
-        match self.store.get_opts(&self.key(hash), options).await {
-            Ok(r) => Ok(Some(BlobInfo {
-                media_type: media_type_of(&r.attributes),
-                size: r.meta.size,
-            })),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    async fn get(&self, hash: &Hash) -> Result<Option<Blob>, BlobError> {
-        match self.store.get(&self.key(hash)).await {
-            Ok(r) => {
-                let media_type = media_type_of(&r.attributes);
-                let bytes = r.bytes().await?;
-                Ok(Some(Blob {
-                    info: BlobInfo {
-                        media_type,
-                        size: bytes.len() as u64,
-                    },
-                    bytes,
-                }))
-            }
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-}
-
-fn media_type_of(attributes: &Attributes) -> String {
-    attributes
-        .get(&Attribute::ContentType)
-        .map_or(UNKNOWN_MEDIA_TYPE, |v| v.as_ref())
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use object_store::path::Path as ObjectPath;
+    use object_store::Attribute;
+    use std::path::Path;
 
     async fn round_trip(store: &BlobStore) {
         let bytes = Bytes::from_static(b"%PDF-1.4 a tiny invoice");

@@ -177,24 +177,6 @@ async fn recorded_in(
     Ok(recorded)
 }
 
-/// The lines of a batch, sorted.
-async fn planned_batch(
-    store: &Store,
-    planner: &Planner,
-    columns: &Columns,
-    options: &PlanOptions<'_>,
-    batch: Vec<Line>,
-) -> Result<Vec<Planned>, ImportError> {
-    let recorded = recorded_in(store, options.campaign, &batch).await?;
-    batch
-        .into_iter()
-        .map(|line| {
-            let held = recorded.get(&line.transaction_id).map(String::as_str);
-            Ok(planner.plan(line, held, columns, options)?)
-        })
-        .collect()
-}
-
 /// Imports the statement in `file` as `request` says: refuses the whole statement when a
 /// line is malformed, a donation would be invalid or the campaign does not take
 /// donations; otherwise appends every new credit as a donation, in the statement's order
@@ -219,7 +201,31 @@ pub async fn import(
         publish_payer_names: request.publish_payer_names,
     };
 
-    // 1: read and check every line; keep what sorting needs.
+    let (planner, columns) = scan(file, request, currency).await?;
+    let mut report = ImportReport::new(&request.campaign, currency, request.dry_run)?;
+    let sorted = Sorted {
+        store,
+        planner: &planner,
+        columns: &columns,
+        options: &options,
+    };
+    sorted.count(file, request, &mut report).await?;
+    if request.dry_run {
+        return report.finish().await;
+    }
+    if report.to_record > 0 && !sequencer.is_leading() {
+        return Err(ImportError::NotLeader);
+    }
+    sorted.record(file, request, sequencer, &mut report).await?;
+    report.finish().await
+}
+
+/// Pass 1: reads and checks every line of `file`, keeping what sorting needs.
+async fn scan(
+    file: &mut tokio::fs::File,
+    request: &ImportRequest,
+    currency: Currency,
+) -> Result<(Planner, Columns), ImportError> {
     let mut reader = LineReader::open(file, &request.mapping, currency).await?;
     let mut scan = Scan::new();
     let mut columns = None;
@@ -230,69 +236,102 @@ pub async fn import(
     let Some(columns) = columns else {
         return Err(StatementError::NoLines.into());
     };
-    let planner = Planner::new(scan);
+    Ok((Planner::new(scan), columns))
+}
 
-    // 2: sort every line and check every donation; a dry run reports here.
-    let mut report = ImportReport::new(&request.campaign, currency, request.dry_run)?;
-    let mut reader = LineReader::open(file, &request.mapping, currency).await?;
-    loop {
-        let batch = reader.next_batch().await?;
-        if batch.is_empty() {
-            break;
-        }
-        for p in planned_batch(store, &planner, &columns, &options, batch).await? {
-            report.count(&p);
-            if request.dry_run {
-                report.push(&ReportLine::of(&p, currency)).await?;
+/// What passes 2 and 3 sort each line with.
+struct Sorted<'a> {
+    store: &'a Store,
+    planner: &'a Planner,
+    columns: &'a Columns,
+    options: &'a PlanOptions<'a>,
+}
+
+impl Sorted<'_> {
+    /// The lines of a batch, sorted.
+    async fn planned(&self, batch: Vec<Line>) -> Result<Vec<Planned>, ImportError> {
+        let recorded = recorded_in(self.store, self.options.campaign, &batch).await?;
+        batch
+            .into_iter()
+            .map(|line| {
+                let held = recorded.get(&line.transaction_id).map(String::as_str);
+                Ok(self.planner.plan(line, held, self.columns, self.options)?)
+            })
+            .collect()
+    }
+
+    /// Pass 2: sorts every line and checks every donation, counting them in `report`; a
+    /// dry run also reports each line here.
+    async fn count(
+        &self,
+        file: &mut tokio::fs::File,
+        request: &ImportRequest,
+        report: &mut ImportReport,
+    ) -> Result<(), ImportError> {
+        let currency = self.options.currency;
+        let mut reader = LineReader::open(file, &request.mapping, currency).await?;
+        loop {
+            let batch = reader.next_batch().await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            for p in self.planned(batch).await? {
+                report.count(&p);
+                if request.dry_run {
+                    report.push(&ReportLine::of(&p, currency)).await?;
+                }
             }
         }
     }
-    if request.dry_run {
-        return report.finish().await;
-    }
-    if report.to_record > 0 && !sequencer.is_leading() {
-        return Err(ImportError::NotLeader);
-    }
 
-    // 3: queue the donations in the statement's order, a window at a time, and report
-    // every line.
-    let mut reader = LineReader::open(file, &request.mapping, currency).await?;
-    let mut waiting: VecDeque<(ReportLine, Option<Queued>)> = VecDeque::new();
-    loop {
-        let batch = reader.next_batch().await?;
-        if batch.is_empty() {
-            break;
-        }
-        for p in planned_batch(store, &planner, &columns, &options, batch).await? {
-            let line = ReportLine::of(&p, currency);
-            let waiter = match p.donation {
-                None => (line, None),
-                Some(d) => {
-                    let append = AppendRequest {
-                        body: Body::Donation(d),
-                        recorded_by: request.recorded_by.clone(),
-                        idempotency_key: None,
-                        separate_gift: false,
-                        private: None,
-                    };
-                    match sequencer.enqueue(append).await {
-                        Ok(queued) => (line, Some(queued)),
-                        Err(e) => (line.not_recorded(e), None),
+    /// Pass 3: queues the donations in the statement's order, at most [`IN_FLIGHT`]
+    /// waiting at once, and reports every line as its answer comes.
+    async fn record(
+        &self,
+        file: &mut tokio::fs::File,
+        request: &ImportRequest,
+        sequencer: &SequencerHandle,
+        report: &mut ImportReport,
+    ) -> Result<(), ImportError> {
+        let currency = self.options.currency;
+        let mut reader = LineReader::open(file, &request.mapping, currency).await?;
+        let mut waiting: VecDeque<(ReportLine, Option<Queued>)> = VecDeque::new();
+        loop {
+            let batch = reader.next_batch().await?;
+            if batch.is_empty() {
+                break;
+            }
+            for p in self.planned(batch).await? {
+                let line = ReportLine::of(&p, currency);
+                let waiter = match p.donation {
+                    None => (line, None),
+                    Some(d) => {
+                        let append = AppendRequest {
+                            body: Body::Donation(d),
+                            recorded_by: request.recorded_by.clone(),
+                            idempotency_key: None,
+                            separate_gift: false,
+                            private: None,
+                        };
+                        match sequencer.enqueue(append).await {
+                            Ok(queued) => (line, Some(queued)),
+                            Err(e) => (line.not_recorded(e), None),
+                        }
+                    }
+                };
+                waiting.push_back(waiter);
+                if waiting.len() >= IN_FLIGHT {
+                    if let Some(next) = waiting.pop_front() {
+                        settle(report, next).await?;
                     }
                 }
-            };
-            waiting.push_back(waiter);
-            if waiting.len() >= IN_FLIGHT {
-                if let Some(next) = waiting.pop_front() {
-                    settle(&mut report, next).await?;
-                }
             }
         }
+        while let Some(next) = waiting.pop_front() {
+            settle(report, next).await?;
+        }
+        Ok(())
     }
-    while let Some(next) = waiting.pop_front() {
-        settle(&mut report, next).await?;
-    }
-    report.finish().await
 }
 
 /// Waits for the answer to a queued donation (if the line has one) and reports the line.

@@ -1,0 +1,130 @@
+//! `fundtrail serve` and `fundtrail demo`: the API and the public page, for a ledger's data
+//! folder or a fresh demo ledger.
+
+use super::token::create_token;
+use super::{network, CliError};
+use crate::evidence::blobs::BlobStore;
+use crate::evidence::EvidenceStore;
+use crate::http::auth::Role;
+use crate::ledger::hash::sha256;
+use crate::startup::{bind, shutdown_signal, Application, Config, DataDir};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where `serve` keeps evidence files, and how large they may be.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceArgs {
+    /// Evidence store: s3://bucket/prefix (S3 or S3-compatible, configured by the AWS_*
+    /// environment variables), file:///folder, or memory:// (default: DATA/evidence).
+    #[arg(long = "evidence-url", env = "FUNDTRAIL_EVIDENCE_URL")]
+    pub url: Option<String>,
+    /// The largest evidence file accepted, in bytes.
+    #[arg(long = "evidence-max-bytes", env = "FUNDTRAIL_EVIDENCE_MAX_BYTES", default_value_t = crate::evidence::DEFAULT_MAX_FILE_BYTES)]
+    pub max_bytes: u64,
+}
+
+impl EvidenceArgs {
+    /// The evidence store these options name for the ledger in `dir`.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] for an unusable URL or a zero limit.
+    pub fn store(&self, dir: &DataDir) -> Result<EvidenceStore, CliError> {
+        if self.max_bytes == 0 {
+            return Err(CliError::Usage(
+                "--evidence-max-bytes must be at least 1".into(),
+            ));
+        }
+        let blobs = match self.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            None => BlobStore::local(dir.evidence_path()),
+            Some(url) => BlobStore::from_url(url).map_err(|e| CliError::Usage(e.to_string()))?,
+        };
+        Ok(EvidenceStore::new(blobs, self.max_bytes))
+    }
+}
+
+/// Serves the ledger in `dir` at `addr` until a shutdown signal.
+///
+/// # Errors
+/// [`CliError::Usage`] when the ledger cannot be opened or the address bound.
+pub(super) async fn serve(
+    dir: DataDir,
+    addr: SocketAddr,
+    network: &network::NetworkArgs,
+    evidence: EvidenceArgs,
+    audit_interval: std::time::Duration,
+) -> Result<(), CliError> {
+    let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
+    let evidence = evidence.store(&dir)?;
+    tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
+    let app = Application::build(&dir)
+        .await?
+        .with_limits(limits)
+        .with_trusted_proxies(proxies)
+        .with_evidence(evidence)
+        .with_audit_interval(audit_interval);
+    let listener = bind(addr).await?;
+    let local = listener.local_addr()?;
+    tracing::info!(%local, "serving");
+    println!(
+        "fundtrail is serving {} at http://{local}/",
+        dir.root().display()
+    );
+    app.serve(listener, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Creates a demo ledger in `data` (default: a new temporary folder) and serves it at
+/// `addr`, printing its tokens.
+///
+/// # Errors
+/// [`CliError::Usage`] when the folder cannot be created or the address bound.
+pub(super) async fn demo(
+    data: Option<PathBuf>,
+    addr: SocketAddr,
+    network: &network::NetworkArgs,
+) -> Result<(), CliError> {
+    let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
+    let root = data.unwrap_or_else(|| {
+        let nonce = hex::encode(
+            &sha256(format!("{:?}{}", std::time::SystemTime::now(), std::process::id()).as_bytes())
+                .0[..6],
+        );
+        std::env::temp_dir().join(format!("fundtrail-demo-{nonce}"))
+    });
+    let dir = DataDir::new(root);
+    let config = Config::new(
+        "Community Relief Fund (demo)",
+        "demo.fundtrail.local/ledger",
+    );
+    let (store, signer) = dir.init(&config, None).await?;
+    let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
+    let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;
+    let app = Application::from_parts(config, store, signer)
+        .await?
+        .with_limits(limits)
+        .with_trusted_proxies(proxies)
+        .with_evidence(dir.evidence_store());
+    // As entries appended with the recorder token name it (SPEC.md §2.1).
+    let recorded_by = format!("demo-recorder #{recorder_id}");
+    let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
+        .await
+        .map_err(|e| CliError::Usage(format!("demo data: {e}")))?;
+    for (media_type, bytes) in crate::demo::evidence_files() {
+        app.state
+            .evidence
+            .blobs
+            .put(bytes::Bytes::from_static(bytes), media_type)
+            .await
+            .map_err(|e| CliError::Usage(format!("demo evidence: {e}")))?;
+    }
+    let listener = bind(addr).await?;
+    let local = listener.local_addr()?;
+    println!("Demo ledger with {n} entries in {}", dir.root().display());
+    println!("Admin token: {admin}");
+    println!("Recorder token: {recorder}");
+    println!("Open http://{local}/");
+    std::io::stdout().flush()?;
+    app.serve(listener, shutdown_signal()).await?;
+    Ok(())
+}
