@@ -18,9 +18,3 @@ pub mod sequencer;
 pub mod startup;
 pub mod statement;
 pub mod store;
-
-/// The statement import's old path, kept while other modules move to [`statement::import`].
-pub use statement::import as statement_import;
-
-/// The blob stores' old path, kept while other modules move to [`evidence::blobs`].
-pub use evidence::blobs;

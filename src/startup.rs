@@ -137,7 +137,7 @@ impl DataDir {
     /// The evidence store in `evidence/` with the default per-file limit.
     pub fn evidence_store(&self) -> crate::evidence::EvidenceStore {
         crate::evidence::EvidenceStore::new(
-            crate::blobs::BlobStore::local(self.evidence_path()),
+            crate::evidence::blobs::BlobStore::local(self.evidence_path()),
             crate::evidence::DEFAULT_MAX_FILE_BYTES,
         )
     }

@@ -288,7 +288,7 @@ async fn a_database_turned_read_only_refuses_appends_with_503_and_appends_contin
 
 /// A server keeping its evidence files on `disk` (the ledger itself stays on the usual disk).
 async fn app_with_evidence_on(disk: &SmallDisk) -> common::TestApp {
-    use fundtrail::blobs::BlobStore;
+    use fundtrail::evidence::blobs::BlobStore;
     use fundtrail::evidence::{EvidenceStore, DEFAULT_MAX_FILE_BYTES};
     let evidence = EvidenceStore::new(
         BlobStore::local(disk.path.join("evidence")),

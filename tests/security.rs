@@ -322,7 +322,7 @@ async fn every_staff_route_refuses_a_missing_token_a_revoked_token_and_the_wrong
     let app = spawn_app().await;
     app.open_campaign("flood-2026", "VND").await;
     app.donate("flood-2026", "1000").await;
-    let revoked = fundtrail::http::auth::new_token();
+    let revoked = fundtrail::auth::new_token();
     let id = app
         .store
         .create_token(

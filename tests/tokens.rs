@@ -7,7 +7,7 @@ mod common;
 mod pg;
 
 use common::{fundtrail, spawn_app};
-use fundtrail::http::auth::new_token;
+use fundtrail::auth::new_token;
 use fundtrail::ledger::hash::sha256;
 use fundtrail::store::{PostgresStore, SqliteStore, Store, StoreError};
 use serde_json::json;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use fundtrail::http::auth::new_token;
+use fundtrail::auth::new_token;
 use fundtrail::ledger::hash::sha256;
 use fundtrail::startup::{Application, Config, DataDir};
 use libfuzzer_sys::fuzz_target;

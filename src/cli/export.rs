@@ -5,9 +5,9 @@
 use super::progress::progress_bar;
 use super::token::create_token;
 use super::CliError;
+use crate::auth::Role;
 use crate::export::iati::Organisation;
 use crate::export::stream::{CampaignRef, CsvStream, ExportStream, IatiStream};
-use crate::http::auth::Role;
 use crate::ledger::verify::{bundle_header, bundle_trailer, verify_bundle};
 use crate::startup::{Config, DataDir};
 use std::io::Write;

@@ -2,7 +2,7 @@
 
 use super::token::create_token;
 use super::CliError;
-use crate::http::auth::Role;
+use crate::auth::Role;
 use crate::startup::{Application, Config, DataDir};
 
 /// Creates the ledger in `dir`, named `name`, signing checkpoints as `origin`, and prints

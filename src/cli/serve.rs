@@ -3,9 +3,9 @@
 
 use super::token::create_token;
 use super::{network, CliError};
+use crate::auth::Role;
 use crate::evidence::blobs::BlobStore;
 use crate::evidence::EvidenceStore;
-use crate::http::auth::Role;
 use crate::ledger::hash::sha256;
 use crate::startup::{bind, shutdown_signal, Application, Config, DataDir};
 use std::io::Write;

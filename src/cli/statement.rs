@@ -2,8 +2,8 @@
 
 use super::CliError;
 use crate::startup::{Application, DataDir};
+use crate::statement::import::{import, ImportRequest};
 use crate::statement::Mapping;
-use crate::statement_import::{import, ImportRequest};
 use std::path::PathBuf;
 
 /// Arguments of `import-statement`.

@@ -1,7 +1,7 @@
 //! `fundtrail token`: staff tokens, shown once and stored only as hashes.
 
 use super::CliError;
-use crate::http::auth::{check_token_name, new_token, Role};
+use crate::auth::{check_token_name, new_token, Role};
 use crate::ledger::hash::sha256;
 use crate::startup::DataDir;
 use crate::store::{Store, StoreError};

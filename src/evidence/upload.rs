@@ -212,7 +212,7 @@ async fn remove_unrelied(store: &EvidenceStore, request: u64, claimed: &[Hash]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blobs::BlobStore;
+    use crate::evidence::blobs::BlobStore;
 
     const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\n";
     const OTHER_PDF: &[u8] = b"%PDF-1.7\n2 0 obj << >> endobj\n";

@@ -16,7 +16,7 @@ use axum::http::{header, StatusCode};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
-pub use crate::auth::{check_token_name, new_token, Role, TokenNameError, TOKEN_NAME_MAX};
+use crate::auth::Role;
 
 /// The least role a route needs, as a type.
 pub trait NeededRole {

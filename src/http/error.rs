@@ -330,8 +330,8 @@ impl From<crate::evidence::EvidenceError> for ApiError {
 
 /// The answer to an evidence storage failure: 507 when the store is full, 503 (with
 /// Retry-After) when it is read-only, 500 otherwise. Nothing of the refused file is stored.
-fn evidence_storage(cause: &crate::blobs::BlobError) -> ApiError {
-    use crate::blobs::BlobFailure;
+fn evidence_storage(cause: &crate::evidence::blobs::BlobError) -> ApiError {
+    use crate::evidence::blobs::BlobFailure;
     tracing::error!(error = %cause, "evidence store error");
     match cause.failure() {
         BlobFailure::Full => ApiError::new(

@@ -1,6 +1,6 @@
 //! `POST /api/v1/statements?campaign=ID&dry_run=true|false`: a recorder uploads a bank
 //! statement (the CSV text as the body) and its new credits become donations. See
-//! [`crate::statement_import`].
+//! [`crate::statement::import`].
 //!
 //! The body is read as it arrives into a temporary file (at most [`MAX_STATEMENT_BYTES`]),
 //! the import reads that file a piece at a time, and the report is sent as it is read
@@ -11,8 +11,8 @@ use super::auth::{Recorder, Staff};
 use super::error::{ApiError, ErrorBody};
 use super::schema::StatementReportSchema;
 use super::{ApiQuery, AppState};
+use crate::statement::import::{check_campaign, import, ImportError, ImportRequest};
 use crate::statement::{Mapping, StatementError};
-use crate::statement_import::{check_campaign, import, ImportError, ImportRequest};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

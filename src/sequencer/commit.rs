@@ -11,9 +11,10 @@
 
 use super::{current, AppendError, AppendRequest, Appended, Durable, Job, Sequencer, MAX_BATCH};
 use crate::ledger::admission::check_new_entry;
-use crate::ledger::canonical::{encode, validate_envelope};
+use crate::ledger::canonical::encode;
 use crate::ledger::checkpoint::CheckpointSigner;
 use crate::ledger::decode;
+use crate::ledger::entry::validate_envelope;
 use crate::ledger::entry::{format_recorded_at, Body, Entry};
 use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::CompactTree;

@@ -3,7 +3,7 @@
 //! and [`TestApp`] gives tests short, behaviour-level helpers.
 #![allow(dead_code)] // Each test crate uses a different part of this module.
 
-use fundtrail::http::auth::new_token;
+use fundtrail::auth::new_token;
 use fundtrail::ledger::hash::sha256;
 use fundtrail::ledger::{verify_checkpoint, Checkpoint};
 use fundtrail::startup::{Application, Config, DataDir};

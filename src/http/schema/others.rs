@@ -65,7 +65,7 @@ pub struct DonorRecordSchema {
 }
 
 /// What a statement import did, or in a dry run would do
-/// (`statement_import::ImportReport`).
+/// (`statement::import::ImportReport`).
 #[derive(ToSchema)]
 #[schema(as = StatementReport)]
 pub struct StatementReportSchema {
@@ -85,7 +85,7 @@ pub struct StatementReportSchema {
     lines: Vec<StatementLineSchema>,
 }
 
-/// What the import did with one statement line (`statement_import::ReportLine`).
+/// What the import did with one statement line (`statement::import::ReportLine`).
 #[derive(ToSchema)]
 #[schema(as = StatementLine)]
 pub struct StatementLineSchema {

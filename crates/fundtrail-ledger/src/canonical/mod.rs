@@ -5,8 +5,7 @@ mod fast;
 #[cfg(test)]
 mod tests;
 
-pub use crate::entry::validate_envelope;
-
+use crate::entry::validate_envelope;
 use crate::entry::{
     Body, CampaignClose, CampaignOpen, Disbursement, Donation, Entry, FieldError, Reversal,
     Transfer, FORMAT_VERSION,
