@@ -32,3 +32,87 @@ async fn a_reversed_transfer_counts_for_both_campaigns_but_not_for_the_currency(
     assert_eq!(after_restart, served);
     assert!(verified.is_ok(), "{verified:?}");
 }
+
+/// Opens two campaigns, moves 200000 from the first to the second, reverses it, and gives
+/// the second 30000; answers the served totals.
+async fn reverse_a_transfer(app: &common::TestApp) -> serde_json::Value {
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let schools = app.open_campaign("school-roofs", "VND").await;
+    app.donate(&flood, "500000").await.seq();
+    let transfer = app.transfer(&flood, &schools, "200000").await.seq();
+    app.reverse(transfer).await.seq();
+    app.donate(&schools, "30000").await.seq();
+    app.get_json("/totals").await
+}
+
+#[tokio::test]
+async fn a_sqlite_ledger_upgraded_from_before_reversed_transfers_were_kept_serves_the_same_totals()
+{
+    let app = spawn_app().await;
+    let served = reverse_a_transfer(&app).await;
+    let stopped = app.stop().await;
+    // The campaign states as the server wrote them before migration 8.
+    let stripped = stopped
+        .execute("update campaigns set state = json_remove(state, '$.totals.reversed_transfers')")
+        .await
+        .expect("states rewritten");
+    stopped
+        .execute("delete from _sqlx_migrations where version = 8")
+        .await
+        .expect("migration 8 forgotten");
+
+    let app = stopped.restart().await;
+    let upgraded = app.get_json("/totals").await;
+    let bundle = app.export().await;
+    let claimed: Totals = serde_json::from_value(upgraded.clone()).expect("totals");
+
+    assert_eq!(stripped, 2);
+    assert_eq!(upgraded, served);
+    assert_eq!(upgraded["currencies"]["VND"]["reversed"], "0");
+    assert!(verify_bundle(bundle.as_bytes(), None, Some(&claimed), |_| {}).is_ok());
+}
+
+#[path = "support/postgres.rs"]
+mod pg;
+
+#[tokio::test]
+async fn a_postgres_ledger_upgraded_from_before_reversed_transfers_were_kept_serves_the_same_totals(
+) {
+    use sqlx::Connection;
+    let Some(cluster) = pg::Cluster::start("reversed_transfers_upgrade") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let app = common::spawn_app_on_database(&url).await;
+    let served = reverse_a_transfer(&app).await;
+    let store = app.store.clone();
+    drop(app);
+    store.close().await;
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    for sql in [
+        "update campaigns set state = (state::jsonb #- '{totals,reversed_transfers}')::text",
+        "delete from _sqlx_migrations where version = 5",
+    ] {
+        sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .expect("old state");
+    }
+    conn.close().await.expect("closed");
+
+    let store = fundtrail::store::Store::Postgres(
+        fundtrail::store::PostgresStore::open(&url)
+            .await
+            .expect("upgraded"),
+    );
+    let upgraded: Vec<String> = store
+        .campaigns()
+        .await
+        .expect("campaigns")
+        .iter()
+        .map(|c| c.state.totals.reversed_transfers.to_string())
+        .collect();
+
+    assert_eq!(served["currencies"]["VND"]["reversed"], "0");
+    assert_eq!(upgraded, ["200000", "200000"]);
+}

@@ -49,7 +49,7 @@ pub struct CampaignTotals {
     /// Gross amount of this campaign's entries that were reversed.
     pub reversed: Total,
     /// The part of `reversed` that is reversed transfers, into or out of this campaign.
-    /// States stored before this figure existed read as zero.
+    /// (The server's stores compute it once for states they wrote before it existed.)
     #[serde(default)]
     pub reversed_transfers: Total,
     /// What the campaign holds.
