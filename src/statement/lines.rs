@@ -2,9 +2,15 @@
 //! The header row is looked for among the first [`HEADER_ROWS`] records (bank exports often
 //! start with a few lines about the account), read with `,`, `;` and tab at once; from the
 //! header on, only the chosen reading goes on, one line at a time. What is held is the
-//! first records until the header is found, then one unfinished record: a statement of any
+//! first records until the header is found (at most `HEADER_ROWS + 1` records of at most
+//! `MAX_RECORD_BYTES` for each separator), then one unfinished record: a statement of any
 //! length is read in constant memory. Other formats (camt.053, MT940) can produce the same
 //! [`Line`]s behind the same `feed`/`finish`/`next_line` calls.
+//!
+//! The outcome never depends on how the bytes are cut into pieces: the header is chosen
+//! once every reading holds more than [`HEADER_ROWS`] records (or ended, or met a line it
+//! cannot read), and refusals are reported in line order, so a bad cell on line 36 is
+//! reported before a line 37 that is not UTF-8, however the two arrived.
 
 use super::amounts::{line_amount, parse_date};
 use super::columns::{layout, Columns, Layout, Mapping};
@@ -14,8 +20,6 @@ use std::collections::VecDeque;
 
 /// How many of the first records may hold the header row.
 pub const HEADER_ROWS: usize = 30;
-/// Bytes read before the header must be found among the records they hold.
-const HEADER_SEARCH_BYTES: usize = 256 * 1024;
 /// The separators tried, in order.
 const DELIMITERS: [char; 3] = [',', ';', '\t'];
 
@@ -34,8 +38,11 @@ struct Reading {
 /// Where the reading is.
 #[derive(Debug)]
 enum State {
-    /// Looking for the header: the first records, read with each separator.
-    Finding { readers: Vec<Records>, fed: usize },
+    /// Looking for the header: the first records, read with each separator, each with the
+    /// line it could not read, if it met one (after which it reads nothing more).
+    Finding {
+        readers: Vec<(Records, Option<StatementError>)>,
+    },
     /// Reading lines under the header.
     Reading(Box<Reading>),
     /// A refusal was returned; nothing more is read.
@@ -59,8 +66,10 @@ impl StatementLines {
             mapping,
             currency,
             state: State::Finding {
-                readers: DELIMITERS.iter().map(|d| Records::new(*d)).collect(),
-                fed: 0,
+                readers: DELIMITERS
+                    .iter()
+                    .map(|d| (Records::new(*d), None))
+                    .collect(),
             },
             ready: VecDeque::new(),
         }
@@ -108,39 +117,47 @@ impl StatementLines {
     fn read(&mut self, bytes: Option<&[u8]>) -> Result<(), StatementError> {
         match &mut self.state {
             State::Failed => Ok(()),
-            State::Finding { readers, fed } => {
-                for r in readers.iter_mut() {
-                    match bytes {
-                        Some(b) => r.feed(b)?,
-                        None => r.finish()?,
-                    }
+            State::Finding { readers } => {
+                for (records, failure) in readers.iter_mut().filter(|(_, f)| f.is_none()) {
+                    let read = match bytes {
+                        Some(b) => records.feed(b),
+                        None => records.finish(),
+                    };
+                    *failure = read.err();
                 }
-                *fed += bytes.map_or(0, <[u8]>::len);
-                let enough = readers.iter().all(|r| r.ready() > HEADER_ROWS);
-                if bytes.is_none() || enough || *fed >= HEADER_SEARCH_BYTES {
+                let decided = readers
+                    .iter()
+                    .all(|(r, failure)| failure.is_some() || r.ready() > HEADER_ROWS);
+                if bytes.is_none() || decided {
                     let readers = std::mem::take(readers);
                     self.found(readers, bytes.is_none())?;
                 }
                 Ok(())
             }
             State::Reading(r) => {
-                match bytes {
-                    Some(b) => r.records.feed(b)?,
-                    None => r.records.finish()?,
-                }
-                self.take_lines()
+                let read = match bytes {
+                    Some(b) => r.records.feed(b),
+                    None => r.records.finish(),
+                };
+                // The records before the line that could not be read come first.
+                self.take_lines()?;
+                read
             }
         }
     }
 
     /// Picks the header among the first records of each reading (`ended`: the statement
     /// ended within them), then reads the lines already under it.
-    fn found(&mut self, readers: Vec<Records>, ended: bool) -> Result<(), StatementError> {
+    fn found(
+        &mut self,
+        readers: Vec<(Records, Option<StatementError>)>,
+        ended: bool,
+    ) -> Result<(), StatementError> {
         // The error to report comes from the separator that splits the first rows widest.
         let mut best: Option<(usize, StatementError)> = None;
-        for mut records in readers {
+        for (mut records, failure) in readers {
             // Everything read is queued when the statement ended before the header was due.
-            if ended && records.queued().all(|(_, r)| is_blank(r)) {
+            if ended && failure.is_none() && records.queued().all(|(_, r)| is_blank(r)) {
                 return Err(StatementError::Empty);
             }
             let rows: Vec<&Record> = records.queued().take(HEADER_ROWS).collect();
@@ -187,9 +204,17 @@ impl StatementLines {
                     layout,
                     columns,
                 }));
-                return self.take_lines();
+                self.take_lines()?;
+                return failure.map_or(Ok(()), Err);
             }
             let width = rows.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
+            // A line that could not be read before the header rows were all seen cut the
+            // search short: it is the first problem of the statement.
+            let error = if rows.len() < HEADER_ROWS {
+                failure.or(error)
+            } else {
+                error
+            };
             if let Some(e) = error {
                 if best.as_ref().is_none_or(|(w, _)| width > *w) {
                     best = Some((width, e));
@@ -293,6 +318,47 @@ Ngày giao dịch;Mã giao dịch;Ghi nợ;Ghi có;Nội dung;Tên người chuy
             .collect();
         assert_eq!(lines, [(3, "FT001"), (5, "FT002"), (6, "FT003")]);
         assert_eq!(whole[0].description, "ung ho; lu lut");
+    }
+
+    fn read_bytes_in_pieces(text: &[u8], size: usize) -> Result<Vec<Line>, StatementError> {
+        let currency = Currency::parse("VND").expect("VND");
+        let mut reader = StatementLines::new(Mapping::default(), currency);
+        let mut lines = Vec::new();
+        for piece in text.chunks(size) {
+            reader.feed(piece)?;
+            lines.extend(std::iter::from_fn(|| reader.next_line()));
+        }
+        reader.finish()?;
+        lines.extend(std::iter::from_fn(|| reader.next_line()));
+        Ok(lines)
+    }
+
+    #[test]
+    fn refusals_come_in_line_order_whatever_the_pieces_the_statement_arrives_in() {
+        // No header among the first 30 rows, and a line that is not UTF-8 after them.
+        let mut no_header = b"Date,Amount,Description\n".to_vec();
+        for _ in 0..35 {
+            no_header.extend_from_slice(b"24/11/2026,1000,x\n");
+        }
+        no_header.extend_from_slice(b"24/11/2026,\xff,x\n");
+        // A bad cell on line 3, then a line that is not UTF-8.
+        let bad_cell = b"Ng\xc3\xa0y giao d\xe1\xbb\x8bch,M\xc3\xa3 giao d\xe1\xbb\x8bch,S\xe1\xbb\x91 ti\xe1\xbb\x81n\n\
+24/11/2026,FT1,1000\n24/11/2026,FT2,1.0x0\n24/11/2026,FT3,\xff\n";
+
+        for (text, expected) in [
+            (&no_header[..], "no header row names the needed columns"),
+            (&bad_cell[..], "line 3, column"),
+        ] {
+            let whole = read_bytes_in_pieces(text, text.len()).expect_err("refused");
+            assert!(whole.to_string().starts_with(expected), "{whole}");
+            for size in [1, 2, 7, 64, 100, 1000] {
+                assert_eq!(
+                    read_bytes_in_pieces(text, size),
+                    Err(whole.clone()),
+                    "{size}"
+                );
+            }
+        }
     }
 
     #[test]
