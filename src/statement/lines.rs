@@ -294,16 +294,7 @@ Ngày giao dịch;Mã giao dịch;Ghi nợ;Ghi có;Nội dung;Tên người chuy
 25/11/2026;FT003;;2.000.000;hoan tien FT002;CONG TY GAO";
 
     fn read_in_pieces(text: &str, size: usize) -> Result<Vec<Line>, StatementError> {
-        let currency = Currency::parse("VND").expect("VND");
-        let mut reader = StatementLines::new(Mapping::default(), currency);
-        let mut lines = Vec::new();
-        for piece in text.as_bytes().chunks(size) {
-            reader.feed(piece)?;
-            lines.extend(std::iter::from_fn(|| reader.next_line()));
-        }
-        reader.finish()?;
-        lines.extend(std::iter::from_fn(|| reader.next_line()));
-        Ok(lines)
+        read_bytes_in_pieces(text.as_bytes(), size)
     }
 
     #[test]
