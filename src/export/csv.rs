@@ -131,8 +131,43 @@ impl CsvExport {
         reversed: Option<&Body>,
     ) -> Result<Option<String>, ExportError> {
         let seq = entry.seq;
-        let signed = |m: crate::ledger::Minor| i128::from(m.get());
         let row = match &entry.body {
+            Body::Reversal(r) => self.reversal_row(seq, r, reversed)?,
+            body => self.movement_row(seq, body)?,
+        };
+        if let Scope::Campaign { id, .. } = &self.scope {
+            if row.campaign != *id && row.counterpart != *id {
+                return Ok(None);
+            }
+        }
+        let counterpart_balance = if row.counterpart.is_empty() {
+            String::new()
+        } else {
+            self.balance(&row.counterpart)
+        };
+        let fields = [
+            seq.to_string(),
+            cell(&entry.recorded_at),
+            entry.body.kind().to_string(),
+            cell(&row.campaign),
+            cell(&row.counterpart),
+            row.amount,
+            row.currency,
+            text_cell(&row.party),
+            text_cell(&row.reference),
+            text_cell(&row.memo),
+            row.reversed,
+            leaf_hash.to_hex(),
+            self.balance(&row.campaign),
+            counterpart_balance,
+        ];
+        Ok(Some(fields.join(",") + "\r\n"))
+    }
+
+    /// The row of an entry that is not a reversal, with the balances it moves applied.
+    fn movement_row(&mut self, seq: u64, body: &Body) -> Result<Row, ExportError> {
+        let signed = |m: crate::ledger::Minor| i128::from(m.get());
+        Ok(match body {
             Body::CampaignOpen(o) => {
                 self.balances.insert(o.id.clone(), (o.currency, 0));
                 Row {
@@ -190,64 +225,51 @@ impl CsvExport {
                     ..Row::default()
                 }
             }
-            Body::Reversal(r) => {
-                let m = super::reversed_movement(seq, r.reverses, reversed)?;
-                let amount = signed(m.amount);
-                match m.kind {
-                    "donation" => self.add(seq, &m.campaign, -amount)?,
-                    "disbursement" => self.add(seq, &m.campaign, amount)?,
-                    _ => {
-                        self.add(seq, &m.campaign, amount)?;
-                        if let Some(to) = &m.to {
-                            self.add(seq, to, -amount)?;
-                        }
-                    }
-                }
-                let reason = serde_json::to_value(r.reason)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                Row {
-                    campaign: m.campaign.clone(),
-                    counterpart: m.to.clone().unwrap_or_default(),
-                    amount: m.amount.to_decimal(m.currency),
-                    currency: m.currency.to_string(),
-                    memo: match &r.note {
-                        Some(n) => format!("{reason}: {n}"),
-                        None => reason,
-                    },
-                    reversed: r.reverses.to_string(),
-                    ..Row::default()
-                }
+            // `row` gives reversals their own row; one reaching here is not a movement.
+            Body::Reversal(_) => {
+                return Err(ExportError::Inconsistent {
+                    seq,
+                    problem: "a reversal has no movement row of its own".into(),
+                })
             }
-        };
-        if let Scope::Campaign { id, .. } = &self.scope {
-            if row.campaign != *id && row.counterpart != *id {
-                return Ok(None);
+        })
+    }
+
+    /// The row of reversal `r` of the movement `reversed`, with the balances it moves back.
+    fn reversal_row(
+        &mut self,
+        seq: u64,
+        r: &crate::ledger::entry::Reversal,
+        reversed: Option<&Body>,
+    ) -> Result<Row, ExportError> {
+        let m = super::reversed_movement(seq, r.reverses, reversed)?;
+        let amount = i128::from(m.amount.get());
+        match m.kind {
+            "donation" => self.add(seq, &m.campaign, -amount)?,
+            "disbursement" => self.add(seq, &m.campaign, amount)?,
+            _ => {
+                self.add(seq, &m.campaign, amount)?;
+                if let Some(to) = &m.to {
+                    self.add(seq, to, -amount)?;
+                }
             }
         }
-        let counterpart_balance = if row.counterpart.is_empty() {
-            String::new()
-        } else {
-            self.balance(&row.counterpart)
-        };
-        let fields = [
-            seq.to_string(),
-            cell(&entry.recorded_at),
-            entry.body.kind().to_string(),
-            cell(&row.campaign),
-            cell(&row.counterpart),
-            row.amount,
-            row.currency,
-            text_cell(&row.party),
-            text_cell(&row.reference),
-            text_cell(&row.memo),
-            row.reversed,
-            leaf_hash.to_hex(),
-            self.balance(&row.campaign),
-            counterpart_balance,
-        ];
-        Ok(Some(fields.join(",") + "\r\n"))
+        let reason = serde_json::to_value(r.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Ok(Row {
+            campaign: m.campaign.clone(),
+            counterpart: m.to.clone().unwrap_or_default(),
+            amount: m.amount.to_decimal(m.currency),
+            currency: m.currency.to_string(),
+            memo: match &r.note {
+                Some(n) => format!("{reason}: {n}"),
+                None => reason,
+            },
+            reversed: r.reverses.to_string(),
+            ..Row::default()
+        })
     }
 }
 

@@ -42,6 +42,8 @@ let sha256Buf = new Uint8Array(1024);
  * room for the padding) into a new Uint8Array. merkle.js writes its 0x00 / 0x01 prefix and the
  * hashed bytes straight into the buffer, with no copy in between.
  */
+// The compression rounds are written out in this one function on purpose: a call per round
+// cost about a third of the page's hashing speed (BENCHMARKS.md, Browser).
 export function sha256Scratch(len) {
   const padded = (len + 9 + 63) & ~63;
   const b = sha256Buf;

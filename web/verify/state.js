@@ -61,6 +61,9 @@ export class LedgerState {
     return t.balance - amount;
   }
 
+  // One switch over the kinds, in the order of SPEC.md §7, so it can be read against the spec
+  // rule by rule (and against the Rust core's state module); split by kind, the checks every
+  // kind shares would be scattered. Hence its length.
   /** Checks the entry (already decoded) as the next one, then applies it. Nothing changes on error. */
   apply(entry, leafHashHex) {
     if (entry.seq !== this.size) {

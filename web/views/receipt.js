@@ -14,6 +14,8 @@ import { checklist, entryBody } from './cards.js';
  * The receipt view, `#/receipt/<code>` (fetched from the server and checked against the
  * published key) or `#/receipt` (a receipt file pasted or uploaded, checked on the spot).
  */
+// Long because it lays out one page top to bottom (fetch or paste, then the same checklist);
+// each step's checking lives in web/verify/receipt.js.
 export async function viewReceipt(out, route) {
   out.append(h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('back_overview'))));
   out.append(h('h1', {}, t('receipt_title')));

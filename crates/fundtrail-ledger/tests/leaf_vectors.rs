@@ -335,6 +335,7 @@ fn rule_and_integer_cases() -> Vec<Case> {
     ]
 }
 
+// A table of cases: long by nature, one entry per case.
 fn parse_cases() -> Vec<Case> {
     use Expect::{Parse, Refused};
     let base = leaf(|_, _| {});

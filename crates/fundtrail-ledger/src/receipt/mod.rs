@@ -243,6 +243,8 @@ impl Receipt {
 ///
 /// # Errors
 /// The first [`ReceiptError`] found.
+// The steps of SPEC.md §12 one after another, so the first error is the spec's first; split
+// into pieces the order would be harder to check against the spec. Hence its length.
 pub fn verify_receipt(
     receipt: &Receipt,
     key: &str,
