@@ -210,6 +210,26 @@ async fn a_session_reads_and_records_with_its_csrf_header_from_the_same_origin()
 }
 
 #[tokio::test]
+async fn signing_in_again_from_the_same_browser_replaces_its_session() {
+    let app = spawn_app().await;
+    let first = sign_in(&app, &app.recorder_token).await;
+
+    let again = send(
+        request(&app, Method::POST, "/session")
+            .header("cookie", &first.cookie)
+            .json(&json!({ "token": app.admin_token })),
+    )
+    .await;
+
+    assert_eq!(again.status, 201, "{}", again.body);
+    let second = browser_of(&again);
+    let old = send(from_console(&app, &first, Method::GET, "/session")).await;
+    let new = send(from_console(&app, &second, Method::GET, "/session")).await;
+    assert_eq!(old.status, 401, "{}", old.body);
+    assert_eq!(new.json()["staff"]["role"], "admin");
+}
+
+#[tokio::test]
 async fn a_cookie_request_that_changes_something_without_the_csrf_header_or_from_another_site_is_refused_and_appends_nothing(
 ) {
     let app = app_with_campaign().await;

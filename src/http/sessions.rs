@@ -220,8 +220,8 @@ fn cleared_cookie(parts: &Parts, state: &AppState) -> HeaderValue {
     )
 }
 
-/// Signs a staff member in with their token: a new session, its cookie and its CSRF value.
-/// A bad token is refused like any failed authentication (401, or 429 once the address has
+/// Signs a staff member in with their token: a new session (replacing the one the request's
+/// cookie names, if any), its cookie and its CSRF value. A bad token is refused like any failed authentication (401, or 429 once the address has
 /// used up its allowance) and is never written anywhere.
 #[utoipa::path(
     post, path = "/session", tag = "sessions",
@@ -258,6 +258,10 @@ pub async fn sign_in(
     };
     if Role::parse(&token.role).is_none() {
         return Err(refuse(&s, client, "token has an unknown role"));
+    }
+    if let Some(previous) = session_cookie(&parts.headers) {
+        // The browser's earlier session, if any, is replaced rather than left to expire.
+        s.store.end_session(&session_hash(previous)).await?;
     }
     let (id, now, policy) = (new_session_id(), now_ms(), s.sessions);
     let hash = session_hash(&id);
