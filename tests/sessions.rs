@@ -143,6 +143,7 @@ async fn signing_in_sets_an_http_only_strict_cookie_without_secure_on_loopback()
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
     assert!(!cookie.contains("Secure"), "{cookie}");
+    assert_eq!(answer.header("cache-control"), "no-store");
     let body = answer.json();
     assert_eq!(body["staff"]["name"], "test-recorder");
     assert_eq!(body["staff"]["role"], "recorder");
@@ -199,6 +200,7 @@ async fn a_session_reads_and_records_with_its_csrf_header_from_the_same_origin()
         send(from_console(&app, &browser, Method::POST, "/donations").json(&donation())).await;
 
     assert_eq!(who.status, 200, "{}", who.body);
+    assert_eq!(who.header("cache-control"), "no-store");
     assert_eq!(who.json()["csrf"], browser.csrf.as_str());
     assert_eq!(who.json()["staff"]["name"], "test-recorder");
     assert_eq!(recorded.status, 201, "{}", recorded.body);
@@ -589,6 +591,7 @@ async fn a_created_token_is_shown_once_with_its_sign_in_link_works_and_is_listed
     .await;
 
     assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.header("cache-control"), "no-store");
     let body = created.json();
     let token = body["token"].as_str().expect("token");
     assert!(token.starts_with("ft_") && token.len() == 46);

@@ -31,6 +31,10 @@ use utoipa::ToSchema;
 /// The header a cookie request that changes something carries its session's CSRF value in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The `Cache-Control` of an answer holding a secret (a CSRF value, a new token): kept by no
+/// cache, the browser's included.
+pub const NO_STORE: &str = "no-store";
+
 /// The longest token or session id looked up; anything longer is refused unread.
 const MAX_SECRET_CHARS: usize = 200;
 
@@ -280,7 +284,10 @@ pub async fn sign_in(
     let set_cookie = cookie(&session.id, policy.max.as_secs(), secure);
     Ok((
         StatusCode::CREATED,
-        [(header::SET_COOKIE, set_cookie)],
+        [
+            (header::SET_COOKIE, set_cookie),
+            (header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE)),
+        ],
         Json(session.answer(&s)),
     )
         .into_response())
@@ -297,7 +304,11 @@ pub async fn sign_in(
 )]
 pub async fn current(State(s): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
     match session_of(&parts, &s).await? {
-        CookieSession::Live(session) => Ok(Json(session.answer(&s)).into_response()),
+        CookieSession::Live(session) => Ok((
+            [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))],
+            Json(session.answer(&s)),
+        )
+            .into_response()),
         CookieSession::Absent => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
