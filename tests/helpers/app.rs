@@ -1,7 +1,6 @@
 //! A real fundtrail server for integration tests: [`spawn_app`] starts one on a random
 //! loopback port over a fresh temporary data folder, with an admin and a recorder token,
 //! and [`TestApp`] gives tests short, behaviour-level helpers.
-#![allow(dead_code)] // Each test crate uses a different part of this module.
 
 use fundtrail::auth::new_token;
 use fundtrail::ledger::hash::sha256;
@@ -10,7 +9,6 @@ use fundtrail::startup::{Application, Config, DataDir};
 use fundtrail::store::Store;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -38,6 +36,12 @@ impl TestResponse {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.body))
+    }
+    /// Reads `response` in full.
+    pub async fn read(response: reqwest::Response) -> TestResponse {
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("response body");
+        TestResponse { status, body }
     }
     /// The `seq` of an acknowledged append; panics unless the append succeeded.
     pub fn seq(&self) -> u64 {
@@ -247,29 +251,6 @@ impl StoppedApp {
     }
 }
 
-/// Runs the built `fundtrail` binary with `args`.
-pub fn fundtrail(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_fundtrail"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("fundtrail binary runs")
-}
-
-/// `fundtrail verify --data DIR`.
-pub fn verify_data(dir: &Path) -> Output {
-    fundtrail(&["verify", "--data", &dir.display().to_string()])
-}
-
-/// The `root:` line of a successful `fundtrail verify` report.
-pub fn reported_root(output: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("root:").map(|r| r.trim().to_string()))
-        .unwrap_or_else(|| panic!("no root in the report: {stdout}"))
-}
-
 impl TestApp {
     /// The data folder (`config.json`, `signing.key`, `ledger.db`).
     pub fn data_dir(&self) -> PathBuf {
@@ -309,12 +290,6 @@ impl TestApp {
         format!("{}/api/v1{path}", self.address)
     }
 
-    async fn read(response: reqwest::Response) -> TestResponse {
-        let status = response.status().as_u16();
-        let body = response.text().await.expect("response body");
-        TestResponse { status, body }
-    }
-
     /// `POST /api/v1{path}` with a JSON `body`, as `Bearer token` when one is given.
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> TestResponse {
         self.post_with(path, body.to_string().into_bytes(), token, None)
@@ -340,7 +315,7 @@ impl TestApp {
         if let Some(k) = idempotency_key {
             request = request.header("idempotency-key", k);
         }
-        Self::read(request.send().await.expect("request sent")).await
+        TestResponse::read(request.send().await.expect("request sent")).await
     }
 
     /// `GET /api/v1{path}`, whatever its status.
@@ -351,7 +326,7 @@ impl TestApp {
             .send()
             .await
             .expect("request sent");
-        Self::read(response).await
+        TestResponse::read(response).await
     }
 
     /// `GET /api/v1{path}` as JSON; panics unless it answers 200.

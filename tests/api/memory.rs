@@ -8,14 +8,9 @@
 //! bound at this size (the IATI file alone is 7 MB per request), and so does reading a
 //! whole evidence file ([`EVIDENCE_BYTES`]) per download.
 
-#[path = "ledger_common/mod.rs"]
-mod ledger_common;
-#[path = "support/process.rs"]
-mod process;
-#[path = "support/server.rs"]
-mod server;
-
-use process::{reset_peak, status_kib};
+use crate::helpers::binary;
+use crate::helpers::ledger::random_ledger;
+use crate::helpers::memory::{can_measure, reset_peak, status_kib};
 use std::path::Path;
 use std::time::Instant;
 
@@ -44,10 +39,10 @@ fn build_ledger(data: &Path, work: &Path) {
     let (signer, _) =
         fundtrail::ledger::CheckpointSigner::generate("memory.fundtrail.local/ledger")
             .expect("key");
-    let ledger = ledger_common::random_ledger(2026, ENTRIES);
+    let ledger = random_ledger(2026, ENTRIES);
     let bundle = work.join("bundle.txt");
     std::fs::write(&bundle, ledger.bundle(&signer)).expect("bundle written");
-    server::run(&[
+    binary::run(&[
         "import",
         "--data",
         &data.display().to_string(),
@@ -77,7 +72,7 @@ fn store_evidence(data: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
-    if !process::can_measure() {
+    if !can_measure() {
         eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
         return;
     }
@@ -87,7 +82,7 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
     build_ledger(&data, work.path());
     let evidence = store_evidence(&data);
     let built = started.elapsed();
-    let server = server::serve(&data, &[]).await;
+    let server = binary::serve(&data, &[]).await;
     let pid = server.child.id();
     let last = ENTRIES - 1;
     let routes = [

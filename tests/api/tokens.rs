@@ -2,20 +2,14 @@
 //! duplicates from older ledgers renamed by the migration on both stores, and every entry
 //! naming its recorder by token name and id.
 
-mod common;
-#[path = "support/postgres.rs"]
-mod pg;
-
-use common::{fundtrail, spawn_app};
+use crate::helpers::app::spawn_app;
+use crate::helpers::binary::{fundtrail, text};
+use crate::helpers::postgres;
 use fundtrail::auth::new_token;
 use fundtrail::ledger::hash::sha256;
 use fundtrail::store::{PostgresStore, SqliteStore, Store, StoreError};
 use serde_json::json;
 use std::path::Path;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// `fundtrail init` in a new folder under `parent`; returns the folder.
 fn new_ledger(parent: &Path) -> String {
@@ -218,7 +212,7 @@ async fn an_older_sqlite_ledger_with_duplicate_token_names_keeps_every_token_und
 async fn an_older_postgres_ledger_with_duplicate_token_names_keeps_every_token_under_a_unique_name()
 {
     use sqlx::Connection;
-    let Some(cluster) = pg::Cluster::start("duplicate_token_names_on_postgres") else {
+    let Some(cluster) = postgres::Cluster::start("duplicate_token_names_on_postgres") else {
         return;
     };
     let url = cluster.new_database().await;

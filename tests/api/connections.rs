@@ -2,9 +2,8 @@
 //! connections from one address than the server allows. Raw TCP on loopback, bounded in
 //! count and time.
 
-mod common;
-
-use common::{spawn_app_configured, spawn_app_with_limits, TestApp};
+use crate::helpers::app::{spawn_app_configured, spawn_app_with_limits, TestApp};
+use crate::helpers::binary::fundtrail;
 use fundtrail::http::client::TrustedProxies;
 use fundtrail::http::limits::Limits;
 use std::time::Duration;
@@ -155,7 +154,7 @@ fn serve_refuses_a_trusted_proxy_that_is_not_an_ip_address_naming_it() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let data = dir.path().join("data").display().to_string();
 
-    let out = common::fundtrail(&[
+    let out = fundtrail(&[
         "serve",
         "--data",
         &data,

@@ -3,11 +3,8 @@
 //! schemathesis, generating requests from it against a running demo server, finds no
 //! server error and no answer the document does not describe.
 
-mod common;
-#[path = "support/server.rs"]
-mod server;
-
-use common::spawn_app;
+use crate::helpers::app::{spawn_app, TestApp};
+use crate::helpers::binary;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
@@ -71,7 +68,7 @@ fn concrete(path: &str) -> String {
         .replace("{key}", "R-0-00000000")
 }
 
-async fn document(app: &common::TestApp) -> Value {
+async fn document(app: &TestApp) -> Value {
     let answer = app.get("/openapi.json").await;
     assert_eq!(answer.status(), 200, "{}", answer.text());
     answer.json()
@@ -260,8 +257,8 @@ impl Drop for Demo {
 
 fn start_demo() -> Demo {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let port = server::free_port();
-    let mut child = Command::new(server::BIN)
+    let port = binary::free_port();
+    let mut child = Command::new(binary::BIN)
         .args([
             "demo",
             "--read-limit",

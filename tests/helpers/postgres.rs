@@ -1,8 +1,7 @@
 //! A throwaway PostgreSQL cluster for tests: `initdb` and `pg_ctl` from PATH or
 //! `/usr/lib/postgresql/*/bin`, run as the `postgres` user when the tests run as root, on a
 //! free loopback port, in a temporary folder, stopped (immediately) when dropped.
-
-#![allow(dead_code)]
+#![allow(dead_code)] // The test areas and the load benchmark each use a different part.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,28 +2,9 @@
 //! that could disguise itself, impossible dates, and JSON of the wrong shape. Every refusal
 //! names the request field, says in plain words what is accepted, and appends nothing.
 
-mod common;
-
-use common::{spawn_app, TestApp, TestResponse};
+use crate::helpers::app::spawn_app;
+use crate::refused;
 use serde_json::{json, Value};
-
-/// Asserts a refusal with `status`, `code` and `field`, returns its message, and checks the
-/// ledger still has `size_before` entries.
-async fn refused(
-    app: &TestApp,
-    response: &TestResponse,
-    status: u16,
-    code: &str,
-    field: Option<&str>,
-    size_before: u64,
-) -> String {
-    assert_eq!(response.status(), status, "{}", response.text());
-    let body = response.json();
-    assert_eq!(body["error"], code, "{body}");
-    assert_eq!(body["field"], json!(field), "{body}");
-    assert_eq!(app.checkpoint_size().await, size_before, "{body}");
-    body["message"].as_str().expect("a message").to_string()
-}
 
 fn campaign_with_goal(id: &str, currency: &str, goal: &str) -> Value {
     json!({

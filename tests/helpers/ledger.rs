@@ -1,6 +1,6 @@
 //! Building valid ledgers for tests and benchmarks: a [`LedgerBuilder`] that links, times and
 //! checks every entry it appends, and [`random_ledger`], a deterministic mix of every kind.
-#![allow(dead_code)] // Each test crate uses a different part of this module.
+#![allow(dead_code)] // The test areas and the benchmarks each use a different part.
 
 use fundtrail::ledger::entry::{
     format_recorded_at, Account, CampaignClose, CampaignOpen, Channel, Disbursement, Donation,

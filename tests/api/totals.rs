@@ -1,12 +1,62 @@
-//! The server's published totals (`GET /totals`, SPEC.md §8) where a currency's figure is not
-//! the plain sum of its campaigns': a reversed transfer counts in both campaigns' `reversed`
-//! but not in the currency's, as served, after a restart (the campaign states the store
-//! keeps), and as every verifier recomputes them from the exported bundle.
+//! The server's published totals (`GET /totals`, SPEC.md §8): exact after every kind of
+//! entry and in every currency's minor unit, and where a currency's figure is not the plain
+//! sum of its campaigns': a reversed transfer counts in both campaigns' `reversed` but not in
+//! the currency's, as served, after a restart (the campaign states the store keeps), and as
+//! every verifier recomputes them from the exported bundle.
 
-mod common;
-
-use common::spawn_app;
+use crate::helpers::app::{spawn_app, spawn_app_on_database, TestApp};
+use crate::helpers::postgres;
 use fundtrail::ledger::{verify_bundle, Totals};
+
+#[tokio::test]
+async fn totals_after_donations_a_disbursement_a_transfer_and_a_reversal_are_exact() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+    let schools = app.open_campaign("school-roofs", "VND").await;
+    let kits = app.open_campaign("medical-kits", "USD").await;
+    app.donate(&flood, "500000").await.seq();
+    let mistaken = app.donate(&flood, "200000").await.seq();
+    app.disburse(&flood, "150000").await.seq();
+    app.transfer(&flood, &schools, "100000").await.seq();
+    app.donate(&kits, "12.50").await.seq();
+    app.donate(&kits, "7.5").await.seq();
+
+    app.reverse(mistaken).await.seq();
+
+    let flood = app.campaign_totals("flood-2026").await;
+    assert_eq!(flood["donated"], "500000");
+    assert_eq!(flood["disbursed"], "150000");
+    assert_eq!(flood["transferred_out"], "100000");
+    assert_eq!(flood["reversed"], "200000");
+    assert_eq!(flood["balance"], "250000");
+    assert_eq!(flood["donations"], 1);
+    assert_eq!(flood["disbursements"], 1);
+    let schools = app.campaign_totals("school-roofs").await;
+    assert_eq!(schools["transferred_in"], "100000");
+    assert_eq!(schools["balance"], "100000");
+    let kits = app.campaign_totals("medical-kits").await;
+    assert_eq!(kits["donated"], "2000");
+    assert_eq!(kits["balance"], "2000");
+    let totals = app.get_json("/totals").await;
+    assert_eq!(totals["size"], 10);
+    assert_eq!(totals["currencies"]["VND"]["donated"], "500000");
+    assert_eq!(totals["currencies"]["VND"]["disbursed"], "150000");
+    assert_eq!(totals["currencies"]["VND"]["balance"], "350000");
+    assert_eq!(totals["currencies"]["USD"]["donated"], "2000");
+    assert_eq!(totals["currencies"]["USD"]["balance"], "2000");
+}
+
+#[tokio::test]
+async fn a_usd_amount_of_twelve_fifty_is_stored_as_1250_cents() {
+    let app = spawn_app().await;
+    let kits = app.open_campaign("medical-kits", "USD").await;
+
+    let response = app.donate(&kits, "12.50").await;
+
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.json()["entry"]["body"]["amount"], "1250");
+    assert_eq!(response.json()["entry"]["body"]["currency"], "USD");
+}
 
 #[tokio::test]
 async fn a_reversed_transfer_counts_for_both_campaigns_but_not_for_the_currency() {
@@ -35,7 +85,7 @@ async fn a_reversed_transfer_counts_for_both_campaigns_but_not_for_the_currency(
 
 /// Opens two campaigns, moves 200000 from the first to the second, reverses it, and gives
 /// the second 30000; answers the served totals.
-async fn reverse_a_transfer(app: &common::TestApp) -> serde_json::Value {
+async fn reverse_a_transfer(app: &TestApp) -> serde_json::Value {
     let flood = app.open_campaign("flood-2026", "VND").await;
     let schools = app.open_campaign("school-roofs", "VND").await;
     app.donate(&flood, "500000").await.seq();
@@ -72,18 +122,15 @@ async fn a_sqlite_ledger_upgraded_from_before_reversed_transfers_were_kept_serve
     assert!(verify_bundle(bundle.as_bytes(), None, Some(&claimed), |_| {}).is_ok());
 }
 
-#[path = "support/postgres.rs"]
-mod pg;
-
 #[tokio::test]
 async fn a_postgres_ledger_upgraded_from_before_reversed_transfers_were_kept_serves_the_same_totals(
 ) {
     use sqlx::Connection;
-    let Some(cluster) = pg::Cluster::start("reversed_transfers_upgrade") else {
+    let Some(cluster) = postgres::Cluster::start("reversed_transfers_upgrade") else {
         return;
     };
     let url = cluster.new_database().await;
-    let app = common::spawn_app_on_database(&url).await;
+    let app = spawn_app_on_database(&url).await;
     let served = reverse_a_transfer(&app).await;
     let store = app.store.clone();
     drop(app);

@@ -1,12 +1,135 @@
-//! An `Idempotency-Key` replays only a true retry: the same key with anything else the
-//! caller sent changed (the donor's personal data included) is refused with 422 and appends
-//! nothing, so a second caller never receives the first donor's receipt salt, and an
-//! erasure leaves nothing a retry could confirm.
+//! Idempotency keys: a retry with the same `Idempotency-Key` returns the original entry once,
+//! also when twenty arrive at once; a key too long is refused; and a key replays only a true
+//! retry: the same key with anything else the caller sent changed (the donor's personal data
+//! included) is refused with 422 and appends nothing, so a second caller never receives the
+//! first donor's receipt salt, and an erasure leaves nothing a retry could confirm.
 
-mod common;
-
-use common::{TestApp, TestResponse};
+use crate::assert_refused;
+use crate::helpers::app::{spawn_app, TestApp, TestResponse};
 use serde_json::{json, Value};
+
+#[tokio::test]
+async fn a_retried_append_with_the_same_idempotency_key_returns_the_original_entry_once() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let body = json!({ "campaign": campaign, "amount": "500000", "reference": "FT001" })
+        .to_string()
+        .into_bytes();
+    let token = app.recorder();
+    let first = app
+        .post_with("/donations", body.clone(), token, Some("retry-7f3a"))
+        .await;
+
+    let retry = app
+        .post_with("/donations", body, token, Some("retry-7f3a"))
+        .await;
+
+    assert_eq!(first.status(), 201);
+    assert_eq!(first.json()["replayed"], false);
+    assert_eq!(retry.status(), 200);
+    assert_eq!(retry.json()["replayed"], true);
+    assert_eq!(retry.json()["seq"], first.json()["seq"]);
+    assert_eq!(retry.json()["leaf"], first.json()["leaf"]);
+    assert_eq!(app.checkpoint_size().await, 2);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_reused_for_a_different_request_is_refused() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let first = json!({ "campaign": campaign, "amount": "500000" });
+    let different = json!({ "campaign": campaign, "amount": "900000" });
+    app.post_with(
+        "/donations",
+        first.to_string().into_bytes(),
+        app.recorder(),
+        Some("key-1"),
+    )
+    .await
+    .seq();
+
+    let response = app
+        .post_with(
+            "/donations",
+            different.to_string().into_bytes(),
+            app.recorder(),
+            Some("key-1"),
+        )
+        .await;
+
+    assert_refused(
+        &app,
+        &response,
+        422,
+        "idempotency_mismatch",
+        Some("Idempotency-Key"),
+        2,
+    )
+    .await;
+    assert_eq!(
+        response.json()["message"],
+        "this Idempotency-Key was used for a different request"
+    );
+}
+
+#[tokio::test]
+async fn an_idempotency_key_longer_than_200_characters_is_refused() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let body = json!({ "campaign": campaign, "amount": "500000" });
+
+    let response = app
+        .post_with(
+            "/donations",
+            body.to_string().into_bytes(),
+            app.recorder(),
+            Some(&"k".repeat(201)),
+        )
+        .await;
+
+    assert_refused(
+        &app,
+        &response,
+        400,
+        "bad_query",
+        Some("Idempotency-Key"),
+        1,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_retries_with_one_idempotency_key_append_one_entry() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let body = json!({ "campaign": campaign, "amount": "500000" })
+        .to_string()
+        .into_bytes();
+
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let app = std::sync::Arc::clone(&app);
+            let body = body.clone();
+            tokio::spawn(async move {
+                app.post_with("/donations", body, app.recorder(), Some("same-key"))
+                    .await
+            })
+        })
+        .collect();
+    let mut responses = Vec::new();
+    for task in tasks {
+        responses.push(task.await.expect("task finished"));
+    }
+
+    let created = responses.iter().filter(|r| r.status() == 201).count();
+    let replayed = responses
+        .iter()
+        .filter(|r| r.status() == 200 && r.json()["replayed"] == true)
+        .count();
+    assert_eq!((created, replayed), (1, 19));
+    assert!(responses.iter().all(|r| r.seq() == 1));
+    assert_eq!(app.checkpoint_size().await, 2);
+}
 
 const KEY: &str = "donation-2026-11-02-0042";
 
@@ -44,7 +167,7 @@ async fn assert_mismatch(app: &TestApp, response: &TestResponse, size_before: u6
 #[tokio::test]
 async fn a_key_reused_for_another_donor_with_the_same_public_body_is_refused_without_the_first_salt(
 ) {
-    let app = common::spawn_app().await;
+    let app = spawn_app().await;
     let campaign = app.open_campaign("flood-2026", "VND").await;
     let first = post_keyed(
         &app,
@@ -84,7 +207,7 @@ async fn a_key_reused_for_another_donor_with_the_same_public_body_is_refused_wit
 
 #[tokio::test]
 async fn a_key_reused_with_another_amount_or_consent_is_refused_and_appends_nothing() {
-    let app = common::spawn_app().await;
+    let app = spawn_app().await;
     let campaign = app.open_campaign("flood-2026", "VND").await;
     let gift = private_gift(&campaign, json!({ "name": "Lan", "phone": "0912345678" }));
     post_keyed(&app, &gift).await.seq();
@@ -102,7 +225,7 @@ async fn a_key_reused_with_another_amount_or_consent_is_refused_and_appends_noth
 
 #[tokio::test]
 async fn a_true_retry_with_personal_data_replays_the_original_donation_and_its_salt() {
-    let app = common::spawn_app().await;
+    let app = spawn_app().await;
     let campaign = app.open_campaign("flood-2026", "VND").await;
     let gift = private_gift(&campaign, json!({ "email": "binh@example.vn" }));
     let first = post_keyed(&app, &gift).await;
@@ -121,7 +244,7 @@ async fn a_true_retry_with_personal_data_replays_the_original_donation_and_its_s
 
 #[tokio::test]
 async fn after_an_erasure_a_retry_with_the_donations_key_is_refused_and_confirms_nothing() {
-    let app = common::spawn_app().await;
+    let app = spawn_app().await;
     let campaign = app.open_campaign("flood-2026", "VND").await;
     let gift = private_gift(&campaign, json!({ "email": "binh@example.vn" }));
     let seq = post_keyed(&app, &gift).await.seq();

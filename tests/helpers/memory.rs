@@ -1,8 +1,6 @@
 //! The memory of a running process, from Linux's `/proc`: its resident size now and at its
 //! peak, which can be reset to measure one stretch of work.
 
-#![allow(dead_code)]
-
 use std::io::Write as _;
 
 /// Whether this system can measure and reset a process's peak memory.

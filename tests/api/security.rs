@@ -1,8 +1,6 @@
 //! Rate limits, closed CORS for staff routes, security headers: what an attacker meets.
 
-mod common;
-
-use common::{spawn_app, spawn_app_configured, spawn_app_with_limits};
+use crate::helpers::app::{spawn_app, spawn_app_configured, spawn_app_with_limits, TestApp};
 use fundtrail::http::client::TrustedProxies;
 use fundtrail::http::limits::Limits;
 use serde_json::json;
@@ -54,7 +52,7 @@ async fn a_refused_read_says_to_wait_at_least_one_whole_second() {
 }
 
 /// `GET /api/v1/totals` claiming to come from `forwarded_for`.
-async fn read_as(app: &common::TestApp, forwarded_for: &str) -> u16 {
+async fn read_as(app: &TestApp, forwarded_for: &str) -> u16 {
     app.client
         .get(format!("{}/api/v1/totals", app.address))
         .header("x-forwarded-for", forwarded_for)
@@ -108,7 +106,7 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
     );
 }
 
-async fn reads_as(app: &common::TestApp, forwarded_for: &str, n: usize) -> Vec<u16> {
+async fn reads_as(app: &TestApp, forwarded_for: &str, n: usize) -> Vec<u16> {
     let mut statuses = Vec::new();
     for _ in 0..n {
         statuses.push(read_as(app, forwarded_for).await);
@@ -300,7 +298,7 @@ const STAFF_ROUTES: &[(&str, &str, bool)] = &[
     ("DELETE", "/donors/1", true),
 ];
 
-async fn call(app: &common::TestApp, method: &str, path: &str, token: Option<&str>) -> u16 {
+async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> u16 {
     let url = format!("{}/api/v1{path}", app.address);
     let mut request = match method {
         "POST" => app

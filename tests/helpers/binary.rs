@@ -1,10 +1,9 @@
 //! Running the real `fundtrail` binary from tests: `init` a data folder, `serve` it on a free
-//! loopback port (killed with SIGKILL when dropped), run other subcommands.
-
-#![allow(dead_code)]
+//! loopback port (killed with SIGKILL when dropped), run other commands and read what they
+//! said and how they exited.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The binary under test.
@@ -37,17 +36,22 @@ impl Drop for Server {
 /// until it answers.
 pub async fn serve(data: &Path, extra: &[&str]) -> Server {
     let port = free_port();
-    let child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["serve", "--read-limit", "0", "--data"])
         .arg(data)
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .args(extra)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start fundtrail serve");
+        .stderr(Stdio::null());
+    start(command, port).await
+}
+
+/// Spawns `command`, a `fundtrail serve` listening on 127.0.0.1:`port`, and waits until it
+/// answers `GET /api/v1/info` (at most 30 s).
+pub async fn start(mut command: Command, port: u16) -> Server {
     let server = Server {
-        child,
+        child: command.spawn().expect("start fundtrail serve"),
         base: format!("http://127.0.0.1:{port}"),
     };
     let client = reqwest::Client::new();
@@ -91,4 +95,47 @@ pub fn init(data: &Path, extra: &[&str]) -> String {
         .find_map(|l| l.strip_prefix("Admin token (shown once; store it safely): "))
         .expect("admin token printed")
         .to_string()
+}
+
+/// The binary with colours off, ready for arguments.
+pub fn command() -> Command {
+    let mut command = Command::new(BIN);
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// Runs the built `fundtrail` binary with `args`, whatever its exit code.
+pub fn fundtrail(args: &[&str]) -> Output {
+    command()
+        .args(args)
+        .output()
+        .expect("fundtrail binary runs")
+}
+
+/// `fundtrail verify --data DIR`.
+pub fn verify_data(dir: &Path) -> Output {
+    fundtrail(&["verify", "--data", &dir.display().to_string()])
+}
+
+/// The `root:` line of a successful `fundtrail verify` report.
+pub fn reported_root(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("root:").map(|r| r.trim().to_string()))
+        .unwrap_or_else(|| panic!("no root in the report: {stdout}"))
+}
+
+/// Bytes a command wrote, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Both streams of a command, for an assertion's message.
+pub fn explain(output: &Output) -> String {
+    format!(
+        "stdout: {}\nstderr: {}",
+        text(&output.stdout),
+        text(&output.stderr)
+    )
 }
