@@ -3,7 +3,7 @@
 //! identifier `tran.van.binh@example.vn`), written to `tests/vectors/receipt/demo-6.json`.
 //! The JavaScript verifier (`tests/web/receipt.test.mjs`) checks the same file, so both
 //! implementations agree on the bytes. Regenerate with
-//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test --test receipt_vectors`.
+//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test --test ledger receipt_vector`.
 
 use fundtrail::ledger::hash::leaf_hash;
 use fundtrail::ledger::merkle::inclusion_proof;
@@ -18,7 +18,7 @@ fn vectors() -> PathBuf {
 }
 
 fn demo_receipt() -> String {
-    let bundle = std::fs::read_to_string(vectors().join("demo/bundle.txt")).expect("demo bundle");
+    let bundle = String::from_utf8(crate::demo_bundle()).expect("demo bundle");
     let mut parts = bundle.splitn(2, "\n\n");
     let header = parts.next().expect("header");
     let rest = parts.next().expect("leaves");

@@ -1,15 +1,13 @@
 //! Properties of the ledger core that must hold for every input, not just the examples:
 //! Merkle proofs, tamper detection by the bundle verifier, and exact money formatting.
 
-mod ledger_common;
-
+use crate::helpers::ledger::{bundle_of, random_ledger, LedgerBuilder, Rng};
 use fundtrail::ledger::hash::{leaf_hash, node_hash};
 use fundtrail::ledger::merkle::{
     consistency_proof, inclusion_proof, root_of, verify_consistency, verify_inclusion, CompactTree,
 };
 use fundtrail::ledger::{verify_bundle, CheckpointSigner, Currency, Hash, Minor, VerifyError};
 use fundtrail::statement::parse_amount;
-use ledger_common::{bundle_of, random_ledger, LedgerBuilder, Rng};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -253,7 +251,7 @@ fn amount_text() -> impl Strategy<Value = String> {
 /// The shared amount vectors (`tests/vectors/amounts/cases.json`) that the JavaScript
 /// parser is tested against too.
 fn amount_vectors(table: &str) -> Vec<serde_json::Value> {
-    let text = include_str!("vectors/amounts/cases.json");
+    let text = include_str!("../vectors/amounts/cases.json");
     let cases: serde_json::Value = serde_json::from_str(text).expect("cases.json is JSON");
     cases[table].as_array().expect("a table of cases").clone()
 }
