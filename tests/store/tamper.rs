@@ -2,9 +2,8 @@
 //! triggers refuse it, `fundtrail verify --data` finds it and names the entry, and a server
 //! started on it refuses appends while still serving reads.
 
-mod common;
-
-use common::{spawn_app, verify_data, StoppedApp};
+use crate::helpers::app::{spawn_app, StoppedApp, TestApp};
+use crate::helpers::binary::verify_data;
 
 /// A stopped ledger of four entries; entry 2 is the only donation of "500000".
 async fn stopped_ledger() -> StoppedApp {
@@ -246,7 +245,7 @@ async fn long_stopped_ledger() -> StoppedApp {
 }
 
 /// `GET /info`'s `audit` once its state is no longer pending or running.
-async fn finished_audit(app: &common::TestApp) -> serde_json::Value {
+async fn finished_audit(app: &TestApp) -> serde_json::Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let audit = app.get_json("/info").await["audit"].clone();

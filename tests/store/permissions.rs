@@ -1,11 +1,8 @@
 //! The data folder holds donors' personal data, token hashes and the signing key: nothing in
 //! it may be readable by the group or other users, whatever the umask, and a server started
 //! on a folder that was left readable repairs it.
-#![cfg(unix)]
 
-mod common;
-
-use common::{spawn_app, TestApp};
+use crate::helpers::app::{spawn_app, TestApp};
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,7 @@
 //! the same appends give byte-identical leaves, roots and checkpoints, and every rule holds
 //! on both. PostgreSQL cases print a skip notice where PostgreSQL is not installed.
 
-#[path = "support/postgres.rs"]
-mod pg;
-
+use crate::helpers::postgres;
 use fundtrail::demo::demo_entries;
 use fundtrail::ledger::checkpoint::{verify_checkpoint, CheckpointSigner};
 use fundtrail::ledger::decode;
@@ -18,7 +16,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 fn signer() -> CheckpointSigner {
-    CheckpointSigner::from_private_key(include_str!("vectors/demo/signing-key.txt"))
+    CheckpointSigner::from_private_key(include_str!("../vectors/demo/signing-key.txt"))
         .expect("test key")
 }
 
@@ -40,7 +38,7 @@ async fn sqlite(dir: &tempfile::TempDir) -> Store {
     )
 }
 
-async fn postgres(cluster: &pg::Cluster) -> Store {
+async fn postgres(cluster: &postgres::Cluster) -> Store {
     Store::Postgres(
         PostgresStore::open(&cluster.new_database().await)
             .await
@@ -320,7 +318,7 @@ async fn the_shared_suite_passes_on_sqlite() {
 
 #[tokio::test]
 async fn the_shared_suite_passes_on_postgres() {
-    let Some(cluster) = pg::Cluster::start("the_shared_suite_passes_on_postgres") else {
+    let Some(cluster) = postgres::Cluster::start("the_shared_suite_passes_on_postgres") else {
         return;
     };
     shared_suite(postgres(&cluster).await).await;
@@ -328,7 +326,7 @@ async fn the_shared_suite_passes_on_postgres() {
 
 #[tokio::test]
 async fn the_same_appends_give_byte_identical_leaves_roots_and_checkpoints_on_both_stores() {
-    let Some(cluster) = pg::Cluster::start("byte_identical_stores") else {
+    let Some(cluster) = postgres::Cluster::start("byte_identical_stores") else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
@@ -345,7 +343,7 @@ async fn the_same_appends_give_byte_identical_leaves_roots_and_checkpoints_on_bo
 #[tokio::test]
 async fn entries_cannot_be_updated_or_deleted_on_postgres() {
     use sqlx::Connection;
-    let Some(cluster) = pg::Cluster::start("entries_cannot_be_updated_or_deleted_on_postgres")
+    let Some(cluster) = postgres::Cluster::start("entries_cannot_be_updated_or_deleted_on_postgres")
     else {
         return;
     };

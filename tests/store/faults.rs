@@ -2,17 +2,14 @@
 //! disk filling up, and the storage turning read-only. After each, every acknowledged entry
 //! is present exactly once, the chain verifies, and appends continue.
 
-mod common;
-#[path = "support/multipart.rs"]
-mod multipart;
-#[path = "support/postgres.rs"]
-mod pg;
-#[path = "support/server.rs"]
-mod server;
-
+use crate::helpers::app::{
+    spawn_app_configured, spawn_app_in, spawn_app_on_database, TestApp, TestResponse,
+};
+use crate::helpers::binary::{init, serve, verify_data};
+use crate::helpers::multipart::{self, Uploaded};
+use crate::helpers::postgres;
 use fundtrail::ledger::verify::verify_bundle;
 use serde_json::{json, Value};
-use server::{init, serve};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -180,13 +177,7 @@ impl SmallDisk {
     }
 }
 
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
-    }
-}
-
-async fn donate(app: &common::TestApp, reference: &str) -> common::TestResponse {
+async fn donate(app: &TestApp, reference: &str) -> TestResponse {
     app.post("/donations", &json!({"campaign": "relief", "amount": "1000", "reference": reference, "memo": "x".repeat(1500)}), Some(&app.recorder_token))
         .await
 }
@@ -196,7 +187,7 @@ async fn a_full_disk_refuses_appends_with_507_and_appends_continue_once_space_is
     let Some(disk) = SmallDisk::mount("full_disk", "3m") else {
         return;
     };
-    let app = common::spawn_app_in(&disk.path).await;
+    let app = spawn_app_in(&disk.path).await;
     app.open_campaign("relief", "VND").await;
 
     let mut acknowledged = 0u64;
@@ -223,7 +214,7 @@ async fn a_full_disk_refuses_appends_with_507_and_appends_continue_once_space_is
     let after = donate(&app, "AFTER-FULL").await;
     assert_eq!(after.status(), 201, "{}", after.text());
     let stopped = app.stop().await;
-    let verify = common::verify_data(&stopped.data_dir());
+    let verify = verify_data(&stopped.data_dir());
     assert_eq!(
         verify.status.code(),
         Some(0),
@@ -235,11 +226,11 @@ async fn a_full_disk_refuses_appends_with_507_and_appends_continue_once_space_is
 #[tokio::test]
 async fn a_database_turned_read_only_refuses_appends_with_503_and_appends_continue_once_writable() {
     use sqlx::Connection;
-    let Some(cluster) = pg::Cluster::start("read_only_database") else {
+    let Some(cluster) = postgres::Cluster::start("read_only_database") else {
         return;
     };
     let url = cluster.new_database().await;
-    let app = common::spawn_app_on_database(&url).await;
+    let app = spawn_app_on_database(&url).await;
     app.open_campaign("relief", "VND").await;
     assert_eq!(donate(&app, "BEFORE").await.status(), 201);
     let mut admin = sqlx::PgConnection::connect(&cluster.admin_url())
@@ -287,14 +278,14 @@ async fn a_database_turned_read_only_refuses_appends_with_503_and_appends_contin
 }
 
 /// A server keeping its evidence files on `disk` (the ledger itself stays on the usual disk).
-async fn app_with_evidence_on(disk: &SmallDisk) -> common::TestApp {
+async fn app_with_evidence_on(disk: &SmallDisk) -> TestApp {
     use fundtrail::evidence::blobs::BlobStore;
     use fundtrail::evidence::{EvidenceStore, DEFAULT_MAX_FILE_BYTES};
     let evidence = EvidenceStore::new(
         BlobStore::local(disk.path.join("evidence")),
         DEFAULT_MAX_FILE_BYTES,
     );
-    common::spawn_app_configured(fundtrail::http::limits::Limits::OFF, move |app| {
+    spawn_app_configured(fundtrail::http::limits::Limits::OFF, move |app| {
         app.with_evidence(evidence)
     })
     .await
@@ -307,7 +298,7 @@ fn pdf_of(size: usize) -> Vec<u8> {
     pdf
 }
 
-async fn upload_pdf(app: &common::TestApp, pdf: &[u8]) -> multipart::Uploaded {
+async fn upload_pdf(app: &TestApp, pdf: &[u8]) -> Uploaded {
     multipart::upload(
         &app.client,
         &app.address,

@@ -2,14 +2,10 @@
 //! the chain never forks, and when the leader is killed another takes over without losing
 //! an acknowledged entry. Skips with a notice where PostgreSQL is not installed.
 
-#[path = "support/postgres.rs"]
-mod pg;
-#[path = "support/server.rs"]
-mod server;
-
+use crate::helpers::binary::{init, run, serve, Server};
+use crate::helpers::postgres;
 use fundtrail::ledger::verify::verify_bundle;
 use serde_json::{json, Value};
-use server::{init, run, serve, Server};
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -160,12 +156,12 @@ struct TwoServers {
     token: String,
     client: reqwest::Client,
     _dirs: tempfile::TempDir,
-    _cluster: pg::Cluster,
+    _cluster: postgres::Cluster,
 }
 
 impl TwoServers {
     async fn start(test: &str) -> Option<TwoServers> {
-        let cluster = pg::Cluster::start(test)?;
+        let cluster = postgres::Cluster::start(test)?;
         let url = cluster.new_database().await;
         let dirs = tempfile::tempdir().expect("tempdir");
         let (a, b) = (dirs.path().join("a"), dirs.path().join("b"));
@@ -292,7 +288,7 @@ async fn killing_the_leader_mid_load_loses_no_acknowledged_entry() {
 
 #[tokio::test]
 async fn a_ledger_exported_from_sqlite_and_imported_into_postgres_keeps_its_root_and_checkpoint() {
-    let Some(cluster) = pg::Cluster::start("export_sqlite_import_postgres") else {
+    let Some(cluster) = postgres::Cluster::start("export_sqlite_import_postgres") else {
         return;
     };
     let url = cluster.new_database().await;
