@@ -1,216 +1,21 @@
-//! Donor privacy: personal data lives off the chain in `donors`, only admins read it, it
-//! can be erased for good (API or CLI) while the ledger, its totals and every proof still
-//! verify, and no public answer or log line ever contains it. Run on SQLite and on a
-//! throwaway PostgreSQL cluster (skipped with a notice when PostgreSQL is missing).
+//! Erasing a donor's personal data for good (API or CLI) while the ledger, its totals and
+//! every proof still verify, and no public answer, log line or database file keeps a copy.
+//! Run on SQLite and on a throwaway PostgreSQL cluster (skipped with a notice when
+//! PostgreSQL is missing).
 
-mod common;
-#[path = "support/postgres.rs"]
-mod pg;
-
-use common::{spawn_app, TestApp};
-use fundtrail::ledger::hash::{donor_commitment, Hash};
+use crate::helpers::app::spawn_app;
+use crate::helpers::binary::{command, free_port, start, Server};
+use crate::helpers::postgres;
+use crate::{
+    admin_get, count_sqlite_donors, private_donation, salt_of, ADDRESS, EMAIL, NAME, PHONE,
+    REFERENCE,
+};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
-const NAME: &str = "Trần Văn Bình";
-const EMAIL: &str = "tran.van.binh@example.vn";
-const PHONE: &str = "+84 912 345 678";
-const ADDRESS: &str = "12 Lê Lợi, Đồng Hới, Quảng Bình";
-const REFERENCE: &str = "VCB-20261102-0042";
-
-fn private_donation(campaign: &str) -> Value {
-    json!({
-        "campaign": campaign, "amount": "500000", "reference": REFERENCE,
-        "donor_private": { "name": NAME, "email": EMAIL, "phone": PHONE, "address": ADDRESS },
-        "publish_name": false,
-    })
-}
-
-fn salt_of(answer: &Value) -> [u8; 32] {
-    Hash::from_hex(answer["receipt"]["salt"].as_str().expect("salt"))
-        .expect("salt is 64 hex digits")
-        .0
-}
-
-async fn admin_get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
-    let r = app
-        .client
-        .get(format!("{}/api/v1{path}", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("sent");
-    (r.status().as_u16(), r.text().await.expect("body"))
-}
-
-#[tokio::test]
-async fn the_chain_holds_only_anonymous_and_a_commitment_while_admins_see_the_personal_data() {
-    let app = spawn_app().await;
-    let campaign = app.open_campaign("flood-2026", "VND").await;
-
-    let response = app
-        .post("/donations", &private_donation(&campaign), app.recorder())
-        .await;
-
-    assert_eq!(response.status(), 201, "{}", response.text());
-    let answer = response.json();
-    let seq = answer["seq"].as_u64().expect("seq");
-    assert_eq!(answer["entry"]["body"]["donor"], "Anonymous");
-    let commitment = donor_commitment(&salt_of(&answer), EMAIL).to_hex();
-    assert_eq!(answer["entry"]["body"]["commitment"], commitment.as_str());
-    for secret in [NAME, EMAIL, PHONE, ADDRESS] {
-        assert!(!answer["leaf"].as_str().expect("leaf").contains(secret));
-    }
-    let (status, body) = admin_get(&app, &format!("/donors/{seq}"), &app.admin_token).await;
-    assert_eq!(status, 200, "{body}");
-    let donor: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(donor["name"], NAME);
-    assert_eq!(donor["email"], EMAIL);
-    assert_eq!(donor["phone"], PHONE);
-    assert_eq!(donor["address"], ADDRESS);
-    assert_eq!(donor["identifier"], EMAIL);
-    assert_eq!(donor["salt"], answer["receipt"]["salt"]);
-    assert_eq!(donor["consent_publish_name"], false);
-    assert_eq!(donor["consent_recorded_at"], answer["entry"]["recorded_at"]);
-}
-
-#[tokio::test]
-async fn consent_decides_the_published_name_and_the_identifier_falls_back_to_email_then_phone() {
-    let app = spawn_app().await;
-    let campaign = app.open_campaign("flood-2026", "VND").await;
-    let app = &app;
-    let donate =
-        move |body: Value| async move { app.post("/donations", &body, app.recorder()).await };
-
-    let consented = donate(json!({
-        "campaign": campaign, "amount": "1000", "publish_name": true,
-        "donor_private": { "name": NAME, "phone": PHONE },
-    }))
-    .await
-    .json();
-    let declined = donate(json!({
-        "campaign": campaign, "amount": "1000", "donor": NAME, "publish_name": false,
-    }))
-    .await
-    .json();
-    let chosen = donate(json!({
-        "campaign": campaign, "amount": "1000",
-        "donor_private": { "email": EMAIL, "identifier": "my-bank-account-0042" },
-    }))
-    .await
-    .json();
-    let legacy = donate(json!({ "campaign": campaign, "amount": "1000", "donor": "Lan" }))
-        .await
-        .json();
-    let nameless =
-        donate(json!({ "campaign": campaign, "amount": "1000", "publish_name": true })).await;
-    let both = donate(json!({
-        "campaign": campaign, "amount": "1000", "commitment": "ab".repeat(32),
-        "donor_private": { "email": EMAIL },
-    }))
-    .await;
-    let control = donate(json!({
-        "campaign": campaign, "amount": "1000", "donor_private": { "email": "a\u{7}b" },
-    }))
-    .await;
-
-    assert_eq!(consented["entry"]["body"]["donor"], NAME);
-    assert_eq!(
-        consented["entry"]["body"]["commitment"],
-        donor_commitment(&salt_of(&consented), PHONE)
-            .to_hex()
-            .as_str()
-    );
-    assert_eq!(declined["entry"]["body"]["donor"], "Anonymous");
-    assert!(declined["entry"]["body"].get("commitment").is_none());
-    let (_, kept) = admin_get(
-        app,
-        &format!("/donors/{}", declined["seq"]),
-        &app.admin_token,
-    )
-    .await;
-    assert!(kept.contains(NAME), "{kept}");
-    assert_eq!(
-        chosen["entry"]["body"]["commitment"],
-        donor_commitment(&salt_of(&chosen), "my-bank-account-0042")
-            .to_hex()
-            .as_str()
-    );
-    assert_eq!(legacy["entry"]["body"]["donor"], "Lan");
-    let (status, _) = admin_get(app, &format!("/donors/{}", legacy["seq"]), &app.admin_token).await;
-    assert_eq!(status, 404);
-    assert_eq!(nameless.status(), 422);
-    assert_eq!(nameless.json()["field"], "publish_name");
-    assert_eq!(both.status(), 422);
-    assert_eq!(both.json()["field"], "commitment");
-    assert_eq!(control.status(), 422);
-    assert_eq!(control.json()["field"], "donor_private.email");
-    assert_eq!(app.checkpoint_size().await, 5);
-}
-
-#[tokio::test]
-async fn a_refused_donation_leaves_no_personal_data() {
-    let app = spawn_app().await;
-    let campaign = app.open_campaign("flood-2026", "VND").await;
-    app.close_campaign(&campaign).await;
-
-    let refused = app
-        .post("/donations", &private_donation(&campaign), app.recorder())
-        .await;
-
-    assert_eq!(refused.status(), 409, "{}", refused.text());
-    let stopped = app.stop().await;
-    let rows = count_sqlite_donors(&stopped.db_path()).await;
-    assert_eq!(rows, 0);
-}
-
-#[tokio::test]
-async fn recorders_and_the_public_cannot_read_or_erase_donors() {
-    let app = spawn_app().await;
-    let campaign = app.open_campaign("flood-2026", "VND").await;
-    let seq = app
-        .post("/donations", &private_donation(&campaign), app.recorder())
-        .await
-        .seq();
-    let url = format!("{}/api/v1/donors/{seq}", app.address);
-
-    let (read_status, read_body) =
-        admin_get(&app, &format!("/donors/{seq}"), &app.recorder_token).await;
-    let erase = app
-        .client
-        .delete(&url)
-        .bearer_auth(&app.recorder_token)
-        .send()
-        .await
-        .expect("sent");
-    let public = app.get(&format!("/donors/{seq}")).await;
-
-    assert_eq!(read_status, 403);
-    assert!(!read_body.contains(EMAIL));
-    assert_eq!(erase.status().as_u16(), 403);
-    assert_eq!(public.status(), 401);
-    let (status, body) = admin_get(&app, &format!("/donors/{seq}"), &app.admin_token).await;
-    assert_eq!(status, 200);
-    assert!(body.contains(EMAIL));
-}
-
-async fn count_sqlite_donors(db: &Path) -> i64 {
-    use sqlx::Connection;
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("open ledger.db");
-    let n: i64 = sqlx::query_scalar("select count(*) from donors")
-        .fetch_one(&mut conn)
-        .await
-        .expect("count donors");
-    conn.close().await.expect("closed");
-    n
-}
-
+/// How many rows of personal data the PostgreSQL database at `url` holds.
 async fn count_postgres_donors(url: &str) -> i64 {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
@@ -222,29 +27,17 @@ async fn count_postgres_donors(url: &str) -> i64 {
     n
 }
 
-/// A `fundtrail serve` process whose log (at debug level) goes to a file.
-struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// `fundtrail ARGS` on SQLite, or on PostgreSQL at `database_url`.
 fn run(args: &[&str], database_url: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args).env("NO_COLOR", "1").env_remove("DATABASE_URL");
+    let mut c = command();
+    c.args(args).env_remove("DATABASE_URL");
     if let Some(url) = database_url {
         c.args(["--database-url", url]);
     }
     c.output().expect("fundtrail runs")
 }
 
+/// The rest of the line of a successful command's output that starts with `prefix`.
 fn stdout_line(out: &Output, prefix: &str) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -260,41 +53,25 @@ fn stdout_line(out: &Output, prefix: &str) -> String {
         .to_string()
 }
 
-async fn serve(data: &Path, database_url: Option<&str>, log: PathBuf) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port");
-    let mut c = Command::new(BIN);
+/// `fundtrail serve` on `data` (and PostgreSQL at `database_url`), logging at debug level to
+/// `log`.
+async fn serve(data: &Path, database_url: Option<&str>, log: &Path) -> Server {
+    let port = free_port();
+    let mut c = command();
     c.args(["serve", "--data"])
         .arg(data)
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .env("RUST_LOG", "debug")
-        .env("NO_COLOR", "1")
         .env_remove("DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"));
+        .stderr(std::fs::File::create(log).expect("log file"));
     if let Some(url) = database_url {
         c.args(["--database-url", url]);
     }
-    let server = Server {
-        child: c.spawn().expect("start fundtrail serve"),
-        base: format!("http://127.0.0.1:{port}"),
-        log,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{}/api/v1/info", server.base))
-            .await
-            .is_ok()
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server did not start");
+    start(c, port).await
 }
 
+/// `method url` with an optional token and JSON body: the status and the body.
 async fn call(
     client: &reqwest::Client,
     method: reqwest::Method,
@@ -315,7 +92,8 @@ async fn call(
 
 /// The whole life of a donor's data on one store: recorded, kept out of every public
 /// answer and log, erased by the CLI and by the API, gone from the database, and the
-/// ledger still verifies.
+/// ledger still verifies. Longer than 80 lines because it is one story told in order: split,
+/// its steps would pass a dozen values (server, tokens, seqs, answers) between them.
 async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
     let data = scratch.join("data");
     let d = data.to_str().expect("utf-8 path");
@@ -324,7 +102,8 @@ async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
         database_url,
     );
     let admin = stdout_line(&init, "Admin token (shown once; store it safely): ");
-    let server = serve(&data, database_url, scratch.join("server.log")).await;
+    let log_path = scratch.join("server.log");
+    let server = serve(&data, database_url, &log_path).await;
     let client = reqwest::Client::new();
     let api = |p: &str| format!("{}/api/v1{p}", server.base);
     let get = reqwest::Method::GET;
@@ -445,7 +224,6 @@ async fn erase_suite(database_url: Option<&str>, scratch: &Path) {
         None,
     )
     .await;
-    let log_path = server.log.clone();
     drop(server);
     let verified = run(&["verify", "--data", d], database_url);
 
@@ -506,7 +284,7 @@ async fn erasing_donors_on_sqlite_leaves_no_trace_and_the_ledger_still_verifies(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn erasing_donors_on_postgres_leaves_no_row_and_the_ledger_still_verifies() {
-    let Some(cluster) = pg::Cluster::start("erasing_donors_on_postgres") else {
+    let Some(cluster) = postgres::Cluster::start("erasing_donors_on_postgres") else {
         return;
     };
     let url = cluster.new_database().await;

@@ -1,12 +1,7 @@
 //! The `fundtrail` binary on ledgers written by a real server: verify, export, import.
 
-mod common;
-
-use common::{fundtrail, reported_root, spawn_app, verify_data};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::helpers::app::spawn_app;
+use crate::helpers::binary::{fundtrail, reported_root, text, verify_data};
 
 #[tokio::test]
 async fn verify_of_an_untouched_ledger_exits_0_and_reports_the_checkpoint_root() {
