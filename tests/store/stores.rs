@@ -343,7 +343,8 @@ async fn the_same_appends_give_byte_identical_leaves_roots_and_checkpoints_on_bo
 #[tokio::test]
 async fn entries_cannot_be_updated_or_deleted_on_postgres() {
     use sqlx::Connection;
-    let Some(cluster) = postgres::Cluster::start("entries_cannot_be_updated_or_deleted_on_postgres")
+    let Some(cluster) =
+        postgres::Cluster::start("entries_cannot_be_updated_or_deleted_on_postgres")
     else {
         return;
     };

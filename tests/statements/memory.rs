@@ -7,12 +7,8 @@
 //! Holding the statement, its parsed lines, the plan and the report in memory cost 37 and
 //! 96 MiB at this size.
 
-#[path = "support/process.rs"]
-mod process;
-#[path = "support/server.rs"]
-mod server;
-
-use process::{reset_peak, status_kib};
+use crate::helpers::binary;
+use crate::helpers::memory::{can_measure, reset_peak, status_kib};
 use std::time::Instant;
 
 /// Lines in the statement (`FUNDTRAIL_STATEMENT_LINES` for a longer run by hand).
@@ -79,14 +75,14 @@ async fn post(base: &str, token: &str, query: &str, csv: String) -> (u16, serde_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn importing_a_long_statement_holds_memory_that_does_not_grow_with_it() {
-    if !process::can_measure() {
+    if !can_measure() {
         eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
         return;
     }
     let work = tempfile::tempdir().expect("temporary folder");
     let data = work.path().join("data");
-    let token = server::init(&data, &["--name", "Memory test"]);
-    let server = server::serve(&data, &[]).await;
+    let token = binary::init(&data, &["--name", "Memory test"]);
+    let server = binary::serve(&data, &[]).await;
     let pid = server.child.id();
     let opened = reqwest::Client::new()
         .post(format!("{}/api/v1/campaigns", server.base))

@@ -1,9 +1,8 @@
 //! Evidence files: upload, list in a disbursement, download; the limits, the media-type checks
 //! and the names that must never reach the disk.
 
-mod common;
-
-use common::{spawn_app, TestApp, TestResponse};
+use crate::helpers::app::{spawn_app, TestApp, TestResponse};
+use crate::helpers::multipart::{self, file, Part};
 use fundtrail::ledger::hash::sha256;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -14,73 +13,9 @@ const EXE: &[u8] =
     b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF\0\0This program cannot be run in DOS mode";
 const CSV: &str = "household,people\nNguyễn Văn An,5\nTrần Thị Bình,3\n";
 
-/// One part of a multipart upload.
-struct Part<'a> {
-    field: &'a str,
-    name: &'a str,
-    media_type: &'a str,
-    bytes: &'a [u8],
-}
-
-fn file<'a>(name: &'a str, media_type: &'a str, bytes: &'a [u8]) -> Part<'a> {
-    Part {
-        field: "file",
-        name,
-        media_type,
-        bytes,
-    }
-}
-
 /// `POST /api/v1/evidence` with `parts` as multipart/form-data, as `token`.
-async fn upload(app: &TestApp, parts: &[Part<'_>], token: Option<&str>) -> Answer {
-    let boundary = "fundtrail-test-boundary-7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for p in parts {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
-                p.field, p.name, p.media_type
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(p.bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let mut request = app
-        .client
-        .post(format!("{}/api/v1/evidence", app.address))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body);
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("response body");
-    Answer { status, text }
-}
-
-/// An upload's answer.
-struct Answer {
-    status: u16,
-    text: String,
-}
-
-impl Answer {
-    fn status(&self) -> u16 {
-        self.status
-    }
-    fn text(&self) -> &str {
-        &self.text
-    }
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.text))
-    }
+async fn upload(app: &TestApp, parts: &[Part<'_>], token: Option<&str>) -> TestResponse {
+    TestResponse::read(multipart::post(&app.client, &app.address, token, parts).await).await
 }
 
 /// Uploads one file as recorder; panics unless it is stored. Returns its evidence object.

@@ -2,17 +2,13 @@
 //! behind, and the formats phones and spreadsheets produce (HEIC photos, XLSX workbooks)
 //! recognised by their content.
 
-mod common;
-#[path = "support/multipart.rs"]
-mod multipart;
-
-use common::{spawn_app, TestApp};
+use crate::helpers::app::{spawn_app, TestApp};
+use crate::helpers::multipart::{upload, FilePart, Uploaded};
 use fundtrail::ledger::hash::sha256;
-use multipart::{upload, FilePart, Uploaded};
 
 const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFFThis program cannot be run in DOS mode";
-const WORKBOOK: &[u8] = include_bytes!("data/evidence/budget.xlsx");
-const PLAIN_ZIP: &[u8] = include_bytes!("data/evidence/photos.zip");
+const WORKBOOK: &[u8] = include_bytes!("../data/evidence/budget.xlsx");
+const PLAIN_ZIP: &[u8] = include_bytes!("../data/evidence/photos.zip");
 /// The start of a photo as an iPhone writes it: an `ftyp` box with the `heic` brand.
 const HEIC_PHOTO: &[u8] =
     b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\x01\x0Dmeta\0\0\0\0\0\0\0\x21hdlr\0\0\0\0\0\0\0\0pict";
