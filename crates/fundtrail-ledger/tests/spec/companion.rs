@@ -1,7 +1,7 @@
 //! What the generators of the spec's companion files share: where those files live, writing
 //! them (`FUNDTRAIL_WRITE_VECTORS=1`) or else requiring the committed files to be byte for
 //! byte what the core generates, the demo log's key, and small ledgers built entry by entry.
-#![allow(dead_code)] // Each test crate uses a different part of this module.
+#![allow(dead_code)] // Each module of the crate uses a different part.
 
 use fundtrail_ledger::verify::{bundle_header, bundle_trailer};
 use fundtrail_ledger::{encode, leaf_hash, Body, CheckpointSigner, CompactTree, Entry, Hash};

@@ -6,10 +6,8 @@
 //! records the Rust verifier's, and the JavaScript verifier must give the same
 //! (tests/web/spec.test.mjs).
 //!
-//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test leaf_vectors` rewrites the
+//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec leaves` rewrites the
 //! file; otherwise it must be exactly what this generates.
-
-mod common;
 
 use fundtrail_ledger::entry::{
     Channel, Donation, InKind, Reversal, ReversalReason, Transfer, MAX_SHORT_TEXT,
@@ -335,6 +333,9 @@ fn rule_and_integer_cases() -> Vec<Case> {
     ]
 }
 
+/// Leaves refused while parsing (step 2.1) or by the typed reading after it: byte-order
+/// mark, `1.0`, duplicate keys, `null` and the like; longer than 80 lines because it lists
+/// them all.
 fn parse_cases() -> Vec<Case> {
     use Expect::{Parse, Refused};
     let base = leaf(|_, _| {});
@@ -528,8 +529,8 @@ fn the_committed_leaf_cases_are_exactly_what_the_core_generates() {
         .collect();
     let files = BTreeMap::from([(
         PathBuf::from("tests/vectors/leaves/cases.json"),
-        common::pretty(&serde_json::Value::Array(cases)),
+        crate::companion::pretty(&serde_json::Value::Array(cases)),
     )]);
 
-    common::write_or_compare(&files);
+    crate::companion::write_or_compare(&files);
 }

@@ -1,9 +1,7 @@
 //! SPEC-currencies.md, the appendix of SPEC.md §3.3, is generated from the core's currency
-//! table: `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test currencies`
+//! table: `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec currencies`
 //! rewrites it; otherwise this test requires the committed file to be exactly that. The
 //! JavaScript verifier's table is checked against the same file (tests/web/spec.test.mjs).
-
-mod common;
 
 use fundtrail_ledger::Currency;
 use std::collections::BTreeMap;
@@ -20,7 +18,7 @@ fn appendix() -> String {
          \n\
          This file is generated from the reference implementation's table\n\
          (`crates/fundtrail-ledger/src/money/currency.rs`) by\n\
-         `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test currencies`; tests\n\
+         `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec currencies`; tests\n\
          check it against that table and against the JavaScript verifier's (`web/amount.js`).\n\
          \n\
          | code | exponent |\n\
@@ -36,7 +34,7 @@ fn appendix() -> String {
 fn the_currency_appendix_is_exactly_the_core_table() {
     let files = BTreeMap::from([(PathBuf::from("SPEC-currencies.md"), appendix().into_bytes())]);
 
-    common::write_or_compare(&files);
+    crate::companion::write_or_compare(&files);
 }
 
 #[test]

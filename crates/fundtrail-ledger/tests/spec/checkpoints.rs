@@ -4,10 +4,8 @@
 //! foreign signature lines, the range of sizes and how a key text is read. The JavaScript
 //! verifier must give the same answers (tests/web/spec.test.mjs).
 //!
-//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test checkpoint_vectors`
+//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec checkpoints`
 //! rewrites the file; otherwise it must be exactly what this generates.
-
-mod common;
 
 use fundtrail_ledger::{verify_checkpoint, CheckpointSigner, Hash};
 use std::collections::BTreeMap;
@@ -87,10 +85,10 @@ fn case(name: &'static str, note: String, key: &str) -> Case {
 /// Every case. One table over one setup (the demo key, another key, one body and its
 /// signature lines), longer than 80 lines because it lists them all.
 fn cases() -> Vec<Case> {
-    let demo = common::demo_signer();
+    let demo = crate::companion::demo_signer();
     let origin = demo.origin().to_string();
     let vkey = demo.verifier_key().to_string();
-    let ours = common::DEMO_SIGNING_KEY;
+    let ours = crate::companion::DEMO_SIGNING_KEY;
     let (other, _) = key("other.example/log", 2);
     let root = Hash([0x33; 32]).to_base64();
     let body = |size: &str| format!("{origin}\n{size}\n{root}\n");
@@ -212,10 +210,10 @@ fn the_committed_checkpoint_cases_are_exactly_what_the_core_generates() {
         .collect();
     let files = BTreeMap::from([(
         PathBuf::from("tests/vectors/checkpoints/cases.json"),
-        common::pretty(&serde_json::Value::Array(cases)),
+        crate::companion::pretty(&serde_json::Value::Array(cases)),
     )]);
 
-    common::write_or_compare(&files);
+    crate::companion::write_or_compare(&files);
 }
 
 #[test]
@@ -230,7 +228,7 @@ fn each_checkpoint_case_fails_at_the_step_it_is_written_for() {
             (c.name, outcome)
         })
         .collect();
-    let demo = common::demo_signer();
+    let demo = crate::companion::demo_signer();
     let signature = format!(
         "checkpoint: signature does not verify with key {}",
         demo.verifier_key()

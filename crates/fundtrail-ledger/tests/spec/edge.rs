@@ -4,12 +4,10 @@
 //! for both campaigns but not for the currency) and reversals that would overdraw a campaign
 //! (SPEC.md §7). The JavaScript verifier must give the same (tests/web/spec.test.mjs).
 //!
-//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test edge_vectors` rewrites
+//! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec edge` rewrites
 //! the folder; otherwise it must be exactly what this generates.
 
-mod common;
-
-use common::Ledger;
+use crate::companion::Ledger;
 use fundtrail_ledger::entry::{
     CampaignOpen, Channel, Disbursement, Donation, Reversal, ReversalReason, Transfer,
 };
@@ -121,7 +119,7 @@ fn reversal_of_a_donation_overdraws() -> Ledger {
 
 /// Every file of the folder, by path relative to the repository root.
 fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
-    let signer = common::demo_signer();
+    let signer = crate::companion::demo_signer();
     let bundles = [
         ("empty.txt", Ledger::new().bundle(&signer)),
         ("reversed-transfer.txt", reversed_transfer().bundle(&signer)),
@@ -151,19 +149,19 @@ fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
     }
     files.insert(
         dir.join("expected.json"),
-        common::pretty(&serde_json::Value::Object(index)),
+        crate::companion::pretty(&serde_json::Value::Object(index)),
     );
     files
 }
 
 #[test]
 fn the_committed_edge_vectors_are_exactly_what_the_core_generates() {
-    common::write_or_compare(&generate());
+    crate::companion::write_or_compare(&generate());
 }
 
 #[test]
 fn an_empty_ledger_is_a_header_a_blank_line_and_the_checkpoint_of_the_empty_tree() {
-    let signer = common::demo_signer();
+    let signer = crate::companion::demo_signer();
 
     let bundle = String::from_utf8(Ledger::new().bundle(&signer)).expect("UTF-8");
     let report = verify_bundle(bundle.as_bytes(), Some(signer.verifier_key()), None, |_| {})
@@ -184,7 +182,7 @@ fn an_empty_ledger_is_a_header_a_blank_line_and_the_checkpoint_of_the_empty_tree
 
 #[test]
 fn reversals_that_would_overdraw_a_campaign_are_refused_with_the_balance_and_the_need() {
-    let signer = common::demo_signer();
+    let signer = crate::companion::demo_signer();
     let outcome = |l: Ledger| {
         verify_bundle(l.bundle(&signer).as_slice(), None, None, |_| {})
             .expect_err("an overdraft")
