@@ -70,22 +70,11 @@ fn store_evidence(data: &Path) -> String {
     hex
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
-    if !can_measure() {
-        eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
-        return;
-    }
-    let started = Instant::now();
-    let work = tempfile::tempdir().expect("temporary folder");
-    let data = work.path().join("data");
-    build_ledger(&data, work.path());
-    let evidence = store_evidence(&data);
-    let built = started.elapsed();
-    let server = binary::serve(&data, &[]).await;
-    let pid = server.child.id();
+/// Every public read route of the ledger [`build_ledger`] makes, with `evidence` the SHA-256
+/// of the stored evidence file.
+fn public_routes(evidence: &str) -> Vec<String> {
     let last = ENTRIES - 1;
-    let routes = [
+    vec![
         "/export".to_string(),
         "/export/csv".to_string(),
         "/export/csv?campaign=schools-vnd".to_string(),
@@ -104,7 +93,24 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
         format!("/proof/inclusion?index=17&size={ENTRIES}"),
         "/proof/consistency?from=1000".to_string(),
         format!("/evidence/{evidence}"),
-    ];
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
+    if !can_measure() {
+        eprintln!("SKIPPED: measuring a process's peak memory needs Linux's /proc");
+        return;
+    }
+    let started = Instant::now();
+    let work = tempfile::tempdir().expect("temporary folder");
+    let data = work.path().join("data");
+    build_ledger(&data, work.path());
+    let evidence = store_evidence(&data);
+    let built = started.elapsed();
+    let server = binary::serve(&data, &[]).await;
+    let pid = server.child.id();
+    let routes = public_routes(&evidence);
     let client = reqwest::Client::new();
     let url = |route: &str| format!("{}/api/v1{route}", server.base);
     for route in &routes {

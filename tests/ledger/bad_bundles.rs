@@ -25,6 +25,8 @@ pub struct Bad {
     pub error_contains: String,
 }
 
+/// Every tampered bundle with its expected error; longer than 80 lines because it lists them
+/// all, each next to the change it makes.
 pub fn bad_cases(demo: &LedgerBuilder, signer: &CheckpointSigner) -> Vec<Bad> {
     let (n, root) = (demo.len(), demo.root());
     // Tampered leaves under the honest checkpoint, as a forger without the key would serve.

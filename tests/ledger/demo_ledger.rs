@@ -85,6 +85,7 @@ pub fn paid(
 
 /// The demo ledger: 20 entries over three campaigns, every kind of entry, every channel that
 /// matters, hostile and non-ASCII text, a donor commitment, a reversal, a transfer, a close.
+/// Longer than 80 lines because it writes out each of the 20 entries.
 pub fn demo() -> LedgerBuilder {
     let mut b = LedgerBuilder::new();
     b.append(

@@ -21,7 +21,8 @@ fn leaves(n: usize, salt: &str) -> Vec<Hash> {
         .collect()
 }
 
-/// Each case: its file and the verdict (`fork`, `consistent`, `inconclusive` or `error`).
+/// Each case: its file and the verdict (`fork`, `consistent`, `inconclusive` or `error`);
+/// longer than 80 lines because it lists them all.
 fn fork_vectors() -> Vec<(&'static str, ForkProof, &'static str)> {
     let s = demo_signer();
     let sign = |l: &[Hash]| s.sign(l.len() as u64, &root_of(l));

@@ -53,6 +53,38 @@ fn assert_every_acknowledged_entry_present_once(
     }
 }
 
+/// One client donating references `CRASH-first`… one after another until an append is not
+/// acknowledged (the server was killed), recording each acknowledged reference with its seq.
+fn donate_until_killed(
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    acknowledged: Arc<Mutex<HashMap<String, u64>>>,
+    first: u64,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        for n in first..first + 1000 {
+            let reference = format!("CRASH-{n}");
+            let sent = client
+                .post(format!("{base}/api/v1/donations"))
+                .bearer_auth(&token)
+                .json(&json!({"campaign": "relief", "amount": "1000", "reference": reference}))
+                .send()
+                .await;
+            let Ok(response) = sent else { return };
+            if response.status() != 201 {
+                return;
+            }
+            let Ok(body) = response.json::<Value>().await else {
+                return;
+            };
+            if let Some(seq) = body["seq"].as_u64() {
+                acknowledged.lock().expect("lock").insert(reference, seq);
+            }
+        }
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_kill_9s_during_concurrent_appends_lose_no_acknowledged_entry() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -86,33 +118,14 @@ async fn twenty_kill_9s_during_concurrent_appends_lose_no_acknowledged_entry() {
 
         let mut tasks = Vec::new();
         for _ in 0..16 {
-            let (client, base, token, acknowledged) = (
+            tasks.push(donate_until_killed(
                 client.clone(),
                 server.base.clone(),
                 token.clone(),
                 Arc::clone(&acknowledged),
-            );
-            let first = next_reference;
+                next_reference,
+            ));
             next_reference += 1000;
-            tasks.push(tokio::spawn(async move {
-                for n in first..first + 1000 {
-                    let reference = format!("CRASH-{n}");
-                    let sent = client
-                        .post(format!("{base}/api/v1/donations"))
-                        .bearer_auth(&token)
-                        .json(&json!({"campaign": "relief", "amount": "1000", "reference": reference}))
-                        .send()
-                        .await;
-                    let Ok(response) = sent else { return };
-                    if response.status() != 201 {
-                        return;
-                    }
-                    let Ok(body) = response.json::<Value>().await else { return };
-                    if let Some(seq) = body["seq"].as_u64() {
-                        acknowledged.lock().expect("lock").insert(reference, seq);
-                    }
-                }
-            }));
         }
         rng_state ^= rng_state << 13;
         rng_state ^= rng_state >> 7;

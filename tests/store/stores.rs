@@ -162,6 +162,10 @@ async fn campaign_reads_walk_every_entry_of_a_campaign_once(store: &Store, n: u6
     }
 }
 
+/// Every check the two stores must pass alike, run on one `store`: the demo ledger appended
+/// through the sequencer, then its bundle, proofs, reads, rules and donor erasure. Longer than
+/// 80 lines because it is one suite over one ledger, each part using what the one before
+/// appended.
 async fn shared_suite(store: Store) {
     let h = start(&store).await;
     append_demo(&h).await;

@@ -121,6 +121,7 @@ async fn number_in(db: &std::path::Path, sql: impl Into<String>) -> i64 {
     n
 }
 
+// Longer than 80 lines: one ledger's life across the upgrade, every check on the same rows.
 #[tokio::test]
 async fn a_ledger_made_before_the_chain_trigger_migration_upgrades_with_every_row_kept() {
     let app = spawn_app().await;
