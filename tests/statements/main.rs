@@ -1,7 +1,7 @@
-//! Bank statement import, through the API and the CLI, on a real server, with the memory it
-//! holds for a long statement; the fixtures are a Vietnamese
-//! bank export with a preamble, thousands separators, a repeated line, an outgoing
-//! transfer and money that came back from it.
+//! Bank statement import, through the API and the CLI, on a real server, and the memory it
+//! holds for a long statement. The fixture (`tests/data/statements/`) is a Vietnamese bank's
+//! export with a preamble, thousands separators, a repeated line, an outgoing transfer and
+//! money that came back from it.
 
 #[path = "../helpers/mod.rs"]
 mod helpers;
@@ -14,9 +14,11 @@ mod streaming;
 use helpers::app::{TestApp, TestResponse};
 use serde_json::Value;
 
+/// The fixture statement, and one whose line 17 holds an amount that cannot be read.
 const STATEMENT: &str = include_str!("../data/statements/vcb-2026-11.csv");
 const BAD_STATEMENT: &str = include_str!("../data/statements/bad-amount-line-17.csv");
 
+/// The path of the fixture `name`.
 fn fixture(name: &str) -> String {
     format!(
         "{}/tests/data/statements/{name}",
@@ -47,6 +49,7 @@ async fn upload_as(
     TestResponse::read(request.send().await.expect("request sent")).await
 }
 
+/// Each line of an import report as (reference, outcome).
 fn outcomes(report: &Value) -> Vec<(String, String)> {
     report["lines"]
         .as_array()
@@ -61,6 +64,7 @@ fn outcomes(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What the fixture statement's lines come to, in order.
 fn expected_outcomes() -> Vec<(String, String)> {
     [
         ("FT26328001", "record"),
