@@ -6,8 +6,8 @@
 //!
 //! Run with `cargo bench --bench verify`. Results are recorded in BENCHMARKS.md.
 
-#[path = "../tests/ledger_common/mod.rs"]
-mod ledger_common;
+#[path = "../tests/helpers/ledger.rs"]
+mod ledgers;
 
 use fundtrail::ledger::entry::Channel;
 use fundtrail::ledger::merkle::CompactTree;
@@ -16,7 +16,7 @@ use fundtrail::ledger::ZERO_HASH as ZERO;
 use fundtrail::ledger::{
     decode, encode, leaf_hash, verify_bundle, Body, CheckpointSigner, Entry, Hash, LedgerState,
 };
-use ledger_common::{disbursement, donation, open, recorded_at, Rng};
+use ledgers::{disbursement, donation, open, recorded_at, Rng};
 use std::time::{Duration, Instant};
 
 const DONORS: &[&str] = &[

@@ -1,5 +1,5 @@
 // The JavaScript receipt verifier (web/verify/receipt.js) against the receipt vector the Rust code
-// builds (tests/vectors/receipt/demo-6.json, see tests/receipt_vectors.rs): both accept it,
+// builds (tests/vectors/receipt/demo-6.json, see tests/ledger/receipt_vector.rs): both accept it,
 // both check the donor's identifier, and both refuse the same tampered copies. When the
 // fundtrail binary is built, `fundtrail verify-receipt` is run on every case too.
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 // The JavaScript verifier against the spec's companion files, which the Rust core generates
-// (crates/fundtrail-ledger/tests/): the currency appendix SPEC-currencies.md, and the leaf,
+// (crates/fundtrail-ledger/tests/spec/): the currency appendix SPEC-currencies.md, and the leaf,
 // checkpoint and edge-bundle vectors under tests/vectors/. Both verifiers must decide every
 // case alike. Run: node --test tests/web/
 import { test } from 'node:test';

@@ -2,7 +2,7 @@
 //! outside the HTTP layer: the ledger core, the store, the audit and the statement import.
 //! The core stays free of documentation crates, so each type here describes the JSON its
 //! counterpart writes (named in its doc comment). They are never serialized; what keeps
-//! them true is `tests/openapi.rs`, which checks the server's real answers against the
+//! them true is `tests/api/openapi.rs`, which checks the server's real answers against the
 //! document with schemathesis.
 
 mod ledger;

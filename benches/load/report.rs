@@ -1,0 +1,114 @@
+//! What the load generator reports: latency statistics, CPU time per thread group of a
+//! process, and the machine it ran on.
+
+use std::time::Duration;
+
+/// Latencies of `n` requests made over `secs` seconds: median, 99th percentile, maximum.
+pub struct Stats {
+    pub n: usize,
+    pub secs: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+impl Stats {
+    /// The statistics of `lat`, measured over `secs` seconds.
+    pub fn of(mut lat: Vec<Duration>, secs: f64) -> Stats {
+        lat.sort_unstable();
+        let at = |q: f64| {
+            lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
+        Stats {
+            n: lat.len(),
+            secs,
+            p50: at(0.50),
+            p99: at(0.99),
+            max: lat.last().copied().unwrap_or_default(),
+        }
+    }
+
+    /// Requests per second.
+    pub fn rate(&self) -> f64 {
+        self.n as f64 / self.secs
+    }
+}
+
+/// A duration in milliseconds, two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// CPU time (user + system, in clock ticks of 10 ms) per thread name of process `pid`.
+/// CPU ticks of every live thread of `pid`, keyed by (name stem, thread id).
+pub fn thread_cpu(pid: u32) -> std::collections::BTreeMap<(String, String), u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for t in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(t.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ... field 14 utime, 15 stime (1-based, counting from pid).
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = stat[open + 1..close].to_string();
+        let rest: Vec<&str> = stat[close + 2..].split(' ').collect();
+        let ticks = rest
+            .get(11)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+            + rest
+                .get(12)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        // Number-suffixed thread names (sqlx-sqlite-worker-3) are grouped by their stem.
+        let stem = comm
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_string();
+        let tid = t.file_name().to_string_lossy().into_owned();
+        out.insert((stem, tid), ticks);
+    }
+    out
+}
+
+/// CPU milliseconds spent per thread group between two [`thread_cpu`] snapshots.
+///
+/// Threads are matched by id, so a thread that ended in between is left out (its last
+/// slice of CPU is lost) rather than making a group's total go down.
+pub fn cpu_delta(
+    before: &std::collections::BTreeMap<(String, String), u64>,
+    after: &std::collections::BTreeMap<(String, String), u64>,
+) -> Vec<(String, f64)> {
+    let mut groups = std::collections::BTreeMap::<String, u64>::new();
+    for (key, a) in after {
+        let spent = a.saturating_sub(before.get(key).copied().unwrap_or(0));
+        *groups.entry(key.0.clone()).or_insert(0) += spent;
+    }
+    let mut v: Vec<(String, f64)> = groups
+        .into_iter()
+        .map(|(k, ticks)| (k, ticks as f64 * 10.0))
+        .filter(|(_, ms)| *ms > 0.0)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}
+
+/// The number of cores and the CPU model, from `/proc/cpuinfo`.
+pub fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}")
+}
