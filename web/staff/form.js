@@ -6,7 +6,9 @@
 // every attempt of it (a double click, an automatic retry after a lost answer, "Record" again
 // after an error): the server records the entry once, whatever reaches it how many times.
 
-import { h, clear, dl } from '../views/dom.js';
+import {
+  h, clear, dl, append as appendAll,
+} from '../views/dom.js';
 import { t } from './i18n.js';
 import {
   append, newIdempotencyKey, ApiError, NetworkError,
@@ -259,7 +261,7 @@ export function appendFlow(host, spec) {
     const status = h('div', { class: 'review-status', role: 'status', 'aria-live': 'polite' });
     const back = h('button', { type: 'button', class: 'secondary', 'data-action': 'back' }, t('review_back'));
     const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm' }, t('review_confirm'));
-    reviewBox.append(
+    appendAll(reviewBox, [
       h('h2', { id: headingId, tabindex: '-1' }, t('review_title')),
       h('p', { class: 'forever' }, t('review_forever')),
       h('h3', {}, t('review_public')),
@@ -272,7 +274,7 @@ export function appendFlow(host, spec) {
       ...(request.notes ?? []),
       status,
       h('div', { class: 'buttons' }, back, confirm),
-    );
+    ]);
     form.hidden = true;
     reviewBox.hidden = false;
     reviewBox.querySelector('h2').focus();

@@ -1,6 +1,6 @@
 // Signing in: a staff member's token (pasted, or from the `#token=` fragment of a personal
 // sign-in link) is traded once for a session (POST /session). The token is never stored in
-// the browser: not in localStorage or sessionStorage, not in the address bar (the fragment is
+// the browser: not in its storage, not in the address bar (the fragment is
 // removed before anything else runs), not in the page once the sign-in request is sent. The
 // session itself is an HttpOnly cookie the page cannot read; what the page keeps, in memory
 // only, is who is signed in and the CSRF value.
