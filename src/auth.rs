@@ -1,9 +1,12 @@
 //! Staff tokens and roles, shared by the HTTP API (which checks tokens) and the CLI (which
 //! mints them). A token is 32 random bytes, shown once and stored only as its SHA-256
-//! ([`token_hash`]), so the store never holds anything that authenticates.
+//! ([`token_hash`]), so the store never holds anything that authenticates. A token may be
+//! traded for a browser session ([`session`]), which the store keeps the same way.
 
 use crate::ledger::hash::{sha256, Hash};
 use base64::Engine;
+
+pub mod session;
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -102,6 +105,13 @@ pub fn new_token() -> String {
         "ft_{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     )
+}
+
+/// The staff console's sign-in link for `token` on the server at `base` (no trailing `/`):
+/// `<base>/staff/#token=<token>`. The token travels in the fragment, which browsers never
+/// send to a server, and the console removes it from the address bar at once.
+pub fn sign_in_link(base: &str, token: &str) -> String {
+    format!("{}/staff/#token={token}", base.trim_end_matches('/'))
 }
 
 /// What the store keeps of `token`, and looks it up by: its SHA-256. Looking a token up

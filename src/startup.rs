@@ -315,6 +315,7 @@ impl Application {
             origin: signer.origin().to_string(),
             verifier_key: signer.verifier_key().to_string(),
             iati_org_id: config.iati_org_id,
+            public_url: None,
         });
         let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
         store.prepare_lookups();
@@ -327,10 +328,27 @@ impl Application {
                     crate::http::limits::Limits::OFF,
                 )),
                 evidence: crate::evidence::EvidenceStore::in_memory(),
+                sessions: crate::auth::session::SessionPolicy::default(),
             }),
             sequencer: task,
             audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,
         })
+    }
+
+    /// Lets staff console sessions live as `policy` says (the default: 8 hours idle, 12 hours
+    /// in all).
+    pub fn with_sessions(mut self, policy: crate::auth::session::SessionPolicy) -> Self {
+        self.state.parts_mut().sessions = policy;
+        self
+    }
+
+    /// Makes sign-in links and receipt QR codes with `url` (already read by
+    /// [`crate::http::origin::parse_public_url`]) instead of each request's `Host`.
+    pub fn with_public_url(mut self, url: Option<String>) -> Self {
+        let mut site = (*self.state.site).clone();
+        site.public_url = url;
+        self.state.parts_mut().site = Arc::new(site);
+        self
     }
 
     /// Audits the whole ledger every `interval` while serving (and once at start).

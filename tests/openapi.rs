@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 28] = [
+const ROUTES: [&str; 35] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -40,6 +40,13 @@ const ROUTES: [&str; 28] = [
     "GET /evidence/{sha256}",
     "POST /statements",
     "GET /receipts/{key}",
+    "GET /receipts/{code}/qr.svg",
+    "POST /session",
+    "GET /session",
+    "DELETE /session",
+    "GET /tokens",
+    "POST /tokens",
+    "DELETE /tokens/{id}",
     "GET /donors/{seq}",
     "DELETE /donors/{seq}",
     "GET /export",
@@ -69,6 +76,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", "no-such-campaign")
         .replace("{sha256}", &"0".repeat(64))
         .replace("{key}", "R-0-00000000")
+        .replace("{code}", "R-0-00000000")
 }
 
 async fn document(app: &common::TestApp) -> Value {

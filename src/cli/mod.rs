@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod console;
 mod donor;
 mod errors;
 mod export;
@@ -21,6 +22,7 @@ mod statement;
 mod token;
 mod verify;
 
+pub use console::ConsoleArgs;
 pub use errors::CliError;
 pub use export::{Format, FormatArgs};
 pub use serve::EvidenceArgs;
@@ -89,6 +91,9 @@ pub enum Command {
         /// Where evidence files are kept, and how large they may be.
         #[command(flatten)]
         evidence: serve::EvidenceArgs,
+        /// Staff console sessions and the public address.
+        #[command(flatten)]
+        console: console::ConsoleArgs,
         /// How often to audit the whole stored ledger in the background (it also runs at
         /// start), e.g. 24h, 6h or 30m.
         #[arg(long, default_value = "24h", value_parser = crate::audit::schedule::parse_interval)]
@@ -105,6 +110,9 @@ pub enum Command {
         /// Limits per client address and trusted proxies.
         #[command(flatten)]
         network: network::NetworkArgs,
+        /// Staff console sessions and the public address.
+        #[command(flatten)]
+        console: console::ConsoleArgs,
     },
     /// Manage staff tokens.
     Token {
@@ -217,13 +225,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             network,
             evidence,
+            console,
             audit_interval,
-        } => serve::serve(ledger.dir(), addr, &network, evidence, audit_interval).await,
+        } => {
+            serve::serve(
+                ledger.dir(),
+                addr,
+                &network,
+                evidence,
+                &console,
+                audit_interval,
+            )
+            .await
+        }
         Command::Demo {
             data,
             addr,
             network,
-        } => serve::demo(data, addr, &network).await,
+            console,
+        } => serve::demo(data, addr, &network, &console).await,
         Command::Token { ledger, action } => token::token(ledger.dir(), action).await,
         Command::Export {
             ledger,

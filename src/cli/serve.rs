@@ -2,8 +2,8 @@
 //! folder or a fresh demo ledger.
 
 use super::token::create_token;
-use super::{network, CliError};
-use crate::auth::Role;
+use super::{console, network, CliError};
+use crate::auth::{sign_in_link, Role};
 use crate::evidence::blobs::BlobStore;
 use crate::evidence::EvidenceStore;
 use crate::ledger::hash::sha256;
@@ -52,6 +52,7 @@ pub(super) async fn serve(
     addr: SocketAddr,
     network: &network::NetworkArgs,
     evidence: EvidenceArgs,
+    console: &console::ConsoleArgs,
     audit_interval: std::time::Duration,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
@@ -62,6 +63,8 @@ pub(super) async fn serve(
         .with_limits(limits)
         .with_trusted_proxies(proxies)
         .with_evidence(evidence)
+        .with_sessions(console.sessions())
+        .with_public_url(console.public_url.clone())
         .with_audit_interval(audit_interval);
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
@@ -75,7 +78,7 @@ pub(super) async fn serve(
 }
 
 /// Creates a demo ledger in `data` (default: a new temporary folder) and serves it at
-/// `addr`, printing its tokens.
+/// `addr`, printing its tokens and their sign-in links.
 ///
 /// # Errors
 /// [`CliError::Usage`] when the folder cannot be created or the address bound.
@@ -83,6 +86,7 @@ pub(super) async fn demo(
     data: Option<PathBuf>,
     addr: SocketAddr,
     network: &network::NetworkArgs,
+    console: &console::ConsoleArgs,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let root = data.unwrap_or_else(|| {
@@ -104,7 +108,9 @@ pub(super) async fn demo(
         .await?
         .with_limits(limits)
         .with_trusted_proxies(proxies)
-        .with_evidence(dir.evidence_store());
+        .with_evidence(dir.evidence_store())
+        .with_sessions(console.sessions())
+        .with_public_url(console.public_url.clone());
     // As entries appended with the recorder token name it (SPEC.md §2.1).
     let recorded_by = format!("demo-recorder #{recorder_id}");
     let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
@@ -121,8 +127,14 @@ pub(super) async fn demo(
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     println!("Demo ledger with {n} entries in {}", dir.root().display());
+    let base = console
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
     println!("Admin token: {admin}");
     println!("Recorder token: {recorder}");
+    println!("Admin sign-in link: {}", sign_in_link(&base, &admin));
+    println!("Recorder sign-in link: {}", sign_in_link(&base, &recorder));
     println!("Open http://{local}/");
     std::io::stdout().flush()?;
     app.serve(listener, shutdown_signal()).await?;

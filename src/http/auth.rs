@@ -1,18 +1,25 @@
-//! Staff authentication at the edge: `Authorization: Bearer <token>`, checked by one typed
-//! extractor, [`Staff<R>`], whose type parameter is the least role the route needs
-//! ([`Recorder`] or [`Admin`]). A route that takes a `Staff<Admin>` is refused with 403
-//! before its path, query or body is read, so a recorder learns nothing about them.
-//! Tokens and roles themselves live in [`crate::auth`].
+//! Staff authentication at the edge, checked by one typed extractor, [`Staff<R>`], whose type
+//! parameter is the least role the route needs ([`Recorder`] or [`Admin`]). A request
+//! authenticates with `Authorization: Bearer <token>` (API clients) or, when it has no
+//! `Authorization` header, with the staff console's session cookie ([`super::sessions`]).
+//! A cookie request that changes anything (any method but GET and HEAD) must also carry the
+//! session's `X-CSRF-Token` and come from this server's own pages
+//! ([`super::origin::is_same_origin`]), else it is refused with 403 `csrf`: a page of another
+//! site can make the browser send the cookie, but can neither read the CSRF value nor hide
+//! where it comes from. A route that takes a `Staff<Admin>` is refused with 403 before its
+//! path, query or body is read, so a recorder learns nothing about them. Tokens and roles
+//! themselves live in [`crate::auth`].
 
 use super::client::client_from_parts;
 use super::error::ApiError;
 use super::limits::whole_seconds_to_wait;
+use super::sessions::{session_of, CookieSession};
 use super::AppState;
 use crate::auth::token_hash;
 use crate::store::TokenRecord;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use std::marker::PhantomData;
 use std::net::IpAddr;
 
@@ -53,8 +60,9 @@ pub struct Staff<R: NeededRole> {
 impl<R: NeededRole> FromRequestParts<AppState> for Staff<R> {
     type Rejection = ApiError;
 
-    /// 401 without a valid token, 403 when its role is below `R`'s. A valid token is
-    /// accepted whatever the failure limiter says: the limiter counts and refuses only
+    /// 401 without a valid token or live session, 403 `csrf` for a cookie request that
+    /// fails the CSRF check, 403 `forbidden` when the role is below `R`'s. Valid credentials
+    /// are accepted whatever the failure limiter says: the limiter counts and refuses only
     /// failures, so a stranger guessing tokens from an address never locks out the staff
     /// who share it.
     async fn from_request_parts(
@@ -93,16 +101,29 @@ impl<R: NeededRole> FromRequestParts<AppState> for Staff<R> {
     }
 }
 
-/// The token `parts` carry, or why there is none (the words for the 401).
+/// The token `parts` carry (as a bearer token, or through the session their cookie names),
+/// or why there is none (the words for the 401).
 ///
 /// # Errors
-/// A store failure while looking the token up.
+/// A store failure while looking the token or session up; 403 `csrf` for a cookie request
+/// that changes something without passing the CSRF check.
 async fn authenticate(
     parts: &Parts,
     state: &AppState,
 ) -> Result<Result<TokenRecord, &'static str>, ApiError> {
     let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-        return Ok(Err("missing Authorization: Bearer <token>"));
+        return match session_of(parts, state).await? {
+            CookieSession::Absent => Ok(Err(
+                "missing Authorization: Bearer <token> (or the staff console's session cookie)",
+            )),
+            CookieSession::Ended => Ok(Err("the session has ended; sign in again")),
+            CookieSession::Live(session) => {
+                if changes_something(&parts.method) {
+                    session.check_csrf(parts, state)?;
+                }
+                Ok(Ok(session.stored.token))
+            }
+        };
     };
     let token = value
         .to_str()
@@ -120,10 +141,16 @@ async fn authenticate(
         .ok_or("unknown or revoked token"))
 }
 
+/// Whether a request with `method` may change something (and so needs the CSRF check when
+/// it comes with a session cookie).
+pub(super) fn changes_something(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD)
+}
+
 /// The answer to a failed authentication from `client`: 429 with Retry-After when the
 /// address has used up its allowance of failures (a failure while refused is not counted
 /// again, so waiting is enough), else 401 saying `problem`.
-fn refuse(state: &AppState, client: Option<IpAddr>, problem: &str) -> ApiError {
+pub(super) fn refuse(state: &AppState, client: Option<IpAddr>, problem: &str) -> ApiError {
     let failures = &state.guard.failed_auth;
     let refused_for = client.and_then(|ip| {
         failures

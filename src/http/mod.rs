@@ -4,9 +4,9 @@
 //! One file per resource, each holding its public and staff routes: [`log`] (info, key,
 //! checkpoint, entries, totals, search), [`proofs`], [`campaigns`], [`donations`],
 //! [`disbursements`], [`transfers`], [`reversals`], [`evidence`], [`statements`],
-//! [`receipts`], [`donors`], [`exports`] and [`web`] (the page). [`router`] lists every
-//! route; [`openapi`] makes the document of them. Staff routes take a [`auth::Staff`]
-//! typed by the role they need.
+//! [`receipts`], [`donors`], [`exports`], [`sessions`] (the staff console's sign-in),
+//! [`tokens`] and [`web`] (the page). [`router`] lists every route; [`openapi`] makes the
+//! document of them. Staff routes take a [`auth::Staff`] typed by the role they need.
 
 mod acknowledgement;
 mod appends;
@@ -24,14 +24,17 @@ pub mod json_body;
 pub mod limits;
 mod log;
 pub mod openapi;
+pub mod origin;
 mod proofs;
 mod receipts;
 mod reversals;
 mod router;
 mod schema;
 pub mod server;
+mod sessions;
 mod sorted;
 mod statements;
+mod tokens;
 mod transfers;
 mod web;
 
@@ -87,6 +90,8 @@ pub struct AppParts {
     pub guard: Arc<limits::Guard>,
     /// Evidence files for disbursements.
     pub evidence: crate::evidence::EvidenceStore,
+    /// How long staff console sessions live.
+    pub sessions: crate::auth::session::SessionPolicy,
 }
 
 /// Facts about this deployment shown on the page.
@@ -100,6 +105,9 @@ pub struct Site {
     pub verifier_key: String,
     /// IATI organisation identifier, when configured (for `/export/iati`).
     pub iati_org_id: Option<String>,
+    /// The public base URL (`serve --public-url`), without a trailing `/`, when configured;
+    /// else sign-in links and receipt QR codes are made from each request's `Host`.
+    pub public_url: Option<String>,
 }
 
 pub use json_body::ApiJson;

@@ -13,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::LazyLock;
 use utoipa::openapi::path::{HttpMethod, Operation};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
 /// The document's fixed parts; [`super::router`] adds every route's path, then
@@ -40,6 +42,8 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "statements", description = "Bank statement import"),
         (name = "receipts", description = "Donation receipts (SPEC.md §12)"),
         (name = "donors", description = "Donors' personal data, off the ledger (admin)"),
+        (name = "sessions", description = "The staff console's sign-in: a token traded for a session cookie"),
+        (name = "tokens", description = "Staff tokens (admin)"),
         (name = "exports", description = "The bundle, CSV and IATI"),
         (name = "openapi", description = "This document"),
     )
@@ -115,8 +119,22 @@ pub enum Appended {
 /// Adds what every route may answer to each operation of the document: 408 (over the time
 /// limit, no body), 500 and 503 (with `Retry-After`); 429 to reads (the per-address read
 /// limit); 401 and 429 to staff routes (a missing or unknown token, too many failed
-/// authentications). Also declares the `bearer` security scheme staff routes use.
+/// authentications), and 403 `csrf` to staff routes that change something. Also declares
+/// the security schemes staff routes accept: `bearer`, and the staff console's `session`
+/// cookie, which every route that takes a bearer token takes too.
 pub struct CommonAnswers;
+
+/// The session cookie's security scheme.
+const SESSION_SCHEME: &str = "session";
+
+/// Whether `operation` names the `bearer` scheme among its security requirements.
+fn takes_bearer(operation: &Operation) -> bool {
+    operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement)
+            .ok()
+            .is_some_and(|v| v.get("bearer").is_some())
+    })
+}
 
 impl Modify for CommonAnswers {
     fn modify(&self, doc: &mut Document) {
@@ -132,6 +150,13 @@ impl Modify for CommonAnswers {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            SESSION_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::SESSION_COOKIE,
+                "The staff console's session, from `POST /session`. A request that changes something (any method but GET and HEAD) must also send the session's `csrf` value as `X-CSRF-Token` and come from this server's own pages (`Origin` or `Sec-Fetch-Site: same-origin`), else 403 `csrf`.",
+            ))),
+        );
         for item in doc.paths.paths.values_mut() {
             for method in [HttpMethod::Get, HttpMethod::Post, HttpMethod::Delete] {
                 let operation = match method {
@@ -140,8 +165,38 @@ impl Modify for CommonAnswers {
                     _ => item.delete.as_mut(),
                 };
                 if let Some(operation) = operation {
+                    if takes_bearer(operation) {
+                        accept_the_session_cookie(operation, method != HttpMethod::Get);
+                    }
                     add_common_answers(operation, method == HttpMethod::Get);
                 }
+            }
+        }
+    }
+}
+
+/// Lets `operation`, which takes a bearer token, take the session cookie instead; one that
+/// `changes` something may then answer 403 `csrf`.
+fn accept_the_session_cookie(operation: &mut Operation, changes: bool) {
+    operation
+        .security
+        .get_or_insert_with(Vec::new)
+        .push(SecurityRequirement::new(
+            SESSION_SCHEME,
+            Vec::<String>::new(),
+        ));
+    if changes {
+        let csrf = "a session-cookie request without the session's `X-CSRF-Token`, or from another site's page (`csrf`)";
+        let responses = &mut operation.responses.responses;
+        match responses.get_mut("403") {
+            Some(RefOr::T(answer)) => {
+                answer.description =
+                    format!("{}; or {csrf}", answer.description.trim_end_matches('.'));
+            }
+            Some(RefOr::Ref(_)) => {}
+            None => {
+                let described = format!("{}{}", csrf[..1].to_uppercase(), &csrf[1..]);
+                responses.insert("403".to_string(), error_answer(&described).into());
             }
         }
     }
@@ -165,7 +220,7 @@ fn add_common_answers(operation: &mut Operation, read: bool) {
         ));
     }
     if staff {
-        common.push(("401", "No valid staff token"));
+        common.push(("401", "No valid staff token or live session"));
         common.push((
             "429",
             "Too many failed authentications from this address (or, for reads, too many requests); retry after `Retry-After` seconds",

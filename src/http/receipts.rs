@@ -1,17 +1,21 @@
 //! Donation receipts over HTTP (SPEC.md §12): in the answer to `POST /donations` (with the
 //! salt), re-issued to admins by seq (`GET /receipts/{seq}`, with the salt until it is
-//! erased), and public by code (`GET /receipts/{code}`, never with the salt).
+//! erased), public by code (`GET /receipts/{code}`, never with the salt), and the QR code of
+//! a receipt's page (`GET /receipts/{code}/qr.svg`) for the console to print.
 
 use super::acknowledgement;
 use super::auth::{Admin, Staff};
 use super::error::{ApiError, ErrorBody};
+use super::origin::base_url;
 use super::schema::ReceiptSchema;
 use super::{ApiPath, AppState};
 use crate::ledger::receipt::{build, parse_code, Receipt, ReceiptParts};
 use crate::ledger::{decode, Body};
 use crate::sequencer::Appended;
+use crate::store::StoredEntry;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -36,17 +40,15 @@ pub async fn acknowledged_donation(
     Ok(acknowledgement::respond(&a, body))
 }
 
-/// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not
-/// a donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
-async fn issue(
+/// Donation `seq` as published (in the latest checkpoint), or 404 when `seq` is not a
+/// published donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
+async fn published_donation(
     s: &AppState,
     seq: u64,
     prefix: Option<&str>,
-    with_salt: bool,
-) -> Result<Receipt, ApiError> {
+) -> Result<StoredEntry, ApiError> {
     let not_found = || ApiError::not_found("no donation has this receipt code");
-    let cp = s.sequencer.view().checkpoint.clone();
-    if seq >= cp.size {
+    if seq >= s.sequencer.view().checkpoint.size {
         return Err(not_found());
     }
     let entry = s.store.entry(seq).await?.ok_or_else(not_found)?;
@@ -58,6 +60,19 @@ async fn issue(
             "entry {seq} is not a donation"
         )));
     }
+    Ok(entry)
+}
+
+/// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not
+/// a donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
+async fn issue(
+    s: &AppState,
+    seq: u64,
+    prefix: Option<&str>,
+    with_salt: bool,
+) -> Result<Receipt, ApiError> {
+    let cp = s.sequencer.view().checkpoint.clone();
+    let entry = published_donation(s, seq, prefix).await?;
     let proof = s.store.inclusion_proof(seq, cp.size).await?;
     let salt = if with_salt {
         s.store.donor(seq).await?.and_then(|d| d.salt_bytes())
@@ -107,4 +122,67 @@ pub async fn receipt(
         ));
     };
     Ok(Json(receipt).into_response())
+}
+
+/// The Content-Security-Policy of a QR code, as of evidence downloads: an SVG opened on its
+/// own may load and run nothing.
+pub const QR_CSP: &str = super::evidence::EVIDENCE_CSP;
+
+/// The QR code of a receipt's page, `<base>/#/receipt/<code>`, as SVG (dark modules on
+/// white, with the standard quiet zone). The SVG holds one rectangle and one path: no
+/// script, no style sheet, no external reference. A code's page never moves, so the answer
+/// may be cached for a year.
+#[utoipa::path(
+    get, path = "/receipts/{code}/qr.svg", tag = "receipts",
+    params(("code" = String, Path, description = "The receipt code `R-<seq>-<8 hex digits>`")),
+    responses(
+        (status = 200, description = "The QR code of the receipt's page", body = String, content_type = "image/svg+xml",
+            headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
+        (status = 404, description = "No donation has this code", body = ErrorBody),
+    )
+)]
+pub async fn qr_code(
+    State(s): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    let Some((seq, prefix)) = parse_code(&code) else {
+        return Err(ApiError::not_found(
+            "a receipt code looks like R-<seq>-<8 hex digits>",
+        ));
+    };
+    published_donation(&s, seq, Some(prefix)).await?;
+    let base = base_url(
+        &parts,
+        &s.guard.trusted_proxies,
+        s.site.public_url.as_deref(),
+    );
+    let url = format!("{base}/#/receipt/{code}");
+    let svg = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| {
+            tracing::error!(error = %e, "drawing a QR code failed");
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; see the server log",
+            )
+        })?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .build();
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(QR_CSP),
+        ),
+    ];
+    Ok((headers, svg).into_response())
 }

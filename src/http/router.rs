@@ -7,8 +7,8 @@ use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipts, reversals, statements, transfers, web, AppState, CONTENT_SECURITY_POLICY,
-    MAX_BODY_BYTES,
+    proofs, receipts, reversals, sessions, statements, tokens, transfers, web, AppState,
+    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -48,6 +48,14 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(evidence::download))
         .routes(routes!(statements::import_statement))
         .routes(routes!(receipts::receipt))
+        .routes(routes!(receipts::qr_code))
+        .routes(routes!(
+            sessions::sign_in,
+            sessions::current,
+            sessions::sign_out
+        ))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
         .routes(routes!(donors::get_donor, donors::erase_donor))
         .routes(routes!(exports::bundle))
         .routes(routes!(exports::csv))

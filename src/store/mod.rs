@@ -44,6 +44,7 @@ mod postgres;
 mod proofs;
 mod queries;
 mod rows;
+mod sessions;
 mod snapshot;
 mod sqlite;
 mod tokens;
@@ -54,6 +55,7 @@ pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
+pub use sessions::StoredSession;
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};
@@ -67,6 +69,8 @@ use std::collections::{HashMap, HashSet};
 struct Caches {
     /// Valid tokens, by hash.
     tokens: tokens::TokenCache,
+    /// Sessions of valid tokens, by hash.
+    sessions: sessions::SessionCache,
     /// Upper tree nodes, by stored-hash index.
     nodes: proofs::NodeCache,
 }

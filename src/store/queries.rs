@@ -134,7 +134,7 @@ where
         })
     }
 
-    fn token(row: &DB::Row) -> Result<TokenRecord, StoreError> {
+    pub(super) fn token(row: &DB::Row) -> Result<TokenRecord, StoreError> {
         Ok(TokenRecord {
             id: row.try_get("id")?,
             name: row.try_get("name")?,

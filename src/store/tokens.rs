@@ -132,13 +132,16 @@ impl Store {
         &dispatch!(self, s => s.caches()).tokens
     }
 
-    /// Revokes a token; false when there is no such unrevoked token.
+    /// Revokes a token and ends its sessions; false when there is no such unrevoked token.
+    /// A session is refused as soon as its token is revoked (its lookup joins the token), so
+    /// should deleting the sessions fail, they are still dead.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     pub async fn revoke_token(&self, id: i64) -> Result<bool, StoreError> {
         let revoked = on_pool!(self, pool => Queries::revoke_token(pool, id).await)?;
         self.token_cache().clear();
+        self.end_sessions_of_token(id).await?;
         Ok(revoked)
     }
 }
