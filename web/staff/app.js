@@ -125,6 +125,9 @@ async function render() {
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
   const out = h('div', { class: 'view', 'data-screen': route.name });
   try {
+    // Most screens read only public routes: ask whether the session is still live, so that
+    // an expired or revoked one is noticed on the next screen, not at the next "Record".
+    if (!(await stillSignedIn())) return;
     await (screen.admin && !isAdmin() ? viewAdminOnly : screen.view)(out, route);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return; // the sign-in panel is shown
@@ -139,6 +142,20 @@ async function render() {
     heading.setAttribute('tabindex', '-1');
     heading.focus();
   }
+}
+
+/**
+ * Whether the session is still live (GET /session; this use of it also keeps it from going
+ * idle). When it is not, the sign-in panel is shown above the screen.
+ */
+async function stillSignedIn() {
+  try {
+    if (await resume()) return true;
+  } catch {
+    return true; // no answer: the screen's own requests will say what is wrong
+  }
+  sessionEnded();
+  return false;
 }
 
 /** The sign-in panel in place of everything (no session). */
@@ -164,6 +181,10 @@ function sessionEnded() {
   }
   const panel = signInPanel('ended', () => {
     panel.remove();
+    if (!kept.some((n) => n.nodeType === Node.ELEMENT_NODE && n.classList.contains('view'))) {
+      render(); // the screen had not been drawn yet
+      return;
+    }
     for (const n of kept) {
       if (n.nodeType === Node.ELEMENT_NODE) n.hidden = false;
     }
@@ -223,5 +244,9 @@ document.getElementById('skip').addEventListener('click', (ev) => {
 });
 window.addEventListener('hashchange', () => {
   if (session()) render();
+});
+// Back to the tab after a while: say at once if the session ended meanwhile.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && session()) stillSignedIn();
 });
 start();
