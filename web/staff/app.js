@@ -87,6 +87,10 @@ function renderChrome() {
   const s = session();
   out.hidden = !s;
   out.textContent = t('signout');
+  const menu = document.getElementById('menu');
+  menu.hidden = !s;
+  menu.textContent = t('menu');
+  menu.setAttribute('aria-expanded', String(nav.classList.contains('open')));
   nav.hidden = !s;
   nav.setAttribute('aria-label', t('nav_label'));
   if (s) {
@@ -238,11 +242,32 @@ document.getElementById('signout').addEventListener('click', async () => {
     $main.prepend(message('bad', errorText(e)));
   }
 });
+// On a phone the menu folds away behind a button; choosing a screen folds it again.
+document.getElementById('menu').addEventListener('click', (ev) => {
+  const open = document.getElementById('nav').classList.toggle('open');
+  ev.currentTarget.setAttribute('aria-expanded', String(open));
+});
+document.getElementById('nav').addEventListener('click', (ev) => {
+  if (ev.target.closest('a')) {
+    document.getElementById('nav').classList.remove('open');
+    document.getElementById('menu').setAttribute('aria-expanded', 'false');
+  }
+});
 document.getElementById('skip').addEventListener('click', (ev) => {
   ev.preventDefault();
   $main.focus();
 });
-window.addEventListener('hashchange', () => {
+window.addEventListener('hashchange', async () => {
+  // A sign-in link opened in a tab that already shows the console.
+  const token = takeTokenFromAddress();
+  if (token) {
+    try {
+      await signIn(token);
+    } catch (e) {
+      showSignIn(e instanceof ApiError && e.status === 401 ? 'bad_link' : 'start');
+      return;
+    }
+  }
   if (session()) render();
 });
 // Back to the tab after a while: say at once if the session ended meanwhile.
