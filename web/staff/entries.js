@@ -85,7 +85,14 @@ export function entryRows(e) {
       rows.push([t('reverses_entry'), h('a', { href: `#/entry/${b.reverses}` }, t('entry_n', { seq: b.reverses }))], [t('reason'), label('reason', b.reason)], [t('note'), text(b.note)]);
       break;
     case 'campaign.open':
-      rows.push([t('title'), text(b.title)], [t('purpose'), text(b.purpose)], [t('currency'), b.currency], [t('ends_on'), b.ends_on ? dayText(b.ends_on) : undefined]);
+      rows.push(
+        [t('title'), text(b.title)],
+        [t('purpose'), text(b.purpose)],
+        [t('currency'), b.currency],
+        [t('goal'), b.goal !== undefined ? money(b.goal, b.currency) : undefined],
+        [t('ends_on'), b.ends_on ? dayText(b.ends_on) : undefined],
+        [t('accounts'), b.accounts && b.accounts.length ? h('ul', { class: 'plain' }, b.accounts.map((a) => h('li', {}, text(a.bank), ' · ', code(a.number, 'account'), ' · ', text(a.holder)))) : undefined],
+      );
       break;
     case 'campaign.close':
       rows.push([t('note'), text(b.note)]);
