@@ -345,6 +345,7 @@ export const EN = {
   donors_erased_pending: 'Erased: no one can read them any more. The last copy in the database files is being removed in the background.',
 
   entry_number: 'Entry number',
+  recorded_at: 'Recorded',
   entry_public: 'See it on the public page, checked by the visitor’s browser',
   entry_reverse: 'Reverse this entry',
   entry_donor_data: 'Donor’s private data',

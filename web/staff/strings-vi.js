@@ -344,6 +344,7 @@ export const VI = {
   donors_erased_pending: 'Đã xóa: không ai đọc được nữa. Bản sao cuối cùng trong tệp cơ sở dữ liệu đang được xóa ở chế độ nền.',
 
   entry_number: 'Số bút toán',
+  recorded_at: 'Thời điểm ghi',
   entry_public: 'Xem trên trang công khai, được trình duyệt của người xem kiểm tra',
   entry_reverse: 'Đảo bút toán này',
   entry_donor_data: 'Thông tin riêng của người ủng hộ',
