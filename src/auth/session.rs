@@ -3,6 +3,7 @@
 //! id out as a cookie; the store (`src/store/sessions.rs`) keeps only [`session_hash`].
 
 use crate::ledger::hash::{sha256, Hash};
+pub use crate::store::SessionTimes;
 use base64::Engine;
 use std::time::Duration;
 
@@ -49,17 +50,6 @@ pub enum Liveness {
     Idle,
     /// Past its absolute expiry.
     Over,
-}
-
-/// The times of a stored session, in milliseconds since 1970-01-01 UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionTimes {
-    /// When it was made.
-    pub created_at: i64,
-    /// When it was last used (written at most every [`SessionPolicy::touch_interval`]).
-    pub last_seen_at: i64,
-    /// When it ends however busy.
-    pub expires_at: i64,
 }
 
 impl SessionPolicy {

@@ -70,7 +70,7 @@ pub(super) async fn serve(
     let local = listener.local_addr()?;
     tracing::info!(%local, "serving");
     println!(
-        "fundtrail is serving {} at http://{local}/",
+        "fundtrail is serving {} at http://{local}/ (staff console: http://{local}/staff/)",
         dir.root().display()
     );
     app.serve(listener, shutdown_signal()).await?;

@@ -180,8 +180,10 @@ mod tests {
             request = request.header(*name, *value);
         }
         let (mut parts, ()) = request.body(()).expect("request").into_parts();
-        let peer: SocketAddr = format!("{peer}:40000").parse().expect("address");
-        parts.extensions.insert(ConnectInfo(peer));
+        let peer: IpAddr = peer.parse().expect("address");
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::new(peer, 40000)));
         parts
     }
 

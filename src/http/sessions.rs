@@ -31,6 +31,10 @@ use utoipa::ToSchema;
 /// The header a cookie request that changes something carries its session's CSRF value in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// The `Cache-Control` of an answer holding a secret (a CSRF value, a new token): kept by no
+/// cache, the browser's included.
+pub const NO_STORE: &str = "no-store";
+
 /// The longest token or session id looked up; anything longer is refused unread.
 const MAX_SECRET_CHARS: usize = 200;
 
@@ -220,8 +224,8 @@ fn cleared_cookie(parts: &Parts, state: &AppState) -> HeaderValue {
     )
 }
 
-/// Signs a staff member in with their token: a new session, its cookie and its CSRF value.
-/// A bad token is refused like any failed authentication (401, or 429 once the address has
+/// Signs a staff member in with their token: a new session (replacing the one the request's
+/// cookie names, if any), its cookie and its CSRF value. A bad token is refused like any failed authentication (401, or 429 once the address has
 /// used up its allowance) and is never written anywhere.
 #[utoipa::path(
     post, path = "/session", tag = "sessions",
@@ -259,6 +263,10 @@ pub async fn sign_in(
     if Role::parse(&token.role).is_none() {
         return Err(refuse(&s, client, "token has an unknown role"));
     }
+    if let Some(previous) = session_cookie(&parts.headers) {
+        // The browser's earlier session, if any, is replaced rather than left to expire.
+        s.store.end_session(&session_hash(previous)).await?;
+    }
     let (id, now, policy) = (new_session_id(), now_ms(), s.sessions);
     let hash = session_hash(&id);
     let times = policy.new_session(now);
@@ -276,7 +284,10 @@ pub async fn sign_in(
     let set_cookie = cookie(&session.id, policy.max.as_secs(), secure);
     Ok((
         StatusCode::CREATED,
-        [(header::SET_COOKIE, set_cookie)],
+        [
+            (header::SET_COOKIE, set_cookie),
+            (header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE)),
+        ],
         Json(session.answer(&s)),
     )
         .into_response())
@@ -293,7 +304,11 @@ pub async fn sign_in(
 )]
 pub async fn current(State(s): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
     match session_of(&parts, &s).await? {
-        CookieSession::Live(session) => Ok(Json(session.answer(&s)).into_response()),
+        CookieSession::Live(session) => Ok((
+            [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))],
+            Json(session.answer(&s)),
+        )
+            .into_response()),
         CookieSession::Absent => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",

@@ -5,13 +5,14 @@
 use super::auth::{Admin, Staff};
 use super::error::{ApiError, ErrorBody};
 use super::origin::base_url;
+use super::sessions::NO_STORE;
 use super::sorted::Sorted;
 use super::{ApiJson, ApiPath, AppState};
 use crate::auth::{check_token_name, new_token, sign_in_link, token_hash, Role};
 use crate::store::{StoreError, TokenRecord};
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -165,7 +166,8 @@ pub async fn create(
         role: role.as_str().to_string(),
         token,
     };
-    Ok((StatusCode::CREATED, Sorted(created)).into_response())
+    let no_store = [(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE))];
+    Ok((StatusCode::CREATED, no_store, Sorted(created)).into_response())
 }
 
 /// Revokes a staff token (admin); every session signed in with it ends. An admin may not

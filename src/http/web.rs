@@ -1,4 +1,7 @@
-//! The public page: the files of `web/`, embedded in the binary so one file runs anywhere.
+//! The public page and the staff console: the files of `web/`, embedded in the binary so
+//! one file runs anywhere. A folder with an `index.html` is a page of its own: `/staff/`
+//! serves `staff/index.html`, and `/staff` redirects there (the console's modules and API
+//! calls are relative to it).
 //!
 //! Every file is served with `Cache-Control: no-cache` and a strong `ETag` (the SHA-256 of
 //! its embedded bytes, computed once per file): a browser asks again on each visit, and a
@@ -68,7 +71,47 @@ fn client_holds(headers: &HeaderMap, tag: &HeaderValue) -> bool {
         .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/").as_bytes() == tag)
 }
 
+/// What a request for `path` (below `/`, without the leading `/`) is answered with.
+#[derive(Debug, PartialEq, Eq)]
+enum Resolved {
+    /// The embedded file at this path.
+    File(String),
+    /// A redirect to this relative location (a folder asked for without its `/`).
+    Redirect(String),
+}
+
+/// Where `path` leads in `dir`: `index.html` for the root and for a folder path ending in
+/// `/`; a redirect to the folder's path with its `/` for a folder that holds an
+/// `index.html`; the path itself otherwise (which may not exist).
+fn resolve(dir: &Dir<'_>, path: &str) -> Resolved {
+    if path.is_empty() || path.ends_with('/') {
+        return Resolved::File(format!("{path}index.html"));
+    }
+    let is_page = dir
+        .get_dir(path)
+        .is_some_and(|d| d.get_file(format!("{path}/index.html")).is_some());
+    if is_page {
+        let last = path.rsplit('/').next().unwrap_or(path);
+        return Resolved::Redirect(format!("{last}/"));
+    }
+    Resolved::File(path.to_string())
+}
+
 fn serve(path: &str, headers: &HeaderMap) -> Response {
+    let path = match resolve(&WEB, path) {
+        Resolved::File(path) => path,
+        Resolved::Redirect(location) => {
+            return match HeaderValue::from_str(&location) {
+                Ok(location) => (
+                    StatusCode::PERMANENT_REDIRECT,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response(),
+                Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+            };
+        }
+    };
+    let path = path.as_str();
     let (Some(file), Some(tag)) = (WEB.get_file(path), TAGS.get(path)) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
@@ -87,7 +130,8 @@ fn serve(path: &str, headers: &HeaderMap) -> Response {
         .into_response()
 }
 
-/// `/` serves `index.html`; `/{file}` serves the other files of `web/`.
+/// `/` serves `index.html`; `/{file}` serves the other files of `web/` (a folder's
+/// `index.html` at `/{folder}/`).
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(
@@ -166,6 +210,38 @@ mod tests {
             assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-cache");
             assert!(body(answer).await.is_empty());
         }
+    }
+
+    #[test]
+    fn a_folder_with_an_index_is_served_at_its_path_with_a_slash_and_redirected_to_it_without() {
+        static FILES: [include_dir::DirEntry<'static>; 2] = [
+            include_dir::DirEntry::File(File::new("staff/index.html", b"console")),
+            include_dir::DirEntry::File(File::new("staff/app.js", b"")),
+        ];
+        static STAFF: [include_dir::DirEntry<'static>; 2] = [
+            include_dir::DirEntry::Dir(Dir::new("staff", &FILES)),
+            include_dir::DirEntry::File(File::new("index.html", b"page")),
+        ];
+        let web = Dir::new("", &STAFF);
+
+        assert_eq!(resolve(&web, ""), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve(&web, "staff/"),
+            Resolved::File("staff/index.html".into())
+        );
+        assert_eq!(resolve(&web, "staff"), Resolved::Redirect("staff/".into()));
+        assert_eq!(
+            resolve(&web, "staff/app.js"),
+            Resolved::File("staff/app.js".into())
+        );
+        assert_eq!(resolve(&WEB, "verify"), Resolved::File("verify".into()));
+    }
+
+    #[tokio::test]
+    async fn a_folder_without_an_index_is_not_a_page() {
+        let answer = get("/verify/", None).await;
+
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
     }
 
     #[tokio::test]

@@ -55,7 +55,7 @@ pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
-pub use sessions::StoredSession;
+pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};

@@ -5,11 +5,10 @@
 //! token revoked by another process (`fundtrail token revoke`, another server of a
 //! PostgreSQL deployment) ends its sessions within the cache's life; revoking through this
 //! store also deletes them at once. Whether a found session is still live (idle and absolute
-//! expiry) is [`crate::auth::session::SessionPolicy`]'s to judge, not the store's.
+//! expiry) is for `crate::auth::session::SessionPolicy` to judge, not the store.
 
 use super::queries::Queries;
 use super::{Store, StoreError, TokenRecord, TOKEN_CACHE_TTL};
-use crate::auth::session::SessionTimes;
 use crate::ledger::hash::Hash;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 use std::collections::HashMap;
@@ -29,6 +28,17 @@ const TOUCH_SESSION: &str =
 const END_SESSION: &str = "delete from sessions where id_hash = $1";
 const END_SESSIONS_OF_TOKEN: &str = "delete from sessions where token_id = $1";
 const PURGE_SESSIONS: &str = "delete from sessions where expires_at <= $1 or last_seen_at <= $2";
+
+/// The times of a stored session, in milliseconds since 1970-01-01 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimes {
+    /// When it was made.
+    pub created_at: i64,
+    /// When it was last used (written at most every `SessionPolicy::touch_interval`).
+    pub last_seen_at: i64,
+    /// When it ends however busy.
+    pub expires_at: i64,
+}
 
 /// A stored session: its token (unrevoked when it was read) and its times.
 #[derive(Debug, Clone)]
