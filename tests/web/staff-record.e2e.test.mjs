@@ -68,7 +68,7 @@ test('a donation is reviewed as it will be published, then shown with its entry,
   }
   assert.ok((await page.textContent('.review-private')).includes('tran@example.vn'), 'the e-mail is under "Kept private"');
   assert.ok(!(await page.textContent('.review-rows')).includes('tran@example.vn'), 'and not among what is published');
-  await shot(page, 'donation-review-en-desktop');
+  await shot(page, 'donation-review-private-en-desktop');
   await page.click('[data-action=confirm]');
   await page.waitForSelector('.done [data-receipt]');
   const seq = Number(await page.getAttribute('.done', 'data-seq'));

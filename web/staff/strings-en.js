@@ -167,7 +167,7 @@ export const EN = {
   private_consent_needed: 'Tick this only if the donor agreed; without their agreement, leave the private details empty.',
   memo_hint: 'A public note about this gift. Optional, published.',
   donor_shown_as: 'Donor shown as',
-  anonymous: 'Anonymous',
+  anonymous_published: 'Anonymous',
   donation_recorded: 'Donation recorded',
   receipt_note: 'The donor can scan this code or open the address below to see their gift in the public ledger and check it.',
   receipt_url: 'Receipt address',

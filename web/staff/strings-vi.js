@@ -166,7 +166,7 @@ export const VI = {
   private_consent_needed: 'Chỉ đánh dấu khi người ủng hộ đã đồng ý; nếu họ không đồng ý, hãy để trống phần thông tin riêng.',
   memo_hint: 'Ghi chú công khai về khoản ủng hộ này. Không bắt buộc, được công bố.',
   donor_shown_as: 'Người ủng hộ hiển thị là',
-  anonymous: 'Ẩn danh',
+  anonymous_published: 'Anonymous (ẩn danh)',
   donation_recorded: 'Đã ghi khoản ủng hộ',
   receipt_note: 'Người ủng hộ có thể quét mã này hoặc mở địa chỉ bên dưới để xem và kiểm tra khoản ủng hộ của mình trong sổ cái công khai.',
   receipt_url: 'Địa chỉ biên nhận',

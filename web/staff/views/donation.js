@@ -130,7 +130,7 @@ function donationForm(host, campaigns) {
       }
       const a = readAmountField(amount);
       if (!c || !a || !ok) return null;
-      const shownName = named ? (donor.value.trim() || pName.value.trim()) : t('anonymous');
+      const shownName = donor.value.trim() || pName.value.trim();
       const json = {
         campaign: c.id,
         amount: a.canonical,
@@ -160,7 +160,7 @@ function donationForm(host, campaigns) {
           [t('channel'), label('channel', json.channel)],
           [t('in_kind'), goods ? h('span', { class: 'prewrap' }, json.in_kind_description) : undefined],
           [t('reference'), json.reference],
-          [t('donor_shown_as'), h('span', { 'data-review': 'donor' }, named ? shownName : 'Anonymous')],
+          [t('donor_shown_as'), h('span', { 'data-review': 'donor' }, named ? shownName : t('anonymous_published'))],
           [t('memo'), json.memo !== undefined ? h('span', { class: 'prewrap' }, json.memo) : undefined],
         ],
         privateRows: [
