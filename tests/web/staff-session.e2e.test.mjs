@@ -68,6 +68,24 @@ test('a sign-in link signs in, and its token leaves the address bar, the history
   await context.close();
 });
 
+test('after a reload the console resumes its session from the cookie, reads its CSRF value again, and can record', { skip }, async () => {
+  const { page, context } = await staffPage(browser, demo.base);
+  await signInByLink(page, url, demo.recorderToken);
+  await page.reload();
+  await page.waitForSelector('[data-screen="dashboard"]');
+  assert.match(await page.textContent('#who'), /demo-recorder/);
+  await page.goto(`${url}#/donation`);
+  await page.reload();
+  await page.waitForSelector('#donation-form');
+  await page.fill('input[name=amount]', '10.000');
+  await page.fill('input[name=reference]', 'RELOADED-1');
+  await page.click('#donation-form button[type=submit]');
+  await page.click('[data-action=confirm]');
+  await page.waitForSelector('.done');
+  assert.equal((await byReference(demo.base, 'RELOADED-1')).length, 1);
+  await context.close();
+});
+
 test('a pasted token signs in; a wrong one is refused in words next to the field', { skip }, async () => {
   const { page, context } = await staffPage(browser, demo.base, { locale: 'vi-VN' });
   await page.goto(url);
