@@ -1,13 +1,10 @@
-// What several screens read from the public API: the organisation (/info) and the campaigns
-// with their balances (/campaigns), read fresh for each screen so that a balance check uses
-// the balance as it is now.
+// What several screens read from the public API: the campaigns with their balances
+// (/campaigns), read fresh for each screen so that a balance check uses the balance as it is
+// now.
 
 import { getJson } from './api.js';
 import { h } from '../views/dom.js';
 import { t } from './i18n.js';
-
-/** GET /info. */
-export const loadInfo = () => getJson('info');
 
 /** Every campaign (GET /campaigns), in opening order. */
 export async function loadCampaigns() {

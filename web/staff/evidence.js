@@ -4,7 +4,7 @@
 // and what the server says it stored must have exactly the hash and size computed here, or
 // the payment is not offered for recording: the ledger will name these bytes forever.
 
-import { h, clear } from '../views/dom.js';
+import { h } from '../views/dom.js';
 import { sha256Hex, sha256Sync } from '../verify/sha256.js';
 import { toHex } from '../verify/bytes.js';
 import { t } from './i18n.js';
@@ -177,14 +177,6 @@ export function evidencePicker() {
         setError(e instanceof Error && e.name === 'Error' ? e.message : errorText(e));
         throw e;
       }
-    },
-    /** The files added so far: `{ name, size, type, sha256: Promise }`. */
-    files: () => items.map((i) => ({
-      name: i.file.name, size: i.file.size, type: i.file.type, sha256: i.sha256,
-    })),
-    clear() {
-      items.length = 0;
-      clear(list);
     },
   };
 }

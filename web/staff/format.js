@@ -87,7 +87,8 @@ export function errorText(err) {
   const key = `api_${err.code}`;
   if (has(key)) {
     const text = t(key, { seconds: err.retryAfter ?? 1 });
-    return err.code === 'unavailable' || err.code === 'invalid_statement' || err.code === 'statement' ? `${text} ${err.message}` : text;
+    // These refusals carry particulars (why the server cannot record, which cell is bad).
+    return err.code === 'unavailable' || err.code === 'invalid_statement' ? `${text} ${err.message}` : text;
   }
   return t('err_server_words', { message: err.message });
 }

@@ -120,7 +120,6 @@ function chosen(entry, host) {
       };
     },
     fieldOf: (name) => (name === 'reason' ? reason : name === 'note' ? note : undefined),
-    onRefused() {},
     done: (ack) => h(
       'div',
       { class: 'done', 'data-seq': String(ack.seq) },

@@ -87,9 +87,12 @@ function transferForm(host, campaigns) {
         ],
       };
     },
-    fieldOf: (name) => ({
-      from, to, amount, reason, currency: amount, campaign: from,
-    })[name],
+    fieldOf(name) {
+      const byName = {
+        from, to, amount, reason, currency: amount, campaign: from,
+      };
+      return Object.hasOwn(byName, name) ? byName[name] : undefined;
+    },
     done: (ack) => h(
       'div',
       { class: 'done', 'data-seq': String(ack.seq) },
