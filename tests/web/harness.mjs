@@ -62,7 +62,7 @@ export const skipReason = reason;
 
 /** Content types of the files in web/, for serving them from disk. */
 export const MIME = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
 };
 
 /** The standard command-line flags for headless Chromium in the tests. */
@@ -90,15 +90,18 @@ export async function freePort() {
  * its recorder token). Throws with the server's output if it exits or does not come up; the
  * server is then stopped and the directory removed.
  *
- * Returns `{ base, dataDir, recorderToken, process, log(), stop() }`: `base` is the server's
- * URL (http://127.0.0.1:PORT), `dataDir` the temporary directory, `log()` what the server has
+ * `args` are more command-line arguments of `fundtrail demo` (e.g. `--session-idle 2s`).
+ *
+ * Returns `{ base, dataDir, recorderToken, adminToken, process, log(), stop() }`: `base` is
+ * the server's URL (http://127.0.0.1:PORT), `dataDir` the temporary directory, `adminToken`
+ * the admin token when the server has printed it by then, `log()` what the server has
  * printed so far, and `stop()` stops the server and removes the directory.
  */
-export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: wantToken = false } = {}) {
+export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: wantToken = false, args = [] } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(binPath, ['demo', '--addr', `127.0.0.1:${port}`, '--data', path.join(dataDir, 'data'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let serverLog = '';
   server.stdout.on('data', (d) => { serverLog += d; });
   server.stderr.on('data', (d) => { serverLog += d; });
@@ -106,6 +109,7 @@ export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: w
     base,
     dataDir,
     recorderToken: '',
+    adminToken: '',
     process: server,
     log: () => serverLog,
     async stop() {
@@ -126,6 +130,8 @@ export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: w
           const r = await fetch(`${base}/api/v1/info`);
           if (r.ok) {
             if (token) [, demo.recorderToken] = token;
+            const admin = /Admin token: (\S+)/.exec(serverLog);
+            if (admin) [, demo.adminToken] = admin;
             break;
           }
         } catch {
@@ -167,7 +173,7 @@ export async function openPage(browser, base, opts = {}) {
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname.startsWith('/api/')) return route.continue();
-    const rel = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const rel = url.pathname.endsWith('/') ? `${url.pathname.slice(1)}index.html` : url.pathname.slice(1);
     const file = path.join(webDir, rel);
     if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
     const real = await route.fetch();

@@ -1,12 +1,14 @@
-// Static checks of the public page's files: CSP-safe (no inline script or style, no eval),
-// never HTML from data, both languages complete, every module reachable from the page's entry
-// point with one-way imports, and (with a built server binary) every file embedded and served
-// with its content type under the strict CSP.
+// Static checks of the public page's and the staff console's files: CSP-safe (no inline
+// script or style, no eval), never HTML from data, both languages complete, every module
+// reachable from an entry point (index.html, staff/index.html) with one-way imports, no
+// browser storage in the console, and (with a built server binary) every file embedded and
+// served with its content type under the strict CSP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { keysOf, LANGS } from '../../web/i18n.js';
+import { keysOf, LANGS, has as pageHas } from '../../web/i18n.js';
+import { staffKeysOf } from '../../web/staff/i18n.js';
 import {
   webDir as web, webFiles, binPath, startDemo,
 } from './harness.mjs';
@@ -27,9 +29,34 @@ function importsOf(file) {
   return out;
 }
 
-/** The page's entry points: the module scripts index.html loads. */
-function entryPoints() {
-  return [...read('index.html').matchAll(/<script type="module" src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+/** The HTML pages: the public page and the staff console. */
+const PAGES = ['index.html', 'staff/index.html'];
+
+/** The module scripts `html` (a page of web/) loads, relative to web/. */
+function entryPoints(html) {
+  const dir = path.posix.dirname(html);
+  return [...read(html).matchAll(/<script type="module" src="([^"]+)"><\/script>/g)].map((m) => path.posix.join(dir, m[1]));
+}
+
+/** The modules `html` preloads, relative to web/. */
+function preloadsOf(html) {
+  const dir = path.posix.dirname(html);
+  return [...read(html).matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => path.posix.normalize(path.posix.join(dir, m[1])));
+}
+
+/** Every module reached from `entries` through imports; asserts each is a file of web/. */
+function reachedFrom(entries) {
+  const files = new Set(webFiles());
+  const reached = new Set();
+  const todo = [...entries];
+  while (todo.length > 0) {
+    const f = todo.pop();
+    if (reached.has(f)) continue;
+    assert.ok(files.has(f), `${f} is imported but is not a file of web/`);
+    reached.add(f);
+    todo.push(...importsOf(f));
+  }
+  return reached;
 }
 
 test('the page has its files', () => {
@@ -50,34 +77,31 @@ test('no HTML is built from strings, no eval, no inline handlers or styles', () 
       assert.ok(!src.includes(bad), `${f} uses ${bad}`);
     }
   }
-  const html = read('index.html');
-  assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), 'no inline script');
-  assert.ok(!/<style/i.test(html), 'no style element');
-  assert.ok(!/\sstyle=/i.test(html), 'no style attribute');
-  assert.ok(!/\son[a-z]+=/i.test(html), 'no inline event handler');
-  assert.ok(!/https?:\/\//.test(html), 'no external resource');
-  assert.match(html, /<script type="module" src="app.js"><\/script>/);
-});
-
-test('every module under web/ is imported from the page\'s entry point and preloaded by index.html, and every import is a file of web/', () => {
-  const files = new Set(webFiles());
-  const reached = new Set();
-  const todo = entryPoints();
-  assert.deepEqual(todo, ['app.js']);
-  while (todo.length > 0) {
-    const f = todo.pop();
-    if (reached.has(f)) continue;
-    assert.ok(files.has(f), `${f} is imported but is not a file of web/`);
-    reached.add(f);
-    todo.push(...importsOf(f));
+  for (const page of PAGES) {
+    const html = read(page);
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), `${page}: no inline script`);
+    assert.ok(!/<style/i.test(html), `${page}: no style element`);
+    assert.ok(!/\sstyle=/i.test(html), `${page}: no style attribute`);
+    assert.ok(!/\son[a-z]+=/i.test(html), `${page}: no inline event handler`);
+    assert.ok(!/https?:\/\//.test(html), `${page}: no external resource`);
+    assert.match(html, /<script type="module" src="app.js"><\/script>/, page);
   }
-  assert.deepEqual(scripts().filter((f) => !reached.has(f)), [], 'modules nothing imports');
-  // index.html preloads every module the entry point imports (no waterfall of import levels).
-  const preloaded = [...read('index.html').matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]).sort();
-  assert.deepEqual(preloaded, [...reached].filter((f) => f !== 'app.js').sort(), 'index.html\'s modulepreload links are the modules app.js imports');
 });
 
-test('the modules import one another one way: no cycles, nothing imports app.js, the verifier imports no view', () => {
+test('every module under web/ is imported from an entry point and preloaded by its page, and every import is a file of web/', () => {
+  const all = new Set();
+  for (const page of PAGES) {
+    const entries = entryPoints(page);
+    assert.deepEqual(entries, [path.posix.join(path.posix.dirname(page), 'app.js')], page);
+    const reached = reachedFrom(entries);
+    for (const f of reached) all.add(f);
+    // Each page preloads every module its entry point imports (no waterfall of import levels).
+    assert.deepEqual(preloadsOf(page).sort(), [...reached].filter((f) => !entries.includes(f)).sort(), `${page}'s modulepreload links are the modules its app.js imports`);
+  }
+  assert.deepEqual(scripts().filter((f) => !all.has(f)), [], 'modules nothing imports');
+});
+
+test('the modules import one another one way: no cycles, nothing imports an app.js, the verifier imports no view, the public page imports nothing of the console', () => {
   const graph = new Map(scripts().map((f) => [f, importsOf(f)]));
   const state = new Map(); // file -> 'open' while its imports are walked, then 'done'
   const walk = (f, trail) => {
@@ -89,13 +113,38 @@ test('the modules import one another one way: no cycles, nothing imports app.js,
   };
   for (const f of graph.keys()) walk(f, []);
   for (const [f, deps] of graph) {
-    assert.ok(!deps.includes('app.js'), `${f} imports app.js`);
+    assert.ok(!deps.includes('app.js') && !deps.includes('staff/app.js'), `${f} imports an app.js`);
     if (f === 'verify.js' || f.startsWith('verify/')) {
       // The independent verifier: its own modules and the currency table, nothing of the page.
       for (const d of deps) assert.ok(d === 'verify.js' || d.startsWith('verify/') || d === 'amount.js', `the verifier module ${f} imports ${d}`);
     }
     if (f.startsWith('verify/')) assert.ok(!deps.includes('verify.js'), `${f} imports the index verify.js (import the module itself)`);
+    if (!f.startsWith('staff/')) {
+      for (const d of deps) assert.ok(!d.startsWith('staff/'), `the public page's ${f} imports the console's ${d}`);
+    }
   }
+});
+
+test('the staff console keeps nothing in browser storage and reads no cookie (the token and the CSRF value stay in memory)', () => {
+  const staff = scripts().filter((f) => f.startsWith('staff/'));
+  assert.ok(staff.length > 10, 'every module of the console is checked');
+  for (const f of staff) {
+    const src = read(f);
+    for (const bad of ['localStorage', 'sessionStorage', 'indexedDB', 'document.cookie', 'caches.', 'serviceWorker']) {
+      assert.ok(!src.includes(bad), `${f} uses ${bad}`);
+    }
+  }
+});
+
+test('the console has a label in English and Vietnamese for every label it uses', () => {
+  assert.deepEqual(staffKeysOf('vi').sort(), staffKeysOf('en').sort());
+  const own = new Set(staffKeysOf('en'));
+  const used = new Set();
+  for (const f of scripts().filter((x) => x.startsWith('staff/'))) {
+    for (const m of read(f).matchAll(/\bt\(\s*'([a-z0-9_]+)'/g)) used.add(m[1]);
+  }
+  assert.ok(used.size > 200, `${used.size} labels found`);
+  assert.deepEqual([...used].filter((k) => !own.has(k) && !pageHas(k)), [], 'labels used but defined nowhere');
 });
 
 test('English and Vietnamese have the same labels', () => {
@@ -134,4 +183,12 @@ test('the server serves every file of web/ with its content type, under a CSP wi
   }
   const missing = await fetch(`${demo.base}/views/nothing-here.js`);
   assert.equal(missing.status, 404);
+});
+
+test('the server serves the staff console at /staff/ (its index.html, under the same CSP)', { skip: noBinary }, async () => {
+  const r = await fetch(`${demo.base}/staff/`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  assert.ok(Buffer.from(await r.arrayBuffer()).equals(fs.readFileSync(path.join(web, 'staff', 'index.html'))));
 });
