@@ -110,12 +110,14 @@ pub fn demo_entries() -> Vec<Body> {
             paid_at: "2026-11-07".into(),
             purpose: "600 kg of rice for 120 families in Nghĩa Hành".into(),
             recipient: "Hợp tác xã Nông nghiệp Nghĩa Hành".into(),
+            reference: None,
         }),
         Body::Transfer(Transfer {
             amount: minor("2000000", v),
             currency: v,
             from: "flood-2026".into(),
             reason: "Board decision 2026-11-08: roof repairs at the flooded school are covered by the schools campaign".into(),
+            reference: None,
             to: "school-roofs".into(),
         }),
         donation("flood-2026", v, "250000", "2026-11-08", Channel::BankTransfer, Some("FT26306009876-DUP"), "Anonymous"),
@@ -128,6 +130,7 @@ pub fn demo_entries() -> Vec<Body> {
             paid_at: "2026-11-09".into(),
             purpose: "100 ceramic water filters".into(),
             recipient: "Hanoi Water Filters Co.".into(),
+            reference: None,
         }),
     ]
 }

@@ -225,6 +225,13 @@ impl CsvExport {
                     ..Row::default()
                 }
             }
+            // A bank statement moves no campaign's money (SPEC.md §13.1): a row naming it.
+            Body::Statement(st) => Row {
+                currency: st.currency.to_string(),
+                party: st.account.number.clone(),
+                memo: format!("{} {} {} to {}", st.account.bank, st.account.number, st.from, st.to),
+                ..Row::default()
+            },
             // `row` gives reversals their own row; one reaching here is not a movement.
             Body::Reversal(_) => {
                 return Err(ExportError::Inconsistent {

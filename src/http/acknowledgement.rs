@@ -282,6 +282,7 @@ mod tests {
                 paid_at: "2026-11-03".into(),
                 purpose: TRICKY.into(),
                 recipient: "Xã </script> Hòa".into(),
+                reference: None,
             }),
         ));
         let open = encode(&entry(

@@ -63,6 +63,7 @@ pub async fn disburse(
         paid_at: r.paid_at.unwrap_or_else(today),
         purpose: r.purpose,
         recipient: r.recipient,
+        reference: None,
     });
     append(&s, &staff, &headers, body).await
 }

@@ -52,6 +52,7 @@ pub async fn transfer(
         currency,
         from: r.from,
         reason: r.reason,
+        reference: None,
         to: r.to,
     });
     append(&s, &staff, &headers, body).await

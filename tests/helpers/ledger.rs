@@ -175,6 +175,7 @@ pub fn disbursement(campaign: &str, code: &str, amount: u64, recipient: &str) ->
         paid_at: "2026-11-03".into(),
         purpose: "Rice and drinking water".into(),
         recipient: recipient.into(),
+        reference: None,
     })
 }
 
@@ -184,6 +185,7 @@ pub fn transfer(from: &str, to: &str, code: &str, amount: u64) -> Body {
         currency: currency(code),
         from: from.into(),
         reason: "Surplus moved to where it is needed".into(),
+        reference: None,
         to: to.into(),
     })
 }

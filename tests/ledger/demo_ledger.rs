@@ -80,6 +80,7 @@ pub fn paid(
         paid_at: "2026-11-05".into(),
         purpose: purpose.into(),
         recipient: recipient.into(),
+        reference: None,
     })
 }
 
@@ -275,6 +276,7 @@ pub fn demo() -> LedgerBuilder {
             currency: currency("VND"),
             from: "flood-2026".into(),
             reason: "Relief phase over; the board moved the surplus to school roofs.".into(),
+            reference: None,
             to: "school-roofs-2026".into(),
         }),
     );

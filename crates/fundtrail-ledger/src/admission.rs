@@ -74,12 +74,24 @@ fn texts(body: &Body) -> Vec<(&'static str, &str)> {
         Body::Disbursement(d) => {
             out.push(("recipient", d.recipient.as_str()));
             out.push(("purpose", d.purpose.as_str()));
+            out.extend(d.reference.as_deref().map(|r| ("reference", r)));
             for e in &d.evidence {
                 out.extend(e.name.as_deref().map(|n| ("evidence.name", n)));
             }
         }
-        Body::Transfer(t) => out.push(("reason", t.reason.as_str())),
+        Body::Transfer(t) => {
+            out.push(("reason", t.reason.as_str()));
+            out.extend(t.reference.as_deref().map(|r| ("reference", r)));
+        }
         Body::Reversal(r) => out.extend(r.note.as_deref().map(|n| ("note", n))),
+        Body::Statement(s) => {
+            out.push(("account.bank", s.account.bank.as_str()));
+            out.push(("account.number", s.account.number.as_str()));
+            out.push(("account.holder", s.account.holder.as_str()));
+            for x in &s.exclusions {
+                out.extend(x.note.as_deref().map(|n| ("exclusions.note", n)));
+            }
+        }
     }
     out
 }

@@ -20,6 +20,7 @@ pub mod hash;
 pub mod merkle;
 pub mod money;
 pub mod receipt;
+pub mod reconcile;
 pub mod state;
 pub mod totals;
 pub mod verify;

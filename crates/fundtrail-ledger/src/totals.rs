@@ -311,6 +311,7 @@ mod tests {
             currency: vnd(),
             from: from.into(),
             reason: "Roofs first".into(),
+            reference: None,
             to: to.into(),
         })
     }

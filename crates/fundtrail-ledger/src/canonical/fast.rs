@@ -360,6 +360,7 @@ impl<'a> Cursor<'a> {
         let purpose = self.text()?;
         self.lit(b",\"recipient\":")?;
         let recipient = self.text()?;
+        let reference = self.opt_text(b",\"reference\":")?;
         self.lit(b"}")?;
         Some(Disbursement {
             amount,
@@ -369,6 +370,7 @@ impl<'a> Cursor<'a> {
             paid_at,
             purpose,
             recipient,
+            reference,
         })
     }
 
@@ -379,6 +381,7 @@ impl<'a> Cursor<'a> {
         let from = self.text()?;
         self.lit(b",\"reason\":")?;
         let reason = self.text()?;
+        let reference = self.opt_text(b",\"reference\":")?;
         self.lit(b",\"to\":")?;
         let to = self.text()?;
         self.lit(b"}")?;
@@ -387,6 +390,7 @@ impl<'a> Cursor<'a> {
             currency,
             from,
             reason,
+            reference,
             to,
         })
     }

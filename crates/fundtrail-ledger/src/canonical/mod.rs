@@ -8,7 +8,7 @@ mod tests;
 use crate::entry::validate_envelope;
 use crate::entry::{
     Body, CampaignClose, CampaignOpen, Disbursement, Donation, Entry, FieldError, Reversal,
-    Transfer, FORMAT_VERSION,
+    Statement, Transfer, FORMAT_VERSION,
 };
 use crate::hash::Hash;
 use serde::{Deserialize, Serialize};
@@ -114,6 +114,7 @@ pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
         "disbursement" => Body::Disbursement(body::<Disbursement>(wire.body)?),
         "transfer" => Body::Transfer(body::<Transfer>(wire.body)?),
         "reversal" => Body::Reversal(body::<Reversal>(wire.body)?),
+        "statement" => Body::Statement(body::<Statement>(wire.body)?),
         other => return Err(LeafError::UnknownKind(other.to_string())),
     };
     let entry = Entry {

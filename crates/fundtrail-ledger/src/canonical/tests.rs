@@ -236,12 +236,14 @@ fn body(rng: &mut Rng) -> Body {
             paid_at: date(rng),
             purpose: text(rng),
             recipient: text(rng),
+            reference: opt(rng, text),
         }),
         4 => Body::Transfer(Transfer {
             amount: minor(rng),
             currency: currency(rng),
             from: slug(rng),
             reason: text(rng),
+            reference: opt(rng, text),
             to: slug(rng),
         }),
         _ => Body::Reversal(Reversal {

@@ -57,6 +57,7 @@ impl Body {
                 date("paid_at", &b.paid_at)?;
                 short("recipient", &b.recipient)?;
                 long("purpose", &b.purpose)?;
+                opt_short("reference", &b.reference)?;
                 if b.evidence.len() > 100 {
                     return Err(FieldError::new("evidence", "at most 100 documents"));
                 }
@@ -72,11 +73,49 @@ impl Body {
                 if b.from == b.to {
                     return Err(FieldError::new("to", "must differ from `from`"));
                 }
+                opt_short("reference", &b.reference)?;
                 long("reason", &b.reason)
             }
             Body::Reversal(b) => opt_long("note", &b.note),
+            Body::Statement(b) => statement(b),
         }
     }
+}
+
+/// The field rules of a `statement` body (SPEC.md §13.1).
+fn statement(b: &super::Statement) -> Result<(), FieldError> {
+    short("account.bank", &b.account.bank)?;
+    short("account.number", &b.account.number)?;
+    short("account.holder", &b.account.holder)?;
+    date("from", &b.from)?;
+    date("to", &b.to)?;
+    if b.to < b.from {
+        return Err(FieldError::new("to", "must not be before `from`"));
+    }
+    if b.lines == 0 && b.lines_root != crate::merkle::empty_root() {
+        return Err(FieldError::new(
+            "lines_root",
+            "a statement without lines has the empty tree's root",
+        ));
+    }
+    let mut previous = 0;
+    for x in &b.exclusions {
+        if x.line <= previous {
+            return Err(FieldError::new(
+                "exclusions.line",
+                "lines must be listed once each, in increasing order",
+            ));
+        }
+        if x.line > b.lines {
+            return Err(FieldError::new(
+                "exclusions.line",
+                format!("line {} is past the statement's {} lines", x.line, b.lines),
+            ));
+        }
+        opt_long("exclusions.note", &x.note)?;
+        previous = x.line;
+    }
+    Ok(())
 }
 
 /// A field whose value is not acceptable, and why.
@@ -148,6 +187,26 @@ fn opt_short(field: &str, value: &Option<String>) -> Result<(), FieldError> {
 
 fn opt_long(field: &str, value: &Option<String>) -> Result<(), FieldError> {
     value.as_deref().map_or(Ok(()), |v| long(field, v))
+}
+
+/// The short-text rule (SPEC.md §2.2), for the statement lines' fields.
+pub(crate) fn short_text(field: &str, value: &str) -> Result<(), FieldError> {
+    short(field, value)
+}
+
+/// The short-text rule for an optional field.
+pub(crate) fn opt_short_text(field: &str, value: &Option<String>) -> Result<(), FieldError> {
+    opt_short(field, value)
+}
+
+/// The long-text rule for an optional field.
+pub(crate) fn opt_long_text(field: &str, value: &Option<String>) -> Result<(), FieldError> {
+    opt_long(field, value)
+}
+
+/// The date rule (SPEC.md §2.2).
+pub(crate) fn date_field(field: &str, value: &str) -> Result<(), FieldError> {
+    date(field, value)
 }
 
 /// Reports whether `s` is a valid campaign slug (SPEC.md §2.2).

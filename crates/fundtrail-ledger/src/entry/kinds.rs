@@ -1,4 +1,4 @@
-//! The six kinds of body (SPEC.md §2.3) and the values inside them.
+//! Six of the seven kinds of body (the seventh, `statement`, is in `statement.rs`) (SPEC.md §2.3) and the values inside them.
 
 use crate::hash::Hash;
 use crate::money::{Currency, Minor};
@@ -123,6 +123,9 @@ pub struct Disbursement {
     pub purpose: String,
     /// Who was paid.
     pub recipient: String,
+    /// Optional bank transaction id of the payment, naming its bank statement line (§13.3).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<String>,
 }
 
 /// A document proving a disbursement, named by its SHA-256.
@@ -152,6 +155,10 @@ pub struct Transfer {
     pub from: String,
     /// Why the money moves; required, since moving earmarked money must be explained.
     pub reason: String,
+    /// Optional bank transaction id, when the move is a payment between bank accounts that
+    /// a statement line shows (SPEC.md §13.3).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<String>,
     /// Destination campaign.
     pub to: String,
 }

@@ -1,4 +1,4 @@
-//! Ledger entries: the common envelope and the six kinds of body (SPEC.md §2.1, §2.3), and
+//! Ledger entries: the common envelope and the seven kinds of body (SPEC.md §2.1, §2.3), and
 //! the rules on their field values (SPEC.md §2.2).
 //!
 //! Struct fields are declared in ascending key order so that serializing them with
@@ -7,6 +7,7 @@
 mod dates;
 mod fields;
 mod kinds;
+mod statement;
 
 pub use dates::{format_recorded_at, is_date, is_recorded_at};
 pub use fields::{is_slug, validate_envelope, FieldError};
@@ -14,6 +15,8 @@ pub use kinds::{
     Account, CampaignClose, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind,
     Reversal, ReversalReason, Transfer,
 };
+pub use statement::{Exclusion, ExclusionReason, SignedMinor, Statement};
+pub(crate) use fields::{date_field, opt_long_text, opt_short_text, short_text};
 
 use crate::hash::Hash;
 use serde::Serialize;
@@ -57,6 +60,8 @@ pub enum Body {
     Transfer(Transfer),
     /// `reversal`
     Reversal(Reversal),
+    /// `statement`
+    Statement(Statement),
 }
 
 impl Body {
@@ -69,6 +74,7 @@ impl Body {
             Body::Disbursement(_) => "disbursement",
             Body::Transfer(_) => "transfer",
             Body::Reversal(_) => "reversal",
+            Body::Statement(_) => "statement",
         }
     }
 
@@ -80,7 +86,7 @@ impl Body {
             Body::Donation(b) => &b.campaign,
             Body::Disbursement(b) => &b.campaign,
             Body::Transfer(b) => &b.from,
-            Body::Reversal(_) => "",
+            Body::Reversal(_) | Body::Statement(_) => "",
         }
     }
 }

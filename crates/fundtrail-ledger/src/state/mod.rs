@@ -97,6 +97,8 @@ fn earlier(a: &str, b: &str) -> bool {
 
 /// The state change one valid entry causes, computed before anything is changed.
 enum Change {
+    /// An entry that changes no campaign (a bank statement: reconciled apart, SPEC.md §13).
+    Nothing,
     Open(CampaignState),
     Close(u32),
     Campaigns(Totals2, Option<(u64, Move)>, Option<u64>),
@@ -342,6 +344,7 @@ impl LedgerState {
                 ))
             }
             Body::Reversal(r) => self.reversal_change(r.reverses),
+            Body::Statement(_) => Ok(Change::Nothing),
         }
     }
 
@@ -419,6 +422,7 @@ impl LedgerState {
             });
         }
         match self.change(&entry.body)? {
+            Change::Nothing => {}
             Change::Open(c) => {
                 self.index.insert(c.id.clone(), self.campaigns.len() as u32);
                 self.campaigns.push(c);

@@ -59,6 +59,7 @@ fn disbursement(campaign: &str, amount: u64) -> Body {
         paid_at: "2026-11-01".into(),
         purpose: "Bồn nước".into(),
         recipient: "Hợp tác xã Quảng Ninh".into(),
+        reference: None,
     })
 }
 
@@ -68,6 +69,7 @@ fn transfer(from: &str, to: &str, amount: u64) -> Body {
         currency: vnd(),
         from: from.into(),
         reason: "Mái trường cần trước".into(),
+        reference: None,
         to: to.into(),
     })
 }

@@ -9,3 +9,4 @@ mod companion;
 mod currencies;
 mod edge;
 mod leaves;
+mod statements;
