@@ -17,6 +17,7 @@ mod init;
 mod network;
 mod progress;
 mod receipt;
+mod reconcile;
 mod serve;
 mod statement;
 mod token;
@@ -172,6 +173,9 @@ pub enum Command {
         /// Exit 1 when history was rewritten or the key changed, 2 when it cannot be confirmed.
         #[arg(long, value_name = "CHECKPOINT_FILE")]
         since: Option<PathBuf>,
+        /// Bank statements to reconcile (SPEC.md §13).
+        #[command(flatten)]
+        statements: reconcile::StatementArgs,
     },
     /// Check a fork proof file downloaded from the public page: exit 0 when it proves that
     /// two checkpoints signed with the key cannot both be honest, 1 when it does not, 2 on
@@ -263,12 +267,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             database_url,
             key,
             since,
+            statements,
         } => {
             verify::verify(
                 source,
                 data.map(|d| DataDir::new(d).with_database_url(database_url)),
                 key,
                 since,
+                statements,
             )
             .await
         }

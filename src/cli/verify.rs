@@ -4,6 +4,7 @@
 //! the HTTP client they (and `verify-receipt`) ask servers with.
 
 use super::progress::progress_bar;
+use super::reconcile::{self, StatementArgs};
 use super::CliError;
 use crate::ledger::checkpoint::{read_unverified, verify_checkpoint, Checkpoint};
 use crate::ledger::fork::{check_fork_proof, parse_fork_proof, ForkError};
@@ -109,6 +110,7 @@ pub(super) async fn verify(
     data: Option<DataDir>,
     key: Option<String>,
     since: Option<PathBuf>,
+    statements: StatementArgs,
 ) -> Result<(), CliError> {
     if let Some(k) = &key {
         crate::ledger::checkpoint::parse_verifier_key(k)
@@ -130,7 +132,7 @@ pub(super) async fn verify(
                 Some(kept) => Some(check_since(&src, &kept, key.as_deref()).await?),
                 None => key,
             };
-            verify_url(&src, key).await
+            verify_url(&src, key, &statements).await
         }
         (Some(file), None) => {
             let f =
@@ -142,7 +144,13 @@ pub(super) async fn verify(
             bar.finish_and_clear();
             let report = report.map_err(|e| CliError::Verification(e.to_string()))?;
             print_report(&report, &file, key.is_some());
-            Ok(())
+            let reconciler = reconcile::read_bundle(Path::new(&file))?;
+            let lines = statements
+                .statements
+                .as_deref()
+                .map(|dir| reconcile::lines_from_dir(&reconciler, dir))
+                .unwrap_or_default();
+            reconcile::finish(reconciler, &lines, &statements)
         }
     }
 }
@@ -165,7 +173,11 @@ async fn verify_data(dir: DataDir, key: Option<String>) -> Result<(), CliError> 
     Ok(())
 }
 
-async fn verify_url(url: &str, key: Option<String>) -> Result<(), CliError> {
+async fn verify_url(
+    url: &str,
+    key: Option<String>,
+    statements: &StatementArgs,
+) -> Result<(), CliError> {
     let server = Server::new(url, Duration::from_secs(600))?;
     let base = server.base();
     let http_err = |e: reqwest::Error| CliError::Usage(format!("{base}: {e}"));
@@ -188,6 +200,10 @@ async fn verify_url(url: &str, key: Option<String>) -> Result<(), CliError> {
         let bar = progress_bar(None);
         let result = verify_bundle(f, key.as_deref(), None, |n| bar.set_position(n));
         bar.finish_and_clear();
+        let reconciler = match &result {
+            Ok(_) => Some(reconcile::read_bundle(&tmp)),
+            Err(_) => None,
+        };
         let _ = std::fs::remove_file(&tmp);
         let report = result.map_err(|e| CliError::Verification(e.to_string()))?;
         if claimed.size != report.size {
@@ -199,6 +215,10 @@ async fn verify_url(url: &str, key: Option<String>) -> Result<(), CliError> {
             .map_err(|e| CliError::Verification(e.to_string()))?;
         print_report(&report, base, key.is_some());
         println!("  published totals match the entries");
+        if let Some(reconciler) = reconciler.transpose()? {
+            let lines = reconcile::lines_from_server(&reconciler, &server).await;
+            reconcile::finish(reconciler, &lines, statements)?;
+        }
         return Ok(());
     }
     Err(CliError::Usage(

@@ -3,15 +3,18 @@
 //! entry naming it or by a fitting exclusion.
 
 use super::line::{decode_lines, lines_root, StatementLine};
-use super::{Finding, FindingKind, Named, Reconciler};
+use super::{Excluded, Finding, FindingKind, Named, Reconciler};
 use crate::entry::Statement;
 
 /// What one statement contributed.
+#[derive(Default)]
 pub(super) struct Outcome {
     /// Money the ledger explains: matched entries' amounts and excluded lines, signed.
     pub explained: i128,
     /// Lines checked.
     pub lines: u64,
+    /// The lines its exclusions explain.
+    pub excluded: Vec<Excluded>,
 }
 
 /// Checks statement `seq` against its published `file` of lines, adding findings.
@@ -22,10 +25,7 @@ pub(super) fn statement(
     file: Option<Vec<u8>>,
     findings: &mut Vec<Finding>,
 ) -> Outcome {
-    let nothing = Outcome {
-        explained: 0,
-        lines: 0,
-    };
+    let nothing = Outcome::default();
     let mut whole = |kind| {
         findings.push(Finding {
             statement: seq,
@@ -62,14 +62,14 @@ pub(super) fn statement(
             closing: s.closing,
         });
     }
-    let mut explained = 0;
-    for (number, line) in (1u64..).zip(&lines) {
-        explained += one_line(r, seq, s, number, line, findings);
-    }
-    Outcome {
-        explained,
+    let mut outcome = Outcome {
         lines: lines.len() as u64,
+        ..Outcome::default()
+    };
+    for (number, line) in (1u64..).zip(&lines) {
+        outcome.explained += one_line(r, seq, s, number, line, findings, &mut outcome.excluded);
     }
+    outcome
 }
 
 /// Matches line `number`; returns the money the ledger explains of it.
@@ -80,6 +80,7 @@ fn one_line(
     number: u64,
     line: &StatementLine,
     findings: &mut Vec<Finding>,
+    excluded: &mut Vec<Excluded>,
 ) -> i128 {
     let mut found = |kind| {
         findings.push(Finding {
@@ -124,6 +125,14 @@ fn one_line(
                 entries: fitting.iter().map(|n| n.seq).collect(),
             });
         }
+        excluded.push(Excluded {
+            statement: seq,
+            line: number,
+            date: line.date.clone(),
+            id: id.clone(),
+            amount: line.amount,
+            reason: x.reason,
+        });
         return i128::from(line.amount.get());
     }
     match fitting.as_slice() {

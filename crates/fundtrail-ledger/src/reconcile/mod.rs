@@ -22,7 +22,7 @@ pub use line::{
     StatementLine,
 };
 
-use crate::entry::{Account, Body, Entry, SignedMinor, Statement};
+use crate::entry::{Account, Body, Entry, ExclusionReason, SignedMinor, Statement};
 use crate::money::{Currency, Minor};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
@@ -67,6 +67,40 @@ pub struct AccountReconciliation {
     pub lines: u64,
     /// Every difference, in the order of the statements and their lines.
     pub findings: Vec<Finding>,
+    /// Every line an exclusion explains (interest, fees, returned transfers...), in order.
+    pub excluded: Vec<Excluded>,
+}
+
+/// A line no entry names because an exclusion explains it: shown, never hidden.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Excluded {
+    /// `seq` of the statement.
+    pub statement: u64,
+    /// The line's position, from 1.
+    pub line: u64,
+    /// The line's booking day.
+    pub date: String,
+    /// The bank's transaction id.
+    pub id: String,
+    /// The line's amount.
+    pub amount: SignedMinor,
+    /// Why no entry names it.
+    pub reason: ExclusionReason,
+}
+
+impl std::fmt::Display for Excluded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "statement {} line {} ({}): {} ({}) explained as {}",
+            self.statement,
+            self.line,
+            self.date,
+            self.amount,
+            self.id,
+            self.reason.as_str()
+        )
+    }
 }
 
 /// Reconciliation of every account that has statements.
@@ -162,6 +196,7 @@ impl Reconciler {
             .iter()
             .any(|(a, c)| *a == account && *c == currency);
         let mut findings = Vec::new();
+        let mut excluded = Vec::new();
         let mut reconciled_through = None;
         let mut still_clean = true;
         let mut ledger_balance = i128::from(statements.first().map_or(0, |s| s.1.opening.get()));
@@ -184,6 +219,7 @@ impl Reconciler {
             let outcome = matching::statement(self, *seq, s, lines(s), &mut findings);
             ledger_balance += outcome.explained;
             checked += outcome.lines;
+            excluded.extend(outcome.excluded);
             still_clean &= findings.len() == before;
             if still_clean {
                 reconciled_through = Some(s.to.clone());
@@ -201,6 +237,7 @@ impl Reconciler {
             ledger_balance,
             lines: checked,
             findings,
+            excluded,
         }
     }
 }

@@ -258,6 +258,12 @@ fn exclusions_explain_interest_fees_and_returned_transfers_but_only_in_their_dir
         )]
     );
     assert_eq!(r.accounts[0].ledger_balance, 20_000 + 1_200 - 11_000 + 5_000);
+    let shown: Vec<String> = r.accounts[0].excluded.iter().map(|x| x.to_string()).collect();
+    assert_eq!(shown.len(), 5);
+    assert_eq!(
+        shown[2],
+        "statement 1 line 3 (2024-09-15): 300000 (RET) explained as returned_transfer"
+    );
 }
 
 #[test]
@@ -320,5 +326,37 @@ fn canonical_lines_round_trip_and_anything_else_is_refused() {
         b"{\"amount\":\"+5\",\"date\":\"2024-09-10\",\"id\":\"FT1\"}\n",
     ] {
         assert!(decode_lines(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+    }
+}
+
+#[test]
+fn changing_any_one_published_line_is_caught() {
+    let lines = vec![
+        line("2024-09-10", "FT1", 500_000),
+        line("2024-09-11", "FT2", 20_000),
+        line("2024-09-30", "FEE", -11_000),
+    ];
+    let s = statement("2024-09-01", "2024-09-30", 0, &lines, vec![]);
+    for i in 0..lines.len() {
+        for change in 0..3 {
+            let mut published = lines.clone();
+            match change {
+                0 => published[i].amount = SignedMinor(published[i].amount.get() + 1),
+                1 => published[i].date = "2024-09-29".into(),
+                _ => published[i].memo = Some("changed".into()),
+            }
+            let mut r = Reconciler::new();
+            r.observe(&entry(0, open()));
+            r.observe(&entry(1, Body::Statement(s.clone())));
+            let result = r.finish(|_| Some(encode_lines(&published)));
+            assert!(
+                matches!(
+                    kinds(&result)[..],
+                    [(None, FindingKind::LinesTampered { .. })]
+                ),
+                "line {i}, change {change}: {:?}",
+                kinds(&result)
+            );
+        }
     }
 }
