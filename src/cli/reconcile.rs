@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct StatementArgs {
     /// A folder of published statement lines, one file per statement named
-    /// `<lines_root>.jsonl` (as served at /api/v1/statements/<lines_root>/lines). A URL
+    /// `<lines_sha256>.jsonl` (as served at /api/v1/statements/<lines_sha256>/lines). A URL
     /// verification fetches them from the server instead.
     #[arg(long, value_name = "DIR")]
     pub statements: Option<PathBuf>,
@@ -45,14 +45,14 @@ pub(super) fn read_bundle(path: &Path) -> Result<Reconciler, CliError> {
     Ok(reconciler)
 }
 
-/// The published lines of each statement, read from `dir` (`<lines_root>.jsonl`).
+/// The published lines of each statement, read from `dir` (`<lines_sha256>.jsonl`).
 pub(super) fn lines_from_dir(reconciler: &Reconciler, dir: &Path) -> HashMap<Hash, Vec<u8>> {
     reconciler
         .statements()
         .iter()
         .filter_map(|(_, s)| {
-            let file = dir.join(format!("{}.jsonl", s.lines_root));
-            std::fs::read(file).ok().map(|bytes| (s.lines_root, bytes))
+            let file = dir.join(format!("{}.jsonl", s.lines_sha256));
+            std::fs::read(file).ok().map(|bytes| (s.lines_sha256, bytes))
         })
         .collect()
 }
@@ -65,10 +65,10 @@ pub(super) async fn lines_from_server(
 ) -> HashMap<Hash, Vec<u8>> {
     let mut out = HashMap::new();
     for (_, s) in reconciler.statements() {
-        let path = format!("statements/{}/lines", s.lines_root);
+        let path = format!("statements/{}/lines", s.lines_sha256);
         if let Ok(response) = server.get(&path).await {
             if let Ok(bytes) = response.bytes().await {
-                out.insert(s.lines_root, bytes.to_vec());
+                out.insert(s.lines_sha256, bytes.to_vec());
             }
         }
     }
@@ -88,7 +88,7 @@ pub(super) fn finish(
     if reconciler.statements().is_empty() {
         return Ok(());
     }
-    let result = reconciler.finish(|s: &Statement| lines.get(&s.lines_root).cloned());
+    let result = reconciler.finish(|s: &Statement| lines.get(&s.lines_sha256).cloned());
     print(&result);
     let findings = result.findings().count();
     if args.reconciled && findings > 0 {

@@ -42,6 +42,7 @@ pub fn line(date: &str, id: &str, amount: i64) -> StatementLine {
 /// The books: the ledger, and the published lines of each statement.
 pub struct Books {
     pub ledger: LedgerBuilder,
+    /// Each statement's published file of lines, by its SHA-256.
     pub published: Vec<(Hash, Vec<u8>)>,
     /// Each account's last closing balance, for the next statement's opening.
     closing: Vec<(Account, i64)>,
@@ -128,7 +129,9 @@ impl Books {
         self.closing.retain(|(a, _)| *a != account);
         self.closing.push((account.clone(), closing));
         let root = lines_root(&lines);
-        self.published.push((root, encode_lines(&lines)));
+        let file = encode_lines(&lines);
+        let file_sha256 = fundtrail::ledger::hash::sha256(&file);
+        self.published.push((file_sha256, file));
         self.ledger.append(
             "lan",
             Body::Statement(Statement {
@@ -147,20 +150,22 @@ impl Books {
                 from: from.into(),
                 lines: lines.len() as u64,
                 lines_root: root,
+                lines_sha256: file_sha256,
                 opening: SignedMinor(opening),
                 to: to.into(),
             }),
         )
     }
 
-    /// Writes the signed bundle (`bundle.txt`) and the published lines (`lines/<root>.jsonl`)
+    /// Writes the signed bundle (`bundle.txt`) and the published lines
+    /// (`lines/<lines_sha256>.jsonl`)
     /// into `dir`.
     pub fn write(&self, dir: &Path) {
         let (signer, _) = CheckpointSigner::generate("reconcile.example").expect("a key");
         std::fs::write(dir.join("bundle.txt"), self.ledger.bundle(&signer)).expect("bundle");
         std::fs::create_dir_all(dir.join("lines")).expect("lines folder");
-        for (root, bytes) in &self.published {
-            std::fs::write(dir.join("lines").join(format!("{root}.jsonl")), bytes).expect("lines");
+        for (sha, bytes) in &self.published {
+            std::fs::write(dir.join("lines").join(format!("{sha}.jsonl")), bytes).expect("lines");
         }
     }
 }

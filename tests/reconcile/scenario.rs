@@ -185,8 +185,8 @@ fn a_clean_ledger_reconciles_both_accounts_through_their_last_day() {
 fn a_published_line_changed_after_the_fact_is_caught() {
     let books = clean();
     let dir = written(&books);
-    let (root, bytes) = &books.published[1];
-    let path = dir.path().join("lines").join(format!("{root}.jsonl"));
+    let (sha, bytes) = &books.published[1];
+    let path = dir.path().join("lines").join(format!("{sha}.jsonl"));
     let changed = String::from_utf8(bytes.clone())
         .expect("UTF-8")
         .replace("\"200000\"", "\"20000\"");

@@ -98,6 +98,12 @@ fn statement(b: &super::Statement) -> Result<(), FieldError> {
             "a statement without lines has the empty tree's root",
         ));
     }
+    if b.lines == 0 && b.lines_sha256 != crate::hash::sha256(b"") {
+        return Err(FieldError::new(
+            "lines_sha256",
+            "a statement without lines publishes the empty file",
+        ));
+    }
     let mut previous = 0;
     for x in &b.exclusions {
         if x.line <= previous {

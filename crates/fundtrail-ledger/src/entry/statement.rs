@@ -27,6 +27,9 @@ pub struct Statement {
     pub lines: u64,
     /// RFC 6962 Merkle root over the canonical lines, in the statement's order.
     pub lines_root: Hash,
+    /// SHA-256 of the published file of lines (SPEC.md §13.2): its name wherever it is
+    /// stored, content-addressed like evidence.
+    pub lines_sha256: Hash,
     /// Balance at the start of `from`, in signed minor units.
     pub opening: SignedMinor,
     /// Last day covered, `YYYY-MM-DD`, not before `from`.

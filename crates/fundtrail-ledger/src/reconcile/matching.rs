@@ -5,6 +5,7 @@
 use super::line::{decode_lines, lines_root, StatementLine};
 use super::{Excluded, Finding, FindingKind, Named, Reconciler};
 use crate::entry::Statement;
+use crate::hash::sha256;
 
 /// What one statement contributed.
 #[derive(Default)]
@@ -47,7 +48,10 @@ pub(super) fn statement(
             return nothing;
         }
     };
-    if lines.len() as u64 != s.lines || lines_root(&lines) != s.lines_root {
+    if lines.len() as u64 != s.lines
+        || lines_root(&lines) != s.lines_root
+        || sha256(&file) != s.lines_sha256
+    {
         whole(FindingKind::LinesTampered {
             published: lines.len() as u64,
             committed: s.lines,

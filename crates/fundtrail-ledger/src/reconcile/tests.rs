@@ -95,6 +95,7 @@ fn statement(
         from: from.into(),
         lines: lines.len() as u64,
         lines_root: lines_root(lines),
+        lines_sha256: crate::hash::sha256(&encode_lines(lines)),
         opening: SignedMinor(opening),
         to: to.into(),
     }

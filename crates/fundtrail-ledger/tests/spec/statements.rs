@@ -76,6 +76,7 @@ fn statement(lines: &[StatementLine]) -> Statement {
         from: "2024-09-01".into(),
         lines: lines.len() as u64,
         lines_root: lines_root(lines),
+        lines_sha256: fundtrail_ledger::hash::sha256(&encode_lines(lines)),
         opening: SignedMinor(1_000_000),
         to: "2024-09-30".into(),
     }
