@@ -7,7 +7,8 @@ use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipts, reversals, sessions, statements, tokens, transfers, web, AppState,
+    proofs, receipts, reversals, sessions, statement_lines, statements, tokens, transfers, web,
+    AppState,
     CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
@@ -47,6 +48,10 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes((schemas, paths, upload))
         .routes(routes!(evidence::download))
         .routes(routes!(statements::import_statement))
+        .routes(routes!(statement_lines::record))
+        .routes(routes!(statement_lines::reconciliation))
+        .routes(routes!(statement_lines::find_line))
+        .routes(routes!(statement_lines::lines))
         .routes(routes!(receipts::receipt))
         .routes(routes!(receipts::qr_code))
         .routes(routes!(

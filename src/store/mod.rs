@@ -150,6 +150,18 @@ impl Store {
         on_pool!(self, pool => Queries::entries(pool, start, limit).await)
     }
 
+    /// Entries of kind `kind` (`statement`...), in order, at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn entries_of_kind(
+        &self,
+        kind: &str,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        on_pool!(self, pool => Queries::of_kind(pool, kind, limit).await)
+    }
+
     /// Donations with this bank reference, in order, at most `limit`.
     ///
     /// # Errors

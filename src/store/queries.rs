@@ -30,6 +30,8 @@ const LAST_ENTRY: &str = "select seq, leaf, leaf_hash from entries order by seq 
 const ENTRY: &str = "select seq, leaf, leaf_hash from entries where seq = $1";
 const ENTRIES_FROM: &str =
     "select seq, leaf, leaf_hash from entries where seq >= $1 order by seq limit $2";
+const OF_KIND: &str =
+    "select seq, leaf, leaf_hash from entries where kind = $1 order by seq limit $2";
 const WITH_REFERENCE: &str =
     "select seq, leaf, leaf_hash from entries where reference = $1 order by seq limit $2";
 const REVERSALS_OF: &str = "select count(*) from entries where reverses = $1";
@@ -196,6 +198,20 @@ where
     ) -> Result<Vec<StoredEntry>, StoreError> {
         let rows = sqlx::query::<DB>(ENTRIES_FROM)
             .bind(int(start))
+            .bind(int(limit))
+            .fetch_all(exec)
+            .await?;
+        rows.iter().map(Self::stored_entry).collect()
+    }
+
+    /// Up to `limit` entries of kind `kind`, in order.
+    pub(crate) async fn of_kind<'c>(
+        exec: impl Executor<'c, Database = DB>,
+        kind: &str,
+        limit: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query::<DB>(OF_KIND)
+            .bind(kind)
             .bind(int(limit))
             .fetch_all(exec)
             .await?;

@@ -6,5 +6,6 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod api;
 mod books;
 mod scenario;

@@ -1,0 +1,369 @@
+//! Bank statements as ledger entries (SPEC.md §13): a recorder records one with its lines
+//! (`POST /statements/entries`); anyone fetches a statement's published lines
+//! (`GET /statements/{lines_sha256}/lines`), finds their own bank line with its proofs
+//! (`GET /statements/lines?id=…` or `?amount=…&date=…`), and reads each account's
+//! reconciliation (`GET /statements/reconciliation`).
+
+use super::appends::{append, ensure_leading};
+use super::auth::{Recorder, Staff};
+use super::error::ApiError;
+use super::{ApiJson, ApiPath, ApiQuery, AppState};
+use crate::evidence::EvidenceError;
+use crate::ledger::entry::{Account, Body, Exclusion, SignedMinor, Statement};
+use crate::ledger::hash::{sha256, Hash};
+use crate::ledger::reconcile::{
+    encode_lines, line_proof, lines_root, Reconciler, StatementLine,
+};
+use crate::ledger::{decode, Currency};
+use crate::store::StoredEntry;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+
+/// The media type the published lines are stored and served with.
+const LINES_MEDIA_TYPE: &str = "application/x-ndjson";
+
+/// The most statements one ledger's reads consider.
+const MAX_STATEMENTS: u64 = 100_000;
+
+/// Body of `POST /statements/entries`: one bank statement and all its lines, in the bank's
+/// order.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordStatement {
+    /// The bank account: `{bank, holder, number}`, one of a campaign's official accounts.
+    #[schema(value_type = Object)]
+    account: Account,
+    /// The account's currency.
+    #[schema(value_type = String)]
+    currency: Currency,
+    /// First day covered, `YYYY-MM-DD`.
+    from: String,
+    /// Last day covered, `YYYY-MM-DD`.
+    to: String,
+    /// Opening balance in signed minor units, as text (`"-5000"`, `"0"`).
+    #[schema(value_type = String)]
+    opening: SignedMinor,
+    /// Closing balance in signed minor units, as text.
+    #[schema(value_type = String)]
+    closing: SignedMinor,
+    /// SHA-256 of the file the bank delivered.
+    #[schema(value_type = String)]
+    file_sha256: Hash,
+    /// The lines (SPEC.md §13.2), in the bank's order.
+    #[schema(value_type = Vec<Object>)]
+    lines: Vec<StatementLine>,
+    /// Lines no entry names, with the typed reason (`interest`, `fee`, ...).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    exclusions: Vec<Exclusion>,
+}
+
+/// Records a bank statement: its lines are stored as a content-addressed file and the
+/// `statement` entry commits to them (recorder).
+#[utoipa::path(
+    post, path = "/statements/entries", tag = "statements",
+    request_body = RecordStatement,
+    params(super::openapi::IdempotencyKey),
+    security(("bearer" = [])),
+    responses(super::openapi::Appended)
+)]
+pub async fn record(
+    State(s): State<AppState>,
+    staff: Staff<Recorder>,
+    headers: HeaderMap,
+    ApiJson(r): ApiJson<RecordStatement>,
+) -> Result<Response, ApiError> {
+    ensure_leading(&s)?;
+    let (statement, lines) = admit(&s, r).await?;
+    let file = encode_lines(&lines);
+    let stored = s
+        .evidence
+        .blobs
+        .store(Bytes::from(file), LINES_MEDIA_TYPE)
+        .await
+        .map_err(EvidenceError::from)?;
+    let answer = append(&s, &staff, &headers, Body::Statement(statement)).await;
+    if answer.is_err() && stored.created {
+        // Refused: leave no trace (a file another statement names was not created here).
+        let _ = s.evidence.blobs.delete(&stored.hash).await;
+    }
+    answer
+}
+
+/// The rules a new statement must keep (SPEC.md §13.1, §13.3): valid lines summing from the
+/// opening to the closing balance inside the period, one of a campaign's accounts, and no
+/// overlap with a statement of the account already recorded.
+async fn admit(
+    s: &AppState,
+    r: RecordStatement,
+) -> Result<(Statement, Vec<StatementLine>), ApiError> {
+    for (i, line) in r.lines.iter().enumerate() {
+        line.validate().map_err(|e| {
+            ApiError::invalid(
+                &format!("lines[{i}].{}", e.field),
+                format!("line {}: {}", i + 1, e.problem),
+            )
+        })?;
+        if line.date < r.from || line.date > r.to {
+            return Err(ApiError::invalid(
+                &format!("lines[{i}].date"),
+                format!(
+                    "line {} is booked on {}, outside the statement's {} to {}",
+                    i + 1,
+                    line.date,
+                    r.from,
+                    r.to
+                ),
+            ));
+        }
+    }
+    let sum: i128 = r.lines.iter().map(|l| i128::from(l.amount.get())).sum();
+    if i128::from(r.opening.get()) + sum != i128::from(r.closing.get()) {
+        return Err(ApiError::invalid(
+            "closing",
+            format!(
+                "the opening balance {} plus the lines ({sum}) is {}, not the closing balance {}",
+                r.opening,
+                i128::from(r.opening.get()) + sum,
+                r.closing
+            ),
+        ));
+    }
+    let file = encode_lines(&r.lines);
+    let statement = Statement {
+        account: r.account,
+        closing: r.closing,
+        currency: r.currency,
+        exclusions: r.exclusions,
+        file_sha256: r.file_sha256,
+        from: r.from,
+        lines: r.lines.len() as u64,
+        lines_root: lines_root(&r.lines),
+        lines_sha256: sha256(&file),
+        opening: r.opening,
+        to: r.to,
+    };
+    let body = Body::Statement(statement.clone());
+    body.validate()
+        .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
+    if !is_official(s, &statement).await? {
+        return Err(ApiError::invalid(
+            "account",
+            "no campaign lists this account (bank, number and holder exactly) in this currency",
+        ));
+    }
+    for (seq, other) in statements(s).await? {
+        let same = other.account == statement.account && other.currency == statement.currency;
+        if same && other.from <= statement.to && statement.from <= other.to {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "statement_overlaps",
+                format!(
+                    "statement {seq} of this account already covers {} to {}: a statement must start after it",
+                    other.from, other.to
+                ),
+            )
+            .field("from"));
+        }
+    }
+    Ok((statement, r.lines))
+}
+
+/// Whether a campaign lists the statement's account in its currency.
+async fn is_official(s: &AppState, statement: &Statement) -> Result<bool, ApiError> {
+    for campaign in s.store.campaigns().await? {
+        let Some(entry) = s.store.entry(campaign.opened_seq).await? else {
+            continue;
+        };
+        if let Ok(Body::CampaignOpen(o)) = decode(&entry.leaf).map(|e| e.body) {
+            if o.currency == statement.currency && o.accounts.contains(&statement.account) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Every recorded statement, with its `seq`.
+async fn statements(s: &AppState) -> Result<Vec<(u64, Statement)>, ApiError> {
+    let rows: Vec<StoredEntry> = s.store.entries_of_kind("statement", MAX_STATEMENTS).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| match decode(&row.leaf).map(|e| e.body) {
+            Ok(Body::Statement(st)) => Some((row.seq, st)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The published lines of the statement whose file has SHA-256 `sha256`, as stored.
+#[utoipa::path(
+    get, path = "/statements/{sha256}/lines", tag = "statements",
+    params(("sha256" = String, Path, description = "The statement's `lines_sha256`")),
+    responses(
+        (status = 200, description = "One canonical line per line (SPEC.md §13.2)", content_type = "application/x-ndjson", body = String),
+        (status = 404, description = "No statement publishes such a file", body = super::error::ErrorBody),
+    )
+)]
+pub async fn lines(
+    State(s): State<AppState>,
+    ApiPath(sha): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let hash = Hash::from_hex(&sha).map_err(|e| ApiError::bad_query("sha256", e))?;
+    if !statements(&s).await?.iter().any(|(_, st)| st.lines_sha256 == hash) {
+        return Err(ApiError::not_found("no statement publishes a file of lines with this SHA-256"));
+    }
+    let blob = s
+        .evidence
+        .blobs
+        .get(&hash)
+        .await
+        .map_err(EvidenceError::from)?
+        .ok_or_else(|| ApiError::not_found("the statement's lines are not stored here"))?;
+    Ok(([(header::CONTENT_TYPE, LINES_MEDIA_TYPE)], blob.bytes).into_response())
+}
+
+/// Query of `GET /statements/lines`: a bank transaction id, or an amount and a day.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LineQuery {
+    /// The bank's transaction id, exactly as on the donor's bank slip.
+    id: Option<String>,
+    /// The amount in minor units (`500000` đồng).
+    amount: Option<i64>,
+    /// The booking day, `YYYY-MM-DD`.
+    date: Option<String>,
+}
+
+/// A donor's bank line: the line, its inclusion proof in the statement's root, the statement
+/// entry with its inclusion proof in the latest signed checkpoint, and the entries naming it
+/// (none: a provable omission).
+#[utoipa::path(
+    get, path = "/statements/lines", tag = "statements",
+    params(LineQuery),
+    responses(
+        (status = 200, description = "The matching lines, with proofs", body = Object),
+        (status = 400, description = "Neither `id` nor `amount` and `date` given", body = super::error::ErrorBody),
+    )
+)]
+pub async fn find_line(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<LineQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let wanted = |l: &StatementLine| match (&q.id, q.amount, &q.date) {
+        (Some(id), _, _) => l.id == *id,
+        (None, Some(a), Some(d)) => l.amount.get() == a && l.date == *d,
+        _ => false,
+    };
+    if q.id.is_none() && (q.amount.is_none() || q.date.is_none()) {
+        return Err(ApiError::bad_query(
+            "id",
+            "give the bank transaction id, or the amount and the date",
+        ));
+    }
+    let checkpoint = s.sequencer.view().checkpoint.clone();
+    let mut matches = Vec::new();
+    for (seq, st) in statements(&s).await? {
+        if seq >= checkpoint.size {
+            continue;
+        }
+        let Some(blob) = s.evidence.blobs.get(&st.lines_sha256).await.map_err(EvidenceError::from)? else {
+            continue;
+        };
+        let Ok(lines) = crate::ledger::reconcile::decode_lines(&blob.bytes) else {
+            continue;
+        };
+        for (i, line) in lines.iter().enumerate().filter(|(_, l)| wanted(l)) {
+            matches.push(line_answer(&s, &checkpoint, seq, &st, &lines, i, line).await?);
+        }
+    }
+    Ok(Json(json!({ "matches": matches, "checkpoint": checkpoint.note })))
+}
+
+/// One found line with both proofs and what names it.
+async fn line_answer(
+    s: &AppState,
+    checkpoint: &crate::store::StoredCheckpoint,
+    seq: u64,
+    st: &Statement,
+    lines: &[StatementLine],
+    i: usize,
+    line: &StatementLine,
+) -> Result<Value, ApiError> {
+    let proof = line_proof(lines, i).map_err(|e| ApiError::invalid("id", e.to_string()))?;
+    let (leaf_hash, entry_proof) = s.store.leaf_and_inclusion_proof(seq, checkpoint.size).await?;
+    let entry = s.store.entry(seq).await?.ok_or_else(|| ApiError::not_found("statement entry"))?;
+    let mut named_by = Vec::new();
+    for e in s.store.find_by_reference(&line.id, 100).await? {
+        if !s.store.is_reversed(e.seq).await? {
+            named_by.push(e.seq);
+        }
+    }
+    let number = i as u64 + 1;
+    let excluded = st
+        .exclusions
+        .iter()
+        .find(|x| x.line == number)
+        .map(|x| x.reason.as_str());
+    let omission = line.is_credit() && named_by.is_empty() && excluded.is_none();
+    Ok(json!({
+        "statement": seq,
+        "account": st.account,
+        "line_number": number,
+        "line": String::from_utf8_lossy(&line.encode()),
+        "line_leaf_hash": line.leaf_hash(),
+        "line_proof": proof,
+        "lines": st.lines,
+        "lines_root": st.lines_root,
+        "entry": String::from_utf8_lossy(&entry.leaf),
+        "entry_proof": {
+            "index": seq,
+            "size": checkpoint.size,
+            "leaf_hash": leaf_hash,
+            "root": checkpoint.root,
+            "proof": entry_proof,
+        },
+        "named_by": named_by,
+        "excluded": excluded,
+        "omission": omission,
+    }))
+}
+
+/// Every account's reconciliation (SPEC.md §13.3), from the whole ledger and the stored lines.
+#[utoipa::path(
+    get, path = "/statements/reconciliation", tag = "statements",
+    responses((status = 200, description = "Per account: reconciled through, balances, findings", body = Object))
+)]
+pub async fn reconciliation(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let size = s.sequencer.view().checkpoint.size;
+    let mut reconciler = Reconciler::new();
+    let mut start = 0;
+    while start < size {
+        let page = s.store.entries(start, 1000.min(size - start)).await?;
+        if page.is_empty() {
+            break;
+        }
+        for row in &page {
+            if let Ok(entry) = decode(&row.leaf) {
+                reconciler.observe(&entry);
+            }
+        }
+        start += page.len() as u64;
+    }
+    let mut files = std::collections::HashMap::new();
+    for (_, st) in reconciler.statements() {
+        if let Some(blob) = s.evidence.blobs.get(&st.lines_sha256).await.map_err(EvidenceError::from)? {
+            files.insert(st.lines_sha256, blob.bytes.to_vec());
+        }
+    }
+    let result = reconciler.finish(|st| files.get(&st.lines_sha256).cloned());
+    let findings: Vec<String> = result.findings().map(ToString::to_string).collect();
+    Ok(Json(json!({ "accounts": result.accounts, "findings": findings, "size": size })))
+}
