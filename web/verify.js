@@ -24,7 +24,8 @@ export {
 export { CURRENCIES, formatMinor as formatMoney } from './amount.js';
 export { canonicalize } from './verify/json.js';
 export { isSlug, isDate, isRecordedAt } from './verify/fields.js';
-export { KINDS, decodeLeaf } from './verify/entry.js';
+export { KINDS, decodeLeaf, decodeStatementLine } from './verify/entry.js';
+export { Reconciler, decodeStatementLines, statementLinesRoot } from './verify/reconcile.js';
 export { LedgerState } from './verify/state.js';
 export { parseTotal, totalsOf, checkTotals } from './verify/totals.js';
 export { ed25519Verify, setEd25519, ed25519VerifyFallback } from './verify/ed25519.js';

@@ -208,6 +208,7 @@ async fn statements(s: &AppState) -> Result<Vec<(u64, Statement)>, ApiError> {
     params(("sha256" = String, Path, description = "The statement's `lines_sha256`")),
     responses(
         (status = 200, description = "One canonical line per line (SPEC.md §13.2)", content_type = "application/x-ndjson", body = String),
+        (status = 400, description = "`sha256` is not 64 lower-case hex digits", body = super::error::ErrorBody),
         (status = 404, description = "No statement publishes such a file", body = super::error::ErrorBody),
     )
 )]

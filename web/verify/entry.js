@@ -11,10 +11,11 @@ import {
   JNum, JsonError, parseJson, canonicalJson,
 } from './json.js';
 import {
-  FieldError, isRecordedAt, isRecordedBy, validateBody,
+  FieldError, isRecordedAt, isRecordedBy, validateBody, validateLine,
 } from './fields.js';
 
 const U64_MAX = (1n << 64n) - 1n;
+const I64_MAX = (1n << 63n) - 1n;
 
 class Malformed extends Error {}
 
@@ -49,6 +50,14 @@ const T = {
     // Below 20 digits a count is below 10^19 < 2^64, so only longer ones go through BigInt.
     if (!/^[1-9][0-9]*$/.test(v) || (v.length > 19 && BigInt(v) > U64_MAX)) {
       throw new Malformed(`\`${f}\`: amount ${JSON.stringify(v)} is not a positive count of minor units without leading zeros`);
+    }
+    return v;
+  },
+  signed: (v, f) => {
+    // SPEC.md §13.1: digits, optional leading '-', no leading zeros, never -0, within i64.
+    if (typeof v !== 'string' || !/^(0|-?[1-9][0-9]*)$/.test(v)
+      || (v.length > 18 && (BigInt(v) > I64_MAX || BigInt(v) < -I64_MAX - 1n))) {
+      throw new Malformed(`\`${f}\`: signed amount ${typeName(v)} is not canonical`);
     }
     return v;
   },
@@ -149,10 +158,23 @@ const BODIES = {
   },
   disbursement: {
     amount: T.minor, campaign: T.str, currency: T.currency, evidence: T.arrayOf(T.struct(EVIDENCE)),
-    paid_at: T.str, purpose: T.str, recipient: T.str,
+    paid_at: T.str, purpose: T.str, recipient: T.str, reference: opt(T.str),
   },
-  transfer: { amount: T.minor, currency: T.currency, from: T.str, reason: T.str, to: T.str },
+  transfer: {
+    amount: T.minor, currency: T.currency, from: T.str, reason: T.str, reference: opt(T.str), to: T.str,
+  },
   reversal: { note: opt(T.str), reason: T.oneOf('refund', 'duplicate', 'error'), reverses: T.u64 },
+  statement: {
+    account: T.struct(ACCOUNT), closing: T.signed, currency: T.currency,
+    exclusions: T.arrayOf(T.struct({
+      line: T.u64, note: opt(T.str), reason: T.oneOf('interest', 'fee', 'returned_transfer', 'own_account', 'bank_correction'),
+    })),
+    file_sha256: T.hash, from: T.str, lines: T.u64, lines_root: T.hash, lines_sha256: T.hash, opening: T.signed, to: T.str,
+  },
+};
+// A published statement line (SPEC.md §13.2).
+const LINE = {
+  amount: T.signed, counterparty: opt(T.str), counterparty_commitment: opt(T.hash), date: T.str, id: T.str, memo: opt(T.str),
 };
 export const KINDS = Object.freeze(Object.keys(BODIES));
 
@@ -221,4 +243,31 @@ export function decodeLeaf(leaf, decoded) {
   return {
     seq: env.seq, prev: env.prev, recorded_at: env.recorded_at, recorded_by: env.recorded_by, kind: env.kind, v: env.v, body,
   };
+}
+
+/**
+ * Parses one published statement line (SPEC.md §13.2, a string without its newline),
+ * requiring its canonical bytes and valid fields. Throws an Error saying what is wrong.
+ */
+export function decodeStatementLine(text) {
+  let parsed;
+  let line;
+  nullForOptional = false;
+  try {
+    ({ value: parsed } = parseJson(text));
+    line = struct(LINE, parsed, '');
+  } catch (e) {
+    if (e instanceof JsonError || e instanceof Malformed) throw new Error(`not a statement line: ${e.message}`);
+    throw e;
+  }
+  if (nullForOptional || canonicalJson(parsed) !== text) {
+    throw new Error('not the canonical encoding of the line (SPEC.md §13.2)');
+  }
+  try {
+    validateLine(line);
+  } catch (e) {
+    if (e instanceof FieldError) throw new Error(`field ${e.field}: ${e.problem}`);
+    throw e;
+  }
+  return line;
 }

@@ -120,17 +120,57 @@ export function validateBody(kind, b) {
         mediaType('evidence.media_type', e.media_type);
         optShort('evidence.name', e.name);
       }
+      optShort('reference', b.reference);
       break;
     case 'transfer':
       slug('from', b.from);
       slug('to', b.to);
       if (b.from === b.to) throw new FieldError('to', 'must differ from `from`');
+      optShort('reference', b.reference);
       long('reason', b.reason);
       break;
     case 'reversal':
       optLong('note', b.note);
       break;
+    case 'statement':
+      statement(b);
+      break;
     default:
       break;
   }
+}
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** The field rules of a `statement` body (SPEC.md §13.1), in the Rust core's order. */
+function statement(b) {
+  short('account.bank', b.account.bank);
+  short('account.number', b.account.number);
+  short('account.holder', b.account.holder);
+  date('from', b.from);
+  date('to', b.to);
+  if (b.to < b.from) throw new FieldError('to', 'must not be before `from`');
+  const none = b.lines === 0;
+  if (none && b.lines_root !== EMPTY_SHA256) throw new FieldError('lines_root', "a statement without lines has the empty tree's root");
+  if (none && b.lines_sha256 !== EMPTY_SHA256) throw new FieldError('lines_sha256', 'a statement without lines publishes the empty file');
+  let previous = 0n;
+  for (const x of b.exclusions) {
+    const line = BigInt(x.line);
+    if (line <= previous) throw new FieldError('exclusions.line', 'lines must be listed once each, in increasing order');
+    if (line > BigInt(b.lines)) throw new FieldError('exclusions.line', `line ${x.line} is past the statement's ${b.lines} lines`);
+    optLong('exclusions.note', x.note);
+    previous = line;
+  }
+}
+
+/** The field rules of a statement line (SPEC.md §13.2); throws FieldError on the first broken one. */
+export function validateLine(l) {
+  if (l.amount === '0') throw new FieldError('amount', 'a statement line never moves zero');
+  if (l.counterparty !== undefined && l.counterparty_commitment !== undefined) {
+    throw new FieldError('counterparty_commitment', 'a line publishes the counterparty or a commitment to it, not both');
+  }
+  optShort('counterparty', l.counterparty);
+  date('date', l.date);
+  short('id', l.id);
+  optLong('memo', l.memo);
 }

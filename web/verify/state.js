@@ -180,6 +180,10 @@ export class LedgerState {
         };
         break;
       }
+      case 'statement':
+        // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §13).
+        commit = () => {};
+        break;
       default:
         throw new InvariantError('unknown_kind', `unknown kind ${JSON.stringify(entry.kind)}`);
     }

@@ -1,0 +1,88 @@
+// The JavaScript reconciliation (web/verify/reconcile.js) against the statement vectors the Rust
+// core generates (tests/vectors/statement/, SPEC.md §13): the canonical lines, their leaf
+// hashes, root and proofs, the ledger holding a statement entry, the finding reconciling it
+// gives (with its line and day, in the Rust verifier's words), and the lines to refuse.
+// Run: node --test tests/web/reconcile.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  decodeLeaf, decodeStatementLines, hashFromHex, leafHashSync, Reconciler,
+  statementLinesRoot, toHex, utf8, verifyBundle, verifyInclusion,
+} from '../../web/verify.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = path.resolve(here, '..', 'vectors', 'statement');
+const read = (name) => fs.readFileSync(path.join(dir, name));
+const expected = JSON.parse(read('expected.json').toString('utf8'));
+
+/** The decoded entries of a bundle's text (the leaves between its header and trailer). */
+function entriesOf(bundleText) {
+  const leaves = bundleText.split('\n').slice(3);
+  const end = leaves.indexOf('');
+  return leaves.slice(0, end).map((l) => decodeLeaf(l));
+}
+
+function reconcile(bundleText, file) {
+  const r = new Reconciler();
+  for (const e of entriesOf(bundleText)) r.observe(e);
+  return r.finish(() => file);
+}
+
+test('the canonical lines hash, prove and root exactly as the Rust core says', async () => {
+  const lines = decodeStatementLines(new Uint8Array(read('lines.jsonl')));
+  assert.equal(lines.length, expected.lines.length);
+  lines.forEach((l, i) => {
+    assert.equal(l.text, expected.lines[i].bytes);
+    assert.equal(toHex(leafHashSync(utf8(l.text))), expected.lines[i].leaf_hash);
+  });
+  assert.equal(statementLinesRoot(lines.map((l) => l.text)), expected.root);
+  assert.equal(statementLinesRoot([]), expected.empty_root);
+  for (const [i, l] of expected.lines.entries()) {
+    await verifyInclusion(i, lines.length, leafHashSync(utf8(l.bytes)), l.proof.map(hashFromHex), hashFromHex(expected.root));
+  }
+});
+
+test('the ledger with a statement verifies and its one omission is reported with its line and day', async () => {
+  const bundle = read('bundle.txt').toString('utf8');
+  const report = await verifyBundle(bundle);
+  assert.equal(report.size, 4);
+  assert.equal(entriesOf(bundle)[3].kind, 'statement');
+  const result = reconcile(bundle, new Uint8Array(read('lines.jsonl')));
+  const findings = result.accounts.flatMap((a) => a.findings.map((f) => f.text));
+  assert.deepEqual(findings, expected.findings);
+  const [account] = result.accounts;
+  const want = expected.reconciliation.accounts[0];
+  assert.equal(account.bank_balance.toString(), want.bank_balance);
+  assert.equal(account.ledger_balance, BigInt(want.ledger_balance));
+  assert.equal(account.reconciled_through, want.reconciled_through);
+  assert.deepEqual(account.excluded.map((x) => [x.line, x.date, x.reason]), want.excluded.map((x) => [x.line, x.date, x.reason]));
+});
+
+test('changing any published line is caught as lines the ledger did not commit to', () => {
+  const bundle = read('bundle.txt').toString('utf8');
+  const text = read('lines.jsonl').toString('utf8');
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    const changed = [...lines];
+    changed[i] = changed[i].replace(/"amount":"(-?)([0-9])/, (m, sign, d) => `"amount":"${sign}${d === '9' ? '8' : Number(d) + 1}`);
+    assert.notEqual(changed[i], lines[i]);
+    const result = reconcile(bundle, utf8(changed.join('\n')));
+    const findings = result.accounts.flatMap((a) => a.findings.map((f) => f.text));
+    assert.equal(findings.length, 1, `line ${i + 1}: ${findings}`);
+    assert.match(findings[0], /are not the 5 lines the ledger committed to/);
+  }
+});
+
+test('every refused line case is refused, with the Rust reader\'s words where they are not the parser\'s', () => {
+  const cases = JSON.parse(read('cases.json').toString('utf8'));
+  assert.ok(cases.length >= 10);
+  for (const c of cases) {
+    assert.throws(() => decodeStatementLines(utf8(c.file)), (e) => {
+      if (c.error.includes('not a statement line')) return e.message.includes('not a statement line');
+      return e.message === c.error;
+    }, c.name);
+  }
+});
