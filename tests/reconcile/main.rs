@@ -9,3 +9,4 @@ mod helpers;
 mod api;
 mod books;
 mod scenario;
+mod vectors;

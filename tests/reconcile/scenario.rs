@@ -14,7 +14,7 @@ const NOVEMBER: (&str, &str) = ("2024-11-01", "2024-11-30");
 /// recorded twice (line 2), a transfer returned to its sender (lines 3 and 4), a payment out
 /// without a disbursement (line 5) and a fee (line 7); its November statement starts on 25
 /// October (an overlap). BIDV has no October statement (a gap) and earns interest.
-fn messy() -> Books {
+pub fn messy() -> Books {
     let mut b = Books::new();
     b.donation("relief", "FT1", 500_000);
     b.donation("relief", "FT2", 300_000);

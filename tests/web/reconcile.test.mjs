@@ -86,3 +86,25 @@ test('every refused line case is refused, with the Rust reader\'s words where th
     }, c.name);
   }
 });
+
+test('the three-month, two-account scenario gives the Rust verifier\'s findings and explained lines, each with its line and day', async () => {
+  const scenario = path.join(dir, 'scenario');
+  const bundle = fs.readFileSync(path.join(scenario, 'bundle.txt'), 'utf8');
+  const want = JSON.parse(fs.readFileSync(path.join(scenario, 'expected.json'), 'utf8'));
+  assert.equal((await verifyBundle(bundle)).size, 15);
+  const r = new Reconciler();
+  for (const e of entriesOf(bundle)) r.observe(e);
+  const result = r.finish((s) => {
+    const file = path.join(scenario, 'lines', `${s.lines_sha256}.jsonl`);
+    return fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : null;
+  });
+  assert.deepEqual(result.accounts.flatMap((a) => a.findings.map((f) => f.text)), want.findings);
+  assert.deepEqual(result.accounts.flatMap((a) => a.excluded.map((x) => x.text)), want.excluded);
+  assert.deepEqual(result.accounts.map((a) => ({
+    number: a.account.number,
+    reconciled_through: a.reconciled_through,
+    bank_balance: a.bank_balance.toString(),
+    ledger_balance: a.ledger_balance.toString(),
+  })), want.accounts);
+  assert.ok(want.findings.some((f) => f.includes('a gap')) && want.findings.some((f) => f.includes('an overlap')));
+});
