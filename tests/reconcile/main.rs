@@ -8,5 +8,6 @@ mod helpers;
 
 mod api;
 mod books;
+mod formats;
 mod scenario;
 mod vectors;
