@@ -33,6 +33,7 @@ mod schema;
 pub mod server;
 mod sessions;
 mod sorted;
+mod statement_files;
 mod statement_lines;
 mod statements;
 mod tokens;

@@ -7,8 +7,8 @@ use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipts, reversals, sessions, statement_lines, statements, tokens, transfers, web,
-    AppState,
+    proofs, receipts, reversals, sessions, statement_files, statement_lines, statements, tokens,
+    transfers, web, AppState,
     CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +27,9 @@ use utoipa_axum::routes;
 fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
     let (schemas, paths, upload) = routes!(evidence::upload);
     let upload = upload.layer(DefaultBodyLimit::max(evidence_body_limit));
+    let (file_schemas, file_paths, statement_file) = routes!(statement_files::record_file);
+    let statement_file =
+        statement_file.layer(DefaultBodyLimit::max(statements::MAX_STATEMENT_BYTES));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(log::info))
         .routes(routes!(log::checkpoint))
@@ -49,6 +52,7 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(evidence::download))
         .routes(routes!(statements::import_statement))
         .routes(routes!(statement_lines::record))
+        .routes((file_schemas, file_paths, statement_file))
         .routes(routes!(statement_lines::reconciliation))
         .routes(routes!(statement_lines::find_line))
         .routes(routes!(statement_lines::lines))

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 39] = [
+const ROUTES: [&str; 40] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -37,6 +37,7 @@ const ROUTES: [&str; 39] = [
     "GET /evidence/{sha256}",
     "POST /statements",
     "POST /statements/entries",
+    "POST /statements/file",
     "GET /statements/{sha256}/lines",
     "GET /statements/lines",
     "GET /statements/reconciliation",

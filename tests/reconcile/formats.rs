@@ -38,7 +38,7 @@ fn closing() -> i64 {
     OPENING + MONTH.iter().map(|m| m.2).sum::<i64>()
 }
 
-fn camt() -> String {
+pub fn camt() -> String {
     let mut xml = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
@@ -69,7 +69,7 @@ fn camt() -> String {
     xml
 }
 
-fn swift() -> String {
+pub fn swift() -> String {
     let mut text = format!(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND{OPENING},\r\n");
     for (day, id, units, _, memo) in MONTH {
         let yymmdd = day.replace('-', "")[2..].to_string();

@@ -8,6 +8,7 @@ mod helpers;
 
 mod api;
 mod books;
+mod file_import;
 mod formats;
 mod scenario;
 mod vectors;

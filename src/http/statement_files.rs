@@ -1,0 +1,157 @@
+//! `POST /statements/file?campaign=ID&format=camt053|mt940&dry_run=…`: a recorder sends a
+//! bank's camt.053 or MT940 file; it becomes a `statement` entry committing to its canonical
+//! lines (SPEC.md §13) and a donation for every credit line no donation names yet. With
+//! `dry_run=true` nothing is recorded and the answer is the preview.
+//!
+//! Everything is checked before anything is recorded (the file, the account, the balances,
+//! each donation's fields). The statement is recorded first and then the donations, each an
+//! append of its own: a donation refused at that point is listed in the answer, and the
+//! statement line it was for stays an unmatched credit in every reconciliation (visible,
+//! never hidden) until it is recorded.
+
+use super::appends::ensure_leading;
+use super::auth::{Recorder, Staff};
+use super::error::ApiError;
+use super::statements::MAX_STATEMENT_BYTES;
+use super::{ApiQuery, AppState};
+use crate::evidence::EvidenceError;
+use crate::ledger::entry::Body;
+use crate::sequencer::AppendRequest;
+use crate::statement::formats::prepare::{lines_file, parse_exclusions, prepare, Format, PrepareError};
+use crate::statement::formats::Publish;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::IntoParams;
+
+/// Query of `POST /statements/file`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// The campaign whose official account the statement is of; new donations go to it.
+    campaign: String,
+    /// `camt053` or `mt940`.
+    #[param(value_type = String)]
+    format: Format,
+    /// Show what would be recorded, and record nothing.
+    #[serde(default)]
+    dry_run: bool,
+    /// Publish the other party's name in the lines and as the donor's name.
+    #[serde(default)]
+    publish_names: bool,
+    /// Publish the transfer messages in the lines.
+    #[serde(default)]
+    publish_memos: bool,
+    /// Lines no entry should name, as `line:reason` separated by commas (`4:interest,5:fee`).
+    exclude: Option<String>,
+}
+
+fn refused(e: PrepareError) -> ApiError {
+    let field = match &e {
+        PrepareError::UnknownCampaign(_) | PrepareError::Currency { .. } => "campaign",
+        PrepareError::NotOfficial { .. } => "account",
+        PrepareError::Exclusion(_) => "exclude",
+        PrepareError::Store(_) => return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the database failed"),
+        _ => "file",
+    };
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", e.to_string()).field(field)
+}
+
+/// Records a camt.053 or MT940 statement and its missing donations, or previews them.
+#[utoipa::path(
+    post, path = "/statements/file", tag = "statements",
+    params(FileQuery),
+    request_body(content = String, content_type = "application/xml"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The preview (dry run)", body = Object),
+        (status = 201, description = "Recorded", body = Object),
+        (status = 422, description = "The file, account, balances or exclusions are refused", body = super::error::ErrorBody),
+    )
+)]
+pub async fn record_file(
+    State(s): State<AppState>,
+    staff: Staff<Recorder>,
+    ApiQuery(q): ApiQuery<FileQuery>,
+    file: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    if file.len() > MAX_STATEMENT_BYTES {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the statement is larger than 64 MiB"));
+    }
+    let exclusions = parse_exclusions(q.exclude.as_deref().unwrap_or(""))
+        .map_err(|e| ApiError::invalid("exclude", e))?;
+    let publish = Publish {
+        names: q.publish_names,
+        memos: q.publish_memos,
+    };
+    let prepared = prepare(&s.store, &file, q.format, &q.campaign, publish, exclusions)
+        .await
+        .map_err(refused)?;
+    Body::Statement(prepared.statement.clone())
+        .validate()
+        .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
+    for (line, d) in &prepared.donations {
+        Body::Donation(d.clone()).validate().map_err(|e| {
+            ApiError::invalid("file", format!("line {line}: the donation it becomes: {e}"))
+        })?;
+    }
+    let line_of = |n: u64| &prepared.lines[(n - 1) as usize];
+    let preview = json!({
+        "statement": prepared.statement,
+        "donations": prepared.donations.iter().map(|(n, d)| json!({
+            "line": n, "date": d.received_at, "reference": d.reference, "amount": d.amount, "donor": d.donor,
+        })).collect::<Vec<_>>(),
+        "unnamed_debits": prepared.unnamed_debits.iter().map(|n| json!({
+            "line": n, "date": line_of(*n).date, "id": line_of(*n).id, "amount": line_of(*n).amount,
+        })).collect::<Vec<_>>(),
+    });
+    if q.dry_run {
+        return Ok((StatusCode::OK, Json(json!({ "dry_run": true, "preview": preview }))));
+    }
+    ensure_leading(&s)?;
+    let (_, bytes) = lines_file(&prepared.lines);
+    let stored = s
+        .evidence
+        .blobs
+        .store(Bytes::from(bytes), "application/x-ndjson")
+        .await
+        .map_err(EvidenceError::from)?;
+    let request = |body| AppendRequest {
+        body,
+        recorded_by: staff.token.recorded_by(),
+        idempotency_key: None,
+        separate_gift: false,
+        private: None,
+    };
+    let statement = match s.sequencer.append(request(Body::Statement(prepared.statement.clone()))).await {
+        Ok(a) => a,
+        Err(e) => {
+            if stored.created {
+                let _ = s.evidence.blobs.delete(&stored.hash).await;
+            }
+            return Err(e.into());
+        }
+    };
+    let mut recorded = Vec::new();
+    let mut not_recorded = Vec::new();
+    for (line, d) in prepared.donations {
+        match s.sequencer.append(request(Body::Donation(d))).await {
+            Ok(a) => recorded.push(json!({ "line": line, "seq": a.seq })),
+            Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
+        }
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "dry_run": false,
+            "statement_seq": statement.seq,
+            "donations": recorded,
+            "not_recorded": not_recorded,
+            "preview": preview,
+        })),
+    ))
+}

@@ -1,0 +1,237 @@
+//! A camt.053 or MT940 file made ready to record (SPEC.md §13): its canonical lines, the
+//! `statement` entry committing to them for one of a campaign's official accounts, and a
+//! donation for every credit line no donation in the ledger names yet. Nothing is recorded
+//! here; the caller shows it (a dry run) or records it.
+
+use super::{camt053, mt940, FormatError, Header, Publish};
+use crate::ledger::entry::{
+    Account, Body, Channel, Donation, Exclusion, ExclusionReason, Statement,
+};
+use crate::ledger::hash::{sha256, Hash};
+use crate::ledger::money::{Currency, Minor};
+use crate::ledger::reconcile::{encode_lines, lines_root, StatementLine};
+use crate::store::{Store, StoreError};
+use std::collections::HashSet;
+
+/// The formats a statement file may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// ISO 20022 camt.053 XML.
+    Camt053,
+    /// SWIFT MT940.
+    Mt940,
+}
+
+/// Why a file cannot be recorded as a statement. Nothing was recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The file cannot be read.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    /// The file lacks the account, the period or a balance.
+    #[error("the statement file gives no {0}")]
+    Missing(&'static str),
+    /// The campaign does not exist.
+    #[error("no campaign {0:?}")]
+    UnknownCampaign(String),
+    /// The file's account is not one of the campaign's official accounts.
+    #[error("account {number} is not one of campaign {campaign}'s official accounts")]
+    NotOfficial { number: String, campaign: String },
+    /// The file's currency is not the campaign's.
+    #[error("the statement is in {file}, the campaign in {campaign}")]
+    Currency { file: Currency, campaign: Currency },
+    /// The opening balance plus the lines is not the closing balance.
+    #[error("the opening balance {opening} plus the lines ({sum}) is not the closing balance {closing}")]
+    Sum { opening: i64, sum: i128, closing: i64 },
+    /// An exclusion names no line.
+    #[error("exclusion of line {0}: the statement has no such line")]
+    Exclusion(u64),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a statement file becomes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The `statement` entry's body.
+    pub statement: Statement,
+    /// Its canonical lines, in the file's order.
+    pub lines: Vec<StatementLine>,
+    /// The donations to record: credit lines no donation names, not excluded.
+    pub donations: Vec<(u64, Donation)>,
+    /// Debit lines no disbursement or transfer names, not excluded (to record by hand).
+    pub unnamed_debits: Vec<u64>,
+}
+
+/// Reads `file` in `format` and prepares it for `campaign`, excluding the lines listed.
+///
+/// # Errors
+/// [`PrepareError`] naming the first problem.
+pub async fn prepare(
+    store: &Store,
+    file: &[u8],
+    format: Format,
+    campaign: &str,
+    publish: Publish,
+    exclusions: Vec<Exclusion>,
+) -> Result<Prepared, PrepareError> {
+    let mut transactions = Vec::new();
+    let mut take = |t| {
+        transactions.push(t);
+        Ok(())
+    };
+    let header = match format {
+        Format::Camt053 => camt053::read(file, &mut take)?,
+        Format::Mt940 => mt940::read(file, &mut take)?,
+    };
+    let lines = transactions
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.canonical(publish, i + 1))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (account, currency) = official_account(store, campaign, &header).await?;
+    let (opening, closing) = (
+        header.opening.ok_or(PrepareError::Missing("opening balance"))?,
+        header.closing.ok_or(PrepareError::Missing("closing balance"))?,
+    );
+    let sum: i128 = lines.iter().map(|l| i128::from(l.amount.get())).sum();
+    if i128::from(opening.get()) + sum != i128::from(closing.get()) {
+        return Err(PrepareError::Sum {
+            opening: opening.get(),
+            sum,
+            closing: closing.get(),
+        });
+    }
+    if let Some(x) = exclusions.iter().find(|x| x.line == 0 || x.line > lines.len() as u64) {
+        return Err(PrepareError::Exclusion(x.line));
+    }
+    let excluded: HashSet<u64> = exclusions.iter().map(|x| x.line).collect();
+    let ids: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
+    let named: HashSet<String> = store
+        .existing_references(&ids)
+        .await?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let mut donations = Vec::new();
+    let mut unnamed_debits = Vec::new();
+    for (number, l) in (1u64..).zip(&lines) {
+        if excluded.contains(&number) || named.contains(&l.id) {
+            continue;
+        }
+        if l.is_credit() {
+            donations.push((number, donation(l, campaign, currency)?));
+        } else {
+            unnamed_debits.push(number);
+        }
+    }
+    let file_of_lines = encode_lines(&lines);
+    let statement = Statement {
+        account,
+        closing,
+        currency,
+        exclusions,
+        file_sha256: sha256(file),
+        from: header.from.clone().ok_or(PrepareError::Missing("first day"))?,
+        lines: lines.len() as u64,
+        lines_root: lines_root(&lines),
+        lines_sha256: sha256(&file_of_lines),
+        opening,
+        to: header.to.clone().ok_or(PrepareError::Missing("last day"))?,
+    };
+    Ok(Prepared {
+        statement,
+        lines,
+        donations,
+        unnamed_debits,
+    })
+}
+
+/// The campaign's official account whose number is the file's (spaces aside), and the
+/// campaign's currency.
+async fn official_account(
+    store: &Store,
+    campaign: &str,
+    header: &Header,
+) -> Result<(Account, Currency), PrepareError> {
+    let number = header.account.clone().ok_or(PrepareError::Missing("account"))?;
+    let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for c in store.campaigns().await? {
+        let Some(entry) = store.entry(c.opened_seq).await? else {
+            continue;
+        };
+        let Ok(Body::CampaignOpen(open)) = crate::ledger::decode(&entry.leaf).map(|e| e.body) else {
+            continue;
+        };
+        if open.id != campaign {
+            continue;
+        }
+        if let Some(file) = header.currency.filter(|f| *f != open.currency) {
+            return Err(PrepareError::Currency {
+                file,
+                campaign: open.currency,
+            });
+        }
+        return open
+            .accounts
+            .into_iter()
+            .find(|a| plain(&a.number) == plain(&number))
+            .map(|a| (a, open.currency))
+            .ok_or(PrepareError::NotOfficial {
+                number,
+                campaign: campaign.to_string(),
+            });
+    }
+    Err(PrepareError::UnknownCampaign(campaign.to_string()))
+}
+
+/// The donation a credit line becomes: its amount, day and transaction id, the published
+/// name or `Anonymous`.
+fn donation(l: &StatementLine, campaign: &str, currency: Currency) -> Result<Donation, PrepareError> {
+    let amount = u64::try_from(l.amount.get())
+        .ok()
+        .and_then(|u| Minor::new(u).ok())
+        .ok_or(PrepareError::Missing("positive credit amount"))?;
+    Ok(Donation {
+        amount,
+        campaign: campaign.to_string(),
+        channel: Channel::BankTransfer,
+        commitment: None,
+        currency,
+        donor: l.counterparty.clone().unwrap_or_else(|| "Anonymous".into()),
+        in_kind: None,
+        memo: None,
+        received_at: l.date.clone(),
+        reference: Some(l.id.clone()),
+    })
+}
+
+/// Reads `4:interest,5:fee` (line numbers from 1 and reasons) into exclusions, in order.
+///
+/// # Errors
+/// Words naming the part that is not `line:reason`.
+pub fn parse_exclusions(text: &str) -> Result<Vec<Exclusion>, String> {
+    let mut out: Vec<Exclusion> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (line, reason) = part
+            .split_once(':')
+            .ok_or_else(|| format!("{part:?} is not line:reason (such as 4:interest)"))?;
+        let line: u64 = line.trim().parse().map_err(|_| format!("{part:?}: {line:?} is not a line number"))?;
+        let reason: ExclusionReason = serde_json::from_value(serde_json::Value::String(reason.trim().into()))
+            .map_err(|_| format!("{part:?}: the reason is one of interest, fee, returned_transfer, own_account, bank_correction"))?;
+        out.push(Exclusion { line, note: None, reason });
+    }
+    out.sort_by_key(|x| x.line);
+    if out.windows(2).any(|w| w[0].line == w[1].line) {
+        return Err("a line is excluded twice".into());
+    }
+    Ok(out)
+}
+
+/// The SHA-256 of the published file of `lines`, its name in the blob store.
+pub fn lines_file(lines: &[StatementLine]) -> (Hash, Vec<u8>) {
+    let bytes = encode_lines(lines);
+    (sha256(&bytes), bytes)
+}

@@ -1,0 +1,83 @@
+//! `POST /statements/file`: a camt.053 or MT940 file becomes a statement entry and the
+//! donations it is missing, previewed first (dry run), refused whole when it does not add up.
+
+use crate::formats::{camt, swift};
+use crate::helpers::app::{spawn_app, TestApp, TestResponse};
+use serde_json::{json, Value};
+
+async fn books() -> TestApp {
+    let app = spawn_app().await;
+    let opened = app
+        .post(
+            "/campaigns",
+            &json!({"id": "yagi", "title": "Bão Yagi", "purpose": "Cứu trợ", "currency": "VND",
+                    "accounts": [{"bank": "Vietcombank", "holder": "Quỹ Cứu trợ", "number": "0071 0001 23456"}]}),
+            app.admin(),
+        )
+        .await;
+    assert_eq!(opened.status(), 201, "{}", opened.text());
+    // The first gift of the month is already in the ledger.
+    let gift = app
+        .post(
+            "/donations",
+            &json!({"campaign": "yagi", "amount": "500000", "donor": "Anonymous", "channel": "bank_transfer",
+                    "reference": "FT24253A1B2C", "received_at": "2024-09-09"}),
+            app.recorder(),
+        )
+        .await;
+    assert_eq!(gift.status(), 201, "{}", gift.text());
+    app
+}
+
+async fn send(app: &TestApp, query: &str, file: String) -> TestResponse {
+    let request = app
+        .client
+        .post(format!("{}/api/v1/statements/file?{query}", app.address))
+        .bearer_auth(&app.recorder_token)
+        .header("content-type", "application/xml")
+        .body(file);
+    TestResponse::read(request.send().await.expect("sent")).await
+}
+
+fn lines_of(v: &Value, key: &str) -> Vec<u64> {
+    v["preview"][key].as_array().expect(key).iter().map(|d| d["line"].as_u64().expect("line")).collect()
+}
+
+#[tokio::test]
+async fn a_camt053_file_previews_then_records_its_statement_and_only_the_missing_donations() {
+    let app = books().await;
+    let before = app.checkpoint_size().await;
+    let preview = send(&app, "campaign=yagi&format=camt053&dry_run=true&exclude=4:interest,5:fee", camt()).await;
+    assert_eq!(preview.status(), 200, "{}", preview.text());
+    let p = preview.json();
+    assert_eq!(lines_of(&p, "donations"), [2], "{p}");
+    assert_eq!(lines_of(&p, "unnamed_debits"), [3], "{p}");
+    assert_eq!(app.checkpoint_size().await, before, "a dry run records nothing");
+
+    let recorded = send(&app, "campaign=yagi&format=camt053&exclude=4:interest,5:fee", camt()).await;
+    assert_eq!(recorded.status(), 201, "{}", recorded.text());
+    let r = recorded.json();
+    assert_eq!(r["donations"].as_array().expect("donations").len(), 1, "{r}");
+    assert_eq!(app.checkpoint_size().await, before + 2);
+    // What is left: the payment out no disbursement names, with its line and day.
+    let rec = app.get_json("/statements/reconciliation").await;
+    assert_eq!(
+        rec["findings"],
+        json!([format!("statement {} line 3 (2024-09-12): debit -1200000 (FT24256G5H6I) is in the statement but no disbursement or transfer names it", r["statement_seq"])])
+    );
+}
+
+#[tokio::test]
+async fn an_mt940_file_whose_lines_do_not_reach_its_closing_balance_is_refused_and_records_nothing() {
+    let app = books().await;
+    let before = app.checkpoint_size().await;
+    let wrong = swift().replace(":62F:C240930VND2290234,", ":62F:C240930VND2290235,");
+    assert_ne!(wrong, swift());
+    let refused = send(&app, "campaign=yagi&format=mt940", wrong).await;
+    assert_eq!(refused.status(), 422, "{}", refused.text());
+    assert!(refused.text().contains("is not the closing balance"), "{}", refused.text());
+    assert_eq!(app.checkpoint_size().await, before);
+    let other = send(&app, "campaign=yagi&format=mt940", swift().replace(":25:0071000123456", ":25:999")).await;
+    assert_eq!(other.status(), 422, "{}", other.text());
+    assert_eq!(other.json()["field"], "account");
+}
