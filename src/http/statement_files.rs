@@ -70,6 +70,8 @@ fn refused(e: PrepareError) -> ApiError {
     responses(
         (status = 200, description = "The preview (dry run)", body = Object),
         (status = 201, description = "Recorded", body = Object),
+        (status = 400, description = "A query parameter is missing or unknown (`format` is `camt053` or `mt940`)", body = super::error::ErrorBody),
+        (status = 413, description = "The file is larger than 64 MiB", body = super::error::ErrorBody),
         (status = 422, description = "The file, account, balances or exclusions are refused", body = super::error::ErrorBody),
     )
 )]
