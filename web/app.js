@@ -16,6 +16,7 @@ import { viewEntry } from './views/entry.js';
 import { viewFind } from './views/find.js';
 import { viewVerify } from './views/verify-page.js';
 import { viewReceipt } from './views/receipt.js';
+import { viewAccounts } from './views/accounts.js';
 
 const $main = document.getElementById('main');
 
@@ -58,6 +59,7 @@ function parseRoute() {
   if (parts[0] === 'find') return { name: 'find', ref: params.get('ref') ?? '' };
   if (parts[0] === 'verify') return { name: 'verify' };
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
+  if (parts[0] === 'accounts') return { name: 'accounts' };
   return { name: 'missing' };
 }
 
@@ -71,7 +73,7 @@ async function render() {
   clear($main);
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
   const view = {
-    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt,
+    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt, accounts: viewAccounts,
   }[route.name];
   const out = h('div', { class: 'view' });
   try {

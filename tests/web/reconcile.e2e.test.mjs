@@ -1,0 +1,74 @@
+// Browser end-to-end test of the reconciliation view (#/accounts, SPEC.md §13) against the real
+// server (`fundtrail demo`): a statement of the demo's Vietcombank account is recorded with a
+// line a donation names, a gift nobody recorded and a bank fee; the page fetches the ledger and
+// the published lines, checks them in the browser and shows the omission with its line and day.
+// Its screenshot (target/e2e/accounts.png) is the one in the README.
+//
+// Needs Chromium, playwright-core and a built server binary (see tests/web/harness.mjs).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {
+  skipReason, outDir, startDemo, launchBrowser, openPage, shutDown,
+} from './harness.mjs';
+
+if (skipReason) console.log(`# SKIP reconciliation browser test: ${skipReason}`);
+
+let demo = null;
+let base = '';
+let browser = null;
+let statementSeq = 0;
+
+async function post(pathName, body, token) {
+  const r = await fetch(`${base}/api/v1${pathName}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 201, await r.clone().text());
+  return r.json();
+}
+
+before(async () => {
+  if (skipReason) return;
+  demo = await startDemo({ tmpPrefix: 'fundtrail-reconcile-e2e-', recorderToken: true });
+  ({ base } = demo);
+  const token = demo.recorderToken;
+  await post('/donations', {
+    campaign: 'flood-2026', amount: '500000', donor: 'Anonymous', channel: 'bank_transfer', reference: 'FT24330A1', received_at: '2026-11-20',
+  }, token);
+  const st = await post('/statements/entries', {
+    account: { bank: 'Vietcombank', holder: 'Quỹ Cứu trợ Cộng đồng', number: '0071 0012 34567' },
+    currency: 'VND',
+    from: '2026-11-01',
+    to: '2026-11-30',
+    opening: '0',
+    closing: '689000',
+    file_sha256: '22'.repeat(32),
+    lines: [
+      { amount: '500000', date: '2026-11-20', id: 'FT24330A1' },
+      { amount: '200000', date: '2026-11-22', id: 'FT24330B2', memo: 'ung ho mien Trung' },
+      { amount: '-11000', date: '2026-11-30', id: 'FEE1130' },
+    ],
+    exclusions: [{ line: 3, reason: 'fee' }],
+  }, token);
+  statementSeq = st.seq;
+  browser = await launchBrowser();
+});
+
+after(() => shutDown(browser, demo));
+
+test('#/accounts shows each account reconciled in the browser, with every difference and its line and day', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await openPage(browser, base);
+  await page.goto(`${base}/#/accounts`);
+  await page.waitForSelector('main .verdict', { timeout: 20_000 });
+  const text = await page.textContent('main');
+  assert.ok(text.includes(`statement ${statementSeq} line 2 (2026-11-22): credit 200000 (FT24330B2) is in the statement but no donation names it`), text);
+  assert.ok(text.includes('Not reconciled'), text);
+  await page.click('main details summary');
+  assert.ok((await page.textContent('main')).includes('(FEE1130) explained as fee'));
+  await page.screenshot({ path: path.join(outDir, 'accounts.png'), fullPage: true });
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});

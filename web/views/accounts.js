@@ -1,0 +1,75 @@
+// Bank accounts, reconciled (#/accounts, SPEC.md §13): the ledger's entries read page by page,
+// each statement's published lines fetched and checked in the browser against the root and
+// hash its entry committed to, and every line matched (web/verify/reconcile.js). Per account:
+// the day it is reconciled through, the bank's balance, what the ledger explains of it, and
+// every difference with its statement, line and day. Text from the ledger goes in with
+// textContent only (h()).
+
+import * as V from '../verify.js';
+import { h, dl, section } from './dom.js';
+import { money, dateText } from './format.js';
+import { getBytes, getInfo } from './server.js';
+import { s } from './accounts-strings.js';
+
+const PAGE = 1000;
+
+/** Every entry of the ledger at the latest checkpoint, decoded, in order. */
+async function entries(size) {
+  const out = [];
+  for (let start = 0; start < size; start += PAGE) {
+    const bytes = await getBytes(`/entries?start=${start}&limit=${Math.min(PAGE, size - start)}`);
+    const text = V.decodeUtf8(bytes);
+    for (const line of text.split('\n')) if (line) out.push(V.decodeLeaf(line));
+  }
+  return out;
+}
+
+/** The view. */
+export async function viewAccounts(out) {
+  out.append(h('h1', {}, s('title')), h('p', {}, s('intro')));
+  const info = await getInfo(true);
+  const reconciler = new V.Reconciler();
+  for (const e of await entries(info.size)) reconciler.observe(e);
+  if (reconciler.statements.length === 0) {
+    out.append(h('p', { class: 'note' }, s('none')));
+    return;
+  }
+  const files = new Map();
+  for (const { s: st } of reconciler.statements) {
+    try {
+      files.set(st.lines_sha256, await getBytes(`/statements/${st.lines_sha256}/lines`));
+    } catch {
+      // Reported by the reconciliation as lines not available.
+    }
+  }
+  const result = reconciler.finish((st) => files.get(st.lines_sha256) ?? null);
+  for (const a of result.accounts) out.append(accountView(a));
+}
+
+function accountView(a) {
+  const c = a.currency;
+  const signed = (v) => (v < 0n ? `−${money((-v).toString(), c)}` : money(v.toString(), c));
+  const difference = a.bank_balance - a.ledger_balance;
+  const box = section(
+    s('account', { bank: a.account.bank, number: a.account.number, holder: a.account.holder }),
+    h('p', { class: `verdict ${a.findings.length ? 'bad' : 'good'}` }, a.reconciled_through
+      ? `${s('through')}: ${dateText(a.reconciled_through)}`
+      : s('not_reconciled')),
+    dl([
+      [s('bank_balance'), signed(a.bank_balance)],
+      [s('ledger_balance'), signed(a.ledger_balance)],
+      [s('difference'), signed(difference)],
+      [s('statements'), String(a.statements.length)],
+      [s('lines'), String(a.lines)],
+    ]),
+  );
+  if (a.findings.length === 0) {
+    box.append(h('p', {}, s('all_explained')));
+  } else {
+    box.append(h('h3', {}, s('differences')), h('ul', { class: 'findings' }, ...a.findings.map((f) => h('li', {}, f.text))));
+  }
+  if (a.excluded.length) {
+    box.append(h('details', {}, h('summary', {}, s('explained')), h('ul', {}, ...a.excluded.map((x) => h('li', {}, x.text)))));
+  }
+  return box;
+}
