@@ -6,7 +6,7 @@ use super::verify::Server;
 use super::CliError;
 use crate::ledger::entry::Statement;
 use crate::ledger::money::format_decimal;
-use crate::ledger::reconcile::{Reconciliation, Reconciler};
+use crate::ledger::reconcile::{Reconciler, Reconciliation};
 use crate::ledger::{decode, Currency, Hash};
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -52,7 +52,9 @@ pub(super) fn lines_from_dir(reconciler: &Reconciler, dir: &Path) -> HashMap<Has
         .iter()
         .filter_map(|(_, s)| {
             let file = dir.join(format!("{}.jsonl", s.lines_sha256));
-            std::fs::read(file).ok().map(|bytes| (s.lines_sha256, bytes))
+            std::fs::read(file)
+                .ok()
+                .map(|bytes| (s.lines_sha256, bytes))
         })
         .collect()
 }

@@ -229,7 +229,10 @@ impl CsvExport {
             Body::Statement(st) => Row {
                 currency: st.currency.to_string(),
                 party: st.account.number.clone(),
-                memo: format!("{} {} {} to {}", st.account.bank, st.account.number, st.from, st.to),
+                memo: format!(
+                    "{} {} {} to {}",
+                    st.account.bank, st.account.number, st.from, st.to
+                ),
                 ..Row::default()
             },
             // `row` gives reversals their own row; one reaching here is not a movement.

@@ -8,8 +8,7 @@ use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
     proofs, receipts, reversals, sessions, statement_files, statement_lines, statements, tokens,
-    transfers, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    transfers, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};

@@ -17,7 +17,9 @@ use super::{ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::entry::Body;
 use crate::sequencer::AppendRequest;
-use crate::statement::formats::prepare::{lines_file, parse_exclusions, prepare, Format, PrepareError};
+use crate::statement::formats::prepare::{
+    lines_file, parse_exclusions, prepare, Format, PrepareError,
+};
 use crate::statement::formats::Publish;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -55,10 +57,21 @@ fn refused(e: PrepareError) -> ApiError {
         PrepareError::UnknownCampaign(_) | PrepareError::Currency { .. } => "campaign",
         PrepareError::NotOfficial { .. } => "account",
         PrepareError::Exclusion(_) => "exclude",
-        PrepareError::Store(_) => return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the database failed"),
+        PrepareError::Store(_) => {
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the database failed",
+            )
+        }
         _ => "file",
     };
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", e.to_string()).field(field)
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_statement",
+        e.to_string(),
+    )
+    .field(field)
 }
 
 /// Records a camt.053 or MT940 statement and its missing donations, or previews them.
@@ -82,7 +95,11 @@ pub async fn record_file(
     file: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     if file.len() > MAX_STATEMENT_BYTES {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the statement is larger than 64 MiB"));
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "the statement is larger than 64 MiB",
+        ));
     }
     let exclusions = parse_exclusions(q.exclude.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::invalid("exclude", e))?;
@@ -112,7 +129,10 @@ pub async fn record_file(
         })).collect::<Vec<_>>(),
     });
     if q.dry_run {
-        return Ok((StatusCode::OK, Json(json!({ "dry_run": true, "preview": preview }))));
+        return Ok((
+            StatusCode::OK,
+            Json(json!({ "dry_run": true, "preview": preview })),
+        ));
     }
     ensure_leading(&s)?;
     let (_, bytes) = lines_file(&prepared.lines);
@@ -129,7 +149,11 @@ pub async fn record_file(
         separate_gift: false,
         private: None,
     };
-    let statement = match s.sequencer.append(request(Body::Statement(prepared.statement.clone()))).await {
+    let statement = match s
+        .sequencer
+        .append(request(Body::Statement(prepared.statement.clone())))
+        .await
+    {
         Ok(a) => a,
         Err(e) => {
             if stored.created {

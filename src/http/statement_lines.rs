@@ -11,9 +11,7 @@ use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::entry::{Account, Body, Exclusion, SignedMinor, Statement};
 use crate::ledger::hash::{sha256, Hash};
-use crate::ledger::reconcile::{
-    encode_lines, line_proof, lines_root, Reconciler, StatementLine,
-};
+use crate::ledger::reconcile::{encode_lines, line_proof, lines_root, Reconciler, StatementLine};
 use crate::ledger::{decode, Currency};
 use crate::store::StoredEntry;
 use axum::extract::State;
@@ -217,8 +215,14 @@ pub async fn lines(
     ApiPath(sha): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let hash = Hash::from_hex(&sha).map_err(|e| ApiError::bad_query("sha256", e))?;
-    if !statements(&s).await?.iter().any(|(_, st)| st.lines_sha256 == hash) {
-        return Err(ApiError::not_found("no statement publishes a file of lines with this SHA-256"));
+    if !statements(&s)
+        .await?
+        .iter()
+        .any(|(_, st)| st.lines_sha256 == hash)
+    {
+        return Err(ApiError::not_found(
+            "no statement publishes a file of lines with this SHA-256",
+        ));
     }
     let blob = s
         .evidence
@@ -275,7 +279,13 @@ pub async fn find_line(
         if seq >= checkpoint.size {
             continue;
         }
-        let Some(blob) = s.evidence.blobs.get(&st.lines_sha256).await.map_err(EvidenceError::from)? else {
+        let Some(blob) = s
+            .evidence
+            .blobs
+            .get(&st.lines_sha256)
+            .await
+            .map_err(EvidenceError::from)?
+        else {
             continue;
         };
         let Ok(lines) = crate::ledger::reconcile::decode_lines(&blob.bytes) else {
@@ -285,7 +295,9 @@ pub async fn find_line(
             matches.push(line_answer(&s, &checkpoint, seq, &st, &lines, i, line).await?);
         }
     }
-    Ok(Json(json!({ "matches": matches, "checkpoint": checkpoint.note })))
+    Ok(Json(
+        json!({ "matches": matches, "checkpoint": checkpoint.note }),
+    ))
 }
 
 /// One found line with both proofs and what names it.
@@ -299,8 +311,15 @@ async fn line_answer(
     line: &StatementLine,
 ) -> Result<Value, ApiError> {
     let proof = line_proof(lines, i).map_err(|e| ApiError::invalid("id", e.to_string()))?;
-    let (leaf_hash, entry_proof) = s.store.leaf_and_inclusion_proof(seq, checkpoint.size).await?;
-    let entry = s.store.entry(seq).await?.ok_or_else(|| ApiError::not_found("statement entry"))?;
+    let (leaf_hash, entry_proof) = s
+        .store
+        .leaf_and_inclusion_proof(seq, checkpoint.size)
+        .await?;
+    let entry = s
+        .store
+        .entry(seq)
+        .await?
+        .ok_or_else(|| ApiError::not_found("statement entry"))?;
     let mut named_by = Vec::new();
     for e in s.store.find_by_reference(&line.id, 100).await? {
         if !s.store.is_reversed(e.seq).await? {
@@ -360,11 +379,19 @@ pub async fn reconciliation(State(s): State<AppState>) -> Result<Json<Value>, Ap
     }
     let mut files = std::collections::HashMap::new();
     for (_, st) in reconciler.statements() {
-        if let Some(blob) = s.evidence.blobs.get(&st.lines_sha256).await.map_err(EvidenceError::from)? {
+        if let Some(blob) = s
+            .evidence
+            .blobs
+            .get(&st.lines_sha256)
+            .await
+            .map_err(EvidenceError::from)?
+        {
             files.insert(st.lines_sha256, blob.bytes.to_vec());
         }
     }
     let result = reconciler.finish(|st| files.get(&st.lines_sha256).cloned());
     let findings: Vec<String> = result.findings().map(ToString::to_string).collect();
-    Ok(Json(json!({ "accounts": result.accounts, "findings": findings, "size": size })))
+    Ok(Json(
+        json!({ "accounts": result.accounts, "findings": findings, "size": size }),
+    ))
 }

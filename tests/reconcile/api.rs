@@ -69,10 +69,15 @@ async fn a_recorded_statement_publishes_its_lines_and_a_donor_proves_an_omission
         panic!("not a statement entry");
     };
     // The published lines are the committed ones.
-    let file = app.get_text(&format!("/statements/{}/lines", st.lines_sha256)).await;
+    let file = app
+        .get_text(&format!("/statements/{}/lines", st.lines_sha256))
+        .await;
     assert_eq!(sha256(file.as_bytes()), st.lines_sha256);
     let lines = decode_lines(file.as_bytes()).expect("canonical lines");
-    assert_eq!(fundtrail::ledger::reconcile::lines_root(&lines), st.lines_root);
+    assert_eq!(
+        fundtrail::ledger::reconcile::lines_root(&lines),
+        st.lines_root
+    );
     // The donor's line FT9: in the statement, named by no donation.
     let found = app.get_json("/statements/lines?id=FT9").await;
     let m = &found["matches"][0];
@@ -80,10 +85,20 @@ async fn a_recorded_statement_publishes_its_lines_and_a_donor_proves_an_omission
     assert_eq!(m["line_number"], 2);
     let line = m["line"].as_str().expect("line");
     let hashes = |v: &Value| -> Vec<Hash> {
-        v.as_array().expect("hashes").iter().map(|h| Hash::from_hex(h.as_str().expect("hex")).expect("hash")).collect()
+        v.as_array()
+            .expect("hashes")
+            .iter()
+            .map(|h| Hash::from_hex(h.as_str().expect("hex")).expect("hash"))
+            .collect()
     };
-    verify_inclusion(1, 3, &leaf_hash(line.as_bytes()), &hashes(&m["line_proof"]), &st.lines_root)
-        .expect("the line is in the statement's root");
+    verify_inclusion(
+        1,
+        3,
+        &leaf_hash(line.as_bytes()),
+        &hashes(&m["line_proof"]),
+        &st.lines_root,
+    )
+    .expect("the line is in the statement's root");
     let note = found["checkpoint"].as_str().expect("checkpoint");
     let checkpoint = verify_checkpoint(note, &app.key().await).expect("signed");
     let entry_leaf = m["entry"].as_str().expect("entry");
@@ -99,7 +114,9 @@ async fn a_recorded_statement_publishes_its_lines_and_a_donor_proves_an_omission
     let named = app.get_json("/statements/lines?id=FT1").await;
     assert_eq!(named["matches"][0]["omission"], false);
     assert_eq!(named["matches"][0]["named_by"], json!([1]));
-    let by_amount = app.get_json("/statements/lines?amount=70000&date=2024-09-12").await;
+    let by_amount = app
+        .get_json("/statements/lines?amount=70000&date=2024-09-12")
+        .await;
     assert_eq!(by_amount["matches"][0]["line_number"], 2);
     // The reconciliation reports the omission with its line and day.
     let r = app.get_json("/statements/reconciliation").await;
@@ -117,7 +134,10 @@ async fn a_statement_whose_lines_do_not_reach_its_closing_balance_is_refused_and
     assert_eq!(refused.status(), 422, "{}", refused.text());
     assert_eq!(refused.json()["field"], "closing");
     assert_eq!(app.checkpoint_size().await, before);
-    assert_eq!(app.get_json("/statements/lines?id=FT9").await["matches"], json!([]));
+    assert_eq!(
+        app.get_json("/statements/lines?id=FT9").await["matches"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -154,6 +174,14 @@ async fn fundtrail_verify_of_a_server_fetches_the_published_lines_and_reports_th
         .expect("verify ran");
     assert!(output.status.success(), "{}", explain(&output));
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("line 2 (2024-09-12): credit 70000 (FT9) is in the statement but no donation names it"), "{stdout}");
-    assert!(stdout.contains("line 3 (2024-09-30): -11000 (FEE9) explained as fee"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "line 2 (2024-09-12): credit 70000 (FT9) is in the statement but no donation names it"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 3 (2024-09-30): -11000 (FEE9) explained as fee"),
+        "{stdout}"
+    );
 }

@@ -40,24 +40,47 @@ async fn send(app: &TestApp, query: &str, file: String) -> TestResponse {
 }
 
 fn lines_of(v: &Value, key: &str) -> Vec<u64> {
-    v["preview"][key].as_array().expect(key).iter().map(|d| d["line"].as_u64().expect("line")).collect()
+    v["preview"][key]
+        .as_array()
+        .expect(key)
+        .iter()
+        .map(|d| d["line"].as_u64().expect("line"))
+        .collect()
 }
 
 #[tokio::test]
 async fn a_camt053_file_previews_then_records_its_statement_and_only_the_missing_donations() {
     let app = books().await;
     let before = app.checkpoint_size().await;
-    let preview = send(&app, "campaign=yagi&format=camt053&dry_run=true&exclude=4:interest,5:fee", camt()).await;
+    let preview = send(
+        &app,
+        "campaign=yagi&format=camt053&dry_run=true&exclude=4:interest,5:fee",
+        camt(),
+    )
+    .await;
     assert_eq!(preview.status(), 200, "{}", preview.text());
     let p = preview.json();
     assert_eq!(lines_of(&p, "donations"), [2], "{p}");
     assert_eq!(lines_of(&p, "unnamed_debits"), [3], "{p}");
-    assert_eq!(app.checkpoint_size().await, before, "a dry run records nothing");
+    assert_eq!(
+        app.checkpoint_size().await,
+        before,
+        "a dry run records nothing"
+    );
 
-    let recorded = send(&app, "campaign=yagi&format=camt053&exclude=4:interest,5:fee", camt()).await;
+    let recorded = send(
+        &app,
+        "campaign=yagi&format=camt053&exclude=4:interest,5:fee",
+        camt(),
+    )
+    .await;
     assert_eq!(recorded.status(), 201, "{}", recorded.text());
     let r = recorded.json();
-    assert_eq!(r["donations"].as_array().expect("donations").len(), 1, "{r}");
+    assert_eq!(
+        r["donations"].as_array().expect("donations").len(),
+        1,
+        "{r}"
+    );
     assert_eq!(app.checkpoint_size().await, before + 2);
     // What is left: the payment out no disbursement names, with its line and day.
     let rec = app.get_json("/statements/reconciliation").await;
@@ -68,16 +91,26 @@ async fn a_camt053_file_previews_then_records_its_statement_and_only_the_missing
 }
 
 #[tokio::test]
-async fn an_mt940_file_whose_lines_do_not_reach_its_closing_balance_is_refused_and_records_nothing() {
+async fn an_mt940_file_whose_lines_do_not_reach_its_closing_balance_is_refused_and_records_nothing()
+{
     let app = books().await;
     let before = app.checkpoint_size().await;
     let wrong = swift().replace(":62F:C240930VND2290234,", ":62F:C240930VND2290235,");
     assert_ne!(wrong, swift());
     let refused = send(&app, "campaign=yagi&format=mt940", wrong).await;
     assert_eq!(refused.status(), 422, "{}", refused.text());
-    assert!(refused.text().contains("is not the closing balance"), "{}", refused.text());
+    assert!(
+        refused.text().contains("is not the closing balance"),
+        "{}",
+        refused.text()
+    );
     assert_eq!(app.checkpoint_size().await, before);
-    let other = send(&app, "campaign=yagi&format=mt940", swift().replace(":25:0071000123456", ":25:999")).await;
+    let other = send(
+        &app,
+        "campaign=yagi&format=mt940",
+        swift().replace(":25:0071000123456", ":25:999"),
+    )
+    .await;
     assert_eq!(other.status(), 422, "{}", other.text());
     assert_eq!(other.json()["field"], "account");
 }

@@ -10,11 +10,41 @@ use fundtrail::statement::{parse, Mapping};
 
 /// The month: (day, bank transaction id, signed đồng, payer, message).
 const MONTH: [(&str, &str, i64, &str, &str); 5] = [
-    ("2024-09-09", "FT24253A1B2C", 500_000, "NGUYEN VAN AN", "ung ho bao Yagi"),
-    ("2024-09-10", "FT24254D3E4F", 2_000_000, "TRAN THI BINH", "UH mien Bac"),
-    ("2024-09-12", "FT24256G5H6I", -1_200_000, "HTX NGHIA HANH", "mua gao cuu tro"),
-    ("2024-09-30", "INT0924", 1_234, "VIETCOMBANK", "lai tien gui"),
-    ("2024-09-30", "FEE0924", -11_000, "VIETCOMBANK", "phi quan ly tai khoan"),
+    (
+        "2024-09-09",
+        "FT24253A1B2C",
+        500_000,
+        "NGUYEN VAN AN",
+        "ung ho bao Yagi",
+    ),
+    (
+        "2024-09-10",
+        "FT24254D3E4F",
+        2_000_000,
+        "TRAN THI BINH",
+        "UH mien Bac",
+    ),
+    (
+        "2024-09-12",
+        "FT24256G5H6I",
+        -1_200_000,
+        "HTX NGHIA HANH",
+        "mua gao cuu tro",
+    ),
+    (
+        "2024-09-30",
+        "INT0924",
+        1_234,
+        "VIETCOMBANK",
+        "lai tien gui",
+    ),
+    (
+        "2024-09-30",
+        "FEE0924",
+        -11_000,
+        "VIETCOMBANK",
+        "phi quan ly tai khoan",
+    ),
 ];
 const OPENING: i64 = 1_000_000;
 
@@ -23,7 +53,10 @@ fn vnd() -> Currency {
 }
 
 fn publish() -> Publish {
-    Publish { names: true, memos: true }
+    Publish {
+        names: true,
+        memos: true,
+    }
 }
 
 fn canonical(transactions: Vec<Transaction>) -> Vec<StatementLine> {
@@ -57,7 +90,11 @@ pub fn camt() -> String {
     xml.push_str(&bal("OPBD", OPENING, "2024-09-01"));
     xml.push_str(&bal("CLBD", closing(), "2024-09-30"));
     for (day, id, units, party, memo) in MONTH {
-        let (ind, role) = if units > 0 { ("CRDT", "Dbtr") } else { ("DBIT", "Cdtr") };
+        let (ind, role) = if units > 0 {
+            ("CRDT", "Dbtr")
+        } else {
+            ("DBIT", "Cdtr")
+        };
         xml.push_str(&format!(
             "<Ntry><Amt Ccy=\"VND\">{}.00</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>\
 <BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>{id}</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>\
@@ -70,11 +107,15 @@ pub fn camt() -> String {
 }
 
 pub fn swift() -> String {
-    let mut text = format!(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND{OPENING},\r\n");
+    let mut text =
+        format!(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND{OPENING},\r\n");
     for (day, id, units, _, memo) in MONTH {
         let yymmdd = day.replace('-', "")[2..].to_string();
         let mark = if units > 0 { 'C' } else { 'D' };
-        text.push_str(&format!(":61:{yymmdd}{mark}{},NTRFNONREF//{id}\r\n:86:{memo}\r\n", units.abs()));
+        text.push_str(&format!(
+            ":61:{yymmdd}{mark}{},NTRFNONREF//{id}\r\n:86:{memo}\r\n",
+            units.abs()
+        ));
     }
     text.push_str(&format!(":62F:C240930VND{},\r\n-}}\r\n", closing()));
     text
@@ -82,10 +123,22 @@ pub fn swift() -> String {
 
 /// The CSV export in a bank's layout: its header row, how it writes days and amounts.
 fn csv(header: &str, separator: char, day: fn(&str) -> String, money: fn(i64) -> String) -> String {
-    let mut text = format!("Sao kê tài khoản 0071000123456 từ 01/09/2024 đến 30/09/2024\n{header}\n");
+    let mut text =
+        format!("Sao kê tài khoản 0071000123456 từ 01/09/2024 đến 30/09/2024\n{header}\n");
     for (d, id, units, party, memo) in MONTH {
-        let (debit, credit) = if units < 0 { (money(-units), String::new()) } else { (String::new(), money(units)) };
-        let cells = [day(d), id.to_string(), debit, credit, memo.to_string(), party.to_string()];
+        let (debit, credit) = if units < 0 {
+            (money(-units), String::new())
+        } else {
+            (String::new(), money(units))
+        };
+        let cells = [
+            day(d),
+            id.to_string(),
+            debit,
+            credit,
+            memo.to_string(),
+            party.to_string(),
+        ];
         text.push_str(&cells.join(&separator.to_string()));
         text.push('\n');
     }
@@ -110,7 +163,13 @@ fn dotted(units: i64) -> String {
 
 fn csv_lines(text: &str) -> Vec<StatementLine> {
     let statement = parse(text, &Mapping::default(), vnd()).expect("a CSV statement");
-    canonical(statement.lines.iter().map(|l| from_csv(l).expect("a line")).collect())
+    canonical(
+        statement
+            .lines
+            .iter()
+            .map(|l| from_csv(l).expect("a line"))
+            .collect(),
+    )
 }
 
 fn read_camt() -> (Header, Vec<StatementLine>) {
@@ -158,7 +217,11 @@ fn camt053_mt940_and_three_vietnamese_csv_layouts_give_the_same_canonical_lines(
     assert_eq!(from_camt.len(), MONTH.len());
     assert_eq!(from_camt[2].amount.get(), -1_200_000);
     assert_eq!(from_camt[0].counterparty.as_deref(), Some("NGUYEN VAN AN"));
-    for (name, lines) in [("vietcombank", &vietcombank), ("bidv", &bidv), ("techcombank", &techcombank)] {
+    for (name, lines) in [
+        ("vietcombank", &vietcombank),
+        ("bidv", &bidv),
+        ("techcombank", &techcombank),
+    ] {
         assert_eq!(lines, &from_camt, "{name}");
     }
     // MT940 has no standard field for the other party: its lines differ only there.
@@ -195,15 +258,24 @@ fn names_and_messages_are_published_only_when_asked() {
         Ok(())
     })
     .expect("camt.053");
-    let line = out[0].clone().canonical(Publish::default(), 1).expect("a line");
+    let line = out[0]
+        .clone()
+        .canonical(Publish::default(), 1)
+        .expect("a line");
     assert_eq!((line.counterparty, line.memo), (None, None));
 }
 
 #[test]
 fn a_camt053_entry_in_another_currency_or_without_its_reference_is_refused() {
-    let other = camt().replacen("<Amt Ccy=\"VND\">500000.00", "<Amt Ccy=\"USD\">500000.00", 1);
+    let other = camt().replacen(
+        "<Amt Ccy=\"VND\">500000.00",
+        "<Amt Ccy=\"USD\">500000.00",
+        1,
+    );
     assert!(camt053::read(other.as_bytes(), |_| Ok(())).is_err());
-    let unnamed = camt().replacen("<AcctSvcrRef>FT24253A1B2C</AcctSvcrRef>", "", 1).replacen("<EndToEndId>NOTPROVIDED</EndToEndId>", "", 1);
+    let unnamed = camt()
+        .replacen("<AcctSvcrRef>FT24253A1B2C</AcctSvcrRef>", "", 1)
+        .replacen("<EndToEndId>NOTPROVIDED</EndToEndId>", "", 1);
     let error = camt053::read(unnamed.as_bytes(), |_| Ok(())).expect_err("refused");
     assert!(error.to_string().contains("transaction 1"), "{error}");
 }

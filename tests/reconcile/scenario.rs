@@ -168,7 +168,11 @@ fn every_difference_of_three_months_on_two_accounts_is_reported_with_its_line_an
     );
     let strict = verify(dir.path(), &["--reconciled"]);
     assert_eq!(strict.status.code(), Some(1), "{}", explain(&strict));
-    assert!(text(&strict.stderr).contains("bank statements: 5 finding(s)"), "{}", explain(&strict));
+    assert!(
+        text(&strict.stderr).contains("bank statements: 5 finding(s)"),
+        "{}",
+        explain(&strict)
+    );
 }
 
 #[test]
@@ -177,8 +181,16 @@ fn a_clean_ledger_reconciles_both_accounts_through_their_last_day() {
     let output = verify(dir.path(), &["--reconciled"]);
     assert!(output.status.success(), "{}", explain(&output));
     let stdout = text(&output.stdout);
-    assert_eq!(stdout.matches("reconciled through 2024-11-30").count(), 2, "{stdout}");
-    assert_eq!(stdout.matches("every line is accounted for").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("reconciled through 2024-11-30").count(),
+        2,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("every line is accounted for").count(),
+        2,
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -208,7 +220,9 @@ fn statements_whose_lines_are_not_given_are_reported_as_unavailable() {
     let output = verify(dir.path(), &[]);
     assert!(output.status.success(), "{}", explain(&output));
     assert_eq!(
-        text(&output.stdout).matches("its published lines are not available").count(),
+        text(&output.stdout)
+            .matches("its published lines are not available")
+            .count(),
         6
     );
 }

@@ -49,7 +49,10 @@ fn the_scenario_vectors_are_what_the_rust_reconciliation_reports() {
         ),
     ];
     for (sha, bytes) in &books.published {
-        files.push((folder().join("lines").join(format!("{sha}.jsonl")), bytes.clone()));
+        files.push((
+            folder().join("lines").join(format!("{sha}.jsonl")),
+            bytes.clone(),
+        ));
     }
     let writing = std::env::var_os("FUNDTRAIL_WRITE_VECTORS").is_some_and(|v| v == "1");
     for (path, bytes) in files {
@@ -59,7 +62,11 @@ fn the_scenario_vectors_are_what_the_rust_reconciliation_reports() {
         } else {
             let committed = std::fs::read(&path)
                 .unwrap_or_else(|e| panic!("{}: {e} (FUNDTRAIL_WRITE_VECTORS=1)", path.display()));
-            assert!(committed == bytes, "{} differs (FUNDTRAIL_WRITE_VECTORS=1 rewrites it)", path.display());
+            assert!(
+                committed == bytes,
+                "{} differs (FUNDTRAIL_WRITE_VECTORS=1 rewrites it)",
+                path.display()
+            );
         }
     }
 }

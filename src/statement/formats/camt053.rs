@@ -77,28 +77,24 @@ pub fn read<R: BufRead>(
                 }
                 path.push(name);
             }
-            Event::End(_) => {
-                match path.pop().as_deref() {
-                    Some("Ntry") => {
-                        if let Some(en) = entry.take() {
-                            count += 1;
-                            let currency = currency_of(&mut header, en.currency.as_deref())?;
-                            each(transaction(en, currency, count)?)?;
-                        }
+            Event::End(_) => match path.pop().as_deref() {
+                Some("Ntry") => {
+                    if let Some(en) = entry.take() {
+                        count += 1;
+                        let currency = currency_of(&mut header, en.currency.as_deref())?;
+                        each(transaction(en, currency, count)?)?;
                     }
-                    Some("Bal") => {
-                        if let Some(b) = balance.take() {
-                            let currency = currency_of(&mut header, None)?;
-                            take_balance(&mut header, b, currency)?;
-                        }
-                    }
-                    _ => {}
                 }
-            }
+                Some("Bal") => {
+                    if let Some(b) = balance.take() {
+                        let currency = currency_of(&mut header, None)?;
+                        take_balance(&mut header, b, currency)?;
+                    }
+                }
+                _ => {}
+            },
             Event::Text(t) => {
-                let text = t
-                    .decode()
-                    .map_err(|e| FormatError::Camt(e.to_string()))?;
+                let text = t.decode().map_err(|e| FormatError::Camt(e.to_string()))?;
                 let text = quick_xml::escape::unescape(&text)
                     .map_err(|e| FormatError::Camt(e.to_string()))?
                     .into_owned();
@@ -113,7 +109,11 @@ pub fn read<R: BufRead>(
 }
 
 fn ends(path: &[String], tail: &[&str]) -> bool {
-    path.len() >= tail.len() && path[path.len() - tail.len()..].iter().zip(tail).all(|(a, b)| a == b)
+    path.len() >= tail.len()
+        && path[path.len() - tail.len()..]
+            .iter()
+            .zip(tail)
+            .all(|(a, b)| a == b)
 }
 
 /// Files the text at `path` where it belongs.
@@ -174,7 +174,8 @@ fn currency_of(header: &mut Header, first: Option<&str>) -> Result<Currency, For
     if let Some(c) = header.currency {
         return Ok(c);
     }
-    let code = first.ok_or_else(|| FormatError::Camt("no currency (Acct/Ccy or Amt/@Ccy)".into()))?;
+    let code =
+        first.ok_or_else(|| FormatError::Camt("no currency (Acct/Ccy or Amt/@Ccy)".into()))?;
     let c = Currency::parse(code).map_err(|e| FormatError::Camt(e.to_string()))?;
     header.currency = Some(c);
     Ok(c)
@@ -187,7 +188,8 @@ fn transaction(en: Entry, currency: Currency, index: usize) -> Result<Transactio
     };
     let text = en.amount.ok_or_else(|| missing("amount (Amt)"))?;
     let credit = en.credit.ok_or_else(|| missing("direction (CdtDbtInd)"))?;
-    let units = decimal_units(&text, '.', currency).map_err(|problem| FormatError::Line { index, problem })?;
+    let units = decimal_units(&text, '.', currency)
+        .map_err(|problem| FormatError::Line { index, problem })?;
     if let Some(c) = &en.currency {
         if c != currency.code() {
             return Err(FormatError::Line {
@@ -214,7 +216,11 @@ fn take_balance(header: &mut Header, b: Balance, currency: Currency) -> Result<(
         return Ok(());
     };
     let units = decimal_units(&amount, '.', currency).map_err(FormatError::Camt)?;
-    let signed = SignedMinor(if b.credit == Some(false) { -units } else { units });
+    let signed = SignedMinor(if b.credit == Some(false) {
+        -units
+    } else {
+        units
+    });
     match code.as_str() {
         "OPBD" | "PRCD" => {
             header.opening.get_or_insert(signed);

@@ -145,7 +145,11 @@ pub fn decimal_units(text: &str, separator: char, currency: Currency) -> Result<
         return Err(format!("{text:?} has more decimals than {currency} has"));
     }
     let mut units: i64 = 0;
-    for b in whole.bytes().chain(kept.bytes()).chain(std::iter::repeat_n(b'0', exponent - kept.len())) {
+    for b in whole
+        .bytes()
+        .chain(kept.bytes())
+        .chain(std::iter::repeat_n(b'0', exponent - kept.len()))
+    {
         units = units
             .checked_mul(10)
             .and_then(|u| u.checked_add(i64::from(b - b'0')))

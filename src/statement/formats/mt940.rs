@@ -71,7 +71,10 @@ pub fn read<R: BufRead>(
         each(t)?;
     }
     if !seen {
-        return Err(fail(1, "no MT940 field (such as :20: or :61:) in the file".into()));
+        return Err(fail(
+            1,
+            "no MT940 field (such as :20: or :61:) in the file".into(),
+        ));
     }
     Ok(header)
 }
@@ -112,9 +115,12 @@ fn take_field(
             if let Some(t) = pending.take() {
                 each(t)?;
             }
-            let currency = header
-                .currency
-                .ok_or_else(|| fail(line, "a :61: line before the opening balance (:60F:)".into()))?;
+            let currency = header.currency.ok_or_else(|| {
+                fail(
+                    line,
+                    "a :61: line before the opening balance (:60F:)".into(),
+                )
+            })?;
             *pending = Some(statement_line(line, &value, currency)?);
             *memo_taken = false;
         }
@@ -134,7 +140,12 @@ fn take_field(
 /// `YYMMDD` as `20YY-MM-DD`.
 fn day(line: usize, s: &str) -> Result<String, FormatError> {
     let ok = s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit());
-    let text = format!("20{}-{}-{}", s.get(0..2).unwrap_or(""), s.get(2..4).unwrap_or(""), s.get(4..6).unwrap_or(""));
+    let text = format!(
+        "20{}-{}-{}",
+        s.get(0..2).unwrap_or(""),
+        s.get(2..4).unwrap_or(""),
+        s.get(4..6).unwrap_or("")
+    );
     if ok && crate::ledger::entry::is_date(&text) {
         Ok(text)
     } else {
@@ -148,17 +159,27 @@ fn balance(line: usize, value: &str) -> Result<(String, Currency, SignedMinor), 
     let sign = match v.get(0..1) {
         Some("C") => 1,
         Some("D") => -1,
-        _ => return Err(fail(line, format!("balance {v:?} does not start with C or D"))),
+        _ => {
+            return Err(fail(
+                line,
+                format!("balance {v:?} does not start with C or D"),
+            ))
+        }
     };
     let d = day(line, v.get(1..7).unwrap_or(""))?;
     let code = v.get(7..10).unwrap_or("");
     let currency = Currency::parse(code).map_err(|e| fail(line, e.to_string()))?;
-    let units = decimal_units(v.get(10..).unwrap_or(""), ',', currency).map_err(|p| fail(line, p))?;
+    let units =
+        decimal_units(v.get(10..).unwrap_or(""), ',', currency).map_err(|p| fail(line, p))?;
     Ok((d, currency, SignedMinor(sign * units)))
 }
 
 /// A `:61:` statement line.
-fn statement_line(line: usize, value: &str, currency: Currency) -> Result<Transaction, FormatError> {
+fn statement_line(
+    line: usize,
+    value: &str,
+    currency: Currency,
+) -> Result<Transaction, FormatError> {
     let first = value.lines().next().unwrap_or("").trim_end();
     let b = first.as_bytes();
     let date = day(line, first.get(0..6).unwrap_or(""))?;
@@ -176,7 +197,10 @@ fn statement_line(line: usize, value: &str, currency: Currency) -> Result<Transa
     } else if rest.starts_with('D') {
         (false, 1)
     } else {
-        return Err(fail(line, format!("{first:?}: no C, D, RC or RD after the day")));
+        return Err(fail(
+            line,
+            format!("{first:?}: no C, D, RC or RD after the day"),
+        ));
     };
     i += mark;
     if b.get(i).is_some_and(u8::is_ascii_alphabetic) {
@@ -188,7 +212,10 @@ fn statement_line(line: usize, value: &str, currency: Currency) -> Result<Transa
     }
     let units = decimal_units(&first[start..i], ',', currency).map_err(|p| fail(line, p))?;
     if !matches!(b.get(i), Some(b'N' | b'F' | b'S')) || first.len() < i + 4 {
-        return Err(fail(line, format!("{first:?}: no transaction type (such as NTRF) after the amount")));
+        return Err(fail(
+            line,
+            format!("{first:?}: no transaction type (such as NTRF) after the amount"),
+        ));
     }
     let references = &first[i + 4..];
     let (owner, bank) = match references.split_once("//") {
@@ -200,7 +227,10 @@ fn statement_line(line: usize, value: &str, currency: Currency) -> Result<Transa
     } else if !owner.is_empty() && owner != "NONREF" {
         owner
     } else {
-        return Err(fail(line, format!("{first:?}: no bank reference to name the transaction")));
+        return Err(fail(
+            line,
+            format!("{first:?}: no bank reference to name the transaction"),
+        ));
     };
     Ok(Transaction {
         date,
@@ -233,10 +263,23 @@ mod tests {
     fn a_statement_reads_into_its_header_and_lines_in_order() {
         let (h, lines) = read_all(SAMPLE).expect("an MT940 statement");
         assert_eq!(h.account.as_deref(), Some("0071000123456"));
-        assert_eq!((h.from.as_deref(), h.to.as_deref()), (Some("2024-09-01"), Some("2024-09-30")));
-        assert_eq!((h.opening, h.closing), (Some(SignedMinor(1_000_000)), Some(SignedMinor(1_489_000))));
+        assert_eq!(
+            (h.from.as_deref(), h.to.as_deref()),
+            (Some("2024-09-01"), Some("2024-09-30"))
+        );
+        assert_eq!(
+            (h.opening, h.closing),
+            (Some(SignedMinor(1_000_000)), Some(SignedMinor(1_489_000)))
+        );
         assert_eq!(lines.len(), 2);
-        assert_eq!((lines[0].id.as_str(), lines[0].amount, lines[0].date.as_str()), ("FT1", 500_000, "2024-09-09"));
+        assert_eq!(
+            (
+                lines[0].id.as_str(),
+                lines[0].amount,
+                lines[0].date.as_str()
+            ),
+            ("FT1", 500_000, "2024-09-09")
+        );
         assert_eq!(lines[1].amount, -11_000);
         assert_eq!(lines[1].memo.as_deref(), Some("Phi quan ly  tai khoan"));
     }
@@ -244,9 +287,16 @@ mod tests {
     #[test]
     fn an_unreadable_line_refuses_the_file_naming_it() {
         let bad = SAMPLE.replace(":61:240930D11000,", ":61:240931D11000,");
-        assert!(matches!(read_all(&bad), Err(FormatError::Mt940 { line: 7, .. })), "{:?}", read_all(&bad));
+        assert!(
+            matches!(read_all(&bad), Err(FormatError::Mt940 { line: 7, .. })),
+            "{:?}",
+            read_all(&bad)
+        );
         let no_ref = SAMPLE.replace("NONREF//FT1", "NONREF");
-        assert!(matches!(read_all(&no_ref), Err(FormatError::Mt940 { line: 5, .. })));
+        assert!(matches!(
+            read_all(&no_ref),
+            Err(FormatError::Mt940 { line: 5, .. })
+        ));
     }
 
     proptest! {

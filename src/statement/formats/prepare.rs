@@ -42,8 +42,14 @@ pub enum PrepareError {
     #[error("the statement is in {file}, the campaign in {campaign}")]
     Currency { file: Currency, campaign: Currency },
     /// The opening balance plus the lines is not the closing balance.
-    #[error("the opening balance {opening} plus the lines ({sum}) is not the closing balance {closing}")]
-    Sum { opening: i64, sum: i128, closing: i64 },
+    #[error(
+        "the opening balance {opening} plus the lines ({sum}) is not the closing balance {closing}"
+    )]
+    Sum {
+        opening: i64,
+        sum: i128,
+        closing: i64,
+    },
     /// An exclusion names no line.
     #[error("exclusion of line {0}: the statement has no such line")]
     Exclusion(u64),
@@ -93,8 +99,12 @@ pub async fn prepare(
         .collect::<Result<Vec<_>, _>>()?;
     let (account, currency) = official_account(store, campaign, &header).await?;
     let (opening, closing) = (
-        header.opening.ok_or(PrepareError::Missing("opening balance"))?,
-        header.closing.ok_or(PrepareError::Missing("closing balance"))?,
+        header
+            .opening
+            .ok_or(PrepareError::Missing("opening balance"))?,
+        header
+            .closing
+            .ok_or(PrepareError::Missing("closing balance"))?,
     );
     let sum: i128 = lines.iter().map(|l| i128::from(l.amount.get())).sum();
     if i128::from(opening.get()) + sum != i128::from(closing.get()) {
@@ -104,7 +114,10 @@ pub async fn prepare(
             closing: closing.get(),
         });
     }
-    if let Some(x) = exclusions.iter().find(|x| x.line == 0 || x.line > lines.len() as u64) {
+    if let Some(x) = exclusions
+        .iter()
+        .find(|x| x.line == 0 || x.line > lines.len() as u64)
+    {
         return Err(PrepareError::Exclusion(x.line));
     }
     let excluded: HashSet<u64> = exclusions.iter().map(|x| x.line).collect();
@@ -134,7 +147,10 @@ pub async fn prepare(
         currency,
         exclusions,
         file_sha256: sha256(file),
-        from: header.from.clone().ok_or(PrepareError::Missing("first day"))?,
+        from: header
+            .from
+            .clone()
+            .ok_or(PrepareError::Missing("first day"))?,
         lines: lines.len() as u64,
         lines_root: lines_root(&lines),
         lines_sha256: sha256(&file_of_lines),
@@ -156,13 +172,17 @@ async fn official_account(
     campaign: &str,
     header: &Header,
 ) -> Result<(Account, Currency), PrepareError> {
-    let number = header.account.clone().ok_or(PrepareError::Missing("account"))?;
+    let number = header
+        .account
+        .clone()
+        .ok_or(PrepareError::Missing("account"))?;
     let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     for c in store.campaigns().await? {
         let Some(entry) = store.entry(c.opened_seq).await? else {
             continue;
         };
-        let Ok(Body::CampaignOpen(open)) = crate::ledger::decode(&entry.leaf).map(|e| e.body) else {
+        let Ok(Body::CampaignOpen(open)) = crate::ledger::decode(&entry.leaf).map(|e| e.body)
+        else {
             continue;
         };
         if open.id != campaign {
@@ -189,7 +209,11 @@ async fn official_account(
 
 /// The donation a credit line becomes: its amount, day and transaction id, the published
 /// name or `Anonymous`.
-fn donation(l: &StatementLine, campaign: &str, currency: Currency) -> Result<Donation, PrepareError> {
+fn donation(
+    l: &StatementLine,
+    campaign: &str,
+    currency: Currency,
+) -> Result<Donation, PrepareError> {
     let amount = u64::try_from(l.amount.get())
         .ok()
         .and_then(|u| Minor::new(u).ok())
@@ -218,10 +242,17 @@ pub fn parse_exclusions(text: &str) -> Result<Vec<Exclusion>, String> {
         let (line, reason) = part
             .split_once(':')
             .ok_or_else(|| format!("{part:?} is not line:reason (such as 4:interest)"))?;
-        let line: u64 = line.trim().parse().map_err(|_| format!("{part:?}: {line:?} is not a line number"))?;
+        let line: u64 = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("{part:?}: {line:?} is not a line number"))?;
         let reason: ExclusionReason = serde_json::from_value(serde_json::Value::String(reason.trim().into()))
             .map_err(|_| format!("{part:?}: the reason is one of interest, fee, returned_transfer, own_account, bank_correction"))?;
-        out.push(Exclusion { line, note: None, reason });
+        out.push(Exclusion {
+            line,
+            note: None,
+            reason,
+        });
     }
     out.sort_by_key(|x| x.line);
     if out.windows(2).any(|w| w[0].line == w[1].line) {

@@ -10,13 +10,13 @@ mod kinds;
 mod statement;
 
 pub use dates::{format_recorded_at, is_date, is_recorded_at};
+pub(crate) use fields::{date_field, opt_long_text, opt_short_text, short_text};
 pub use fields::{is_slug, validate_envelope, FieldError};
 pub use kinds::{
     Account, CampaignClose, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind,
     Reversal, ReversalReason, Transfer,
 };
 pub use statement::{Exclusion, ExclusionReason, SignedMinor, Statement};
-pub(crate) use fields::{date_field, opt_long_text, opt_short_text, short_text};
 
 use crate::hash::Hash;
 use serde::Serialize;

@@ -146,12 +146,28 @@ mod tests {
 
     #[test]
     fn signed_amounts_have_one_text_each() {
-        for ok in ["0", "1", "-1", "250000", "-9223372036854775808", "9223372036854775807"] {
+        for ok in [
+            "0",
+            "1",
+            "-1",
+            "250000",
+            "-9223372036854775808",
+            "9223372036854775807",
+        ] {
             let v = SignedMinor::parse_canonical(ok).expect(ok);
             assert_eq!(v.to_string(), ok);
         }
         for bad in [
-            "", "-", "-0", "00", "01", "-01", "+1", " 1", "1.0", "9223372036854775808",
+            "",
+            "-",
+            "-0",
+            "00",
+            "01",
+            "-01",
+            "+1",
+            " 1",
+            "1.0",
+            "9223372036854775808",
         ] {
             assert!(SignedMinor::parse_canonical(bad).is_err(), "{bad:?}");
         }

@@ -26,7 +26,11 @@ pub enum FindingKind {
     /// No statement covers the days `from` to `to` between two statements.
     Gap { from: String, to: String },
     /// The statement covers days an earlier statement (`other`) of the account covers too.
-    Overlap { other: u64, from: String, to: String },
+    Overlap {
+        other: u64,
+        from: String,
+        to: String,
+    },
     /// The opening balance is not the previous statement's closing balance.
     OpeningMismatch {
         previous: u64,

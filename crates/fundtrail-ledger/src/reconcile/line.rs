@@ -59,7 +59,10 @@ impl StatementLine {
     /// A [`FieldError`] whose `field` is the line's JSON key.
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.amount.get() == 0 {
-            return Err(FieldError::new("amount", "a statement line never moves zero"));
+            return Err(FieldError::new(
+                "amount",
+                "a statement line never moves zero",
+            ));
         }
         if self.counterparty.is_some() && self.counterparty_commitment.is_some() {
             return Err(FieldError::new(

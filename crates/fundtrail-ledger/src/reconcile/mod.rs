@@ -36,6 +36,9 @@ struct Named {
     credit: bool,
 }
 
+/// One account's statements, with their `seq`.
+type Group = (Account, Currency, Vec<(u64, Statement)>);
+
 /// Collects what reconciliation needs while the entries stream past.
 #[derive(Debug, Default)]
 pub struct Reconciler {
@@ -164,7 +167,7 @@ impl Reconciler {
     /// Reconciles every account. `lines` gives the published file of a statement's lines
     /// (SPEC.md §13.2), or `None` when it is not available (reported, never assumed).
     pub fn finish(self, mut lines: impl FnMut(&Statement) -> Option<Vec<u8>>) -> Reconciliation {
-        let mut groups: Vec<(Account, Currency, Vec<(u64, Statement)>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         for (seq, s) in &self.statements {
             match groups
                 .iter_mut()

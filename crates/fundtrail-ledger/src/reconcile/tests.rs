@@ -258,8 +258,15 @@ fn exclusions_explain_interest_fees_and_returned_transfers_but_only_in_their_dir
             }
         )]
     );
-    assert_eq!(r.accounts[0].ledger_balance, 20_000 + 1_200 - 11_000 + 5_000);
-    let shown: Vec<String> = r.accounts[0].excluded.iter().map(|x| x.to_string()).collect();
+    assert_eq!(
+        r.accounts[0].ledger_balance,
+        20_000 + 1_200 - 11_000 + 5_000
+    );
+    let shown: Vec<String> = r.accounts[0]
+        .excluded
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
     assert_eq!(shown.len(), 5);
     assert_eq!(
         shown[2],
@@ -326,7 +333,11 @@ fn canonical_lines_round_trip_and_anything_else_is_refused() {
         b"{\"amount\":\"5\",\"date\":\"2024-09-10\",\"id\":\"FT1\"}",
         b"{\"amount\":\"+5\",\"date\":\"2024-09-10\",\"id\":\"FT1\"}\n",
     ] {
-        assert!(decode_lines(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        assert!(
+            decode_lines(bad).is_err(),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
     }
 }
 

@@ -68,10 +68,7 @@ fn statement(lines: &[StatementLine]) -> Statement {
         account: account(),
         closing: SignedMinor(1_000_000 + lines.iter().map(|l| l.amount.get()).sum::<i64>()),
         currency: vnd(),
-        exclusions: vec![
-            x(4, ExclusionReason::Interest),
-            x(5, ExclusionReason::Fee),
-        ],
+        exclusions: vec![x(4, ExclusionReason::Interest), x(5, ExclusionReason::Fee)],
         file_sha256: Hash([0x11; 32]),
         from: "2024-09-01".into(),
         lines: lines.len() as u64,
@@ -118,17 +115,50 @@ fn ledger(lines: &[StatementLine]) -> Ledger {
 fn refused() -> Vec<(&'static str, String)> {
     let ok = r#"{"amount":"5","date":"2024-09-10","id":"FT1"}"#;
     vec![
-        ("zero amount", r#"{"amount":"0","date":"2024-09-10","id":"FT1"}"#.into()),
-        ("minus zero", r#"{"amount":"-0","date":"2024-09-10","id":"FT1"}"#.into()),
-        ("plus sign", r#"{"amount":"+5","date":"2024-09-10","id":"FT1"}"#.into()),
-        ("leading zero", r#"{"amount":"05","date":"2024-09-10","id":"FT1"}"#.into()),
-        ("amount as a number", r#"{"amount":5,"date":"2024-09-10","id":"FT1"}"#.into()),
-        ("keys out of order", r#"{"date":"2024-09-10","amount":"5","id":"FT1"}"#.into()),
-        ("space", r#"{"amount":"5", "date":"2024-09-10","id":"FT1"}"#.into()),
-        ("unknown member", r#"{"amount":"5","date":"2024-09-10","id":"FT1","x":"1"}"#.into()),
-        ("null memo", r#"{"amount":"5","date":"2024-09-10","id":"FT1","memo":null}"#.into()),
-        ("bad date", r#"{"amount":"5","date":"2024-02-30","id":"FT1"}"#.into()),
-        ("empty id", r#"{"amount":"5","date":"2024-09-10","id":""}"#.into()),
+        (
+            "zero amount",
+            r#"{"amount":"0","date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "minus zero",
+            r#"{"amount":"-0","date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "plus sign",
+            r#"{"amount":"+5","date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "leading zero",
+            r#"{"amount":"05","date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "amount as a number",
+            r#"{"amount":5,"date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "keys out of order",
+            r#"{"date":"2024-09-10","amount":"5","id":"FT1"}"#.into(),
+        ),
+        (
+            "space",
+            r#"{"amount":"5", "date":"2024-09-10","id":"FT1"}"#.into(),
+        ),
+        (
+            "unknown member",
+            r#"{"amount":"5","date":"2024-09-10","id":"FT1","x":"1"}"#.into(),
+        ),
+        (
+            "null memo",
+            r#"{"amount":"5","date":"2024-09-10","id":"FT1","memo":null}"#.into(),
+        ),
+        (
+            "bad date",
+            r#"{"amount":"5","date":"2024-02-30","id":"FT1"}"#.into(),
+        ),
+        (
+            "empty id",
+            r#"{"amount":"5","date":"2024-09-10","id":""}"#.into(),
+        ),
         (
             "name and commitment",
             format!(
