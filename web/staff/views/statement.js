@@ -14,6 +14,7 @@ import { field, formOf } from '../form.js';
 import { money, dayText, errorText } from '../format.js';
 import { request, ApiError } from '../api.js';
 import { loadCampaigns, campaignOption, noCampaign } from '../data.js';
+import { bankFormat, previewBankFile } from './statement-file.js';
 
 /** The most lines the table shows (the counts cover every line). */
 export const MAX_ROWS_SHOWN = 500;
@@ -31,7 +32,7 @@ export async function viewStatement(out) {
     name: 'campaign', label: t('campaign'), kind: 'select', required: true, options: campaigns.map(campaignOption),
   });
   const file = field({
-    name: 'file', label: t('statement_file'), kind: 'file', required: true, hint: t('statement_file_hint'), attrs: { accept: '.csv,text/csv,text/plain' },
+    name: 'file', label: t('statement_file'), kind: 'file', required: true, hint: t('statement_file_hint'), attrs: { accept: '.csv,text/csv,text/plain,.xml,.sta,.mt940,.940' },
   });
   const payerNames = field({
     name: 'publish_payer_names', label: t('statement_publish_payers'), kind: 'checkbox', hint: t('statement_publish_payers_hint'),
@@ -58,6 +59,11 @@ export async function viewStatement(out) {
     report.append(h('p', { class: 'loading', role: 'status' }, t('statement_reading')));
     const query = { campaign: campaign.value, file: chosen, payers: payerNames.value };
     try {
+      const format = bankFormat(chosen);
+      if (format) {
+        await previewBankFile(report, { ...query, format });
+        return;
+      }
       const dry = await send(query, true);
       clear(report);
       showReport(report, dry, query);
