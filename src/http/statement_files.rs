@@ -29,6 +29,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
 
+/// The most donations waiting for the sequencer at once.
+const IN_FLIGHT: usize = 2048;
+
 /// Query of `POST /statements/file`.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -162,13 +165,29 @@ pub async fn record_file(
             return Err(e.into());
         }
     };
+    // Queued one after the other (at most IN_FLIGHT waiting), so they are committed
+    // together and take seqs in the statement's line order.
     let mut recorded = Vec::new();
     let mut not_recorded = Vec::new();
+    let mut waiting = std::collections::VecDeque::new();
+    let mut settle = |line: u64, answer: Result<crate::sequencer::Appended, crate::sequencer::AppendError>| match answer {
+        Ok(a) => recorded.push(json!({ "line": line, "seq": a.seq })),
+        Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
+    };
     for (line, d) in prepared.donations {
-        match s.sequencer.append(request(Body::Donation(d))).await {
-            Ok(a) => recorded.push(json!({ "line": line, "seq": a.seq })),
-            Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
+        if waiting.len() >= IN_FLIGHT {
+            if let Some((l, q)) = waiting.pop_front() {
+                let q: crate::sequencer::Queued = q;
+                settle(l, q.durable().await);
+            }
         }
+        match s.sequencer.enqueue(request(Body::Donation(d))).await {
+            Ok(q) => waiting.push_back((line, q)),
+            Err(e) => settle(line, Err(e)),
+        }
+    }
+    while let Some((l, q)) = waiting.pop_front() {
+        settle(l, q.durable().await);
     }
     Ok((
         StatusCode::CREATED,

@@ -11,4 +11,5 @@ mod books;
 mod file_import;
 mod formats;
 mod scenario;
+mod streaming;
 mod vectors;
