@@ -20,7 +20,8 @@ use crate::sequencer::AppendRequest;
 use crate::statement::formats::prepare::{
     lines_file, parse_exclusions, prepare, Format, PrepareError,
 };
-use crate::statement::formats::Publish;
+use crate::ledger::entry::SignedMinor;
+use crate::statement::formats::{Header, Publish};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,6 +29,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use utoipa::IntoParams;
+
+/// The most donations and payments out the answer lists (the counts cover them all).
+const MAX_LISTED: usize = 1000;
 
 /// The most donations waiting for the sequencer at once.
 const IN_FLIGHT: usize = 2048;
@@ -39,7 +43,7 @@ const IN_FLIGHT: usize = 2048;
 pub struct FileQuery {
     /// The campaign whose official account the statement is of; new donations go to it.
     campaign: String,
-    /// `camt053` or `mt940`.
+    /// `camt053`, `mt940` or `csv`.
     #[param(value_type = String)]
     format: Format,
     /// Show what would be recorded, and record nothing.
@@ -53,6 +57,16 @@ pub struct FileQuery {
     publish_memos: bool,
     /// Lines no entry should name, as `line:reason` separated by commas (`4:interest,5:fee`).
     exclude: Option<String>,
+    /// The account number, when the file does not say (CSV).
+    account: Option<String>,
+    /// The first day covered, `YYYY-MM-DD`, when the file does not say (CSV).
+    from: Option<String>,
+    /// The last day covered, when the file does not say (CSV).
+    to: Option<String>,
+    /// The opening balance in signed minor units, when the file does not say (CSV).
+    opening: Option<i64>,
+    /// The closing balance in signed minor units, when the file does not say (CSV).
+    closing: Option<i64>,
 }
 
 fn refused(e: PrepareError) -> ApiError {
@@ -86,7 +100,7 @@ fn refused(e: PrepareError) -> ApiError {
     responses(
         (status = 200, description = "The preview (dry run)", body = Object),
         (status = 201, description = "Recorded", body = Object),
-        (status = 400, description = "A query parameter is missing or unknown (`format` is `camt053` or `mt940`)", body = super::error::ErrorBody),
+        (status = 400, description = "A query parameter is missing or unknown (`format` is `camt053`, `mt940` or `csv`)", body = super::error::ErrorBody),
         (status = 413, description = "The file is larger than 64 MiB", body = super::error::ErrorBody),
         (status = 422, description = "The file, account, balances or exclusions are refused", body = super::error::ErrorBody),
     )
@@ -110,7 +124,15 @@ pub async fn record_file(
         names: q.publish_names,
         memos: q.publish_memos,
     };
-    let prepared = prepare(&s.store, &file, q.format, &q.campaign, publish, exclusions)
+    let given = Header {
+        account: q.account,
+        currency: None,
+        from: q.from,
+        to: q.to,
+        opening: q.opening.map(SignedMinor),
+        closing: q.closing.map(SignedMinor),
+    };
+    let prepared = prepare(&s.store, &file, q.format, &q.campaign, publish, exclusions, given)
         .await
         .map_err(refused)?;
     Body::Statement(prepared.statement.clone())
@@ -124,13 +146,16 @@ pub async fn record_file(
     let line_of = |n: u64| &prepared.lines[(n - 1) as usize];
     let preview = json!({
         "statement": prepared.statement,
-        "donations": prepared.donations.iter().map(|(n, d)| json!({
+        "donations_count": prepared.donations.len(),
+        "donations": prepared.donations.iter().take(MAX_LISTED).map(|(n, d)| json!({
             "line": n, "date": d.received_at, "reference": d.reference, "amount": d.amount, "donor": d.donor,
         })).collect::<Vec<_>>(),
-        "unnamed_debits": prepared.unnamed_debits.iter().map(|n| json!({
+        "unnamed_debits_count": prepared.unnamed_debits.len(),
+        "unnamed_debits": prepared.unnamed_debits.iter().take(MAX_LISTED).map(|n| json!({
             "line": n, "date": line_of(*n).date, "id": line_of(*n).id, "amount": line_of(*n).amount,
         })).collect::<Vec<_>>(),
     });
+    drop(file);
     if q.dry_run {
         return Ok((
             StatusCode::OK,
@@ -139,6 +164,10 @@ pub async fn record_file(
     }
     ensure_leading(&s)?;
     let (_, bytes) = lines_file(&prepared.lines);
+    let prepared = crate::statement::formats::prepare::Prepared {
+        lines: Vec::new(),
+        ..prepared
+    };
     let stored = s
         .evidence
         .blobs
@@ -167,11 +196,11 @@ pub async fn record_file(
     };
     // Queued one after the other (at most IN_FLIGHT waiting), so they are committed
     // together and take seqs in the statement's line order.
-    let mut recorded = Vec::new();
+    let mut recorded: Vec<(u64, u64)> = Vec::new();
     let mut not_recorded = Vec::new();
     let mut waiting = std::collections::VecDeque::new();
     let mut settle = |line: u64, answer: Result<crate::sequencer::Appended, crate::sequencer::AppendError>| match answer {
-        Ok(a) => recorded.push(json!({ "line": line, "seq": a.seq })),
+        Ok(a) => recorded.push((line, a.seq)),
         Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
     };
     for (line, d) in prepared.donations {
@@ -194,7 +223,11 @@ pub async fn record_file(
         Json(json!({
             "dry_run": false,
             "statement_seq": statement.seq,
-            "donations": recorded,
+            "recorded": recorded.len(),
+            "donations": recorded.iter().take(MAX_LISTED).map(|(line, seq)| json!({ "line": line, "seq": seq })).collect::<Vec<_>>(),
+            "first_seq": recorded.first().map(|r| r.1),
+            "last_seq": recorded.last().map(|r| r.1),
+            "in_line_order": recorded.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1),
             "not_recorded": not_recorded,
             "preview": preview,
         })),

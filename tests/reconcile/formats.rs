@@ -279,3 +279,13 @@ fn a_camt053_entry_in_another_currency_or_without_its_reference_is_refused() {
     let error = camt053::read(unnamed.as_bytes(), |_| Ok(())).expect_err("refused");
     assert!(error.to_string().contains("transaction 1"), "{error}");
 }
+
+/// The month as Vietcombank's CSV export.
+pub fn vietcombank() -> String {
+    csv(
+        "Ngày giao dịch;Số tham chiếu;Ghi nợ;Ghi có;Nội dung;Tên người chuyển",
+        ';',
+        day_first,
+        dotted,
+    )
+}

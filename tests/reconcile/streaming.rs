@@ -92,11 +92,9 @@ async fn a_long_mt940_statement_is_recorded_in_line_order_within_bounded_memory(
         eprintln!("  {what}: +{growth} MiB, server peak {peak} MiB, {secs:.1} s");
     }
     let credits = n - n / 50;
-    assert_eq!(answers[0]["preview"]["donations"].as_array().map(Vec::len), Some(credits));
-    let recorded = answers[1]["donations"].as_array().expect("donations");
-    assert_eq!(recorded.len(), credits, "{}", answers[1]["not_recorded"]);
-    let in_order = recorded.windows(2).all(|w| w[0]["line"].as_u64() < w[1]["line"].as_u64() && w[0]["seq"].as_u64() < w[1]["seq"].as_u64());
-    assert!(in_order, "donations take seqs in the statement's line order");
+    assert_eq!(answers[0]["preview"]["donations_count"], credits);
+    assert_eq!(answers[1]["recorded"], credits, "{}", answers[1]["not_recorded"]);
+    assert_eq!(answers[1]["in_line_order"], true, "donations take seqs in the statement's line order");
     for (what, growth, _, _) in &figures {
         assert!(*growth <= BOUND_MIB, "{what}: the server grew by {growth} MiB");
     }

@@ -21,6 +21,9 @@ pub enum Format {
     Camt053,
     /// SWIFT MT940.
     Mt940,
+    /// A Vietnamese bank's CSV export (columns found by their headers, `super::super::columns`);
+    /// the account, period and balances come from the request.
+    Csv,
 }
 
 /// Why a file cannot be recorded as a statement. Nothing was recorded.
@@ -71,7 +74,9 @@ pub struct Prepared {
     pub unnamed_debits: Vec<u64>,
 }
 
-/// Reads `file` in `format` and prepares it for `campaign`, excluding the lines listed.
+/// Reads `file` in `format` and prepares it for `campaign`, excluding the lines listed;
+/// what `given` holds (the account, period and balances a CSV export lacks) completes the
+/// file's header.
 ///
 /// # Errors
 /// [`PrepareError`] naming the first problem.
@@ -82,15 +87,35 @@ pub async fn prepare(
     campaign: &str,
     publish: Publish,
     exclusions: Vec<Exclusion>,
+    given: Header,
 ) -> Result<Prepared, PrepareError> {
     let mut transactions = Vec::new();
     let mut take = |t| {
         transactions.push(t);
         Ok(())
     };
-    let header = match format {
+    let read = match format {
         Format::Camt053 => camt053::read(file, &mut take)?,
         Format::Mt940 => mt940::read(file, &mut take)?,
+        Format::Csv => {
+            let currency = campaign_currency(store, campaign).await?;
+            let text = std::str::from_utf8(file)
+                .map_err(|_| PrepareError::Missing("UTF-8 text (save the statement as CSV in UTF-8)"))?;
+            let statement = crate::statement::parse(text, &crate::statement::Mapping::default(), currency)
+                .map_err(|e| FormatError::Line { index: 0, problem: e.to_string() })?;
+            for line in &statement.lines {
+                take(super::from_csv(line)?)?;
+            }
+            Header::default()
+        }
+    };
+    let header = Header {
+        account: given.account.or(read.account),
+        currency: read.currency.or(given.currency),
+        from: given.from.or(read.from),
+        to: given.to.or(read.to),
+        opening: given.opening.or(read.opening),
+        closing: given.closing.or(read.closing),
     };
     let lines = transactions
         .into_iter()
@@ -163,6 +188,17 @@ pub async fn prepare(
         donations,
         unnamed_debits,
     })
+}
+
+/// The currency of `campaign`.
+async fn campaign_currency(store: &Store, campaign: &str) -> Result<Currency, PrepareError> {
+    store
+        .campaigns()
+        .await?
+        .into_iter()
+        .find(|c| c.state.id == campaign)
+        .map(|c| c.state.currency)
+        .ok_or_else(|| PrepareError::UnknownCampaign(campaign.to_string()))
 }
 
 /// The campaign's official account whose number is the file's (spaces aside), and the

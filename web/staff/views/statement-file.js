@@ -82,7 +82,7 @@ export async function previewBankFile(report, q) {
   const exclude = h('input', { type: 'text', id: 'statement-exclude', value: q.exclude ?? '' });
   const again = h('button', { type: 'button', 'data-action': 'again' }, s('again'));
   const status = h('p', { class: 'review-status', role: 'status', 'aria-live': 'polite' });
-  const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'record' }, s('confirm', { n: p.donations.length }));
+  const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'record' }, s('confirm', { n: p.donations_count }));
   const section = h(
     'section',
     { class: 'card', 'data-dry-run': '' },
@@ -90,9 +90,9 @@ export async function previewBankFile(report, q) {
     h('p', {}, s('account', {
       number: st.account.number, bank: st.account.bank, opening: st.opening, closing: st.closing, lines: st.lines,
     })),
-    h('h3', {}, s('donations', { n: p.donations.length })),
+    h('h3', {}, s('donations', { n: p.donations_count })),
     rows(p.donations, st.currency, 'reference'),
-    h('h3', {}, s('debits', { n: p.unnamed_debits.length })),
+    h('h3', {}, s('debits', { n: p.unnamed_debits_count })),
     rows(p.unnamed_debits, st.currency, 'id'),
     h('label', { for: 'statement-exclude' }, s('exclude')),
     exclude,
@@ -116,7 +116,7 @@ export async function previewBankFile(report, q) {
     try {
       const done = await send({ ...q, exclude: exclude.value.trim() }, false);
       clear(report);
-      const result = h('section', { class: 'card done', 'data-imported': String(done.donations.length) }, h('p', {}, s('done', { seq: done.statement_seq, n: done.donations.length })));
+      const result = h('section', { class: 'card done', 'data-imported': String(done.recorded) }, h('p', {}, s('done', { seq: done.statement_seq, n: done.recorded })));
       if (done.not_recorded.length) result.append(h('p', { class: 'bad-text' }, s('not_recorded', { lines: done.not_recorded.map((x) => x.line).join(', ') })));
       report.append(result);
     } catch (e) {
