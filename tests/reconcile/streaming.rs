@@ -46,7 +46,8 @@ async fn post(base: &str, token: &str, query: &str, body: String) -> (u16, serde
         .await
         .expect("sent");
     let status = r.status().as_u16();
-    (status, r.json().await.expect("JSON"))
+    let text = r.text().await.expect("an answer");
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: {e}: {}", &text[..text.len().min(300)])))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
