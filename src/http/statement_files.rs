@@ -16,11 +16,11 @@ use super::statements::MAX_STATEMENT_BYTES;
 use super::{ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::entry::Body;
+use crate::ledger::entry::SignedMinor;
 use crate::sequencer::AppendRequest;
 use crate::statement::formats::prepare::{
     lines_file, parse_exclusions, prepare, Format, PrepareError,
 };
-use crate::ledger::entry::SignedMinor;
 use crate::statement::formats::{Header, Publish};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -132,9 +132,17 @@ pub async fn record_file(
         opening: q.opening.map(SignedMinor),
         closing: q.closing.map(SignedMinor),
     };
-    let prepared = prepare(&s.store, &file, q.format, &q.campaign, publish, exclusions, given)
-        .await
-        .map_err(refused)?;
+    let prepared = prepare(
+        &s.store,
+        &file,
+        q.format,
+        &q.campaign,
+        publish,
+        exclusions,
+        given,
+    )
+    .await
+    .map_err(refused)?;
     Body::Statement(prepared.statement.clone())
         .validate()
         .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
@@ -199,10 +207,13 @@ pub async fn record_file(
     let mut recorded: Vec<(u64, u64)> = Vec::new();
     let mut not_recorded = Vec::new();
     let mut waiting = std::collections::VecDeque::new();
-    let mut settle = |line: u64, answer: Result<crate::sequencer::Appended, crate::sequencer::AppendError>| match answer {
-        Ok(a) => recorded.push((line, a.seq)),
-        Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
-    };
+    let mut settle =
+        |line: u64, answer: Result<crate::sequencer::Appended, crate::sequencer::AppendError>| {
+            match answer {
+                Ok(a) => recorded.push((line, a.seq)),
+                Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
+            }
+        };
     for (line, d) in prepared.donations {
         if waiting.len() >= IN_FLIGHT {
             if let Some((l, q)) = waiting.pop_front() {

@@ -120,14 +120,33 @@ async fn a_csv_export_is_recorded_with_the_account_period_and_balances_given_in_
     let app = books().await;
     let query = "campaign=yagi&format=csv&account=0071000123456&from=2024-09-01&to=2024-09-30\
                  &opening=1000000&closing=2290234&exclude=4:interest,5:fee";
-    let preview = send(&app, &format!("{query}&dry_run=true"), crate::formats::vietcombank()).await;
+    let preview = send(
+        &app,
+        &format!("{query}&dry_run=true"),
+        crate::formats::vietcombank(),
+    )
+    .await;
     assert_eq!(preview.status(), 200, "{}", preview.text());
     let p = preview.json();
     assert_eq!(lines_of(&p, "donations"), [2], "{p}");
     assert_eq!(p["preview"]["statement"]["lines"], 5);
     // The same lines as the camt.053 file of the same month: the same root.
-    let camt = send(&app, "campaign=yagi&format=camt053&dry_run=true&exclude=4:interest,5:fee", camt()).await.json();
-    assert_eq!(p["preview"]["statement"]["lines_root"], camt["preview"]["statement"]["lines_root"]);
-    let wrong = send(&app, &query.replace("closing=2290234", "closing=2290000"), crate::formats::vietcombank()).await;
+    let camt = send(
+        &app,
+        "campaign=yagi&format=camt053&dry_run=true&exclude=4:interest,5:fee",
+        camt(),
+    )
+    .await
+    .json();
+    assert_eq!(
+        p["preview"]["statement"]["lines_root"],
+        camt["preview"]["statement"]["lines_root"]
+    );
+    let wrong = send(
+        &app,
+        &query.replace("closing=2290234", "closing=2290000"),
+        crate::formats::vietcombank(),
+    )
+    .await;
     assert_eq!(wrong.status(), 422, "{}", wrong.text());
 }

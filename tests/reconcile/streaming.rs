@@ -23,11 +23,16 @@ fn lines() -> usize {
 
 /// An MT940 statement of `n` lines: credits, every 50th a payment out.
 fn statement(n: usize) -> (String, i64) {
-    let mut text = String::from(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND0,\r\n");
+    let mut text =
+        String::from(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND0,\r\n");
     let mut balance: i64 = 0;
     for i in 0..n {
         let day = 1 + i % 28;
-        let (mark, units) = if i % 50 == 49 { ('D', 1_000) } else { ('C', 100_000 + (i % 900) as i64 * 1_000) };
+        let (mark, units) = if i % 50 == 49 {
+            ('D', 1_000)
+        } else {
+            ('C', 100_000 + (i % 900) as i64 * 1_000)
+        };
         balance += if mark == 'C' { units } else { -units };
         text.push_str(&format!(
             ":61:2409{day:02}{mark}{units},NTRFNONREF//FT24{i:08}\r\n:86:ung ho dong bao mien Bac dot {i}\r\n"
@@ -47,7 +52,11 @@ async fn post(base: &str, token: &str, query: &str, body: String) -> (u16, serde
         .expect("sent");
     let status = r.status().as_u16();
     let text = r.text().await.expect("an answer");
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: {e}: {}", &text[..text.len().min(300)])))
+    (
+        status,
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{status}: {e}: {}", &text[..text.len().min(300)])),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,7 +86,10 @@ async fn a_long_mt940_statement_is_recorded_in_line_order_within_bounded_memory(
     let hashing = started.elapsed().as_secs_f64();
     let mut figures = Vec::new();
     let mut answers = Vec::new();
-    for (what, query) in [("dry run", "campaign=yagi&format=mt940&dry_run=true"), ("record", "campaign=yagi&format=mt940")] {
+    for (what, query) in [
+        ("dry run", "campaign=yagi&format=mt940&dry_run=true"),
+        ("record", "campaign=yagi&format=mt940"),
+    ] {
         let before = status_kib(pid, "VmRSS:");
         reset_peak(pid);
         let started = Instant::now();
@@ -94,9 +106,19 @@ async fn a_long_mt940_statement_is_recorded_in_line_order_within_bounded_memory(
     }
     let credits = n - n / 50;
     assert_eq!(answers[0]["preview"]["donations_count"], credits);
-    assert_eq!(answers[1]["recorded"], credits, "{}", answers[1]["not_recorded"]);
-    assert_eq!(answers[1]["in_line_order"], true, "donations take seqs in the statement's line order");
+    assert_eq!(
+        answers[1]["recorded"], credits,
+        "{}",
+        answers[1]["not_recorded"]
+    );
+    assert_eq!(
+        answers[1]["in_line_order"], true,
+        "donations take seqs in the statement's line order"
+    );
     for (what, growth, _, _) in &figures {
-        assert!(*growth <= BOUND_MIB, "{what}: the server grew by {growth} MiB");
+        assert!(
+            *growth <= BOUND_MIB,
+            "{what}: the server grew by {growth} MiB"
+        );
     }
 }

@@ -99,10 +99,15 @@ pub async fn prepare(
         Format::Mt940 => mt940::read(file, &mut take)?,
         Format::Csv => {
             let currency = campaign_currency(store, campaign).await?;
-            let text = std::str::from_utf8(file)
-                .map_err(|_| PrepareError::Missing("UTF-8 text (save the statement as CSV in UTF-8)"))?;
-            let statement = crate::statement::parse(text, &crate::statement::Mapping::default(), currency)
-                .map_err(|e| FormatError::Line { index: 0, problem: e.to_string() })?;
+            let text = std::str::from_utf8(file).map_err(|_| {
+                PrepareError::Missing("UTF-8 text (save the statement as CSV in UTF-8)")
+            })?;
+            let statement =
+                crate::statement::parse(text, &crate::statement::Mapping::default(), currency)
+                    .map_err(|e| FormatError::Line {
+                        index: 0,
+                        problem: e.to_string(),
+                    })?;
             for line in &statement.lines {
                 take(super::from_csv(line)?)?;
             }
