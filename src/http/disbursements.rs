@@ -35,6 +35,8 @@ pub struct Disburse {
     #[serde(default)]
     #[schema(value_type = Vec<EvidenceSchema>)]
     evidence: Vec<Evidence>,
+    /// The bank's transaction id of the payment, naming its bank statement line (SPEC.md §13).
+    reference: Option<String>,
 }
 
 /// Records a disbursement (recorder).
@@ -63,7 +65,7 @@ pub async fn disburse(
         paid_at: r.paid_at.unwrap_or_else(today),
         purpose: r.purpose,
         recipient: r.recipient,
-        reference: None,
+        reference: r.reference,
     });
     append(&s, &staff, &headers, body).await
 }

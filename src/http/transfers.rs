@@ -29,6 +29,8 @@ pub struct MoveMoney {
     currency: Option<String>,
     /// Why, in words.
     reason: String,
+    /// The bank's transaction id, when a bank line shows the move (SPEC.md §13).
+    reference: Option<String>,
 }
 
 /// Records a transfer between campaigns (recorder).
@@ -52,7 +54,7 @@ pub async fn transfer(
         currency,
         from: r.from,
         reason: r.reason,
-        reference: None,
+        reference: r.reference,
         to: r.to,
     });
     append(&s, &staff, &headers, body).await

@@ -295,7 +295,11 @@ const STAFF_ROUTES: &[(&str, &str, bool)] = &[
     ("POST", "/evidence", false),
     ("POST", "/statements?campaign=flood-2026", false),
     ("POST", "/statements/entries", false),
-    ("POST", "/statements/file?campaign=flood-2026&format=mt940", false),
+    (
+        "POST",
+        "/statements/file?campaign=flood-2026&format=mt940",
+        false,
+    ),
     ("GET", "/donors/1", true),
     ("DELETE", "/donors/1", true),
 ];

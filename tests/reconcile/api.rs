@@ -185,3 +185,33 @@ async fn fundtrail_verify_of_a_server_fetches_the_published_lines_and_reports_th
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn a_disbursement_naming_the_payment_out_accounts_for_its_debit_line() {
+    let app = books().await;
+    let mut body = september("339000");
+    body["lines"] = json!([
+        {"amount": "500000", "date": "2024-09-10", "id": "FT1"},
+        {"amount": "-150000", "date": "2024-09-20", "id": "DB7"},
+        {"amount": "-11000", "date": "2024-09-30", "id": "FEE9"},
+    ]);
+    assert_eq!(record(&app, &body).await.status(), 201);
+    let before = app.get_json("/statements/reconciliation").await;
+    assert_eq!(
+        before["findings"].as_array().map(Vec::len),
+        Some(1),
+        "{before}"
+    );
+    let paid = app
+        .post(
+            "/disbursements",
+            &json!({"campaign": "yagi", "amount": "150000", "paid_at": "2024-09-20", "recipient": "HTX Nghĩa Hành",
+                    "purpose": "Gạo", "reference": "DB7"}),
+            app.recorder(),
+        )
+        .await;
+    assert_eq!(paid.status(), 201, "{}", paid.text());
+    let after = app.get_json("/statements/reconciliation").await;
+    assert_eq!(after["findings"], json!([]), "{after}");
+    assert_eq!(after["accounts"][0]["reconciled_through"], "2024-09-30");
+}
