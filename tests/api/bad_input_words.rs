@@ -165,7 +165,7 @@ async fn an_unknown_field_is_refused_listing_the_fields_the_request_accepts() {
     let message = refused(&app, &response, 422, "invalid_field", Some("foo"), 1).await;
     assert_eq!(
         message,
-        "unknown field \"foo\": this request accepts from, to, amount, currency, reason"
+        "unknown field \"foo\": this request accepts from, to, amount, currency, reason, reference"
     );
 }
 
