@@ -29,7 +29,7 @@ function renderChrome(orgName) {
   const nav = document.getElementById('nav');
   clear(nav);
   const route = parseRoute();
-  for (const [href, key, name] of [['#/', 'nav_overview', 'overview'], ['#/find', 'nav_find', 'find'], ['#/verify', 'nav_verify', 'verify']]) {
+  for (const [href, key, name] of [['#/', 'nav_overview', 'overview'], ['#/find', 'nav_find', 'find'], ['#/verify', 'nav_verify', 'verify'], ['#/accounts', 'nav_accounts', 'accounts']]) {
     nav.append(h('a', { href, 'aria-current': route.name === name ? 'page' : undefined }, t(key)));
   }
   const sw = document.getElementById('lang');
