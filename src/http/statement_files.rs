@@ -146,8 +146,9 @@ pub async fn record_file(
     Body::Statement(prepared.statement.clone())
         .validate()
         .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
-    for (line, d) in &prepared.donations {
-        Body::Donation(d.clone()).validate().map_err(|e| {
+    for line in &prepared.donations {
+        let d = prepared.donation(*line).map_err(refused)?;
+        Body::Donation(d).validate().map_err(|e| {
             ApiError::invalid("file", format!("line {line}: the donation it becomes: {e}"))
         })?;
     }
@@ -155,9 +156,9 @@ pub async fn record_file(
     let preview = json!({
         "statement": prepared.statement,
         "donations_count": prepared.donations.len(),
-        "donations": prepared.donations.iter().take(MAX_LISTED).map(|(n, d)| json!({
+        "donations": prepared.donations.iter().take(MAX_LISTED).filter_map(|n| prepared.donation(*n).ok().map(|d| json!({
             "line": n, "date": d.received_at, "reference": d.reference, "amount": d.amount, "donor": d.donor,
-        })).collect::<Vec<_>>(),
+        }))).collect::<Vec<_>>(),
         "unnamed_debits_count": prepared.unnamed_debits.len(),
         "unnamed_debits": prepared.unnamed_debits.iter().take(MAX_LISTED).map(|n| json!({
             "line": n, "date": line_of(*n).date, "id": line_of(*n).id, "amount": line_of(*n).amount,
@@ -172,10 +173,6 @@ pub async fn record_file(
     }
     ensure_leading(&s)?;
     let (_, bytes) = lines_file(&prepared.lines);
-    let prepared = crate::statement::formats::prepare::Prepared {
-        lines: Vec::new(),
-        ..prepared
-    };
     let stored = s
         .evidence
         .blobs
@@ -214,7 +211,8 @@ pub async fn record_file(
                 Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
             }
         };
-    for (line, d) in prepared.donations {
+    for &line in &prepared.donations {
+        let d = prepared.donation(line).map_err(refused)?;
         if waiting.len() >= IN_FLIGHT {
             if let Some((l, q)) = waiting.pop_front() {
                 let q: crate::sequencer::Queued = q;

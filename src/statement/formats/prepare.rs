@@ -68,8 +68,11 @@ pub struct Prepared {
     pub statement: Statement,
     /// Its canonical lines, in the file's order.
     pub lines: Vec<StatementLine>,
-    /// The donations to record: credit lines no donation names, not excluded.
-    pub donations: Vec<(u64, Donation)>,
+    /// The lines (from 1) whose donations to record: credit lines no donation names, not
+    /// excluded ([`Prepared::donation`] makes each).
+    pub donations: Vec<u64>,
+    /// The campaign the donations go to.
+    pub campaign: String,
     /// Debit lines no disbursement or transfer names, not excluded (to record by hand).
     pub unnamed_debits: Vec<u64>,
 }
@@ -89,9 +92,11 @@ pub async fn prepare(
     exclusions: Vec<Exclusion>,
     given: Header,
 ) -> Result<Prepared, PrepareError> {
-    let mut transactions = Vec::new();
-    let mut take = |t| {
-        transactions.push(t);
+    // Each transaction becomes its canonical line as it is read: nothing else is kept.
+    let mut lines = Vec::new();
+    let mut take = |t: super::Transaction| {
+        let line = t.canonical(publish, lines.len() + 1)?;
+        lines.push(line);
         Ok(())
     };
     let read = match format {
@@ -122,11 +127,6 @@ pub async fn prepare(
         opening: given.opening.or(read.opening),
         closing: given.closing.or(read.closing),
     };
-    let lines = transactions
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| t.canonical(publish, i + 1))
-        .collect::<Result<Vec<_>, _>>()?;
     let (account, currency) = official_account(store, campaign, &header).await?;
     let (opening, closing) = (
         header
@@ -165,7 +165,8 @@ pub async fn prepare(
             continue;
         }
         if l.is_credit() {
-            donations.push((number, donation(l, campaign, currency)?));
+            donation(l, campaign, currency)?;
+            donations.push(number);
         } else {
             unnamed_debits.push(number);
         }
@@ -191,6 +192,7 @@ pub async fn prepare(
         statement,
         lines,
         donations,
+        campaign: campaign.to_string(),
         unnamed_debits,
     })
 }
@@ -204,6 +206,20 @@ async fn campaign_currency(store: &Store, campaign: &str) -> Result<Currency, Pr
         .find(|c| c.state.id == campaign)
         .map(|c| c.state.currency)
         .ok_or_else(|| PrepareError::UnknownCampaign(campaign.to_string()))
+}
+
+impl Prepared {
+    /// The donation credit line `line` (from 1) becomes.
+    ///
+    /// # Errors
+    /// [`PrepareError::Missing`] when the line is not a credit of the statement.
+    pub fn donation(&self, line: u64) -> Result<Donation, PrepareError> {
+        let l = line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize))
+            .ok_or(PrepareError::Missing("such a line"))?;
+        donation(l, &self.campaign, self.statement.currency)
+    }
 }
 
 /// The campaign's official account whose number is the file's (spaces aside), and the
