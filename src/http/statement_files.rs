@@ -9,12 +9,13 @@
 //! statement line it was for stays an unmatched credit in every reconciliation (visible,
 //! never hidden) until it is recorded.
 
-use super::appends::ensure_leading;
+use super::appends::{ensure_leading, today};
 use super::auth::{Recorder, Staff};
 use super::error::ApiError;
 use super::statements::MAX_STATEMENT_BYTES;
 use super::{ApiQuery, AppState};
 use crate::evidence::EvidenceError;
+use crate::ledger::admission::check_new_body;
 use crate::ledger::entry::Body;
 use crate::ledger::entry::SignedMinor;
 use crate::sequencer::AppendRequest;
@@ -143,14 +144,39 @@ pub async fn record_file(
     )
     .await
     .map_err(refused)?;
-    Body::Statement(prepared.statement.clone())
+    // Every rule an append would check, checked now for the statement and each donation, so a
+    // file that would be refused halfway is refused before anything is recorded.
+    let today = today();
+    let statement_body = Body::Statement(prepared.statement.clone());
+    statement_body
         .validate()
         .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
+    check_new_body(&statement_body, &today).map_err(|e| ApiError::invalid(&e.field, e.problem))?;
+    if s.sequencer
+        .view()
+        .campaigns
+        .iter()
+        .any(|(_, c)| c.id == q.campaign && c.closed)
+        && !prepared.donations.is_empty()
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "campaign_closed",
+            format!(
+                "campaign {} is closed: its statement's new credits cannot become donations",
+                q.campaign
+            ),
+        )
+        .field("campaign"));
+    }
     for line in &prepared.donations {
-        let d = prepared.donation(*line).map_err(refused)?;
-        Body::Donation(d).validate().map_err(|e| {
-            ApiError::invalid("file", format!("line {line}: the donation it becomes: {e}"))
-        })?;
+        let body = Body::Donation(prepared.donation(*line).map_err(refused)?);
+        body.validate()
+            .map_err(|e| e.to_string())
+            .and_then(|()| check_new_body(&body, &today).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                ApiError::invalid("file", format!("line {line}: the donation it becomes: {e}"))
+            })?;
     }
     let line_of = |n: u64| &prepared.lines[(n - 1) as usize];
     let preview = json!({

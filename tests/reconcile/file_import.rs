@@ -150,3 +150,31 @@ async fn a_csv_export_is_recorded_with_the_account_period_and_balances_given_in_
     .await;
     assert_eq!(wrong.status(), 422, "{}", wrong.text());
 }
+
+#[tokio::test]
+async fn a_file_whose_new_donation_would_be_refused_is_refused_before_anything_is_recorded() {
+    let app = books().await;
+    let before = app.checkpoint_size().await;
+    // A gift dated in 2099: the donation it would become breaks the plausible-day rule.
+    let future = ":20:X\r\n:25:0071000123456\r\n:60F:C990101VND0,\r\n:61:990102C5000,NTRFNONREF//FT99\r\n:62F:C990131VND5000,\r\n";
+    let refused = send(&app, "campaign=yagi&format=mt940", future.to_string()).await;
+    assert_eq!(refused.status(), 422, "{}", refused.text());
+    assert!(
+        refused.text().contains("line 1: the donation it becomes"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        app.checkpoint_size().await,
+        before,
+        "nothing recorded, not even the statement"
+    );
+    let outside = swift().replace(":61:240930D11000,", ":61:241001D11000,");
+    let late = send(&app, "campaign=yagi&format=mt940", outside).await;
+    assert_eq!(late.status(), 422, "{}", late.text());
+    assert!(
+        late.text().contains("line 5 is booked on 2024-10-01"),
+        "{}",
+        late.text()
+    );
+}

@@ -53,6 +53,14 @@ pub enum PrepareError {
         sum: i128,
         closing: i64,
     },
+    /// A line is booked outside the statement's period.
+    #[error("line {line} is booked on {date}, outside the statement's {from} to {to}")]
+    OutsidePeriod {
+        line: u64,
+        date: String,
+        from: String,
+        to: String,
+    },
     /// An exclusion names no line.
     #[error("exclusion of line {0}: the statement has no such line")]
     Exclusion(u64),
@@ -171,6 +179,22 @@ pub async fn prepare(
             unnamed_debits.push(number);
         }
     }
+    let from = header
+        .from
+        .clone()
+        .ok_or(PrepareError::Missing("first day"))?;
+    let to = header.to.clone().ok_or(PrepareError::Missing("last day"))?;
+    if let Some((n, l)) = (1u64..)
+        .zip(&lines)
+        .find(|(_, l)| l.date < from || l.date > to)
+    {
+        return Err(PrepareError::OutsidePeriod {
+            line: n,
+            date: l.date.clone(),
+            from,
+            to,
+        });
+    }
     let file_of_lines = encode_lines(&lines);
     let statement = Statement {
         account,
@@ -186,7 +210,7 @@ pub async fn prepare(
         lines_root: lines_root(&lines),
         lines_sha256: sha256(&file_of_lines),
         opening,
-        to: header.to.clone().ok_or(PrepareError::Missing("last day"))?,
+        to,
     };
     Ok(Prepared {
         statement,
