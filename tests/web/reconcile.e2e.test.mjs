@@ -68,7 +68,17 @@ test('#/accounts shows each account reconciled in the browser, with every differ
   assert.ok(text.includes('Not reconciled'), text);
   await page.click('main details summary');
   assert.ok((await page.textContent('main')).includes('(FEE1130) explained as fee'));
+  // A donor finds their transfer: proved in the browser, and the omission said plainly.
+  await page.fill('#bank-line-id', 'FT24330B2');
+  await page.click('.bank-line-form button[type=submit]');
+  await page.waitForSelector('.bank-line [data-omission]', { timeout: 15_000 });
+  assert.match(await page.textContent('.bank-line'), /line 2\./);
+  assert.match(await page.textContent('.bank-line'), /Proved in your browser/);
   await page.screenshot({ path: path.join(outDir, 'accounts.png'), fullPage: true });
+  await page.fill('#bank-line-id', 'FT24330A1');
+  await page.click('.bank-line-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.bank-line .verdict.good'));
+  assert.match(await page.textContent('.bank-line'), /Recorded: donation/);
   assert.deepEqual(problems, { dialogs: [], errors: [] });
   await context.close();
 });

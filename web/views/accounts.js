@@ -10,6 +10,7 @@ import { h, dl, section } from './dom.js';
 import { money, dateText } from './format.js';
 import { getBytes, getInfo } from './server.js';
 import { s } from './accounts-strings.js';
+import { bankLineSearch } from './bank-line.js';
 
 const PAGE = 1000;
 
@@ -26,7 +27,7 @@ async function entries(size) {
 
 /** The view. */
 export async function viewAccounts(out) {
-  out.append(h('h1', {}, s('title')), h('p', {}, s('intro')));
+  out.append(h('h1', {}, s('title')), h('p', {}, s('intro')), bankLineSearch());
   const info = await getInfo(true);
   const reconciler = new V.Reconciler();
   for (const e of await entries(info.size)) reconciler.observe(e);
