@@ -83,8 +83,11 @@ async fn streamed(mut stream: ExportStream) -> Result<Body, ApiError> {
         }
     });
     type Chunk = Result<Vec<u8>, std::io::Error>;
+    // Fused: the compression layer may poll again after the end.
     Ok(Body::from_stream(
-        futures_util::stream::iter([Chunk::Ok(first)]).chain(rest),
+        futures_util::stream::iter([Chunk::Ok(first)])
+            .chain(rest)
+            .fuse(),
     ))
 }
 
@@ -233,7 +236,10 @@ pub async fn bundle(State(s): State<AppState>) -> Result<Response, ApiError> {
             }
         }
     });
-    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)]).chain(pages);
+    // Fused: the compression layer may poll again after the end.
+    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)])
+        .chain(pages)
+        .fuse();
     Ok((
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),

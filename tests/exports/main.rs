@@ -4,6 +4,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod compression;
 mod formats;
 mod goldens;
 mod per_campaign;
