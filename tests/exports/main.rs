@@ -5,6 +5,7 @@
 mod helpers;
 
 mod compression;
+mod demo_iati;
 mod formats;
 mod goldens;
 mod per_campaign;
