@@ -40,6 +40,7 @@ mod sorted;
 mod statements;
 mod tokens;
 mod transfers;
+mod vietqr;
 mod web;
 
 pub use router::{api_document, router};

@@ -25,6 +25,7 @@ mod search;
 mod security;
 mod tokens;
 mod totals;
+mod vietqr;
 
 use fundtrail::ledger::Hash;
 use helpers::app::{TestApp, TestResponse};
