@@ -184,12 +184,20 @@ impl Store {
     }
 
     /// Starts, in the background, whatever lookups will need that is not read yet (the
-    /// SQLite store's in-memory indexes of donation references and idempotency keys), so a
-    /// serving process does not make its first lookup wait for it. Lookups work without it.
+    /// SQLite store's in-memory indexes of donation references and idempotency keys, and
+    /// the search index of entries stored before it existed), so a serving process does not
+    /// make its first answer wait for it. Lookups work without it (the search finds older
+    /// entries once their catch-up is done).
     pub fn prepare_lookups(&self) {
         if let Store::Sqlite(s) = self {
             s.load_fingerprints();
         }
+        let store = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store.catch_up_search().await {
+                tracing::error!(error = %e, "could not index older entries for the search; it finds them only by receipt code");
+            }
+        });
     }
 
     /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.
