@@ -32,16 +32,66 @@ struct Bank {
 /// The major banks whose BIN this server knows. An account at another bank gets no VietQR
 /// code (the campaign's page still lists it).
 const BANKS: &[Bank] = &[
-    Bank { bin: "970436", name: "Vietcombank", long: &["vietcombank", "ngoạithương", "ngoaithuong"], short: &["vcb"] },
-    Bank { bin: "970415", name: "VietinBank", long: &["vietinbank", "côngthương", "congthuong"], short: &["ctg"] },
-    Bank { bin: "970418", name: "BIDV", long: &["đầutưvàpháttriển", "dautuvaphattrien"], short: &["bidv"] },
-    Bank { bin: "970405", name: "Agribank", long: &["agribank", "nôngnghiệp", "nongnghiep"], short: &[] },
-    Bank { bin: "970407", name: "Techcombank", long: &["techcombank", "kỹthương", "kythuong"], short: &["tcb"] },
-    Bank { bin: "970422", name: "MB", long: &["mbbank", "quânđội", "quandoi"], short: &["mb"] },
-    Bank { bin: "970416", name: "ACB", long: &["áchâu", "achau"], short: &["acb"] },
-    Bank { bin: "970432", name: "VPBank", long: &["vpbank", "thịnhvượng", "thinhvuong"], short: &[] },
-    Bank { bin: "970423", name: "TPBank", long: &["tpbank", "tiênphong", "tienphong"], short: &[] },
-    Bank { bin: "970403", name: "Sacombank", long: &["sacombank", "sàigònthươngtín", "saigonthuongtin"], short: &["stb"] },
+    Bank {
+        bin: "970436",
+        name: "Vietcombank",
+        long: &["vietcombank", "ngoạithương", "ngoaithuong"],
+        short: &["vcb"],
+    },
+    Bank {
+        bin: "970415",
+        name: "VietinBank",
+        long: &["vietinbank", "côngthương", "congthuong"],
+        short: &["ctg"],
+    },
+    Bank {
+        bin: "970418",
+        name: "BIDV",
+        long: &["đầutưvàpháttriển", "dautuvaphattrien"],
+        short: &["bidv"],
+    },
+    Bank {
+        bin: "970405",
+        name: "Agribank",
+        long: &["agribank", "nôngnghiệp", "nongnghiep"],
+        short: &[],
+    },
+    Bank {
+        bin: "970407",
+        name: "Techcombank",
+        long: &["techcombank", "kỹthương", "kythuong"],
+        short: &["tcb"],
+    },
+    Bank {
+        bin: "970422",
+        name: "MB",
+        long: &["mbbank", "quânđội", "quandoi"],
+        short: &["mb"],
+    },
+    Bank {
+        bin: "970416",
+        name: "ACB",
+        long: &["áchâu", "achau"],
+        short: &["acb"],
+    },
+    Bank {
+        bin: "970432",
+        name: "VPBank",
+        long: &["vpbank", "thịnhvượng", "thinhvuong"],
+        short: &[],
+    },
+    Bank {
+        bin: "970423",
+        name: "TPBank",
+        long: &["tpbank", "tiênphong", "tienphong"],
+        short: &[],
+    },
+    Bank {
+        bin: "970403",
+        name: "Sacombank",
+        long: &["sacombank", "sàigònthươngtín", "saigonthuongtin"],
+        short: &["stb"],
+    },
 ];
 
 /// The NAPAS BIN and short name of the bank `written` names (`Vietcombank`,
@@ -57,8 +107,7 @@ pub fn bank_bin(written: &str) -> Option<(&'static str, &'static str)> {
     BANKS
         .iter()
         .find(|b| {
-            b.long.iter().any(|l| compact.contains(l))
-                || b.short.iter().any(|s| words.contains(s))
+            b.long.iter().any(|l| compact.contains(l)) || b.short.iter().any(|s| words.contains(s))
         })
         .map(|b| (b.bin, b.name))
 }
@@ -135,7 +184,10 @@ pub fn account_number(written: &str) -> Result<String, VietQrError> {
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.'))
         .collect();
-    if compact.is_empty() || compact.len() > 19 || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if compact.is_empty()
+        || compact.len() > 19
+        || !compact.chars().all(|c| c.is_ascii_alphanumeric())
+    {
         return Err(VietQrError::BadAccount(written.to_string()));
     }
     Ok(compact)
@@ -147,12 +199,17 @@ pub fn account_number(written: &str) -> Result<String, VietQrError> {
 /// [`VietQrError`] when the account number or the message cannot be written.
 pub fn payload(t: &Transfer<'_>) -> Result<String, VietQrError> {
     let account = account_number(t.account)?;
-    let beneficiary = object("00", t.bin, "the BIN")? + &object("01", &account, "the account number")?;
+    let beneficiary =
+        object("00", t.bin, "the BIN")? + &object("01", &account, "the account number")?;
     let merchant = object("00", "A000000727", "the GUID")?
         + &object("01", &beneficiary, "the beneficiary")?
         + &object("02", "QRIBFTTA", "the service code")?;
     let mut out = object("00", "01", "the format")?;
-    out += &object("01", if t.amount.is_some() { "12" } else { "11" }, "the initiation")?;
+    out += &object(
+        "01",
+        if t.amount.is_some() { "12" } else { "11" },
+        "the initiation",
+    )?;
     out += &object("38", &merchant, "the account information")?;
     out += &object("53", "704", "the currency")?;
     if let Some(amount) = t.amount {
@@ -160,7 +217,11 @@ pub fn payload(t: &Transfer<'_>) -> Result<String, VietQrError> {
     }
     out += &object("58", "VN", "the country")?;
     if !t.message.is_empty() {
-        out += &object("62", &object("08", t.message, "the message")?, "the additional data")?;
+        out += &object(
+            "62",
+            &object("08", t.message, "the message")?,
+            "the additional data",
+        )?;
     }
     out += "6304";
     let crc = crc16_ccitt_false(out.as_bytes());
@@ -224,7 +285,10 @@ mod tests {
     fn banks_are_found_by_their_usual_names_and_unknown_ones_are_not() {
         assert_eq!(bank_bin("Vietcombank"), Some(("970436", "Vietcombank")));
         assert_eq!(bank_bin("VCB - CN Đà Nẵng").map(|b| b.0), Some("970436"));
-        assert_eq!(bank_bin("Ngân hàng TMCP Ngoại thương Việt Nam").map(|b| b.0), Some("970436"));
+        assert_eq!(
+            bank_bin("Ngân hàng TMCP Ngoại thương Việt Nam").map(|b| b.0),
+            Some("970436")
+        );
         assert_eq!(bank_bin("MB Bank").map(|b| b.0), Some("970422"));
         assert_eq!(bank_bin("BIDV").map(|b| b.0), Some("970418"));
         assert_eq!(bank_bin("Bank of America"), None);

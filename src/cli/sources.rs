@@ -7,10 +7,7 @@ use base64::Engine as _;
 
 /// Whether `host` (without a port) is this machine, which is served over plain HTTP.
 fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.starts_with("127.")
-        || host == "[::1]"
-        || host == "0.0.0.0"
+    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "0.0.0.0"
 }
 
 /// `text` as `host` and optional `:port`, when it is a plausible host: letters, digits,
@@ -37,7 +34,8 @@ fn host_and_port(text: &str) -> Option<(&str, Option<&str>)> {
             && host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'));
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     (host_ok && port_ok).then_some((host, port))
 }
 
@@ -81,7 +79,9 @@ pub(super) fn check_key(key: &str) -> Result<(), CliError> {
                  or <server>/api/v1/key";
     let parts: Vec<&str> = text.splitn(3, '+').collect();
     let [name, id, public] = parts.as_slice() else {
-        return Err(CliError::Usage(format!("--key {text:?} is not a verifier key: {shape}")));
+        return Err(CliError::Usage(format!(
+            "--key {text:?} is not a verifier key: {shape}"
+        )));
     };
     if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(CliError::Usage(format!(
@@ -109,7 +109,9 @@ pub(super) fn check_key(key: &str) -> Result<(), CliError> {
              it whole from the organisation's page or <server>/api/v1/key"
         )));
     }
-    Err(CliError::Usage(format!("--key {text:?} is not a verifier key: {shape}")))
+    Err(CliError::Usage(format!(
+        "--key {text:?} is not a verifier key: {shape}"
+    )))
 }
 
 #[cfg(test)]
@@ -118,7 +120,10 @@ mod tests {
 
     #[test]
     fn a_server_address_without_a_scheme_becomes_a_url() {
-        assert_eq!(url_of("127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            url_of("127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         assert_eq!(url_of("localhost").as_deref(), Some("http://localhost"));
         assert_eq!(
             url_of("ledger.example.org:443/fundtrail").as_deref(),
@@ -132,7 +137,8 @@ mod tests {
 
     #[test]
     fn a_key_id_that_does_not_match_the_key_is_named() {
-        let good = "demo.fundtrail.example/ledger+c33ff523+AUN6ZtSQwAXLO2Zgl4oRlOdm8PZvURlku0x4IHStvHx2";
+        let good =
+            "demo.fundtrail.example/ledger+c33ff523+AUN6ZtSQwAXLO2Zgl4oRlOdm8PZvURlku0x4IHStvHx2";
         assert!(check_key(good).is_ok());
         let wrong_id = good.replace("c33ff523", "c33ff524");
         let Err(CliError::Usage(words)) = check_key(&wrong_id) else {

@@ -242,7 +242,10 @@ pub async fn bundle(State(s): State<AppState>) -> Result<Response, ApiError> {
         .fuse();
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"fundtrail-bundle.txt\"".to_string(),

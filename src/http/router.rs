@@ -6,9 +6,9 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipt_status, receipts, reversals, search, sessions, statements, tokens, transfers, vietqr, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
+    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statements,
+    tokens, transfers, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};

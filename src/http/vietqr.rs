@@ -8,9 +8,9 @@ use super::error::{ApiError, ErrorBody};
 use super::receipts::QR_CSP;
 use super::sorted::Sorted;
 use super::{ApiPath, ApiQuery, AppState};
+use crate::ledger::decode;
 use crate::ledger::entry::{Account, Body};
 use crate::ledger::money::Currency;
-use crate::ledger::decode;
 use crate::vietqr::{bank_bin, payload, suggested_message, Transfer};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -81,7 +81,9 @@ pub struct VietQrCodes {
 async fn open_accounts(s: &AppState, id: &str) -> Result<Vec<Account>, ApiError> {
     let view = s.sequencer.view();
     let Some((opened_seq, state)) = view.campaigns.iter().find(|(_, c)| c.id == id) else {
-        return Err(ApiError::not_found(format!("campaign {id:?} does not exist")));
+        return Err(ApiError::not_found(format!(
+            "campaign {id:?} does not exist"
+        )));
     };
     if state.closed {
         return Err(ApiError::new(
@@ -137,9 +139,8 @@ fn read_amount(amount: Option<&str>) -> Result<Option<u64>, ApiError> {
 
 /// The payload of account `a` of campaign `id` with `amount`, or why it has none.
 fn account_payload(a: &Account, id: &str, amount: Option<u64>) -> Result<(String, String), String> {
-    let (bin, _) = bank_bin(&a.bank).ok_or_else(|| {
-        crate::vietqr::VietQrError::UnknownBank(a.bank.clone()).to_string()
-    })?;
+    let (bin, _) = bank_bin(&a.bank)
+        .ok_or_else(|| crate::vietqr::VietQrError::UnknownBank(a.bank.clone()).to_string())?;
     let message = suggested_message(id);
     let text = payload(&Transfer {
         bin,
@@ -223,9 +224,9 @@ pub async fn qr_code(
 ) -> Result<Response, ApiError> {
     let amount = read_amount(q.amount.as_deref())?;
     let accounts = open_accounts(&s, &id).await?;
-    let a = accounts.get(index).ok_or_else(|| {
-        ApiError::not_found(format!("campaign {id:?} has no account {index}"))
-    })?;
+    let a = accounts
+        .get(index)
+        .ok_or_else(|| ApiError::not_found(format!("campaign {id:?} has no account {index}")))?;
     let (_, text) = account_payload(a, &id, amount)
         .map_err(|why| ApiError::not_found(format!("account {index} has no VietQR code: {why}")))?;
     let svg = qrcode::QrCode::new(text.as_bytes())
@@ -237,10 +238,16 @@ pub async fn qr_code(
         .min_dimensions(256, 256)
         .build();
     let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml"),
+        ),
         // Hidden at once when the campaign closes: never kept by a cache.
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(QR_CSP)),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(QR_CSP),
+        ),
     ];
     Ok((headers, svg).into_response())
 }

@@ -55,8 +55,8 @@ pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
-pub use search::{search_text, MIN_PARTIAL};
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
+pub use search::{search_text, MIN_PARTIAL};
 pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
@@ -229,7 +229,9 @@ impl Store {
     /// [`StoreError`] when the database fails.
     pub async fn leaf_bytes_below(&self, size: u64) -> Result<u64, StoreError> {
         let cache = dispatch!(self, s => &s.caches().leaf_bytes);
-        let (counted, bytes) = *cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (counted, bytes) = *cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let total = if counted == size {
             return Ok(bytes);
         } else if counted < size {
@@ -237,7 +239,9 @@ impl Store {
         } else {
             on_pool!(self, pool => Queries::leaf_bytes(pool, 0, size).await)?
         };
-        let mut kept = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut kept = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if size > kept.0 {
             *kept = (size, total);
         }

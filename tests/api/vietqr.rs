@@ -13,7 +13,11 @@ fn crc16_bitwise(bytes: &[u8]) -> u16 {
     for &b in bytes {
         crc ^= u16::from(b) << 8;
         for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
         }
     }
     crc
@@ -81,7 +85,10 @@ async fn an_open_campaigns_account_gets_a_vietqr_payload_with_the_campaign_code_
         vec![
             ("00".to_string(), "A000000727".to_string()),
             // 00: the BIN (6 digits), 01: the account number without its spaces (13).
-            ("01".to_string(), format!("0006{}0113{}", "970436", "0071001234567")),
+            (
+                "01".to_string(),
+                format!("0006{}0113{}", "970436", "0071001234567")
+            ),
             ("02".to_string(), "QRIBFTTA".to_string()),
         ]
     );
@@ -92,7 +99,9 @@ async fn an_open_campaigns_account_gets_a_vietqr_payload_with_the_campaign_code_
     let skipped = &codes["skipped"][0];
     assert_eq!(skipped["index"], 1);
     assert!(
-        skipped["reason"].as_str().is_some_and(|r| r.contains("unknown bank")),
+        skipped["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("unknown bank")),
         "{skipped}"
     );
 }
@@ -102,7 +111,9 @@ async fn the_svg_holds_the_payload_and_an_amount_makes_a_dynamic_code() {
     let app = spawn_app().await;
     campaign_with_accounts(&app, "flood-2026", "VND").await;
 
-    let codes = app.get_json("/campaigns/flood-2026/vietqr?amount=200000").await;
+    let codes = app
+        .get_json("/campaigns/flood-2026/vietqr?amount=200000")
+        .await;
     let svg = app
         .client
         .get(format!(

@@ -6,7 +6,8 @@ use crate::helpers::app::spawn_app;
 use crate::helpers::binary::{fundtrail, text};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_address_without_a_scheme_is_verified_with_totals_per_campaign_and_grouped_numbers() {
+async fn a_server_address_without_a_scheme_is_verified_with_totals_per_campaign_and_grouped_numbers(
+) {
     let app = spawn_app().await;
     let flood = app.open_campaign("flood-2026", "VND").await;
     let kits = app.open_campaign("medical-kits", "USD").await;
@@ -21,7 +22,10 @@ async fn a_server_address_without_a_scheme_is_verified_with_totals_per_campaign_
 
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    assert!(report.contains("VND: donated 1,250,000, disbursed 250,000"), "{report}");
+    assert!(
+        report.contains("VND: donated 1,250,000, disbursed 250,000"),
+        "{report}"
+    );
     assert!(report.contains("USD: donated 1,234.50"), "{report}");
     assert!(
         report.contains(
@@ -30,13 +34,17 @@ async fn a_server_address_without_a_scheme_is_verified_with_totals_per_campaign_
         "{report}"
     );
     assert!(report.contains("balance 1,000,000"), "{report}");
-    assert!(report.contains("medical-kits (Campaign medical-kits, USD, open)"), "{report}");
+    assert!(
+        report.contains("medical-kits (Campaign medical-kits, USD, open)"),
+        "{report}"
+    );
 }
 
 #[test]
 fn a_key_whose_id_does_not_match_it_is_refused_saying_so() {
     let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/demo/bundle.txt");
-    let mistyped = "demo.fundtrail.example/ledger+c33ff524+AUN6ZtSQwAXLO2Zgl4oRlOdm8PZvURlku0x4IHStvHx2";
+    let mistyped =
+        "demo.fundtrail.example/ledger+c33ff524+AUN6ZtSQwAXLO2Zgl4oRlOdm8PZvURlku0x4IHStvHx2";
 
     let out = fundtrail(&["verify", bundle, "--key", mistyped]);
 

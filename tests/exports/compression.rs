@@ -73,9 +73,17 @@ async fn the_bundle_states_its_size_first_and_travels_gzipped_when_asked() {
     assert_eq!(plain_length, Some(bundle_bytes));
     assert_eq!(status, 200);
     assert_eq!(encoding.as_deref(), Some("gzip"));
-    assert_eq!(length, None, "a compressed stream has no length known ahead");
+    assert_eq!(
+        length, None,
+        "a compressed stream has no length known ahead"
+    );
     assert_eq!(gunzip(&gzipped), plain_body.to_vec());
-    assert!(gzipped.len() < plain_body.len() / 2, "{} of {}", gzipped.len(), plain_body.len());
+    assert!(
+        gzipped.len() < plain_body.len() / 2,
+        "{} of {}",
+        gzipped.len(),
+        plain_body.len()
+    );
 }
 
 #[tokio::test]
