@@ -101,8 +101,9 @@ pub struct Info {
     /// The background audit of the whole ledger.
     #[schema(value_type = AuditStateSchema)]
     audit: AuditState,
-    /// The size in bytes of `GET /export` at this checkpoint, before compression.
-    bundle_bytes: u64,
+    /// The size in bytes of `GET /export` at this checkpoint, before compression; `null`
+    /// for the first moments after a start, while the server counts it.
+    bundle_bytes: Option<u64>,
 }
 
 /// The organisation, the signing key and the latest checkpoint.
@@ -113,7 +114,7 @@ pub struct Info {
 pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
     let v = s.sequencer.view();
     let bundle_bytes =
-        super::exports::bundle_bytes(&s, v.checkpoint.size, &v.checkpoint.note).await?;
+        super::exports::bundle_bytes_if_counted(&s, v.checkpoint.size, &v.checkpoint.note).await?;
     Ok(Sorted(Info {
         bundle_bytes,
         name: s.site.name.clone(),
