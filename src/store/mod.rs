@@ -45,6 +45,7 @@ mod proofs;
 mod queries;
 mod rows;
 mod search;
+mod search_queries;
 mod sessions;
 mod snapshot;
 mod sqlite;
