@@ -244,3 +244,79 @@ async fn the_former_reference_parameter_still_finds_a_reference() {
     assert_eq!(seqs(&found), vec![given["seq"].as_u64().unwrap()]);
     assert_eq!(found["reference"], "FT26305000123");
 }
+
+#[tokio::test]
+async fn on_postgresql_the_search_finds_parts_amounts_and_days_and_catches_up_older_entries() {
+    use sqlx::Connection;
+    let Some(cluster) = crate::helpers::postgres::Cluster::start("search_on_postgres") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let app = crate::helpers::app::spawn_app_on_database(&url).await;
+    app.open_campaign("flood-2026", "VND").await;
+    let given = gift(
+        &app,
+        "200000",
+        "2025-11-24",
+        "FT26305000123",
+        Some("ung ho mien trung"),
+    )
+    .await;
+    let seq = given["seq"].as_u64().unwrap();
+    assert_eq!(seqs(&app.get_json("/search?q=ft%2026305").await), vec![seq]);
+    assert_eq!(
+        seqs(&app.get_json("/search?amount=200.000&date=24/11/2025").await),
+        vec![seq]
+    );
+    let corrected = app
+        .post(
+            "/corrections",
+            &json!({"reverses": seq, "reason": "error", "donation": {
+                "campaign": "flood-2026", "amount": "250000", "reference": "FT26305000123"}}),
+            app.recorder(),
+        )
+        .await;
+    assert_eq!(corrected.status(), 201, "{}", corrected.text());
+    let store = app.store.clone();
+    drop(app);
+    store.close().await;
+    // As a database written before the search tables: empty, everything to index.
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    sqlx::query("delete from search_keys")
+        .execute(&mut conn)
+        .await
+        .expect("emptied");
+    sqlx::query("delete from search_days")
+        .execute(&mut conn)
+        .await
+        .expect("emptied");
+    sqlx::query("update search_backfill set below = (select max(seq) + 1 from entries), done = 0")
+        .execute(&mut conn)
+        .await
+        .expect("reset");
+    conn.close().await.expect("closed");
+
+    let store = fundtrail::store::Store::Postgres(
+        fundtrail::store::PostgresStore::open(&url)
+            .await
+            .expect("reopened"),
+    );
+
+    store.catch_up_search().await.expect("caught up");
+
+    let (found, truncated) = store
+        .search_keys("mientrung", true)
+        .await
+        .expect("searched");
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), vec![seq]);
+    assert!(!truncated);
+    let (by_reference, _) = store
+        .search_keys("ft26305000123", false)
+        .await
+        .expect("searched");
+    assert_eq!(
+        by_reference.into_iter().collect::<Vec<_>>(),
+        vec![seq, seq + 2]
+    );
+    store.close().await;
+}
