@@ -23,7 +23,6 @@ const $main = document.getElementById('main');
 function renderChrome(orgName) {
   const brand = document.getElementById('brand');
   brand.textContent = orgName || 'fundtrail';
-  document.getElementById('tagline').textContent = t('tagline');
   document.getElementById('skip').textContent = t('skip');
   const nav = document.getElementById('nav');
   clear(nav);
@@ -55,7 +54,7 @@ function parseRoute() {
   if (parts.length === 0) return { name: 'overview' };
   if (parts[0] === 'campaign' && parts[1]) return { name: 'campaign', id: parts[1] };
   if (parts[0] === 'entry' && /^\d+$/.test(parts[1] || '')) return { name: 'entry', seq: Number(parts[1]) };
-  if (parts[0] === 'find') return { name: 'find', ref: params.get('ref') ?? '' };
+  if (parts[0] === 'find') return { name: 'find', q: params.get('q') ?? params.get('ref') ?? '', asked: params.has('q') || params.has('ref') };
   if (parts[0] === 'verify') return { name: 'verify' };
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   return { name: 'missing' };

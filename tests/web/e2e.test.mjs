@@ -57,29 +57,19 @@ const newPage = (opts = {}) => openPage(browser, base, opts);
 
 const digits = (s) => s.replace(/[^0-9]/g, '').replace(/^0+(?=\d)/, '');
 
-test('overview shows the organisation, the signed checkpoint and exactly the published totals', { skip: skipReason || false }, async () => {
+test('overview shows the organisation and exactly the published totals of every campaign', { skip: skipReason || false }, async () => {
   const { page, context, problems } = await newPage();
   const [info, totals] = await Promise.all([api('/info'), api('/totals')]);
   await page.goto(`${base}/`);
   await page.waitForSelector('.campaign');
   assert.equal(await page.textContent('h1'), info.name);
-  assert.equal(digits(await page.textContent('[data-field="size"]')), String(info.size));
-  assert.ok((await page.textContent('main')).includes(info.root), 'root shown');
-  await page.waitForSelector('.ok-line');
-  const codes = Object.keys(totals.currencies);
-  assert.equal(await page.locator('.currency').count(), codes.length);
-  for (const code of codes) {
-    for (const field of ['donated', 'disbursed', 'balance', 'reversed']) {
-      const shown = await page.textContent(`.currency[data-currency="${code}"] [data-field="${field}"]`);
-      assert.equal(digits(shown), totals.currencies[code][field], `${code} ${field}: ${shown}`);
-      assert.equal(shown, formatMoney(totals.currencies[code][field], code, 'en-US'), `${code} ${field}`);
-    }
-  }
+  await page.waitForSelector('a.verified.good');
   assert.equal(await page.locator('li.campaign').count(), totals.campaigns.length);
   for (const c of totals.campaigns) {
     for (const field of ['donated', 'disbursed', 'balance']) {
       const shown = await page.textContent(`li.campaign[data-campaign="${c.id}"] [data-field="${field}"]`);
       assert.equal(digits(shown), c[field], `${c.id} ${field}: ${shown}`);
+      assert.equal(shown, formatMoney(c[field], c.currency, 'en-US'), `${c.id} ${field}`);
     }
     assert.equal(await page.locator(`li.campaign[data-campaign="${c.id}"] progress`).count(), c.goal ? 1 : 0);
   }
@@ -159,6 +149,7 @@ test('"Find my donation" finds a donation by its bank reference and proves it; u
   const ref = entries[seq].body.reference;
   const { page, context, problems } = await newPage();
   await page.goto(`${base}/#/find`);
+  await page.waitForSelector('#ref');
   await page.fill('#ref', ref);
   await page.press('#ref', 'Enter');
   await page.waitForSelector(`#results article[data-seq="${seq}"]`);

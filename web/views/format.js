@@ -79,3 +79,8 @@ export function describe(err) {
   if (err instanceof HttpError || (err && err.name === 'TypeError')) return t('err_network');
   return t('err_other');
 }
+
+/** The donor's published name; the ledger's "Anonymous" in the visitor's language. */
+export function donorName(donor) {
+  return donor === 'Anonymous' ? t('anonymous') : String(donor ?? '');
+}

@@ -15,6 +15,7 @@ import {
   API_BASE, getInfo, getJSON, getBytes, cachedInfo,
 } from './server.js';
 import { showHistory } from './history-alert.js';
+import { checkpointCard, currencyTotals } from './ledger-card.js';
 
 const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
 const AHEAD = 3; // requests in flight while verifying everything
@@ -32,6 +33,8 @@ function failureBox(err, prefixKey = 'verify_failed') {
 /** The verify page (`#/verify`). */
 export async function viewVerify(out) {
   out.append(h('h1', {}, t('verify_title')));
+  const [inf, published] = await Promise.all([getInfo(true), getJSON('/totals')]);
+  out.append(await checkpointCard(inf), currencyTotals(published));
   const stored = History.loadRemembered();
   const box = section(t('verify_title'), h('p', {}, t('verify_intro')));
   if (stored) box.append(h('p', { class: 'note' }, t('verify_last', { size: integer(stored.size), root: shortHash(stored.root) })));
