@@ -8,6 +8,7 @@ import {
 } from './i18n.js';
 import { h, clear, message } from './views/dom.js';
 import { describe } from './views/format.js';
+import { plainDetails } from './views/words.js';
 import { getInfo, cachedInfo } from './views/server.js';
 import { checkHistory } from './views/history-alert.js';
 import { viewOverview } from './views/overview.js';
@@ -76,7 +77,7 @@ async function render() {
   try {
     await view(out, route);
   } catch (e) {
-    out.append(message('bad', t('load_failed', { what: route.name, error: describe(e) }), h('p', {}, h('code', { class: 'wrap' }, e.message)), h('button', { type: 'button', on: { click: render } }, t('retry'))));
+    out.append(message('bad', t('load_failed', { what: t(`what_${route.name}`), error: describe(e) }), plainDetails(e && e.message ? e.message : String(e)), h('button', { type: 'button', on: { click: render } }, t('retry'))));
   }
   if (token !== renderToken) return; // a newer navigation won
   clear($main);
