@@ -71,3 +71,19 @@ export async function post(base, p, token, body, status = 201) {
   if (r.status !== status) throw new Error(`POST ${p}: HTTP ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
 }
+
+/** Words of the page's own English labels that a Vietnamese screen must not show. */
+const ENGLISH_CHROME = ['Anonymous', 'Entry ', 'Loading', 'Verified', 'Download', 'Something went wrong', 'Technical details', 'Reversed', 'Balance', 'Payments', 'Donations', 'Receipt', 'Not proved', 'Check this file', 'Show more', 'Campaign'];
+
+/**
+ * The page's own English words shown on a Vietnamese screen (ledger text, such as a
+ * campaign's English title, is left out: it is not the page's to translate).
+ */
+export async function englishOnPage(page) {
+  const text = await page.evaluate(() => {
+    const clone = document.body.cloneNode(true);
+    for (const el of clone.querySelectorAll('code, pre, .prewrap, [data-ledger], .receipt-org, h1, li.campaign h3 a, script, noscript')) el.remove();
+    return clone.innerText ?? clone.textContent;
+  });
+  return ENGLISH_CHROME.filter((w) => text.includes(w));
+}

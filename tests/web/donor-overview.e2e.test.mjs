@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipReason, startDemo, launchBrowser, shutDown } from './harness.mjs';
 import {
-  axeMissing, EVERY_SCREEN, VIEWPORTS, donorPage, donorShot, screenProblems, headingLevels, headingOrderOk, post, until,
+  axeMissing, EVERY_SCREEN, VIEWPORTS, donorPage, donorShot, screenProblems, headingLevels, headingOrderOk, post, until, englishOnPage,
 } from './donor-harness.mjs';
 
 const reason = skipReason || axeMissing;
@@ -64,6 +64,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     const first = await page.locator('li.campaign').first().boundingBox();
     assert.ok(first.y < VIEWPORTS[device].height, `the first campaign starts at ${first.y}px, below the first screen`);
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
+    if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
     await donorShot(page, `overview-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
     await context.close();

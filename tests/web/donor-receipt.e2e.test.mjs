@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { skipReason, startDemo, launchBrowser, shutDown } from './harness.mjs';
 import {
-  axeMissing, EVERY_SCREEN, VIEWPORTS, donorPage, donorShot, donorShots, screenProblems, headingLevels, headingOrderOk, post, until,
+  axeMissing, EVERY_SCREEN, VIEWPORTS, donorPage, donorShot, donorShots, screenProblems, headingLevels, headingOrderOk, post, until, englishOnPage,
 } from './donor-harness.mjs';
 
 const reason = skipReason || axeMissing;
@@ -57,6 +57,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     assert.equal(await page.textContent('.receipt-sheet [data-field="url"]'), `${demo.base}/#/receipt/${code}`);
     assert.match(await page.textContent('.receipt-sheet [data-field="checkpoint"]'), new RegExp(`${info.size}`));
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
+    if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
     await donorShot(page, `receipt-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
 
