@@ -328,4 +328,12 @@ export const EN = {
   receipt_open: 'Open the receipt',
   receipt_code_bad: '“{code}” is not a receipt code. A receipt code looks like R-12-ab12cd34.',
   receipt_not_json: 'This is not a receipt file: it could not be read.',
+  verify_all_title: 'Check the whole record yourself',
+  verify_intro_plain: 'Your browser downloads every entry and checks, on its own, that none was changed, removed or put out of order, that the organisation signed exactly this record, and that the totals on this site add up.',
+  verify_size: 'This downloads {size} ({n} entries). On a phone, use Wi-Fi.',
+  verify_size_unknown: 'This downloads every one of the {n} entries.',
+  verify_progress_label: 'Entries checked',
+  verify_stop: 'Stop',
+  verify_ok_plain: 'Verified: all {n} entries are exactly as the organisation signed them, and the totals add up.',
+  verify_stopped: 'Check stopped: {what}',
 };

@@ -328,4 +328,12 @@ export const VI = {
   receipt_open: 'Mở biên nhận',
   receipt_code_bad: '“{code}” không phải mã biên nhận. Mã biên nhận có dạng R-12-ab12cd34.',
   receipt_not_json: 'Đây không phải tệp biên nhận: không đọc được.',
+  verify_all_title: 'Tự kiểm tra toàn bộ sổ ghi chép',
+  verify_intro_plain: 'Trình duyệt của bạn tải mọi bút toán về và tự kiểm tra rằng không bút toán nào bị sửa, bị xóa hay bị đổi thứ tự, rằng tổ chức đã ký đúng sổ ghi chép này, và các tổng số trên trang khớp nhau.',
+  verify_size: 'Việc này tải về {size} ({n} bút toán). Trên điện thoại, hãy dùng Wi-Fi.',
+  verify_size_unknown: 'Việc này tải về toàn bộ {n} bút toán.',
+  verify_progress_label: 'Số bút toán đã kiểm tra',
+  verify_stop: 'Dừng',
+  verify_ok_plain: 'Đã xác minh: cả {n} bút toán đúng như tổ chức đã ký, và các tổng số khớp nhau.',
+  verify_stopped: 'Đã dừng kiểm tra: {what}',
 };
