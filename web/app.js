@@ -55,7 +55,11 @@ function parseRoute() {
   if (parts.length === 0) return { name: 'overview' };
   if (parts[0] === 'campaign' && parts[1]) return { name: 'campaign', id: parts[1] };
   if (parts[0] === 'entry' && /^\d+$/.test(parts[1] || '')) return { name: 'entry', seq: Number(parts[1]) };
-  if (parts[0] === 'find') return { name: 'find', q: params.get('q') ?? params.get('ref') ?? '', asked: params.has('q') || params.has('ref') };
+  if (parts[0] === 'find') {
+    return {
+      name: 'find', q: params.get('q') ?? params.get('ref') ?? '', amount: params.get('amount') ?? '', date: params.get('date') ?? '', asked: [...params.keys()].length > 0,
+    };
+  }
   if (parts[0] === 'verify') return { name: 'verify' };
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   return { name: 'missing' };

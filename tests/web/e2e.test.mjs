@@ -155,12 +155,12 @@ test('"Find my donation" finds a donation by its bank reference and proves it; u
   await page.press('#ref', 'Enter');
   await page.waitForSelector(`#results article[data-seq="${seq}"]`);
   await page.waitForSelector('#results .verdict');
-  assert.match(await page.textContent('#results .verdict.good'), new RegExp(`this entry is entry ${seq} of the ledger`));
+  assert.match(await page.textContent('#results .verdict.good'), new RegExp(`Proved: entry ${seq} is in the signed public record`));
   await page.screenshot({ path: path.join(outDir, 'found.png'), fullPage: true });
   await page.fill('#ref', 'NO-SUCH-REFERENCE-42');
   await page.click('form.find button[type="submit"]');
   await page.waitForSelector('#results .msg');
-  assert.match(await page.textContent('#results'), /No donation with the reference “NO-SUCH-REFERENCE-42” was found/);
+  assert.match(await page.textContent('#results'), /Nothing was found for “NO-SUCH-REFERENCE-42”/);
   assert.deepEqual(problems, { dialogs: [], errors: [] });
   await context.close();
 });

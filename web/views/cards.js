@@ -8,6 +8,7 @@ import {
   money, integer, timeEl, dateText, kindLabel, label, donorName,
 } from './format.js';
 import { evidenceList } from './evidence.js';
+import { reversedMark } from './reversal.js';
 
 /** A campaign's progress towards its goal (a note when it has none). */
 export function goalProgress(donated, goal, currency) {
@@ -70,6 +71,7 @@ export function entryCard(item) {
   );
   const card = h('article', { class: 'entry', 'data-seq': String(seq) }, head);
   card.append(...entryBody(e.kind, b));
+  if (item.reversed_by) card.append(reversedMark(item.reversed_by.seq, { body: item.reversed_by }));
   return card;
 }
 

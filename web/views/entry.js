@@ -13,7 +13,7 @@ import {
 } from './format.js';
 import { getInfo, getJSON } from './server.js';
 import { entryBody, checklist, withIntegerSize } from './cards.js';
-import { reversedMark } from './statement.js';
+import { reversedMark } from './reversal.js';
 import { plainDetails, whatWasProved } from './words.js';
 
 /** An entry (`#/entry/<seq>`), with its inclusion proof checked on the spot. */

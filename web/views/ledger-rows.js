@@ -66,8 +66,10 @@ export function moveOf(campaign, entry, target) {
 /**
  * The statement lines of `campaign`, newest first, from `items` (API rows, newest first, the
  * campaign's entries from the newest on) and `targets` (a Map seq -> entry holding the
- * entries reversals reverse that are not among `items`). Each line: `{ seq, entry, day, in,
- * out, goods, part, balance, reversedBy, reverses }`, `balance` being the campaign's balance
+ * entries reversals reverse that are not among `items`). A row's `reversed_by` (the API's
+ * mark, `{seq, reason, note}`) or a reversal among `items` marks an entry as reversed. Each
+ * line: `{ seq, entry, day, in, out, goods, part, balance, reversedBy, reversal, reverses }`
+ * (`reversal` is the API's mark when there is one), `balance` being the campaign's balance
  * after the entry, counted back from `balanceNow` (the balance after the newest entry), or
  * forward from zero when `complete` (the items reach back to the campaign's opening).
  */
@@ -75,6 +77,7 @@ export function statementLines(campaign, items, { targets = new Map(), balanceNo
   const bySeq = new Map(items.map((it) => [it.seq, it.entry]));
   const reversedBy = new Map();
   for (const it of items) {
+    if (it.reversed_by && Number.isSafeInteger(it.reversed_by.seq)) reversedBy.set(it.seq, it.reversed_by.seq);
     if (it.entry && it.entry.kind === 'reversal') reversedBy.set(Number(it.entry.body?.reverses), it.seq);
   }
   const lines = items.filter((it) => it.entry).map((it) => {
@@ -88,6 +91,7 @@ export function statementLines(campaign, items, { targets = new Map(), balanceNo
       target,
       reverses,
       reversedBy: reversedBy.get(it.seq) ?? null,
+      reversal: it.reversed_by ?? null,
       balance: 0n,
     };
   });

@@ -10,7 +10,7 @@ import {
 } from './format.js';
 import { API_BASE } from './server.js';
 import { whatWasProved } from './words.js';
-import { reversedMark } from './statement.js';
+import { reversedMark } from './reversal.js';
 
 /** The address a receipt is checked at: this page's own, `…/#/receipt/<code>`. */
 export const receiptUrl = (receiptCode) => `${location.origin}/#/receipt/${receiptCode}`;

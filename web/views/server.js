@@ -11,6 +11,8 @@ export class HttpError extends Error {
   constructor(status, text) {
     super(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
     this.status = status;
+    /** The answer's body (up to 2,000 characters), e.g. a JSON error. */
+    this.body = text ? text.slice(0, 2000) : '';
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from './format.js';
 import { lineMatches } from './ledger-rows.js';
 import { API_BASE } from './server.js';
+import { reversedMark } from './reversal.js';
 
 const SHOWN = 50; // table rows drawn at first, and added by "Show more"
 
@@ -42,15 +43,8 @@ export function lineDetails(line, bySeq) {
     default:
       break;
   }
-  if (line.reversedBy !== null && line.reversedBy !== undefined) out.push(reversedMark(line.reversedBy, bySeq.get(line.reversedBy)));
+  if (line.reversedBy !== null && line.reversedBy !== undefined) out.push(reversedMark(line.reversedBy, bySeq.get(line.reversedBy) ?? { body: line.reversal ?? {} }));
   return out;
-}
-
-/** "Reversed by entry N: reason", the mark of an entry a later reversal undid. */
-export function reversedMark(seq, reversal) {
-  const reason = reversal?.body?.reason ? label('reason', reversal.body.reason) : '';
-  const note = reversal?.body?.note ? ` (${reversal.body.note})` : '';
-  return h('p', { class: 'reversed-mark', 'data-reversed-by': String(seq) }, h('strong', {}, t('reversed_badge')), ' ', h('a', { href: `#/entry/${seq}` }, t('reversed_by', { seq })), reason ? `: ${reason}${note}` : note);
 }
 
 function row(line, currency, bySeq) {
