@@ -352,4 +352,12 @@ export const EN = {
   matched_partial_reference: 'Found by part of its reference',
   matched_memo: 'Found in its transfer message',
   matched_amount_and_date: 'Found by amount and day',
+  copy: 'Copy',
+  copy_label: 'Copy the {what}',
+  copied: 'Copied.',
+  copy_failed: 'Could not copy: select it and copy it by hand.',
+  give_message_intro: 'Write this in your transfer\'s message, so your gift is counted for this campaign:',
+  give_message_what: 'transfer message',
+  give_qr_alt: 'VietQR code to pay into {bank} account {number}',
+  give_qr_note: 'Scan a code with your banking app: it fills in the account and the message. Check the account number before you confirm.',
 };

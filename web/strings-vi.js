@@ -352,4 +352,12 @@ export const VI = {
   matched_partial_reference: 'Tìm theo một phần mã tham chiếu',
   matched_memo: 'Tìm trong nội dung chuyển khoản',
   matched_amount_and_date: 'Tìm theo số tiền và ngày',
+  copy: 'Sao chép',
+  copy_label: 'Sao chép {what}',
+  copied: 'Đã sao chép.',
+  copy_failed: 'Không sao chép được: hãy tự chọn và sao chép.',
+  give_message_intro: 'Hãy ghi nội dung này khi chuyển khoản để khoản ủng hộ được tính cho chiến dịch này:',
+  give_message_what: 'nội dung chuyển khoản',
+  give_qr_alt: 'Mã VietQR để chuyển vào tài khoản {number} tại {bank}',
+  give_qr_note: 'Quét mã bằng ứng dụng ngân hàng: mã điền sẵn số tài khoản và nội dung. Hãy kiểm tra số tài khoản trước khi xác nhận.',
 };

@@ -4,15 +4,14 @@
 // download. Entries are read 200 at a time, newest first, up to MAX_ENTRIES.
 
 import { t } from '../i18n.js';
-import {
-  h, code, dl, section,
-} from './dom.js';
+import { h } from './dom.js';
 import { dateText, label, integer } from './format.js';
 import { getInfo, getJSON } from './server.js';
 import { goalProgress } from './cards.js';
 import { statementLines, statementTotals } from './ledger-rows.js';
 import { statementSection, totalsSection } from './statement.js';
 import { paymentsSection, updatesSection } from './payments.js';
+import { giveSection } from './give.js';
 
 /** The most entries a campaign's page reads (200 per request). */
 export const MAX_ENTRIES = 5000;
@@ -44,27 +43,6 @@ async function missingTargets(items) {
   return targets;
 }
 
-/** How to give: the official accounts while the campaign is open; a plain "closed" once it is not. */
-function giveSection(c) {
-  const box = section(t('give_title'));
-  box.id = 'give';
-  if (c.status === 'closed') {
-    box.append(h('p', { class: 'msg info', 'data-closed': 'true' }, t('give_closed')));
-    return box;
-  }
-  if (!c.accounts || c.accounts.length === 0) {
-    box.append(h('p', {}, t('no_accounts')));
-    return box;
-  }
-  box.append(h('p', { class: 'note' }, t('accounts_note')));
-  const ul = h('ul', { class: 'accounts' });
-  for (const a of c.accounts) {
-    ul.append(h('li', {}, dl([[t('bank'), a.bank], [t('account_number'), code(a.number, 'account')], [t('holder'), a.holder]])));
-  }
-  box.append(ul);
-  return box;
-}
-
 /** A campaign (`#/campaign/<id>`): its statement, payments, updates and every entry. */
 export async function viewCampaign(out, route) {
   const id = route.id;
@@ -81,7 +59,7 @@ export async function viewCampaign(out, route) {
 
   const totals = complete ? statementTotals(lines) : null;
   out.append(totalsSection(c, totals, complete, [goalProgress(c.donated, c.goal, c.currency), h('p', { class: 'note' }, t('counts', { donations: integer(c.donations), payments: integer(c.disbursements) }))]));
-  out.append(giveSection(c));
+  out.append(await giveSection(c));
   out.append(paymentsSection(c, lines));
   const updates = updatesSection(lines);
   if (updates) out.append(updates);
