@@ -85,6 +85,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     await page.goto(`${demo.base}/#/campaign/flood-2026`);
     await page.waitForSelector('table.statement tbody tr');
     await until(() => page.evaluate(() => document.querySelector('#payments canvas.thumb') !== null), 'the photo\'s thumbnail');
+    await donorShot(page, `campaign-${lang}-${device}`);
 
     // Totals: every line shown adds up to the balance, which is the campaign's.
     const totals = await page.$$eval('#totals tr[data-total]', (rows) => rows.map((r) => [r.dataset.total, r.querySelector('td').textContent]));
@@ -115,7 +116,6 @@ for (const [lang, device] of EVERY_SCREEN) {
 
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
     if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
-    await donorShot(page, `campaign-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
     await context.close();
   });

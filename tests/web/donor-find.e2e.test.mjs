@@ -54,6 +54,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     const { page, context, problems } = await donorPage(browser, demo.base, lang, device);
 
     await search(page, 'ft26334   88812');
+    await donorShot(page, `search-${lang}-${device}`);
 
     const result = page.locator(`#results .result[data-seq="${gift.seq}"]`);
     assert.equal(await result.count(), 1);
@@ -62,7 +63,6 @@ for (const [lang, device] of EVERY_SCREEN) {
     assert.equal(await result.locator('.verdict.good').count(), 1);
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
     if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
-    await donorShot(page, `search-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
     await context.close();
   });

@@ -44,6 +44,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     await page.goto(`${demo.base}/#/`);
     await page.waitForSelector('li.campaign');
     await page.waitForSelector('a.verified');
+    await donorShot(page, `overview-${lang}-${device}`);
 
     assert.equal(await page.textContent('main h1'), info.name);
     assert.equal(await page.getAttribute('a.verified', 'data-verified'), 'true');
@@ -65,7 +66,6 @@ for (const [lang, device] of EVERY_SCREEN) {
     assert.ok(first.y < VIEWPORTS[device].height, `the first campaign starts at ${first.y}px, below the first screen`);
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
     if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
-    await donorShot(page, `overview-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
     await context.close();
   });

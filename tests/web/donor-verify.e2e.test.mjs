@@ -43,13 +43,13 @@ for (const [lang, device] of EVERY_SCREEN) {
     if (info.bundle_bytes !== undefined) assert.equal(await page.getAttribute('#verify-size', 'data-bytes'), String(info.bundle_bytes));
     await page.click('#verify-all');
     await page.waitForSelector('#verdict .verdict.good', { timeout: 60_000 });
+    await donorShot(page, `verify-${lang}-${device}`);
 
     assert.ok(workers.some((u) => u.endsWith('/verify-worker.js')), `a worker ran: ${workers}`);
     assert.ok((await page.textContent('#verdict')).includes(info.root), 'the root, behind the fold');
     assert.equal(await page.isVisible('#verify-stop'), false, 'no Stop button once done');
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
     if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
-    await donorShot(page, `verify-${lang}-${device}`);
     assert.deepEqual(await screenProblems(page, problems, VIEWPORTS[device].width), []);
     await context.close();
   });

@@ -45,7 +45,7 @@ export function readableSize(bytes, loc = locale()) {
   if (!Number.isFinite(n) || n < 0) return String(bytes);
   const [unit, div] = n >= 1e9 ? ['gigabyte', 1e9] : n >= 1e6 ? ['megabyte', 1e6] : n >= 1e3 ? ['kilobyte', 1e3] : ['byte', 1];
   return new Intl.NumberFormat(loc, {
-    style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: div === 1 ? 0 : 1,
+    style: 'unit', unit, unitDisplay: div === 1 ? 'long' : 'short', maximumFractionDigits: div === 1 ? 0 : 1,
   }).format(n / div);
 }
 
@@ -130,6 +130,7 @@ export function evidenceItem(ev, { auto = true } = {}) {
       result.className = `ev-result ${r.matches ? 'good' : 'bad'}`;
       result.textContent = r.matches ? t('ev_matches_plain') : t('ev_mismatch_plain');
       if (!r.matches) result.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, h('code', { class: 'hash' }, t('ev_mismatch', { actual: r.actual })))));
+      if (r.matches) button.hidden = true; // checked: nothing more to check
       if (r.matches && isImage) {
         const canvas = await thumbnail(r.bytes, ev.media_type, name);
         if (canvas) visual.replaceChildren(canvas);

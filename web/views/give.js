@@ -54,7 +54,8 @@ export async function giveSection(c) {
     box.append(h('p', {}, t('no_accounts')));
     return box;
   }
-  const qr = await vietqrOf(c.id);
+  // VietQR carries VND only.
+  const qr = c.currency === 'VND' ? await vietqrOf(c.id) : null;
   box.append(h('p', { class: 'note' }, t('accounts_note')));
   if (qr && qr.message) {
     box.append(h(

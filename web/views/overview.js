@@ -16,7 +16,7 @@ export async function viewOverview(out) {
   out.append(h('p', { class: 'promise' }, t('promise')));
   out.append(await verifiedBadge(inf));
 
-  const find = section(t('nav_find'), h('p', { class: 'note' }, t('find_help_short')));
+  const find = section(t('find_title'));
   find.classList.add('find-box');
   find.append(findForm('', 'home-q'));
   out.append(find);

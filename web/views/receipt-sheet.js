@@ -9,7 +9,7 @@ import {
   money, integer, dateText, label, donorName, shortHash,
 } from './format.js';
 import { API_BASE } from './server.js';
-import { whatWasProved } from './words.js';
+import { whatCannotBeProved } from './words.js';
 import { reversedMark } from './reversal.js';
 
 /** The address a receipt is checked at: this page's own, `…/#/receipt/<code>`. */
@@ -35,7 +35,6 @@ export function receiptSheet(receipt, v, {
     sheet.append(h('div', { class: 'verdict bad', role: 'alert', 'data-reversed': 'true' }, h('p', { class: 'verdict-text' }, t('receipt_reversed')), reversedMark(reversal.seq, { body: reversal })));
   }
   sheet.append(dl([
-    [t('receipt_org'), org],
     [t('campaign'), campaign ? h('a', { href: `#/campaign/${encodeURIComponent(campaign.id)}` }, campaign.title) : b.campaign],
     [t('received_at'), dateText(b.received_at)],
     [t('amount'), h('strong', { class: 'amount', 'data-field': 'amount' }, money(b.amount, b.currency))],
@@ -45,7 +44,7 @@ export function receiptSheet(receipt, v, {
     [t('in_kind'), b.in_kind ? h('span', { class: 'prewrap' }, b.in_kind.description) : undefined],
     [t('receipt_code'), h('code', { 'data-field': 'code' }, receipt.code)],
   ], 'facts receipt-facts'));
-  sheet.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('receipt_ok_plain', { org: org || '', size: integer(v.cp.size) })), ...whatWasProved()));
+  sheet.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('receipt_ok_plain', { org: org || '', size: integer(v.cp.size) })), whatCannotBeProved()));
   const check = h('div', { class: 'receipt-check' });
   if (qr) check.append(h('img', { class: 'qr', src: `${API_BASE}/receipts/${encodeURIComponent(receipt.code)}/qr.svg`, alt: t('receipt_qr_alt'), width: '132', height: '132' }));
   check.append(h('div', {}, h('p', {}, t('receipt_check_at')), h('p', {}, h('a', { href: url, class: 'receipt-url', 'data-field': 'url' }, url))));

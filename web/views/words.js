@@ -14,8 +14,10 @@ export function plainDetails(text) {
  * people), as two short paragraphs.
  */
 export function whatWasProved() {
-  return [
-    h('p', { class: 'plain' }, t('plain_proved')),
-    h('p', { class: 'plain note' }, t('plain_cannot')),
-  ];
+  return [h('p', { class: 'plain' }, t('plain_proved')), whatCannotBeProved()];
+}
+
+/** What no check can prove (that goods reached people), in one sentence. */
+export function whatCannotBeProved() {
+  return h('p', { class: 'plain note' }, t('plain_cannot'));
 }
