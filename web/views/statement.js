@@ -59,8 +59,8 @@ function row(line, currency, bySeq) {
     cell('col_date', dateText(line.day)),
     cell('col_entry', h('a', { href: `#/entry/${line.seq}` }, t('entry_n', { seq: line.seq })), ' ', h('span', { class: 'kind' }, kindLabel(e.kind))),
     cell('col_details', ...lineDetails(line, bySeq)),
-    h('td', { class: 'amount plus moved', 'data-label': t('col_in'), 'data-field': 'in', role: 'cell' }, signed('+', line.in, currency)),
-    h('td', { class: 'amount minus moved', 'data-label': t('col_out'), 'data-field': 'out', role: 'cell' }, signed('−', line.out, currency)),
+    h('td', { class: 'amount plus moved', 'data-label': t('col_in'), 'data-field': 'in', role: 'cell' }, h('span', {}, signed('+', line.in, currency))),
+    h('td', { class: 'amount minus moved', 'data-label': t('col_out'), 'data-field': 'out', role: 'cell' }, h('span', {}, signed('−', line.out, currency))),
     h('td', { class: 'amount', 'data-label': t('col_balance'), 'data-field': 'balance', role: 'cell' }, money(line.balance, currency)),
   );
 }
