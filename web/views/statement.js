@@ -33,6 +33,7 @@ export function lineDetails(line, bySeq) {
       break;
     case 'transfer':
       out.push(t('transfer_from_to', { from: b.from, to: b.to }));
+      if (b.reason !== undefined) out.push(': ', h('span', { class: 'prewrap' }, b.reason));
       break;
     case 'reversal':
       out.push(h('a', { href: `#/entry/${b.reverses}` }, t('reverses', { seq: b.reverses })), `: ${label('reason', b.reason)}`);
