@@ -203,6 +203,14 @@ impl From<AppendError> for ApiError {
                 )
             }
             AppendError::Store(s) => s.into(),
+            // A group's answer names the refused request's own reason; the handler that
+            // sent the group says which of its parts that was.
+            AppendError::InGroup { source, .. } => (*source).into(),
+            AppendError::RefusedWithGroup => ApiError::new(
+                StatusCode::CONFLICT,
+                "refused_with_group",
+                e.to_string(),
+            ),
         }
     }
 }

@@ -2,8 +2,8 @@
 //! sequencer or the store, and map errors in one place ([`error::ApiError`]).
 //!
 //! One file per resource, each holding its public and staff routes: [`log`] (info, key,
-//! checkpoint, entries, totals, search), [`proofs`], [`campaigns`], [`donations`],
-//! [`disbursements`], [`transfers`], [`reversals`], [`evidence`], [`statements`],
+//! checkpoint, entries, totals), [`search`], [`proofs`], [`campaigns`], [`donations`],
+//! [`disbursements`], [`transfers`], [`reversals`], [`corrections`], [`evidence`], [`statements`],
 //! [`receipts`], [`donors`], [`exports`], [`sessions`] (the staff console's sign-in),
 //! [`tokens`] and [`web`] (the page). [`router`] lists every route; [`openapi`] makes the
 //! document of them. Staff routes take a [`auth::Staff`] typed by the role they need.
@@ -12,6 +12,7 @@ mod acknowledgement;
 mod appends;
 pub mod auth;
 mod campaigns;
+mod corrections;
 pub mod client;
 mod deadline;
 mod disbursements;
@@ -26,10 +27,13 @@ mod log;
 pub mod openapi;
 pub mod origin;
 mod proofs;
+mod receipt_status;
 mod receipts;
 mod reversals;
+mod reversed;
 mod router;
 mod schema;
+mod search;
 pub mod server;
 mod sessions;
 mod sorted;

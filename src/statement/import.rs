@@ -25,6 +25,7 @@ use crate::statement::{
     Columns, Direction, Line, Mapping, Outcome, PlanOptions, Planned, Planner, Scan,
     StatementError, StatementLines,
 };
+use crate::statement::message::commit_to_message;
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, VecDeque};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
@@ -305,13 +306,18 @@ impl Sorted<'_> {
                 let line = ReportLine::of(&p, currency);
                 let waiter = match p.donation {
                     None => (line, None),
-                    Some(d) => {
+                    Some(mut d) => {
+                        let private = if self.options.publish_payer_names {
+                            None
+                        } else {
+                            commit_to_message(&mut d, &p.line.description)
+                        };
                         let append = AppendRequest {
                             body: Body::Donation(d),
                             recorded_by: request.recorded_by.clone(),
                             idempotency_key: None,
                             separate_gift: false,
-                            private: None,
+                            private,
                         };
                         match sequencer.enqueue(append).await {
                             Ok(queued) => (line, Some(queued)),

@@ -22,6 +22,7 @@ mod columns;
 mod csv;
 pub mod import;
 mod lines;
+pub mod message;
 mod planner;
 
 pub use amounts::{parse_amount, parse_date};

@@ -44,6 +44,7 @@ mod postgres;
 mod proofs;
 mod queries;
 mod rows;
+mod search;
 mod sessions;
 mod snapshot;
 mod sqlite;
@@ -54,6 +55,7 @@ pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
+pub use search::{search_text, MIN_PARTIAL};
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
 pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
@@ -73,6 +75,8 @@ struct Caches {
     sessions: sessions::SessionCache,
     /// Upper tree nodes, by stored-hash index.
     nodes: proofs::NodeCache,
+    /// The bytes of the leaves below a size: (size, bytes), as last counted.
+    leaf_bytes: std::sync::Mutex<(u64, u64)>,
 }
 
 /// The store: one implementation per database.
@@ -208,6 +212,28 @@ impl Store {
     /// [`StoreError`] when the database fails.
     pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
         on_pool!(self, pool => Queries::is_reversed(pool, seq).await)
+    }
+
+    /// The total length of the leaves of entries `0..size`: counted once, then only for the
+    /// entries appended since (the count is kept by the store's clones).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn leaf_bytes_below(&self, size: u64) -> Result<u64, StoreError> {
+        let cache = dispatch!(self, s => &s.caches().leaf_bytes);
+        let (counted, bytes) = *cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total = if counted == size {
+            return Ok(bytes);
+        } else if counted < size {
+            bytes + on_pool!(self, pool => Queries::leaf_bytes(pool, counted, size).await)?
+        } else {
+            on_pool!(self, pool => Queries::leaf_bytes(pool, 0, size).await)?
+        };
+        let mut kept = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if size > kept.0 {
+            *kept = (size, total);
+        }
+        Ok(total)
     }
 
     /// Closes the connections.

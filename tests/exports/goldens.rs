@@ -7,6 +7,22 @@ use crate::helpers::binary::fundtrail;
 use crate::validate_iati;
 use serde_json::json;
 
+/// Whether to rewrite the goldens (`FUNDTRAIL_WRITE_GOLDENS=1`) after a deliberate format
+/// change, instead of comparing with them.
+fn writing_goldens() -> bool {
+    std::env::var_os("FUNDTRAIL_WRITE_GOLDENS").is_some_and(|v| v == "1")
+}
+
+/// Compares `served` with the golden `name`, or rewrites it under `FUNDTRAIL_WRITE_GOLDENS=1`.
+fn assert_golden(name: &str, served: &str) {
+    if writing_goldens() {
+        let path = format!("{}/tests/data/exports/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::write(&path, served).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    assert_eq!(served, golden(name), "{name} differs");
+}
+
 /// `tests/data/exports/NAME`.
 fn golden(name: &str) -> String {
     let path = format!("{}/tests/data/exports/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -98,7 +114,7 @@ async fn the_streamed_exports_equal_byte_for_byte_what_the_whole_in_memory_expor
         }
 
         for (file, served) in &compared {
-            assert_eq!(served, &golden(file), "{file} differs");
+            assert_golden(file, served);
         }
         let xml = app.get_text("/export/iati").await;
         if let Some(result) = validate_iati(&xml, &app.scratch("")) {

@@ -14,7 +14,7 @@ async fn a_campaign_csv_holds_only_the_entries_touching_that_campaign() {
     let kinds: Vec<&str> = csv
         .lines()
         .skip(1)
-        .map(|l| l.split(',').nth(2).expect("kind"))
+        .map(|l| l.split(',').nth(3).expect("kind"))
         .collect();
     assert_eq!(kinds, ["campaign.open", "donation", "transfer"]);
     assert_eq!(final_balances(&csv)["school-kits"], "300000");

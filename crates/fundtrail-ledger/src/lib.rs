@@ -17,6 +17,7 @@ pub mod checkpoint;
 pub mod entry;
 pub mod fork;
 pub mod hash;
+pub mod identifier;
 pub mod merkle;
 pub mod money;
 pub mod receipt;

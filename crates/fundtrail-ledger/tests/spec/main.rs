@@ -8,4 +8,5 @@ mod checkpoints;
 mod companion;
 mod currencies;
 mod edge;
+mod identifiers;
 mod leaves;
