@@ -50,14 +50,19 @@ async function campaignOf(id) {
   }
 }
 
-/** The reversal of receipt `code` ({seq, reason, note}) from the server's status, or null. */
-async function reversalOf(code, response) {
+/**
+ * What the server says of receipt `code` now: `{ campaign, reversal }` (its campaign as
+ * {id, title}, and the entry that reversed it as {seq, reason, note} or null), from
+ * GET /receipts/{code}/status; from the campaign and the `Fundtrail-Reversed-By` header of
+ * the receipt's answer (`response`) when there is no status route.
+ */
+async function statusOf(code, response, campaignId) {
   try {
     const status = await getJSON(`/receipts/${encodeURIComponent(code)}/status`);
-    return status.reversed_by ?? null;
+    return { campaign: status.campaign ?? await campaignOf(campaignId), reversal: status.reversed_by ?? null };
   } catch {
     const seq = response.headers.get('fundtrail-reversed-by');
-    return seq && /^\d+$/.test(seq) ? { seq: Number(seq) } : null;
+    return { campaign: await campaignOf(campaignId), reversal: seq && /^\d+$/.test(seq) ? { seq: Number(seq) } : null };
   }
 }
 
@@ -73,7 +78,7 @@ async function showFromServer(box, code, inf) {
   const { ul, step } = checklist();
   try {
     const v = await verifyReceipt(receipt, { key: inf.key, step });
-    const [campaign, reversal] = await Promise.all([campaignOf(v.entry.body.campaign), reversalOf(code, response)]);
+    const { campaign, reversal } = await statusOf(code, response, v.entry.body.campaign);
     box.append(receiptSheet(receipt, v, {
       org: inf.name, campaign, checklist: ul, reversal,
     }));
