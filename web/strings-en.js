@@ -270,7 +270,7 @@ export const EN = {
   total_net_disbursed: 'Payments, after reversals',
   totals_add_up: 'Each line is the sum of the entries below; together they add up to the balance.',
   totals_partial: 'This campaign has too many entries to add up on this page; these totals are the server\'s, checked when you verify everything.',
-  counts: '{donations} donations and {payments} payments, not counting reversed ones.',
+  counts: 'Donations counted: {donations}. Payments counted: {payments}. Reversed ones are not counted.',
   give_title: 'How to give',
   give_closed: 'This campaign is closed and no longer takes donations. Please do not pay into its accounts.',
   where_money_went: 'Where the money went',

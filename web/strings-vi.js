@@ -270,7 +270,7 @@ export const VI = {
   total_net_disbursed: 'Khoản chi, sau khi trừ bút toán đảo',
   totals_add_up: 'Mỗi dòng là tổng của các bút toán bên dưới; cộng lại đúng bằng số dư.',
   totals_partial: 'Chiến dịch này có quá nhiều bút toán để cộng trên trang này; các tổng số là của máy chủ, được kiểm tra khi bạn kiểm tra toàn bộ.',
-  counts: '{donations} khoản ủng hộ và {payments} khoản chi, không tính các khoản đã bị đảo.',
+  counts: 'Số khoản ủng hộ: {donations}. Số khoản chi: {payments}. Không tính các khoản đã bị đảo.',
   give_title: 'Cách ủng hộ',
   give_closed: 'Chiến dịch này đã đóng và không nhận ủng hộ nữa. Xin đừng chuyển tiền vào các tài khoản của nó.',
   where_money_went: 'Tiền đã được chi vào đâu',

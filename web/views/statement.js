@@ -177,7 +177,7 @@ export function totalsSection(c, totals, complete, extra = []) {
       'tr',
       { 'data-total': key, class: opts.cls },
       h('th', { scope: 'row' }, t(`total_${key}`, opts.params ?? {})),
-      h('td', { class: `amount ${sign === '+' ? 'plus' : sign === '−' ? 'minus' : ''}` }, `${sign}${money(units, cur)}`),
+      h('td', { class: `amount ${units > 0n && sign === '+' ? 'plus' : units > 0n && sign === '−' ? 'minus' : ''}` }, `${units > 0n || sign === '= ' ? sign : ''}${money(units, cur)}`),
     ));
   };
   if (complete) {
