@@ -46,6 +46,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     await donorShot(page, `verify-${lang}-${device}`);
 
     assert.ok(workers.some((u) => u.endsWith('/verify-worker.js')), `a worker ran: ${workers}`);
+    assert.ok(Number(await page.getAttribute('#verdict .verdict.good', 'data-helpers')) >= 1, 'pages decoded by helper workers');
     assert.ok((await page.textContent('#verdict')).includes(info.root), 'the root, behind the fold');
     assert.equal(await page.isVisible('#verify-stop'), false, 'no Stop button once done');
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);

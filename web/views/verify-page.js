@@ -69,7 +69,7 @@ export async function viewVerify(out) {
       status.textContent = '';
       verdict.append(h(
         'div',
-        { class: 'verdict good', role: 'status' },
+        { class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0) },
         h('p', { class: 'verdict-text' }, t('verify_ok_plain', { n: integer(r.size) })),
         h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_ok', { n: integer(r.size), root: r.root }))),
       ));

@@ -82,7 +82,7 @@ async function onThisThread(job, onProgress, signal) {
       }
     },
   });
-  return { size: report.size, root: report.root };
+  return { size: report.size, root: report.root, helpers: 0 };
 }
 
 /**
@@ -90,7 +90,8 @@ async function onThisThread(job, onProgress, signal) {
  * its key, `size` its size, `claimed` the published totals, `prefix` a checkpoint verified
  * earlier ({size, root}) its first entries must still have, or null. `onProgress(count)` is
  * called as entries are checked; aborting `signal` stops the check (rejecting with a
- * VerifyError of code `cancelled`). Resolves to `{ size, root }`; rejects with the
+ * VerifyError of code `cancelled`). Resolves to `{ size, root, helpers }` (`helpers`: how many
+ * workers decoded pages in parallel, 0 when one thread did it all); rejects with the
  * verifier's VerifyError, an HttpError, or `cancelled`.
  */
 export async function verifyEverythingServed({
