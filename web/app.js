@@ -60,7 +60,10 @@ function parseRoute() {
       name: 'find', q: params.get('q') ?? params.get('ref') ?? '', amount: params.get('amount') ?? '', date: params.get('date') ?? '', asked: [...params.keys()].length > 0,
     };
   }
-  if (parts[0] === 'verify') return { name: 'verify' };
+  if (parts[0] === 'verify') {
+    const helpers = /^[0-4]$/.test(params.get('helpers') ?? '') ? Number(params.get('helpers')) : undefined;
+    return { name: 'verify', helpers };
+  }
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   return { name: 'missing' };
 }

@@ -5,11 +5,24 @@
 // that needs the ledger so far are checked by the coordinator, in order. Messages:
 //
 //   in:  { id, start, limit }
-//   out: { id, start, entries, hashes, error }  (`hashes`: 32 bytes per entry, transferred;
+//   out: { id, start, entries, hashes, error }  (`entries`: each decoded entry with only the
+//        members the ledger's rules read; `hashes`: 32 bytes per entry, transferred;
 //        `error`: the first leaf that does not decode, as { index, code, message, field },
 //        the entries before it being returned; or a failed download as { name, message })
 
 import { decodeLeaf, leafHashSync, splitLeafTexts } from './verify.js';
+
+/** The members of a body the ledger's rules read (verify/state.js): all the coordinator gets. */
+const RULE_FIELDS = ['amount', 'campaign', 'currency', 'from', 'goal', 'id', 'reverses', 'title', 'to'];
+
+/** `entry` with only what the coordinator checks: less to copy between threads. */
+function forRules(entry) {
+  const body = {};
+  for (const k of RULE_FIELDS) if (entry.body[k] !== undefined) body[k] = entry.body[k];
+  return {
+    seq: entry.seq, prev: entry.prev, recorded_at: entry.recorded_at, kind: entry.kind, body,
+  };
+}
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
@@ -39,7 +52,7 @@ globalThis.onmessage = async ({ data: { id, start, limit } }) => {
   let error = null;
   for (let i = 0; i < n; i++) {
     try {
-      entries.push(decodeLeaf(leaves[i], texts ? texts[i] : undefined));
+      entries.push(forRules(decodeLeaf(leaves[i], texts ? texts[i] : undefined)));
     } catch (e) {
       error = {
         index: i, code: e && e.code, message: String(e && e.message ? e.message : e), field: e && e.field,

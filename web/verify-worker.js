@@ -1,12 +1,14 @@
 // "Verify everything" in a module worker: the whole served ledger downloaded and checked off
 // the page's main thread, so the page stays responsive and "Stop" ends it at once (the page
-// terminates this worker, and with it its helpers). Where the browser runs workers inside a
-// worker, pages are downloaded, decoded and hashed in parallel by helpers
-// (verify-decoder.js, one per spare core, at most 4) and checked here in order (seq, links,
+// terminates this worker, and with it its helpers). On a machine with cores to spare (and
+// where the browser runs workers inside a worker), pages are downloaded, decoded and hashed
+// in parallel by helpers (verify-decoder.js, one per spare core, at most 4) and checked here
+// in order (seq, links,
 // time, every rule, the Merkle tree, the remembered prefix, the checkpoint and the totals);
 // else this worker does it all with verify.js's verifyServedLedger. Messages:
 //
-//   in:  { note, key, size, claimed, prefix, pageSize, ahead }
+//   in:  { note, key, size, claimed, prefix, pageSize, ahead, helpers }  (`helpers`: how many
+//        helper workers to use, or undefined to choose by the number of cores)
 //   out: { type: 'progress', count } at most every 100 ms and at the end;
 //        { type: 'done', report: { size, root, helpers } } or
 //        { type: 'failed', error: { name, code, message, seq, field, prefixSize } }
@@ -26,10 +28,15 @@ async function fetchEntries(start, limit) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-/** How many helpers to start: one per core beyond this worker's, at least 1, at most 4. */
-function helperCount() {
+/**
+ * How many helpers to start: `asked` when the page asks for a number (0 to 4), else none on a
+ * machine of 2 cores or fewer (the page, the network and this worker already share them:
+ * measured slower, BENCHMARKS.md), else one per core beyond this worker's, at most 4.
+ */
+function helperCount(asked) {
+  if (Number.isInteger(asked)) return Math.max(0, Math.min(4, asked));
   const cores = Number(globalThis.navigator?.hardwareConcurrency) || 2;
-  return Math.max(1, Math.min(4, cores - 1));
+  return cores <= 2 ? 0 : Math.min(4, cores - 1);
 }
 
 /** A failed download or decode, from a helper's message, as an Error to throw. */
@@ -136,8 +143,8 @@ globalThis.onmessage = async ({ data }) => {
   try {
     let report = null;
     let helpers = 0;
-    if (typeof Worker === 'function' && data.size > 0) {
-      helpers = helperCount();
+    if (typeof Worker === 'function' && data.size > 0) helpers = helperCount(data.helpers);
+    if (helpers > 0) {
       try {
         report = await verifyWithHelpers(data, onPage, helpers);
       } catch (e) {

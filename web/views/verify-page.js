@@ -39,7 +39,7 @@ function sizeWords(inf) {
 }
 
 /** The verify page (`#/verify`): the check of everything first, then the checkpoint and totals. */
-export async function viewVerify(out) {
+export async function viewVerify(out, route = {}) {
   out.append(h('h1', {}, t('verify_title')));
   const [inf, published] = await Promise.all([getInfo(true), getJSON('/totals')]);
   const stored = History.loadRemembered();
@@ -65,7 +65,7 @@ export async function viewVerify(out) {
     clear(verdict);
     bar.hidden = false;
     try {
-      const r = await verifyEverything(bar, status, controller.signal);
+      const r = await verifyEverything(bar, status, controller.signal, route.helpers);
       status.textContent = '';
       verdict.append(h(
         'div',
@@ -157,10 +157,11 @@ function totalsView(totals) {
 /**
  * Verifies the server's whole ledger against today's signed checkpoint and the published
  * totals, checking on the way that it extends the checkpoint remembered from an earlier visit
- * (same key); remembers today's checkpoint when it verifies. Stops when `signal` aborts.
+ * (same key); remembers today's checkpoint when it verifies. Stops when `signal` aborts;
+ * `helpers` (from the address, `#/verify?helpers=N`) asks for N helper workers.
  * Returns `{ size, root }`.
  */
-async function verifyEverything(bar, status, signal) {
+async function verifyEverything(bar, status, signal, helpers) {
   let inf;
   let cp;
   let totals;
@@ -194,6 +195,7 @@ async function verifyEverything(bar, status, signal) {
     claimed: totals,
     prefix: sameKey ? stored : null,
     signal,
+    helpers,
     onProgress: (count) => {
       bar.value = count;
       status.textContent = t('verify_running', { n: integer(count), total: integer(n) });

@@ -90,15 +90,16 @@ async function onThisThread(job, onProgress, signal) {
  * its key, `size` its size, `claimed` the published totals, `prefix` a checkpoint verified
  * earlier ({size, root}) its first entries must still have, or null. `onProgress(count)` is
  * called as entries are checked; aborting `signal` stops the check (rejecting with a
- * VerifyError of code `cancelled`). Resolves to `{ size, root, helpers }` (`helpers`: how many
+ * VerifyError of code `cancelled`). `helpers` asks for that many helper workers (0 to 4;
+ * undefined: the worker chooses by the number of cores). Resolves to `{ size, root, helpers }` (`helpers`: how many
  * workers decoded pages in parallel, 0 when one thread did it all); rejects with the
  * verifier's VerifyError, an HttpError, or `cancelled`.
  */
 export async function verifyEverythingServed({
-  note, key, size, claimed, prefix, onProgress = () => {}, signal,
+  note, key, size, claimed, prefix, onProgress = () => {}, signal, helpers,
 }) {
   const job = {
-    note, key, size, claimed, prefix: prefix ? { size: prefix.size, root: prefix.root } : null, pageSize: PAGE, ahead: AHEAD,
+    note, key, size, claimed, prefix: prefix ? { size: prefix.size, root: prefix.root } : null, pageSize: PAGE, ahead: AHEAD, helpers,
   };
   if (signal?.aborted) throw cancelled();
   if (workerWorks) {
