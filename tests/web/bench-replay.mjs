@@ -117,9 +117,9 @@ try {
     await verdict.waitFor({ timeout: 580_000 });
     const seconds = (Date.now() - started) / 1000;
     const text = (await verdict.innerText()).trim();
-    const helpers = await verdict.getAttribute('data-helpers');
+    const used = await verdict.getAttribute('data-helpers');
     if (!text.startsWith('Verified')) throw new Error(`verdict is not "Verified": ${text}`);
-    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s with ${helpers ?? 0} helper worker(s)`);
+    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s with ${used ?? 0} helper worker(s)`);
     times.push(seconds);
     await context.close();
   }
