@@ -221,7 +221,7 @@ test('keyboard: the main links and buttons are reachable with Tab and show focus
     }));
   }
   const texts = seen.map((s) => s.text);
-  for (const want of ['Overview', 'Find my donation', 'Verify everything', 'Tiếng Việt']) assert.ok(texts.includes(want), `${want} reachable by Tab: ${texts}`);
+  for (const want of ['Overview', 'Find my gift', 'Verify', 'Tiếng Việt']) assert.ok(texts.includes(want), `${want} reachable by Tab: ${texts}`);
   assert.ok(seen.every((s) => s.outline !== 'none'), 'focus is visible');
   await context.close();
 });
