@@ -18,3 +18,4 @@ pub mod sequencer;
 pub mod startup;
 pub mod statement;
 pub mod store;
+pub mod vietqr;

@@ -94,14 +94,7 @@ impl DataDir {
         self
     }
 
-    /// The store, with the search index caught up (SPEC-free: see `store::search`).
     async fn open_store(&self) -> Result<Store, StartupError> {
-        let store = self.open_store_only().await?;
-        store.catch_up_search().await?;
-        Ok(store)
-    }
-
-    async fn open_store_only(&self) -> Result<Store, StartupError> {
         match &self.database_url {
             None => Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?)),
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {

@@ -97,10 +97,12 @@ pub(super) async fn demo(
         std::env::temp_dir().join(format!("fundtrail-demo-{nonce}"))
     });
     let dir = DataDir::new(root);
-    let config = Config::new(
+    let mut config = Config::new(
         "Community Relief Fund (demo)",
         "demo.fundtrail.local/ledger",
     );
+    // So the demo's IATI export works too (`GET /api/v1/export/iati`).
+    config.iati_org_id = Some(crate::demo::IATI_ORG_ID.to_string());
     let (store, signer) = dir.init(&config, None).await?;
     let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
     let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;

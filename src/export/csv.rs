@@ -153,7 +153,13 @@ impl CsvExport {
     fn evidence_links(&self, evidence: &[Evidence]) -> String {
         evidence
             .iter()
-            .map(|e| format!("{}/api/v1/evidence/{}", self.evidence_base, e.sha256.to_hex()))
+            .map(|e| {
+                format!(
+                    "{}/api/v1/evidence/{}",
+                    self.evidence_base,
+                    e.sha256.to_hex()
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }

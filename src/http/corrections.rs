@@ -11,8 +11,8 @@ use super::donations::{prepare, refusal, Donate};
 use super::error::ApiError;
 use super::schema::ReversalReasonSchema;
 use super::{ApiJson, AppState};
-use crate::ledger::entry::{Body, Reversal, ReversalReason};
 use crate::ledger::decode;
+use crate::ledger::entry::{Body, Reversal, ReversalReason};
 use crate::sequencer::{AppendError, AppendRequest, Appended};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -103,7 +103,10 @@ pub async fn correct(
         )
     })?;
     let salt = if donation.replayed {
-        s.store.donor(donation.seq).await?.and_then(|d| d.salt_bytes())
+        s.store
+            .donor(donation.seq)
+            .await?
+            .and_then(|d| d.salt_bytes())
     } else {
         prepared.salt
     };
@@ -136,10 +139,7 @@ pub async fn correct(
 ///
 /// # Errors
 /// 422 naming `reverses` when `seq` is not a published donation.
-async fn reversed_donation(
-    s: &AppState,
-    seq: u64,
-) -> Result<Option<(String, String)>, ApiError> {
+async fn reversed_donation(s: &AppState, seq: u64) -> Result<Option<(String, String)>, ApiError> {
     let not_a_donation = |what: String| {
         ApiError::invalid(
             "reverses",

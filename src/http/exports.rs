@@ -83,8 +83,11 @@ async fn streamed(mut stream: ExportStream) -> Result<Body, ApiError> {
         }
     });
     type Chunk = Result<Vec<u8>, std::io::Error>;
+    // Fused: the compression layer may poll again after the end.
     Ok(Body::from_stream(
-        futures_util::stream::iter([Chunk::Ok(first)]).chain(rest),
+        futures_util::stream::iter([Chunk::Ok(first)])
+            .chain(rest)
+            .fuse(),
     ))
 }
 
@@ -192,6 +195,23 @@ pub(super) async fn bundle_bytes(s: &AppState, size: u64, note: &str) -> Result<
     Ok(leaves + size + fixed as u64)
 }
 
+/// [`bundle_bytes`], once the server has counted the leaves (in the background after a
+/// start), else `None`.
+///
+/// # Errors
+/// [`ApiError`] when the store fails.
+pub(super) async fn bundle_bytes_if_counted(
+    s: &AppState,
+    size: u64,
+    note: &str,
+) -> Result<Option<u64>, ApiError> {
+    let Some(leaves) = s.store.leaf_bytes_if_counted(size).await? else {
+        return Ok(None);
+    };
+    let fixed = bundle_header(&s.site.verifier_key).len() + bundle_trailer(note).len();
+    Ok(Some(leaves + size + fixed as u64))
+}
+
 /// The bundle at the latest checkpoint (SPEC.md §7): the key, every leaf, the signed
 /// checkpoint. Streamed in pages, never held whole in memory; its `Content-Length` is
 /// known before the first byte (and `GET /info` states it as `bundle_bytes`), so a page can
@@ -233,10 +253,16 @@ pub async fn bundle(State(s): State<AppState>) -> Result<Response, ApiError> {
             }
         }
     });
-    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)]).chain(pages);
+    // Fused: the compression layer may poll again after the end.
+    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)])
+        .chain(pages)
+        .fuse();
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"fundtrail-bundle.txt\"".to_string(),

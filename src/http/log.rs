@@ -63,7 +63,10 @@ impl EntryRow {
     ///
     /// # Errors
     /// [`ApiError`] when the store fails.
-    pub(super) async fn mark_reversals(s: &AppState, rows: &mut [EntryRow]) -> Result<(), ApiError> {
+    pub(super) async fn mark_reversals(
+        s: &AppState,
+        rows: &mut [EntryRow],
+    ) -> Result<(), ApiError> {
         let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
         let mut marks = reversals(s, &seqs).await?;
         for row in rows {
@@ -98,8 +101,9 @@ pub struct Info {
     /// The background audit of the whole ledger.
     #[schema(value_type = AuditStateSchema)]
     audit: AuditState,
-    /// The size in bytes of `GET /export` at this checkpoint, before compression.
-    bundle_bytes: u64,
+    /// The size in bytes of `GET /export` at this checkpoint, before compression; `null`
+    /// for the first moments after a start, while the server counts it.
+    bundle_bytes: Option<u64>,
 }
 
 /// The organisation, the signing key and the latest checkpoint.
@@ -109,7 +113,8 @@ pub struct Info {
 )]
 pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
     let v = s.sequencer.view();
-    let bundle_bytes = super::exports::bundle_bytes(&s, v.checkpoint.size, &v.checkpoint.note).await?;
+    let bundle_bytes =
+        super::exports::bundle_bytes_if_counted(&s, v.checkpoint.size, &v.checkpoint.note).await?;
     Ok(Sorted(Info {
         bundle_bytes,
         name: s.site.name.clone(),

@@ -12,8 +12,8 @@ mod acknowledgement;
 mod appends;
 pub mod auth;
 mod campaigns;
-mod corrections;
 pub mod client;
+mod corrections;
 mod deadline;
 mod disbursements;
 mod donations;
@@ -40,6 +40,7 @@ mod sorted;
 mod statements;
 mod tokens;
 mod transfers;
+mod vietqr;
 mod web;
 
 pub use router::{api_document, router};

@@ -29,7 +29,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "/api/v1", description = "This server")),
-    components(schemas(ErrorBody, Acknowledgement)),
+    components(schemas(ErrorBody, Acknowledgement, CorrectionAcknowledgement)),
     tags(
         (name = "log", description = "The ledger: key, checkpoint, entries, totals"),
         (name = "proofs", description = "Merkle proofs (SPEC.md §5)"),

@@ -49,7 +49,9 @@ pub async fn status(
     };
     let entry = published_donation(&s, seq, Some(prefix)).await?;
     let Ok(Body::Donation(d)) = decode(&entry.leaf).map(|e| e.body) else {
-        return Err(ApiError::not_found(format!("entry {seq} is not a donation")));
+        return Err(ApiError::not_found(format!(
+            "entry {seq} is not a donation"
+        )));
     };
     let title = s
         .sequencer

@@ -133,7 +133,8 @@ pub async fn receipt(
 
 /// The header that says a receipt's donation was reversed, and by which entry
 /// (`GET /receipts/{code}/status` says why).
-pub const REVERSED_BY: header::HeaderName = header::HeaderName::from_static("fundtrail-reversed-by");
+pub const REVERSED_BY: header::HeaderName =
+    header::HeaderName::from_static("fundtrail-reversed-by");
 
 /// The Content-Security-Policy of a QR code, as of evidence downloads: an SVG opened on its
 /// own may load and run nothing.

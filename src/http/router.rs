@@ -6,9 +6,9 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipt_status, receipts, reversals, search, sessions, statements, tokens, transfers, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
+    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statements,
+    tokens, transfers, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -51,6 +51,8 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(campaigns::get))
         .routes(compressed(routes!(campaigns::entries)))
         .routes(routes!(campaigns::close))
+        .routes(routes!(vietqr::codes))
+        .routes(routes!(vietqr::qr_code))
         .routes(routes!(donations::donate))
         .routes(routes!(disbursements::disburse))
         .routes(routes!(transfers::transfer))

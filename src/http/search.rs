@@ -164,7 +164,9 @@ pub async fn search(
                 truncated = true;
                 break;
             }
-            let Some(c) = candidate(&s, seq).await? else { continue };
+            let Some(c) = candidate(&s, seq).await? else {
+                continue;
+            };
             let same_amount = parse_amount(text, c.donation.currency)
                 .is_ok_and(|(neg, units)| !neg && units == c.donation.amount.get());
             if same_amount && c.donation.received_at == *day {

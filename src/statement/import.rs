@@ -21,11 +21,11 @@ pub use report::{ImportReport, ReportLine, ReportLines};
 use crate::ledger::entry::Body;
 use crate::ledger::money::Currency;
 use crate::sequencer::{AppendError, AppendRequest, Queued, SequencerHandle, MAX_BATCH};
+use crate::statement::message::commit_to_message;
 use crate::statement::{
     Columns, Direction, Line, Mapping, Outcome, PlanOptions, Planned, Planner, Scan,
     StatementError, StatementLines,
 };
-use crate::statement::message::commit_to_message;
 use crate::store::{Store, StoreError};
 use std::collections::{HashMap, VecDeque};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};

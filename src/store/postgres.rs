@@ -3,8 +3,8 @@
 
 use super::columns::int;
 use super::indexed::Indexed;
-use super::search::SearchRows;
 use super::queries::Queries;
+use super::search::SearchRows;
 use super::{Batch, StoreError};
 use crate::ledger::hash::Hash;
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -3,14 +3,16 @@
 //! few index rows and the entries they name, never the whole ledger.
 //!
 //! - `search_keys` holds, for each donation, its **search keys**: the normalised text of its
-//!   bank reference and of its public memo ([`search_text`]: spaces removed, lower case),
-//!   whole, and every suffix of it at least [`MIN_PARTIAL`] characters long. A partial
-//!   reference `q` is then a range read (`key >= q and key < q || 0xFF`): every suffix that
-//!   starts with `q` is a text that contains it.
+//!   bank reference ([`search_text`]: spaces removed, lower case), whole and every suffix of
+//!   it at least [`MIN_PARTIAL`] characters long, and of its public memo from the start of
+//!   each word; each cut to [`MAX_KEY_BYTES`]. A partial reference `q` is then a range read
+//!   (`key >= q and key < q || 0xFF`): every suffix that starts with `q` is a text that
+//!   contains it. Candidates are checked against the whole query by the caller.
 //! - `search_days` holds each donation's day received and amount in minor units.
 //!
-//! Entries stored before these tables existed are indexed once at start-up
-//! ([`Store::catch_up_search`]), a page at a time.
+//! Entries stored before these tables existed are indexed once, in the background of a
+//! serving process ([`Store::catch_up_search`], started by [`Store::prepare_lookups`]), a
+//! page at a time, resuming where it stopped.
 
 use super::queries::Queries;
 use super::{NewEntry, Store, StoreError, StoredEntry};
@@ -36,19 +38,69 @@ pub fn search_text(text: &str) -> String {
         .collect()
 }
 
-/// The keys of one normalised text: the whole text and each suffix of at least
-/// [`MIN_PARTIAL`] characters, as bytes.
-fn keys_of(normalised: &str, into: &mut BTreeSet<Vec<u8>>) {
+/// The longest search key, in bytes: keys are cut (at a character boundary) to this many,
+/// which keeps the index small; a longer query is looked up by its first bytes and every
+/// candidate is checked against the whole query.
+pub const MAX_KEY_BYTES: usize = 16;
+
+/// `text` cut to at most [`MAX_KEY_BYTES`] bytes, at a character boundary.
+pub(crate) fn key_prefix(text: &str) -> &str {
+    if text.len() <= MAX_KEY_BYTES {
+        return text;
+    }
+    let mut end = MAX_KEY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Adds the key of `from` (a normalised text or one of its suffixes), cut to
+/// [`MAX_KEY_BYTES`].
+fn add_key(from: &str, into: &mut BTreeSet<Vec<u8>>) {
+    into.insert(key_prefix(from).as_bytes().to_vec());
+}
+
+/// The keys of a bank reference: its normalised text, and each suffix of at least
+/// [`MIN_PARTIAL`] characters (a donor may remember any part of it).
+fn reference_keys(reference: &str, into: &mut BTreeSet<Vec<u8>>) {
+    let normalised = search_text(reference);
     if normalised.is_empty() {
         return;
     }
-    into.insert(normalised.as_bytes().to_vec());
+    add_key(&normalised, into);
     let starts: Vec<usize> = normalised.char_indices().map(|(i, _)| i).collect();
     for (n, &at) in starts.iter().enumerate().skip(1) {
         if starts.len() - n < MIN_PARTIAL {
             break;
         }
-        into.insert(normalised.as_bytes()[at..].to_vec());
+        add_key(&normalised[at..], into);
+    }
+}
+
+/// The keys of a public memo (its first [`MEMO_INDEXED_CHARS`] characters): the normalised
+/// text from the start of each word, so a search finds the memo from any whole word on
+/// (`bà con miền` finds `Ủng hộ bà con miền Trung`; `con miền` too; `à con` does not).
+fn memo_keys(memo: &str, into: &mut BTreeSet<Vec<u8>>) {
+    let words: Vec<String> = memo
+        .split_whitespace()
+        .map(search_text)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut chars = 0;
+    let mut kept = Vec::new();
+    for w in words {
+        if chars >= MEMO_INDEXED_CHARS {
+            break;
+        }
+        chars += w.chars().count();
+        kept.push(w);
+    }
+    for from in 0..kept.len() {
+        let rest = kept[from..].concat();
+        if from == 0 || rest.chars().count() >= MIN_PARTIAL {
+            add_key(&rest, into);
+        }
     }
 }
 
@@ -56,11 +108,10 @@ fn keys_of(normalised: &str, into: &mut BTreeSet<Vec<u8>>) {
 pub(crate) fn donation_keys(d: &Donation) -> BTreeSet<Vec<u8>> {
     let mut keys = BTreeSet::new();
     if let Some(r) = &d.reference {
-        keys_of(&search_text(r), &mut keys);
+        reference_keys(r, &mut keys);
     }
     if let Some(m) = &d.memo {
-        let memo: String = search_text(m).chars().take(MEMO_INDEXED_CHARS).collect();
-        keys_of(&memo, &mut keys);
+        memo_keys(m, &mut keys);
     }
     keys
 }
@@ -115,8 +166,10 @@ impl Store {
         normalised: &str,
         partial: bool,
     ) -> Result<(BTreeSet<u64>, bool), StoreError> {
-        let from = normalised.as_bytes().to_vec();
-        let to = if partial {
+        // Keys are cut to MAX_KEY_BYTES: a longer query is looked up by its first bytes.
+        let cut = key_prefix(normalised);
+        let from = cut.as_bytes().to_vec();
+        let to = if partial || cut.len() < normalised.len() {
             after_prefix(&from)
         } else {
             let mut just_after = from.clone();
@@ -186,7 +239,7 @@ impl Store {
     /// stopped. Entries appended since are indexed by their own group commit.
     ///
     /// # Errors
-    /// [`StoreError`] when the database fails or a stored leaf does not decode.
+    /// [`StoreError`] when the database fails.
     pub async fn catch_up_search(&self) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let mut indexed = 0u64;
@@ -208,14 +261,51 @@ impl Store {
             let page = self.entries(done, CATCH_UP_PAGE.min(below - done)).await?;
             let mut bodies = Vec::with_capacity(page.len());
             for e in &page {
-                let entry = crate::ledger::decode(&e.leaf)
-                    .map_err(|err| StoreError::Corrupt(format!("entry {}: {err}", e.seq)))?;
-                bodies.push((e.seq, entry.body));
+                // A leaf that does not decode is the start-up check's and the audit's to
+                // report (they refuse appends, naming it); the search just cannot find it.
+                match crate::ledger::decode(&e.leaf) {
+                    Ok(entry) => bodies.push((e.seq, entry.body)),
+                    Err(err) => tracing::warn!(
+                        seq = e.seq,
+                        error = %err,
+                        "entry not indexed for the search: it cannot be read"
+                    ),
+                }
             }
             let rows = SearchRows::of(bodies.iter().map(|(s, b)| (*s, b)));
             let next = page.last().map_or(below, |e| e.seq + 1);
             dispatch!(self, s => s.write_search_catch_up(&rows, done, next).await)?;
             indexed += next - done;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(f: fn(&str, &mut BTreeSet<Vec<u8>>), text: &str) -> Vec<String> {
+        let mut set = BTreeSet::new();
+        f(text, &mut set);
+        set.into_iter()
+            .map(|k| String::from_utf8(k).expect("UTF-8"))
+            .collect()
+    }
+
+    #[test]
+    fn a_reference_is_indexed_whole_and_by_every_suffix_of_six_characters_or_more() {
+        assert_eq!(
+            keys(reference_keys, "FT 2630 5001"),
+            ["26305001", "305001", "6305001", "ft26305001", "t26305001"]
+        );
+    }
+
+    #[test]
+    fn a_memo_is_indexed_from_each_word_and_keys_are_cut_at_a_character_boundary() {
+        // `bàcon` and `con` are under six characters: found only within a longer query.
+        assert_eq!(keys(memo_keys, "Ủng hộ bà con"), ["hộbàcon", "ủnghộbàcon"]);
+        let long = keys(memo_keys, "Ủng hộ đồng bào miền Trung");
+        assert!(long.iter().all(|k| k.len() <= MAX_KEY_BYTES), "{long:?}");
+        assert!(long.contains(&"miềntrung".to_string()), "{long:?}");
     }
 }

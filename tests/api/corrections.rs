@@ -40,10 +40,16 @@ async fn a_correction_reverses_and_re_records_at_consecutive_seqs_keeping_the_re
     let reversal = answer["reversal"]["seq"].as_u64().expect("reversal seq");
     let donation = answer["donation"]["seq"].as_u64().expect("donation seq");
     assert_eq!((reversal, donation), (seq + 1, seq + 2));
-    assert_eq!(answer["reversal"]["checkpoint"], answer["donation"]["checkpoint"]);
+    assert_eq!(
+        answer["reversal"]["checkpoint"],
+        answer["donation"]["checkpoint"]
+    );
     assert_eq!(answer["reversal"]["entry"]["body"]["reverses"], seq);
     assert_eq!(answer["donation"]["entry"]["body"]["amount"], "250000");
-    assert!(answer["donation"]["receipt"]["code"].is_string(), "{answer}");
+    assert!(
+        answer["donation"]["receipt"]["code"].is_string(),
+        "{answer}"
+    );
     let found = app.get_json("/search?q=FT26305000123").await;
     let marks: Vec<(u64, Value)> = found["results"]
         .as_array()
@@ -54,7 +60,10 @@ async fn a_correction_reverses_and_re_records_at_consecutive_seqs_keeping_the_re
     assert_eq!(
         marks,
         vec![
-            (seq, json!({"seq": reversal, "reason": "error", "note": "amount typed wrong"})),
+            (
+                seq,
+                json!({"seq": reversal, "reason": "error", "note": "amount typed wrong"})
+            ),
             (donation, Value::Null)
         ]
     );
@@ -110,7 +119,9 @@ async fn a_retried_correction_with_the_same_key_answers_the_same_two_entries() {
     let app = spawn_app().await;
     let flood = app.open_campaign("flood-2026", "VND").await;
     let seq = gift(&app, &flood, "200000", "FT1").await;
-    let body = correction(seq, &flood, "250000", "FT1").to_string().into_bytes();
+    let body = correction(seq, &flood, "250000", "FT1")
+        .to_string()
+        .into_bytes();
 
     let first = app
         .post_with("/corrections", body.clone(), app.recorder(), Some("fix-1"))
@@ -145,7 +156,11 @@ async fn only_a_donation_can_be_corrected_and_only_by_staff() {
         )
         .await;
     let anonymous = app
-        .post("/corrections", &correction(0, &flood, "100000", "FT2"), None)
+        .post(
+            "/corrections",
+            &correction(0, &flood, "100000", "FT2"),
+            None,
+        )
         .await;
 
     assert_eq!(disbursement.status(), 422, "{}", disbursement.text());

@@ -18,13 +18,14 @@ mod idempotency;
 mod memory;
 mod openapi;
 mod proofs;
-mod reversal_marks;
 mod reads;
+mod reversal_marks;
 mod rules;
 mod search;
 mod security;
 mod tokens;
 mod totals;
+mod vietqr;
 
 use fundtrail::ledger::Hash;
 use helpers::app::{TestApp, TestResponse};

@@ -16,7 +16,10 @@ async fn an_entry_and_a_campaigns_list_name_the_reversal_that_undid_it() {
     let other = app.get_json(&format!("/entries/{kept}")).await;
     let list = app.get_json("/campaigns/flood-2026/entries").await;
 
-    assert_eq!(entry["reversed_by"], json!({"seq": reversal, "reason": "error"}));
+    assert_eq!(
+        entry["reversed_by"],
+        json!({"seq": reversal, "reason": "error"})
+    );
     assert_eq!(other["reversed_by"], Value::Null);
     let marks: Vec<(u64, Value)> = list["entries"]
         .as_array()
@@ -24,7 +27,10 @@ async fn an_entry_and_a_campaigns_list_name_the_reversal_that_undid_it() {
         .iter()
         .map(|e| (e["seq"].as_u64().unwrap(), e["reversed_by"].clone()))
         .collect();
-    assert!(marks.contains(&(undone, json!({"seq": reversal, "reason": "error"}))), "{marks:?}");
+    assert!(
+        marks.contains(&(undone, json!({"seq": reversal, "reason": "error"}))),
+        "{marks:?}"
+    );
     assert!(marks.contains(&(kept, Value::Null)), "{marks:?}");
 }
 
@@ -47,9 +53,15 @@ async fn a_receipts_status_and_header_say_its_donation_was_reversed() {
         .expect("sent");
 
     assert_eq!(before["reversed_by"], Value::Null);
-    assert_eq!(before["campaign"], json!({"id": "flood-2026", "title": "Campaign flood-2026"}));
+    assert_eq!(
+        before["campaign"],
+        json!({"id": "flood-2026", "title": "Campaign flood-2026"})
+    );
     assert_eq!(before["seq"], seq);
-    assert_eq!(after["reversed_by"], json!({"seq": reversal, "reason": "error"}));
+    assert_eq!(
+        after["reversed_by"],
+        json!({"seq": reversal, "reason": "error"})
+    );
     assert_eq!(
         receipt.headers()["fundtrail-reversed-by"].to_str().ok(),
         Some(reversal.to_string().as_str())

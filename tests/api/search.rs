@@ -8,7 +8,13 @@ use serde_json::{json, Value};
 
 /// Records a donation of `amount` received on `day` with `reference` (and `memo`), as
 /// recorder; returns its answer.
-async fn gift(app: &TestApp, amount: &str, day: &str, reference: &str, memo: Option<&str>) -> Value {
+async fn gift(
+    app: &TestApp,
+    amount: &str,
+    day: &str,
+    reference: &str,
+    memo: Option<&str>,
+) -> Value {
     let mut body = json!({
         "campaign": "flood-2026", "amount": amount, "received_at": day,
         "channel": "bank_transfer", "reference": reference,
@@ -39,7 +45,8 @@ async fn flood_app() -> TestApp {
 }
 
 #[tokio::test]
-async fn a_reference_typed_in_lower_case_with_spaces_finds_the_gift_with_its_campaign_and_receipt() {
+async fn a_reference_typed_in_lower_case_with_spaces_finds_the_gift_with_its_campaign_and_receipt()
+{
     let app = flood_app().await;
     gift(&app, "100000", "2025-11-20", "FT-OTHER-1", None).await;
     let given = gift(&app, "500000", "2025-11-24", "FT26305000123", None).await;
@@ -49,7 +56,10 @@ async fn a_reference_typed_in_lower_case_with_spaces_finds_the_gift_with_its_cam
     assert_eq!(seqs(&found), vec![given["seq"].as_u64().unwrap()]);
     let hit = &found["results"][0];
     assert_eq!(hit["matched"], "reference");
-    assert_eq!(hit["campaign"], json!({"id": "flood-2026", "title": "Campaign flood-2026"}));
+    assert_eq!(
+        hit["campaign"],
+        json!({"id": "flood-2026", "title": "Campaign flood-2026"})
+    );
     let code = given["receipt"]["code"].as_str().expect("a receipt code");
     assert_eq!(hit["receipt"]["code"], code);
     assert_eq!(hit["receipt"]["path"], format!("#/receipt/{code}"));
@@ -101,7 +111,9 @@ async fn the_amount_and_the_day_received_find_the_gift_however_the_amount_is_wri
     gift(&app, "300000", "2025-11-24", "FT3", None).await;
 
     let dotted = app.get_json("/search?amount=200.000&date=24/11/2025").await;
-    let plain = app.get_json("/search?amount=200000%20%C4%91&date=2025-11-24").await;
+    let plain = app
+        .get_json("/search?amount=200000%20%C4%91&date=2025-11-24")
+        .await;
 
     let seq = given["seq"].as_u64().unwrap();
     assert_eq!(seqs(&dotted), vec![seq]);
@@ -126,7 +138,14 @@ async fn a_text_with_an_amount_and_a_day_finds_only_gifts_matching_all_three() {
 #[tokio::test]
 async fn words_of_a_public_memo_find_the_gift() {
     let app = flood_app().await;
-    let given = gift(&app, "200000", "2025-11-24", "FT1", Some("Ủng hộ bà con miền Trung")).await;
+    let given = gift(
+        &app,
+        "200000",
+        "2025-11-24",
+        "FT1",
+        Some("Ủng hộ bà con miền Trung"),
+    )
+    .await;
 
     let found = app.get_json("/search?q=B%C3%80%20CON%20MI%E1%BB%80N").await;
 
@@ -171,7 +190,14 @@ async fn an_amount_without_a_day_or_an_unreadable_day_is_refused_naming_the_fiel
 #[tokio::test]
 async fn gifts_stored_before_the_search_index_existed_are_found_after_a_restart() {
     let app = flood_app().await;
-    let given = gift(&app, "200000", "2025-11-24", "FT26305000123", Some("ung ho mien trung")).await;
+    let given = gift(
+        &app,
+        "200000",
+        "2025-11-24",
+        "FT26305000123",
+        Some("ung ho mien trung"),
+    )
+    .await;
     gift(&app, "300000", "2025-11-25", "FT26305000999", None).await;
     let size = app.checkpoint_size().await;
     let stopped = app.stop().await;
@@ -186,9 +212,22 @@ async fn gifts_stored_before_the_search_index_existed_are_found_after_a_restart(
 
     let app = stopped.restart().await;
 
+    // The older entries are indexed in the background of the serving process.
     let seq = given["seq"].as_u64().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while seqs(&app.get_json("/search?q=5000123").await).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not indexed within 20 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(seqs(&app.get_json("/search?q=5000123").await), vec![seq]);
-    assert_eq!(seqs(&app.get_json("/search?q=mienTrung").await), vec![seq]);
+    assert_eq!(
+        seqs(&app.get_json("/search?q=mien%20Trung").await),
+        vec![seq]
+    );
+    assert_eq!(seqs(&app.get_json("/search?q=ho%20mien").await), vec![seq]);
     assert_eq!(
         seqs(&app.get_json("/search?amount=200000&date=2025-11-24").await),
         vec![seq]

@@ -37,7 +37,9 @@ async fn the_csv_running_balance_ends_at_each_campaigns_published_balance() {
         "{csv}"
     );
     assert!(
-        csv.contains(",reversal,flood-2026,Campaign flood-2026,,out,-300000,-300000,VND,,,,,,,3,,error,"),
+        csv.contains(
+            ",reversal,flood-2026,Campaign flood-2026,,out,-300000,-300000,VND,,,,,,,3,,error,"
+        ),
         "{csv}"
     );
 }
@@ -53,7 +55,13 @@ fn rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
         .map(str::to_string)
         .collect();
     lines
-        .map(|l| header.iter().cloned().zip(l.split(',').map(str::to_string)).collect())
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -77,7 +85,11 @@ async fn the_csv_has_a_byte_order_mark_signed_amounts_days_channels_and_reversal
 
     assert!(csv.starts_with('\u{FEFF}'), "a byte-order mark first");
     let rows = rows(&csv);
-    let row = |seq: u64| rows.iter().find(|r| r["seq"] == seq.to_string()).expect("row");
+    let row = |seq: u64| {
+        rows.iter()
+            .find(|r| r["seq"] == seq.to_string())
+            .expect("row")
+    };
     let received = app.get_json("/entries/3").await["entry"]["body"]["received_at"].clone();
     let paid = app.get_json("/entries/5").await["entry"]["body"]["paid_at"].clone();
     let reversed = row(3);

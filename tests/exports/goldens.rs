@@ -1,6 +1,10 @@
 //! The streamed exports, whole and per campaign, served and written by the CLI, equal byte
-//! for byte the goldens in `tests/data/exports/` that the earlier whole-in-memory exporters
-//! wrote for the demo bundle and for a richer ledger.
+//! for byte the goldens in `tests/data/exports/` for the demo bundle and for a richer ledger.
+//! The IATI goldens are what the earlier whole-in-memory exporter wrote; the CSV goldens
+//! were rewritten deliberately when the CSV gained its byte-order mark, signed and
+//! minor-unit amounts, days, channels and reversal columns (issue 15).
+//! `FUNDTRAIL_WRITE_GOLDENS=1 cargo test --test exports the_streamed_exports` rewrites them
+//! after such a change; review the diff.
 
 use crate::helpers::app::{StoppedApp, TestApp};
 use crate::helpers::binary::fundtrail;

@@ -65,7 +65,10 @@ fn a_receipt_identifier_typed_with_capitals_and_spaces_still_proves_the_gift_in_
          if (!v.identifierChecked) process.exit(1);"
     ));
 
-    assert!(rust.is_ok_and(|v| v.identifier_checked), "{rust:?}");
+    assert!(
+        rust.as_ref().is_ok_and(|v| v.identifier_checked),
+        "{rust:?}"
+    );
     assert!(js, "{output}");
 }
 
