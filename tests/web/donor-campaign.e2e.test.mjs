@@ -112,7 +112,11 @@ for (const [lang, device] of EVERY_SCREEN) {
     assert.equal(await payment.locator('canvas.thumb[role="img"]').count(), 1);
     assert.equal(await payment.locator('.ev-check svg.icon-pdf').count(), 1);
     assert.match(await payment.textContent(), /(kB|byte)/);
-    assert.equal(await page.locator('main img').count(), 0, 'no <img> from ledger text');
+    assert.equal(await page.locator('main img:not(.vietqr)').count(), 0, 'no <img> from ledger text');
+    // The donate block: each official account's VietQR code, and the message to write.
+    await until(() => page.evaluate(() => [...document.querySelectorAll('#give img.vietqr')].every((i) => i.naturalWidth > 0)), 'the VietQR codes');
+    assert.equal(await page.locator('#give img.vietqr').count(), c.accounts.length);
+    assert.equal(await page.textContent('#give [data-field="message"]'), 'UNG HO FLOOD2026');
 
     assert.ok(headingOrderOk(await headingLevels(page)), `heading order: ${await headingLevels(page)}`);
     if (lang === 'vi') assert.deepEqual(await englishOnPage(page), [], 'English words on the Vietnamese page');
@@ -183,6 +187,7 @@ test('a closed campaign says it takes no more donations and shows no account to 
   await page.waitForSelector('#give');
   assert.equal(await page.locator('#give [data-closed="true"]').count(), 1);
   assert.equal(await page.locator('#give ul.accounts').count(), 0);
+  assert.equal(await page.locator('#give img.vietqr, #give [data-field="message"]').count(), 0, 'no code, no message');
   assert.match(await page.textContent('#updates'), /All blankets delivered/);
   assert.deepEqual(await screenProblems(page, problems, VIEWPORTS.phone.width), []);
   await context.close();
