@@ -10,19 +10,8 @@
 //        `error`: the first leaf that does not decode, as { index, code, message, field },
 //        the entries before it being returned; or a failed download as { name, message })
 
-import { decodeLeaf, leafHashSync, splitLeafTexts } from './verify.js';
-
-/** The members of a body the ledger's rules read (verify/state.js): all the coordinator gets. */
-const RULE_FIELDS = ['amount', 'campaign', 'currency', 'from', 'goal', 'id', 'reverses', 'title', 'to'];
-
-/** `entry` with only what the coordinator checks: less to copy between threads. */
-function forRules(entry) {
-  const body = {};
-  for (const k of RULE_FIELDS) if (entry.body[k] !== undefined) body[k] = entry.body[k];
-  return {
-    seq: entry.seq, prev: entry.prev, recorded_at: entry.recorded_at, kind: entry.kind, body,
-  };
-}
+import { splitLeafTexts } from './verify.js';
+import { decodePage } from './verify-parallel.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
@@ -46,23 +35,8 @@ globalThis.onmessage = async ({ data: { id, start, limit } }) => {
     });
     return;
   }
-  const n = Math.min(leaves.length, limit);
-  const entries = [];
-  const hashes = new Uint8Array(n * 32);
-  let error = null;
-  for (let i = 0; i < n; i++) {
-    try {
-      entries.push(forRules(decodeLeaf(leaves[i], texts ? texts[i] : undefined)));
-    } catch (e) {
-      error = {
-        index: i, code: e && e.code, message: String(e && e.message ? e.message : e), field: e && e.field,
-      };
-      break;
-    }
-    hashes.set(leafHashSync(leaves[i]), i * 32);
-  }
-  const done = error ? hashes.slice(0, entries.length * 32) : hashes;
+  const { entries, hashes, error } = decodePage(leaves, texts, limit);
   postMessage({
-    id, start, entries, hashes: done, error,
-  }, [done.buffer]);
+    id, start, entries, hashes, error,
+  }, [hashes.buffer]);
 };

@@ -15,7 +15,8 @@
 //
 // A worker has no storage: the remembered checkpoint (`prefix`) comes from the page.
 
-import { Verifier, VerifyError, verifyServedLedger } from './verify.js';
+import { verifyServedLedger } from './verify.js';
+import { verifyWithHelpers } from './verify-parallel.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
@@ -39,98 +40,6 @@ function helperCount(asked) {
   return cores <= 2 ? 0 : Math.min(4, cores - 1);
 }
 
-/** A failed download or decode, from a helper's message, as an Error to throw. */
-function helperError(e, seq) {
-  if (e.name === 'HttpError' || e.name === 'TypeError') {
-    const err = new Error(e.message);
-    err.name = e.name;
-    return err;
-  }
-  if (seq === undefined || !e.code) return new VerifyError(e.code || 'malformed', e.message);
-  return new VerifyError(e.code, `entry ${seq}: ${e.message}`, { seq, problem: e.message, field: e.field });
-}
-
-/**
- * verifyServedLedger's check with the pages decoded by `count` helpers: the same verdict and
- * the same errors (the first entry at fault, in ledger order). Throws `{ helpersFailed }`
- * when a helper cannot start, so the caller checks on its own instead.
- */
-async function verifyWithHelpers(data, onPage, count) {
-  const {
-    size: n, pageSize, prefix,
-  } = data;
-  const v = new Verifier();
-  const helpers = [];
-  const waiting = new Map(); // job id -> { resolve, reject }
-  let broken = null;
-  const failAll = (e) => {
-    broken = e;
-    for (const w of waiting.values()) w.reject(e);
-    waiting.clear();
-  };
-  for (let i = 0; i < count; i++) {
-    const w = new Worker(new URL('./verify-decoder.js', import.meta.url), { type: 'module', name: `fundtrail-decode-${i}` });
-    w.onmessage = ({ data: answer }) => {
-      const job = waiting.get(answer.id);
-      waiting.delete(answer.id);
-      if (job) job.resolve(answer);
-    };
-    w.onerror = (ev) => {
-      ev.preventDefault();
-      const e = new Error(`helper: ${ev.message || 'failed'}`);
-      e.helpersFailed = true;
-      failAll(e);
-    };
-    helpers.push(w);
-  }
-  let nextId = 0;
-  const ask = (start, limit) => {
-    nextId += 1;
-    const id = nextId;
-    const promise = new Promise((resolve, reject) => {
-      if (broken) reject(broken);
-      else waiting.set(id, { resolve, reject });
-    });
-    promise.catch(() => {}); // a page asked ahead and never used must not be an unhandled rejection
-    helpers[id % helpers.length].postMessage({ id, start, limit });
-    return { start, limit, promise };
-  };
-  const queue = [];
-  let planned = 0; // entries asked for so far
-  const fill = () => {
-    while (queue.length < helpers.length * 3 && planned < n) {
-      const limit = Math.min(pageSize, n - planned);
-      queue.push(ask(planned, limit));
-      planned += limit;
-    }
-  };
-  try {
-    fill();
-    while (v.size < n) {
-      const job = queue.shift();
-      const answer = await job.promise;
-      const got = answer.entries.length;
-      for (let i = 0; i < got; i++) {
-        v.pushDecodedSync(answer.entries[i], answer.hashes.subarray(i * 32, i * 32 + 32));
-        if (prefix && v.size === prefix.size) {
-          const r = v.rootSync();
-          if (r !== prefix.root) {
-            throw new VerifyError('prefix', `entries 0..${prefix.size - 1} have root ${r}, not the root ${prefix.root} verified earlier`, { prefixSize: prefix.size - 1 });
-          }
-        }
-      }
-      if (answer.error) throw helperError(answer.error, answer.error.index === undefined ? undefined : job.start + answer.error.index);
-      if (got === 0) throw new VerifyError('checkpoint_size', `the server sent no entries from ${job.start}, but the checkpoint covers ${n}`);
-      if (got < job.limit) queue.unshift(ask(job.start + got, job.limit - got)); // a short page: the rest first
-      fill();
-      onPage(v.size);
-    }
-  } finally {
-    for (const w of helpers) w.terminate();
-  }
-  return v.finish({ note: data.note, key: data.key }, data.claimed);
-}
-
 globalThis.onmessage = async ({ data }) => {
   let shown = 0;
   const onPage = (count) => {
@@ -146,7 +55,8 @@ globalThis.onmessage = async ({ data }) => {
     if (typeof Worker === 'function' && data.size > 0) helpers = helperCount(data.helpers);
     if (helpers > 0) {
       try {
-        report = await verifyWithHelpers(data, onPage, helpers);
+        const spawn = (i) => new Worker(new URL('./verify-decoder.js', import.meta.url), { type: 'module', name: `fundtrail-decode-${i}` });
+        report = await verifyWithHelpers(data, onPage, helpers, spawn);
       } catch (e) {
         if (!e.helpersFailed) throw e;
         helpers = 0; // no workers inside a worker here: check on this thread instead
