@@ -18,3 +18,5 @@ pub mod sequencer;
 pub mod startup;
 pub mod statement;
 pub mod store;
+pub mod tiles;
+pub mod witness;

@@ -97,7 +97,7 @@ pub async fn info(State(s): State<AppState>) -> Sorted<Info> {
         key: s.site.verifier_key.clone(),
         size: v.checkpoint.size,
         root: v.checkpoint.root,
-        checkpoint: v.checkpoint.note.clone(),
+        checkpoint: s.cosigned.note_for(&v.checkpoint),
         last_recorded_at: v.last_recorded_at.clone(),
         read_only: v.read_only.clone(),
         leader: s.sequencer.is_leading(),
@@ -113,7 +113,7 @@ pub async fn info(State(s): State<AppState>) -> Sorted<Info> {
 pub async fn checkpoint(State(s): State<AppState>) -> Response {
     text(
         "text/plain; charset=utf-8",
-        s.sequencer.view().checkpoint.note.clone(),
+        s.cosigned.note_for(&s.sequencer.view().checkpoint),
     )
 }
 
@@ -228,7 +228,7 @@ pub async fn entry(
         leaf_hash: row.leaf_hash,
         entry: row.entry,
         leaf: String::from_utf8_lossy(&e.leaf).into_owned(),
-        checkpoint: cp.note.clone(),
+        checkpoint: s.cosigned.note_for(&cp),
         proof: InclusionProof {
             index: seq,
             size: cp.size,

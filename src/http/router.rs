@@ -7,8 +7,8 @@ use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipts, reversals, sessions, statements, tokens, transfers, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    proofs, receipts, reversals, sessions, statements, tiles, tlog_proofs, tokens, transfers, web,
+    AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -49,6 +49,7 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(statements::import_statement))
         .routes(routes!(receipts::receipt))
         .routes(routes!(receipts::qr_code))
+        .routes(routes!(tlog_proofs::tlog_proof))
         .routes(routes!(
             sessions::sign_in,
             sessions::current,
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_such_route);
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
+        .merge(limits::limit_reads(tiles::routes(), state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

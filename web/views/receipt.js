@@ -9,6 +9,7 @@ import { h, section } from './dom.js';
 import { integer, kindLabel } from './format.js';
 import { getInfo } from './server.js';
 import { checklist, entryBody } from './cards.js';
+import { witnessesSection } from './witnesses.js';
 
 /**
  * The receipt view, `#/receipt/<code>` (fetched from the server and checked against the
@@ -39,6 +40,8 @@ export async function viewReceipt(out, route) {
       box.append(h('article', { class: 'card entry-full receipt', 'data-seq': String(v.seq) }, h('h2', {}, kindLabel(v.entry.kind)), ...entryBody(v.entry.kind, b)));
       box.append(h('dl', { class: 'facts' }, h('dt', {}, t('receipt_code')), h('dd', {}, h('code', {}, receipt.code)), h('dt', {}, t('leaf_hash')), h('dd', {}, h('code', { class: 'hash' }, v.leafHash))));
       box.append(h('p', {}, h('a', { href: `#/entry/${v.seq}` }, t('entry_n', { seq: v.seq }))));
+      const witnesses = await witnessesSection(receipt.checkpoint);
+      if (witnesses) box.append(witnesses);
       return true;
     } catch (e) {
       box.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: e.message }))));

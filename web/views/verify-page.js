@@ -15,6 +15,7 @@ import {
   API_BASE, getInfo, getJSON, getBytes, cachedInfo,
 } from './server.js';
 import { showHistory } from './history-alert.js';
+import { witnessesSection } from './witnesses.js';
 
 const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
 const AHEAD = 3; // requests in flight while verifying everything
@@ -51,6 +52,8 @@ export async function viewVerify(out) {
         { class: 'verdict good', role: 'status' },
         h('p', { class: 'verdict-text' }, t('verify_ok', { n: integer(r.size), root: r.root })),
       ));
+      const witnesses = await witnessesSection(cachedInfo().checkpoint);
+      if (witnesses) verdict.append(witnesses);
     } catch (e) {
       status.textContent = '';
       verdict.append(failureBox(e));

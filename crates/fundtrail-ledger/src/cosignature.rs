@@ -337,7 +337,9 @@ mod tests {
             key.cosigned_at(&moved),
             Err(CosignatureError::BadSignature("w1.example".into()))
         );
-        assert!(key.cosigned_at(&with_lines(&five, [retimed.as_str()])).is_err());
+        assert!(key
+            .cosigned_at(&with_lines(&five, [retimed.as_str()]))
+            .is_err());
     }
 
     #[test]

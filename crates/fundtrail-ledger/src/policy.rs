@@ -115,15 +115,15 @@ impl Policy {
     /// [`PolicyError`] naming the line.
     pub fn parse(bytes: &[u8]) -> Result<Policy, PolicyError> {
         let text = std::str::from_utf8(bytes).map_err(|_| PolicyError::Characters)?;
-        if text.chars().any(|c| c.is_control() && c != '\t' && c != '\n') {
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\n')
+        {
             return Err(PolicyError::Characters);
         }
         let mut p = Parser::default();
         for (i, line) in text.split('\n').enumerate() {
-            let words: Vec<&str> = line
-                .split([' ', '\t'])
-                .filter(|w| !w.is_empty())
-                .collect();
+            let words: Vec<&str> = line.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
             if words.is_empty() || words[0].starts_with('#') {
                 continue;
             }
@@ -255,14 +255,15 @@ impl Parser {
         let name = crate::checkpoint::parse_verifier_key(key).map_err(|e| e.to_string())?;
         use base64::Engine;
         let public = base64::engine::general_purpose::STANDARD
-            .decode(key.rsplit('+').next().unwrap_or_default())
+            .decode(key.trim().splitn(3, '+').nth(2).unwrap_or_default())
             .map(|raw| raw.get(1..).unwrap_or_default().to_vec())
             .map_err(|_| format!("log {name}: malformed key"))?;
         if !self.public_keys.insert(public) {
             return Err(format!("log {name}: the same key is listed twice"));
         }
         self.limit(self.logs.len())?;
-        self.logs.push((key.to_string(), url.map(|u| u.to_string())));
+        self.logs
+            .push((key.to_string(), url.map(|u| u.to_string())));
         Ok(())
     }
 
@@ -386,7 +387,11 @@ mod tests {
         assert_eq!(verdict.witnesses[1].cosigned_at, None);
         assert!(matches!(
             policy.require(&one),
-            Err(PolicyCheckError::NoQuorum { cosigned: 1, known: 3, .. })
+            Err(PolicyCheckError::NoQuorum {
+                cosigned: 1,
+                known: 3,
+                ..
+            })
         ));
         let (other, _) = CheckpointSigner::generate("example.org/ledger").expect("other");
         assert_eq!(

@@ -142,9 +142,7 @@ impl Tile {
             if level > u64::from(MAX_LEVEL) {
                 return Err(bad());
             }
-            TileKind::Hashes {
-                level: level as u8,
-            }
+            TileKind::Hashes { level: level as u8 }
         };
         let (groups, width) = match rest.split_once(".p/") {
             Some((groups, w)) => {
@@ -201,11 +199,7 @@ fn parse_index(groups: &str) -> Option<u64> {
     let mut n: u64 = 0;
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
-        let digits = if last {
-            *part
-        } else {
-            part.strip_prefix('x')?
-        };
+        let digits = if last { *part } else { part.strip_prefix('x')? };
         if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
@@ -378,12 +372,23 @@ mod tests {
         assert_eq!(partial(TileKind::Hashes { level: 1 }), Some(17));
         assert_eq!(partial(TileKind::Hashes { level: 2 }), Some(1));
         assert_eq!(count(TileKind::Entries, true), 273);
-        assert_eq!(tiles_of(256).len(), 3, "full level 0, full bundle, level 1 of width 1");
+        assert_eq!(
+            tiles_of(256).len(),
+            3,
+            "full level 0, full bundle, level 1 of width 1"
+        );
     }
 
     #[test]
     fn the_changed_tiles_match_go_tlog_new_tiles() {
-        for (old, new) in [(0, 1), (1, 2), (255, 256), (256, 700), (3, 70_000), (65_535, 65_536)] {
+        for (old, new) in [
+            (0, 1),
+            (1, 2),
+            (255, 256),
+            (256, 700),
+            (3, 70_000),
+            (65_535, 65_536),
+        ] {
             let mut ours: Vec<(u8, u64, u32)> = changed_tiles(old, new)
                 .iter()
                 .filter(|t| t.kind != TileKind::Entries)
@@ -412,16 +417,25 @@ mod tests {
     fn bundles_prefix_each_leaf_with_its_length_and_refuse_a_leaf_over_65535_bytes() {
         let bundle = encode_bundle(0, [b"ab".as_slice(), b"".as_slice()]).expect("small leaves");
         assert_eq!(bundle, [0, 2, b'a', b'b', 0, 0]);
-        assert_eq!(decode_bundle(&bundle, 2), Ok(vec![b"ab".as_slice(), b"".as_slice()]));
+        assert_eq!(
+            decode_bundle(&bundle, 2),
+            Ok(vec![b"ab".as_slice(), b"".as_slice()])
+        );
         assert!(matches!(
             decode_bundle(&bundle, 3),
             Err(BundleError::Truncated { read: 2, .. })
         ));
-        assert_eq!(decode_bundle(&bundle, 1), Err(BundleError::TrailingBytes(2)));
+        assert_eq!(
+            decode_bundle(&bundle, 1),
+            Err(BundleError::TrailingBytes(2))
+        );
         let big = vec![b'x'; MAX_LEAF_BYTES + 1];
         assert_eq!(
             encode_bundle(7, [big.as_slice()]),
-            Err(BundleError::LeafTooLarge { seq: 7, len: 65_536 })
+            Err(BundleError::LeafTooLarge {
+                seq: 7,
+                len: 65_536
+            })
         );
         assert!(encode_bundle(0, [vec![b'x'; MAX_LEAF_BYTES].as_slice()]).is_ok());
     }

@@ -73,9 +73,9 @@ impl TlogProof {
     /// # Errors
     /// [`TlogProofError::Malformed`] naming the line.
     pub fn parse(text: &str) -> Result<TlogProof, TlogProofError> {
-        let (head, checkpoint) = text
-            .split_once("\n\n")
-            .ok_or(TlogProofError::Malformed("no empty line before the checkpoint"))?;
+        let (head, checkpoint) = text.split_once("\n\n").ok_or(TlogProofError::Malformed(
+            "no empty line before the checkpoint",
+        ))?;
         let mut lines = head.split('\n').peekable();
         if lines.next() != Some(HEADER) {
             return Err(TlogProofError::Malformed(
@@ -105,7 +105,9 @@ impl TlogProof {
                 .decode(line)
                 .ok()
                 .and_then(|r| <[u8; 32]>::try_from(r).ok())
-                .ok_or(TlogProofError::Malformed("a proof line is not a base64 hash"))?;
+                .ok_or(TlogProofError::Malformed(
+                    "a proof line is not a base64 hash",
+                ))?;
             proof.push(Hash(raw));
         }
         Ok(TlogProof {

@@ -95,7 +95,9 @@ pub fn parse_request(body: &[u8]) -> Result<AddCheckpoint, Refusal> {
         || !old.bytes().all(|b| b.is_ascii_digit())
         || (old.len() > 1 && old.starts_with('0'))
     {
-        return Err(bad("the old size must be a decimal number without leading zeros"));
+        return Err(bad(
+            "the old size must be a decimal number without leading zeros",
+        ));
     }
     let old_size: u64 = old.parse().map_err(|_| bad("the old size is too large"))?;
     let mut proof = Vec::new();
@@ -196,8 +198,17 @@ mod tests {
         assert_eq!(parsed.old_size, 3);
         assert_eq!(parsed.proof, vec![Hash([1; 32]), Hash([2; 32])]);
         assert_eq!(parsed.note, "o\n1\nroot\n\n— o x\n");
-        for bad in ["old 03\n\nx", "old -1\n\nx", "new 3\n\nx", "old 3\nnotbase64\n\nx", "old 3\n"] {
-            assert!(matches!(parse_request(bad.as_bytes()), Err(Refusal::BadRequest(_))), "{bad}");
+        for bad in [
+            "old 03\n\nx",
+            "old -1\n\nx",
+            "new 3\n\nx",
+            "old 3\nnotbase64\n\nx",
+            "old 3\n",
+        ] {
+            assert!(
+                matches!(parse_request(bad.as_bytes()), Err(Refusal::BadRequest(_))),
+                "{bad}"
+            );
         }
     }
 
@@ -216,25 +227,57 @@ mod tests {
         };
         let note8 = log.sign(8, &r8);
 
-        assert_eq!(decide(&req(5, &proof, note8.clone()), &keys, Some((5, r5))).map(|c| c.size), Ok(8));
-        assert!(matches!(decide(&req(5, &proof, note8.clone()), &[], None), Err(Refusal::UnknownLog(_))));
+        assert_eq!(
+            decide(&req(5, &proof, note8.clone()), &keys, Some((5, r5))).map(|c| c.size),
+            Ok(8)
+        );
+        assert!(matches!(
+            decide(&req(5, &proof, note8.clone()), &[], None),
+            Err(Refusal::UnknownLog(_))
+        ));
         assert!(matches!(
             decide(&req(5, &proof, other.sign(8, &r8)), &keys, Some((5, r5))),
             Err(Refusal::Forbidden(_))
         ));
-        assert!(matches!(decide(&req(9, &proof, note8.clone()), &keys, Some((5, r5))), Err(Refusal::BadRequest(_))));
-        assert_eq!(decide(&req(4, &proof, note8.clone()), &keys, Some((5, r5))), Err(Refusal::Conflict(5)));
-        assert_eq!(decide(&req(0, &[], note8.clone()), &keys, Some((5, r5))), Err(Refusal::Conflict(5)));
+        assert!(matches!(
+            decide(&req(9, &proof, note8.clone()), &keys, Some((5, r5))),
+            Err(Refusal::BadRequest(_))
+        ));
         assert_eq!(
-            decide(&req(5, &proof, note8.clone()), &keys, Some((5, Hash([9; 32])))),
+            decide(&req(4, &proof, note8.clone()), &keys, Some((5, r5))),
+            Err(Refusal::Conflict(5))
+        );
+        assert_eq!(
+            decide(&req(0, &[], note8.clone()), &keys, Some((5, r5))),
+            Err(Refusal::Conflict(5))
+        );
+        assert_eq!(
+            decide(
+                &req(5, &proof, note8.clone()),
+                &keys,
+                Some((5, Hash([9; 32])))
+            ),
             Err(Refusal::Inconsistent)
         );
         assert_eq!(
-            decide(&req(8, &[], log.sign(8, &Hash([9; 32]))), &keys, Some((8, r8))),
+            decide(
+                &req(8, &[], log.sign(8, &Hash([9; 32]))),
+                &keys,
+                Some((8, r8))
+            ),
             Err(Refusal::Conflict(8))
         );
-        assert_eq!(decide(&req(8, &[], note8.clone()), &keys, Some((8, r8))).map(|c| c.size), Ok(8));
-        assert_eq!(decide(&req(0, &[], note8.clone()), &keys, None).map(|c| c.size), Ok(8));
-        assert!(matches!(decide(&req(0, &proof, note8), &keys, None), Err(Refusal::BadRequest(_))));
+        assert_eq!(
+            decide(&req(8, &[], note8.clone()), &keys, Some((8, r8))).map(|c| c.size),
+            Ok(8)
+        );
+        assert_eq!(
+            decide(&req(0, &[], note8.clone()), &keys, None).map(|c| c.size),
+            Ok(8)
+        );
+        assert!(matches!(
+            decide(&req(0, &proof, note8), &keys, None),
+            Err(Refusal::BadRequest(_))
+        ));
     }
 }
