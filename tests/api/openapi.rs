@@ -38,6 +38,7 @@ const ROUTES: [&str; 35] = [
     "POST /statements",
     "GET /receipts/{key}",
     "GET /receipts/{code}/qr.svg",
+    "GET /receipts/{code}/receipt.tlog-proof",
     "POST /session",
     "GET /session",
     "DELETE /session",

@@ -9,6 +9,7 @@ mod helpers;
 
 mod network;
 mod protocol;
+mod readme;
 mod static_tiles;
 mod tiles;
 
