@@ -73,7 +73,7 @@ struct Shared {
 }
 
 /// Starts the tasks: one per witness of `targets`, and one that keeps `cosigned` up to
-/// date. Abort the returned handle to stop them all.
+/// date; none when there are no witnesses. Abort the returned handle to stop them all.
 pub fn spawn(
     store: Store,
     sequencer: SequencerHandle,
@@ -81,6 +81,9 @@ pub fn spawn(
     cosigned: Arc<Cosigned>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if targets.is_empty() {
+            return;
+        }
         let http = match reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build() {
             Ok(c) => c,
             Err(e) => {
