@@ -11,6 +11,7 @@ mod network;
 mod protocol;
 mod readme;
 mod static_tiles;
+mod stores;
 mod tiles;
 
 use fundtrail::ledger::cosignature::WitnessSigner;
