@@ -141,7 +141,6 @@ pub(super) async fn verify_tiles(
         ),
         None => None,
     };
-    let pinned = key.is_some() || verdict.is_some();
     let key = key
         .or_else(|| verdict.as_ref().map(|v| v.log_key.clone()))
         .ok_or_else(|| {
@@ -185,10 +184,7 @@ pub(super) async fn verify_tiles(
     println!("Verified the tiles at {prefix}");
     println!("  entries:    {}", report.size);
     println!("  root:       {}", report.root);
-    println!(
-        "  checkpoint: signature valid{}",
-        if pinned { ", key pinned" } else { "" }
-    );
+    println!("  checkpoint: signature valid, key pinned");
     if let Some(v) = &verdict {
         print_witnesses(v);
     }

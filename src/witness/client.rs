@@ -4,7 +4,8 @@
 //! cosignature that comes back with the witness's key, stores it, and refreshes
 //! [`Cosigned`]. Appends never wait for it: a slow or dead witness only delays its own
 //! cosignature, retried with backoff (1 s doubling to 60 s). A 409 answer names the
-//! witness's size, and the checkpoint is sent again from there.
+//! witness's size, and the checkpoint is sent again from there. A witness is asked at most
+//! every [`MIN_INTERVAL`], so a busy log does not write a cosignature per group commit.
 //!
 //! With PostgreSQL only the leading process asks the witnesses; every process refreshes
 //! its [`Cosigned`] from the stored cosignatures.
@@ -20,6 +21,10 @@ use std::time::Duration;
 
 /// How often the published checkpoint is looked at.
 pub const POLL: Duration = Duration::from_millis(100);
+/// The least time between two cosignatures asked of one witness: under a steady load a
+/// witness sees about two checkpoints a second, and the log writes about two cosignatures a
+/// second per witness (each a small transaction next to the appends' group commits).
+pub const MIN_INTERVAL: Duration = Duration::from_millis(500);
 /// The first wait after a failed request.
 pub const MIN_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest wait between attempts.
@@ -163,6 +168,7 @@ async fn follow(shared: Arc<Shared>, target: Target) {
                 backoff = MIN_BACKOFF;
                 conflicts = 0;
                 shared.changed.notify_one();
+                tokio::time::sleep(MIN_INTERVAL).await;
             }
             Answer::Conflict(size) if size != held && size <= checkpoint.size && conflicts < 3 => {
                 held = size;
