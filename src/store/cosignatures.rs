@@ -90,12 +90,16 @@ where
 }
 
 impl Store {
-    /// Keeps a cosignature (a second one for the same size and witness is ignored).
+    /// Keeps a cosignature (a second one for the same size and witness is ignored). On
+    /// SQLite it is written on the sequencer's connection, between two group commits.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     pub async fn add_cosignature(&self, c: &StoredCosignature) -> Result<(), StoreError> {
-        on_pool!(self, pool => add(pool, c).await)
+        match self {
+            Store::Sqlite(s) => add(&mut *s.writing_connection().await?, c).await,
+            Store::Postgres(s) => add(s.pool(), c).await,
+        }
     }
 
     /// The cosignatures of the checkpoint of `size` leaves, by witness key.
