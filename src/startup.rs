@@ -332,6 +332,7 @@ impl Application {
                 cosigned: Arc::default(),
                 policy: None,
                 witnesses: Vec::new(),
+                tile_cache: Arc::default(),
             }),
             sequencer: task,
             audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,

@@ -101,6 +101,8 @@ pub struct AppParts {
     pub policy: Option<Arc<str>>,
     /// The witnesses the server sends its checkpoints to.
     pub witnesses: Vec<crate::witness::client::Target>,
+    /// Full tiles already served.
+    pub tile_cache: Arc<crate::tiles::TileCache>,
 }
 
 /// Facts about this deployment shown on the page.

@@ -79,7 +79,7 @@ async fn tile(State(s): State<AppState>, Path(path): Path<String>) -> Response {
             &format!("no such tile in the tree of {size} entries"),
         );
     }
-    let bytes = match crate::tiles::read(&s.store, &tile).await {
+    let bytes = match s.tile_cache.read(&s.store, &tile).await {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(tile = %tile, error = %e, "could not read a tile");

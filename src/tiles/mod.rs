@@ -32,6 +32,52 @@ pub enum TileError {
     Bundle(#[from] crate::ledger::tiles::BundleError),
 }
 
+/// The most bytes of full tiles [`TileCache`] keeps.
+pub const CACHED_TILE_BYTES: usize = 64 << 20;
+
+/// Full tiles and bundles already read, kept in memory: they never change, so the cache
+/// needs no invalidation; the oldest are dropped past [`CACHED_TILE_BYTES`].
+#[derive(Debug, Default)]
+pub struct TileCache(std::sync::Mutex<CachedTiles>);
+
+#[derive(Debug, Default)]
+struct CachedTiles {
+    tiles: std::collections::HashMap<Tile, bytes::Bytes>,
+    order: std::collections::VecDeque<Tile>,
+    bytes: usize,
+}
+
+impl TileCache {
+    /// The bytes of `tile`, from the cache when it is a full tile read before.
+    ///
+    /// # Errors
+    /// [`TileError`].
+    pub async fn read(&self, store: &Store, tile: &Tile) -> Result<bytes::Bytes, TileError> {
+        if !tile.is_full() {
+            return Ok(read(store, tile).await?.into());
+        }
+        if let Some(hit) = self.0.lock().ok().and_then(|c| c.tiles.get(tile).cloned()) {
+            return Ok(hit);
+        }
+        let bytes = bytes::Bytes::from(read(store, tile).await?);
+        if let Ok(mut c) = self.0.lock() {
+            if c.tiles.insert(*tile, bytes.clone()).is_none() {
+                c.order.push_back(*tile);
+                c.bytes += bytes.len();
+            }
+            while c.bytes > CACHED_TILE_BYTES {
+                let Some(old) = c.order.pop_front() else {
+                    break;
+                };
+                if let Some(b) = c.tiles.remove(&old) {
+                    c.bytes -= b.len();
+                }
+            }
+        }
+        Ok(bytes)
+    }
+}
+
 /// The bytes of `tile`: its hashes (32 bytes each), or its leaves as an entry bundle.
 /// The caller checks the tile belongs to a published tree.
 ///
