@@ -1,7 +1,7 @@
 //! The log as C2SP tlog-tiles at `/log/` (SPEC.md §13): `checkpoint` (with the
 //! cosignatures gathered so far), `tile/<L>/<N>[.p/<W>]` and `tile/entries/<N>[.p/<W>]`,
 //! byte for byte as the spec lays them out, and `policy`, the published witness policy
-//! (C2SP tlog-policy), when there is one.
+//! (C2SP tlog-policy), when there is one (204 No Content otherwise).
 //!
 //! Only tiles of the published checkpoint's tree are served. A full tile never changes and
 //! is cached for a year (`immutable`); partial tiles and the checkpoint for a few seconds.
@@ -60,10 +60,9 @@ async fn policy(State(s): State<AppState>) -> Response {
             text.to_string(),
         )
             .into_response(),
-        None => plain(
-            StatusCode::NOT_FOUND,
-            "this ledger publishes no witness policy",
-        ),
+        // 204, not 404: the page asks on every verification, and a browser logs a 404 as an
+        // error.
+        None => StatusCode::NO_CONTENT.into_response(),
     }
 }
 

@@ -200,6 +200,11 @@ async fn full_tiles_are_immutable_partial_ones_short_lived_and_missing_ones_404(
     assert_eq!(checkpoint.1.as_deref(), Some("public, max-age=2"));
     assert_eq!(checkpoint.2.as_deref(), Some("text/plain; charset=utf-8"));
     assert_eq!(get("tile/entries/001.p/1").await.0, 200);
+    assert_eq!(
+        get("policy").await.0,
+        204,
+        "no policy published: no content, not an error"
+    );
     for missing in [
         "tile/0/001.p/2",
         "tile/0/002",

@@ -21,7 +21,7 @@ export async function witnessesSection(note) {
   let text;
   try {
     const r = await fetch('/log/policy', { cache: 'no-store' });
-    if (r.status === 404) return null;
+    if (r.status === 204 || r.status === 404) return null;
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     text = await r.text();
   } catch (e) {
