@@ -12,12 +12,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-/// The witness's routes.
+/// Time limit for one request (reading a slow body included).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The witness's routes: bodies up to 64 KiB, each request within [`REQUEST_TIMEOUT`].
 pub fn router(witness: Witness) -> Router {
     Router::new()
         .route("/add-checkpoint", post(add_checkpoint))
         .route("/checkpoint/{*origin}", get(cosigned))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(witness)
 }
 
