@@ -358,4 +358,11 @@ export const EN = {
   give_message_what: 'transfer message',
   give_qr_alt: 'VietQR code to pay into {bank} account {number}',
   give_qr_note: 'Scan a code with your banking app: it fills in the account and the message. Check the account number before you confirm.',
+  witnesses_title: 'Independent witnesses',
+  witnesses_intro: 'Witnesses are other organisations that countersign a checkpoint only if it extends everything they saw before, so the charity cannot show different histories to different people.',
+  witness_cosigned: '{name}: countersigned on {when}',
+  witness_missing: '{name}: no countersignature yet',
+  witnesses_quorum_met: 'Enough witnesses countersigned this checkpoint ({n} of {total}): the published policy is met.',
+  witnesses_quorum_not_met: 'NOT enough witnesses countersigned this checkpoint ({n} of {total}): do not rely on it yet.',
+  witnesses_failed: 'Could not check the witnesses: {error}',
 };

@@ -358,4 +358,11 @@ export const VI = {
   give_message_what: 'nội dung chuyển khoản',
   give_qr_alt: 'Mã VietQR để chuyển vào tài khoản {number} tại {bank}',
   give_qr_note: 'Quét mã bằng ứng dụng ngân hàng: mã điền sẵn số tài khoản và nội dung. Hãy kiểm tra số tài khoản trước khi xác nhận.',
+  witnesses_title: 'Nhân chứng độc lập',
+  witnesses_intro: 'Nhân chứng là các tổ chức khác chỉ ký xác nhận một điểm kiểm tra khi nó nối tiếp mọi thứ họ đã thấy, nên quỹ không thể cho mỗi người xem một lịch sử khác nhau.',
+  witness_cosigned: '{name}: đã ký xác nhận lúc {when}',
+  witness_missing: '{name}: chưa ký xác nhận',
+  witnesses_quorum_met: 'Đủ nhân chứng đã ký xác nhận điểm kiểm tra này ({n} trên {total}): đạt chính sách đã công bố.',
+  witnesses_quorum_not_met: 'CHƯA đủ nhân chứng ký xác nhận điểm kiểm tra này ({n} trên {total}): chưa nên tin vào nó.',
+  witnesses_failed: 'Không kiểm tra được các nhân chứng: {error}',
 };

@@ -184,6 +184,11 @@ impl From<AppendError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "duplicate_reference", e.to_string())
                     .field("reference")
             }
+            AppendError::LeafTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "entry_too_large",
+                e.to_string(),
+            ),
             AppendError::IdempotencyMismatch => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_mismatch",

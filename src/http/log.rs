@@ -122,7 +122,7 @@ pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
         key: s.site.verifier_key.clone(),
         size: v.checkpoint.size,
         root: v.checkpoint.root,
-        checkpoint: v.checkpoint.note.clone(),
+        checkpoint: s.cosigned.note_for(&v.checkpoint),
         last_recorded_at: v.last_recorded_at.clone(),
         read_only: v.read_only.clone(),
         leader: s.sequencer.is_leading(),
@@ -138,7 +138,7 @@ pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
 pub async fn checkpoint(State(s): State<AppState>) -> Response {
     text(
         "text/plain; charset=utf-8",
-        s.sequencer.view().checkpoint.note.clone(),
+        s.cosigned.note_for(&s.sequencer.view().checkpoint),
     )
 }
 
@@ -256,7 +256,7 @@ pub async fn entry(
         entry: row.entry,
         leaf: String::from_utf8_lossy(&e.leaf).into_owned(),
         reversed_by: reversal(&s, seq).await?,
-        checkpoint: cp.note.clone(),
+        checkpoint: s.cosigned.note_for(&cp),
         proof: InclusionProof {
             index: seq,
             size: cp.size,

@@ -38,10 +38,13 @@ pub mod server;
 mod sessions;
 mod sorted;
 mod statements;
+pub mod tiles;
+mod tlog_proofs;
 mod tokens;
 mod transfers;
 mod vietqr;
 mod web;
+pub mod witness;
 
 pub use router::{api_document, router};
 
@@ -97,6 +100,14 @@ pub struct AppParts {
     pub evidence: crate::evidence::EvidenceStore,
     /// How long staff console sessions live.
     pub sessions: crate::auth::session::SessionPolicy,
+    /// The latest checkpoint with the witness cosignatures gathered so far.
+    pub cosigned: Arc<crate::witness::cosigned::Cosigned>,
+    /// The published witness policy (C2SP tlog-policy text), when there is one.
+    pub policy: Option<Arc<str>>,
+    /// The witnesses the server sends its checkpoints to.
+    pub witnesses: Vec<crate::witness::client::Target>,
+    /// Full tiles already served.
+    pub tile_cache: Arc<crate::tiles::TileCache>,
 }
 
 /// Facts about this deployment shown on the page.

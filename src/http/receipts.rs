@@ -65,7 +65,7 @@ pub(super) async fn published_donation(
 
 /// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not
 /// a donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
-async fn issue(
+pub(super) async fn issue(
     s: &AppState,
     seq: u64,
     prefix: Option<&str>,
@@ -79,10 +79,11 @@ async fn issue(
     } else {
         None
     };
+    let note = s.cosigned.note_for(&cp);
     Ok(build(ReceiptParts {
         seq,
         leaf: &entry.leaf,
-        checkpoint: &cp.note,
+        checkpoint: &note,
         size: cp.size,
         root: cp.root,
         proof: &proof,

@@ -7,8 +7,8 @@ use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
     campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
-    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statements,
-    tokens, transfers, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statements, tiles,
+    tlog_proofs, tokens, transfers, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -64,6 +64,7 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(receipts::receipt))
         .routes(routes!(receipts::qr_code))
         .routes(routes!(receipt_status::status))
+        .routes(routes!(tlog_proofs::tlog_proof))
         .routes(routes!(
             sessions::sign_in,
             sessions::current,
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_such_route);
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
+        .merge(limits::limit_reads(tiles::routes(), state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

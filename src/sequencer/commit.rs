@@ -292,6 +292,9 @@ impl Sequencer {
         validate_envelope(&entry)?;
         check_new_entry(&entry)?;
         let leaf = encode(&entry);
+        if leaf.len() > crate::ledger::tiles::MAX_LEAF_BYTES {
+            return Err(AppendError::LeafTooLarge { bytes: leaf.len() });
+        }
         let hash = leaf_hash(&leaf);
         let idempotency_key = request
             .idempotency_key

@@ -83,6 +83,9 @@ pub enum AppendError {
     /// A donation with this reference already exists in the campaign.
     #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
     DuplicateReference { campaign: String, reference: String },
+    /// The entry's leaf would be longer than a tile's entry bundle can hold (SPEC.md §13).
+    #[error("this entry would be {bytes} bytes long; an entry is at most 65,535 bytes (SPEC.md §13): shorten its texts or split its documents over several disbursements")]
+    LeafTooLarge { bytes: usize },
     /// The idempotency key was used for a different request (or for one whose donor's
     /// personal data has since been erased).
     #[error("this Idempotency-Key was used for a different request")]

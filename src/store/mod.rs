@@ -36,6 +36,7 @@ macro_rules! on_pool {
 
 mod by_campaign;
 mod columns;
+mod cosignatures;
 mod donors;
 mod error;
 mod indexed;
@@ -50,7 +51,9 @@ mod sessions;
 mod snapshot;
 mod sqlite;
 mod tokens;
+mod witness;
 
+pub use cosignatures::StoredCosignature;
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
@@ -62,6 +65,7 @@ pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};
+pub use witness::{WitnessHead, WitnessStore};
 
 use crate::ledger::hash::Hash;
 use queries::Queries;

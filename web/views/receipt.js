@@ -13,6 +13,7 @@ import { checklist, entryBody } from './cards.js';
 import { normalReceiptCode } from './receipt-code.js';
 import { receiptSheet } from './receipt-sheet.js';
 import { plainDetails } from './words.js';
+import { witnessesSection } from './witnesses.js';
 
 /** The box to type a receipt code in; sending it opens that receipt. */
 function codeForm(value) {
@@ -83,6 +84,8 @@ async function showFromServer(box, code, inf) {
       org: inf.name, campaign, checklist: ul, reversal,
     }));
     box.append(h('p', { class: 'receipt-actions' }, h('button', { type: 'button', class: 'print primary', on: { click: () => window.print() } }, t('receipt_print'))));
+    const witnesses = await witnessesSection(receipt.checkpoint);
+    if (witnesses) box.append(witnesses);
   } catch (e) {
     box.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: describe(e) })), plainDetails(e.message), ul));
   }
@@ -150,6 +153,8 @@ function pasteSection(published) {
       if (v.identifierChecked) result.append(h('p', {}, t('receipt_identifier_ok')));
       result.append(h('article', { class: 'card entry-full receipt', 'data-seq': String(v.seq) }, ...entryBody(v.entry.kind, v.entry.body)));
       result.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), ul));
+      const witnesses = await witnessesSection(receipt.checkpoint);
+      if (witnesses) result.append(witnesses);
     } catch (e) {
       result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: describe(e) })), plainDetails(e.message), ul));
     }

@@ -19,6 +19,7 @@ import { showHistory } from './history-alert.js';
 import { verifyEverythingServed } from './verify-run.js';
 import { readableSize } from './evidence.js';
 import { checkpointCard, currencyTotals } from './ledger-card.js';
+import { witnessesSection } from './witnesses.js';
 
 
 /** The verdict of a failed check: the error in words, its own message behind a fold. */
@@ -73,6 +74,8 @@ export async function viewVerify(out, route = {}) {
         h('p', { class: 'verdict-text' }, t('verify_ok_plain', { n: integer(r.size) })),
         h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_ok', { n: integer(r.size), root: r.root }))),
       ));
+      const witnesses = await witnessesSection(cachedInfo().checkpoint);
+      if (witnesses) verdict.append(witnesses);
     } catch (e) {
       status.textContent = '';
       verdict.append(failureBox(e, e && e.code === 'cancelled' ? 'verify_stopped' : 'verify_failed'));
