@@ -9,6 +9,11 @@ use crate::ledger::hash::sha256;
 use crate::ledger::money::{Currency, Minor};
 use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
 
+/// The IATI organisation identifier of the demo ledger's configuration: a made-up one in
+/// the form of IATI-assigned identifiers (`XI-IATI-…`), so the demo's IATI export works; a
+/// real organisation configures its own (`"iati_org_id"` in `config.json`).
+pub const IATI_ORG_ID: &str = "XI-IATI-DEMO";
+
 fn vnd() -> Currency {
     Currency::parse("VND").unwrap_or_else(|_| unreachable!("VND is in the ISO 4217 table"))
 }

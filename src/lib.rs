@@ -18,3 +18,6 @@ pub mod sequencer;
 pub mod startup;
 pub mod statement;
 pub mod store;
+pub mod tiles;
+pub mod vietqr;
+pub mod witness;

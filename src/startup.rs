@@ -329,10 +329,27 @@ impl Application {
                 )),
                 evidence: crate::evidence::EvidenceStore::in_memory(),
                 sessions: crate::auth::session::SessionPolicy::default(),
+                cosigned: Arc::default(),
+                policy: None,
+                witnesses: Vec::new(),
+                tile_cache: Arc::default(),
             }),
             sequencer: task,
             audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,
         })
+    }
+
+    /// Publishes `policy` (a C2SP tlog-policy, already parsed as `parsed`) at `/log/policy`
+    /// and sends every new checkpoint to its witnesses that have a URL while serving.
+    pub fn with_witness_policy(
+        mut self,
+        policy: &str,
+        parsed: &crate::ledger::policy::Policy,
+    ) -> Self {
+        let parts = self.state.parts_mut();
+        parts.policy = Some(Arc::from(policy));
+        parts.witnesses = crate::witness::client::targets(parsed);
+        self
     }
 
     /// Lets staff console sessions live as `policy` says (the default: 8 hours idle, 12 hours
@@ -393,10 +410,17 @@ impl Application {
             Arc::clone(self.state.sequencer.audit()),
             self.audit_interval,
         );
+        let witnesses = crate::witness::client::spawn(
+            store.clone(),
+            self.state.sequencer.clone(),
+            self.state.witnesses.clone(),
+            Arc::clone(&self.state.cosigned),
+        );
         let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
         let served = http::server::serve(listener, router, guard, shutdown).await;
         audits.abort();
+        witnesses.abort();
         served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;

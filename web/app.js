@@ -8,6 +8,7 @@ import {
 } from './i18n.js';
 import { h, clear, message } from './views/dom.js';
 import { describe } from './views/format.js';
+import { plainDetails } from './views/words.js';
 import { getInfo, cachedInfo } from './views/server.js';
 import { checkHistory } from './views/history-alert.js';
 import { viewOverview } from './views/overview.js';
@@ -24,7 +25,6 @@ const $main = document.getElementById('main');
 function renderChrome(orgName) {
   const brand = document.getElementById('brand');
   brand.textContent = orgName || 'fundtrail';
-  document.getElementById('tagline').textContent = t('tagline');
   document.getElementById('skip').textContent = t('skip');
   const nav = document.getElementById('nav');
   clear(nav);
@@ -56,8 +56,15 @@ function parseRoute() {
   if (parts.length === 0) return { name: 'overview' };
   if (parts[0] === 'campaign' && parts[1]) return { name: 'campaign', id: parts[1] };
   if (parts[0] === 'entry' && /^\d+$/.test(parts[1] || '')) return { name: 'entry', seq: Number(parts[1]) };
-  if (parts[0] === 'find') return { name: 'find', ref: params.get('ref') ?? '' };
-  if (parts[0] === 'verify') return { name: 'verify' };
+  if (parts[0] === 'find') {
+    return {
+      name: 'find', q: params.get('q') ?? params.get('ref') ?? '', amount: params.get('amount') ?? '', date: params.get('date') ?? '', asked: [...params.keys()].length > 0,
+    };
+  }
+  if (parts[0] === 'verify') {
+    const helpers = /^[0-4]$/.test(params.get('helpers') ?? '') ? Number(params.get('helpers')) : undefined;
+    return { name: 'verify', helpers };
+  }
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   if (parts[0] === 'accounts') return { name: 'accounts' };
   return { name: 'missing' };
@@ -79,7 +86,7 @@ async function render() {
   try {
     await view(out, route);
   } catch (e) {
-    out.append(message('bad', t('load_failed', { what: route.name, error: describe(e) }), h('p', {}, h('code', { class: 'wrap' }, e.message)), h('button', { type: 'button', on: { click: render } }, t('retry'))));
+    out.append(message('bad', t('load_failed', { what: t(`what_${route.name}`), error: describe(e) }), plainDetails(e && e.message ? e.message : String(e)), h('button', { type: 'button', on: { click: render } }, t('retry'))));
   }
   if (token !== renderToken) return; // a newer navigation won
   clear($main);

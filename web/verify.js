@@ -9,7 +9,8 @@
 //
 // Importers use this file. The modules behind it import one another, never this file, in one
 // direction, from the bottom up: errors, bytes, json, state (no imports); sha256; merkle,
-// ed25519, fields, totals; note, entry; verifier; bundle, receipt, fork; answers.
+// ed25519, fields, totals; note, entry; verifier; bundle, receipt, fork, tiles, witnesses;
+// answers.
 
 export { VerifyError } from './verify/errors.js';
 export {
@@ -45,3 +46,9 @@ export {
 export {
   verifyPublishedCheckpoint, verifyEntryAnswer, verifyServedLedger,
 } from './verify/answers.js';
+export {
+  TILE_WIDTH, indexPath, tilePath, decodeBundle, entriesFromTiles,
+} from './verify/tiles.js';
+export {
+  parseWitnessKey, cosignedAt, parsePolicy, judgeCheckpoint,
+} from './verify/witnesses.js';

@@ -78,7 +78,21 @@ pub async fn append_load(
     total: u64,
     label: &str,
 ) -> AppendRun {
+    append_load_prepared(data, database_url, clients, total, label, |_| {}).await
+}
+
+/// [`append_load`], running `prepare` on the data folder between `init` and `serve` (e.g.
+/// to write a witness policy).
+pub async fn append_load_prepared(
+    data: &Path,
+    database_url: Option<&str>,
+    clients: usize,
+    total: u64,
+    label: &str,
+    prepare: impl FnOnce(&Path),
+) -> AppendRun {
     let (admin, recorder) = init_ledger(data, database_url);
+    prepare(data);
     let server = serve(data, database_url).await;
     let client = http_client(clients);
     let base = server.base.clone();

@@ -15,6 +15,11 @@
 //!    loaded with `fundtrail import`; start-up time, RSS, and requests/s with p50/p99 for
 //!    /checkpoint, /totals, /proof/inclusion?index=random, /entries?start=random&limit=100.
 //!
+//! 5. Witnesses and tiles (part `witnesses`, not run by default): the SQLite append load with
+//!    no witness, then with three `fundtrail witness` processes in the policy; then tile reads
+//!    per second from the server's `/log/` and from the same files written by
+//!    `fundtrail tiles` and served by a minimal static file server.
+//!
 //! Environment (all optional):
 //! - `FUNDTRAIL_LOAD_APPENDS` (20000): appends per run.
 //! - `FUNDTRAIL_LOAD_CLIENTS` (64): concurrent clients; a list such as `1,8,64` runs the
@@ -23,7 +28,7 @@
 //! - `FUNDTRAIL_LOAD_BIG_APPENDS` (2000) with `FUNDTRAIL_LOAD_BIG_CLIENTS` (64): appends to the
 //!   big ledger after the reads (0 skips them).
 //! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
-//! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run.
+//! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run (also `witnesses`).
 //! - `FUNDTRAIL_LOAD_IDEMPOTENCY=1`: every append carries a random `Idempotency-Key`.
 //! - `FUNDTRAIL_LOAD_BIN=PATH`: the server binary to run (default: the one cargo built).
 //! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
@@ -46,6 +51,7 @@ mod clients;
 mod reads;
 mod report;
 mod server;
+mod witnesses;
 
 use appends::{append_load, AppendRun};
 use baseline::{baseline_pg, baseline_sqlite, print_baseline};
@@ -130,6 +136,10 @@ async fn run() {
 
     if parts.contains("reads") {
         reads(work.path()).await;
+    }
+    if parts.contains("witnesses") {
+        let clients = *client_counts.last().unwrap_or(&64);
+        witnesses::witnesses(work.path(), clients, total).await;
     }
 }
 

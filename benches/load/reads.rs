@@ -129,7 +129,7 @@ fn dir_size(dir: &Path) -> u64 {
 }
 
 /// `readers` clients, each on its own keep-alive connection, GET `path(rng)` for `secs`.
-async fn read_load(
+pub(crate) async fn read_load(
     addr: std::net::SocketAddr,
     path: impl Fn(&mut Rng) -> String + Send + Sync + 'static,
     readers: usize,

@@ -113,7 +113,7 @@ fn sample_rss(pid: u32) -> RssSampler {
 }
 
 /// A free port on 127.0.0.1.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

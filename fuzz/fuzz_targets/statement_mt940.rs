@@ -1,6 +1,6 @@
 //! SWIFT MT940 and ISO 20022 camt.053 statements: reading never panics, and every line a
 //! reader hands over either becomes a canonical line that reads back the same (SPEC.md
-//! §13.2) or is refused in words.
+//! §16.2) or is refused in words.
 #![no_main]
 
 use fundtrail::ledger::reconcile::decode_line;

@@ -106,7 +106,7 @@ async fn export_formats(
     let fail = |e: &dyn std::fmt::Display| CliError::Usage(e.to_string());
     let mut stream = match args.format {
         Format::Csv => ExportStream::Csv(Box::new(
-            CsvStream::new(store.clone(), size, args.campaign.as_deref())
+            CsvStream::new(store.clone(), size, args.campaign.as_deref(), "")
                 .await
                 .map_err(|e| fail(&e))?,
         )),

@@ -1,8 +1,9 @@
 //! The `fundtrail` command line: the clap tree of subcommands and the dispatch to each
 //! one, a file per family: `init.rs`, `serve.rs` (serve, demo), `token.rs`, `export.rs`
 //! (export, import), `statement.rs` (import-statement), `verify.rs` (verify, verify-fork,
-//! `--since`), `receipt.rs` (verify-receipt), `donor.rs`; `errors.rs` says how a command
-//! fails and with which exit code.
+//! `--since`), `receipt.rs` (verify-receipt), `donor.rs`, `tiles.rs` (tiles, `verify
+//! --tiles`, policies), `witness.rs` (witness init, add-log, serve); `errors.rs` says how a
+//! command fails and with which exit code.
 
 use crate::startup::DataDir;
 use clap::{Parser, Subcommand};
@@ -18,10 +19,14 @@ mod network;
 mod progress;
 mod receipt;
 mod reconcile;
+mod report;
 mod serve;
+mod sources;
 mod statement;
+mod tiles;
 mod token;
 mod verify;
+mod witness;
 
 pub use console::ConsoleArgs;
 pub use errors::CliError;
@@ -99,6 +104,11 @@ pub enum Command {
         /// start), e.g. 24h, 6h or 30m.
         #[arg(long, default_value = "24h", value_parser = crate::audit::schedule::parse_interval)]
         audit_interval: std::time::Duration,
+        /// A C2SP tlog-policy file naming the witnesses (with their URLs) to send every new
+        /// checkpoint to, published at /log/policy (default: DATA/witness-policy.txt when it
+        /// exists).
+        #[arg(long, env = "FUNDTRAIL_WITNESS_POLICY", value_name = "FILE")]
+        witness_policy: Option<PathBuf>,
     },
     /// Create a fresh demo ledger with realistic entries, then serve it.
     Demo {
@@ -168,12 +178,20 @@ pub enum Command {
         /// The verifier key you expect (name+keyid+base64); refuse any other.
         #[arg(long)]
         key: Option<String>,
+        /// Read the ledger from a C2SP tlog-tiles prefix instead (a URL such as
+        /// https://host/log or a folder written by `fundtrail tiles`): static files only.
+        #[arg(long, value_name = "PREFIX")]
+        tiles: Option<String>,
+        /// A C2SP tlog-policy file: fail unless its quorum of witnesses cosigned the
+        /// checkpoint (with a URL, the ledger is read from its tiles at URL/log).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
         /// With a URL: a signed checkpoint you kept earlier (e.g. saved from GET
         /// /api/v1/checkpoint). Prove the server's ledger still extends it, with the same key.
         /// Exit 1 when history was rewritten or the key changed, 2 when it cannot be confirmed.
         #[arg(long, value_name = "CHECKPOINT_FILE")]
         since: Option<PathBuf>,
-        /// Bank statements to reconcile (SPEC.md §13).
+        /// Bank statements to reconcile (SPEC.md §16).
         #[command(flatten)]
         statements: reconcile::StatementArgs,
     },
@@ -201,6 +219,38 @@ pub enum Command {
         /// The donor's identifier (e-mail, phone, ...): check it against the commitment.
         #[arg(long)]
         identifier: Option<String>,
+        /// A C2SP tlog-policy file: fail unless its quorum of witnesses cosigned the
+        /// receipt's checkpoint.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
+    /// Write the log as static C2SP tlog-tiles files (checkpoint, tiles, entry bundles) to a
+    /// folder or an S3 bucket, writing only what changed since the last run.
+    Tiles {
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// A folder, or s3://bucket/prefix (AWS_* environment; AWS_ENDPOINT and
+        /// AWS_ALLOW_HTTP=true for other S3-compatible stores).
+        #[arg(long)]
+        out: String,
+        /// Also publish this C2SP tlog-policy file as `policy`.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
+    /// Run a witness (C2SP tlog-witness) for other organisations' ledgers.
+    Witness {
+        /// The witness's folder (its key and database).
+        #[arg(
+            long,
+            default_value = "./fundtrail-witness",
+            env = "FUNDTRAIL_WITNESS_DIR",
+            global = true
+        )]
+        dir: PathBuf,
+        /// init, add-log or serve.
+        #[command(subcommand)]
+        action: witness::WitnessAction,
     },
     /// Donors' personal data, kept off the chain.
     Donor {
@@ -231,6 +281,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             evidence,
             console,
             audit_interval,
+            witness_policy,
         } => {
             serve::serve(
                 ledger.dir(),
@@ -239,6 +290,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 evidence,
                 &console,
                 audit_interval,
+                witness_policy,
             )
             .await
         }
@@ -267,16 +319,41 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             database_url,
             key,
             since,
+            tiles,
+            policy,
             statements,
         } => {
-            verify::verify(
-                source,
-                data.map(|d| DataDir::new(d).with_database_url(database_url)),
-                key,
-                since,
-                statements,
-            )
-            .await
+            let policy = policy.as_deref().map(tiles::read_policy).transpose()?;
+            match (tiles, source, policy) {
+                (Some(prefix), None, policy) if data.is_none() && since.is_none() => {
+                    tiles::verify_tiles(&prefix, key, policy.as_ref()).await
+                }
+                (Some(_), _, _) => Err(CliError::Usage(
+                    "--tiles reads the whole ledger: give no URL, file, --data or --since with it"
+                        .into(),
+                )),
+                (None, Some(url), Some(policy)) if url.starts_with("http") && since.is_none() => {
+                    let prefix = format!("{}/log", url.trim_end_matches('/'));
+                    tiles::verify_tiles(&prefix, key, Some(&policy)).await
+                }
+                (None, Some(file), Some(policy)) if !file.starts_with("http") && data.is_none() => {
+                    tiles::verify_bundle_with_policy(&file, key, &policy)
+                }
+                (None, _, Some(_)) => Err(CliError::Usage(
+                    "--policy works with a URL, a bundle file or --tiles (not with --data or --since)"
+                        .into(),
+                )),
+                (None, source, None) => {
+                    verify::verify(
+                        source,
+                        data.map(|d| DataDir::new(d).with_database_url(database_url)),
+                        key,
+                        since,
+                        statements,
+                    )
+                    .await
+                }
+            }
         }
         Command::VerifyFork { file, key } => verify::verify_fork_file(&file, key),
         Command::VerifyReceipt {
@@ -284,7 +361,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             key,
             url,
             identifier,
-        } => receipt::verify_receipt_file(&file, key, url, identifier).await,
+            policy,
+        } => receipt::verify_receipt_file(&file, key, url, identifier, policy).await,
+        Command::Tiles {
+            ledger,
+            out,
+            policy,
+        } => tiles::tiles(ledger.dir(), &out, policy).await,
+        Command::Witness { dir, action } => witness::run(dir, action).await,
         Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
     }
 }

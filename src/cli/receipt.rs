@@ -1,5 +1,7 @@
-//! `fundtrail verify-receipt`: checks a donation receipt offline (SPEC.md §12) and, with
-//! `--url`, that the server's latest checkpoint is consistent with the receipt's.
+//! `fundtrail verify-receipt`: checks a donation receipt offline (SPEC.md §12), as JSON or
+//! as a C2SP tlog-proof file (§12.1); with `--policy`, that the witnesses of a C2SP
+//! tlog-policy cosigned its checkpoint (§15); with `--url`, that the server's latest
+//! checkpoint is consistent with the receipt's.
 
 use super::verify::{Server, Unanswered};
 use super::CliError;
@@ -22,7 +24,12 @@ pub(super) async fn verify_receipt_file(
     key: Option<String>,
     url: Option<String>,
     identifier: Option<String>,
+    policy: Option<std::path::PathBuf>,
 ) -> Result<(), CliError> {
+    let policy = policy
+        .as_deref()
+        .map(super::tiles::read_policy)
+        .transpose()?;
     if let Some(k) = &key {
         parse_verifier_key(k).map_err(|e| CliError::Usage(e.to_string()))?;
     }
@@ -32,10 +39,25 @@ pub(super) async fn verify_receipt_file(
         std::fs::read_to_string(file)
             .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?
     };
-    let receipt: Receipt = serde_json::from_str(&text)
-        .map_err(|e| CliError::Verification(format!("receipt: not a valid receipt: {e}")))?;
-    let pinned = key.is_some();
-    let key = key.unwrap_or_else(|| receipt.key.clone());
+    let policy_key = policy
+        .as_ref()
+        .and_then(|p| p.logs.first().map(|l| l.0.clone()));
+    let receipt: Receipt = if text.starts_with(crate::ledger::tlog_proof::HEADER) {
+        let proof = crate::ledger::tlog_proof::TlogProof::parse(&text)
+            .map_err(|e| CliError::Verification(e.to_string()))?;
+        let Some(k) = key.clone().or(policy_key.clone()) else {
+            return Err(CliError::Usage(
+                "a tlog-proof carries no key: pass --key with the charity's verifier key, or --policy".into(),
+            ));
+        };
+        crate::ledger::tlog_proof::to_receipt(&proof, &k)
+            .map_err(|e| CliError::Verification(e.to_string()))?
+    } else {
+        serde_json::from_str(&text)
+            .map_err(|e| CliError::Verification(format!("receipt: not a valid receipt: {e}")))?
+    };
+    let pinned = key.is_some() || policy_key.is_some();
+    let key = key.or(policy_key).unwrap_or_else(|| receipt.key.clone());
     if !pinned {
         eprintln!(
             "warning: checking the receipt against the key it carries; pass --key with the \
@@ -44,6 +66,12 @@ pub(super) async fn verify_receipt_file(
     }
     let verified = verify_receipt(&receipt, &key, identifier.as_deref())
         .map_err(|e| CliError::Verification(e.to_string()))?;
+    if let Some(policy) = &policy {
+        let verdict = policy
+            .require(&receipt.checkpoint)
+            .map_err(|e| CliError::Verification(format!("receipt: {e}")))?;
+        super::tiles::print_witnesses(&verdict);
+    }
     let newer = match url {
         Some(u) => Some(check_consistency(&u, &key, &verified.checkpoint).await?),
         None => None,

@@ -1,4 +1,4 @@
-//! Bank statements reconciled after `fundtrail verify` (SPEC.md §13.4): per account, the day
+//! Bank statements reconciled after `fundtrail verify` (SPEC.md §16.4): per account, the day
 //! it is reconciled through, the bank's and the ledger's balance, and every finding with its
 //! statement, line and day.
 
@@ -110,9 +110,9 @@ fn money(units: i128, currency: Currency) -> String {
     }
 }
 
-/// Prints each account's reconciliation (SPEC.md §13.3).
+/// Prints each account's reconciliation (SPEC.md §16.3).
 pub(super) fn print(result: &Reconciliation) {
-    println!("  bank statements (SPEC.md §13):");
+    println!("  bank statements (SPEC.md §16):");
     for a in &result.accounts {
         let c = a.currency;
         println!(

@@ -54,9 +54,11 @@ pub(super) async fn serve(
     evidence: EvidenceArgs,
     console: &console::ConsoleArgs,
     audit_interval: std::time::Duration,
+    witness_policy: Option<PathBuf>,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let evidence = evidence.store(&dir)?;
+    let policy = witness_policy_of(&dir, witness_policy)?;
     tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
     let app = Application::build(&dir)
         .await?
@@ -66,6 +68,27 @@ pub(super) async fn serve(
         .with_sessions(console.sessions())
         .with_public_url(console.public_url.clone())
         .with_audit_interval(audit_interval);
+    let app = match &policy {
+        Some((text, parsed)) => {
+            if !parsed
+                .logs
+                .iter()
+                .any(|(k, _)| k.trim() == app.state.site.verifier_key)
+            {
+                return Err(CliError::Usage(format!(
+                    "the witness policy does not list this ledger's key ({}) on a `log` line",
+                    app.state.site.verifier_key
+                )));
+            }
+            let asked = crate::witness::client::targets(parsed).len();
+            tracing::info!(
+                witnesses = asked,
+                "sending checkpoints to the policy's witnesses"
+            );
+            app.with_witness_policy(text, parsed)
+        }
+        None => app,
+    };
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "serving");
@@ -82,6 +105,23 @@ pub(super) async fn serve(
 ///
 /// # Errors
 /// [`CliError::Usage`] when the folder cannot be created or the address bound.
+/// The witness policy to publish and follow: `path`, else `DATA/witness-policy.txt` when
+/// it exists, else none.
+fn witness_policy_of(
+    dir: &DataDir,
+    path: Option<PathBuf>,
+) -> Result<Option<(String, crate::ledger::policy::Policy)>, CliError> {
+    let default = dir.root().join("witness-policy.txt");
+    let Some(path) = path.or_else(|| default.exists().then_some(default)) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    let parsed = crate::ledger::policy::Policy::parse(text.as_bytes())
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    Ok(Some((text, parsed)))
+}
+
 pub(super) async fn demo(
     data: Option<PathBuf>,
     addr: SocketAddr,
@@ -97,10 +137,12 @@ pub(super) async fn demo(
         std::env::temp_dir().join(format!("fundtrail-demo-{nonce}"))
     });
     let dir = DataDir::new(root);
-    let config = Config::new(
+    let mut config = Config::new(
         "Community Relief Fund (demo)",
         "demo.fundtrail.local/ledger",
     );
+    // So the demo's IATI export works too (`GET /api/v1/export/iati`).
+    config.iati_org_id = Some(crate::demo::IATI_ORG_ID.to_string());
     let (store, signer) = dir.init(&config, None).await?;
     let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
     let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;

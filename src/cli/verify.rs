@@ -3,16 +3,17 @@
 //! `fundtrail verify-fork FILE` (a fork proof file from the public page, SPEC.md §6.2), and
 //! the HTTP client they (and `verify-receipt`) ask servers with.
 
-use super::progress::progress_bar;
+use super::progress::{download_bar, progress_bar};
 use super::reconcile::{self, StatementArgs};
+use super::report::print_report;
+use super::sources::{check_key, url_of};
 use super::CliError;
 use crate::ledger::checkpoint::{read_unverified, verify_checkpoint, Checkpoint};
 use crate::ledger::fork::{check_fork_proof, parse_fork_proof, ForkError};
 use crate::ledger::merkle::verify_consistency;
-use crate::ledger::money::format_decimal;
 use crate::ledger::totals::Totals;
-use crate::ledger::verify::{verify_bundle, Report};
-use crate::ledger::{Currency, Hash};
+use crate::ledger::verify::verify_bundle;
+use crate::ledger::Hash;
 use crate::startup::DataDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -113,11 +114,10 @@ pub(super) async fn verify(
     statements: StatementArgs,
 ) -> Result<(), CliError> {
     if let Some(k) = &key {
-        crate::ledger::checkpoint::parse_verifier_key(k)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
+        check_key(k)?;
     }
-    let is_url = |s: &str| s.starts_with("http://") || s.starts_with("https://");
-    if since.is_some() && !source.as_deref().is_some_and(is_url) {
+    let url = source.as_deref().and_then(url_of);
+    if since.is_some() && url.is_none() {
         return Err(CliError::Usage(
             "--since needs a server URL: it asks the server for a consistency proof".into(),
         ));
@@ -127,7 +127,8 @@ pub(super) async fn verify(
             "give a URL, a bundle file, or --data DIR (one of them)".into(),
         )),
         (None, Some(dir)) => verify_data(dir, key).await,
-        (Some(src), None) if is_url(&src) => {
+        (Some(_), None) if url.is_some() => {
+            let src = url.unwrap_or_default();
             let key = match since {
                 Some(kept) => Some(check_since(&src, &kept, key.as_deref()).await?),
                 None => key,
@@ -135,8 +136,11 @@ pub(super) async fn verify(
             verify_url(&src, key, &statements).await
         }
         (Some(file), None) => {
-            let f =
-                std::fs::File::open(&file).map_err(|e| CliError::Usage(format!("{file}: {e}")))?;
+            let f = std::fs::File::open(&file).map_err(|e| {
+                CliError::Usage(format!(
+                    "{file}: {e} (to verify a server, give its address, e.g. https://ledger.example.org or 127.0.0.1:8080)"
+                ))
+            })?;
             let bar = progress_bar(None);
             let report = verify_bundle(std::io::BufReader::new(f), key.as_deref(), None, |n| {
                 bar.set_position(n)
@@ -191,13 +195,16 @@ async fn verify_url(
         let mut response = server.get("export").await.map_err(http_err)?;
         let tmp = std::env::temp_dir().join(format!("fundtrail-verify-{}.txt", std::process::id()));
         let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let download = download_bar(response.content_length());
         while let Some(chunk) = response.chunk().await.map_err(http_err)? {
             file.write_all(&chunk)?;
+            download.inc(chunk.len() as u64);
         }
+        download.finish_and_clear();
         file.flush()?;
         drop(file);
         let f = std::io::BufReader::new(std::fs::File::open(&tmp)?);
-        let bar = progress_bar(None);
+        let bar = progress_bar(Some(claimed.size));
         let result = verify_bundle(f, key.as_deref(), None, |n| bar.set_position(n));
         bar.finish_and_clear();
         let reconciler = match &result {
@@ -224,36 +231,6 @@ async fn verify_url(
     Err(CliError::Usage(
         "the ledger kept growing during verification; try again".into(),
     ))
-}
-
-fn print_report(report: &Report, source: &str, pinned: bool) {
-    println!("Verified {source}");
-    println!("  entries:    {}", report.size);
-    println!("  root:       {}", report.root);
-    if let Some(cp) = &report.checkpoint {
-        println!(
-            "  checkpoint: {} (size {}, signature valid{})",
-            cp.origin,
-            cp.size,
-            if pinned {
-                ", key pinned"
-            } else {
-                "; pass --key to pin the key you expect"
-            }
-        );
-    }
-    for (code, t) in &report.totals.currencies {
-        let c = Currency::parse(code).ok();
-        let fmt = |v: u128| c.map_or(v.to_string(), |c| format_decimal(v, c));
-        println!(
-            "  {code}: donated {}, disbursed {}, reversed {}, balance {}",
-            fmt(t.donated.0),
-            fmt(t.disbursed.0),
-            fmt(t.reversed.0),
-            fmt(t.balance.0)
-        );
-    }
-    println!("  campaigns:  {}", report.totals.campaigns.len());
 }
 
 /// Proves that the ledger at `url` extends the signed checkpoint in `kept`, signed with the

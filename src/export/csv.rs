@@ -1,22 +1,27 @@
-//! A CSV of entries (RFC 4180, UTF-8, `\r\n`) with a running balance per campaign, for
-//! spreadsheets and auditors. Built row by row so callers can stream it.
+//! A CSV of entries (RFC 4180, UTF-8 with a byte-order mark, `\r\n`) with a running balance
+//! per campaign, for spreadsheets and auditors. Built row by row so callers can stream it.
 //!
-//! Columns: `seq, recorded_at, kind, campaign, counterpart_campaign, amount, currency,
-//! donor_or_recipient, reference, purpose_or_memo, reversed_seq, leaf_hash, balance,
-//! counterpart_balance`. `amount` is a positive decimal in the major unit; `balance` is
-//! what `campaign` holds after the entry and `counterpart_balance` what
-//! `counterpart_campaign` (the destination of a transfer) holds. A reversal row shows the
-//! campaigns and amount of the entry it undoes. Text cells that a spreadsheet would run
-//! as a formula (starting with `=`, `+`, `-`, `@`) are prefixed with `'`.
+//! The byte-order mark makes Excel read the file as UTF-8 (Vietnamese names stay
+//! readable). Amounts come twice: `amount_minor`, `balance_minor` and
+//! `counterpart_balance_minor` are plain signed integers of the currency's minor unit (đồng,
+//! cents), which a spreadsheet reads as numbers in any locale (a Vietnamese-locale one reads
+//! `1.000` as one thousand and `12.50` as text: an integer without separators is the only
+//! form every locale agrees on); `amount`, `balance` and `counterpart_balance` are the same
+//! as signed decimals in the major unit (`-12.50`), to read. Amounts are signed for
+//! `campaign`: money in is positive, money out (a payment, a transfer out, a reversed gift)
+//! negative; `direction` says `in` or `out`. See docs/api.md "Exports" for every column.
+//!
+//! Text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`)
+//! are prefixed with `'`.
 
-use super::{signed_decimal, ExportError};
-use crate::ledger::entry::{Body, Entry};
+use super::ExportError;
+use crate::ledger::entry::{Body, Entry, Evidence, ReversalReason};
 use crate::ledger::hash::Hash;
 use crate::ledger::money::Currency;
 use std::collections::{HashMap, HashSet};
 
-/// The header line.
-pub const HEADER: &str = "seq,recorded_at,kind,campaign,counterpart_campaign,amount,currency,donor_or_recipient,reference,purpose_or_memo,reversed_seq,leaf_hash,balance,counterpart_balance\r\n";
+/// The header line, after the byte-order mark.
+pub const HEADER: &str = "\u{FEFF}seq,recorded_at,date,kind,campaign,campaign_title,counterpart_campaign,direction,amount_minor,amount,currency,channel,donor_or_recipient,reference,purpose_or_memo,in_kind_description,evidence,reversed_seq,reversed_by_seq,reversal_reason,leaf_hash,balance_minor,balance,counterpart_balance_minor,counterpart_balance\r\n";
 
 /// Which entries become rows, and whose balances are kept.
 #[derive(Debug, Default)]
@@ -32,12 +37,15 @@ enum Scope {
     },
 }
 
-/// The CSV generator's state: what it covers and the balances of the campaigns it tracks
-/// (one number per campaign, whatever the ledger's size).
+/// The CSV generator's state: what it covers, the balances and titles of the campaigns it
+/// tracks (one number and one title per campaign, whatever the ledger's size), and where
+/// evidence files are downloaded.
 #[derive(Debug, Default)]
 pub struct CsvExport {
     scope: Scope,
     balances: HashMap<String, (Currency, i128)>,
+    titles: HashMap<String, String>,
+    evidence_base: String,
 }
 
 /// Quotes a cell when it needs it (RFC 4180).
@@ -58,17 +66,32 @@ fn text_cell(text: &str) -> String {
     }
 }
 
+/// A reversal reason as the ledger writes it (`refund`, `duplicate`, `error`).
+fn reason_text(reason: ReversalReason) -> &'static str {
+    match reason {
+        ReversalReason::Refund => "refund",
+        ReversalReason::Duplicate => "duplicate",
+        ReversalReason::Error => "error",
+    }
+}
+
 /// One row before it is written.
 #[derive(Default)]
 struct Row {
+    date: String,
     campaign: String,
     counterpart: String,
-    amount: String,
+    /// The amount, signed for `campaign`, with its currency (none for opening and closing).
+    amount: Option<(i128, Currency)>,
     currency: String,
+    channel: String,
     party: String,
     reference: String,
     memo: String,
+    in_kind: String,
+    evidence: String,
     reversed: String,
+    reason: String,
 }
 
 impl CsvExport {
@@ -90,8 +113,15 @@ impl CsvExport {
                 id: campaign.to_string(),
                 tracked,
             },
-            balances: HashMap::new(),
+            ..Self::default()
         }
+    }
+
+    /// Writes evidence links as `<base>/api/v1/evidence/<sha256>` (the server's public URL);
+    /// without a base they are paths from the server's address.
+    pub fn with_evidence_base(mut self, base: &str) -> Self {
+        self.evidence_base = base.trim_end_matches('/').to_string();
+        self
     }
 
     fn add(&mut self, seq: u64, campaign: &str, delta: i128) -> Result<(), ExportError> {
@@ -111,15 +141,33 @@ impl CsvExport {
         }
     }
 
-    fn balance(&self, campaign: &str) -> String {
-        self.balances
-            .get(campaign)
-            .map_or(String::new(), |(c, b)| signed_decimal(*b, *c))
+    /// The balance of `campaign` as (minor units, decimal), or two empty cells.
+    fn balance(&self, campaign: &str) -> [String; 2] {
+        self.balances.get(campaign).map_or_else(
+            || [String::new(), String::new()],
+            |(c, b)| [b.to_string(), super::signed_decimal(*b, *c)],
+        )
+    }
+
+    /// The evidence cell of a payment: the download link of each file, space-separated.
+    fn evidence_links(&self, evidence: &[Evidence]) -> String {
+        evidence
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}/api/v1/evidence/{}",
+                    self.evidence_base,
+                    e.sha256.to_hex()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The row for `entry` (whose leaf hash is `leaf_hash`), or `None` when it does not
     /// touch the chosen campaign. Entries must come in ledger order; for a reversal,
-    /// `reversed` is the body of the entry it reverses.
+    /// `reversed` is the body of the entry it reverses; `reversed_by` is the seq and reason
+    /// of the published reversal that undid `entry`, when one did.
     ///
     /// # Errors
     /// [`ExportError::Inconsistent`] when an entry names a campaign never opened, or a
@@ -129,9 +177,10 @@ impl CsvExport {
         entry: &Entry,
         leaf_hash: &Hash,
         reversed: Option<&Body>,
+        reversed_by: Option<(u64, ReversalReason)>,
     ) -> Result<Option<String>, ExportError> {
         let seq = entry.seq;
-        let row = match &entry.body {
+        let mut row = match &entry.body {
             Body::Reversal(r) => self.reversal_row(seq, r, reversed)?,
             body => self.movement_row(seq, body)?,
         };
@@ -140,26 +189,57 @@ impl CsvExport {
                 return Ok(None);
             }
         }
-        let counterpart_balance = if row.counterpart.is_empty() {
-            String::new()
+        if row.date.is_empty() {
+            row.date = entry.recorded_at.chars().take(10).collect();
+        }
+        let reversed_by_seq = match reversed_by {
+            Some((by, reason)) => {
+                row.reason = reason_text(reason).to_string();
+                by.to_string()
+            }
+            None => String::new(),
+        };
+        let [counterpart_minor, counterpart_decimal] = if row.counterpart.is_empty() {
+            [String::new(), String::new()]
         } else {
             self.balance(&row.counterpart)
         };
+        let [balance_minor, balance_decimal] = self.balance(&row.campaign);
+        let (direction, amount_minor, amount) = match row.amount {
+            Some((units, currency)) => (
+                if units < 0 { "out" } else { "in" },
+                units.to_string(),
+                super::signed_decimal(units, currency),
+            ),
+            None => ("", String::new(), String::new()),
+        };
+        let title = self.titles.get(&row.campaign).cloned().unwrap_or_default();
         let fields = [
             seq.to_string(),
             cell(&entry.recorded_at),
+            cell(&row.date),
             entry.body.kind().to_string(),
             cell(&row.campaign),
+            text_cell(&title),
             cell(&row.counterpart),
-            row.amount,
+            direction.to_string(),
+            amount_minor,
+            amount,
             row.currency,
+            row.channel,
             text_cell(&row.party),
             text_cell(&row.reference),
             text_cell(&row.memo),
+            text_cell(&row.in_kind),
+            cell(&row.evidence),
             row.reversed,
+            reversed_by_seq,
+            row.reason,
             leaf_hash.to_hex(),
-            self.balance(&row.campaign),
-            counterpart_balance,
+            balance_minor,
+            balance_decimal,
+            counterpart_minor,
+            counterpart_decimal,
         ];
         Ok(Some(fields.join(",") + "\r\n"))
     }
@@ -170,10 +250,11 @@ impl CsvExport {
         Ok(match body {
             Body::CampaignOpen(o) => {
                 self.balances.insert(o.id.clone(), (o.currency, 0));
+                self.titles.insert(o.id.clone(), o.title.clone());
                 Row {
                     campaign: o.id.clone(),
                     currency: o.currency.to_string(),
-                    memo: o.title.clone(),
+                    memo: o.purpose.clone(),
                     ..Row::default()
                 }
             }
@@ -189,15 +270,21 @@ impl CsvExport {
             Body::Donation(d) => {
                 self.add(seq, &d.campaign, signed(d.amount))?;
                 Row {
+                    date: d.received_at.clone(),
                     campaign: d.campaign.clone(),
-                    amount: d.amount.to_decimal(d.currency),
+                    amount: Some((signed(d.amount), d.currency)),
                     currency: d.currency.to_string(),
+                    channel: serde_json::to_value(d.channel)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
                     party: d.donor.clone(),
                     reference: d.reference.clone().unwrap_or_default(),
-                    memo: d
-                        .memo
-                        .clone()
-                        .or_else(|| d.in_kind.as_ref().map(|k| k.description.clone()))
+                    memo: d.memo.clone().unwrap_or_default(),
+                    in_kind: d
+                        .in_kind
+                        .as_ref()
+                        .map(|k| k.description.clone())
                         .unwrap_or_default(),
                     ..Row::default()
                 }
@@ -205,11 +292,14 @@ impl CsvExport {
             Body::Disbursement(d) => {
                 self.add(seq, &d.campaign, -signed(d.amount))?;
                 Row {
+                    date: d.paid_at.clone(),
                     campaign: d.campaign.clone(),
-                    amount: d.amount.to_decimal(d.currency),
+                    amount: Some((-signed(d.amount), d.currency)),
                     currency: d.currency.to_string(),
                     party: d.recipient.clone(),
+                    reference: d.reference.clone().unwrap_or_default(),
                     memo: d.purpose.clone(),
+                    evidence: self.evidence_links(&d.evidence),
                     ..Row::default()
                 }
             }
@@ -219,13 +309,14 @@ impl CsvExport {
                 Row {
                     campaign: t.from.clone(),
                     counterpart: t.to.clone(),
-                    amount: t.amount.to_decimal(t.currency),
+                    amount: Some((-signed(t.amount), t.currency)),
                     currency: t.currency.to_string(),
+                    reference: t.reference.clone().unwrap_or_default(),
                     memo: t.reason.clone(),
                     ..Row::default()
                 }
             }
-            // A bank statement moves no campaign's money (SPEC.md §13.1): a row naming it.
+            // A bank statement moves no campaign's money (SPEC.md §16.1): a row naming it.
             Body::Statement(st) => Row {
                 currency: st.currency.to_string(),
                 party: st.account.number.clone(),
@@ -246,6 +337,8 @@ impl CsvExport {
     }
 
     /// The row of reversal `r` of the movement `reversed`, with the balances it moves back.
+    /// Its amount is signed for the reversed entry's campaign (a transfer's source): the
+    /// opposite of the reversed entry's.
     fn reversal_row(
         &mut self,
         seq: u64,
@@ -254,30 +347,22 @@ impl CsvExport {
     ) -> Result<Row, ExportError> {
         let m = super::reversed_movement(seq, r.reverses, reversed)?;
         let amount = i128::from(m.amount.get());
-        match m.kind {
-            "donation" => self.add(seq, &m.campaign, -amount)?,
-            "disbursement" => self.add(seq, &m.campaign, amount)?,
-            _ => {
-                self.add(seq, &m.campaign, amount)?;
-                if let Some(to) = &m.to {
-                    self.add(seq, to, -amount)?;
-                }
-            }
+        let back = match m.kind {
+            "donation" => -amount,
+            _ => amount,
+        };
+        self.add(seq, &m.campaign, back)?;
+        if let Some(to) = &m.to {
+            self.add(seq, to, -amount)?;
         }
-        let reason = serde_json::to_value(r.reason)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
         Ok(Row {
             campaign: m.campaign.clone(),
             counterpart: m.to.clone().unwrap_or_default(),
-            amount: m.amount.to_decimal(m.currency),
+            amount: Some((back, m.currency)),
             currency: m.currency.to_string(),
-            memo: match &r.note {
-                Some(n) => format!("{reason}: {n}"),
-                None => reason,
-            },
+            memo: r.note.clone().unwrap_or_default(),
             reversed: r.reverses.to_string(),
+            reason: reason_text(r.reason).to_string(),
             ..Row::default()
         })
     }

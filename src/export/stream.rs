@@ -14,7 +14,7 @@ use super::iati::{
 };
 use super::ExportError;
 use crate::ledger::decode;
-use crate::ledger::entry::{Body, Entry};
+use crate::ledger::entry::{Body, Entry, ReversalReason};
 use crate::ledger::money::Currency;
 use crate::store::{Store, StoreError, StoredEntry};
 use std::collections::VecDeque;
@@ -181,15 +181,49 @@ async fn with_reversed(
     Ok((entry, reversed))
 }
 
+/// The published reversals of entries `from` onwards, read a range of seqs at a time so a
+/// CSV of the whole ledger asks the store once per page.
+#[derive(Default)]
+struct ReversalsAhead {
+    /// Reversals of entries below this seq are in `known`.
+    known_until: u64,
+    /// Reversed seq, with the reversal's seq and reason.
+    known: std::collections::HashMap<u64, (u64, ReversalReason)>,
+}
+
+impl ReversalsAhead {
+    /// The reversal of entry `seq` among the first `size` entries, if one was published.
+    async fn of(
+        &mut self,
+        store: &Store,
+        seq: u64,
+        size: u64,
+    ) -> Result<Option<(u64, ReversalReason)>, StreamError> {
+        if seq >= self.known_until {
+            self.known.clear();
+            let until = seq.saturating_add(PAGE);
+            for (reversed, row) in store.reversals_between(seq, until, size).await? {
+                if let Body::Reversal(r) = decoded(&row)?.body {
+                    self.known.insert(reversed, (row.seq, r.reason));
+                }
+            }
+            self.known_until = until;
+        }
+        Ok(self.known.remove(&seq))
+    }
+}
+
 /// The CSV export (see [`super::csv`]) in chunks.
 pub struct CsvStream {
     entries: Entries,
     generator: CsvExport,
     header_sent: bool,
+    reversals: ReversalsAhead,
 }
 
 impl CsvStream {
-    /// The CSV of the first `size` entries, or of those touching `campaign`. The caller
+    /// The CSV of the first `size` entries, or of those touching `campaign`, with evidence
+    /// links under `evidence_base` (the server's public URL; empty for paths). The caller
     /// checks that `campaign` exists.
     ///
     /// # Errors
@@ -199,6 +233,7 @@ impl CsvStream {
         store: Store,
         size: u64,
         campaign: Option<&str>,
+        evidence_base: &str,
     ) -> Result<CsvStream, StreamError> {
         let (entries, generator) = match campaign {
             None => (Entries::all(store, size), CsvExport::all()),
@@ -214,8 +249,9 @@ impl CsvStream {
         };
         Ok(CsvStream {
             entries,
-            generator,
+            generator: generator.with_evidence_base(evidence_base),
             header_sent: false,
+            reversals: ReversalsAhead::default(),
         })
     }
 
@@ -235,9 +271,17 @@ impl CsvStream {
                 break;
             };
             let (entry, reversed) = with_reversed(&self.entries.store, &row).await?;
-            if let Some(line) = self
-                .generator
-                .row(&entry, &row.leaf_hash, reversed.as_ref())?
+            let reversed_by = if super::movement(&entry.body).is_some() {
+                let size = self.entries.size;
+                self.reversals
+                    .of(&self.entries.store, row.seq, size)
+                    .await?
+            } else {
+                None
+            };
+            if let Some(line) =
+                self.generator
+                    .row(&entry, &row.leaf_hash, reversed.as_ref(), reversed_by)?
             {
                 chunk.extend_from_slice(line.as_bytes());
             }

@@ -185,8 +185,10 @@ pub async fn entries(
     } else {
         None
     };
+    let mut entries: Vec<EntryRow> = rows.iter().map(EntryRow::of).collect();
+    EntryRow::mark_reversals(&s, &mut entries).await?;
     Ok(Sorted(CampaignEntries {
-        entries: rows.iter().map(EntryRow::of).collect(),
+        entries,
         next_before,
     }))
 }

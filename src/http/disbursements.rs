@@ -35,7 +35,7 @@ pub struct Disburse {
     #[serde(default)]
     #[schema(value_type = Vec<EvidenceSchema>)]
     evidence: Vec<Evidence>,
-    /// The bank's transaction id of the payment, naming its bank statement line (SPEC.md §13).
+    /// The bank's transaction id of the payment, naming its bank statement line (SPEC.md §16).
     reference: Option<String>,
 }
 

@@ -53,6 +53,13 @@ pub struct Donate {
     publish_name: Option<bool>,
 }
 
+impl Donate {
+    /// Whether the request asks to record a second gift with the same reference.
+    pub(super) fn separate_gift(&self) -> bool {
+        self.separate_gift
+    }
+}
+
 /// Records a donation (recorder); the answer holds its receipt.
 #[utoipa::path(
     post, path = "/donations", tag = "donations",
@@ -68,7 +75,36 @@ pub async fn donate(
     ApiJson(r): ApiJson<Donate>,
 ) -> Result<Response, ApiError> {
     ensure_leading(&s)?;
-    let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let prepared = prepare(&s, r)?;
+    let request = AppendRequest {
+        body: prepared.body,
+        recorded_by: staff.token.recorded_by(),
+        idempotency_key: idempotency_key(&headers)?,
+        separate_gift: prepared.separate_gift,
+        private: prepared.private,
+    };
+    let appended = s.sequencer.append(request).await.map_err(refusal)?;
+    super::receipts::acknowledged_donation(&s, appended, prepared.salt).await
+}
+
+/// A donation request, checked and turned into what to append.
+pub(super) struct Prepared {
+    /// The donation.
+    pub(super) body: Body,
+    /// The donor's personal data, kept off the ledger.
+    pub(super) private: Option<crate::store::DonorPrivate>,
+    /// The commitment's salt, for the donor's receipt.
+    pub(super) salt: Option<[u8; 32]>,
+    /// Whether the request asked to record a second gift with the same reference.
+    pub(super) separate_gift: bool,
+}
+
+/// Checks the fields of a donation request and builds its entry.
+///
+/// # Errors
+/// 422 naming the first field that breaks a rule (as the request writes it).
+pub(super) fn prepare(s: &AppState, r: Donate) -> Result<Prepared, ApiError> {
+    let currency = check_currency(&r.currency, currency_of(s, &r.campaign, "campaign")?)?;
     let channel = r.channel.unwrap_or(Channel::BankTransfer);
     check_in_kind(channel, &r.in_kind_description)?;
     let donor = super::donors::prepare(r.donor, r.donor_private, r.publish_name, r.commitment)?;
@@ -87,22 +123,24 @@ pub async fn donate(
         received_at: r.received_at.unwrap_or_else(today),
         reference: r.reference,
     });
-    let request = AppendRequest {
+    Ok(Prepared {
         body,
-        recorded_by: staff.token.recorded_by(),
-        idempotency_key: idempotency_key(&headers)?,
-        separate_gift: r.separate_gift,
         private: donor.private,
-    };
-    let appended = s.sequencer.append(request).await.map_err(|e| match e {
+        salt,
+        separate_gift: r.separate_gift,
+    })
+}
+
+/// The answer to a refused donation, naming its fields as the request writes them.
+pub(super) fn refusal(e: AppendError) -> ApiError {
+    match e {
         // The entry's `in_kind.description` is the request's `in_kind_description`.
         AppendError::Invalid(f) if f.field == "in_kind.description" => ApiError::invalid(
             "in_kind_description",
             format!("in_kind_description: {}", f.problem),
         ),
         other => other.into(),
-    })?;
-    super::receipts::acknowledged_donation(&s, appended, salt).await
+    }
 }
 
 /// A gift of goods needs a description of them, and only such a gift may have one.

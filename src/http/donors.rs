@@ -93,7 +93,8 @@ fn fresh_salt() -> [u8; 32] {
 /// `publish_name` absent keeps the older behaviour (`donor` is published as given, or
 /// `Anonymous`); `false` publishes `Anonymous` (a given `donor` is kept privately as the
 /// name); `true` publishes `donor`, else `donor_private.name`. The commitment commits to
-/// `identifier`, else the e-mail, else the phone, with a fresh 32-byte salt.
+/// `identifier`, else the e-mail, else the phone, normalised (SPEC.md §2.4.1), with a
+/// fresh 32-byte salt.
 ///
 /// # Errors
 /// 422 for an invalid personal field, consent to publish a name that was not given, or a
@@ -133,9 +134,13 @@ pub fn prepare(
         Some(false) => name.or(donor),
         _ => name,
     };
+    // Committed to in its normalised form (SPEC.md §2.4.1), so the donor may type it
+    // with other spaces, dashes or capitals when checking.
     let identifier = identifier
         .or_else(|| email.clone())
-        .or_else(|| phone.clone());
+        .or_else(|| phone.clone())
+        .map(|id| crate::ledger::identifier::normalise_identifier(&id))
+        .filter(|id| !id.is_empty());
     let (commitment, salt) =
         match (&identifier, commitment) {
             (Some(_), Some(_)) => return Err(ApiError::invalid(

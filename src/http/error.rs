@@ -184,6 +184,11 @@ impl From<AppendError> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "duplicate_reference", e.to_string())
                     .field("reference")
             }
+            AppendError::LeafTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "entry_too_large",
+                e.to_string(),
+            ),
             AppendError::IdempotencyMismatch => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_mismatch",
@@ -203,6 +208,14 @@ impl From<AppendError> for ApiError {
                 )
             }
             AppendError::Store(s) => s.into(),
+            // A group's answer names the refused request's own reason; the handler that
+            // sent the group says which of its parts that was.
+            AppendError::InGroup { source, .. } => (*source).into(),
+            AppendError::RefusedWithGroup => ApiError::new(
+                StatusCode::CONFLICT,
+                "refused_with_group",
+                e.to_string(),
+            ),
         }
     }
 }

@@ -83,8 +83,11 @@ async fn streamed(mut stream: ExportStream) -> Result<Body, ApiError> {
         }
     });
     type Chunk = Result<Vec<u8>, std::io::Error>;
+    // Fused: the compression layer may poll again after the end.
     Ok(Body::from_stream(
-        futures_util::stream::iter([Chunk::Ok(first)]).chain(rest),
+        futures_util::stream::iter([Chunk::Ok(first)])
+            .chain(rest)
+            .fuse(),
     ))
 }
 
@@ -105,8 +108,14 @@ pub async fn csv(
 ) -> Result<Response, ApiError> {
     let view = s.sequencer.view();
     known_campaign(&view, &q.campaign)?;
-    let stream =
-        CsvStream::new(s.store.clone(), view.checkpoint.size, q.campaign.as_deref()).await?;
+    let evidence_base = s.site.public_url.clone().unwrap_or_default();
+    let stream = CsvStream::new(
+        s.store.clone(),
+        view.checkpoint.size,
+        q.campaign.as_deref(),
+        &evidence_base,
+    )
+    .await?;
     let name = match &q.campaign {
         Some(c) => format!("attachment; filename=\"fundtrail-{c}.csv\""),
         None => "attachment; filename=\"fundtrail-entries.csv\"".to_string(),
@@ -175,14 +184,47 @@ pub async fn iati(
         .into_response())
 }
 
+/// The size in bytes of the bundle of the first `size` entries whose checkpoint note is
+/// `note` (before any compression): header, each leaf and its newline, trailer.
+///
+/// # Errors
+/// [`ApiError`] when the store fails.
+pub(super) async fn bundle_bytes(s: &AppState, size: u64, note: &str) -> Result<u64, ApiError> {
+    let leaves = s.store.leaf_bytes_below(size).await?;
+    let fixed = bundle_header(&s.site.verifier_key).len() + bundle_trailer(note).len();
+    Ok(leaves + size + fixed as u64)
+}
+
+/// [`bundle_bytes`], once the server has counted the leaves (in the background after a
+/// start), else `None`.
+///
+/// # Errors
+/// [`ApiError`] when the store fails.
+pub(super) async fn bundle_bytes_if_counted(
+    s: &AppState,
+    size: u64,
+    note: &str,
+) -> Result<Option<u64>, ApiError> {
+    let Some(leaves) = s.store.leaf_bytes_if_counted(size).await? else {
+        return Ok(None);
+    };
+    let fixed = bundle_header(&s.site.verifier_key).len() + bundle_trailer(note).len();
+    Ok(Some(leaves + size + fixed as u64))
+}
+
 /// The bundle at the latest checkpoint (SPEC.md §7): the key, every leaf, the signed
-/// checkpoint. Streamed in pages, never held whole in memory.
+/// checkpoint. Streamed in pages, never held whole in memory; its `Content-Length` is
+/// known before the first byte (and `GET /info` states it as `bundle_bytes`), so a page can
+/// say how big the download is. Sent gzip-compressed when the client accepts it (then
+/// without `Content-Length`).
 #[utoipa::path(
     get, path = "/export", tag = "exports",
-    responses((status = 200, description = "The bundle, as an attachment", body = String, content_type = "text/plain; charset=utf-8"))
+    responses((status = 200, description = "The bundle, as an attachment", body = String, content_type = "text/plain; charset=utf-8",
+        headers(("Content-Length" = u64, description = "The bundle's size, when it is sent uncompressed"))))
 )]
-pub async fn bundle(State(s): State<AppState>) -> Response {
+pub async fn bundle(State(s): State<AppState>) -> Result<Response, ApiError> {
     let cp = s.sequencer.view().checkpoint.clone();
+    let length = bundle_bytes(&s, cp.size, &cp.note).await?;
     let header_bytes = bundle_header(&s.site.verifier_key).into_bytes();
     let store = s.store.clone();
     type Chunk = Result<Vec<u8>, std::io::Error>;
@@ -211,16 +253,23 @@ pub async fn bundle(State(s): State<AppState>) -> Response {
             }
         }
     });
-    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)]).chain(pages);
-    (
+    // Fused: the compression layer may poll again after the end.
+    let stream = futures_util::stream::iter([Chunk::Ok(header_bytes)])
+        .chain(pages)
+        .fuse();
+    Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"fundtrail-bundle.txt\"",
+                "attachment; filename=\"fundtrail-bundle.txt\"".to_string(),
             ),
+            (header::CONTENT_LENGTH, length.to_string()),
         ],
         Body::from_stream(stream),
     )
-        .into_response()
+        .into_response())
 }

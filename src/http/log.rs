@@ -1,9 +1,9 @@
 //! The public log: what this ledger is (`/info`, `/key`), its latest signed checkpoint
-//! (`/checkpoint`), its entries (`/entries`, `/entries/{seq}`, `/search`) and its totals
-//! (`/totals`). No authentication, never personal data.
+//! (`/checkpoint`), its entries (`/entries`, `/entries/{seq}`) and its totals (`/totals`). No authentication, never personal data.
 
 use super::error::{ApiError, ErrorBody};
 use super::proofs::InclusionProof;
+use super::reversed::{reversal, reversals, ReversedBy};
 use super::schema::{AuditStateSchema, LedgerEntrySchema, Sha256Hex, TotalsSchema};
 use super::sorted::Sorted;
 use super::{ApiPath, ApiQuery, AppState};
@@ -44,16 +44,35 @@ pub struct EntryRow {
     /// The entry.
     #[schema(value_type = LedgerEntrySchema)]
     entry: Value,
+    /// The published reversal that undoes this entry, or `null`.
+    reversed_by: Option<ReversedBy>,
 }
 
 impl EntryRow {
-    /// The row of a stored entry.
+    /// The row of a stored entry (not marked reversed: see [`EntryRow::mark_reversals`]).
     pub(super) fn of(e: &StoredEntry) -> EntryRow {
         EntryRow {
             seq: e.seq,
             leaf_hash: e.leaf_hash,
             entry: serde_json::from_slice(&e.leaf).unwrap_or(Value::Null),
+            reversed_by: None,
         }
+    }
+
+    /// Marks each of `rows` that a published reversal undoes.
+    ///
+    /// # Errors
+    /// [`ApiError`] when the store fails.
+    pub(super) async fn mark_reversals(
+        s: &AppState,
+        rows: &mut [EntryRow],
+    ) -> Result<(), ApiError> {
+        let seqs: Vec<u64> = rows.iter().map(|r| r.seq).collect();
+        let mut marks = reversals(s, &seqs).await?;
+        for row in rows {
+            row.reversed_by = marks.remove(&row.seq);
+        }
+        Ok(())
     }
 }
 
@@ -82,6 +101,9 @@ pub struct Info {
     /// The background audit of the whole ledger.
     #[schema(value_type = AuditStateSchema)]
     audit: AuditState,
+    /// The size in bytes of `GET /export` at this checkpoint, before compression; `null`
+    /// for the first moments after a start, while the server counts it.
+    bundle_bytes: Option<u64>,
 }
 
 /// The organisation, the signing key and the latest checkpoint.
@@ -89,20 +111,23 @@ pub struct Info {
     get, path = "/info", tag = "log",
     responses((status = 200, description = "What this ledger is", body = Info))
 )]
-pub async fn info(State(s): State<AppState>) -> Sorted<Info> {
+pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
     let v = s.sequencer.view();
-    Sorted(Info {
+    let bundle_bytes =
+        super::exports::bundle_bytes_if_counted(&s, v.checkpoint.size, &v.checkpoint.note).await?;
+    Ok(Sorted(Info {
+        bundle_bytes,
         name: s.site.name.clone(),
         origin: s.site.origin.clone(),
         key: s.site.verifier_key.clone(),
         size: v.checkpoint.size,
         root: v.checkpoint.root,
-        checkpoint: v.checkpoint.note.clone(),
+        checkpoint: s.cosigned.note_for(&v.checkpoint),
         last_recorded_at: v.last_recorded_at.clone(),
         read_only: v.read_only.clone(),
         leader: s.sequencer.is_leading(),
         audit: s.sequencer.audit().state(),
-    })
+    }))
 }
 
 /// The latest signed checkpoint note (SPEC.md §6).
@@ -113,7 +138,7 @@ pub async fn info(State(s): State<AppState>) -> Sorted<Info> {
 pub async fn checkpoint(State(s): State<AppState>) -> Response {
     text(
         "text/plain; charset=utf-8",
-        s.sequencer.view().checkpoint.note.clone(),
+        s.cosigned.note_for(&s.sequencer.view().checkpoint),
     )
 }
 
@@ -189,6 +214,8 @@ pub struct EntryAnswer {
     entry: Value,
     /// The exact leaf bytes, as text.
     leaf: String,
+    /// The published reversal that undoes this entry, or `null`.
+    reversed_by: Option<ReversedBy>,
     /// The checkpoint the proof is against.
     checkpoint: String,
     /// Inclusion proof of the leaf.
@@ -228,7 +255,8 @@ pub async fn entry(
         leaf_hash: row.leaf_hash,
         entry: row.entry,
         leaf: String::from_utf8_lossy(&e.leaf).into_owned(),
-        checkpoint: cp.note.clone(),
+        reversed_by: reversal(&s, seq).await?,
+        checkpoint: s.cosigned.note_for(&cp),
         proof: InclusionProof {
             index: seq,
             size: cp.size,
@@ -246,55 +274,4 @@ pub async fn entry(
 )]
 pub async fn totals(State(s): State<AppState>) -> Response {
     Sorted(&s.sequencer.view().totals).into_response()
-}
-
-/// Query of `GET /search`.
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct SearchQuery {
-    /// The payment reference, 1 to 200 characters (spaces around it are ignored).
-    reference: String,
-}
-
-/// The entries found by payment reference.
-#[derive(Serialize, ToSchema)]
-pub struct SearchResults {
-    /// The reference searched for, trimmed.
-    reference: String,
-    /// Up to 50 entries carrying it.
-    results: Vec<EntryRow>,
-}
-
-/// Entries whose payment reference is `reference` (e.g. the bank's transaction id).
-#[utoipa::path(
-    get, path = "/search", tag = "log",
-    params(SearchQuery),
-    responses(
-        (status = 200, description = "The entries found", body = SearchResults),
-        (status = 400, description = "`reference` missing, empty or too long", body = ErrorBody),
-    )
-)]
-pub async fn search(
-    State(s): State<AppState>,
-    ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Sorted<SearchResults>, ApiError> {
-    let reference = q.reference.trim();
-    if reference.is_empty() || reference.chars().count() > 200 {
-        return Err(ApiError::bad_query(
-            "reference",
-            "reference must be 1 to 200 characters",
-        ));
-    }
-    let size = s.sequencer.view().checkpoint.size;
-    let rows = s.store.find_by_reference(reference, 50).await?;
-    let results = rows
-        .iter()
-        .filter(|r| r.seq < size)
-        .map(EntryRow::of)
-        .collect();
-    Ok(Sorted(SearchResults {
-        reference: reference.to_string(),
-        results,
-    }))
 }

@@ -2,8 +2,8 @@
 //! sequencer or the store, and map errors in one place ([`error::ApiError`]).
 //!
 //! One file per resource, each holding its public and staff routes: [`log`] (info, key,
-//! checkpoint, entries, totals, search), [`proofs`], [`campaigns`], [`donations`],
-//! [`disbursements`], [`transfers`], [`reversals`], [`evidence`], [`statements`],
+//! checkpoint, entries, totals), [`search`], [`proofs`], [`campaigns`], [`donations`],
+//! [`disbursements`], [`transfers`], [`reversals`], [`corrections`], [`evidence`], [`statements`],
 //! [`receipts`], [`donors`], [`exports`], [`sessions`] (the staff console's sign-in),
 //! [`tokens`] and [`web`] (the page). [`router`] lists every route; [`openapi`] makes the
 //! document of them. Staff routes take a [`auth::Staff`] typed by the role they need.
@@ -13,6 +13,7 @@ mod appends;
 pub mod auth;
 mod campaigns;
 pub mod client;
+mod corrections;
 mod deadline;
 mod disbursements;
 mod donations;
@@ -26,19 +27,26 @@ mod log;
 pub mod openapi;
 pub mod origin;
 mod proofs;
+mod receipt_status;
 mod receipts;
 mod reversals;
+mod reversed;
 mod router;
 mod schema;
+mod search;
 pub mod server;
 mod sessions;
 mod sorted;
 mod statement_files;
 mod statement_lines;
 mod statements;
+pub mod tiles;
+mod tlog_proofs;
 mod tokens;
 mod transfers;
+mod vietqr;
 mod web;
+pub mod witness;
 
 pub use router::{api_document, router};
 
@@ -94,6 +102,14 @@ pub struct AppParts {
     pub evidence: crate::evidence::EvidenceStore,
     /// How long staff console sessions live.
     pub sessions: crate::auth::session::SessionPolicy,
+    /// The latest checkpoint with the witness cosignatures gathered so far.
+    pub cosigned: Arc<crate::witness::cosigned::Cosigned>,
+    /// The published witness policy (C2SP tlog-policy text), when there is one.
+    pub policy: Option<Arc<str>>,
+    /// The witnesses the server sends its checkpoints to.
+    pub witnesses: Vec<crate::witness::client::Target>,
+    /// Full tiles already served.
+    pub tile_cache: Arc<crate::tiles::TileCache>,
 }
 
 /// Facts about this deployment shown on the page.

@@ -29,7 +29,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     servers((url = "/api/v1", description = "This server")),
-    components(schemas(ErrorBody, Acknowledgement)),
+    components(schemas(ErrorBody, Acknowledgement, CorrectionAcknowledgement)),
     tags(
         (name = "log", description = "The ledger: key, checkpoint, entries, totals"),
         (name = "proofs", description = "Merkle proofs (SPEC.md §5)"),
@@ -109,6 +109,49 @@ pub enum Appended {
     #[response(status = 415)]
     NotJson(ErrorBody),
     /// A field is missing, unknown or invalid (`field` names it). Nothing was recorded.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// The server's storage is full. Nothing was recorded.
+    #[response(status = 507)]
+    StorageFull(ErrorBody),
+}
+
+/// The answer to `POST /corrections`: both entries, each acknowledged as its own append
+/// would be (the donation with its receipt).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Described, never built: the answer is written from borrowed parts.
+pub struct CorrectionAcknowledgement {
+    /// The corrected donation.
+    donation: Acknowledgement,
+    /// The reversal of the donation it corrects.
+    reversal: Acknowledgement,
+}
+
+/// The answers of `POST /corrections` besides those of every route.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // Described, never built.
+pub enum Corrected {
+    /// Both entries are durable, at consecutive positions.
+    #[response(status = 201)]
+    Created(CorrectionAcknowledgement),
+    /// A retry with the same `Idempotency-Key`: the first answer, `replayed: true` in each.
+    #[response(status = 200)]
+    Replayed(CorrectionAcknowledgement),
+    /// The body is not JSON, or `Idempotency-Key` is not 1 to 200 visible characters.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The ledger's rules refuse one of the two (already reversed, a closed campaign, too
+    /// little money, a reference already recorded). Nothing was recorded.
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body is over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not sent as `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorBody),
+    /// A field is missing, unknown or invalid (`field` names it, `donation.amount` for the
+    /// donation's), or `reverses` is not a donation. Nothing was recorded.
     #[response(status = 422)]
     Invalid(ErrorBody),
     /// The server's storage is full. Nothing was recorded.

@@ -42,7 +42,7 @@ pub async fn acknowledged_donation(
 
 /// Donation `seq` as published (in the latest checkpoint), or 404 when `seq` is not a
 /// published donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
-async fn published_donation(
+pub(super) async fn published_donation(
     s: &AppState,
     seq: u64,
     prefix: Option<&str>,
@@ -65,7 +65,7 @@ async fn published_donation(
 
 /// The receipt of donation `seq` against the latest checkpoint, or 404 when `seq` is not
 /// a donation (or, with `prefix`, when its leaf hash does not start with `prefix`).
-async fn issue(
+pub(super) async fn issue(
     s: &AppState,
     seq: u64,
     prefix: Option<&str>,
@@ -79,10 +79,11 @@ async fn issue(
     } else {
         None
     };
+    let note = s.cosigned.note_for(&cp);
     Ok(build(ReceiptParts {
         seq,
         leaf: &entry.leaf,
-        checkpoint: &cp.note,
+        checkpoint: &note,
         size: cp.size,
         root: cp.root,
         proof: &proof,
@@ -98,7 +99,8 @@ async fn issue(
     params(("key" = String, Path, description = "The receipt code `R-<seq>-<8 hex digits>` (public), or the donation's seq (admin)")),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The receipt", body = ReceiptSchema),
+        (status = 200, description = "The receipt", body = ReceiptSchema,
+            headers(("Fundtrail-Reversed-By" = u64, description = "Only when the donation was reversed: the reversal's seq"))),
         (status = 401, description = "A seq without a valid token", body = ErrorBody),
         (status = 403, description = "A seq with a token that is not an admin's", body = ErrorBody),
         (status = 404, description = "No donation has this code or seq", body = ErrorBody),
@@ -121,8 +123,19 @@ pub async fn receipt(
             "a receipt code looks like R-<seq>-<8 hex digits>",
         ));
     };
-    Ok(Json(receipt).into_response())
+    let mut answer = Json(&receipt).into_response();
+    if let Some(by) = super::reversed::reversal(&s, receipt.seq).await? {
+        answer
+            .headers_mut()
+            .insert(REVERSED_BY, HeaderValue::from(by.seq));
+    }
+    Ok(answer)
 }
+
+/// The header that says a receipt's donation was reversed, and by which entry
+/// (`GET /receipts/{code}/status` says why).
+pub const REVERSED_BY: header::HeaderName =
+    header::HeaderName::from_static("fundtrail-reversed-by");
 
 /// The Content-Security-Policy of a QR code, as of evidence downloads: an SVG opened on its
 /// own may load and run nothing.

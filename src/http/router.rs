@@ -6,18 +6,30 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, deadline, disbursements, donations, donors, evidence, exports, limits, log, openapi,
-    proofs, receipts, reversals, sessions, statement_files, statement_lines, statements, tokens,
-    transfers, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
+    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statement_files,
+    statement_lines, statements, tiles, tlog_proofs, tokens, transfers, vietqr, web, AppState,
+    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::Router;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 use utoipa_axum::routes;
+
+/// `route` answering gzip-compressed when the request accepts it (`Accept-Encoding`): the
+/// routes whose answers are large and compress well (the bundle, exports, pages of
+/// entries, search results). The compression streams: a chunk in, a compressed chunk out,
+/// so an export still holds a page and a chunk, never the file. Evidence files and QR
+/// codes are never compressed (already compressed formats, or tiny).
+fn compressed(route: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = route;
+    (schemas, paths, method_router.layer(CompressionLayer::new()))
+}
 
 /// The routes of `/api/v1`, with the document they make. `evidence_body_limit` is the
 /// largest `POST /evidence` body: the only route whose body may exceed [`MAX_BODY_BYTES`]
@@ -33,20 +45,23 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(log::info))
         .routes(routes!(log::checkpoint))
         .routes(routes!(log::key))
-        .routes(routes!(log::entries))
+        .routes(compressed(routes!(log::entries)))
         .routes(routes!(log::entry))
-        .routes(routes!(log::totals))
-        .routes(routes!(log::search))
+        .routes(compressed(routes!(log::totals)))
+        .routes(compressed(routes!(search::search)))
         .routes(routes!(proofs::inclusion))
         .routes(routes!(proofs::consistency))
         .routes(routes!(campaigns::list, campaigns::open))
         .routes(routes!(campaigns::get))
-        .routes(routes!(campaigns::entries))
+        .routes(compressed(routes!(campaigns::entries)))
         .routes(routes!(campaigns::close))
+        .routes(routes!(vietqr::codes))
+        .routes(routes!(vietqr::qr_code))
         .routes(routes!(donations::donate))
         .routes(routes!(disbursements::disburse))
         .routes(routes!(transfers::transfer))
         .routes(routes!(reversals::reverse))
+        .routes(routes!(corrections::correct))
         .routes((schemas, paths, upload))
         .routes(routes!(evidence::download))
         .routes(routes!(statements::import_statement))
@@ -57,6 +72,8 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(statement_lines::lines))
         .routes(routes!(receipts::receipt))
         .routes(routes!(receipts::qr_code))
+        .routes(routes!(receipt_status::status))
+        .routes(routes!(tlog_proofs::tlog_proof))
         .routes(routes!(
             sessions::sign_in,
             sessions::current,
@@ -65,9 +82,9 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(donors::get_donor, donors::erase_donor))
-        .routes(routes!(exports::bundle))
-        .routes(routes!(exports::csv))
-        .routes(routes!(exports::iati))
+        .routes(compressed(routes!(exports::bundle)))
+        .routes(compressed(routes!(exports::csv)))
+        .routes(compressed(routes!(exports::iati)))
         .routes(routes!(openapi::document))
 }
 
@@ -92,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(no_such_route);
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
+        .merge(limits::limit_reads(tiles::routes(), state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

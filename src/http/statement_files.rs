@@ -1,6 +1,6 @@
 //! `POST /statements/file?campaign=ID&format=camt053|mt940&dry_run=…`: a recorder sends a
 //! bank's camt.053 or MT940 file; it becomes a `statement` entry committing to its canonical
-//! lines (SPEC.md §13) and a donation for every credit line no donation names yet. With
+//! lines (SPEC.md §16) and a donation for every credit line no donation names yet. With
 //! `dry_run=true` nothing is recorded and the answer is the preview.
 //!
 //! Everything is checked before anything is recorded (the file, the account, the balances,

@@ -1,4 +1,4 @@
-//! Bank statements as ledger entries (SPEC.md §13): a recorder records one with its lines
+//! Bank statements as ledger entries (SPEC.md §16): a recorder records one with its lines
 //! (`POST /statements/entries`); anyone fetches a statement's published lines
 //! (`GET /statements/{lines_sha256}/lines`), finds their own bank line with its proofs
 //! (`GET /statements/lines?id=…` or `?amount=…&date=…`), and reads each account's
@@ -53,7 +53,7 @@ pub struct RecordStatement {
     /// SHA-256 of the file the bank delivered.
     #[schema(value_type = String)]
     file_sha256: Hash,
-    /// The lines (SPEC.md §13.2), in the bank's order.
+    /// The lines (SPEC.md §16.2), in the bank's order.
     #[schema(value_type = Vec<Object>)]
     lines: Vec<StatementLine>,
     /// Lines no entry names, with the typed reason (`interest`, `fee`, ...).
@@ -94,7 +94,7 @@ pub async fn record(
     answer
 }
 
-/// The rules a new statement must keep (SPEC.md §13.1, §13.3): valid lines summing from the
+/// The rules a new statement must keep (SPEC.md §16.1, §16.3): valid lines summing from the
 /// opening to the closing balance inside the period, one of a campaign's accounts, and no
 /// overlap with a statement of the account already recorded.
 async fn admit(
@@ -205,7 +205,7 @@ async fn statements(s: &AppState) -> Result<Vec<(u64, Statement)>, ApiError> {
     get, path = "/statements/{sha256}/lines", tag = "statements",
     params(("sha256" = String, Path, description = "The statement's `lines_sha256`")),
     responses(
-        (status = 200, description = "One canonical line per line (SPEC.md §13.2)", content_type = "application/x-ndjson", body = String),
+        (status = 200, description = "One canonical line per line (SPEC.md §16.2)", content_type = "application/x-ndjson", body = String),
         (status = 400, description = "`sha256` is not 64 lower-case hex digits", body = super::error::ErrorBody),
         (status = 404, description = "No statement publishes such a file", body = super::error::ErrorBody),
     )
@@ -356,7 +356,7 @@ async fn line_answer(
     }))
 }
 
-/// Every account's reconciliation (SPEC.md §13.3), from the whole ledger and the stored lines.
+/// Every account's reconciliation (SPEC.md §16.3), from the whole ledger and the stored lines.
 #[utoipa::path(
     get, path = "/statements/reconciliation", tag = "statements",
     responses((status = 200, description = "Per account: reconciled through, balances, findings", body = Object))

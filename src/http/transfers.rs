@@ -29,7 +29,7 @@ pub struct MoveMoney {
     currency: Option<String>,
     /// Why, in words.
     reason: String,
-    /// The bank's transaction id, when a bank line shows the move (SPEC.md §13).
+    /// The bank's transaction id, when a bank line shows the move (SPEC.md §16).
     reference: Option<String>,
 }
 

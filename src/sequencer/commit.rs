@@ -75,13 +75,17 @@ fn refuse(jobs: impl Iterator<Item = Job>, e: &StoreError) {
         let _ = job
             .reply
             .send(Err(AppendError::Store(e.for_each_request())));
+        for f in job.followers {
+            let _ = f.reply.send(Err(AppendError::Store(e.for_each_request())));
+        }
     }
 }
 
 /// What became of the requests of one batch.
 #[derive(Default)]
 struct Admitted {
-    /// The entries to write, with their nodes; `accepted[i]` asked for `batch.entries[i]`.
+    /// The entries to write, with their nodes; the jobs of `accepted`, in order, asked for
+    /// them in order (a job for as many entries as it has requests).
     batch: Batch,
     /// The jobs of the entries to write.
     accepted: Vec<Job>,
@@ -157,8 +161,9 @@ impl Sequencer {
             .collect();
         let wanted_refs: Vec<String> = jobs
             .iter()
-            .filter_map(|j| match &j.request.body {
-                Body::Donation(d) if !j.request.separate_gift => d.reference.clone(),
+            .flat_map(Job::requests)
+            .filter_map(|r| match &r.body {
+                Body::Donation(d) if !r.separate_gift => d.reference.clone(),
                 _ => None,
             })
             .collect();
@@ -180,35 +185,77 @@ impl Sequencer {
         for job in jobs {
             if let Some(key) = &job.request.idempotency_key {
                 if let Some((seq, fingerprint)) = keys.get(key).copied() {
-                    if fingerprint == job.request.fingerprint(&self.fingerprints) {
+                    if fingerprint == job.fingerprint(&self.fingerprints) {
                         admitted.replays.push((job, seq));
                     } else {
-                        let _ = job.reply.send(Err(AppendError::IdempotencyMismatch));
+                        job.refuse(AppendError::IdempotencyMismatch);
                     }
                     continue;
                 }
             }
-            match self.admit(&job.request, &mut refs).await {
-                Ok(row) => {
-                    let seq = row.entry.seq;
-                    push_leaf(
-                        &mut self.tree,
-                        seq,
-                        row.leaf_hash,
-                        &mut admitted.batch.hashes,
-                    );
-                    if let Some((key, fingerprint)) = &row.idempotency_key {
-                        keys.insert(key.clone(), (seq, *fingerprint));
+            if job.followers.is_empty() {
+                match self.admit(&job.request, &mut refs).await {
+                    Ok(row) => self.take(row, &mut keys, &mut admitted.batch),
+                    Err(e) => {
+                        let _ = job.reply.send(Err(e));
+                        continue;
                     }
-                    admitted.batch.entries.push(row);
-                    admitted.accepted.push(job);
                 }
+            } else {
+                match self.admit_group(&job, &mut refs).await {
+                    Ok(rows) => {
+                        for row in rows {
+                            self.take(row, &mut keys, &mut admitted.batch);
+                        }
+                    }
+                    Err(e) => {
+                        job.refuse(e);
+                        continue;
+                    }
+                }
+            }
+            admitted.accepted.push(job);
+        }
+        admitted
+    }
+
+    /// Adds an admitted `row` to `batch` and the tree, and remembers its idempotency key.
+    fn take(&mut self, row: NewEntry, keys: &mut UsedKeys, batch: &mut Batch) {
+        let seq = row.entry.seq;
+        push_leaf(&mut self.tree, seq, row.leaf_hash, &mut batch.hashes);
+        if let Some((key, fingerprint)) = &row.idempotency_key {
+            keys.insert(key.clone(), (seq, *fingerprint));
+        }
+        batch.entries.push(row);
+    }
+
+    /// Admits every request of a group in order, or none: when one is refused, the head
+    /// is put back as it was before the group and the refusal names that request. The
+    /// group's idempotency key is stored with its first entry, with the group's
+    /// fingerprint.
+    async fn admit_group(
+        &mut self,
+        job: &Job,
+        refs: &mut UsedReferences,
+    ) -> Result<Vec<NewEntry>, AppendError> {
+        let before = (self.state.clone(), self.opened.clone(), refs.clone());
+        let mut rows = Vec::with_capacity(job.len());
+        for (index, request) in job.requests().enumerate() {
+            match self.admit(request, refs).await {
+                Ok(row) => rows.push(row),
                 Err(e) => {
-                    let _ = job.reply.send(Err(e));
+                    (self.state, self.opened, *refs) = before;
+                    return Err(AppendError::InGroup {
+                        index,
+                        source: Box::new(e),
+                    });
                 }
             }
         }
-        admitted
+        if let (Some(first), Some(key)) = (rows.first_mut(), &job.request.idempotency_key) {
+            first.idempotency_key = Some((key.clone(), job.fingerprint(&self.fingerprints)));
+        }
+        Ok(rows)
     }
 
     /// Validates and applies one request to the in-memory head; returns the row to write.
@@ -245,6 +292,9 @@ impl Sequencer {
         validate_envelope(&entry)?;
         check_new_entry(&entry)?;
         let leaf = encode(&entry);
+        if leaf.len() > crate::ledger::tiles::MAX_LEAF_BYTES {
+            return Err(AppendError::LeafTooLarge { bytes: leaf.len() });
+        }
         let hash = leaf_hash(&leaf);
         let idempotency_key = request
             .idempotency_key
@@ -326,18 +376,34 @@ impl Sequencer {
                 .chain(admitted.batch.hashes.iter().copied())
                 .collect(),
         );
-        for (job, row) in admitted.accepted.into_iter().zip(admitted.batch.entries) {
-            let _ = job.reply.send(Ok(Durable::Fresh {
+        let fresh = |row: NewEntry| {
+            Ok(Durable::Fresh {
                 seq: row.entry.seq,
                 leaf: row.leaf,
                 leaf_hash: row.leaf_hash,
                 checkpoint: Arc::clone(&checkpoint),
                 nodes: Arc::clone(&nodes),
-            }));
+            })
+        };
+        let mut rows = admitted.batch.entries.into_iter();
+        for job in admitted.accepted {
+            if let Some(row) = rows.next() {
+                let _ = job.reply.send(fresh(row));
+            }
+            for f in job.followers {
+                if let Some(row) = rows.next() {
+                    let _ = f.reply.send(fresh(row));
+                }
+            }
         }
         for (job, seq) in admitted.replays {
             let answer = self.replay(seq, &checkpoint).await;
             let _ = job.reply.send(answer.map(Durable::Answered));
+            // A group's entries are consecutive: its followers are the entries after it.
+            for (i, f) in job.followers.into_iter().enumerate() {
+                let answer = self.replay(seq + 1 + i as u64, &checkpoint).await;
+                let _ = f.reply.send(answer.map(Durable::Answered));
+            }
         }
     }
 

@@ -38,6 +38,20 @@ impl FingerprintKey {
     }
 }
 
+impl FingerprintKey {
+    /// The fingerprint of a group of requests, from each one's fingerprint in order.
+    pub fn of_group(&self, each: &[Hash]) -> Hash {
+        let mut text = b"group of requests".to_vec();
+        for h in each {
+            text.extend_from_slice(&h.0);
+        }
+        let tag = ring::hmac::sign(&self.0, &text);
+        let mut out = [0u8; 32];
+        out.copy_from_slice(tag.as_ref());
+        Hash(out)
+    }
+}
+
 /// What a request asked for, as fingerprinted.
 #[derive(Serialize)]
 struct Asked<'a> {

@@ -83,6 +83,9 @@ pub enum AppendError {
     /// A donation with this reference already exists in the campaign.
     #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
     DuplicateReference { campaign: String, reference: String },
+    /// The entry's leaf would be longer than a tile's entry bundle can hold (SPEC.md §13).
+    #[error("this entry would be {bytes} bytes long; an entry is at most 65,535 bytes (SPEC.md §13): shorten its texts or split its documents over several disbursements")]
+    LeafTooLarge { bytes: usize },
     /// The idempotency key was used for a different request (or for one whose donor's
     /// personal data has since been erased).
     #[error("this Idempotency-Key was used for a different request")]
@@ -103,6 +106,17 @@ pub enum AppendError {
     /// The store failed; nothing was acknowledged.
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
+    /// Request `index` (from 0) of a group was refused, so the whole group was.
+    #[error("{source}")]
+    InGroup {
+        /// Which request of the group.
+        index: usize,
+        /// Why it was refused.
+        source: Box<AppendError>,
+    },
+    /// Another request of the same group was refused, so this one was too.
+    #[error("refused together with another request of the same group")]
+    RefusedWithGroup,
 }
 
 /// A read-only view of the head, updated after every commit.
@@ -134,6 +148,54 @@ fn current(shared: &SharedView) -> Arc<View> {
 struct Job {
     request: AppendRequest,
     reply: oneshot::Sender<Result<Durable, AppendError>>,
+    /// Requests appended right after `request`, in the same group commit, all or none.
+    followers: Vec<Follower>,
+}
+
+/// A request of a group after its first.
+struct Follower {
+    request: AppendRequest,
+    reply: oneshot::Sender<Result<Durable, AppendError>>,
+}
+
+impl Job {
+    /// A job of one request.
+    fn single(request: AppendRequest, reply: oneshot::Sender<Result<Durable, AppendError>>) -> Job {
+        Job {
+            request,
+            reply,
+            followers: Vec::new(),
+        }
+    }
+
+    /// The job's requests in order.
+    fn requests(&self) -> impl Iterator<Item = &AppendRequest> {
+        std::iter::once(&self.request).chain(self.followers.iter().map(|f| &f.request))
+    }
+
+    /// How many entries the job appends.
+    fn len(&self) -> usize {
+        1 + self.followers.len()
+    }
+
+    /// The fingerprint its idempotency key is stored with: its request's, or for a group
+    /// every request's together.
+    fn fingerprint(&self, key: &FingerprintKey) -> Hash {
+        if self.followers.is_empty() {
+            return self.request.fingerprint(key);
+        }
+        let each: Vec<Hash> = self.requests().map(|r| r.fingerprint(key)).collect();
+        key.of_group(&each)
+    }
+
+    /// Refuses every request of the job: the first with `e` (a follower's own refusal
+    /// comes wrapped, saying which), the followers as refused with it.
+    fn refuse(self, e: AppendError) {
+        let _ = self.reply.send(Err(e));
+        for f in self.followers {
+            let _ = f.reply.send(Err(AppendError::RefusedWithGroup));
+        }
+    }
 }
 
 /// What the sequencer hands back for a durable entry. A fresh entry's inclusion proof is
@@ -175,6 +237,24 @@ impl SequencerHandle {
     /// [`AppendError`] when refused; nothing was written then.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
         self.enqueue(request).await?.durable().await
+    }
+
+    /// Queues `requests` as one group and waits until all are durable, at consecutive
+    /// positions in one group commit, or all are refused. An idempotency key is taken from
+    /// the first request (it stands for the whole group; the others must have none).
+    ///
+    /// # Errors
+    /// [`AppendError::InGroup`] naming the refused request; nothing was written then.
+    pub async fn append_group(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<Appended>, AppendError> {
+        let queued = self.enqueue_group(requests).await?;
+        let mut appended = Vec::with_capacity(queued.len());
+        for q in queued {
+            appended.push(q.durable().await?);
+        }
+        Ok(appended)
     }
 
     /// Whether this process sequences appends now (always, for an embedded store).

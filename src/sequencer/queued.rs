@@ -25,6 +25,19 @@ impl SequencerHandle {
     /// [`AppendError::AuditFailed`] once a full audit of the stored ledger has failed;
     /// [`AppendError::NotLeader`] when this process does not sequence appends.
     pub async fn enqueue(&self, request: AppendRequest) -> Result<Queued, AppendError> {
+        let mut queued = self.enqueue_group(vec![request]).await?;
+        queued.pop().ok_or(AppendError::ShuttingDown)
+    }
+
+    /// Puts `requests` in the sequencer's queue as one group (appended together at
+    /// consecutive positions, or all refused), as [`SequencerHandle::enqueue`] does one.
+    ///
+    /// # Errors
+    /// As [`SequencerHandle::enqueue`].
+    pub(super) async fn enqueue_group(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<Queued>, AppendError> {
         // A failed start-up check already refuses every append with its own reason.
         if let Some(failure) = self.audit.failure() {
             let refused_already = self.view.read().is_ok_and(|v| v.read_only.is_some());
@@ -32,20 +45,30 @@ impl SequencerHandle {
                 return Err(AppendError::AuditFailed(failure));
             }
         }
+        let mut requests = requests.into_iter();
+        let request = requests.next().ok_or(AppendError::ShuttingDown)?;
         let (reply, rx) = oneshot::channel();
+        let mut waiting = vec![rx];
+        let mut job = Job::single(request, reply);
+        for request in requests {
+            let (reply, rx) = oneshot::channel();
+            waiting.push(rx);
+            job.followers.push(super::Follower { request, reply });
+        }
         let tx = self
             .tx
             .read()
             .ok()
             .and_then(|t| t.clone())
             .ok_or(AppendError::NotLeader)?;
-        tx.send(Job { request, reply })
-            .await
-            .map_err(|_| AppendError::NotLeader)?;
-        Ok(Queued {
-            reply: rx,
-            store: self.store.clone(),
-        })
+        tx.send(job).await.map_err(|_| AppendError::NotLeader)?;
+        Ok(waiting
+            .into_iter()
+            .map(|reply| Queued {
+                reply,
+                store: self.store.clone(),
+            })
+            .collect())
     }
 }
 

@@ -110,7 +110,7 @@ pub(super) fn jobs(requests: Vec<AppendRequest>) -> (Vec<Job>, Vec<Answer>) {
         .into_iter()
         .map(|request| {
             let (reply, answer) = oneshot::channel();
-            (Job { request, reply }, answer)
+            (Job::single(request, reply), answer)
         })
         .unzip()
 }

@@ -21,6 +21,7 @@ pub use report::{ImportReport, ReportLine, ReportLines};
 use crate::ledger::entry::Body;
 use crate::ledger::money::Currency;
 use crate::sequencer::{AppendError, AppendRequest, Queued, SequencerHandle, MAX_BATCH};
+use crate::statement::message::commit_to_message;
 use crate::statement::{
     Columns, Direction, Line, Mapping, Outcome, PlanOptions, Planned, Planner, Scan,
     StatementError, StatementLines,
@@ -305,13 +306,18 @@ impl Sorted<'_> {
                 let line = ReportLine::of(&p, currency);
                 let waiter = match p.donation {
                     None => (line, None),
-                    Some(d) => {
+                    Some(mut d) => {
+                        let private = if self.options.publish_payer_names {
+                            None
+                        } else {
+                            commit_to_message(&mut d, &p.line.description)
+                        };
                         let append = AppendRequest {
                             body: Body::Donation(d),
                             recorded_by: request.recorded_by.clone(),
                             idempotency_key: None,
                             separate_gift: false,
-                            private: None,
+                            private,
                         };
                         match sequencer.enqueue(append).await {
                             Ok(queued) => (line, Some(queued)),

@@ -23,6 +23,7 @@ mod csv;
 pub mod formats;
 pub mod import;
 mod lines;
+pub mod message;
 mod planner;
 
 pub use amounts::{parse_amount, parse_date};

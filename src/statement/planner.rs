@@ -118,7 +118,12 @@ fn donation(
         currency: o.currency,
         donor,
         in_kind: None,
-        memo: None,
+        // The transfer message is public only with the payer's name (`message.rs`).
+        memo: if o.publish_payer_names {
+            super::message::public_memo(&line.description)
+        } else {
+            None
+        },
         received_at: line.date.clone(),
         reference: Some(line.transaction_id.clone()),
     };

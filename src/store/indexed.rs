@@ -32,7 +32,7 @@ impl<'a> Indexed<'a> {
         let (campaign, campaign_to) = match body {
             Body::Transfer(t) => (Some(t.from.as_str().into()), Some(t.to.as_str().into())),
             Body::Reversal(_) => reversed,
-            // A bank statement is about an account, not a campaign (SPEC.md §13.1).
+            // A bank statement is about an account, not a campaign (SPEC.md §16.1).
             Body::Statement(_) => (None, None),
             other => (Some(other.campaign().into()), None),
         };

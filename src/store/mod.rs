@@ -36,6 +36,7 @@ macro_rules! on_pool {
 
 mod by_campaign;
 mod columns;
+mod cosignatures;
 mod donors;
 mod error;
 mod indexed;
@@ -44,21 +45,27 @@ mod postgres;
 mod proofs;
 mod queries;
 mod rows;
+mod search;
+mod search_queries;
 mod sessions;
 mod snapshot;
 mod sqlite;
 mod tokens;
+mod witness;
 
+pub use cosignatures::StoredCosignature;
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
+pub use search::{search_text, MIN_PARTIAL};
 pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};
+pub use witness::{WitnessHead, WitnessStore};
 
 use crate::ledger::hash::Hash;
 use queries::Queries;
@@ -73,6 +80,9 @@ struct Caches {
     sessions: sessions::SessionCache,
     /// Upper tree nodes, by stored-hash index.
     nodes: proofs::NodeCache,
+    /// The bytes of the leaves below a size: (size, bytes), as last counted; `None` until
+    /// first counted.
+    leaf_bytes: std::sync::Mutex<Option<(u64, u64)>>,
 }
 
 /// The store: one implementation per database.
@@ -192,12 +202,28 @@ impl Store {
     }
 
     /// Starts, in the background, whatever lookups will need that is not read yet (the
-    /// SQLite store's in-memory indexes of donation references and idempotency keys), so a
-    /// serving process does not make its first lookup wait for it. Lookups work without it.
+    /// SQLite store's in-memory indexes of donation references and idempotency keys, the
+    /// count of the leaves' bytes, and the search index of entries stored before it
+    /// existed), so a serving process does not
+    /// make its first answer wait for it. Lookups work without it (the search finds older
+    /// entries once their catch-up is done).
     pub fn prepare_lookups(&self) {
         if let Store::Sqlite(s) = self {
             s.load_fingerprints();
         }
+        let store = self.clone();
+        tokio::spawn(async move {
+            let counted = match store.size().await {
+                Ok(size) => store.leaf_bytes_below(size).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = counted {
+                tracing::error!(error = %e, "could not count the ledger's bytes; /info leaves bundle_bytes out until a download counts them");
+            }
+            if let Err(e) = store.catch_up_search().await {
+                tracing::error!(error = %e, "could not index older entries for the search; it finds them only by receipt code");
+            }
+        });
     }
 
     /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.
@@ -220,6 +246,52 @@ impl Store {
     /// [`StoreError`] when the database fails.
     pub async fn is_reversed(&self, seq: u64) -> Result<bool, StoreError> {
         on_pool!(self, pool => Queries::is_reversed(pool, seq).await)
+    }
+
+    /// The total length of the leaves of entries `0..size`: counted once (a read of every
+    /// entry), then only for the entries appended since (the count is kept by the store's
+    /// clones).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn leaf_bytes_below(&self, size: u64) -> Result<u64, StoreError> {
+        let cache = dispatch!(self, s => &s.caches().leaf_bytes);
+        let known = *cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let total = match known {
+            Some((counted, bytes)) if counted == size => return Ok(bytes),
+            Some((counted, bytes)) if counted < size => {
+                bytes + on_pool!(self, pool => Queries::leaf_bytes(pool, counted, size).await)?
+            }
+            _ => on_pool!(self, pool => Queries::leaf_bytes(pool, 0, size).await)?,
+        };
+        let mut kept = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.is_none_or(|(counted, _)| size > counted) {
+            *kept = Some((size, total));
+        }
+        Ok(total)
+    }
+
+    /// [`Store::leaf_bytes_below`], but only once the leaves have been counted (by a first
+    /// call, or by [`Store::prepare_lookups`] in the background): `None` before, so a
+    /// frequent cheap answer never waits for a read of the whole ledger.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn leaf_bytes_if_counted(&self, size: u64) -> Result<Option<u64>, StoreError> {
+        let cache = dispatch!(self, s => &s.caches().leaf_bytes);
+        let counted = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some();
+        if counted {
+            self.leaf_bytes_below(size).await.map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Closes the connections.

@@ -4,6 +4,7 @@
 use super::columns::int;
 use super::indexed::Indexed;
 use super::queries::Queries;
+use super::search::SearchRows;
 use super::{Batch, StoreError};
 use crate::ledger::hash::Hash;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -115,6 +116,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await?;
         }
+        insert_search_rows(&mut tx, &SearchRows::of_batch(e)).await?;
         if let Some(cp) = &batch.checkpoint {
             sqlx::query("insert into checkpoints (size, root, note) values ($1, $2, $3)")
                 .bind(int(cp.size))
@@ -123,6 +125,25 @@ impl PostgresStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes the search rows of entries stored before the search tables existed and
+    /// records that entries below `next` are indexed, in one transaction (another server
+    /// doing the same at once writes the same rows, which are kept once).
+    pub(super) async fn write_search_catch_up(
+        &self,
+        rows: &SearchRows,
+        _done: u64,
+        next: u64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_search_rows(&mut tx, rows).await?;
+        sqlx::query("update search_backfill set done = greatest(done, $1)")
+            .bind(int(next))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -149,4 +170,33 @@ impl PostgresStore {
         let sql = "select key, seq, request_hash from idempotency where key = any($1)";
         Queries::keys_in(&self.pool, sql, keys).await
     }
+}
+
+/// Inserts `rows` into the search tables (rows already there are kept once).
+async fn insert_search_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    rows: &SearchRows,
+) -> Result<(), StoreError> {
+    if !rows.keys.is_empty() {
+        sqlx::query(
+            "insert into search_keys (key, seq) select * from unnest($1::bytea[], $2::bigint[]) \
+             on conflict do nothing",
+        )
+        .bind(rows.keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+        .bind(rows.keys.iter().map(|(_, s)| int(*s)).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+    }
+    if !rows.days.is_empty() {
+        sqlx::query(
+            "insert into search_days (received_at, amount, seq) \
+             select * from unnest($1::text[], $2::text[], $3::bigint[]) on conflict do nothing",
+        )
+        .bind(rows.days.iter().map(|d| d.0.clone()).collect::<Vec<_>>())
+        .bind(rows.days.iter().map(|d| d.1.clone()).collect::<Vec<_>>())
+        .bind(rows.days.iter().map(|d| int(d.2)).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

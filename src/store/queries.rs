@@ -34,6 +34,11 @@ const OF_KIND: &str =
     "select seq, leaf, leaf_hash from entries where kind = $1 order by seq limit $2";
 const WITH_REFERENCE: &str =
     "select seq, leaf, leaf_hash from entries where reference = $1 order by seq limit $2";
+const REVERSALS_BETWEEN: &str = "select seq, leaf, leaf_hash, reverses from entries \
+    where reverses >= $1 and reverses < $2 and seq < $3 order by reverses";
+const LEAF_BYTES: &str =
+    "select cast(coalesce(sum(length(leaf)), 0) as bigint) from entries where seq >= $1 and seq < $2";
+const REVERSAL_OF: &str = "select seq, leaf, leaf_hash from entries where reverses = $1";
 const REVERSALS_OF: &str = "select count(*) from entries where reverses = $1";
 const CAMPAIGNS_OF_ENTRY: &str = "select campaign, campaign_to from entries where seq = $1";
 const TREE_HASHES_FROM: &str =
@@ -230,6 +235,52 @@ where
             .fetch_all(exec)
             .await?;
         rows.iter().map(Self::stored_entry).collect()
+    }
+
+    /// The reversals (below `size`) of entries `from` to `to` (exclusive), each with the
+    /// seq it reverses, read through the unique index on `reverses`.
+    pub(crate) async fn reversals_between<'c>(
+        exec: impl Executor<'c, Database = DB>,
+        from: u64,
+        to: u64,
+        size: u64,
+    ) -> Result<Vec<(u64, StoredEntry)>, StoreError> {
+        let rows = sqlx::query::<DB>(REVERSALS_BETWEEN)
+            .bind(int(from))
+            .bind(int(to))
+            .bind(int(size))
+            .fetch_all(exec)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((seq_of(r.try_get("reverses")?), Self::stored_entry(r)?)))
+            .collect()
+    }
+
+    /// The total length of the leaves of entries `from` to `to` (exclusive).
+    pub(crate) async fn leaf_bytes<'c>(
+        exec: impl Executor<'c, Database = DB>,
+        from: u64,
+        to: u64,
+    ) -> Result<u64, StoreError> {
+        let row = sqlx::query::<DB>(LEAF_BYTES)
+            .bind(int(from))
+            .bind(int(to))
+            .fetch_one(exec)
+            .await?;
+        Ok(seq_of(row.try_get::<i64, _>(0)?))
+    }
+
+    /// The reversal of entry `seq`, if it has one (read through the unique index on
+    /// `reverses`).
+    pub(crate) async fn reversal_of<'c>(
+        exec: impl Executor<'c, Database = DB>,
+        seq: u64,
+    ) -> Result<Option<StoredEntry>, StoreError> {
+        let row = sqlx::query::<DB>(REVERSAL_OF)
+            .bind(int(seq))
+            .fetch_optional(exec)
+            .await?;
+        row.as_ref().map(Self::stored_entry).transpose()
     }
 
     /// Whether entry `seq` has been reversed.

@@ -106,6 +106,16 @@ impl SqliteStore {
         &self.caches
     }
 
+    /// The writing connection, for a small write besides the group commits (a witness's
+    /// cosignature): it waits here for the commit in progress instead of contending with it
+    /// for SQLite's write lock, whose busy handler would stall the sequencer.
+    pub(super) async fn writing_connection(
+        &self,
+    ) -> Result<tokio::sync::MappedMutexGuard<'_, SqliteConnection>, StoreError> {
+        tokio::sync::MutexGuard::try_map(self.writer.lock().await, Option::as_mut)
+            .map_err(|_| closed())
+    }
+
     pub(super) async fn close(&self) {
         if let Some(writer) = self.writer.lock().await.take() {
             let _ = writer.close().await;

@@ -1,7 +1,8 @@
 //! What one public request may hold does not grow with the ledger. The real `fundtrail
 //! serve` process, over a ledger of [`ENTRIES`] entries (three campaigns with donations,
 //! disbursements, transfers and reversals), answers [`CLIENTS`] concurrent requests to
-//! each public read route in turn while its peak resident memory (`VmHWM` in
+//! each public read route in turn (half of them accepting gzip-compressed answers, which
+//! must stream too) while its peak resident memory (`VmHWM` in
 //! `/proc/PID/status`, reset before each route through `/proc/PID/clear_refs`) is read.
 //! Every route must stay within [`BOUND_MIB`] of the memory the server held after
 //! answering each route once. Building a whole export in memory costs several times that
@@ -23,9 +24,14 @@ const BOUND_MIB: u64 = 32;
 /// Size of the evidence file downloaded.
 const EVIDENCE_BYTES: usize = 8 << 20;
 
-/// GETs `url` and reads the body to its end without keeping it; returns its length.
-async fn read_through(client: &reqwest::Client, url: &str) -> usize {
-    let mut response = client.get(url).send().await.expect("request sent");
+/// GETs `url` (as a browser, accepting a gzip-compressed answer, when `gzip`) and reads the
+/// body to its end without keeping it; returns its length as sent.
+async fn read_through(client: &reqwest::Client, url: &str, gzip: bool) -> usize {
+    let mut request = client.get(url);
+    if gzip {
+        request = request.header("accept-encoding", "gzip");
+    }
+    let mut response = request.send().await.expect("request sent");
     assert_eq!(response.status().as_u16(), 200, "GET {url}");
     let mut length = 0;
     while let Some(chunk) = response.chunk().await.expect("body read") {
@@ -114,7 +120,8 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
     let client = reqwest::Client::new();
     let url = |route: &str| format!("{}/api/v1{route}", server.base);
     for route in &routes {
-        read_through(&client, &url(route)).await;
+        read_through(&client, &url(route), false).await;
+        read_through(&client, &url(route), true).await;
     }
     let baseline = status_kib(pid, "VmRSS:");
 
@@ -123,7 +130,8 @@ async fn no_public_read_route_holds_memory_that_grows_with_the_ledger() {
         reset_peak(pid);
         let t = Instant::now();
         let target = url(route);
-        let requests = (0..CLIENTS).map(|_| read_through(&client, &target));
+        // Half the clients ask for compressed answers, which must stream as well.
+        let requests = (0..CLIENTS).map(|i| read_through(&client, &target, i % 2 == 1));
         let lengths = futures_util::future::join_all(requests).await;
         let peak = status_kib(pid, "VmHWM:");
         growth.push((

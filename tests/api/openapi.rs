@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 40] = [
+const ROUTES: [&str; 45] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -29,10 +29,13 @@ const ROUTES: [&str; 40] = [
     "GET /campaigns/{id}",
     "GET /campaigns/{id}/entries",
     "POST /campaigns/{id}/close",
+    "GET /campaigns/{id}/vietqr",
+    "GET /campaigns/{id}/vietqr/{index}/qr.svg",
     "POST /donations",
     "POST /disbursements",
     "POST /transfers",
     "POST /reversals",
+    "POST /corrections",
     "POST /evidence",
     "GET /evidence/{sha256}",
     "POST /statements",
@@ -43,6 +46,8 @@ const ROUTES: [&str; 40] = [
     "GET /statements/reconciliation",
     "GET /receipts/{key}",
     "GET /receipts/{code}/qr.svg",
+    "GET /receipts/{code}/status",
+    "GET /receipts/{code}/receipt.tlog-proof",
     "POST /session",
     "GET /session",
     "DELETE /session",
@@ -79,6 +84,7 @@ fn concrete(path: &str) -> String {
         .replace("{sha256}", &"0".repeat(64))
         .replace("{key}", "R-0-00000000")
         .replace("{code}", "R-0-00000000")
+        .replace("{index}", "0")
 }
 
 async fn document(app: &TestApp) -> Value {

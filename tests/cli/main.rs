@@ -10,3 +10,4 @@ mod helpers;
 mod commands;
 mod history;
 mod verify_receipt;
+mod verify_words;

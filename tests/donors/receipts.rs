@@ -149,3 +149,24 @@ async fn a_retried_donation_returns_the_same_receipt_and_salt() {
     assert_eq!(retry.json()["seq"], first.json()["seq"]);
     assert_eq!(app.checkpoint_size().await, 2);
 }
+
+#[tokio::test]
+async fn a_phone_number_typed_another_way_than_it_was_recorded_still_proves_the_gift() {
+    let app = spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    let answer = private_donation(
+        &app,
+        &campaign,
+        json!({"donor_private": {"name": "Trần Văn Bình", "phone": "0912 345 678"}}),
+    )
+    .await;
+    let path = write(&app, "phone.json", &answer["receipt"]);
+
+    let spaced = verify_receipt(&path, &["--identifier", "+84 912-345-678"]);
+    let plain = verify_receipt(&path, &["--identifier", "84912345678"]);
+    let other = verify_receipt(&path, &["--identifier", "0912 345 679"]);
+
+    assert_eq!(code(&spaced), 0, "{}", explain(&spaced));
+    assert_eq!(code(&plain), 0, "{}", explain(&plain));
+    assert_eq!(code(&other), 1, "{}", explain(&other));
+}

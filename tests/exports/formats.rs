@@ -31,13 +31,94 @@ async fn the_csv_running_balance_ends_at_each_campaigns_published_balance() {
     }
     assert_eq!(balances[flood.as_str()], "250000");
     assert!(
-        csv.contains(",donation,flood-2026,,500000,VND,Lan <Minh> & Co,FT1,"),
+        csv.contains(
+            ",donation,flood-2026,Campaign flood-2026,,in,500000,500000,VND,bank_transfer,Lan <Minh> & Co,FT1,"
+        ),
         "{csv}"
     );
     assert!(
-        csv.contains(",reversal,flood-2026,,300000,VND,,,error,3,"),
+        csv.contains(
+            ",reversal,flood-2026,Campaign flood-2026,,out,-300000,-300000,VND,,,,,,,3,,error,"
+        ),
         "{csv}"
     );
+}
+
+/// The cells of each row of a CSV without commas inside cells, by column name.
+fn rows(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines
+        .next()
+        .expect("header")
+        .trim_start_matches('\u{FEFF}')
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_csv_has_a_byte_order_mark_signed_amounts_days_channels_and_reversal_columns() {
+    let app = spawn_app().await;
+    busy_ledger(&app).await;
+    let kind_gift = app
+        .post(
+            "/donations",
+            &serde_json::json!({
+                "campaign": "school-kits", "amount": "1500000", "channel": "in_kind",
+                "in_kind_description": "200 school bags", "received_at": "2026-11-02",
+            }),
+            app.recorder(),
+        )
+        .await
+        .seq();
+
+    let csv = app.get_text("/export/csv").await;
+
+    assert!(csv.starts_with('\u{FEFF}'), "a byte-order mark first");
+    let rows = rows(&csv);
+    let row = |seq: u64| {
+        rows.iter()
+            .find(|r| r["seq"] == seq.to_string())
+            .expect("row")
+    };
+    let received = app.get_json("/entries/3").await["entry"]["body"]["received_at"].clone();
+    let paid = app.get_json("/entries/5").await["entry"]["body"]["paid_at"].clone();
+    let reversed = row(3);
+    assert_eq!(reversed["amount_minor"], "300000");
+    assert_eq!(reversed["direction"], "in");
+    assert_eq!(reversed["date"], received.as_str().expect("day"));
+    assert_eq!(reversed["channel"], "bank_transfer");
+    assert_eq!(reversed["reversed_by_seq"], "7");
+    assert_eq!(reversed["reversal_reason"], "error");
+    assert_eq!(reversed["campaign_title"], "Campaign flood-2026");
+    let payment = row(5);
+    assert_eq!(payment["amount_minor"], "-150000");
+    assert_eq!(payment["amount"], "-150000");
+    assert_eq!(payment["direction"], "out");
+    assert_eq!(payment["date"], paid.as_str().expect("day"));
+    let transfer = row(6);
+    assert_eq!(transfer["amount_minor"], "-100000");
+    assert_eq!(transfer["counterpart_campaign"], "school-kits");
+    assert_eq!(transfer["counterpart_balance_minor"], "300000");
+    let reversal = row(7);
+    assert_eq!(reversal["amount_minor"], "-300000");
+    assert_eq!(reversal["reversed_seq"], "3");
+    assert_eq!(reversal["reversed_by_seq"], "");
+    assert_eq!(reversal["balance_minor"], "250000");
+    let goods = row(kind_gift);
+    assert_eq!(goods["in_kind_description"], "200 school bags");
+    assert_eq!(goods["channel"], "in_kind");
+    assert_eq!(goods["date"], "2026-11-02");
+    assert_eq!(goods["purpose_or_memo"], "");
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod compression;
+mod demo_iati;
 mod formats;
 mod goldens;
 mod per_campaign;

@@ -138,6 +138,7 @@ pub async fn spawn_app_on_database(url: &str) -> TestApp {
         fundtrail::http::limits::Limits::OFF,
         dir,
         Some(url.to_string()),
+        None,
         |app| app,
     )
     .await
@@ -150,17 +151,29 @@ pub async fn spawn_app_configured(
     configure: impl FnOnce(Application) -> Application,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
-    spawn_with(limits, dir, None, configure).await
+    spawn_with(limits, dir, None, None, configure).await
+}
+
+/// [`spawn_app_configured`] over a ledger signed with the existing key `signing_key` (a
+/// second ledger of the same log, as an operator rewriting history would make).
+pub async fn spawn_app_signed_with(
+    signing_key: &str,
+    configure: impl FnOnce(Application) -> Application,
+) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let limits = fundtrail::http::limits::Limits::OFF;
+    spawn_with(limits, dir, None, Some(signing_key), configure).await
 }
 
 async fn spawn(limits: fundtrail::http::limits::Limits, dir: TempDir) -> TestApp {
-    spawn_with(limits, dir, None, |app| app).await
+    spawn_with(limits, dir, None, None, |app| app).await
 }
 
 async fn spawn_with(
     limits: fundtrail::http::limits::Limits,
     dir: TempDir,
     database_url: Option<String>,
+    signing_key: Option<&str>,
     configure: impl FnOnce(Application) -> Application,
 ) -> TestApp {
     let config = Config {
@@ -170,7 +183,7 @@ async fn spawn_with(
     };
     let (store, signer) = DataDir::new(dir.path().join("data"))
         .with_database_url(database_url)
-        .init(&config, None)
+        .init(&config, signing_key)
         .await
         .expect("ledger initialised");
     let (admin_token, _) = create_token(&store, "admin", "test-admin").await;

@@ -11,6 +11,7 @@ mod bad_bundles;
 mod demo_ledger;
 mod fork_vectors;
 mod fuzz_properties;
+mod identifier_vectors;
 mod properties;
 mod receipt_vector;
 mod rfc6962;

@@ -1,4 +1,4 @@
-//! The server's side of bank statements (SPEC.md §13): recording one with its lines in one
+//! The server's side of bank statements (SPEC.md §16): recording one with its lines in one
 //! step, the published lines, a donor's line with both proofs, a provable omission, the
 //! refusals that leave no trace, and `fundtrail verify URL` reconciling from the server.
 

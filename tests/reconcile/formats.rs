@@ -1,6 +1,6 @@
 //! One month of one account written by the tests in every format banks deliver, ISO 20022
 //! camt.053, SWIFT MT940 and the CSV exports of three Vietnamese banks (Vietcombank, BIDV and
-//! Techcombank column layouts): each reads into the same canonical lines (SPEC.md §13.2), so
+//! Techcombank column layouts): each reads into the same canonical lines (SPEC.md §16.2), so
 //! the same `lines_root`, in the statement's own order.
 
 use fundtrail::ledger::money::Currency;

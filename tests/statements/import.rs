@@ -202,3 +202,58 @@ async fn a_statement_larger_than_64_kib_is_accepted_on_this_route() {
     assert_eq!(response.status(), 200, "{}", response.text());
     assert_eq!(response.json()["to_record"], 2000);
 }
+
+#[tokio::test]
+async fn with_payer_names_published_the_transfer_message_is_the_public_memo_and_is_searchable() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = upload(
+        &app,
+        &format!("campaign={flood}&publish_payer_names=true"),
+        STATEMENT,
+    )
+    .await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let found = app.get_json("/search?q=ba%20con%20vung%20lu").await;
+    let body = &found["results"][0]["entry"]["body"];
+    assert_eq!(body["reference"], "FT26328002");
+    assert_eq!(body["memo"], "ung ho ba con vung lu, chuc binh an");
+    assert_eq!(found["results"][0]["matched"], "memo");
+}
+
+#[tokio::test]
+async fn without_payer_names_the_transfer_message_is_only_the_donors_own_commitment() {
+    let app = spawn_app().await;
+    let flood = app.open_campaign("flood-2026", "VND").await;
+
+    let response = upload(&app, &format!("campaign={flood}"), STATEMENT).await;
+
+    assert_eq!(response.status(), 201, "{}", response.text());
+    let found = app.get_json("/search?q=FT26328002").await;
+    let hit = &found["results"][0];
+    assert!(hit["entry"]["body"].get("memo").is_none(), "{hit}");
+    assert!(hit["entry"]["body"]["commitment"].is_string(), "{hit}");
+    let by_message = app.get_json("/search?q=ba%20con%20vung%20lu").await;
+    assert_eq!(by_message["results"], serde_json::json!([]));
+    let seq = hit["seq"].as_u64().expect("seq");
+    let receipt = app
+        .client
+        .get(format!("{}/api/v1/receipts/{seq}", app.address))
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(receipt.status(), 200);
+    let receipt: serde_json::Value = receipt.json().await.expect("a receipt");
+    let receipt: fundtrail::ledger::receipt::Receipt =
+        serde_json::from_value(receipt).expect("a receipt");
+    let key = app.key().await;
+    fundtrail::ledger::receipt::verify_receipt(
+        &receipt,
+        &key,
+        Some("  ung ho ba con vung lu, chuc binh an "),
+    )
+    .expect("the message, typed again, proves the gift");
+}

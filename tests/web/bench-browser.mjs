@@ -1,8 +1,12 @@
 // Browser benchmark (not part of the test suite; run it by hand): how long the public page
-// takes to verify a whole ledger of 100,000 entries in Chromium, from the click on
-// "Verify everything" until the verdict says "Verified".
+// takes to verify a whole ledger of 100,000 (or 1,000,000) entries in Chromium, from the click
+// on "Verify everything" until the verdict says "Verified".
 //
 //   node tests/web/bench-browser.mjs [DATA_DIR]
+//
+// A 1,000,000-entry DATA_DIR without building the benches: `node tests/web/make-bundle.mjs
+// /tmp/b1m.txt 1000000` then `fundtrail import --data /tmp/big1m /tmp/b1m.txt`. The target is
+// 5 s up to 100,000 entries and 20 s at 1,000,000 (BENCHMARKS.md).
 //
 // Without DATA_DIR it builds a ledger of FUNDTRAIL_LOAD_BIG entries (default 100000) with the
 // load benchmark (`cargo bench --bench load` with FUNDTRAIL_LOAD_MAKE_LEDGER=DIR: valid
@@ -87,7 +91,7 @@ try {
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${serverLog}`);
+    if (Date.now() > deadline) throw new Error(`server did not start in 600 s:\n${serverLog}`);
     await new Promise((r) => { setTimeout(r, 100); });
   }
   console.log(`serving ${info.size} entries at ${base} (${binPath}); page files from ${webDir ?? 'the binary'}`);
@@ -131,7 +135,8 @@ try {
     await context.close();
   }
   const best = Math.min(...times);
-  console.log(`browser verifies ${info.size} entries in ${best.toFixed(2)} s (best of ${runs}: ${times.map((t) => t.toFixed(2)).join(', ')} s); target < 5 s: ${best < 5 ? 'met' : 'NOT met'}`);
+  const target = info.size > 100000 ? 20 : 5;
+  console.log(`browser verifies ${info.size} entries in ${best.toFixed(2)} s (best of ${runs}: ${times.map((t) => t.toFixed(2)).join(', ')} s); target < ${target} s: ${best < target ? 'met' : 'NOT met'}`);
 } finally {
   if (browser) await browser.close();
   server.kill('SIGTERM');

@@ -61,18 +61,22 @@ after(() => shutDown(browser, demo));
 /** A new English page serving web/ from the working copy, recording dialogs and errors. */
 const newPage = () => openPage(browser, base);
 
-/** Clicks "Check file" for the document `sha256` and returns the result text once shown. */
+/** Polls `check()` every 50 ms until it is truthy (from the test, not the page: strict CSP). */
+async function until(check, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => { setTimeout(r, 50); });
+  }
+}
+
+/** Clicks "Check this file" for the document `sha256` and returns the result text once shown. */
 async function check(page, sha256) {
   const box = page.locator(`.ev-check[data-sha256="${sha256}"]`).first();
-  await box.locator('button').click();
-  await page.waitForFunction(
-    (s) => {
-      const r = document.querySelector(`.ev-check[data-sha256="${s}"] .ev-result`);
-      return r && r.dataset.matches !== undefined;
-    },
-    sha256,
-    { timeout: 15_000 },
-  );
+  await box.locator('button.ev-check-button').click();
+  await until(async () => (await box.locator('.ev-result').getAttribute('data-matches')) !== null, 'the check');
   return box.locator('.ev-result').textContent();
 }
 
@@ -80,7 +84,9 @@ test('checkEvidence hashes the download and compares it with the ledger (no brow
   const body = new TextEncoder().encode('demo invoice');
   const fake = async () => new Response(body);
   assert.equal(await sha256Hex(body), hex(Buffer.from(body)));
-  assert.deepEqual(await checkEvidence(hex(Buffer.from(body)), fake), { matches: true, actual: hex(Buffer.from(body)), size: body.length });
+  const { bytes, ...found } = await checkEvidence(hex(Buffer.from(body)), fake);
+  assert.deepEqual(found, { matches: true, actual: hex(Buffer.from(body)), size: body.length });
+  assert.deepEqual(new Uint8Array(bytes), body, 'the checked bytes, for a thumbnail or a download');
   assert.equal((await checkEvidence('00'.repeat(32), fake)).matches, false);
   await assert.rejects(checkEvidence('00'.repeat(32), async () => new Response('no', { status: 404 })), { status: 404 });
 });
@@ -93,15 +99,15 @@ test('"Check file" says an uploaded document matches the ledger, and its HTML-li
 
   await page.goto(`${base}/#/entry/${disbursementSeq}`);
   await page.waitForSelector('.ev-check');
-
-  assert.equal(await check(page, pdf.sha256), 'matches the ledger');
-  assert.equal(await check(page, csv.sha256), 'matches the ledger');
-  assert.ok((await page.textContent('main')).includes(EVIL_NAME), 'the name is shown as text');
-  assert.equal(await page.locator('main img').count(), 0);
   assert.equal(
-    await page.getAttribute(`.ev-check[data-sha256="${pdf.sha256}"] a`, 'href'),
+    await page.getAttribute(`.ev-check[data-sha256="${pdf.sha256}"] a.ev-download`, 'href'),
     `/api/v1/evidence/${pdf.sha256}`,
   );
+
+  assert.equal(await check(page, pdf.sha256), '✓ This file is exactly the one recorded with the payment.');
+  assert.equal(await check(page, csv.sha256), '✓ This file is exactly the one recorded with the payment.');
+  assert.ok((await page.textContent('main')).includes(EVIL_NAME), 'the name is shown as text');
+  assert.equal(await page.locator('main img').count(), 0);
   await page.screenshot({ path: path.join(outDir, 'evidence-checked.png'), fullPage: true });
   await page.waitForTimeout(300);
   assert.deepEqual(problems, { dialogs: [], errors: [] });
@@ -114,7 +120,7 @@ test('the demo\'s own evidence documents check out on the campaign page', { skip
   await page.waitForSelector('.ev-check');
   const sha = await page.getAttribute('.ev-check', 'data-sha256');
 
-  assert.equal(await check(page, sha), 'matches the ledger');
+  assert.equal(await check(page, sha), '✓ This file is exactly the one recorded with the payment.');
   assert.deepEqual(problems, { dialogs: [], errors: [] });
   await context.close();
 });
@@ -130,7 +136,7 @@ test('a document changed on the server is flagged as not matching the ledger', {
   await page.waitForSelector('.ev-check');
   const text = await check(page, csv.sha256);
 
-  assert.match(text, /^DOES NOT match the ledger/);
+  assert.match(text, /^✗ This file is NOT the one recorded with the payment/);
   assert.ok(text.includes(hex(changed)), text);
   assert.equal(await page.locator(`.ev-check[data-sha256="${csv.sha256}"] .ev-result.bad`).count(), 1);
   const served = Buffer.from(await (await fetch(`${base}/api/v1/evidence/${csv.sha256}`)).arrayBuffer());

@@ -169,7 +169,9 @@ export async function openPage(browser, base, opts = {}) {
   });
   // The page comes from the server binary itself (web/ is embedded at build time), unless
   // FUNDTRAIL_E2E_WEB_FROM_DISK=1 asks for the working copy of web/ (to try page edits
-  // without rebuilding); the server's own headers, CSP included, are kept either way.
+  // without rebuilding); the server's own headers, CSP included, are kept either way. (A
+  // worker started by a worker, such as verify-decoder.js, is not routed: it comes from the
+  // binary even then.)
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname.startsWith('/api/')) return route.continue();

@@ -63,7 +63,9 @@ test('#/receipt/<code> fetches the public receipt and proves the donation in the
   await page.waitForSelector('.verdict', { timeout: 15_000 });
 
   const text = await page.textContent('main');
-  assert.ok(text.includes(`Proved: receipt ${code} is entry ${donation.seq}`), text);
+  assert.ok(text.includes('Proved: this donation is in the signed public record'), text);
+  assert.equal(await page.getAttribute('.receipt-sheet', 'data-seq'), String(donation.seq));
+  assert.equal(await page.textContent('.receipt-sheet [data-field="code"]'), code);
   assert.equal(await page.locator('main .verdict.bad').count(), 0);
   assert.ok(!text.includes(EMAIL), 'no personal data on the public receipt');
   assert.equal(await page.locator('.print').count(), 1);
@@ -87,7 +89,7 @@ test('a donor pastes their receipt and e-mail address and the page proves the do
   assert.ok(mine.includes('this donation is yours'), mine);
   assert.ok(notMine.includes('This receipt does not verify'), notMine);
   assert.ok(changed.includes('This receipt does not verify'), changed);
-  assert.ok(garbage.includes('not valid JSON'), garbage);
+  assert.ok(garbage.includes('This is not a receipt file'), garbage);
   await page.screenshot({ path: path.join(outDir, 'receipt-pasted.png'), fullPage: true });
   assert.deepEqual(problems, { dialogs: [], errors: [] });
   await context.close();

@@ -1,4 +1,4 @@
-// The staff console's statement screen with a bank's MT940 file (SPEC.md §13): the dry run shows
+// The staff console's statement screen with a bank's MT940 file (SPEC.md §16): the dry run shows
 // the statement it would record, the donations for credit lines no donation names and the
 // payment out no disbursement names; a bank fee is left out as `3:fee`, previewed again, and
 // recording adds the statement entry and the one missing donation.

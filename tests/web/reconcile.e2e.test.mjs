@@ -1,4 +1,4 @@
-// Browser end-to-end test of the reconciliation view (#/accounts, SPEC.md §13) against the real
+// Browser end-to-end test of the reconciliation view (#/accounts, SPEC.md §16) against the real
 // server (`fundtrail demo`): a statement of the demo's Vietcombank account is recorded with a
 // line a donation names, a gift nobody recorded and a bank fee; the page fetches the ledger and
 // the published lines, checks them in the browser and shows the omission with its line and day.

@@ -1,5 +1,5 @@
 // The JavaScript reconciliation (web/verify/reconcile.js) against the statement vectors the Rust
-// core generates (tests/vectors/statement/, SPEC.md §13): the canonical lines, their leaf
+// core generates (tests/vectors/statement/, SPEC.md §16): the canonical lines, their leaf
 // hashes, root and proofs, the ledger holding a statement entry, the finding reconciling it
 // gives (with its line and day, in the Rust verifier's words), and the lines to refuse.
 // Run: node --test tests/web/reconcile.test.mjs

@@ -114,7 +114,9 @@ export async function api(base, p, token) {
 export const ledgerSize = async (base) => (await api(base, '/info')).size;
 
 /** The donations whose reference is `ref`. */
-export const byReference = async (base, ref) => (await api(base, `/search?reference=${encodeURIComponent(ref)}`)).results;
+/** The entries whose bank reference is `ref` exactly (search also answers longer references containing it). */
+export const byReference = async (base, ref) => (await api(base, `/search?reference=${encodeURIComponent(ref)}`))
+  .results.filter((r) => r.entry.body.reference === ref);
 
 /**
  * Runs axe-core on the page (injected through the DevTools protocol, so the page's CSP, which

@@ -63,11 +63,11 @@ const SCREENS = () => [
 /** The public page's screens. */
 const PUBLIC = () => [
   ['public-overview', '/#/', '.campaign'],
-  ['public-campaign', '/#/campaign/flood-2026', '.entry'],
+  ['public-campaign', '/#/campaign/flood-2026', 'table.statement tbody tr'],
   ['public-entry', `/#/entry/${donorSeq}`, '.verdict'],
-  ['public-find', '/#/find?ref=SCREENS-1', '.entry'],
-  ['public-verify', '/#/verify', 'button'],
-  ['public-receipt', `/#/receipt/${receiptCode}`, '.verdict'],
+  ['public-find', '/#/find?q=SCREENS-1', '#results .result .verdict'],
+  ['public-verify', '/#/verify', '#verify-all'],
+  ['public-receipt', `/#/receipt/${receiptCode}`, '.receipt-sheet .verdict'],
 ];
 
 /** Problems of the page as drawn: overflow on a phone, CSP violations, axe findings. */

@@ -44,6 +44,17 @@ function preloadsOf(html) {
   return [...read(html).matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => path.posix.normalize(path.posix.join(dir, m[1])));
 }
 
+/** The module workers the modules `files` start (`new Worker(new URL('./x.js', import.meta.url), ...)`), relative to web/. */
+function workersOf(files) {
+  const out = [];
+  for (const f of files) {
+    for (const m of read(f).matchAll(/new Worker\(new URL\('([^']+)', import\.meta\.url\)/g)) {
+      out.push(path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1])));
+    }
+  }
+  return out;
+}
+
 /** Every module reached from `entries` through imports; asserts each is a file of web/. */
 function reachedFrom(entries) {
   const files = new Set(webFiles());
@@ -88,13 +99,21 @@ test('no HTML is built from strings, no eval, no inline handlers or styles', () 
   }
 });
 
-test('every module under web/ is imported from an entry point and preloaded by its page, and every import is a file of web/', () => {
+test('every module under web/ is imported from an entry point (or a worker it starts) and preloaded by its page, and every import is a file of web/', () => {
   const all = new Set();
   for (const page of PAGES) {
     const entries = entryPoints(page);
     assert.deepEqual(entries, [path.posix.join(path.posix.dirname(page), 'app.js')], page);
     const reached = reachedFrom(entries);
     for (const f of reached) all.add(f);
+    // A worker's modules load in the worker (which may start workers of its own): the page
+    // does not preload them.
+    let workers = workersOf(reached);
+    while (workers.length > 0) {
+      const inWorkers = reachedFrom(workers);
+      for (const f of inWorkers) all.add(f);
+      workers = workersOf(inWorkers).filter((w) => !all.has(w));
+    }
     // Each page preloads every module its entry point imports (no waterfall of import levels).
     assert.deepEqual(preloadsOf(page).sort(), [...reached].filter((f) => !entries.includes(f)).sort(), `${page}'s modulepreload links are the modules its app.js imports`);
   }

@@ -54,7 +54,7 @@ const T = {
     return v;
   },
   signed: (v, f) => {
-    // SPEC.md §13.1: digits, optional leading '-', no leading zeros, never -0, within i64.
+    // SPEC.md §16.1: digits, optional leading '-', no leading zeros, never -0, within i64.
     if (typeof v !== 'string' || !/^(0|-?[1-9][0-9]*)$/.test(v)
       || (v.length > 18 && (BigInt(v) > I64_MAX || BigInt(v) < -I64_MAX - 1n))) {
       throw new Malformed(`\`${f}\`: signed amount ${typeName(v)} is not canonical`);
@@ -172,7 +172,7 @@ const BODIES = {
     file_sha256: T.hash, from: T.str, lines: T.u64, lines_root: T.hash, lines_sha256: T.hash, opening: T.signed, to: T.str,
   },
 };
-// A published statement line (SPEC.md §13.2).
+// A published statement line (SPEC.md §16.2).
 const LINE = {
   amount: T.signed, counterparty: opt(T.str), counterparty_commitment: opt(T.hash), date: T.str, id: T.str, memo: opt(T.str),
 };
@@ -246,7 +246,7 @@ export function decodeLeaf(leaf, decoded) {
 }
 
 /**
- * Parses one published statement line (SPEC.md §13.2, a string without its newline),
+ * Parses one published statement line (SPEC.md §16.2, a string without its newline),
  * requiring its canonical bytes and valid fields. Throws an Error saying what is wrong.
  */
 export function decodeStatementLine(text) {
@@ -261,7 +261,7 @@ export function decodeStatementLine(text) {
     throw e;
   }
   if (nullForOptional || canonicalJson(parsed) !== text) {
-    throw new Error('not the canonical encoding of the line (SPEC.md §13.2)');
+    throw new Error('not the canonical encoding of the line (SPEC.md §16.2)');
   }
   try {
     validateLine(line);

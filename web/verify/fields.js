@@ -142,7 +142,7 @@ export function validateBody(kind, b) {
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-/** The field rules of a `statement` body (SPEC.md §13.1), in the Rust core's order. */
+/** The field rules of a `statement` body (SPEC.md §16.1), in the Rust core's order. */
 function statement(b) {
   short('account.bank', b.account.bank);
   short('account.number', b.account.number);
@@ -163,7 +163,7 @@ function statement(b) {
   }
 }
 
-/** The field rules of a statement line (SPEC.md §13.2); throws FieldError on the first broken one. */
+/** The field rules of a statement line (SPEC.md §16.2); throws FieldError on the first broken one. */
 export function validateLine(l) {
   if (l.amount === '0') throw new FieldError('amount', 'a statement line never moves zero');
   if (l.counterparty !== undefined && l.counterparty_commitment !== undefined) {

@@ -8,6 +8,7 @@ import { VerifyError } from './errors.js';
 import { decodeLeaf } from './entry.js';
 import { leafHash, verifyInclusion } from './merkle.js';
 import { verifyCheckpoint } from './note.js';
+import { identifierCandidates } from './identifier.js';
 
 export const RECEIPT_TYPE = 'fundtrail-receipt';
 const MEMBERS = ['type', 'v', 'seq', 'code', 'leaf', 'leaf_hash', 'proof', 'checkpoint', 'key', 'salt'];
@@ -120,8 +121,11 @@ export async function verifyReceipt(r, { key, identifier, step = () => {} } = {}
       step('rc_check_identifier', false);
       throw fail('identifier', 'cannot check an identifier: the receipt has no salt or the entry no commitment');
     }
-    const computed = await donorCommitment(hashFromHex(r.salt), identifier);
-    if (computed !== commitment) {
+    let matches = false;
+    for (const candidate of identifierCandidates(identifier)) {
+      if (await donorCommitment(hashFromHex(r.salt), candidate) === commitment) matches = true;
+    }
+    if (!matches) {
       step('rc_check_identifier', false);
       throw fail('identifier', `the identifier and salt do not give entry ${r.seq}'s donor commitment`);
     }

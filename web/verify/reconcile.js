@@ -1,4 +1,4 @@
-// Bank statements reconciled with the ledger (SPEC.md §13.3), written again from the spec (it
+// Bank statements reconciled with the ledger (SPEC.md §16.3), written again from the spec (it
 // shares no code with the Rust core's reconcile module): the published lines checked against
 // the statement's root and file hash, the chain of each account's statements (gaps, overlaps,
 // openings), the sum of the lines, and every line matched by exactly one entry naming it or by
@@ -10,7 +10,7 @@ import { sha256Sync } from './sha256.js';
 import { leafHashSync, CompactTree } from './merkle.js';
 import { decodeStatementLine } from './entry.js';
 
-/** Parses a published file of lines (SPEC.md §13.2); throws an Error naming the line. */
+/** Parses a published file of lines (SPEC.md §16.2); throws an Error naming the line. */
 export function decodeStatementLines(bytes) {
   if (bytes.length === 0) return [];
   if (bytes[bytes.length - 1] !== 0x0a) throw new Error('the file of lines must end with a newline');

@@ -181,7 +181,7 @@ export class LedgerState {
         break;
       }
       case 'statement':
-        // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §13).
+        // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §16).
         commit = () => {};
         break;
       default:

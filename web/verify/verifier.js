@@ -60,6 +60,28 @@ export class Verifier {
     return { entry, hash: hex };
   }
 
+  /**
+   * pushLeafSync for a leaf decoded elsewhere (a worker running decodeLeaf and leafHashSync on
+   * it, see verify-decoder.js): `entry` is decodeLeaf's result and `hash` the leaf hash
+   * (32 bytes). Checks seq, the prev link, time order and every invariant, then adds it to
+   * the tree and the totals, exactly as pushLeafSync does after decoding.
+   */
+  pushDecodedSync(entry, hash) {
+    const seq = this.state.size;
+    const hex = toHex(hash);
+    try {
+      this.state.apply(entry, hex);
+    } catch (e) {
+      if (e instanceof InvariantError) {
+        const { code, message, ...extra } = e;
+        throw entryError(seq, code, e.message, extra);
+      }
+      throw e;
+    }
+    this.tree.push(hash);
+    return hex;
+  }
+
   rootSync() {
     return toHex(this.tree.rootSync());
   }

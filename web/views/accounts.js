@@ -1,4 +1,4 @@
-// Bank accounts, reconciled (#/accounts, SPEC.md §13): the ledger's entries read page by page,
+// Bank accounts, reconciled (#/accounts, SPEC.md §16): the ledger's entries read page by page,
 // each statement's published lines fetched and checked in the browser against the root and
 // hash its entry committed to, and every line matched (web/verify/reconcile.js). Per account:
 // the day it is reconciled through, the bank's balance, what the ledger explains of it, and

@@ -1,4 +1,4 @@
-// A donor's own bank line (SPEC.md §13.5), on the bank accounts view: found by the bank's
+// A donor's own bank line (SPEC.md §16.5), on the bank accounts view: found by the bank's
 // transaction id, or by amount and day (GET /statements/lines); each answer is proved in the
 // browser, the line in its statement's Merkle root (read from the statement entry itself) and
 // the statement entry in the checkpoint signed with the published key. A credit line no

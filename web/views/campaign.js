@@ -1,88 +1,67 @@
-// A campaign (#/campaign/<id>): its purpose, the accounts donations go to, its totals and goal,
-// its dates, and its entries newest first, 20 at a time.
+// A campaign (#/campaign/<id>) as a statement a donor can read: what it is for and how to give
+// (only while it is open), the totals that add up to its balance, where the money went (each
+// payment with its documents), updates, and every entry in a table with filters and a CSV
+// download. Entries are read 200 at a time, newest first, up to MAX_ENTRIES.
 
 import { t } from '../i18n.js';
-import {
-  h, clear, code, dl, section, message,
-} from './dom.js';
-import {
-  money, integer, timeEl, dateText, label, describe,
-} from './format.js';
+import { h } from './dom.js';
+import { dateText, label, integer } from './format.js';
 import { getInfo, getJSON } from './server.js';
-import { goalProgress, entryCard } from './cards.js';
+import { goalProgress } from './cards.js';
+import { statementLines, statementTotals } from './ledger-rows.js';
+import { statementSection, totalsSection } from './statement.js';
+import { paymentsSection, updatesSection } from './payments.js';
+import { giveSection } from './give.js';
 
-/** A campaign (`#/campaign/<id>`): purpose, accounts, totals, dates and its entries, newest first. */
+/** The most entries a campaign's page reads (200 per request). */
+export const MAX_ENTRIES = 5000;
+const PAGE = 200;
+
+/**
+ * The campaign's entries, newest first, from the newest back to its opening or until
+ * MAX_ENTRIES: `{ items, complete }`.
+ */
+async function campaignEntries(id) {
+  const items = [];
+  let before;
+  for (;;) {
+    const q = before === undefined ? '' : `&before=${before}`;
+    const page = await getJSON(`/campaigns/${encodeURIComponent(id)}/entries?limit=${PAGE}${q}`);
+    items.push(...page.entries);
+    if (page.next_before === null || page.next_before === undefined) return { items, complete: true };
+    if (items.length >= MAX_ENTRIES) return { items, complete: false };
+    before = page.next_before;
+  }
+}
+
+/** The entries reversals among `items` reverse that `items` do not hold (read one by one). */
+async function missingTargets(items) {
+  const have = new Set(items.map((it) => it.seq));
+  const want = [...new Set(items.filter((it) => it.entry?.kind === 'reversal').map((it) => Number(it.entry.body?.reverses)))].filter((s) => !have.has(s));
+  const targets = new Map();
+  for (const seq of want) targets.set(seq, (await getJSON(`/entries/${seq}`)).entry);
+  return targets;
+}
+
+/** A campaign (`#/campaign/<id>`): its statement, payments, updates and every entry. */
 export async function viewCampaign(out, route) {
   const id = route.id;
   const [c] = await Promise.all([getJSON(`/campaigns/${encodeURIComponent(id)}`), getInfo()]);
+  const { items, complete } = await campaignEntries(id);
+  const targets = await missingTargets(items);
+  const lines = statementLines(id, items, { targets, balanceNow: BigInt(c.balance), complete });
+
   out.append(h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('back_overview'))));
   out.append(h('h1', {}, c.title, ' ', h('span', { class: `badge ${c.status}` }, label('status', c.status))));
-  out.append(section(t('purpose'), h('p', { class: 'prewrap' }, c.purpose)));
+  out.append(h('p', { class: 'prewrap purpose' }, c.purpose));
+  const dates = [c.opened_at ? t('opened_on', { day: dateText(String(c.opened_at).slice(0, 10)) }) : null, c.ends_on ? t('ends_on_day', { day: dateText(c.ends_on) }) : null].filter(Boolean);
+  if (dates.length) out.append(h('p', { class: 'note' }, dates.join(' · ')));
 
-  const acc = section(t('accounts'));
-  if (!c.accounts || c.accounts.length === 0) {
-    acc.append(h('p', {}, t('no_accounts')));
-  } else {
-    acc.append(h('p', { class: 'note' }, t('accounts_note')));
-    const ul = h('ul', { class: 'accounts' });
-    for (const a of c.accounts) {
-      ul.append(h('li', {}, dl([[t('bank'), a.bank], [t('account_number'), code(a.number, 'account')], [t('holder'), a.holder]])));
-    }
-    acc.append(ul);
-  }
-  out.append(acc);
-
-  out.append(section(
-    t('totals'),
-    dl([
-      [t('donated'), money(c.donated, c.currency)],
-      [t('disbursed'), money(c.disbursed, c.currency)],
-      [t('transferred_in'), money(c.transferred_in, c.currency)],
-      [t('transferred_out'), money(c.transferred_out, c.currency)],
-      [t('reversed'), money(c.reversed, c.currency)],
-      [t('balance'), h('strong', {}, money(c.balance, c.currency))],
-      [t('donations'), integer(c.donations)],
-      [t('disbursements'), integer(c.disbursements)],
-    ]),
-    goalProgress(c.donated, c.goal, c.currency),
-  ));
-
-  out.append(section(t('dates'), dl([
-    [t('kind_campaign_open'), h('span', {}, c.opened_at ? [timeEl(c.opened_at), ' · '] : null, h('a', { href: `#/entry/${c.opened_seq}` }, t('opened_in', { seq: c.opened_seq })))],
-    c.ends_on ? [t('ends_on'), dateText(c.ends_on)] : null,
-  ])));
-
-  const entries = section(t('entries'));
-  const list = h('ol', { class: 'entries', reversed: true });
-  const more = h('div', { class: 'more' });
-  entries.append(list, more);
-  out.append(entries);
-
-  const load = async (before) => {
-    clear(more);
-    const q = before === undefined ? '' : `&before=${before}`;
-    const page = await getJSON(`/campaigns/${encodeURIComponent(id)}/entries?limit=20${q}`);
-    if (page.entries.length === 0 && before === undefined) list.replaceWith(h('p', {}, t('no_entries')));
-    for (const item of page.entries) list.append(h('li', {}, entryCard(item)));
-    if (page.next_before !== null && page.next_before !== undefined) {
-      const btn = h('button', {
-        type: 'button',
-        on: {
-          click: async () => {
-            btn.disabled = true;
-            try {
-              await load(page.next_before);
-            } catch (e) {
-              more.append(message('bad', t('load_failed', { what: t('entries'), error: describe(e) })));
-              btn.disabled = false;
-            }
-          },
-        },
-      }, t('older'));
-      more.append(btn);
-    } else if (before !== undefined) {
-      more.append(h('p', { class: 'note' }, t('end_of_list')));
-    }
-  };
-  await load(undefined);
+  const totals = complete ? statementTotals(lines) : null;
+  out.append(totalsSection(c, totals, complete, [goalProgress(c.donated, c.goal, c.currency), h('p', { class: 'note' }, t('counts', { donations: integer(c.donations), payments: integer(c.disbursements) }))]));
+  out.append(await giveSection(c));
+  out.append(paymentsSection(c, lines));
+  const updates = updatesSection(lines);
+  if (updates) out.append(updates);
+  out.append(statementSection(c, lines, complete));
 }

@@ -5,9 +5,10 @@ import { parseTotal } from '../verify.js';
 import { t, locale } from '../i18n.js';
 import { h, code, dl } from './dom.js';
 import {
-  money, integer, timeEl, dateText, kindLabel, label,
+  money, integer, timeEl, dateText, kindLabel, label, donorName,
 } from './format.js';
-import { evidenceCheck } from './evidence.js';
+import { evidenceList } from './evidence.js';
+import { reversedMark } from './reversal.js';
 
 /** A campaign's progress towards its goal (a note when it has none). */
 export function goalProgress(donated, goal, currency) {
@@ -28,19 +29,28 @@ export function goalProgress(donated, goal, currency) {
   );
 }
 
-/** A campaign's summary card on the overview. */
+/** `value` (a total as digits) is more than zero. */
+const positive = (value) => (parseTotal(String(value ?? '0')) ?? 0n) > 0n;
+
+/**
+ * A campaign's summary card on the overview: its progress, what came in, what went out,
+ * money moved to or from other campaigns (only when there was some), and what it holds.
+ */
 export function campaignCard(c) {
   const href = `#/campaign/${encodeURIComponent(c.id)}`;
+  const amount = (field, cls = 'amount') => h('span', { class: cls, 'data-field': field }, money(c[field], c.currency));
   return h(
     'li',
     { class: 'campaign', 'data-campaign': c.id },
     h('h3', {}, h('a', { href }, c.title), ' ', h('span', { class: `badge ${c.status}` }, label('status', c.status))),
-    dl([
-      [t('donated'), h('span', { class: 'amount', 'data-field': 'donated' }, money(c.donated, c.currency))],
-      [t('disbursed'), h('span', { class: 'amount', 'data-field': 'disbursed' }, money(c.disbursed, c.currency))],
-      [t('balance'), h('span', { class: 'amount strong', 'data-field': 'balance' }, money(c.balance, c.currency))],
-    ]),
     goalProgress(c.donated, c.goal, c.currency),
+    dl([
+      [t('donated'), amount('donated')],
+      [t('disbursed'), amount('disbursed')],
+      positive(c.transferred_in) ? [t('transferred_in'), amount('transferred_in')] : null,
+      positive(c.transferred_out) ? [t('transferred_out'), amount('transferred_out')] : null,
+      [t('balance'), amount('balance', 'amount strong')],
+    ]),
     h('p', {}, h('a', { href }, t('view_campaign'))),
   );
 }
@@ -61,6 +71,7 @@ export function entryCard(item) {
   );
   const card = h('article', { class: 'entry', 'data-seq': String(seq) }, head);
   card.append(...entryBody(e.kind, b));
+  if (item.reversed_by) card.append(reversedMark(item.reversed_by.seq, { body: item.reversed_by }));
   return card;
 }
 
@@ -69,7 +80,7 @@ export function entryBody(kind, b) {
   const out = [];
   switch (kind) {
     case 'donation':
-      out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount plus' }, `+${money(b.amount, b.currency)}`), ' ', t('from_donor', { donor: b.donor })));
+      out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount plus' }, `+${money(b.amount, b.currency)}`), ' ', t('from_donor', { donor: donorName(b.donor) })));
       out.push(dl([
         [t('reference'), b.reference !== undefined ? code(b.reference, 'ref') : undefined],
         [t('channel'), label('channel', b.channel)],
@@ -84,7 +95,7 @@ export function entryBody(kind, b) {
         [t('purpose'), h('span', { class: 'prewrap' }, b.purpose)],
         [t('paid_at'), dateText(b.paid_at)],
       ]));
-      out.push(evidenceList(b.evidence));
+      out.push(h('div', { class: 'evidence' }, h('p', { class: 'ev-title' }, t('evidence')), evidenceList(b.evidence)));
       break;
     case 'transfer':
       out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount' }, money(b.amount, b.currency)), ' ', t('transfer_from_to', { from: b.from, to: b.to })));
@@ -104,25 +115,6 @@ export function entryBody(kind, b) {
       break;
   }
   return out;
-}
-
-function evidenceList(evidence) {
-  const wrap = h('div', { class: 'evidence' }, h('h4', {}, t('evidence')));
-  if (!evidence || evidence.length === 0) {
-    wrap.append(h('p', { class: 'note' }, t('no_evidence')));
-    return wrap;
-  }
-  const ul = h('ul', {});
-  for (const ev of evidence) {
-    ul.append(h('li', {}, dl([
-      [t('ev_name'), ev.name],
-      [t('ev_type'), ev.media_type],
-      [t('ev_size'), t('bytes', { n: integer(ev.size) })],
-      [t('ev_sha'), code(ev.sha256)],
-    ]), evidenceCheck(ev, t)));
-  }
-  wrap.append(ul);
-  return wrap;
 }
 
 /**

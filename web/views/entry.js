@@ -1,6 +1,7 @@
 // One entry (#/entry/<seq>): the verifier checks its leaf hash, canonical form, the checkpoint
 // signature and the inclusion proof on the spot (verify.js's verifyEntryAnswer); the page shows
-// each step, the entry, every field and the leaf's bytes.
+// what was proved in plain words (the steps, every field and the leaf's bytes behind folds)
+// and, when a later entry reversed it, which one and why.
 
 import { verifyEntryAnswer } from '../verify.js';
 import { t } from '../i18n.js';
@@ -8,10 +9,12 @@ import {
   h, code, dl, section,
 } from './dom.js';
 import {
-  money, integer, timeEl, kindLabel,
+  money, integer, timeEl, kindLabel, describe,
 } from './format.js';
 import { getInfo, getJSON } from './server.js';
 import { entryBody, checklist, withIntegerSize } from './cards.js';
+import { reversedMark } from './reversal.js';
+import { plainDetails, whatWasProved } from './words.js';
 
 /** An entry (`#/entry/<seq>`), with its inclusion proof checked on the spot. */
 export async function viewEntry(out, route) {
@@ -21,20 +24,25 @@ export async function viewEntry(out, route) {
   out.append(h('h1', {}, t('entry_title', { seq })));
   const proofBox = section(t('proof_title'));
   const { ul, step } = checklist();
-  proofBox.append(ul);
   let decoded = null;
   try {
     decoded = await verifyEntryAnswer(answer, inf.key, withIntegerSize(step));
-    proofBox.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('proof_ok', { seq, size: integer(decoded.cp.size) }))));
+    proofBox.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('proof_ok_plain', { seq, size: integer(decoded.cp.size) })), ...whatWasProved()));
   } catch (e) {
-    proofBox.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('proof_failed', { error: e.message }))));
+    proofBox.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('proof_failed', { error: describe(e) })), plainDetails(e.message)));
   }
+  proofBox.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), ul));
   // Show what was proved: the decoded leaf. If it could not be decoded, show the server's view.
   const e = decoded ? decoded.entry : answer.entry;
-  out.append(h('article', { class: 'card entry-full', 'data-seq': String(seq) }, h('h2', {}, kindLabel(e.kind)), ...entryBody(e.kind, e.body || {})));
+  const article = h('article', { class: 'card entry-full', 'data-seq': String(seq) }, h('h2', {}, kindLabel(e.kind)), ...entryBody(e.kind, e.body || {}));
+  if (answer.reversed_by) article.append(reversedMark(answer.reversed_by.seq, { body: answer.reversed_by }));
+  out.append(article);
   out.append(proofBox);
-  out.append(section(t('entry_fields'), fieldTable(e, answer.leaf_hash)));
-  out.append(section(t('leaf_bytes'), h('pre', { class: 'leaf' }, answer.leaf)));
+  out.append(section(
+    t('auditor_title'),
+    h('details', { class: 'tech' }, h('summary', {}, t('entry_fields')), fieldTable(e, answer.leaf_hash)),
+    h('details', { class: 'tech' }, h('summary', {}, t('leaf_bytes')), h('pre', { class: 'leaf' }, answer.leaf)),
+  ));
 }
 
 function fieldValue(key, value, currency) {

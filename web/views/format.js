@@ -64,18 +64,26 @@ export function label(prefix, value) {
   return has(k) ? t(k) : String(value);
 }
 
-/** An error in words: what the verifier found, or that the network or something else failed. */
+/**
+ * An error in words, in the visitor's language: what the verifier found (by its code, with the
+ * entry when it names one), or that the network or something else failed. The verifier's own
+ * English message is never used here: callers put it behind a "Technical details" fold.
+ */
 export function describe(err) {
   if (err instanceof VerifyError) {
     const params = {
       seq: err.seq, prev: err.seq - 1, field: err.field ?? '', size: err.prefixSize ?? '',
     };
-    const k = `err_${err.code}`;
-    if (err.seq !== undefined && has(k)) return t(k, params);
-    if (err.seq !== undefined) return `${t('entry_n', { seq: err.seq })}: ${err.problem ?? err.message}`;
-    if (has(k)) return t(k, params);
-    return err.message;
+    if (err.seq !== undefined) return has(`err_${err.code}`) ? t(`err_${err.code}`, params) : t('err_entry_other', params);
+    if (has(`err0_${err.code}`)) return t(`err0_${err.code}`, params);
+    if (has(`err_${err.code}`) && !t(`err_${err.code}`).includes('{seq}')) return t(`err_${err.code}`, params);
+    return t('err_other');
   }
   if (err instanceof HttpError || (err && err.name === 'TypeError')) return t('err_network');
   return t('err_other');
+}
+
+/** The donor's published name; the ledger's "Anonymous" in the visitor's language. */
+export function donorName(donor) {
+  return donor === 'Anonymous' ? t('anonymous') : String(donor ?? '');
 }

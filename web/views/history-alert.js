@@ -51,7 +51,7 @@ function historyAlert(v) {
     case 'extended': {
       History.rememberCheckpoint(v.current.note, v.current.key).catch(() => {});
       const el = box('good', h('p', {}, t('consistency_ok', { size: integer(v.current.size), old: integer(v.remembered.size) })));
-      const close = h('button', { type: 'button', class: 'link', 'aria-label': 'OK' }, '×');
+      const close = h('button', { type: 'button', class: 'link', 'aria-label': t('close') }, '×');
       close.addEventListener('click', () => el.remove());
       el.append(close);
       return el;

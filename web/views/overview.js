@@ -1,67 +1,42 @@
-// The overview (#/): the signed checkpoint the server publishes, checked in the browser; the
-// totals by currency; and a card for every campaign.
+// The overview (#/), made for a phone: the organisation and its promise, "Find my donation",
+// and the campaigns with their progress. The signed checkpoint itself is on the Verify page;
+// here a small badge says whether its signature checked out in this browser.
 
 import { verifyPublishedCheckpoint } from '../verify.js';
 import { t } from '../i18n.js';
-import {
-  h, code, dl, section, message,
-} from './dom.js';
-import { money, integer, timeEl } from './format.js';
+import { h, section } from './dom.js';
 import { getInfo, getJSON } from './server.js';
 import { campaignCard } from './cards.js';
+import { findForm } from './find.js';
 
-/** The overview (`#/`): the signed checkpoint, the totals by currency and every campaign. */
+/** The overview (`#/`): promise, search box, campaigns (open ones first). */
 export async function viewOverview(out) {
   const [inf, totals] = await Promise.all([getInfo(true), getJSON('/totals')]);
   out.append(h('h1', {}, inf.name));
-  out.append(await checkpointCard(inf));
+  out.append(h('p', { class: 'promise' }, t('promise')));
+  out.append(await verifiedBadge(inf));
 
-  const cur = section(t('totals'), h('p', { class: 'note' }, t('totals_note')));
-  const codes = Object.keys(totals.currencies || {});
-  if (codes.length === 0) cur.append(h('p', {}, t('no_campaigns')));
-  const grid = h('div', { class: 'grid' });
-  for (const c of codes) {
-    const x = totals.currencies[c];
-    grid.append(h(
-      'div',
-      { class: 'currency', 'data-currency': c },
-      h('h3', {}, c),
-      dl([
-        [t('donated'), h('span', { class: 'amount', 'data-field': 'donated' }, money(x.donated, c))],
-        [t('disbursed'), h('span', { class: 'amount', 'data-field': 'disbursed' }, money(x.disbursed, c))],
-        [t('balance'), h('span', { class: 'amount strong', 'data-field': 'balance' }, money(x.balance, c))],
-        [t('reversed'), h('span', { class: 'amount', 'data-field': 'reversed' }, money(x.reversed, c))],
-      ]),
-    ));
-  }
-  cur.append(grid);
-  out.append(cur);
+  const find = section(t('find_title'));
+  find.classList.add('find-box');
+  find.append(findForm('', 'home-q'));
+  out.append(find);
 
   const camp = section(t('campaigns'));
-  if (!totals.campaigns || totals.campaigns.length === 0) camp.append(h('p', {}, t('no_campaigns')));
+  const all = totals.campaigns || [];
+  if (all.length === 0) camp.append(h('p', {}, t('no_campaigns')));
   const list = h('ul', { class: 'campaigns' });
-  for (const c of totals.campaigns || []) list.append(campaignCard(c));
+  const open = all.filter((c) => c.status !== 'closed');
+  for (const c of [...open, ...all.filter((c) => c.status === 'closed')]) list.append(campaignCard(c));
   camp.append(list);
   out.append(camp);
 }
 
-/** The signed checkpoint /info publishes, checked with its key. */
-async function checkpointCard(inf) {
-  const box = section(t('checkpoint'));
-  let cp = null;
-  let status;
+/** "Verified ✓" when today's signed checkpoint verifies with the published key, a warning if not. */
+async function verifiedBadge(inf) {
   try {
-    cp = await verifyPublishedCheckpoint(inf);
-    status = h('p', { class: 'ok-line' }, h('span', { 'aria-hidden': 'true' }, '✓ '), t('cp_sig_ok'));
-  } catch (e) {
-    status = message('bad', t('cp_sig_bad', { error: e.message }));
+    await verifyPublishedCheckpoint(inf);
+    return h('p', { class: 'verified-line' }, h('a', { href: '#/verify', class: 'verified good', 'data-verified': 'true' }, t('verified_badge')), ' ', h('span', { class: 'note' }, t('verified_badge_note')));
+  } catch {
+    return h('p', { class: 'verified-line' }, h('a', { href: '#/verify', class: 'verified bad', 'data-verified': 'false' }, t('verified_badge_bad')));
   }
-  box.append(dl([
-    [t('cp_size'), h('span', { 'data-field': 'size' }, integer(cp ? cp.size : inf.size))],
-    [t('cp_root'), code(cp ? cp.root : inf.root)],
-    [t('cp_time'), timeEl(inf.last_recorded_at)],
-    [t('cp_key'), code(inf.key, 'hash key')],
-  ]));
-  box.append(status);
-  return box;
 }

@@ -1,69 +1,125 @@
-// Donation receipts on the public page (SPEC.md §12): check a receipt in the browser, from
-// the server (#/receipt/<code>) or from a file the donor pastes or uploads, with the
-// independent verifier (verify.js's verifyReceipt). A receipt needs nothing else: it verifies
-// offline and for good. Nothing from a receipt is ever put on the page as HTML.
+// Donation receipts on the public page (SPEC.md §12): a box to type a receipt code; a receipt
+// fetched from the server (#/receipt/<code>) and checked in the browser, shown as a sheet that
+// prints on its own (receipt-sheet.js); and a receipt file the donor pastes or uploads, with
+// their identifier, checked on the spot (verify.js's verifyReceipt). A receipt needs nothing
+// else: it verifies offline and for good. Nothing from a receipt is ever put on the page as HTML.
 
 import { verifyReceipt, parseReceiptCode } from '../verify.js';
 import { t } from '../i18n.js';
-import { h, section } from './dom.js';
-import { integer, kindLabel } from './format.js';
-import { getInfo } from './server.js';
+import { h, section, clear } from './dom.js';
+import { describe } from './format.js';
+import { getInfo, getJSON } from './server.js';
 import { checklist, entryBody } from './cards.js';
+import { normalReceiptCode } from './receipt-code.js';
+import { receiptSheet } from './receipt-sheet.js';
+import { plainDetails } from './words.js';
+import { witnessesSection } from './witnesses.js';
+
+/** The box to type a receipt code in; sending it opens that receipt. */
+function codeForm(value) {
+  const input = h('input', {
+    id: 'receipt-code', name: 'code', type: 'text', value, autocomplete: 'off', spellcheck: 'false', maxlength: '40', 'aria-describedby': 'receipt-code-help receipt-code-error', autocapitalize: 'characters',
+  });
+  const error = h('p', { id: 'receipt-code-error', class: 'field-error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'find receipt-code-form' },
+    h('label', { for: 'receipt-code' }, t('receipt_code_label')),
+    h('p', { id: 'receipt-code-help', class: 'note' }, t('receipt_code_help')),
+    h('div', { class: 'inline' }, input, h('button', { type: 'submit' }, t('receipt_open'))),
+    error,
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const found = normalReceiptCode(input.value);
+    if (!found) {
+      error.textContent = t('receipt_code_bad', { code: input.value.trim() });
+      return;
+    }
+    location.hash = `#/receipt/${found}`;
+  });
+  return form;
+}
+
+/** The campaign `id` as {id, title}, or null when it cannot be read. */
+async function campaignOf(id) {
+  try {
+    const c = await getJSON(`/campaigns/${encodeURIComponent(id)}`);
+    return { id: c.id, title: c.title };
+  } catch {
+    return null;
+  }
+}
 
 /**
- * The receipt view, `#/receipt/<code>` (fetched from the server and checked against the
- * published key) or `#/receipt` (a receipt file pasted or uploaded, checked on the spot).
+ * What the server says of receipt `code` now: `{ campaign, reversal }` (its campaign as
+ * {id, title}, and the entry that reversed it as {seq, reason, note} or null), from
+ * GET /receipts/{code}/status; from the campaign and the `Fundtrail-Reversed-By` header of
+ * the receipt's answer (`response`) when there is no status route.
  */
-// Long because it lays out one page top to bottom (fetch or paste, then the same checklist);
-// each step's checking lives in web/verify/receipt.js.
+async function statusOf(code, response, campaignId) {
+  try {
+    const status = await getJSON(`/receipts/${encodeURIComponent(code)}/status`);
+    return { campaign: status.campaign ?? await campaignOf(campaignId), reversal: status.reversed_by ?? null };
+  } catch {
+    const seq = response.headers.get('fundtrail-reversed-by');
+    return { campaign: await campaignOf(campaignId), reversal: seq && /^\d+$/.test(seq) ? { seq: Number(seq) } : null };
+  }
+}
+
+/** The receipt `code` as the server holds it, verified and drawn as a sheet in `box`. */
+async function showFromServer(box, code, inf) {
+  const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
+  if (response.status === 404) {
+    box.append(h('p', { class: 'msg info' }, t('receipt_not_found', { code })));
+    return;
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const receipt = await response.json();
+  const { ul, step } = checklist();
+  try {
+    const v = await verifyReceipt(receipt, { key: inf.key, step });
+    const { campaign, reversal } = await statusOf(code, response, v.entry.body.campaign);
+    box.append(receiptSheet(receipt, v, {
+      org: inf.name, campaign, checklist: ul, reversal,
+    }));
+    box.append(h('p', { class: 'receipt-actions' }, h('button', { type: 'button', class: 'print primary', on: { click: () => window.print() } }, t('receipt_print'))));
+    const witnesses = await witnessesSection(receipt.checkpoint);
+    if (witnesses) box.append(witnesses);
+  } catch (e) {
+    box.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: describe(e) })), plainDetails(e.message), ul));
+  }
+}
+
+/**
+ * The receipt view: `#/receipt/<code>` (fetched from the server, checked against the
+ * published key, shown as a printable sheet) or `#/receipt` (the code box); both also offer
+ * to check a receipt file pasted or uploaded.
+ */
 export async function viewReceipt(out, route) {
   out.append(h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('back_overview'))));
   out.append(h('h1', {}, t('receipt_title')));
-  let published = null;
+  let inf = null;
   try {
-    published = (await getInfo()).key;
+    inf = await getInfo();
   } catch {
     // offline: a pasted receipt is checked against its own key, with a warning
   }
-
-  const show = async (box, receipt, identifier) => {
-    const { ul, step } = checklist();
-    box.append(ul);
-    const key = published || receipt?.key;
-    if (!published) box.append(h('p', { class: 'note' }, t('receipt_key_warning')));
-    try {
-      const v = await verifyReceipt(receipt, { key, identifier, step });
-      const b = v.entry.body;
-      box.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('receipt_ok', { code: receipt.code, seq: v.seq, size: integer(v.cp.size) }))));
-      if (v.identifierChecked) box.append(h('p', {}, t('receipt_identifier_ok')));
-      box.append(h('article', { class: 'card entry-full receipt', 'data-seq': String(v.seq) }, h('h2', {}, kindLabel(v.entry.kind)), ...entryBody(v.entry.kind, b)));
-      box.append(h('dl', { class: 'facts' }, h('dt', {}, t('receipt_code')), h('dd', {}, h('code', {}, receipt.code)), h('dt', {}, t('leaf_hash')), h('dd', {}, h('code', { class: 'hash' }, v.leafHash))));
-      box.append(h('p', {}, h('a', { href: `#/entry/${v.seq}` }, t('entry_n', { seq: v.seq }))));
-      return true;
-    } catch (e) {
-      box.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: e.message }))));
-      return false;
-    }
-  };
-
-  if (route.code) {
-    const box = section(t('receipt_from_server', { code: route.code }));
+  const code = normalReceiptCode(route.code) ?? route.code;
+  if (code && parseReceiptCode(code) && inf) {
+    const box = h('div', { class: 'receipt-box' });
     out.append(box);
-    if (!parseReceiptCode(route.code)) {
-      box.append(h('p', {}, t('receipt_not_found', { code: route.code })));
-    } else {
-      const response = await fetch(`/api/v1/receipts/${encodeURIComponent(route.code)}`, { cache: 'no-store' });
-      if (response.status === 404) {
-        box.append(h('p', {}, t('receipt_not_found', { code: route.code })));
-      } else if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      } else {
-        await show(box, await response.json());
-        box.append(h('button', { type: 'button', class: 'print', on: { click: () => window.print() } }, t('receipt_print')));
-      }
-    }
+    await showFromServer(box, code, inf);
+  } else if (code) {
+    out.append(h('p', { class: 'msg info' }, t('receipt_not_found', { code })));
   }
+  out.append(section(t('receipt_code_title'), codeForm(code && !parseReceiptCode(code) ? code : '')));
+  out.lastChild.classList.add('receipt-code-box');
+  out.append(pasteSection(inf ? inf.key : null));
+}
 
+/** "Check a receipt file": paste or upload a receipt and, optionally, the donor's identifier. */
+function pasteSection(published) {
   const form = section(t('receipt_paste_title'));
   form.classList.add('receipt-paste');
   form.append(h('p', {}, t('receipt_paste_intro')));
@@ -81,15 +137,27 @@ export async function viewReceipt(out, route) {
   });
   const check = async (ev) => {
     ev.preventDefault();
-    while (result.firstChild) result.removeChild(result.firstChild);
+    clear(result);
     let receipt;
     try {
       receipt = JSON.parse(area.value);
     } catch (e) {
-      result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: `receipt: not valid JSON (${e.message})` }))));
+      result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_not_json')), plainDetails(e.message)));
       return;
     }
-    await show(result, receipt, ident.value.trim() || undefined);
+    const { ul, step } = checklist();
+    if (!published) result.append(h('p', { class: 'note' }, t('receipt_key_warning')));
+    try {
+      const v = await verifyReceipt(receipt, { key: published || receipt?.key, identifier: ident.value.trim() || undefined, step });
+      result.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('receipt_ok', { code: receipt.code, seq: v.seq, size: v.cp.size }))));
+      if (v.identifierChecked) result.append(h('p', {}, t('receipt_identifier_ok')));
+      result.append(h('article', { class: 'card entry-full receipt', 'data-seq': String(v.seq) }, ...entryBody(v.entry.kind, v.entry.body)));
+      result.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), ul));
+      const witnesses = await witnessesSection(receipt.checkpoint);
+      if (witnesses) result.append(witnesses);
+    } catch (e) {
+      result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: describe(e) })), plainDetails(e.message), ul));
+    }
   };
   form.append(h(
     'form',
@@ -103,5 +171,5 @@ export async function viewReceipt(out, route) {
     h('button', { type: 'submit' }, t('receipt_check')),
   ));
   form.append(result);
-  out.append(form);
+  return form;
 }

@@ -11,11 +11,13 @@ export class HttpError extends Error {
   constructor(status, text) {
     super(`HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
     this.status = status;
+    /** The answer's body (up to 2,000 characters), e.g. a JSON error. */
+    this.body = text ? text.slice(0, 2000) : '';
   }
 }
 
-async function request(path, accept) {
-  const r = await fetch(API + path, { headers: { accept }, cache: 'no-store' });
+async function request(path, accept, signal) {
+  const r = await fetch(API + path, { headers: { accept }, cache: 'no-store', signal });
   if (!r.ok) {
     let text = '';
     try {
@@ -30,8 +32,11 @@ async function request(path, accept) {
 
 /** The JSON answer of GET /api/v1`path`; throws HttpError or the network's TypeError. */
 export const getJSON = async (path) => (await request(path, 'application/json')).json();
-/** The NDJSON bytes of GET /api/v1`path`; throws HttpError or the network's TypeError. */
-export const getBytes = async (path) => new Uint8Array(await (await request(path, 'application/x-ndjson')).arrayBuffer());
+/**
+ * The NDJSON bytes of GET /api/v1`path` (stopped when `signal` aborts); throws HttpError, the
+ * network's TypeError or the AbortError.
+ */
+export const getBytes = async (path, signal) => new Uint8Array(await (await request(path, 'application/x-ndjson', signal)).arrayBuffer());
 
 let infoCache = null;
 

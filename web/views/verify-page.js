@@ -1,6 +1,7 @@
 // Verify everything (#/verify): the whole ledger checked in the browser against the signed
-// checkpoint and the published totals (verify.js's verifyServedLedger), and a bundle file from
-// disk checked with no request to the server at all (verifyBundle).
+// checkpoint and the published totals (in a worker, verify-run.js), its download size stated
+// first and the check stoppable; the signed checkpoint and totals by currency; and a bundle
+// file from disk checked with no request to the server at all (verifyBundle).
 
 import * as V from '../verify.js';
 import * as History from '../history.js';
@@ -12,12 +13,14 @@ import {
   money, integer, shortHash, label, describe,
 } from './format.js';
 import {
-  API_BASE, getInfo, getJSON, getBytes, cachedInfo,
+  API_BASE, getInfo, getJSON, cachedInfo,
 } from './server.js';
 import { showHistory } from './history-alert.js';
+import { verifyEverythingServed } from './verify-run.js';
+import { readableSize } from './evidence.js';
+import { checkpointCard, currencyTotals } from './ledger-card.js';
+import { witnessesSection } from './witnesses.js';
 
-const PAGE = 1000; // entries per request when verifying everything (the API's largest page)
-const AHEAD = 3; // requests in flight while verifying everything
 
 /** The verdict of a failed check: the error in words, its own message behind a fold. */
 function failureBox(err, prefixKey = 'verify_failed') {
@@ -25,41 +28,67 @@ function failureBox(err, prefixKey = 'verify_failed') {
     'div',
     { class: 'verdict bad', role: 'alert' },
     h('p', { class: 'verdict-text' }, t(prefixKey, { what: describe(err) })),
-    h('details', {}, h('summary', {}, t('verify_details')), h('p', {}, h('code', { class: 'wrap' }, String(err && err.message ? err.message : err)))),
+    h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, h('code', { class: 'wrap' }, String(err && err.message ? err.message : err)))),
   );
 }
 
-/** The verify page (`#/verify`). */
-export async function viewVerify(out) {
+/** The download size of the whole ledger, in words, from /info's `bundle_bytes` when it has one. */
+function sizeWords(inf) {
+  const n = integer(inf.size);
+  if (Number.isSafeInteger(inf.bundle_bytes) && inf.bundle_bytes >= 0) return t('verify_size', { n, size: readableSize(inf.bundle_bytes) });
+  return t('verify_size_unknown', { n });
+}
+
+/** The verify page (`#/verify`): the check of everything first, then the checkpoint and totals. */
+export async function viewVerify(out, route = {}) {
   out.append(h('h1', {}, t('verify_title')));
+  const [inf, published] = await Promise.all([getInfo(true), getJSON('/totals')]);
   const stored = History.loadRemembered();
-  const box = section(t('verify_title'), h('p', {}, t('verify_intro')));
+  const box = section(t('verify_all_title'), h('p', {}, t('verify_intro_plain')), h('p', { class: 'note' }, t('plain_cannot')));
+  box.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_intro'))));
+  box.append(h('p', { class: 'size-first', id: 'verify-size', 'data-bytes': inf.bundle_bytes ?? '' }, h('strong', {}, sizeWords(inf))));
   if (stored) box.append(h('p', { class: 'note' }, t('verify_last', { size: integer(stored.size), root: shortHash(stored.root) })));
-  const bar = h('progress', { id: 'verify-progress', max: '1', value: '0', hidden: true });
+  const bar = h('progress', {
+    id: 'verify-progress', max: '1', value: '0', hidden: true, 'aria-label': t('verify_progress_label'),
+  });
   const status = h('p', { id: 'verify-status', role: 'status', 'aria-live': 'polite' });
   const verdict = h('div', { id: 'verdict' });
   const btn = h('button', { type: 'button', id: 'verify-all', class: 'primary' }, t('verify_button'));
+  const stop = h('button', {
+    type: 'button', id: 'verify-stop', class: 'secondary', hidden: true,
+  }, t('verify_stop'));
+  let controller = null;
+  stop.addEventListener('click', () => controller?.abort());
   btn.addEventListener('click', async () => {
     btn.disabled = true;
+    stop.hidden = false;
+    controller = new AbortController();
     clear(verdict);
     bar.hidden = false;
     try {
-      const r = await verifyEverything(bar, status);
+      const r = await verifyEverything(bar, status, controller.signal, route.helpers);
       status.textContent = '';
       verdict.append(h(
         'div',
-        { class: 'verdict good', role: 'status' },
-        h('p', { class: 'verdict-text' }, t('verify_ok', { n: integer(r.size), root: r.root })),
+        { class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0) },
+        h('p', { class: 'verdict-text' }, t('verify_ok_plain', { n: integer(r.size) })),
+        h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_ok', { n: integer(r.size), root: r.root }))),
       ));
+      const witnesses = await witnessesSection(cachedInfo().checkpoint);
+      if (witnesses) verdict.append(witnesses);
     } catch (e) {
       status.textContent = '';
-      verdict.append(failureBox(e));
+      verdict.append(failureBox(e, e && e.code === 'cancelled' ? 'verify_stopped' : 'verify_failed'));
     } finally {
       btn.disabled = false;
+      stop.hidden = true;
+      bar.hidden = true;
+      controller = null;
     }
   });
-  box.append(h('div', { class: 'actions' }, btn), bar, status, verdict);
+  box.append(h('div', { class: 'actions' }, btn, ' ', stop), bar, status, verdict);
   out.append(box);
+  out.append(await checkpointCard(inf), currencyTotals(published));
 
   // A bundle from disk: no request to the server at all.
   const file = h('input', {
@@ -96,7 +125,7 @@ export async function viewVerify(out) {
   out.append(section(
     t('bundle_title'),
     h('p', {}, t('bundle_intro')),
-    h('p', {}, h('a', { href: `${API_BASE}/export`, download: 'fundtrail-bundle.txt' }, t('bundle_download'))),
+    h('p', {}, h('a', { href: `${API_BASE}/export`, download: 'fundtrail-bundle.txt' }, t('bundle_download')), ' ', h('span', { class: 'note' }, sizeWords(inf))),
     h('label', { for: 'bundle-file' }, t('bundle_label')),
     file,
     bbar,
@@ -131,9 +160,11 @@ function totalsView(totals) {
 /**
  * Verifies the server's whole ledger against today's signed checkpoint and the published
  * totals, checking on the way that it extends the checkpoint remembered from an earlier visit
- * (same key); remembers today's checkpoint when it verifies. Returns the verifier's report.
+ * (same key); remembers today's checkpoint when it verifies. Stops when `signal` aborts;
+ * `helpers` (from the address, `#/verify?helpers=N`) asks for N helper workers.
+ * Returns `{ size, root }`.
  */
-async function verifyEverything(bar, status) {
+async function verifyEverything(bar, status, signal, helpers) {
   let inf;
   let cp;
   let totals;
@@ -160,23 +191,17 @@ async function verifyEverything(bar, status) {
   bar.max = Math.max(1, n);
   bar.value = 0;
   status.textContent = t('verify_running', { n: integer(0), total: integer(n) });
-  // Progress at most every 100 ms: each update and yield costs a frame.
-  let shown = performance.now();
-  const report = await V.verifyServedLedger({
-    checkpoint: { note: inf.checkpoint, key },
+  const report = await verifyEverythingServed({
+    note: inf.checkpoint,
+    key,
     size: n,
     claimed: totals,
-    fetchEntries: (start, limit) => getBytes(`/entries?start=${start}&limit=${limit}`),
-    pageSize: PAGE,
-    ahead: AHEAD,
     prefix: sameKey ? stored : null,
-    onPage: async (count) => {
-      if (count >= n || performance.now() - shown >= 100) {
-        bar.value = count;
-        status.textContent = t('verify_running', { n: integer(count), total: integer(n) });
-        await nextFrame();
-        shown = performance.now();
-      }
+    signal,
+    helpers,
+    onProgress: (count) => {
+      bar.value = count;
+      status.textContent = t('verify_running', { n: integer(count), total: integer(n) });
     },
   });
   // A new key is remembered only when the visitor accepts it (the key-change alert).

@@ -14,16 +14,22 @@
 pub mod admission;
 pub mod canonical;
 pub mod checkpoint;
+pub mod cosignature;
 pub mod entry;
 pub mod fork;
 pub mod hash;
+pub mod identifier;
 pub mod merkle;
 pub mod money;
+pub mod policy;
 pub mod receipt;
 pub mod reconcile;
 pub mod state;
+pub mod tiles;
+pub mod tlog_proof;
 pub mod totals;
 pub mod verify;
+pub mod witness;
 
 pub use canonical::{decode, encode, LeafError};
 pub use checkpoint::{verify_checkpoint, Checkpoint, CheckpointError, CheckpointSigner};

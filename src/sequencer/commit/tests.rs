@@ -136,3 +136,45 @@ async fn a_failed_group_commit_refuses_the_whole_batch_writes_nothing_and_the_ne
     assert_eq!(seq_of(answer).await.expect("admitted"), (1, false));
     assert_eq!(stored_references(&store).await, ["FT-3"]);
 }
+
+#[tokio::test]
+async fn an_entry_longer_than_65535_bytes_is_refused_and_takes_no_seq() {
+    use crate::ledger::entry::{Disbursement, Evidence};
+    use crate::ledger::money::{Currency, Minor};
+    let ledger = Ledger::new();
+    let store = ledger.store().await;
+    let mut sequencer = ledger.lead(&store).await;
+    let (opening, _) = jobs(vec![open_flood_campaign()]);
+    sequencer.process(opening).await;
+    // 100 documents with 200-character names of 4-byte characters: about 100 KB of leaf.
+    let document = |i: u8| Evidence {
+        media_type: "application/pdf".into(),
+        name: Some("𝄞".repeat(200)),
+        sha256: crate::ledger::hash::Hash([i; 32]),
+        size: 1,
+    };
+    let mut large = donation("flood-2026", 1, "FT-1");
+    large.body = Body::Disbursement(Disbursement {
+        amount: Minor::new(1).expect("positive"),
+        campaign: "flood-2026".into(),
+        currency: Currency::parse("VND").expect("currency"),
+        evidence: (0..100).map(document).collect(),
+        paid_at: "2026-11-20".into(),
+        purpose: "roofs".into(),
+        recipient: "builder".into(),
+        reference: None,
+    });
+    let (batch, answers) = jobs(vec![donation("flood-2026", 100, "FT-2"), large]);
+
+    sequencer.process(batch).await;
+
+    let mut answers = answers.into_iter();
+    let funded = seq_of(answers.next().expect("an answer")).await;
+    let refused = seq_of(answers.next().expect("an answer")).await;
+    assert_eq!(funded.expect("admitted"), (1, false));
+    assert!(
+        matches!(refused, Err(AppendError::LeafTooLarge { bytes }) if bytes > 65_535),
+        "{refused:?}"
+    );
+    assert_eq!(store.size().await.expect("size"), 2);
+}

@@ -1,5 +1,5 @@
 //! Bank statements in any of the formats banks deliver, read into the canonical published
-//! lines of SPEC.md §13.2: the Vietnamese CSV exports (through the CSV reader of
+//! lines of SPEC.md §16.2: the Vietnamese CSV exports (through the CSV reader of
 //! `super::lines`), ISO 20022 camt.053 (`camt053.rs`) and SWIFT MT940 (`mt940.rs`). Every
 //! format gives the same lines for the same bank transactions, in the statement's own order.
 //!
@@ -82,7 +82,7 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// The canonical line (SPEC.md §13.2), publishing what `publish` allows; `index` (from
+    /// The canonical line (SPEC.md §16.2), publishing what `publish` allows; `index` (from
     /// 1) names the transaction in errors.
     ///
     /// # Errors

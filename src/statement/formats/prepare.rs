@@ -1,4 +1,4 @@
-//! A camt.053 or MT940 file made ready to record (SPEC.md §13): its canonical lines, the
+//! A camt.053 or MT940 file made ready to record (SPEC.md §16): its canonical lines, the
 //! `statement` entry committing to them for one of a campaign's official accounts, and a
 //! donation for every credit line no donation in the ledger names yet. Nothing is recorded
 //! here; the caller shows it (a dry run) or records it.

@@ -2,7 +2,9 @@
 
 use super::{closed, SqliteStore};
 use crate::ledger::hash::Hash;
+use crate::store::columns::int;
 use crate::store::indexed::Indexed;
+use crate::store::search::SearchRows;
 use crate::store::{Batch, StoreError};
 
 /// One group commit: a transaction of one insert per table, each unpacking a JSON array
@@ -30,6 +32,21 @@ insert into campaigns (idx, id, opened_seq, state)
     on conflict (idx) do update set state = excluded.state;
 insert into checkpoints (size, root, note)
     select value ->> 0, unhex(value ->> 1), value ->> 2 from jsonb_each(?);
+insert or ignore into search_keys (key, seq)
+    select unhex(value ->> 0), value ->> 1 from jsonb_each(?);
+insert or ignore into search_days (received_at, amount, seq)
+    select value ->> 0, value ->> 1, value ->> 2 from jsonb_each(?);
+commit;";
+
+/// Search rows of entries stored before the search tables existed, and how far that
+/// catch-up has come, in one transaction (parameters: keys, days, the new `done`).
+const SEARCH_CATCH_UP: &str = "\
+begin immediate;
+insert or ignore into search_keys (key, seq)
+    select unhex(value ->> 0), value ->> 1 from jsonb_each(?);
+insert or ignore into search_days (received_at, amount, seq)
+    select value ->> 0, value ->> 1, value ->> 2 from jsonb_each(?);
+update search_backfill set done = max(done, ?);
 commit;";
 
 /// The JSON array of `rows` (each serialized as a JSON array: tuples, hashes as hex), or
@@ -64,6 +81,16 @@ struct Params {
     hashes: Option<String>,
     campaigns: Option<String>,
     checkpoint: Option<String>,
+    search_keys: Option<String>,
+    search_days: Option<String>,
+}
+
+/// The JSON arrays of search rows: keys (as hex, with seq) and days.
+fn search_json(rows: &SearchRows) -> Result<(Option<String>, Option<String>), StoreError> {
+    Ok((
+        rows_json(rows.keys.iter().map(|(k, seq)| (hex::encode(k), seq)))?,
+        rows_json(rows.days.iter())?,
+    ))
 }
 
 impl Params {
@@ -119,7 +146,10 @@ impl Params {
                 .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
             campaigns.push((idx, &state.id, opened_seq, json));
         }
+        let (search_keys, search_days) = search_json(&SearchRows::of_batch(&batch.entries))?;
         Ok(Params {
+            search_keys,
+            search_days,
             leaves,
             entries,
             donors,
@@ -153,6 +183,8 @@ impl SqliteStore {
             .bind(p.hashes)
             .bind(p.campaigns)
             .bind(p.checkpoint)
+            .bind(p.search_keys)
+            .bind(p.search_days)
             .execute(&mut *conn)
             .await;
         if let Err(e) = written {
@@ -173,6 +205,30 @@ impl SqliteStore {
                 .as_ref()
                 .map(|(key, _)| (key.as_str(), e.entry.seq))
         }));
+        Ok(())
+    }
+
+    /// Writes the search rows of entries stored before the search tables existed and
+    /// records that entries below `next` are indexed, in one transaction.
+    pub(in crate::store) async fn write_search_catch_up(
+        &self,
+        rows: &SearchRows,
+        _done: u64,
+        next: u64,
+    ) -> Result<(), StoreError> {
+        let (keys, days) = search_json(rows)?;
+        let mut writer = self.writer.lock().await;
+        let conn = writer.as_mut().ok_or_else(closed)?;
+        let written = sqlx::query(SEARCH_CATCH_UP)
+            .bind(keys)
+            .bind(days)
+            .bind(int(next))
+            .execute(&mut *conn)
+            .await;
+        if let Err(e) = written {
+            let _ = sqlx::query("rollback").execute(&mut *conn).await;
+            return Err(e.into());
+        }
         Ok(())
     }
 }

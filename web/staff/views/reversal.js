@@ -52,6 +52,10 @@ async function lookUp(what, results, host) {
       return;
     }
     const found = await getJson(`search?reference=${encodeURIComponent(text)}`);
+    // A whole reference or receipt code typed names its entries; parts of longer
+    // references are offered only when nothing matches whole.
+    const whole = found.results.filter((r) => r.matched === 'reference' || r.matched === 'receipt_code');
+    if (whole.length > 0) found.results = whole;
     if (found.results.length === 0) {
       what.setError(t('reversal_nothing_found', { text }));
       what.focus();

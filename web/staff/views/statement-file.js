@@ -1,4 +1,4 @@
-// A bank's camt.053 (XML) or MT940 file on the statement screen (SPEC.md §13): the dry run of
+// A bank's camt.053 (XML) or MT940 file on the statement screen (SPEC.md §16): the dry run of
 // POST /statements/file shown as the statement it would record (account, period, balances),
 // the donations it would add for credit lines no donation names, and the payments out no
 // disbursement names; lines to leave out (interest, fees, returned transfers) typed as

@@ -82,7 +82,7 @@ impl Body {
     }
 }
 
-/// The field rules of a `statement` body (SPEC.md §13.1).
+/// The field rules of a `statement` body (SPEC.md §16.1).
 fn statement(b: &super::Statement) -> Result<(), FieldError> {
     short("account.bank", &b.account.bank)?;
     short("account.number", &b.account.number)?;

@@ -123,7 +123,7 @@ pub struct Disbursement {
     pub purpose: String,
     /// Who was paid.
     pub recipient: String,
-    /// Optional bank transaction id of the payment, naming its bank statement line (§13.3).
+    /// Optional bank transaction id of the payment, naming its bank statement line (§16.3).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reference: Option<String>,
 }
@@ -156,7 +156,7 @@ pub struct Transfer {
     /// Why the money moves; required, since moving earmarked money must be explained.
     pub reason: String,
     /// Optional bank transaction id, when the move is a payment between bank accounts that
-    /// a statement line shows (SPEC.md §13.3).
+    /// a statement line shows (SPEC.md §16.3).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reference: Option<String>,
     /// Destination campaign.

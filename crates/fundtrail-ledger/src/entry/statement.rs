@@ -1,4 +1,4 @@
-//! The `statement` body (SPEC.md §13.1): one bank statement of one account, committed by the
+//! The `statement` body (SPEC.md §16.1): one bank statement of one account, committed by the
 //! Merkle root of its canonical lines, and the signed amounts statements need.
 
 use super::kinds::Account;
@@ -17,7 +17,7 @@ pub struct Statement {
     pub closing: SignedMinor,
     /// The account's currency.
     pub currency: Currency,
-    /// Lines that no ledger entry names, with the reason why none should (SPEC.md §13.3).
+    /// Lines that no ledger entry names, with the reason why none should (SPEC.md §16.3).
     pub exclusions: Vec<Exclusion>,
     /// SHA-256 of the file the bank delivered, so the original can be checked too.
     pub file_sha256: Hash,
@@ -27,7 +27,7 @@ pub struct Statement {
     pub lines: u64,
     /// RFC 6962 Merkle root over the canonical lines, in the statement's order.
     pub lines_root: Hash,
-    /// SHA-256 of the published file of lines (SPEC.md §13.2): its name wherever it is
+    /// SHA-256 of the published file of lines (SPEC.md §16.2): its name wherever it is
     /// stored, content-addressed like evidence.
     pub lines_sha256: Hash,
     /// Balance at the start of `from`, in signed minor units.

@@ -15,6 +15,7 @@ use crate::canonical::decode;
 use crate::checkpoint::{verify_checkpoint, Checkpoint, CheckpointError};
 use crate::entry::{Body, Donation};
 use crate::hash::{donor_commitment, leaf_hash, Hash};
+use crate::identifier::identifier_candidates;
 use crate::merkle::{verify_inclusion, ProofError};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -330,7 +331,8 @@ pub fn verify_receipt(
 
 /// SPEC.md §12 steps 6 and 7: the salt, when present, is 64 lower-case hex digits and the
 /// donation carries a commitment; with an identifier, both are present and the commitment is
-/// theirs. Returns whether an identifier was checked.
+/// theirs: of the identifier normalised (SPEC.md §2.4.1), or else of the text as typed.
+/// Returns whether an identifier was checked.
 fn check_commitment(
     receipt: &Receipt,
     donation: &Donation,
@@ -349,7 +351,10 @@ fn check_commitment(
     let (Some(salt), Some(commitment)) = (salt, donation.commitment) else {
         return Err(ReceiptError::NoCommitment);
     };
-    if donor_commitment(&salt, id) != commitment {
+    let matches = identifier_candidates(id)
+        .iter()
+        .any(|candidate| donor_commitment(&salt, candidate) == commitment);
+    if !matches {
         return Err(ReceiptError::IdentifierMismatch { seq: receipt.seq });
     }
     Ok(true)

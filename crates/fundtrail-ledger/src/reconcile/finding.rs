@@ -1,4 +1,4 @@
-//! What reconciling an account can find (SPEC.md §13.4): every difference between the bank's
+//! What reconciling an account can find (SPEC.md §16.4): every difference between the bank's
 //! lines and the ledger, located by statement, line and day, and said in words.
 
 use crate::entry::{ExclusionReason, SignedMinor};

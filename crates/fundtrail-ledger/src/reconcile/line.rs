@@ -1,4 +1,4 @@
-//! The canonical statement line (SPEC.md §13.2): its bytes, its leaf hash, the published file
+//! The canonical statement line (SPEC.md §16.2): its bytes, its leaf hash, the published file
 //! of all lines of one statement, and the Merkle root and proofs over them.
 
 use crate::entry::{
@@ -37,7 +37,7 @@ pub enum LineError {
     #[error("line {line}: not a statement line: {problem}")]
     Malformed { line: u64, problem: String },
     /// Line `line` is valid JSON for a line, but not its one canonical encoding.
-    #[error("line {line}: not the canonical encoding of the line (SPEC.md §13.2)")]
+    #[error("line {line}: not the canonical encoding of the line (SPEC.md §16.2)")]
     NotCanonical { line: u64 },
     /// Line `line` has a field with an unacceptable value.
     #[error("line {line}: field {field}")]

@@ -1,4 +1,4 @@
-//! The rules inside one statement (SPEC.md §13.3): its lines are the committed ones, sum from
+//! The rules inside one statement (SPEC.md §16.3): its lines are the committed ones, sum from
 //! the opening to the closing balance, fall in its period, and each is matched by exactly one
 //! entry naming it or by a fitting exclusion.
 

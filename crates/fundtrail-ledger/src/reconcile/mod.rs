@@ -1,4 +1,4 @@
-//! Reconciling bank statements with the ledger (SPEC.md §13): the canonical lines, and the
+//! Reconciling bank statements with the ledger (SPEC.md §16): the canonical lines, and the
 //! rules that say, per bank account, through which day the ledger holds every line of the
 //! account, and what differs.
 //!
@@ -165,7 +165,7 @@ impl Reconciler {
     }
 
     /// Reconciles every account. `lines` gives the published file of a statement's lines
-    /// (SPEC.md §13.2), or `None` when it is not available (reported, never assumed).
+    /// (SPEC.md §16.2), or `None` when it is not available (reported, never assumed).
     pub fn finish(self, mut lines: impl FnMut(&Statement) -> Option<Vec<u8>>) -> Reconciliation {
         let mut groups: Vec<Group> = Vec::new();
         for (seq, s) in &self.statements {

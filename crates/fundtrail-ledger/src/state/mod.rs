@@ -97,7 +97,7 @@ fn earlier(a: &str, b: &str) -> bool {
 
 /// The state change one valid entry causes, computed before anything is changed.
 enum Change {
-    /// An entry that changes no campaign (a bank statement: reconciled apart, SPEC.md §13).
+    /// An entry that changes no campaign (a bank statement: reconciled apart, SPEC.md §16).
     Nothing,
     Open(CampaignState),
     Close(u32),

@@ -8,5 +8,6 @@ mod checkpoints;
 mod companion;
 mod currencies;
 mod edge;
+mod identifiers;
 mod leaves;
 mod statements;

@@ -1,4 +1,4 @@
-//! `tests/vectors/statement/` (SPEC.md §13): a published file of canonical lines, each line's
+//! `tests/vectors/statement/` (SPEC.md §16): a published file of canonical lines, each line's
 //! bytes, leaf hash and inclusion proof, their root, a signed bundle whose ledger commits to
 //! them in a `statement` entry, what reconciling it gives, and lines that must be refused.
 //! The JavaScript verifier reads the same files.

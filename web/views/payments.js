@@ -1,0 +1,55 @@
+// "Where the money went" on a campaign's page: each payment, newest first, with its purpose,
+// recipient, day and amount, whether it was reversed, and its evidence documents (thumbnails
+// of images drawn in the browser once their bytes match the ledger, see evidence.js).
+
+import { t } from '../i18n.js';
+import { h, section } from './dom.js';
+import { money, dateText } from './format.js';
+import { evidenceList } from './evidence.js';
+import { reversedMark } from './reversal.js';
+
+const AUTO_PAYMENTS = 10; // payments whose images get their thumbnail without a click
+
+/** The section listing every payment among `lines` (statement lines, newest first). */
+export function paymentsSection(c, lines) {
+  const bySeq = new Map(lines.map((l) => [l.seq, l.entry]));
+  const box = section(t('where_money_went'));
+  box.id = 'payments';
+  const payments = lines.filter((l) => l.entry.kind === 'disbursement');
+  if (payments.length === 0) {
+    box.append(h('p', {}, t('no_payments')));
+    return box;
+  }
+  const list = h('ol', { class: 'payments' });
+  payments.forEach((l, i) => {
+    const b = l.entry.body || {};
+    list.append(h(
+      'li',
+      { class: `payment${l.reversedBy !== null ? ' reversed' : ''}`, 'data-seq': String(l.seq) },
+      h('h3', {}, h('span', { class: 'prewrap' }, b.purpose)),
+      h('p', { class: 'amount-line' }, h('strong', { class: 'amount minus' }, `−${money(b.amount, c.currency)}`), ' ', t('to_recipient', { recipient: b.recipient })),
+      h('p', { class: 'note' }, t('paid_on', { day: dateText(b.paid_at ?? l.day) }), ' · ', h('a', { href: `#/entry/${l.seq}` }, t('entry_n', { seq: l.seq }))),
+      l.reversedBy !== null ? reversedMark(l.reversedBy, bySeq.get(l.reversedBy) ?? { body: l.reversal ?? {} }) : null,
+      h('div', { class: 'evidence' }, h('p', { class: 'ev-title' }, t('evidence')), evidenceList(b.evidence, { auto: i < AUTO_PAYMENTS })),
+    ));
+  });
+  box.append(list);
+  return box;
+}
+
+/**
+ * The updates section: what the organisation said about the campaign in the ledger (its
+ * closing note), newest first; null when there is nothing.
+ */
+export function updatesSection(lines) {
+  const updates = lines.filter((l) => (l.entry.kind === 'campaign.close' || /update/.test(l.entry.kind)) && (l.entry.body?.note || l.entry.body?.text));
+  if (updates.length === 0) return null;
+  const box = section(t('updates'));
+  box.id = 'updates';
+  const list = h('ul', { class: 'updates' });
+  for (const l of updates) {
+    list.append(h('li', {}, h('p', { class: 'note' }, dateText(l.day), ' · ', h('a', { href: `#/entry/${l.seq}` }, t('entry_n', { seq: l.seq }))), h('p', { class: 'prewrap' }, l.entry.body.note ?? l.entry.body.text)));
+  }
+  box.append(list);
+  return box;
+}
