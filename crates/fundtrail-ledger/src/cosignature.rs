@@ -347,7 +347,7 @@ mod tests {
         let (witness, _) = WitnessSigner::generate_with(&mut rng(), "w1.example").expect("key");
         let vkey = witness.verifier_key();
         let raw = B64
-            .decode(vkey.rsplit('+').next().expect("key"))
+            .decode(vkey.splitn(3, '+').nth(2).expect("key"))
             .expect("base64");
         let public = ed25519_dalek::VerifyingKey::from_bytes(&raw[1..].try_into().expect("32"))
             .expect("point");
