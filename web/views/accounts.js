@@ -9,7 +9,7 @@ import * as V from '../verify.js';
 import { h, dl, section } from './dom.js';
 import { money, dateText } from './format.js';
 import { getBytes, getInfo } from './server.js';
-import { s } from './accounts-strings.js';
+import { t } from '../i18n.js';
 import { bankLineSearch } from './bank-line.js';
 
 const PAGE = 1000;
@@ -27,12 +27,12 @@ async function entries(size) {
 
 /** The view. */
 export async function viewAccounts(out) {
-  out.append(h('h1', {}, s('title')), h('p', {}, s('intro')), bankLineSearch());
+  out.append(h('h1', {}, t('acc_title')), h('p', {}, t('acc_intro')), bankLineSearch());
   const info = await getInfo(true);
   const reconciler = new V.Reconciler();
   for (const e of await entries(info.size)) reconciler.observe(e);
   if (reconciler.statements.length === 0) {
-    out.append(h('p', { class: 'note' }, s('none')));
+    out.append(h('p', { class: 'note' }, t('acc_none')));
     return;
   }
   const files = new Map();
@@ -52,25 +52,25 @@ function accountView(a) {
   const signed = (v) => (v < 0n ? `−${money((-v).toString(), c)}` : money(v.toString(), c));
   const difference = a.bank_balance - a.ledger_balance;
   const box = section(
-    s('account', { bank: a.account.bank, number: a.account.number, holder: a.account.holder }),
+    t('acc_account', { bank: a.account.bank, number: a.account.number, holder: a.account.holder }),
     h('p', { class: `verdict ${a.findings.length ? 'bad' : 'good'}` }, a.reconciled_through
-      ? `${s('through')}: ${dateText(a.reconciled_through)}`
-      : s('not_reconciled')),
+      ? `${t('acc_through')}: ${dateText(a.reconciled_through)}`
+      : t('acc_not_reconciled')),
     dl([
-      [s('bank_balance'), signed(a.bank_balance)],
-      [s('ledger_balance'), signed(a.ledger_balance)],
-      [s('difference'), signed(difference)],
-      [s('statements'), String(a.statements.length)],
-      [s('lines'), String(a.lines)],
+      [t('acc_bank_balance'), signed(a.bank_balance)],
+      [t('acc_ledger_balance'), signed(a.ledger_balance)],
+      [t('acc_difference'), signed(difference)],
+      [t('acc_statements'), String(a.statements.length)],
+      [t('acc_lines'), String(a.lines)],
     ]),
   );
   if (a.findings.length === 0) {
-    box.append(h('p', {}, s('all_explained')));
+    box.append(h('p', {}, t('acc_all_explained')));
   } else {
-    box.append(h('h3', {}, s('differences')), h('ul', { class: 'findings' }, ...a.findings.map((f) => h('li', {}, f.text))));
+    box.append(h('h3', {}, t('acc_differences')), h('ul', { class: 'findings' }, ...a.findings.map((f) => h('li', {}, f.text))));
   }
   if (a.excluded.length) {
-    box.append(h('details', {}, h('summary', {}, s('explained')), h('ul', {}, ...a.excluded.map((x) => h('li', {}, x.text)))));
+    box.append(h('details', {}, h('summary', {}, t('acc_explained')), h('ul', {}, ...a.excluded.map((x) => h('li', {}, x.text)))));
   }
   return box;
 }

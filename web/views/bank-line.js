@@ -8,7 +8,7 @@ import * as V from '../verify.js';
 import { h, clear } from './dom.js';
 import { money, dateText } from './format.js';
 import { getJSON, getInfo } from './server.js';
-import { s } from './accounts-strings.js';
+import { t } from '../i18n.js';
 
 /** The search form and its results. */
 export function bankLineSearch() {
@@ -19,14 +19,14 @@ export function bankLineSearch() {
   const form = h(
     'form',
     { class: 'bank-line-form' },
-    h('label', { for: 'bank-line-id' }, s('line_id')),
+    h('label', { for: 'bank-line-id' }, t('acc_line_id')),
     id,
-    h('p', { class: 'note' }, s('line_or')),
-    h('label', { for: 'bank-line-amount' }, s('line_amount')),
+    h('p', { class: 'note' }, t('acc_line_or')),
+    h('label', { for: 'bank-line-amount' }, t('acc_line_amount')),
     amount,
-    h('label', { for: 'bank-line-date' }, s('line_date')),
+    h('label', { for: 'bank-line-date' }, t('acc_line_date')),
     day,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, s('line_find'))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('acc_line_find'))),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -37,39 +37,39 @@ export function bankLineSearch() {
     try {
       const found = await getJSON(`/statements/lines?${q}`);
       if (found.matches.length === 0) {
-        out.append(h('p', { class: 'note' }, s('line_none')));
+        out.append(h('p', { class: 'note' }, t('acc_line_none')));
         return;
       }
       const info = await getInfo();
       const cp = await V.verifyCheckpoint(found.checkpoint, info.key.trim());
       for (const m of found.matches) out.append(await proved(m, cp));
     } catch (e) {
-      out.append(h('p', { class: 'verdict bad', role: 'alert' }, s('line_failed', { error: e.message })));
+      out.append(h('p', { class: 'verdict bad', role: 'alert' }, t('acc_line_failed', { error: e.message })));
     }
   });
-  return h('section', { class: 'card' }, h('h2', {}, s('line_title')), h('p', {}, s('line_intro')), form, out);
+  return h('section', { class: 'card' }, h('h2', {}, t('acc_line_title')), h('p', {}, t('acc_line_intro')), form, out);
 }
 
 /** One answer, proved: both inclusion proofs, then what names the line. */
 async function proved(m, cp) {
   const entry = V.decodeLeaf(m.entry);
-  if (entry.kind !== 'statement') throw new Error(`entry ${m.statement} is not a statement`);
+  if (entry.kind !== 'statement') throw new Error(t('acc_line_not_statement', { seq: m.statement }));
   const line = V.decodeStatementLine(m.line);
   const lineHash = V.leafHashSync(V.utf8(m.line));
   await V.verifyInclusion(m.line_number - 1, entry.body.lines, lineHash, m.line_proof, entry.body.lines_root);
-  if (BigInt(m.entry_proof.size) !== BigInt(cp.size)) throw new Error('the proof is not for the signed checkpoint');
+  if (BigInt(m.entry_proof.size) !== BigInt(cp.size)) throw new Error(t('acc_line_wrong_checkpoint'));
   await V.verifyInclusion(m.statement, cp.size, V.leafHashSync(V.utf8(m.entry)), m.entry_proof.proof, cp.root);
-  const what = s('line_what', {
+  const what = t('acc_line_what', {
     date: dateText(line.date), amount: money(line.amount.replace('-', ''), entry.body.currency), id: line.id,
     bank: entry.body.account.bank, number: entry.body.account.number, statement: m.statement, line: m.line_number,
   });
   let verdict;
   if (m.omission) {
-    verdict = h('p', { class: 'verdict bad', 'data-omission': '' }, s('line_omission'));
+    verdict = h('p', { class: 'verdict bad', 'data-omission': '' }, t('acc_line_omission'));
   } else if (m.excluded) {
-    verdict = h('p', { class: 'verdict good' }, s('line_excluded', { reason: m.excluded }));
+    verdict = h('p', { class: 'verdict good' }, t('acc_line_excluded', { reason: m.excluded }));
   } else {
-    verdict = h('p', { class: 'verdict good' }, s('line_named', { entries: m.named_by.join(', ') }));
+    verdict = h('p', { class: 'verdict good' }, t('acc_line_named', { entries: m.named_by.join(', ') }));
   }
-  return h('div', { class: 'bank-line', 'data-statement': String(m.statement) }, h('p', {}, what), h('p', { class: 'note' }, s('line_proved', { size: cp.size })), verdict);
+  return h('div', { class: 'bank-line', 'data-statement': String(m.statement) }, h('p', {}, what), h('p', { class: 'note' }, t('acc_line_proved', { size: cp.size })), verdict);
 }
