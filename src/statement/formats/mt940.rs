@@ -211,13 +211,17 @@ fn statement_line(
         i += 1;
     }
     let units = decimal_units(&first[start..i], ',', currency).map_err(|p| fail(line, p))?;
-    if !matches!(b.get(i), Some(b'N' | b'F' | b'S')) || first.len() < i + 4 {
-        return Err(fail(
-            line,
-            format!("{first:?}: no transaction type (such as NTRF) after the amount"),
-        ));
-    }
-    let references = &first[i + 4..];
+    // The type is four characters (`NTRF`); what follows is read only from a character
+    // boundary, since a statement may hold any text there.
+    let references = match (b.get(i), first.get(i + 4..)) {
+        (Some(b'N' | b'F' | b'S'), Some(references)) => references,
+        _ => {
+            return Err(fail(
+                line,
+                format!("{first:?}: no transaction type (such as NTRF) after the amount"),
+            ))
+        }
+    };
     let (owner, bank) = match references.split_once("//") {
         Some((o, b)) => (o.trim(), b.trim()),
         None => (references.trim(), ""),
@@ -258,6 +262,19 @@ mod tests {
     const SAMPLE: &str = ":20:STMT0924\r\n:25:0071000123456\r\n:28C:00001/001\r\n:60F:C240901VND1000000,\r\n\
 :61:2409090909C500000,NTRFNONREF//FT1\r\n:86:ung ho bao Yagi\r\n\
 :61:240930D11000,NCHGNONREF//FEE9\r\n:86:Phi quan ly\r\n  tai khoan\r\n:62F:C240930VND1489000,\r\n-}";
+
+    #[test]
+    fn a_transaction_type_cut_inside_a_character_is_refused_not_a_panic() {
+        // Found by the `statement_mt940` fuzz target: four bytes after `N` ended inside `đ`.
+        let text = SAMPLE.replace("NTRFNONREF//FT1", "N\u{111}\u{111}NONREF//FT1");
+
+        let refused = read_all(&text).expect_err("no transaction type");
+
+        assert!(
+            refused.to_string().contains("no transaction type"),
+            "{refused}"
+        );
+    }
 
     #[test]
     fn a_statement_reads_into_its_header_and_lines_in_order() {
