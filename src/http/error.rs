@@ -3,7 +3,7 @@
 
 use super::json_body::BodyError;
 use crate::ledger::state::InvariantError;
-use crate::sequencer::AppendError;
+use crate::sequencer::{AppendError, StatementRefused};
 use crate::store::StoreError;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
@@ -164,6 +164,29 @@ fn invariant(e: InvariantError) -> ApiError {
     ApiError::new(status, e.code(), e.to_string()).field(field)
 }
 
+/// A statement the sequencer refused: a clash with the account's recorded statements is a
+/// conflict, the rest the request's own fault.
+fn statement_refused(r: StatementRefused) -> ApiError {
+    use StatementRefused as R;
+    let (status, code, field) = match &r {
+        R::Overlaps { .. } => (StatusCode::CONFLICT, "statement_overlaps", "from"),
+        R::Gap { .. } => (StatusCode::CONFLICT, "statement_gap", "from"),
+        R::Opening { .. } => (StatusCode::CONFLICT, "statement_balance", "opening"),
+        R::Closing { .. } => (StatusCode::CONFLICT, "statement_balance", "closing"),
+        R::NotOfficial { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "account"),
+        R::Sum { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "closing"),
+        R::Day { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", *field),
+        R::Line { .. } | R::OutsidePeriod { .. } | R::LinesDiffer { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "lines")
+        }
+        R::WithoutLines | R::NotADonation { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "statement_without_lines", "kind")
+        }
+        R::Interrupted => (StatusCode::SERVICE_UNAVAILABLE, "import_interrupted", "file"),
+    };
+    ApiError::new(status, code, r.to_string()).field(field)
+}
+
 impl From<AppendError> for ApiError {
     fn from(e: AppendError) -> Self {
         match e {
@@ -208,6 +231,7 @@ impl From<AppendError> for ApiError {
                 )
             }
             AppendError::Store(s) => s.into(),
+            AppendError::Statement(r) => statement_refused(r),
             // A group's answer names the refused request's own reason; the handler that
             // sent the group says which of its parts that was.
             AppendError::InGroup { source, .. } => (*source).into(),

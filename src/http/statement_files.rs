@@ -18,7 +18,8 @@ use crate::evidence::EvidenceError;
 use crate::ledger::admission::check_new_body;
 use crate::ledger::entry::Body;
 use crate::ledger::entry::SignedMinor;
-use crate::sequencer::AppendRequest;
+use crate::ledger::entry::FieldError;
+use crate::sequencer::{AppendError, AppendRequest, StatementImport};
 use crate::statement::formats::prepare::{
     lines_file, parse_exclusions, prepare, Format, PrepareError,
 };
@@ -33,9 +34,6 @@ use utoipa::IntoParams;
 
 /// The most donations and payments out the answer lists (the counts cover them all).
 const MAX_LISTED: usize = 1000;
-
-/// The most donations waiting for the sequencer at once.
-const IN_FLIGHT: usize = 2048;
 
 /// Query of `POST /statements/file`.
 #[derive(Deserialize, IntoParams)]
@@ -68,6 +66,23 @@ pub struct FileQuery {
     opening: Option<i64>,
     /// The closing balance in signed minor units, when the file does not say (CSV).
     closing: Option<i64>,
+}
+
+/// The sequencer's refusal, naming the statement line of a refused donation.
+fn refused_donation(e: AppendError, donations: &[u64]) -> ApiError {
+    match e {
+        AppendError::InGroup { index, source } => {
+            let line = index
+                .checked_sub(1)
+                .and_then(|i| donations.get(i))
+                .copied()
+                .unwrap_or_default();
+            let mut err = ApiError::from(*source);
+            err.message = format!("line {line}: the donation it becomes: {}; nothing was recorded", err.message);
+            err
+        }
+        e => e.into(),
+    }
 }
 
 fn refused(e: PrepareError) -> ApiError {
@@ -212,47 +227,32 @@ pub async fn record_file(
         separate_gift: false,
         private: None,
     };
-    let statement = match s
-        .sequencer
-        .append(request(Body::Statement(prepared.statement.clone())))
-        .await
-    {
-        Ok(a) => a,
+    let import = StatementImport {
+        request: request(Body::Statement(prepared.statement.clone())),
+        lines: std::sync::Arc::clone(&prepared.lines),
+    };
+    // The donations are made one at a time as the sequencer takes them, in the statement's
+    // line order; they and the statement are committed together or not at all.
+    let donations = prepared
+        .donations
+        .iter()
+        .copied()
+        .map(|line| match prepared.donation(line) {
+            Ok(d) => Ok(request(Body::Donation(d))),
+            Err(e) => Err(AppendError::Invalid(FieldError::new("file", e.to_string()))),
+        });
+    let recorded = match s.sequencer.record_statement(import, donations).await {
+        Ok(recorded) => recorded,
         Err(e) => {
             if stored.created {
                 let _ = s.evidence.blobs.delete(&stored.hash).await;
             }
-            return Err(e.into());
+            return Err(refused_donation(e, &prepared.donations));
         }
     };
-    // Queued one after the other (at most IN_FLIGHT waiting), so they are committed
-    // together and take seqs in the statement's line order.
-    let mut recorded: Vec<(u64, u64)> = Vec::new();
-    let mut not_recorded = Vec::new();
-    let mut waiting = std::collections::VecDeque::new();
-    let mut settle =
-        |line: u64, answer: Result<crate::sequencer::Appended, crate::sequencer::AppendError>| {
-            match answer {
-                Ok(a) => recorded.push((line, a.seq)),
-                Err(e) => not_recorded.push(json!({ "line": line, "error": e.to_string() })),
-            }
-        };
-    for &line in &prepared.donations {
-        let d = prepared.donation(line).map_err(refused)?;
-        if waiting.len() >= IN_FLIGHT {
-            if let Some((l, q)) = waiting.pop_front() {
-                let q: crate::sequencer::Queued = q;
-                settle(l, q.durable().await);
-            }
-        }
-        match s.sequencer.enqueue(request(Body::Donation(d))).await {
-            Ok(q) => waiting.push_back((line, q)),
-            Err(e) => settle(line, Err(e)),
-        }
-    }
-    while let Some((l, q)) = waiting.pop_front() {
-        settle(l, q.durable().await);
-    }
+    let statement = recorded.statement;
+    let seqs = (1..=recorded.donations).map(|i| statement.seq + i);
+    let recorded: Vec<(u64, u64)> = prepared.donations.iter().copied().zip(seqs).collect();
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -263,7 +263,7 @@ pub async fn record_file(
             "first_seq": recorded.first().map(|r| r.1),
             "last_seq": recorded.last().map(|r| r.1),
             "in_line_order": recorded.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1),
-            "not_recorded": not_recorded,
+            "not_recorded": [],
             "preview": preview,
         })),
     ))

@@ -4,7 +4,10 @@
 //! (`GET /statements/lines?id=…` or `?amount=…&date=…`), and reads each account's
 //! reconciliation (`GET /statements/reconciliation`).
 
-use super::appends::{append, ensure_leading};
+use super::acknowledgement;
+use super::appends::{ensure_leading, idempotency_key};
+use crate::sequencer::{AppendRequest, StatementImport};
+use std::sync::Arc;
 use super::auth::{Recorder, Staff};
 use super::error::ApiError;
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
@@ -15,7 +18,7 @@ use crate::ledger::reconcile::{encode_lines, line_proof, lines_root, Reconciler,
 use crate::ledger::{decode, Currency};
 use crate::store::StoredEntry;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
@@ -78,7 +81,7 @@ pub async fn record(
     ApiJson(r): ApiJson<RecordStatement>,
 ) -> Result<Response, ApiError> {
     ensure_leading(&s)?;
-    let (statement, lines) = admit(&s, r).await?;
+    let (statement, lines) = admit(r)?;
     let file = encode_lines(&lines);
     let stored = s
         .evidence
@@ -86,21 +89,36 @@ pub async fn record(
         .store(Bytes::from(file), LINES_MEDIA_TYPE)
         .await
         .map_err(EvidenceError::from)?;
-    let answer = append(&s, &staff, &headers, Body::Statement(statement)).await;
-    if answer.is_err() && stored.created {
-        // Refused: leave no trace (a file another statement names was not created here).
-        let _ = s.evidence.blobs.delete(&stored.hash).await;
+    let import = StatementImport {
+        request: AppendRequest {
+            body: Body::Statement(statement),
+            recorded_by: staff.token.recorded_by(),
+            idempotency_key: idempotency_key(&headers)?,
+            separate_gift: false,
+            private: None,
+        },
+        lines: Arc::new(lines),
+    };
+    match s.sequencer.record_statement(import, std::iter::empty()).await {
+        Ok(recorded) => Ok(acknowledgement::respond(
+            &recorded.statement,
+            acknowledgement::body(&recorded.statement)?,
+        )),
+        Err(e) => {
+            if stored.created {
+                // Refused: leave no trace (a file another statement names was not created here).
+                let _ = s.evidence.blobs.delete(&stored.hash).await;
+            }
+            Err(e.into())
+        }
     }
-    answer
 }
 
-/// The rules a new statement must keep (SPEC.md §16.1, §16.3): valid lines summing from the
-/// opening to the closing balance inside the period, one of a campaign's accounts, and no
-/// overlap with a statement of the account already recorded.
-async fn admit(
-    s: &AppState,
-    r: RecordStatement,
-) -> Result<(Statement, Vec<StatementLine>), ApiError> {
+/// The statement entry of `r` and its lines, each line checked here so a refusal names the
+/// field (`lines[i].amount`). The rules that involve the ledger (an official account, no
+/// overlap or gap with the account's statements, the sum) are the sequencer's to judge, one
+/// statement at a time (`StatementRefused`).
+fn admit(r: RecordStatement) -> Result<(Statement, Vec<StatementLine>), ApiError> {
     for (i, line) in r.lines.iter().enumerate() {
         line.validate().map_err(|e| {
             ApiError::invalid(
@@ -121,18 +139,6 @@ async fn admit(
             ));
         }
     }
-    let sum: i128 = r.lines.iter().map(|l| i128::from(l.amount.get())).sum();
-    if i128::from(r.opening.get()) + sum != i128::from(r.closing.get()) {
-        return Err(ApiError::invalid(
-            "closing",
-            format!(
-                "the opening balance {} plus the lines ({sum}) is {}, not the closing balance {}",
-                r.opening,
-                i128::from(r.opening.get()) + sum,
-                r.closing
-            ),
-        ));
-    }
     let file = encode_lines(&r.lines);
     let statement = Statement {
         account: r.account,
@@ -150,42 +156,7 @@ async fn admit(
     let body = Body::Statement(statement.clone());
     body.validate()
         .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
-    if !is_official(s, &statement).await? {
-        return Err(ApiError::invalid(
-            "account",
-            "no campaign lists this account (bank, number and holder exactly) in this currency",
-        ));
-    }
-    for (seq, other) in statements(s).await? {
-        let same = other.account == statement.account && other.currency == statement.currency;
-        if same && other.from <= statement.to && statement.from <= other.to {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "statement_overlaps",
-                format!(
-                    "statement {seq} of this account already covers {} to {}: a statement must start after it",
-                    other.from, other.to
-                ),
-            )
-            .field("from"));
-        }
-    }
     Ok((statement, r.lines))
-}
-
-/// Whether a campaign lists the statement's account in its currency.
-async fn is_official(s: &AppState, statement: &Statement) -> Result<bool, ApiError> {
-    for campaign in s.store.campaigns().await? {
-        let Some(entry) = s.store.entry(campaign.opened_seq).await? else {
-            continue;
-        };
-        if let Ok(Body::CampaignOpen(o)) = decode(&entry.leaf).map(|e| e.body) {
-            if o.currency == statement.currency && o.accounts.contains(&statement.account) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
 }
 
 /// Every recorded statement, with its `seq`.

@@ -24,6 +24,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
+pub(super) mod statement;
+mod statement_rules;
 #[cfg(test)]
 mod tests;
 
@@ -100,11 +102,29 @@ type UsedReferences = HashSet<(String, String)>;
 
 impl Sequencer {
     /// Answers batches from `rx` until every handle is gone and the queue is empty.
+    /// A statement's job holds the writer alone: the jobs queued before it are committed
+    /// first, those after it wait for it.
     pub(super) async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
-        while let Some(first) = rx.recv().await {
+        let mut held: Option<Job> = None;
+        loop {
+            let first = match held.take() {
+                Some(job) => job,
+                None => match rx.recv().await {
+                    Some(job) => job,
+                    None => break,
+                },
+            };
+            if first.statement.is_some() {
+                self.record_statement(first).await;
+                continue;
+            }
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
                 match rx.try_recv() {
+                    Ok(job) if job.statement.is_some() => {
+                        held = Some(job);
+                        break;
+                    }
                     Ok(job) => jobs.push(job),
                     Err(_) => break,
                 }
@@ -183,6 +203,13 @@ impl Sequencer {
     ) -> Admitted {
         let mut admitted = Admitted::default();
         for job in jobs {
+            let bare_statement = job
+                .requests()
+                .any(|r| matches!(r.body, Body::Statement(_)));
+            if bare_statement || job.statement.is_some() {
+                job.refuse(statement::StatementRefused::WithoutLines.into());
+                continue;
+            }
             if let Some(key) = &job.request.idempotency_key {
                 if let Some((seq, fingerprint)) = keys.get(key).copied() {
                     if fingerprint == job.fingerprint(&self.fingerprints) {

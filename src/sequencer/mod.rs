@@ -25,13 +25,16 @@ mod election;
 mod fingerprint;
 mod import;
 mod queued;
+mod recorded_statement;
 mod recovery;
 #[cfg(test)]
 mod testing;
 
+pub use commit::statement::{Feed, StatementRefused, CHUNK};
 pub use fingerprint::FingerprintKey;
 pub use import::{import_leaves, ImportError};
 pub use queued::Queued;
+pub use recorded_statement::{RecordedStatement, StatementImport};
 pub use recovery::load_view;
 
 /// The most requests written in one group commit.
@@ -114,6 +117,9 @@ pub enum AppendError {
         /// Why it was refused.
         source: Box<AppendError>,
     },
+    /// A statement's rule would break, or its import did not reach its end.
+    #[error("{0}")]
+    Statement(#[from] StatementRefused),
     /// Another request of the same group was refused, so this one was too.
     #[error("refused together with another request of the same group")]
     RefusedWithGroup,
@@ -150,6 +156,9 @@ struct Job {
     reply: oneshot::Sender<Result<Durable, AppendError>>,
     /// Requests appended right after `request`, in the same group commit, all or none.
     followers: Vec<Follower>,
+    /// For a statement (`request`): its lines and its donations, recorded with it in one
+    /// transaction while it holds the writer alone.
+    statement: Option<Box<commit::statement::StatementWork>>,
 }
 
 /// A request of a group after its first.
@@ -165,6 +174,7 @@ impl Job {
             request,
             reply,
             followers: Vec::new(),
+            statement: None,
         }
     }
 

@@ -34,6 +34,7 @@ macro_rules! on_pool {
     };
 }
 
+mod bulk;
 mod by_campaign;
 mod columns;
 mod cosignatures;
@@ -53,6 +54,7 @@ mod sqlite;
 mod tokens;
 mod witness;
 
+pub use bulk::BulkWrite;
 pub use cosignatures::StoredCosignature;
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;

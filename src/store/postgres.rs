@@ -56,11 +56,31 @@ impl PostgresStore {
         batch: &Batch,
         indexed: &[Indexed<'_>],
     ) -> Result<(), StoreError> {
-        // Each table gets one statement for the whole batch, with one array per column.
-        let e = &batch.entries;
         let mut tx = self.pool.begin().await?;
-        if !e.is_empty() {
-            sqlx::query(
+        write_batch(&mut tx, batch, indexed).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A transaction of its own, for writes that span several batches (a statement's
+    /// import, `super::bulk`).
+    pub(super) async fn begin(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+/// Writes `batch` (whose entries have the columns `indexed`) in `tx`, uncommitted: each
+/// table gets one statement for the whole batch, with one array per column.
+pub(super) async fn write_batch(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    batch: &Batch,
+    indexed: &[Indexed<'_>],
+) -> Result<(), StoreError> {
+    let e = &batch.entries;
+    if !e.is_empty() {
+        sqlx::query(
                 "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
                  select * from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], \
                  $7::text[], $8::text[], $9::bigint[], $10::text[])",
@@ -75,60 +95,74 @@ impl PostgresStore {
             .bind(indexed.iter().map(|x| x.reference).collect::<Vec<_>>())
             .bind(indexed.iter().map(|x| x.reverses.map(int)).collect::<Vec<_>>())
             .bind(e.iter().map(|x| x.entry.recorded_at.as_str()).collect::<Vec<_>>())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        }
-        donors::insert_donors(&mut tx, e).await?;
-        let keyed: Vec<_> = e
-            .iter()
-            .filter_map(|x| {
-                x.idempotency_key
-                    .as_ref()
-                    .map(|(k, h)| (k.clone(), int(x.entry.seq), h.0.to_vec()))
-            })
-            .collect();
-        if !keyed.is_empty() {
-            sqlx::query("insert into idempotency (key, seq, request_hash) select * from unnest($1::text[], $2::bigint[], $3::bytea[])")
+    }
+    donors::insert_donors(&mut **tx, e).await?;
+    let keyed: Vec<_> = e
+        .iter()
+        .filter_map(|x| {
+            x.idempotency_key
+                .as_ref()
+                .map(|(k, h)| (k.clone(), int(x.entry.seq), h.0.to_vec()))
+        })
+        .collect();
+    if !keyed.is_empty() {
+        sqlx::query("insert into idempotency (key, seq, request_hash) select * from unnest($1::text[], $2::bigint[], $3::bytea[])")
                 .bind(keyed.iter().map(|k| k.0.clone()).collect::<Vec<_>>())
                 .bind(keyed.iter().map(|k| k.1).collect::<Vec<_>>())
                 .bind(keyed.iter().map(|k| k.2.clone()).collect::<Vec<_>>())
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
-        }
-        if !batch.hashes.is_empty() {
-            sqlx::query("insert into tree_hashes (idx, hash) select * from unnest($1::bigint[], $2::bytea[])")
-                .bind(batch.hashes.iter().map(|(i, _)| int(*i)).collect::<Vec<_>>())
-                .bind(batch.hashes.iter().map(|(_, h)| h.0.to_vec()).collect::<Vec<_>>())
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (idx, opened_seq, state) in &batch.campaigns {
-            let json = serde_json::to_string(state)
-                .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
-            sqlx::query(
-                "insert into campaigns (idx, id, opened_seq, state) values ($1, $2, $3, $4) \
-                 on conflict (idx) do update set state = excluded.state",
-            )
-            .bind(i64::from(*idx))
-            .bind(&state.id)
-            .bind(int(*opened_seq))
-            .bind(json)
-            .execute(&mut *tx)
-            .await?;
-        }
-        insert_search_rows(&mut tx, &SearchRows::of_batch(e)).await?;
-        if let Some(cp) = &batch.checkpoint {
-            sqlx::query("insert into checkpoints (size, root, note) values ($1, $2, $3)")
-                .bind(int(cp.size))
-                .bind(&cp.root.0[..])
-                .bind(&cp.note)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
     }
+    if !batch.hashes.is_empty() {
+        sqlx::query(
+            "insert into tree_hashes (idx, hash) select * from unnest($1::bigint[], $2::bytea[])",
+        )
+        .bind(
+            batch
+                .hashes
+                .iter()
+                .map(|(i, _)| int(*i))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            batch
+                .hashes
+                .iter()
+                .map(|(_, h)| h.0.to_vec())
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (idx, opened_seq, state) in &batch.campaigns {
+        let json = serde_json::to_string(state)
+            .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
+        sqlx::query(
+            "insert into campaigns (idx, id, opened_seq, state) values ($1, $2, $3, $4) \
+                 on conflict (idx) do update set state = excluded.state",
+        )
+        .bind(i64::from(*idx))
+        .bind(&state.id)
+        .bind(int(*opened_seq))
+        .bind(json)
+        .execute(&mut **tx)
+        .await?;
+    }
+    insert_search_rows(tx, &SearchRows::of_batch(e)).await?;
+    if let Some(cp) = &batch.checkpoint {
+        sqlx::query("insert into checkpoints (size, root, note) values ($1, $2, $3)")
+            .bind(int(cp.size))
+            .bind(&cp.root.0[..])
+            .bind(&cp.note)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
 
+impl PostgresStore {
     /// Writes the search rows of entries stored before the search tables existed and
     /// records that entries below `next` are indexed, in one transaction (another server
     /// doing the same at once writes the same rows, which are kept once).

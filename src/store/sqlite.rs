@@ -12,6 +12,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod bulk;
+pub(super) use bulk::SqliteBulk;
 mod commit;
 mod donors;
 mod fingerprints;

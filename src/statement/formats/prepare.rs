@@ -74,8 +74,9 @@ pub enum PrepareError {
 pub struct Prepared {
     /// The `statement` entry's body.
     pub statement: Statement,
-    /// Its canonical lines, in the file's order.
-    pub lines: Vec<StatementLine>,
+    /// Its canonical lines, in the file's order (shared with the sequencer, which checks
+    /// them against the entry).
+    pub lines: std::sync::Arc<Vec<StatementLine>>,
     /// The lines (from 1) whose donations to record: credit lines no donation names, not
     /// excluded ([`Prepared::donation`] makes each).
     pub donations: Vec<u64>,
@@ -214,7 +215,7 @@ pub async fn prepare(
     };
     Ok(Prepared {
         statement,
-        lines,
+        lines: std::sync::Arc::new(lines),
         donations,
         campaign: campaign.to_string(),
         unnamed_debits,

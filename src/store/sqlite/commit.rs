@@ -15,7 +15,7 @@ use crate::store::{Batch, StoreError};
 /// bundled) parses each array once and hands every row over as binary JSON, which `->>`
 /// reads in place; `json_each` would print each row back to text for every `->>`, a fifth
 /// of the writer thread's CPU.
-const GROUP_COMMIT: &str = "\
+pub(super) const GROUP_COMMIT: &str = "\
 begin immediate;
 insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
     select value ->> 0, substr(?, value ->> '$[1][0]', value ->> '$[1][1]'), unhex(value ->> 2),
@@ -73,16 +73,16 @@ fn rows_json<T: serde::Serialize>(
 }
 
 /// The parameters of [`GROUP_COMMIT`] for one batch, in order.
-struct Params {
-    leaves: Vec<u8>,
-    entries: Option<String>,
-    donors: Option<String>,
-    keys: Option<String>,
-    hashes: Option<String>,
-    campaigns: Option<String>,
-    checkpoint: Option<String>,
-    search_keys: Option<String>,
-    search_days: Option<String>,
+pub(super) struct Params {
+    pub(super) leaves: Vec<u8>,
+    pub(super) entries: Option<String>,
+    pub(super) donors: Option<String>,
+    pub(super) keys: Option<String>,
+    pub(super) hashes: Option<String>,
+    pub(super) campaigns: Option<String>,
+    pub(super) checkpoint: Option<String>,
+    pub(super) search_keys: Option<String>,
+    pub(super) search_days: Option<String>,
 }
 
 /// The JSON arrays of search rows: keys (as hex, with seq) and days.
@@ -98,7 +98,7 @@ impl Params {
     /// (leaves as UTF-8 JSON text, hashes and salts as hex, serialized straight from
     /// borrowed tuples), and its leaves as one blob, each entry row naming its leaf's
     /// 1-based offset and length.
-    fn of(batch: &Batch, indexed: &[Indexed<'_>]) -> Result<Params, StoreError> {
+    pub(super) fn of(batch: &Batch, indexed: &[Indexed<'_>]) -> Result<Params, StoreError> {
         let mut leaves = Vec::with_capacity(batch.entries.iter().map(|e| e.leaf.len()).sum());
         let mut at = Vec::with_capacity(batch.entries.len());
         for e in &batch.entries {
