@@ -173,16 +173,36 @@ fn statement_refused(r: StatementRefused) -> ApiError {
         R::Gap { .. } => (StatusCode::CONFLICT, "statement_gap", "from"),
         R::Opening { .. } => (StatusCode::CONFLICT, "statement_balance", "opening"),
         R::Closing { .. } => (StatusCode::CONFLICT, "statement_balance", "closing"),
-        R::NotOfficial { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "account"),
-        R::Sum { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "closing"),
-        R::Day { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", *field),
-        R::Line { .. } | R::OutsidePeriod { .. } | R::LinesDiffer { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_statement", "lines")
-        }
-        R::WithoutLines | R::NotADonation { .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "statement_without_lines", "kind")
-        }
-        R::Interrupted => (StatusCode::SERVICE_UNAVAILABLE, "import_interrupted", "file"),
+        R::NotOfficial { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_statement",
+            "account",
+        ),
+        R::Sum { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_statement",
+            "closing",
+        ),
+        R::Day { field, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_statement",
+            *field,
+        ),
+        R::Line { .. } | R::OutsidePeriod { .. } | R::LinesDiffer { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_statement",
+            "lines",
+        ),
+        R::WithoutLines | R::NotADonation { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "statement_without_lines",
+            "kind",
+        ),
+        R::Interrupted => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "import_interrupted",
+            "file",
+        ),
     };
     ApiError::new(status, code, r.to_string()).field(field)
 }

@@ -17,8 +17,8 @@ use super::{ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::admission::check_new_body;
 use crate::ledger::entry::Body;
-use crate::ledger::entry::SignedMinor;
 use crate::ledger::entry::FieldError;
+use crate::ledger::entry::SignedMinor;
 use crate::sequencer::{AppendError, AppendRequest, StatementImport};
 use crate::statement::formats::prepare::{
     lines_file, parse_exclusions, prepare, Format, PrepareError,
@@ -78,7 +78,10 @@ fn refused_donation(e: AppendError, donations: &[u64]) -> ApiError {
                 .copied()
                 .unwrap_or_default();
             let mut err = ApiError::from(*source);
-            err.message = format!("line {line}: the donation it becomes: {}; nothing was recorded", err.message);
+            err.message = format!(
+                "line {line}: the donation it becomes: {}; nothing was recorded",
+                err.message
+            );
             err
         }
         e => e.into(),

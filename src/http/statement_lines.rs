@@ -6,8 +6,6 @@
 
 use super::acknowledgement;
 use super::appends::{ensure_leading, idempotency_key};
-use crate::sequencer::{AppendRequest, StatementImport};
-use std::sync::Arc;
 use super::auth::{Recorder, Staff};
 use super::error::ApiError;
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
@@ -16,6 +14,7 @@ use crate::ledger::entry::{Account, Body, Exclusion, SignedMinor, Statement};
 use crate::ledger::hash::{sha256, Hash};
 use crate::ledger::reconcile::{encode_lines, line_proof, lines_root, Reconciler, StatementLine};
 use crate::ledger::{decode, Currency};
+use crate::sequencer::{AppendRequest, StatementImport};
 use crate::store::StoredEntry;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -24,6 +23,7 @@ use axum::Json;
 use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 /// The media type the published lines are stored and served with.
@@ -99,7 +99,11 @@ pub async fn record(
         },
         lines: Arc::new(lines),
     };
-    match s.sequencer.record_statement(import, std::iter::empty()).await {
+    match s
+        .sequencer
+        .record_statement(import, std::iter::empty())
+        .await
+    {
         Ok(recorded) => Ok(acknowledgement::respond(
             &recorded.statement,
             acknowledgement::body(&recorded.statement)?,

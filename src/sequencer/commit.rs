@@ -203,9 +203,7 @@ impl Sequencer {
     ) -> Admitted {
         let mut admitted = Admitted::default();
         for job in jobs {
-            let bare_statement = job
-                .requests()
-                .any(|r| matches!(r.body, Body::Statement(_)));
+            let bare_statement = job.requests().any(|r| matches!(r.body, Body::Statement(_)));
             if bare_statement || job.statement.is_some() {
                 job.refuse(statement::StatementRefused::WithoutLines.into());
                 continue;

@@ -52,6 +52,25 @@ impl BulkWrite {
         }
     }
 
+    /// The (campaign, reference) pairs of the donations with any of `references`: committed
+    /// ones, and on SQLite those written in this transaction too (read on its connection,
+    /// which it holds).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn existing_references(
+        &mut self,
+        references: &[String],
+    ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        if references.is_empty() {
+            return Ok(Default::default());
+        }
+        match &mut self.open {
+            Open::Sqlite(s) => s.existing_references(references).await,
+            Open::Postgres(_) => self.store.existing_references(references).await,
+        }
+    }
+
     /// Commits every batch written, durably.
     ///
     /// # Errors

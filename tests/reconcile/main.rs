@@ -7,6 +7,7 @@
 mod helpers;
 
 mod api;
+mod atomic;
 mod books;
 mod file_import;
 mod formats;

@@ -22,7 +22,7 @@ fn lines() -> usize {
 }
 
 /// An MT940 statement of `n` lines: credits, every 50th a payment out.
-fn statement(n: usize) -> (String, i64) {
+pub(crate) fn statement(n: usize) -> (String, i64) {
     let mut text =
         String::from(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND0,\r\n");
     let mut balance: i64 = 0;

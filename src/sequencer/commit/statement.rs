@@ -11,9 +11,9 @@
 //! written, nothing is visible, nothing is acknowledged.
 
 use super::super::{AppendError, AppendRequest, Appended, Durable, Job, Sequencer};
+pub use super::statement_rules::StatementRefused;
 use super::statement_rules::{check_chain, check_lines, check_official, statements_of_account};
 use super::UsedReferences;
-pub use super::statement_rules::StatementRefused;
 use crate::ledger::entry::Body;
 use crate::ledger::reconcile::StatementLine;
 use crate::store::{Batch, BulkWrite, StoredCheckpoint};
@@ -67,7 +67,10 @@ impl Sequencer {
         let Some(key) = &job.request.idempotency_key else {
             return Ok(None);
         };
-        let used = self.store.idempotent_seqs(std::slice::from_ref(key)).await?;
+        let used = self
+            .store
+            .idempotent_seqs(std::slice::from_ref(key))
+            .await?;
         let Some((seq, fingerprint)) = used.get(key).copied() else {
             return Ok(None);
         };
@@ -92,7 +95,10 @@ impl Sequencer {
         };
         check_lines(statement, &work.lines)?;
         check_official(&self.store, &self.opened, statement).await??;
-        check_chain(&statements_of_account(&self.store, statement).await?, statement)?;
+        check_chain(
+            &statements_of_account(&self.store, statement).await?,
+            statement,
+        )?;
         let before = self.state.campaigns().to_vec();
         let mut bulk = self.store.begin_bulk().await?;
         match self.write_all(&mut bulk, request, work.feed, &before).await {
@@ -142,7 +148,7 @@ impl Sequencer {
                     Ok(None) | Err(_) => return Err(StatementRefused::Interrupted.into()),
                 }
             }
-            self.admit_donations(chunk, &mut index, &mut refs, &mut keys, &mut batch)
+            self.admit_donations(bulk, chunk, &mut index, &mut refs, &mut keys, &mut batch)
                 .await?;
             if ended {
                 break;
@@ -157,10 +163,12 @@ impl Sequencer {
         Ok((seq, checkpoint))
     }
 
-    /// Admits the donations of one chunk, after asking the store which of their bank
-    /// references are recorded already.
+    /// Admits the donations of one chunk, after asking the store (inside `bulk`, whose
+    /// transaction holds the SQLite writer) which of their bank references are recorded
+    /// already.
     async fn admit_donations(
         &mut self,
+        bulk: &mut BulkWrite,
         chunk: Vec<AppendRequest>,
         index: &mut u64,
         refs: &mut UsedReferences,
@@ -174,16 +182,19 @@ impl Sequencer {
                 _ => None,
             })
             .collect();
-        refs.extend(self.store.existing_references(&wanted).await?);
+        refs.extend(bulk.existing_references(&wanted).await?);
         for request in chunk {
             *index += 1;
             if !matches!(request.body, Body::Donation(_)) || request.idempotency_key.is_some() {
                 return Err(StatementRefused::NotADonation { index: *index }.into());
             }
-            let row = self.admit(&request, refs).await.map_err(|e| AppendError::InGroup {
-                index: *index as usize,
-                source: Box::new(e),
-            })?;
+            let row = self
+                .admit(&request, refs)
+                .await
+                .map_err(|e| AppendError::InGroup {
+                    index: *index as usize,
+                    source: Box::new(e),
+                })?;
             self.take(row, keys, batch);
         }
         Ok(())

@@ -10,10 +10,10 @@
 //!   closing balance, or ends the day before one starts, closing with its opening balance):
 //!   the account's statements chain without gaps.
 
-use crate::ledger::entry::{Body, Statement};
-use crate::ledger::reconcile::{lines_root, StatementLine};
 use crate::ledger::decode;
 use crate::ledger::entry::SignedMinor;
+use crate::ledger::entry::{Body, Statement};
+use crate::ledger::reconcile::{lines_root, StatementLine};
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 
@@ -43,7 +43,11 @@ pub enum StatementRefused {
     },
     /// The lines do not sum from the opening to the closing balance.
     #[error("the opening balance {opening} plus the lines ({sum}) is {}, not the closing balance {closing}", i128::from(*opening) + sum)]
-    Sum { opening: i64, sum: i128, closing: i64 },
+    Sum {
+        opening: i64,
+        sum: i128,
+        closing: i64,
+    },
     /// The entry's line count or root is not that of its lines.
     #[error("the statement names {named} lines with root {root}, but its {given} lines hash to another root or count")]
     LinesDiffer {
@@ -243,7 +247,10 @@ pub fn check_chain(recorded: &[(u64, Statement)], new: &Statement) -> Result<(),
         (None, Some(a)) => (to.succ_opt(), a.pred_opt()),
         (None, None) => return Ok(()),
     };
-    let text = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let text = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
     Err(StatementRefused::Gap {
         gap_from: text(gap_from),
         gap_to: text(gap_to),

@@ -78,6 +78,16 @@ impl SqliteBulk {
         Ok(())
     }
 
+    /// The (campaign, reference) pairs of donations with any of `references`, stored or
+    /// written in the transaction.
+    pub(in crate::store) async fn existing_references(
+        &mut self,
+        references: &[String],
+    ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
+        let store = self.store.clone();
+        store.existing_references_on(self.conn()?, references).await
+    }
+
     /// Commits everything written.
     pub(in crate::store) async fn commit(mut self) -> Result<(), StoreError> {
         let committed = sqlx::query("commit").execute(self.conn()?).await;

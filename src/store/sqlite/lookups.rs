@@ -129,13 +129,23 @@ impl SqliteStore {
         &self,
         references: &[String],
     ) -> Result<HashSet<(String, String)>, StoreError> {
+        let mut writer = self.writer.lock().await;
+        let conn = writer.as_mut().ok_or_else(closed)?;
+        self.existing_references_on(conn, references).await
+    }
+
+    /// [`SqliteStore::existing_references`] read on `conn` (the writing connection, held by
+    /// the caller: a statement's import inside its transaction).
+    pub(in crate::store) async fn existing_references_on(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        references: &[String],
+    ) -> Result<HashSet<(String, String)>, StoreError> {
         self.load_fingerprints();
         let candidates = self.references.candidates_of_all(references).await;
         if candidates.as_ref().is_some_and(Vec::is_empty) {
             return Ok(Default::default());
         }
-        let mut writer = self.writer.lock().await;
-        let conn = writer.as_mut().ok_or_else(closed)?;
         let Some(candidates) = candidates else {
             let sql = "select campaign, reference from entries where kind = 'donation' and reference in (select value from json_each(?))";
             return Queries::references_in(conn, sql, json_list(references)).await;
