@@ -158,6 +158,21 @@ pub(super) async fn demo(
     let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
         .await
         .map_err(|e| CliError::Usage(format!("demo data: {e}")))?;
+    // The demo account's bank statement, reconciled, so #/accounts has content.
+    let (statement_seq, lines) =
+        crate::statement::demo::record_demo_statement(&app.state.sequencer, &recorded_by)
+            .await
+            .map_err(|e| CliError::Usage(format!("demo statement: {e}")))?;
+    app.state
+        .evidence
+        .blobs
+        .put(
+            bytes::Bytes::from(lines),
+            crate::statement::demo::LINES_MEDIA_TYPE,
+        )
+        .await
+        .map_err(|e| CliError::Usage(format!("demo statement lines: {e}")))?;
+    let n = n.max(statement_seq + 1);
     for (media_type, bytes) in crate::demo::evidence_files() {
         app.state
             .evidence

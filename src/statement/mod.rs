@@ -20,6 +20,7 @@
 mod amounts;
 mod columns;
 mod csv;
+pub mod demo;
 pub mod formats;
 pub mod import;
 mod lines;

@@ -1,6 +1,7 @@
 // Browser end-to-end test of the reconciliation view (#/accounts, SPEC.md §16) against the real
-// server (`fundtrail demo`): a statement of the demo's Vietcombank account is recorded with a
-// line a donation names, a gift nobody recorded and a bank fee; the page fetches the ledger and
+// server (`fundtrail demo`): after the demo's own statement (2026-11-01 to 11-15, reconciled), a
+// second statement of the demo's Vietcombank account is recorded with a line a donation names, a
+// gift nobody recorded and a bank fee; the page fetches the ledger and
 // the published lines, checks them in the browser and shows the omission with its line and day.
 // Its screenshot (target/e2e/accounts.png) is the one in the README.
 //
@@ -41,10 +42,11 @@ before(async () => {
   const st = await post('/statements/entries', {
     account: { bank: 'Vietcombank', holder: 'Quỹ Cứu trợ Cộng đồng', number: '0071 0012 34567' },
     currency: 'VND',
-    from: '2026-11-01',
+    // It continues the demo's statement: the day after it ends, from its closing balance.
+    from: '2026-11-16',
     to: '2026-11-30',
-    opening: '0',
-    closing: '689000',
+    opening: '37262345',
+    closing: '37951345',
     file_sha256: '22'.repeat(32),
     lines: [
       { amount: '500000', date: '2026-11-20', id: 'FT24330A1' },
