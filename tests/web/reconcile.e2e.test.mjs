@@ -61,13 +61,28 @@ before(async () => {
 
 after(() => shutDown(browser, demo));
 
+test('in Vietnamese, #/accounts says every difference and explained line in Vietnamese, from their codes', { skip: skipReason || false }, async () => {
+  const { page, context, problems } = await openPage(browser, base, { locale: 'vi-VN' });
+  await page.goto(`${base}/#/accounts`);
+  await page.waitForSelector('main .verdict', { timeout: 20_000 });
+  const text = await page.textContent('main');
+  assert.ok(text.includes(`sao kê ${statementSeq} dòng 2 (ngày 2026-11-22): khoản nhận 200000 (FT24330B2) có trong sao kê nhưng không khoản ủng hộ nào ghi nhận`), text);
+  await page.click('main details summary');
+  assert.ok((await page.textContent('main')).includes('(FEE1130) được giải thích là phí ngân hàng'));
+  assert.ok(!(await page.textContent('main')).includes('no donation names it'));
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
 test('#/accounts shows each account reconciled in the browser, with every difference and its line and day', { skip: skipReason || false }, async () => {
   const { page, context, problems } = await openPage(browser, base);
   await page.goto(`${base}/#/accounts`);
   await page.waitForSelector('main .verdict', { timeout: 20_000 });
   const text = await page.textContent('main');
   assert.ok(text.includes(`statement ${statementSeq} line 2 (2026-11-22): credit 200000 (FT24330B2) is in the statement but no donation names it`), text);
-  assert.ok(text.includes('Not reconciled'), text);
+  // The demo's own statement is clean: the account is reconciled through its last day.
+  assert.ok(text.includes('Reconciled through: Nov 15, 2026'), text);
+  assert.ok(text.includes('(INT261115) explained as interest'), text);
   await page.click('main details summary');
   assert.ok((await page.textContent('main')).includes('(FEE1130) explained as fee'));
   // A donor finds their transfer: proved in the browser, and the omission said plainly.

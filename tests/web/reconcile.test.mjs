@@ -108,3 +108,31 @@ test('the three-month, two-account scenario gives the Rust verifier\'s findings 
   })), want.accounts);
   assert.ok(want.findings.some((f) => f.includes('a gap')) && want.findings.some((f) => f.includes('an overlap')));
 });
+
+test('every finding carries a stable code and parameters that say it in English word for word, and in Vietnamese', async () => {
+  const { EN } = await import('../../web/strings-en.js');
+  const { VI } = await import('../../web/strings-vi.js');
+  const fill = (s, p) => s.replace(/\{(\w+)\}/g, (m, k) => (Object.hasOwn(p, k) ? String(p[k]) : m));
+  const codes = ['unknown_account', 'gap', 'overlap', 'opening_mismatch', 'lines_unavailable', 'lines_malformed',
+    'lines_tampered', 'sum_mismatch', 'outside_period', 'unmatched_credit', 'unmatched_debit', 'named_more_than_once',
+    'amount_mismatch', 'wrong_direction', 'exclusion_does_not_fit', 'excluded_but_named'];
+  for (const code of codes) {
+    assert.ok(EN[`acc_f_${code}`] && VI[`acc_f_${code}`], code);
+    assert.notEqual(EN[`acc_f_${code}`], VI[`acc_f_${code}`], code);
+  }
+  // Findings of every kind the JavaScript verifier makes: a missing file, tampered lines, and
+  // the scenario's own.
+  const bundle = read('bundle.txt').toString('utf8');
+  const findings = [
+    ...reconcile(bundle, null).accounts.flatMap((a) => a.findings),
+    ...reconcile(bundle, new Uint8Array(read('lines.jsonl'))).accounts.flatMap((a) => a.findings),
+  ];
+  assert.ok(findings.length >= 2);
+  for (const f of findings) {
+    assert.ok(codes.includes(f.code), f.code);
+    const at = f.line === null ? EN.acc_f_at : EN.acc_f_at_line;
+    const english = fill(at, f) + fill(EN[`acc_f_${f.code}`], f.params);
+    assert.equal(english, f.text);
+    assert.ok(!fill(VI[`acc_f_${f.code}`], f.params).includes('{'), f.code);
+  }
+});

@@ -2,8 +2,9 @@
 // shares no code with the Rust core's reconcile module): the published lines checked against
 // the statement's root and file hash, the chain of each account's statements (gaps, overlaps,
 // openings), the sum of the lines, and every line matched by exactly one entry naming it or by
-// a fitting exclusion. Every finding is reported with its statement, line and day, in the
-// Rust verifier's words.
+// a fitting exclusion. Every finding is reported with its statement, line and day: a stable
+// `code` (the Rust core's `kind`) with its `params`, which the page says in its language, and
+// `text`, the Rust verifier's English words.
 
 import { decodeUtf8, toHex, utf8 } from './bytes.js';
 import { sha256Sync } from './sha256.js';
@@ -104,17 +105,22 @@ export class Reconciler {
     for (const cur of g.list) {
       const before = findings.length;
       const { seq, s } = cur;
-      const at = (date, text) => findings.push({ statement: seq, line: null, date, text: `statement ${seq} (${date}): ${text}` });
-      if (!listed) at(s.from, 'no campaign lists this account in this currency');
+      const at = (date, code, params, text) => findings.push({
+        statement: seq, line: null, date, code, params, text: `statement ${seq} (${date}): ${text}`,
+      });
+      if (!listed) at(s.from, 'unknown_account', {}, 'no campaign lists this account in this currency');
       if (latest) {
         const p = latest.s;
         const after = shift(p.to, 1);
         if (s.from <= p.to) {
-          at(s.from, `covers ${s.from} to ${s.to < p.to ? s.to : p.to}, which statement ${latest.seq} covers too (an overlap)`);
+          const to = s.to < p.to ? s.to : p.to;
+          at(s.from, 'overlap', { other: latest.seq, from: s.from, to }, `covers ${s.from} to ${to}, which statement ${latest.seq} covers too (an overlap)`);
         } else if (s.from !== after) {
-          at(after, `no statement covers ${after} to ${shift(s.from, -1)} (a gap)`);
+          const to = shift(s.from, -1);
+          at(after, 'gap', { from: after, to }, `no statement covers ${after} to ${to} (a gap)`);
         } else if (s.opening !== p.closing) {
-          at(s.from, `opens at ${s.opening}, but statement ${latest.seq} closed at ${p.closing}`);
+          at(s.from, 'opening_mismatch', { previous: latest.seq, previous_closing: p.closing, opening: s.opening },
+            `opens at ${s.opening}, but statement ${latest.seq} closed at ${p.closing}`);
         }
       }
       const outcome = this.statement(seq, s, linesOf(s), findings, excluded);
@@ -138,27 +144,31 @@ export class Reconciler {
   }
 
   statement(seq, s, file, findings, excluded) {
-    const whole = (text) => findings.push({ statement: seq, line: null, date: s.from, text: `statement ${seq} (${s.from}): ${text}` });
+    const whole = (code, params, text) => findings.push({
+      statement: seq, line: null, date: s.from, code, params, text: `statement ${seq} (${s.from}): ${text}`,
+    });
     const nothing = { explained: 0n, lines: 0 };
     if (!file) {
-      whole('its published lines are not available');
+      whole('lines_unavailable', {}, 'its published lines are not available');
       return nothing;
     }
     let lines;
     try {
       lines = decodeStatementLines(file);
     } catch (e) {
-      whole(`its published lines are malformed: ${e.message}`);
+      whole('lines_malformed', { problem: e.message }, `its published lines are malformed: ${e.message}`);
       return nothing;
     }
     if (BigInt(lines.length) !== BigInt(s.lines) || statementLinesRoot(lines.map((l) => l.text)) !== s.lines_root
       || toHex(sha256Sync(file)) !== s.lines_sha256) {
-      whole(`the published lines (${lines.length}) are not the ${s.lines} lines the ledger committed to (root differs)`);
+      whole('lines_tampered', { published: lines.length, committed: s.lines },
+        `the published lines (${lines.length}) are not the ${s.lines} lines the ledger committed to (root differs)`);
       return nothing;
     }
     const sum = lines.reduce((acc, l) => acc + BigInt(l.line.amount), 0n);
     if (BigInt(s.opening) + sum !== BigInt(s.closing)) {
-      whole(`opening ${s.opening} plus the lines (${sum}) is not the closing balance ${s.closing}`);
+      whole('sum_mismatch', { opening: s.opening, lines_sum: sum, closing: s.closing },
+        `opening ${s.opening} plus the lines (${sum}) is not the closing balance ${s.closing}`);
     }
     let explained = 0n;
     lines.forEach(({ line }, i) => {
@@ -168,21 +178,26 @@ export class Reconciler {
   }
 
   line(seq, s, number, l, findings, excluded) {
-    const found = (text) => findings.push({ statement: seq, line: number, date: l.date, text: `statement ${seq} line ${number} (${l.date}): ${text}` });
-    if (l.date < s.from || l.date > s.to) found('the line is booked outside the period');
+    const found = (code, params, text) => findings.push({
+      statement: seq, line: number, date: l.date, code, params, text: `statement ${seq} line ${number} (${l.date}): ${text}`,
+    });
+    if (l.date < s.from || l.date > s.to) found('outside_period', {}, 'the line is booked outside the period');
     const amount = BigInt(l.amount);
     const credit = amount > 0n;
     const naming = (this.named.get(l.id) ?? []).filter((n) => !this.reversed.has(n.seq));
     for (const n of naming.filter((x) => x.credit !== credit)) {
-      found(`${l.id} moves money the other way than entry ${n.seq}, which names it`);
+      found('wrong_direction', { id: l.id, entry: n.seq }, `${l.id} moves money the other way than entry ${n.seq}, which names it`);
     }
     const fitting = naming.filter((x) => x.credit === credit);
     const x = s.exclusions.find((e) => Number(e.line) === number);
     if (x) {
       if (!(FITS[x.reason] ?? (() => true))(credit)) {
-        found(`excluded as ${x.reason}, which cannot explain a line in this direction`);
+        found('exclusion_does_not_fit', { reason: x.reason }, `excluded as ${x.reason}, which cannot explain a line in this direction`);
       }
-      if (fitting.length) found(`${l.id} is excluded but entries ${fitting.map((n) => n.seq).join(', ')} name it too`);
+      if (fitting.length) {
+        const entries = fitting.map((n) => n.seq).join(', ');
+        found('excluded_but_named', { id: l.id, entries }, `${l.id} is excluded but entries ${entries} name it too`);
+      }
       excluded.push({
         statement: seq, line: number, date: l.date, id: l.id, amount, reason: x.reason,
         text: `statement ${seq} line ${number} (${l.date}): ${l.amount} (${l.id}) explained as ${x.reason}`,
@@ -191,17 +206,21 @@ export class Reconciler {
     }
     const signed = (n) => (credit ? n.amount : -n.amount);
     if (fitting.length === 0) {
-      found(credit
-        ? `credit ${l.amount} (${l.id}) is in the statement but no donation names it`
-        : `debit ${l.amount} (${l.id}) is in the statement but no disbursement or transfer names it`);
+      const params = { id: l.id, amount: l.amount };
+      if (credit) found('unmatched_credit', params, `credit ${l.amount} (${l.id}) is in the statement but no donation names it`);
+      else found('unmatched_debit', params, `debit ${l.amount} (${l.id}) is in the statement but no disbursement or transfer names it`);
       return 0n;
     }
     if (fitting.length === 1) {
       const [one] = fitting;
-      if (signed(one) !== amount) found(`${l.id} moves ${l.amount}, but entry ${one.seq} records ${one.amount}`);
+      if (signed(one) !== amount) {
+        found('amount_mismatch', { id: l.id, entry: one.seq, line_amount: l.amount, entry_amount: one.amount },
+          `${l.id} moves ${l.amount}, but entry ${one.seq} records ${one.amount}`);
+      }
       return signed(one);
     }
-    found(`${l.id} is named by ${fitting.length} entries (${fitting.map((n) => n.seq).join(', ')}): a duplicate`);
+    const entries = fitting.map((n) => n.seq).join(', ');
+    found('named_more_than_once', { id: l.id, count: fitting.length, entries }, `${l.id} is named by ${fitting.length} entries (${entries}): a duplicate`);
     return signed(fitting[0]);
   }
 }

@@ -9,7 +9,7 @@ import * as V from '../verify.js';
 import { h, dl, section } from './dom.js';
 import { money, dateText } from './format.js';
 import { getBytes, getInfo } from './server.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { bankLineSearch } from './bank-line.js';
 
 const PAGE = 1000;
@@ -67,10 +67,35 @@ function accountView(a) {
   if (a.findings.length === 0) {
     box.append(h('p', {}, t('acc_all_explained')));
   } else {
-    box.append(h('h3', {}, t('acc_differences')), h('ul', { class: 'findings' }, ...a.findings.map((f) => h('li', {}, f.text))));
+    box.append(h('h3', {}, t('acc_differences')), h('ul', { class: 'findings' }, ...a.findings.map((f) => h('li', {}, findingText(f)))));
   }
   if (a.excluded.length) {
-    box.append(h('details', {}, h('summary', {}, t('acc_explained')), h('ul', {}, ...a.excluded.map((x) => h('li', {}, x.text)))));
+    box.append(h('details', {}, h('summary', {}, t('acc_explained')), h('ul', {}, ...a.excluded.map((x) => h('li', {}, excludedText(x))))));
   }
   return box;
+}
+
+/** Where a finding or exclusion is: its statement, line (if any) and day, in the page's language. */
+function place(x) {
+  const at = { statement: x.statement, line: x.line, date: x.date };
+  return x.line === null ? t('acc_f_at', at) : t('acc_f_at_line', at);
+}
+
+/** The reason of an exclusion in the page's language (the code itself when unknown). */
+function reasonText(reason) {
+  return has(`acc_reason_${reason}`) ? t(`acc_reason_${reason}`) : reason;
+}
+
+/** A finding in the page's language, from its stable code and parameters. */
+export function findingText(f) {
+  const key = `acc_f_${f.code}`;
+  if (!has(key)) return f.text;
+  const params = { ...f.params };
+  if (params.reason !== undefined) params.reason = reasonText(params.reason);
+  return `${place(f)}${t(key, params)}`;
+}
+
+/** An excluded line in the page's language. */
+export function excludedText(x) {
+  return `${place(x)}${t('acc_x_excluded', { amount: x.amount, id: x.id, reason: reasonText(x.reason) })}`;
 }
