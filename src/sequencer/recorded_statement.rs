@@ -72,7 +72,7 @@ impl SequencerHandle {
             match donation {
                 Ok(request) => {
                     // A closed feed means the sequencer refused already: its answer says why.
-                    if feed.send(Feed::Donation(request)).await.is_err() {
+                    if feed.send(Feed::Donation(Box::new(request))).await.is_err() {
                         break;
                     }
                     sent += 1;

@@ -98,7 +98,7 @@ pub(super) async fn write_batch(
             .execute(&mut **tx)
             .await?;
     }
-    donors::insert_donors(&mut **tx, e).await?;
+    donors::insert_donors(tx, e).await?;
     let keyed: Vec<_> = e
         .iter()
         .filter_map(|x| {

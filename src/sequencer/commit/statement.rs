@@ -32,7 +32,7 @@ const STALL: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub enum Feed {
     /// The next donation, at the next position.
-    Donation(AppendRequest),
+    Donation(Box<AppendRequest>),
     /// Every donation was sent: commit.
     End,
 }
@@ -140,7 +140,7 @@ impl Sequencer {
             let mut ended = false;
             while chunk.len() < CHUNK {
                 match tokio::time::timeout(STALL, feed.recv()).await {
-                    Ok(Some(Feed::Donation(r))) => chunk.push(r),
+                    Ok(Some(Feed::Donation(r))) => chunk.push(*r),
                     Ok(Some(Feed::End)) => {
                         ended = true;
                         break;
