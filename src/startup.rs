@@ -333,6 +333,7 @@ impl Application {
                 policy: None,
                 witnesses: Vec::new(),
                 tile_cache: Arc::default(),
+                statement_reads: Arc::default(),
             }),
             sequencer: task,
             audit_interval: crate::audit::schedule::DEFAULT_INTERVAL,

@@ -39,6 +39,7 @@ mod sessions;
 mod sorted;
 mod statement_files;
 mod statement_lines;
+mod statement_reads;
 mod statements;
 pub mod tiles;
 mod tlog_proofs;
@@ -110,6 +111,8 @@ pub struct AppParts {
     pub witnesses: Vec<crate::witness::client::Target>,
     /// Full tiles already served.
     pub tile_cache: Arc<crate::tiles::TileCache>,
+    /// What the statement read routes keep between requests.
+    pub statement_reads: Arc<statement_reads::StatementReads>,
 }
 
 /// Facts about this deployment shown on the page.

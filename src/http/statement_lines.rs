@@ -12,10 +12,9 @@ use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::entry::{Account, Body, Exclusion, SignedMinor, Statement};
 use crate::ledger::hash::{sha256, Hash};
-use crate::ledger::reconcile::{encode_lines, line_proof, lines_root, Reconciler, StatementLine};
-use crate::ledger::{decode, Currency};
+use crate::ledger::reconcile::{encode_lines, lines_root, StatementLine};
+use crate::ledger::Currency;
 use crate::sequencer::{AppendRequest, StatementImport};
-use crate::store::StoredEntry;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -28,9 +27,6 @@ use utoipa::{IntoParams, ToSchema};
 
 /// The media type the published lines are stored and served with.
 const LINES_MEDIA_TYPE: &str = "application/x-ndjson";
-
-/// The most statements one ledger's reads consider.
-const MAX_STATEMENTS: u64 = 100_000;
 
 /// Body of `POST /statements/entries`: one bank statement and all its lines, in the bank's
 /// order.
@@ -163,16 +159,10 @@ fn admit(r: RecordStatement) -> Result<(Statement, Vec<StatementLine>), ApiError
     Ok((statement, r.lines))
 }
 
-/// Every recorded statement, with its `seq`.
+/// Every statement in the latest signed checkpoint, with its `seq`.
 async fn statements(s: &AppState) -> Result<Vec<(u64, Statement)>, ApiError> {
-    let rows: Vec<StoredEntry> = s.store.entries_of_kind("statement", MAX_STATEMENTS).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| match decode(&row.leaf).map(|e| e.body) {
-            Ok(Body::Statement(st)) => Some((row.seq, st)),
-            _ => None,
-        })
-        .collect())
+    let size = s.sequencer.view().checkpoint.size;
+    s.statement_reads.statements(s, size).await
 }
 
 /// The published lines of the statement whose file has SHA-256 `sha256`, as stored.
@@ -250,11 +240,19 @@ pub async fn find_line(
     }
     let checkpoint = s.sequencer.view().checkpoint.clone();
     let mut matches = Vec::new();
-    for (seq, st) in statements(&s).await? {
-        if seq >= checkpoint.size {
+    for (seq, st) in s.statement_reads.statements(&s, checkpoint.size).await? {
+        let Some(index) = s.statement_reads.index(&s, &st.lines_sha256).await? else {
+            continue;
+        };
+        let candidates = match (&q.id, q.amount, &q.date) {
+            (Some(id), _, _) => index.with_id(id),
+            (None, Some(a), Some(d)) => index.with_amount(a, d),
+            _ => Vec::new(),
+        };
+        if candidates.is_empty() {
             continue;
         }
-        let Some(blob) = s
+        let Some(file) = s
             .evidence
             .blobs
             .get(&st.lines_sha256)
@@ -263,11 +261,13 @@ pub async fn find_line(
         else {
             continue;
         };
-        let Ok(lines) = crate::ledger::reconcile::decode_lines(&blob.bytes) else {
-            continue;
-        };
-        for (i, line) in lines.iter().enumerate().filter(|(_, l)| wanted(l)) {
-            matches.push(line_answer(&s, &checkpoint, seq, &st, &lines, i, line).await?);
+        for i in candidates {
+            let Some(line) = index.line(&file.bytes, i).filter(|l| wanted(l)) else {
+                continue;
+            };
+            let proof = crate::ledger::merkle::inclusion_proof(&index.hashes, i)
+                .map_err(|e| ApiError::invalid("id", e.to_string()))?;
+            matches.push(line_answer(&s, &checkpoint, seq, &st, proof, i, &line).await?);
         }
     }
     Ok(Json(
@@ -281,11 +281,10 @@ async fn line_answer(
     checkpoint: &crate::store::StoredCheckpoint,
     seq: u64,
     st: &Statement,
-    lines: &[StatementLine],
+    proof: Vec<Hash>,
     i: usize,
     line: &StatementLine,
 ) -> Result<Value, ApiError> {
-    let proof = line_proof(lines, i).map_err(|e| ApiError::invalid("id", e.to_string()))?;
     let (leaf_hash, entry_proof) = s
         .store
         .leaf_and_inclusion_proof(seq, checkpoint.size)
@@ -338,35 +337,6 @@ async fn line_answer(
 )]
 pub async fn reconciliation(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let size = s.sequencer.view().checkpoint.size;
-    let mut reconciler = Reconciler::new();
-    let mut start = 0;
-    while start < size {
-        let page = s.store.entries(start, 1000.min(size - start)).await?;
-        if page.is_empty() {
-            break;
-        }
-        for row in &page {
-            if let Ok(entry) = decode(&row.leaf) {
-                reconciler.observe(&entry);
-            }
-        }
-        start += page.len() as u64;
-    }
-    let mut files = std::collections::HashMap::new();
-    for (_, st) in reconciler.statements() {
-        if let Some(blob) = s
-            .evidence
-            .blobs
-            .get(&st.lines_sha256)
-            .await
-            .map_err(EvidenceError::from)?
-        {
-            files.insert(st.lines_sha256, blob.bytes.to_vec());
-        }
-    }
-    let result = reconciler.finish(|st| files.get(&st.lines_sha256).cloned());
-    let findings: Vec<String> = result.findings().map(ToString::to_string).collect();
-    Ok(Json(
-        json!({ "accounts": result.accounts, "findings": findings, "size": size }),
-    ))
+    let answer = s.statement_reads.reconciliation(&s, size).await?;
+    Ok(Json(Value::clone(&answer)))
 }

@@ -1,5 +1,6 @@
 //! A long MT940 statement through the real `fundtrail serve` (`POST /statements/file`): the dry
-//! run and the record, each with the server's peak resident memory growth and its time, next
+//! run, the record and then the read routes (the reconciliation, a donor's line), each with the
+//! server's peak resident memory growth and its time, next
 //! to reading and hashing the same file in the same run; the donations take seqs in the
 //! statement's line order. [`LINES`] lines by default; `FUNDTRAIL_STATEMENT_LINES=200000 cargo
 //! test --release --test reconcile streaming -- --nocapture` is the case, by hand.
@@ -100,6 +101,40 @@ async fn a_long_mt940_statement_is_recorded_in_line_order_within_bounded_memory(
         figures.push((what, peak.saturating_sub(before) / 1024, peak / 1024, secs));
         answers.push(answer);
     }
+    // The read routes after the import: the reconciliation (twice: the second from what the
+    // first kept) and a donor's search by id and by amount and day.
+    let before = status_kib(pid, "VmRSS:");
+    reset_peak(pid);
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    for path in [
+        "statements/reconciliation",
+        "statements/reconciliation",
+        "statements/lines?id=FT2400000007",
+        "statements/lines?amount=107000&date=2024-09-08",
+    ] {
+        let r = client
+            .get(format!("{}/api/v1/{path}", server.base))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let answer: serde_json::Value = r.json().await.expect("JSON");
+        if path.starts_with("statements/lines") {
+            assert!(
+                !answer["matches"].as_array().expect("matches").is_empty(),
+                "{path}: {answer}"
+            );
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let peak = status_kib(pid, "VmHWM:");
+    figures.push((
+        "reads",
+        peak.saturating_sub(before) / 1024,
+        peak / 1024,
+        secs,
+    ));
     eprintln!("MT940 statement of {n} lines ({} bytes, SHA-256 {digest}): reading and hashing it took {hashing:.3} s", file.len());
     for (what, growth, peak, secs) in &figures {
         eprintln!("  {what}: +{growth} MiB, server peak {peak} MiB, {secs:.1} s");

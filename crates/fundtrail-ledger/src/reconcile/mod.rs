@@ -166,7 +166,16 @@ impl Reconciler {
 
     /// Reconciles every account. `lines` gives the published file of a statement's lines
     /// (SPEC.md §16.2), or `None` when it is not available (reported, never assumed).
-    pub fn finish(self, mut lines: impl FnMut(&Statement) -> Option<Vec<u8>>) -> Reconciliation {
+    pub fn finish(self, lines: impl FnMut(&Statement) -> Option<Vec<u8>>) -> Reconciliation {
+        self.reconcile(lines)
+    }
+
+    /// [`Reconciler::finish`] without giving the reconciler up: a server keeps it, observes
+    /// only the entries appended since, and reconciles again.
+    pub fn reconcile(
+        &self,
+        mut lines: impl FnMut(&Statement) -> Option<Vec<u8>>,
+    ) -> Reconciliation {
         let mut groups: Vec<Group> = Vec::new();
         for (seq, s) in &self.statements {
             match groups
