@@ -109,11 +109,19 @@ pub fn camt() -> String {
 pub fn swift() -> String {
     let mut text =
         format!(":20:VCB0924\r\n:25:0071000123456\r\n:28C:1/1\r\n:60F:C240901VND{OPENING},\r\n");
-    for (day, id, units, _, memo) in MONTH {
+    // The other party in the three forms banks write `:86:` in: structured subfields
+    // (`?20` message, `?32` name), keywords (`/NAME/`, `/REMI/`), and a labelled name in text
+    // (whose message is then the whole text, as it stands).
+    for (i, (day, id, units, party, memo)) in MONTH.into_iter().enumerate() {
         let yymmdd = day.replace('-', "")[2..].to_string();
         let mark = if units > 0 { 'C' } else { 'D' };
+        let info = match i % 3 {
+            0 => format!("166?00GUTSCHRIFT?20{memo}?32{party}"),
+            1 => format!("/TRTP/TRANSFER/NAME/{party}/REMI/{memo}"),
+            _ => format!("Người chuyển: {party}; {memo}"),
+        };
         text.push_str(&format!(
-            ":61:{yymmdd}{mark}{},NTRFNONREF//{id}\r\n:86:{memo}\r\n",
+            ":61:{yymmdd}{mark}{},NTRFNONREF//{id}\r\n:86:{info}\r\n",
             units.abs()
         ));
     }
@@ -224,16 +232,21 @@ fn camt053_mt940_and_three_vietnamese_csv_layouts_give_the_same_canonical_lines(
     ] {
         assert_eq!(lines, &from_camt, "{name}");
     }
-    // MT940 has no standard field for the other party: its lines differ only there.
-    let without_names: Vec<StatementLine> = from_camt
+    // MT940 gives the other party from `:86:` in each of its forms; a labelled name in text
+    // leaves the message as the whole text.
+    let expected: Vec<StatementLine> = from_camt
         .iter()
         .cloned()
-        .map(|mut l| {
-            l.counterparty = None;
+        .enumerate()
+        .map(|(i, mut l)| {
+            if i % 3 == 2 {
+                let party = l.counterparty.clone().unwrap_or_default();
+                l.memo = l.memo.map(|m| format!("Người chuyển: {party}; {m}"));
+            }
             l
         })
         .collect();
-    assert_eq!(from_swift, without_names);
+    assert_eq!(from_swift, expected);
     assert_eq!(lines_root(&vietcombank), lines_root(&from_camt));
 }
 

@@ -9,6 +9,7 @@
 
 pub mod camt053;
 pub mod mt940;
+mod mt940_86;
 pub mod prepare;
 
 use super::{Direction, Line};

@@ -8,7 +8,8 @@
 //! owner's reference, then `//` and the bank's reference: the bank transaction id is the
 //! bank's reference when given, else the owner's (never `NONREF`). Years are 20YY. The
 //! period runs from the opening balance's day to the closing balance's. `:86:` lines are
-//! joined without a separator (SWIFT wraps them at 65 characters, mid-word).
+//! joined without a separator (SWIFT wraps them at 65 characters, mid-word), then read for the
+//! other party's name and the message (`mt940_86.rs`).
 
 use super::{decimal_units, FormatError, Header, Transaction};
 use crate::ledger::entry::SignedMinor;
@@ -127,7 +128,9 @@ fn take_field(
         "86" => {
             if let Some(t) = pending.as_mut() {
                 if !*memo_taken {
-                    t.memo = Some(value.trim().to_string());
+                    let (counterparty, memo) = super::mt940_86::counterparty_and_memo(&value);
+                    t.counterparty = counterparty;
+                    t.memo = memo;
                     *memo_taken = true;
                 }
             }
