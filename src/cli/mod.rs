@@ -23,6 +23,7 @@ mod report;
 mod serve;
 mod sources;
 mod statement;
+mod statement_file;
 mod tiles;
 mod token;
 mod verify;

@@ -1,4 +1,11 @@
-//! `fundtrail import-statement FILE.csv --campaign ID`: bank statement lines to donations.
+//! `fundtrail import-statement FILE --campaign ID`: a bank statement into the ledger.
+//!
+//! With `--format camt053|mt940`, or a CSV export with `--account` (and `--from`, `--to`,
+//! `--opening`, `--closing`), it takes the statement path `POST /statements/file` takes: a
+//! `statement` entry committing to the lines and a donation for every credit line no donation
+//! names yet, recorded together or not at all (`crate::statement::record`). A CSV export
+//! without `--account` only records its new credits as donations (`crate::statement::import`).
+//! `--dry-run` says what either would record, and records nothing.
 
 use super::CliError;
 use crate::startup::{Application, DataDir};
@@ -54,6 +61,37 @@ pub struct ImportStatementArgs {
     /// Header of the payer name column (default: "Tên người chuyển", "Payer", ...).
     #[arg(long)]
     pub payer_column: Option<String>,
+    /// The file's format: `csv` (default), `camt053` or `mt940`.
+    #[arg(long, default_value = "csv", value_parser = ["csv", "camt053", "mt940"])]
+    pub format: String,
+    /// The bank account number, when the file does not say (CSV): records the statement too.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The first day the statement covers, YYYY-MM-DD, when the file does not say.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The last day the statement covers, when the file does not say.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The opening balance in signed minor units, when the file does not say.
+    #[arg(long, allow_hyphen_values = true)]
+    pub opening: Option<i64>,
+    /// The closing balance in signed minor units, when the file does not say.
+    #[arg(long, allow_hyphen_values = true)]
+    pub closing: Option<i64>,
+    /// Lines no entry should name, as line:reason (4:interest,5:fee).
+    #[arg(long)]
+    pub exclude: Option<String>,
+    /// Publish the transfer messages in the statement's lines.
+    #[arg(long)]
+    pub publish_memos: bool,
+}
+
+impl ImportStatementArgs {
+    /// Whether the statement itself is recorded (not only its new credits).
+    fn records_the_statement(&self) -> bool {
+        self.format != "csv" || self.account.is_some()
+    }
 }
 
 /// Runs the import against the ledger in the data folder (stop `fundtrail serve` on an
@@ -63,6 +101,9 @@ pub struct ImportStatementArgs {
 /// [`CliError::Usage`] when the file cannot be read, the statement is malformed (nothing
 /// is recorded then) or a donation could not be appended.
 pub async fn run(args: ImportStatementArgs) -> Result<(), CliError> {
+    if args.records_the_statement() {
+        return super::statement_file::run(args).await;
+    }
     let name = args.file.display().to_string();
     let mut file = tokio::fs::File::open(&args.file)
         .await

@@ -4,26 +4,21 @@
 //! `dry_run=true` nothing is recorded and the answer is the preview.
 //!
 //! Everything is checked before anything is recorded (the file, the account, the balances,
-//! each donation's fields). The statement is recorded first and then the donations, each an
-//! append of its own: a donation refused at that point is listed in the answer, and the
-//! statement line it was for stays an unmatched credit in every reconciliation (visible,
-//! never hidden) until it is recorded.
+//! each donation's fields; `crate::statement::record`). Then the statement and its donations
+//! are recorded in one all-or-nothing step: a refusal or failure at any point records none of
+//! them, and the answer says why, naming the line.
 
-use super::appends::{ensure_leading, today};
+use super::appends::ensure_leading;
 use super::auth::{Recorder, Staff};
 use super::error::ApiError;
 use super::statements::MAX_STATEMENT_BYTES;
 use super::{ApiQuery, AppState};
 use crate::evidence::EvidenceError;
-use crate::ledger::admission::check_new_body;
-use crate::ledger::entry::Body;
-use crate::ledger::entry::FieldError;
 use crate::ledger::entry::SignedMinor;
-use crate::sequencer::{AppendError, AppendRequest, StatementImport};
-use crate::statement::formats::prepare::{
-    lines_file, parse_exclusions, prepare, Format, PrepareError,
-};
+use crate::sequencer::AppendError;
+use crate::statement::formats::prepare::{parse_exclusions, Format, PrepareError};
 use crate::statement::formats::{Header, Publish};
+use crate::statement::record::{check_file, record_prepared, FileImport, RecordError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -85,6 +80,21 @@ fn refused_donation(e: AppendError, donations: &[u64]) -> ApiError {
             err
         }
         e => e.into(),
+    }
+}
+
+/// A statement file not recorded, in the API's words; `donations` are the lines whose
+/// donations were being recorded (to name the line of a refused one).
+fn refused_record(e: RecordError, donations: &[u64]) -> ApiError {
+    match e {
+        RecordError::Prepare(p) => refused(p),
+        RecordError::Invalid(f) => ApiError::invalid(&f.field, f.problem),
+        RecordError::CampaignClosed(_) => {
+            ApiError::new(StatusCode::CONFLICT, "campaign_closed", e.to_string()).field("campaign")
+        }
+        RecordError::Donation { .. } => ApiError::invalid("file", e.to_string()),
+        RecordError::Append(a) => refused_donation(a, donations),
+        RecordError::Lines(b) => EvidenceError::from(b).into(),
     }
 }
 
@@ -151,51 +161,16 @@ pub async fn record_file(
         opening: q.opening.map(SignedMinor),
         closing: q.closing.map(SignedMinor),
     };
-    let prepared = prepare(
-        &s.store,
-        &file,
-        q.format,
-        &q.campaign,
+    let import = FileImport {
+        campaign: q.campaign,
+        format: q.format,
         publish,
         exclusions,
         given,
-    )
-    .await
-    .map_err(refused)?;
-    // Every rule an append would check, checked now for the statement and each donation, so a
-    // file that would be refused halfway is refused before anything is recorded.
-    let today = today();
-    let statement_body = Body::Statement(prepared.statement.clone());
-    statement_body
-        .validate()
-        .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
-    check_new_body(&statement_body, &today).map_err(|e| ApiError::invalid(&e.field, e.problem))?;
-    if s.sequencer
-        .view()
-        .campaigns
-        .iter()
-        .any(|(_, c)| c.id == q.campaign && c.closed)
-        && !prepared.donations.is_empty()
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "campaign_closed",
-            format!(
-                "campaign {} is closed: its statement's new credits cannot become donations",
-                q.campaign
-            ),
-        )
-        .field("campaign"));
-    }
-    for line in &prepared.donations {
-        let body = Body::Donation(prepared.donation(*line).map_err(refused)?);
-        body.validate()
-            .map_err(|e| e.to_string())
-            .and_then(|()| check_new_body(&body, &today).map_err(|e| e.to_string()))
-            .map_err(|e| {
-                ApiError::invalid("file", format!("line {line}: the donation it becomes: {e}"))
-            })?;
-    }
+    };
+    let prepared = check_file(&s.store, &s.sequencer, &file, import)
+        .await
+        .map_err(|e| refused_record(e, &[]))?;
     let line_of = |n: u64| &prepared.lines[(n - 1) as usize];
     let preview = json!({
         "statement": prepared.statement,
@@ -216,43 +191,14 @@ pub async fn record_file(
         ));
     }
     ensure_leading(&s)?;
-    let (_, bytes) = lines_file(&prepared.lines);
-    let stored = s
-        .evidence
-        .blobs
-        .store(Bytes::from(bytes), "application/x-ndjson")
-        .await
-        .map_err(EvidenceError::from)?;
-    let request = |body| AppendRequest {
-        body,
-        recorded_by: staff.token.recorded_by(),
-        idempotency_key: None,
-        separate_gift: false,
-        private: None,
-    };
-    let import = StatementImport {
-        request: request(Body::Statement(prepared.statement.clone())),
-        lines: std::sync::Arc::clone(&prepared.lines),
-    };
-    // The donations are made one at a time as the sequencer takes them, in the statement's
-    // line order; they and the statement are committed together or not at all.
-    let donations = prepared
-        .donations
-        .iter()
-        .copied()
-        .map(|line| match prepared.donation(line) {
-            Ok(d) => Ok(request(Body::Donation(d))),
-            Err(e) => Err(AppendError::Invalid(FieldError::new("file", e.to_string()))),
-        });
-    let recorded = match s.sequencer.record_statement(import, donations).await {
-        Ok(recorded) => recorded,
-        Err(e) => {
-            if stored.created {
-                let _ = s.evidence.blobs.delete(&stored.hash).await;
-            }
-            return Err(refused_donation(e, &prepared.donations));
-        }
-    };
+    let recorded = record_prepared(
+        &s.sequencer,
+        &s.evidence.blobs,
+        &prepared,
+        &staff.token.recorded_by(),
+    )
+    .await
+    .map_err(|e| refused_record(e, &prepared.donations))?;
     let statement = recorded.statement;
     let seqs = (1..=recorded.donations).map(|i| statement.seq + i);
     let recorded: Vec<(u64, u64)> = prepared.donations.iter().copied().zip(seqs).collect();

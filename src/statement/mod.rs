@@ -26,6 +26,7 @@ pub mod import;
 mod lines;
 pub mod message;
 mod planner;
+pub mod record;
 
 pub use amounts::{parse_amount, parse_date};
 pub use columns::{defaults, Columns, Mapping};

@@ -9,6 +9,7 @@ mod helpers;
 mod api;
 mod atomic;
 mod books;
+mod cli_import;
 mod demo;
 mod file_import;
 mod formats;
