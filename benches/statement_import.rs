@@ -1,0 +1,158 @@
+//! How fast, and in how much memory, does a long bank statement import? Writes a 200,000-line
+//! SWIFT MT940 statement (one account's first ten days after Typhoon Yagi: credits, every 50th
+//! line a payment out; `FUNDTRAIL_BENCH_LINES` changes the count) to a file, then in the same
+//! run times
+//! (a) a floor: reading the file and hashing it (SHA-256), and
+//! (b) the real thing: reading, checking and recording it through the statement path
+//!     (`crate::statement::record`, as `POST /statements/file` and `fundtrail import-statement`
+//!     do): its canonical lines, the `statement` entry and a donation for every credit, in one
+//!     SQLite transaction, with the lines published;
+//! and prints each step's time and the process's peak resident memory (Linux `/proc`).
+//!
+//! Run with `cargo bench --bench statement_import`. Results are recorded in BENCHMARKS.md.
+
+use fundtrail::ledger::entry::{Account, Body, CampaignOpen};
+use fundtrail::ledger::hash::sha256;
+use fundtrail::ledger::money::Currency;
+use fundtrail::sequencer::AppendRequest;
+use fundtrail::startup::{Application, Config, DataDir};
+use fundtrail::statement::formats::prepare::Format;
+use fundtrail::statement::formats::{Header, Publish};
+use fundtrail::statement::record::{check_file, record_prepared, FileImport};
+use std::time::Instant;
+
+const ACCOUNT: &str = "0071000123456";
+
+/// An MT940 statement of `n` lines over ten days: credits, every 50th a payment out.
+fn statement(n: usize) -> String {
+    let mut text = format!(":20:VCB0924\r\n:25:{ACCOUNT}\r\n:28C:1/1\r\n:60F:C240908VND0,\r\n");
+    let mut balance: i64 = 0;
+    for i in 0..n {
+        let day = 8 + (i * 10 / n.max(1));
+        let (mark, units) = if i % 50 == 49 {
+            ('D', 1_000)
+        } else {
+            ('C', 100_000 + (i % 900) as i64 * 1_000)
+        };
+        balance += if mark == 'C' { units } else { -units };
+        text.push_str(&format!(
+            ":61:2409{day:02}{mark}{units},NTRFNONREF//FT24{i:08}\r\n:86:166?20ung ho dong bao mien Bac dot {i}?32NGUYEN VAN {i}\r\n"
+        ));
+    }
+    text.push_str(&format!(":62F:C240917VND{balance},\r\n-}}\r\n"));
+    text
+}
+
+/// A field of `/proc/self/status` in KiB (`VmHWM:`: the peak resident memory).
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Resets the peak resident memory to the current one (Linux).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("FUNDTRAIL_BENCH_LINES")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(200_000);
+    let work = tempfile::tempdir()?;
+    let path = work.path().join("statement.sta");
+    std::fs::write(&path, statement(n))?;
+
+    let dir = DataDir::new(work.path().join("data"));
+    let config = Config::new("Statement bench", "bench.fundtrail.local/ledger");
+    let (store, signer) = dir.init(&config, None).await?;
+    let app = Application::from_parts(config, store, signer)
+        .await?
+        .with_evidence(dir.evidence_store());
+    let vnd = Currency::parse("VND")?;
+    app.state
+        .sequencer
+        .append(AppendRequest {
+            body: Body::CampaignOpen(CampaignOpen {
+                accounts: vec![Account {
+                    bank: "Vietcombank".into(),
+                    holder: "Quỹ Cứu trợ".into(),
+                    number: ACCOUNT.into(),
+                }],
+                currency: vnd,
+                ends_on: None,
+                goal: None,
+                id: "yagi".into(),
+                purpose: "Relief after Typhoon Yagi".into(),
+                title: "Bão Yagi".into(),
+            }),
+            recorded_by: "bench".into(),
+            idempotency_key: None,
+            separate_gift: false,
+            private: None,
+        })
+        .await?;
+
+    reset_peak();
+    let base_kib = status_kib("VmRSS:");
+    let started = Instant::now();
+    let bytes = std::fs::read(&path)?;
+    let digest = sha256(&bytes);
+    let floor = started.elapsed().as_secs_f64();
+    let floor_peak = status_kib("VmHWM:");
+    drop(bytes);
+
+    reset_peak();
+    let started = Instant::now();
+    let file = std::fs::read(&path)?;
+    let import = FileImport {
+        campaign: "yagi".into(),
+        format: Format::Mt940,
+        publish: Publish {
+            names: true,
+            memos: true,
+        },
+        exclusions: Vec::new(),
+        given: Header::default(),
+    };
+    let prepared = check_file(&app.state.store, &app.state.sequencer, &file, import).await?;
+    drop(file);
+    let checked = started.elapsed().as_secs_f64();
+    let recorded = record_prepared(
+        &app.state.sequencer,
+        &app.state.evidence.blobs,
+        &prepared,
+        "bench",
+    )
+    .await?;
+    let total = started.elapsed().as_secs_f64();
+    let peak = status_kib("VmHWM:");
+
+    let size = app.state.store.size().await?;
+    assert_eq!(size, 1 + 1 + recorded.donations);
+    println!(
+        "statement of {n} lines ({:.1} MB, SHA-256 {digest}), {} donations recorded with it",
+        std::fs::metadata(&path)?.len() as f64 / 1e6,
+        recorded.donations
+    );
+    println!("  floor: read + SHA-256 of the file: {floor:.3} s, peak {:.0} MiB", mib(floor_peak));
+    println!(
+        "  import: read + check {checked:.2} s, record {:.2} s, total {total:.2} s ({:.0} lines/s); process peak {:.0} MiB (+{:.0} MiB over the {:.0} MiB before)",
+        total - checked,
+        n as f64 / total,
+        mib(peak),
+        mib(peak.saturating_sub(base_kib)),
+        mib(base_kib)
+    );
+    println!("  import / floor: {:.0}x", total / floor.max(1e-9));
+    Ok(())
+}
