@@ -57,6 +57,7 @@ async function send(q, dryRun) {
   const params = new URLSearchParams({ campaign: q.campaign, format: q.format, dry_run: String(dryRun) });
   if (q.exclude) params.set('exclude', q.exclude);
   if (q.payers) params.set('publish_names', 'true');
+  for (const key of ['account', 'from', 'to', 'opening', 'closing']) if (q[key]) params.set(key, q[key]);
   const { data } = await request('POST', `statements/file?${params}`, { body: q.file, contentType: 'application/octet-stream' });
   return data;
 }

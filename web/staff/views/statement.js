@@ -1,7 +1,9 @@
-// Import a bank statement: choose the campaign and the bank's CSV file, see the dry run as a
+// Import a bank statement: choose the campaign and the bank's file, see the dry run as a
 // table (new donations, lines already recorded, outgoing and returned money, each with its
 // line number), confirm, and see what was recorded with links to the new entries. A file the
-// server refuses is refused whole, naming the line and the column.
+// server refuses is refused whole, naming the line and the column. A camt.053 or MT940 file, or
+// a CSV export with its account, days and balances given, records the statement itself with its
+// missing donations (statement-file.js, POST /statements/file).
 //
 // Importing twice is harmless: every line already in the ledger (by the bank's transaction
 // id) is listed as already recorded, never recorded again.
@@ -37,7 +39,14 @@ export async function viewStatement(out) {
   const payerNames = field({
     name: 'publish_payer_names', label: t('statement_publish_payers'), kind: 'checkbox', hint: t('statement_publish_payers_hint'),
   });
-  const form = formOf('statement-form', [campaign, file, payerNames], { submitLabel: t('statement_preview') });
+  // A CSV export does not say which account, which days and which balances: given here, the
+  // CSV takes the statement path too (the statement entry and its missing donations together).
+  const account = field({ name: 'account', label: t('statement_account'), kind: 'text', hint: t('statement_account_hint') });
+  const from = field({ name: 'from', label: t('statement_from'), kind: 'date' });
+  const to = field({ name: 'to', label: t('statement_to'), kind: 'date' });
+  const opening = field({ name: 'opening', label: t('statement_opening'), kind: 'text', attrs: { inputmode: 'numeric' } });
+  const closing = field({ name: 'closing', label: t('statement_closing'), kind: 'text', attrs: { inputmode: 'numeric' } });
+  const form = formOf('statement-form', [campaign, file, payerNames, account, from, to, opening, closing], { submitLabel: t('statement_preview') });
   const report = h('div', { class: 'statement-report' });
   out.append(form, report);
   let busy = false;
@@ -62,6 +71,18 @@ export async function viewStatement(out) {
       const format = bankFormat(chosen);
       if (format) {
         await previewBankFile(report, { ...query, format });
+        return;
+      }
+      if (account.value.trim()) {
+        await previewBankFile(report, {
+          ...query,
+          format: 'csv',
+          account: account.value.trim(),
+          from: from.value,
+          to: to.value,
+          opening: opening.value.trim(),
+          closing: closing.value.trim(),
+        });
         return;
       }
       const dry = await send(query, true);
