@@ -144,7 +144,10 @@ async fn main() -> anyhow::Result<()> {
         std::fs::metadata(&path)?.len() as f64 / 1e6,
         recorded.donations
     );
-    println!("  floor: read + SHA-256 of the file: {floor:.3} s, peak {:.0} MiB", mib(floor_peak));
+    println!(
+        "  floor: read + SHA-256 of the file: {floor:.3} s, peak {:.0} MiB",
+        mib(floor_peak)
+    );
     println!(
         "  import: read + check {checked:.2} s, record {:.2} s, total {total:.2} s ({:.0} lines/s); process peak {:.0} MiB (+{:.0} MiB over the {:.0} MiB before)",
         total - checked,

@@ -265,3 +265,117 @@ fn opening_differs(seq: u64, other: &Statement, opening: SignedMinor) -> Stateme
         opening: opening.get(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::entry::Account;
+    use crate::ledger::hash::Hash;
+    use crate::ledger::money::Currency;
+
+    fn month(from: &str, to: &str, opening: i64, closing: i64) -> Statement {
+        Statement {
+            account: Account {
+                bank: "Vietcombank".into(),
+                holder: "Quỹ".into(),
+                number: "0071000123456".into(),
+            },
+            closing: SignedMinor(closing),
+            currency: Currency::parse("VND").expect("VND"),
+            exclusions: Vec::new(),
+            file_sha256: Hash([0; 32]),
+            from: from.into(),
+            lines: 0,
+            lines_root: Hash([0; 32]),
+            lines_sha256: Hash([0; 32]),
+            opening: SignedMinor(opening),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn the_accounts_first_statement_and_one_continuing_the_last_are_admitted() {
+        let september = vec![(5, month("2024-09-01", "2024-09-30", 0, 100))];
+        assert_eq!(
+            check_chain(&[], &month("2024-09-01", "2024-09-30", 0, 100)),
+            Ok(())
+        );
+        assert_eq!(
+            check_chain(&september, &month("2024-10-01", "2024-10-31", 100, 70)),
+            Ok(())
+        );
+        // Filling in the month before the first one, closing with its opening balance.
+        assert_eq!(
+            check_chain(&september, &month("2024-08-01", "2024-08-31", 40, 0)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn an_overlap_a_gap_or_a_balance_that_does_not_continue_is_refused() {
+        let september = vec![(5, month("2024-09-01", "2024-09-30", 0, 100))];
+        assert_eq!(
+            check_chain(&september, &month("2024-09-30", "2024-10-31", 100, 70)),
+            Err(StatementRefused::Overlaps {
+                seq: 5,
+                from: "2024-09-01".into(),
+                to: "2024-09-30".into()
+            })
+        );
+        assert_eq!(
+            check_chain(&september, &month("2024-10-03", "2024-10-31", 100, 70)),
+            Err(StatementRefused::Gap {
+                gap_from: "2024-10-01".into(),
+                gap_to: "2024-10-02".into()
+            })
+        );
+        assert_eq!(
+            check_chain(&september, &month("2024-10-01", "2024-10-31", 99, 70)),
+            Err(StatementRefused::Opening {
+                seq: 5,
+                to: "2024-09-30".into(),
+                closing: 100,
+                opening: 99
+            })
+        );
+        assert_eq!(
+            check_chain(&september, &month("2024-08-01", "2024-08-31", 40, 1)),
+            Err(StatementRefused::Closing {
+                seq: 5,
+                from: "2024-09-01".into(),
+                opening: 0,
+                closing: 1
+            })
+        );
+    }
+
+    #[test]
+    fn lines_that_do_not_sum_or_fall_outside_the_period_are_refused() {
+        let mut st = month("2024-09-01", "2024-09-30", 0, 100);
+        let line = |amount: i64, date: &str| StatementLine {
+            amount: SignedMinor(amount),
+            counterparty: None,
+            counterparty_commitment: None,
+            date: date.into(),
+            id: "FT1".into(),
+            memo: None,
+        };
+        let lines = vec![line(100, "2024-09-02")];
+        st.lines = 1;
+        st.lines_root = lines_root(&lines);
+        assert_eq!(check_lines(&st, &lines), Ok(()));
+        assert!(matches!(
+            check_lines(&st, &[line(90, "2024-09-02")]),
+            Err(StatementRefused::Sum { sum: 90, .. })
+        ));
+        assert!(matches!(
+            check_lines(&st, &[line(100, "2024-10-01")]),
+            Err(StatementRefused::OutsidePeriod { line: 1, .. })
+        ));
+        st.lines_root = Hash([1; 32]);
+        assert!(matches!(
+            check_lines(&st, &lines),
+            Err(StatementRefused::LinesDiffer { .. })
+        ));
+    }
+}

@@ -178,3 +178,31 @@ async fn an_entry_longer_than_65535_bytes_is_refused_and_takes_no_seq() {
     );
     assert_eq!(store.size().await.expect("size"), 2);
 }
+
+#[tokio::test]
+async fn a_statement_sent_as_a_plain_append_without_its_lines_is_refused_and_takes_no_seq() {
+    let ledger = Ledger::new();
+    let store = ledger.store().await;
+    let mut sequencer = ledger.lead(&store).await;
+    let (opening, _) = jobs(vec![open_flood_campaign()]);
+    sequencer.process(opening).await;
+    let lines: Vec<crate::ledger::reconcile::StatementLine> = Vec::new();
+    let mut statement = crate::statement::demo::demo_statement(&lines);
+    statement.account.number = "0071 0012 34567".into();
+    let mut request = donation("flood-2026", 100, "FT-1");
+    request.body = Body::Statement(statement);
+    let (batch, answers) = jobs(vec![request, donation("flood-2026", 100, "FT-2")]);
+
+    sequencer.process(batch).await;
+
+    let mut answers = answers.into_iter();
+    let mut next = || seq_of(answers.next().expect("an answer per request"));
+    assert!(matches!(
+        next().await,
+        Err(AppendError::Statement(
+            crate::sequencer::StatementRefused::WithoutLines
+        ))
+    ));
+    assert_eq!(next().await.expect("admitted"), (1, false));
+    assert_eq!(stored_references(&store).await, ["FT-2"]);
+}
