@@ -146,13 +146,19 @@ pub(super) async fn demo(
     let (store, signer) = dir.init(&config, None).await?;
     let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
     let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;
+    // Three witnesses in this process (quorum: two of them), so the page shows cosignatures.
+    let witnesses = crate::witness::demo::start(dir.root(), signer.verifier_key())
+        .await
+        .map_err(|e| CliError::Usage(format!("demo witnesses: {e}")))?;
+    std::fs::write(dir.root().join("witness-policy.txt"), &witnesses.policy)?;
     let app = Application::from_parts(config, store, signer)
         .await?
         .with_limits(limits)
         .with_trusted_proxies(proxies)
         .with_evidence(dir.evidence_store())
         .with_sessions(console.sessions())
-        .with_public_url(console.public_url.clone());
+        .with_public_url(console.public_url.clone())
+        .with_witness_policy(&witnesses.policy, &witnesses.parsed);
     // As entries appended with the recorder token name it (SPEC.md §2.1).
     let recorded_by = format!("demo-recorder #{recorder_id}");
     let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
@@ -177,8 +183,18 @@ pub(super) async fn demo(
     println!("Recorder token: {recorder}");
     println!("Admin sign-in link: {}", sign_in_link(&base, &admin));
     println!("Recorder sign-in link: {}", sign_in_link(&base, &recorder));
+    println!(
+        "Witnesses (quorum 2 of 3): {} in {}",
+        crate::witness::demo::NAMES.join(", "),
+        dir.root().join("witnesses").display()
+    );
     println!("Open http://{local}/");
     std::io::stdout().flush()?;
-    app.serve(listener, shutdown_signal()).await?;
+    let served = app.serve(listener, shutdown_signal()).await;
+    witnesses
+        .tasks
+        .iter()
+        .for_each(tokio::task::JoinHandle::abort);
+    served?;
     Ok(())
 }
