@@ -47,6 +47,7 @@ mod transfers;
 mod vietqr;
 mod web;
 pub mod witness;
+mod witnessed;
 
 pub use router::{api_document, router};
 

@@ -7,6 +7,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod answers;
 mod demo;
 mod network;
 mod protocol;
