@@ -43,6 +43,22 @@ impl EvidenceArgs {
     }
 }
 
+/// Witnesses and tiles mirrors of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct TransparencyArgs {
+    /// A C2SP tlog-policy file naming the witnesses (with their URLs) to send every new
+    /// checkpoint to, published at /log/policy (default: DATA/witness-policy.txt when it
+    /// exists).
+    #[arg(long, env = "FUNDTRAIL_WITNESS_POLICY", value_name = "FILE")]
+    pub witness_policy: Option<PathBuf>,
+    /// A tiles prefix where `fundtrail tiles` publishes this ledger (https://, or http:// on
+    /// loopback), offered on the page as a source for "Verify everything" and allowed by
+    /// the Content-Security-Policy; repeat for several (default: the lines of
+    /// DATA/tiles-mirrors.txt when it exists).
+    #[arg(long = "tiles-mirror", value_name = "URL")]
+    pub tiles_mirrors: Vec<String>,
+}
+
 /// Serves the ledger in `dir` at `addr` until a shutdown signal.
 ///
 /// # Errors
@@ -54,11 +70,13 @@ pub(super) async fn serve(
     evidence: EvidenceArgs,
     console: &console::ConsoleArgs,
     audit_interval: std::time::Duration,
-    witness_policy: Option<PathBuf>,
+    transparency: TransparencyArgs,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let evidence = evidence.store(&dir)?;
-    let policy = witness_policy_of(&dir, witness_policy)?;
+    let policy = witness_policy_of(&dir, transparency.witness_policy)?;
+    let mirrors = crate::tiles::mirrors::configured(dir.root(), &transparency.tiles_mirrors)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
     let app = Application::build(&dir)
         .await?
@@ -67,6 +85,7 @@ pub(super) async fn serve(
         .with_evidence(evidence)
         .with_sessions(console.sessions())
         .with_public_url(console.public_url.clone())
+        .with_tiles_mirrors(mirrors)
         .with_audit_interval(audit_interval);
     let app = match &policy {
         Some((text, parsed)) => {

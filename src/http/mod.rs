@@ -127,6 +127,9 @@ pub struct Site {
     /// The public base URL (`serve --public-url`), without a trailing `/`, when configured;
     /// else sign-in links and receipt QR codes are made from each request's `Host`.
     pub public_url: Option<String>,
+    /// Tiles prefixes mirroring this ledger (canonical, ending in `/`), offered on the page
+    /// and allowed by the Content-Security-Policy's `connect-src`.
+    pub tiles_mirrors: Vec<String>,
 }
 
 pub use json_body::ApiJson;
