@@ -53,7 +53,7 @@ pub(super) async fn append<R: NeededRole>(
         separate_gift: false,
         private: None,
     };
-    acknowledged(&s, &s.sequencer.append(request).await?).await
+    acknowledged(s, &s.sequencer.append(request).await?).await
 }
 
 /// The acknowledgement of `a`, without a receipt.
