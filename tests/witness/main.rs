@@ -9,6 +9,7 @@ mod helpers;
 
 mod answers;
 mod demo;
+mod mirrors;
 mod network;
 mod protocol;
 mod readme;
