@@ -8,15 +8,15 @@
 
 #[path = "../tests/helpers/ledger.rs"]
 mod ledgers;
+#[path = "shared/random_ledger.rs"]
+mod random_ledger;
 
-use fundtrail::ledger::entry::Channel;
 use fundtrail::ledger::merkle::CompactTree;
-use fundtrail::ledger::verify::{bundle_header, bundle_trailer};
 use fundtrail::ledger::ZERO_HASH as ZERO;
 use fundtrail::ledger::{
-    decode, encode, leaf_hash, verify_bundle, Body, CheckpointSigner, Entry, Hash, LedgerState,
+    decode, encode, leaf_hash, verify_bundle, CheckpointSigner, Hash, LedgerState,
 };
-use ledgers::{disbursement, donation, open, recorded_at, Rng};
+use random_ledger::{write_random_ledger, Shape};
 use std::time::{Duration, Instant};
 
 const DONORS: &[&str] = &[
@@ -32,59 +32,19 @@ const DONORS: &[&str] = &[
 /// A bundle of `n` valid entries: three campaign openings, then donations with a
 /// disbursement every 20 entries. Returns the bundle bytes and the number of leaf bytes.
 fn build(n: u64, signer: &CheckpointSigner) -> (Vec<u8>, usize) {
-    let mut rng = Rng::new(2026);
-    let mut out = bundle_header(signer.verifier_key()).into_bytes();
-    let mut tree = CompactTree::new();
-    let mut prev = ZERO;
-    let mut leaf_bytes = 0;
-    let campaigns = [
-        ("flood-2026", "VND"),
-        ("medical-kits", "USD"),
-        ("school-roofs", "VND"),
-    ];
-    let mut balances = [0u64; 3];
-    for seq in 0..n {
-        let c = (seq % 3) as usize;
-        let (id, code) = campaigns[c];
-        let body: Body = if seq < 3 {
-            open(id, code, &format!("Campaign {id}"))
-        } else if seq % 20 == 0 && balances[c] > 1 {
-            let amount = rng.range(1, balances[c] / 2);
-            balances[c] -= amount;
-            disbursement(id, code, amount, "Hợp tác xã Hòa Bình")
-        } else {
-            let amount = if code == "VND" {
-                rng.range(10, 5_000) * 1_000
-            } else {
-                rng.range(500, 100_000)
-            };
-            balances[c] += amount;
-            let mut d = match donation(id, code, amount, rng.pick::<&str>(DONORS)) {
-                Body::Donation(d) => d,
-                _ => unreachable!(),
-            };
-            if rng.next() % 2 == 0 {
-                d.channel = Channel::Cash;
-                d.reference = None;
-            }
-            Body::Donation(d)
-        };
-        let entry = Entry {
-            seq,
-            prev,
-            recorded_at: recorded_at(seq),
-            recorded_by: if seq % 3 == 0 { "minh" } else { "lan" }.into(),
-            body,
-        };
-        let leaf = encode(&entry);
-        prev = leaf_hash(&leaf);
-        tree.push(prev);
-        leaf_bytes += leaf.len();
-        out.extend_from_slice(&leaf);
-        out.push(b'\n');
-    }
-    out.extend_from_slice(bundle_trailer(&signer.sign(n, &tree.root())).as_bytes());
-    (out, leaf_bytes)
+    let shape = Shape {
+        campaigns: [
+            ("flood-2026", "VND"),
+            ("medical-kits", "USD"),
+            ("school-roofs", "VND"),
+        ],
+        donors: DONORS,
+        cash_one_in: 2,
+        memos: None,
+    };
+    let mut out = Vec::new();
+    let leaf_bytes = write_random_ledger(&mut out, n, signer, &shape);
+    (out, usize::try_from(leaf_bytes).expect("fits in memory"))
 }
 
 /// The floor: split lines, hash every leaf, and check each leaf's `prev` against the

@@ -316,6 +316,7 @@ impl Application {
             verifier_key: signer.verifier_key().to_string(),
             iati_org_id: config.iati_org_id,
             public_url: None,
+            tiles_mirrors: Vec::new(),
         });
         let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
         store.prepare_lookups();
@@ -350,6 +351,15 @@ impl Application {
         let parts = self.state.parts_mut();
         parts.policy = Some(Arc::from(policy));
         parts.witnesses = crate::witness::client::targets(parsed);
+        self
+    }
+
+    /// Offers the page the tiles `mirrors` (canonical, from [`crate::tiles::mirrors`]) as
+    /// sources for "Verify everything", and lets it connect to them (CSP `connect-src`).
+    pub fn with_tiles_mirrors(mut self, mirrors: Vec<String>) -> Self {
+        let mut site = (*self.state.site).clone();
+        site.tiles_mirrors = mirrors;
+        self.state.parts_mut().site = Arc::new(site);
         self
     }
 

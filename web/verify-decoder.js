@@ -4,14 +4,16 @@
 // rules (verify.js's decodeLeaf) and hashed (leafHashSync). The links, order and every rule
 // that needs the ledger so far are checked by the coordinator, in order. Messages:
 //
-//   in:  { id, start, limit }
+//   in:  { id, start, limit, tiles, size }  (`tiles`: a tiles prefix URL to read the entry
+//        bundle of `start` in the tree of `size` entries from, or null for /api/v1/entries)
 //   out: { id, start, entries, hashes, error }  (`entries`: each decoded entry with only the
 //        members the ledger's rules read; `hashes`: 32 bytes per entry, transferred;
 //        `error`: the first leaf that does not decode, as { index, code, message, field },
 //        the entries before it being returned; or a failed download as { name, message })
 
-import { splitLeafTexts } from './verify.js';
+import { splitLeafTexts, entriesFromTiles } from './verify.js';
 import { decodePage } from './verify-parallel.js';
+import { fetchTile } from './tiles-fetch.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
@@ -24,11 +26,16 @@ async function fetchEntries(start, limit) {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-globalThis.onmessage = async ({ data: { id, start, limit } }) => {
+globalThis.onmessage = async ({
+  data: {
+    id, start, limit, tiles, size,
+  },
+}) => {
   let leaves;
   let texts;
   try {
-    ({ leaves, texts } = splitLeafTexts(await fetchEntries(start, limit)));
+    const bytes = tiles ? await entriesFromTiles((p) => fetchTile(tiles, p), size)(start) : await fetchEntries(start, limit);
+    ({ leaves, texts } = splitLeafTexts(bytes));
   } catch (e) {
     postMessage({
       id, start, entries: [], hashes: new Uint8Array(0), error: { name: e && e.name, code: e && e.code, message: String(e && e.message ? e.message : e) },

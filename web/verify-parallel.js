@@ -56,7 +56,7 @@ function helperError(e, seq) {
 /**
  * verifyServedLedger's check with the pages decoded by `count` helpers: the same verdict and
  * the same errors (the first entry at fault, in ledger order). `data` is the job
- * ({ note, key, size, claimed, prefix, pageSize }), `onPage(count)` is called after each page,
+ * ({ note, key, size, claimed, prefix, pageSize, tiles }), `onPage(count)` is called after each page,
  * and `spawn(i)` starts helper `i` (a Worker running verify-decoder.js, or anything that
  * answers its messages alike). Throws an Error with `helpersFailed` when a helper cannot
  * run, so the caller checks on its own instead.
@@ -98,7 +98,9 @@ export async function verifyWithHelpers(data, onPage, count, spawn) {
       else waiting.set(id, { resolve, reject });
     });
     promise.catch(() => {}); // a page asked ahead and never used must not be an unhandled rejection
-    helpers[id % helpers.length].postMessage({ id, start, limit });
+    helpers[id % helpers.length].postMessage({
+      id, start, limit, tiles: data.tiles || null, size: n,
+    });
     return { start, limit, promise };
   };
   const queue = [];

@@ -7,16 +7,18 @@
 // time, every rule, the Merkle tree, the remembered prefix, the checkpoint and the totals);
 // else this worker does it all with verify.js's verifyServedLedger. Messages:
 //
-//   in:  { note, key, size, claimed, prefix, pageSize, ahead, helpers }  (`helpers`: how many
-//        helper workers to use, or undefined to choose by the number of cores)
+//   in:  { note, key, size, claimed, prefix, pageSize, ahead, helpers, tiles }  (`helpers`: how
+//        many helper workers to use, or undefined to choose by the number of cores; `tiles`:
+//        a tiles prefix URL to read the entry bundles from, or null for /api/v1/entries)
 //   out: { type: 'progress', count } at most every 100 ms and at the end;
 //        { type: 'done', report: { size, root, helpers } } or
 //        { type: 'failed', error: { name, code, message, seq, field, prefixSize } }
 //
 // A worker has no storage: the remembered checkpoint (`prefix`) comes from the page.
 
-import { verifyServedLedger } from './verify.js';
+import { verifyServedLedger, entriesFromTiles } from './verify.js';
 import { verifyWithHelpers } from './verify-parallel.js';
+import { fetchTile } from './tiles-fetch.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
@@ -67,7 +69,7 @@ globalThis.onmessage = async ({ data }) => {
         checkpoint: { note: data.note, key: data.key },
         size: data.size,
         claimed: data.claimed,
-        fetchEntries,
+        fetchEntries: data.tiles ? entriesFromTiles((p) => fetchTile(data.tiles, p), data.size) : fetchEntries,
         pageSize: data.pageSize,
         ahead: data.ahead,
         prefix: data.prefix,

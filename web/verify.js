@@ -10,7 +10,7 @@
 // Importers use this file. The modules behind it import one another, never this file, in one
 // direction, from the bottom up: errors, bytes, json, state (no imports); sha256; merkle,
 // ed25519, fields, totals; note, entry; verifier; bundle, receipt, fork, tiles, witnesses;
-// answers.
+// tlog-proof; answers.
 
 export { VerifyError } from './verify/errors.js';
 export {
@@ -43,6 +43,7 @@ export {
 export {
   FORK_PROOF_FORMAT, forkProof, checkForkProof, forkProofText,
 } from './verify/fork.js';
+export { TLOG_PROOF_HEADER, parseTlogProof, tlogProofReceipt } from './verify/tlog-proof.js';
 export {
   verifyPublishedCheckpoint, verifyEntryAnswer, verifyServedLedger,
 } from './verify/answers.js';

@@ -44,6 +44,8 @@
 mod ledgers;
 #[path = "../../tests/helpers/postgres.rs"]
 mod postgres;
+#[path = "../shared/random_ledger.rs"]
+mod random_ledger;
 
 mod appends;
 mod baseline;

@@ -3,13 +3,12 @@
 
 use crate::appends::drive_appends;
 use crate::clients::{on_client_thread, ClientConnection};
-use crate::ledgers::{disbursement, donation, open, recorded_at, Rng};
+use crate::ledgers::Rng;
+use crate::random_ledger::{write_random_ledger, Shape};
 use crate::report::{ms, Stats};
 use crate::server::{run_cli, serve};
 use crate::{env_u64, BIN, DONORS, MEMOS};
-use fundtrail::ledger::entry::Channel;
-use fundtrail::ledger::verify::{bundle_header, bundle_trailer};
-use fundtrail::ledger::{encode, leaf_hash, Body, CheckpointSigner, CompactTree, Entry, ZERO_HASH};
+use fundtrail::ledger::CheckpointSigner;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,67 +20,22 @@ use std::time::{Duration, Instant};
 type PathMaker = Box<dyn Fn(&mut Rng) -> String + Send + Sync>;
 
 /// Writes a bundle of `n` valid entries (three campaigns, donations with unique references
-/// and memos, a disbursement every 20th entry) to `path`.
+/// and memos, a disbursement every 20th entry) to `path`; returns the mean leaf size.
 fn write_bundle(path: &Path, n: u64) -> u64 {
     let (signer, _) = CheckpointSigner::generate("load.fundtrail.local/ledger").expect("key");
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("bundle file"));
-    out.write_all(bundle_header(signer.verifier_key()).as_bytes())
-        .unwrap();
-    let mut rng = Rng::new(2026);
-    let mut tree = CompactTree::new();
-    let mut prev = ZERO_HASH;
-    let campaigns = [
-        ("flood-relief-2026", "VND"),
-        ("medical-kits", "USD"),
-        ("school-roofs", "VND"),
-    ];
-    let mut balances = [0u64; 3];
-    let mut bytes = 0u64;
-    for seq in 0..n {
-        let c = (seq % 3) as usize;
-        let (id, code) = campaigns[c];
-        let body: Body = if seq < 3 {
-            open(id, code, &format!("Campaign {id}"))
-        } else if seq % 20 == 0 && balances[c] > 1 {
-            let amount = rng.range(1, balances[c] / 2);
-            balances[c] -= amount;
-            disbursement(id, code, amount, "Hợp tác xã Hòa Bình")
-        } else {
-            let amount = if code == "VND" {
-                rng.range(10, 5_000) * 1_000
-            } else {
-                rng.range(500, 100_000)
-            };
-            balances[c] += amount;
-            let Body::Donation(mut d) = donation(id, code, amount, rng.pick::<&str>(DONORS)) else {
-                unreachable!()
-            };
-            if rng.next() % 4 == 0 {
-                d.channel = Channel::Cash;
-                d.reference = None;
-            } else {
-                d.reference = Some(format!("FT26{seq:010}"));
-            }
-            d.memo = Some(rng.pick::<&str>(MEMOS).to_string());
-            Body::Donation(d)
-        };
-        let entry = Entry {
-            seq,
-            prev,
-            recorded_at: recorded_at(seq),
-            recorded_by: if seq % 3 == 0 { "minh" } else { "lan" }.into(),
-            body,
-        };
-        let leaf = encode(&entry);
-        prev = leaf_hash(&leaf);
-        tree.push(prev);
-        bytes += leaf.len() as u64;
-        out.write_all(&leaf).unwrap();
-        out.write_all(b"\n").unwrap();
-    }
-    out.write_all(bundle_trailer(&signer.sign(n, &tree.root())).as_bytes())
-        .unwrap();
-    out.flush().unwrap();
+    let shape = Shape {
+        campaigns: [
+            ("flood-relief-2026", "VND"),
+            ("medical-kits", "USD"),
+            ("school-roofs", "VND"),
+        ],
+        donors: DONORS,
+        cash_one_in: 4,
+        memos: Some(MEMOS),
+    };
+    let bytes = write_random_ledger(&mut out, n, &signer, &shape);
+    out.flush().expect("bundle written");
     bytes / n.max(1)
 }
 

@@ -105,11 +105,9 @@ pub enum Command {
         /// start), e.g. 24h, 6h or 30m.
         #[arg(long, default_value = "24h", value_parser = crate::audit::schedule::parse_interval)]
         audit_interval: std::time::Duration,
-        /// A C2SP tlog-policy file naming the witnesses (with their URLs) to send every new
-        /// checkpoint to, published at /log/policy (default: DATA/witness-policy.txt when it
-        /// exists).
-        #[arg(long, env = "FUNDTRAIL_WITNESS_POLICY", value_name = "FILE")]
-        witness_policy: Option<PathBuf>,
+        /// Witnesses and tiles mirrors.
+        #[command(flatten)]
+        transparency: serve::TransparencyArgs,
     },
     /// Create a fresh demo ledger with realistic entries, then serve it.
     Demo {
@@ -282,7 +280,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             evidence,
             console,
             audit_interval,
-            witness_policy,
+            transparency,
         } => {
             serve::serve(
                 ledger.dir(),
@@ -291,7 +289,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 evidence,
                 &console,
                 audit_interval,
-                witness_policy,
+                transparency,
             )
             .await
         }

@@ -43,6 +43,22 @@ impl EvidenceArgs {
     }
 }
 
+/// Witnesses and tiles mirrors of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct TransparencyArgs {
+    /// A C2SP tlog-policy file naming the witnesses (with their URLs) to send every new
+    /// checkpoint to, published at /log/policy (default: DATA/witness-policy.txt when it
+    /// exists).
+    #[arg(long, env = "FUNDTRAIL_WITNESS_POLICY", value_name = "FILE")]
+    pub witness_policy: Option<PathBuf>,
+    /// A tiles prefix where `fundtrail tiles` publishes this ledger (https://, or http:// on
+    /// loopback), offered on the page as a source for "Verify everything" and allowed by
+    /// the Content-Security-Policy; repeat for several (default: the lines of
+    /// DATA/tiles-mirrors.txt when it exists).
+    #[arg(long = "tiles-mirror", value_name = "URL")]
+    pub tiles_mirrors: Vec<String>,
+}
+
 /// Serves the ledger in `dir` at `addr` until a shutdown signal.
 ///
 /// # Errors
@@ -54,11 +70,13 @@ pub(super) async fn serve(
     evidence: EvidenceArgs,
     console: &console::ConsoleArgs,
     audit_interval: std::time::Duration,
-    witness_policy: Option<PathBuf>,
+    transparency: TransparencyArgs,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let evidence = evidence.store(&dir)?;
-    let policy = witness_policy_of(&dir, witness_policy)?;
+    let policy = witness_policy_of(&dir, transparency.witness_policy)?;
+    let mirrors = crate::tiles::mirrors::configured(dir.root(), &transparency.tiles_mirrors)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     tracing::info!(evidence = %evidence.blobs.describe(), "evidence store");
     let app = Application::build(&dir)
         .await?
@@ -67,6 +85,7 @@ pub(super) async fn serve(
         .with_evidence(evidence)
         .with_sessions(console.sessions())
         .with_public_url(console.public_url.clone())
+        .with_tiles_mirrors(mirrors)
         .with_audit_interval(audit_interval);
     let app = match &policy {
         Some((text, parsed)) => {
@@ -146,13 +165,19 @@ pub(super) async fn demo(
     let (store, signer) = dir.init(&config, None).await?;
     let (admin, _) = create_token(&store, Role::Admin, "admin").await?;
     let (recorder, recorder_id) = create_token(&store, Role::Recorder, "demo-recorder").await?;
+    // Three witnesses in this process (quorum: two of them), so the page shows cosignatures.
+    let witnesses = crate::witness::demo::start(dir.root(), signer.verifier_key())
+        .await
+        .map_err(|e| CliError::Usage(format!("demo witnesses: {e}")))?;
+    std::fs::write(dir.root().join("witness-policy.txt"), &witnesses.policy)?;
     let app = Application::from_parts(config, store, signer)
         .await?
         .with_limits(limits)
         .with_trusted_proxies(proxies)
         .with_evidence(dir.evidence_store())
         .with_sessions(console.sessions())
-        .with_public_url(console.public_url.clone());
+        .with_public_url(console.public_url.clone())
+        .with_witness_policy(&witnesses.policy, &witnesses.parsed);
     // As entries appended with the recorder token name it (SPEC.md §2.1).
     let recorded_by = format!("demo-recorder #{recorder_id}");
     let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
@@ -192,8 +217,18 @@ pub(super) async fn demo(
     println!("Recorder token: {recorder}");
     println!("Admin sign-in link: {}", sign_in_link(&base, &admin));
     println!("Recorder sign-in link: {}", sign_in_link(&base, &recorder));
+    println!(
+        "Witnesses (quorum 2 of 3): {} in {}",
+        crate::witness::demo::NAMES.join(", "),
+        dir.root().join("witnesses").display()
+    );
     println!("Open http://{local}/");
     std::io::stdout().flush()?;
-    app.serve(listener, shutdown_signal()).await?;
+    let served = app.serve(listener, shutdown_signal()).await;
+    witnesses
+        .tasks
+        .iter()
+        .for_each(tokio::task::JoinHandle::abort);
+    served?;
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The answer to an append: `{checkpoint, entry, leaf, leaf_hash, proof, replayed, seq}`, and
-//! for a donation also `receipt` (SPEC.md §12). It is written in one pass from borrowed
+//! The answer to an append: `{checkpoint, entry, leaf, leaf_hash, proof, replayed, seq,
+//! witnesses}`, and for a donation also `receipt` (SPEC.md §12); `witnesses` says whether
+//! witnesses have cosigned a checkpoint that includes the entry yet (SPEC.md §14). It is written in one pass from borrowed
 //! parts into one buffer, with every object's keys in sorted order: byte for byte the
 //! answer the server has always given (it used to build a `serde_json::Value` tree, whose
 //! maps sort their keys).
@@ -9,9 +10,12 @@
 //! before, so even a damaged leaf gets the answer it always got.
 
 use super::error::ApiError;
+use super::witnessed::{covering, status_of, WitnessesJson};
+use super::AppState;
 use crate::ledger::hash::Hash;
 use crate::ledger::receipt::{leaf_text, ReceiptParts, SortedProof, SortedReceipt};
 use crate::sequencer::Appended;
+use crate::witness::cosigned::Witnessed;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -32,6 +36,27 @@ struct Acknowledgement<'a> {
     receipt: Option<SortedReceipt<'a>>,
     replayed: bool,
     seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    witnesses: Option<&'a WitnessesJson>,
+}
+
+/// The `witnesses` member of `a`'s acknowledgement: the newest cosigned checkpoint that
+/// includes the entry (for a fresh append there is none yet: `pending`, read from memory,
+/// so the append path does no more work), with the entry's audit path in its tree.
+///
+/// # Errors
+/// [`ApiError`] when the audit path in an older cosigned tree cannot be read.
+pub(super) async fn witnesses(s: &AppState, a: &Appended) -> Result<WitnessesJson, ApiError> {
+    Ok(match covering(s, a.seq + 1) {
+        Witnessed::Cosigned(c) if c.size == a.checkpoint.size => {
+            WitnessesJson::cosigned(c, a.proof.clone())
+        }
+        Witnessed::Cosigned(c) => {
+            let path = s.store.inclusion_proof(a.seq, c.size).await?;
+            WitnessesJson::cosigned(c, path)
+        }
+        other => WitnessesJson::without(status_of(&other)),
+    })
 }
 
 /// The `entry` member: the leaf copied through, or (for a leaf that is not in serde_json's
@@ -73,7 +98,11 @@ fn raw_entry(text: &str) -> Option<&RawValue> {
     serde_json::from_str(text).ok()
 }
 
-fn acknowledgement<'a>(a: &'a Appended, receipt: Option<SortedReceipt<'a>>) -> Acknowledgement<'a> {
+fn acknowledgement<'a>(
+    a: &'a Appended,
+    receipt: Option<SortedReceipt<'a>>,
+    witnesses: Option<&'a WitnessesJson>,
+) -> Acknowledgement<'a> {
     let leaf = leaf_text(&a.leaf);
     Acknowledgement {
         checkpoint: &a.checkpoint.note,
@@ -90,16 +119,17 @@ fn acknowledgement<'a>(a: &'a Appended, receipt: Option<SortedReceipt<'a>>) -> A
         receipt,
         replayed: a.replayed,
         seq: a.seq,
+        witnesses,
     }
 }
 
-/// The JSON body acknowledging any append.
+/// The JSON body acknowledging any append, with `witnesses` (from [`witnesses`]) when given.
 ///
 /// # Errors
 /// An internal [`ApiError`] if serde_json fails to write it, which it does not for these
 /// parts.
-pub(super) fn body(a: &Appended) -> Result<Vec<u8>, ApiError> {
-    write(a, &acknowledgement(a, None))
+pub(super) fn body(a: &Appended, witnesses: Option<&WitnessesJson>) -> Result<Vec<u8>, ApiError> {
+    write(a, &acknowledgement(a, None, witnesses))
 }
 
 /// The JSON body acknowledging a donation: [`body`] plus its receipt, signed with the
@@ -111,6 +141,7 @@ pub(super) fn donation_body(
     a: &Appended,
     key: &str,
     salt: Option<&[u8; 32]>,
+    witnesses: Option<&WitnessesJson>,
 ) -> Result<Vec<u8>, ApiError> {
     let receipt = SortedReceipt::new(
         ReceiptParts {
@@ -125,7 +156,7 @@ pub(super) fn donation_body(
         },
         a.leaf_hash,
     );
-    write(a, &acknowledgement(a, Some(receipt)))
+    write(a, &acknowledgement(a, Some(receipt), witnesses))
 }
 
 fn write(a: &Appended, ack: &Acknowledgement<'_>) -> Result<Vec<u8>, ApiError> {
@@ -393,11 +424,11 @@ mod tests {
                     (&committed, None),
                 ] {
                     assert_eq!(
-                        text(donation_body(a, key, salt).expect("body")),
+                        text(donation_body(a, key, salt, None).expect("body")),
                         text(reference(a, Some((key, salt)))),
                         "donation {seq} {donor:?} salt {salt:?}"
                     );
-                    assert_eq!(text(body(a).expect("body")), text(reference(a, None)));
+                    assert_eq!(text(body(a, None).expect("body")), text(reference(a, None)));
                     assert_eq!(copied(a), decode(&a.leaf).is_ok(), "{donor:?}");
                     copied_through += usize::from(copied(a));
                 }
@@ -405,7 +436,7 @@ mod tests {
             for (kind, leaf) in leaves() {
                 let a = appended(leaf, 7, replayed, &signer);
                 assert_eq!(
-                    text(body(&a).expect("body")),
+                    text(body(&a, None).expect("body")),
                     text(reference(&a, None)),
                     "{kind}"
                 );
@@ -427,8 +458,9 @@ mod tests {
         for leaf in odd_leaves() {
             let a = appended(leaf.clone(), 4, false, &signer);
 
-            let fresh = body(&a).expect("body");
-            let receipted = donation_body(&a, signer.verifier_key(), Some(&[1; 32])).expect("body");
+            let fresh = body(&a, None).expect("body");
+            let receipted =
+                donation_body(&a, signer.verifier_key(), Some(&[1; 32]), None).expect("body");
 
             let leaf = String::from_utf8_lossy(&leaf);
             let with_receipt = reference(&a, Some((signer.verifier_key(), Some(&[1; 32]))));
@@ -443,8 +475,8 @@ mod tests {
         let fresh = appended(donation(1, None, "x"), 1, false, &signer);
         let retried = appended(donation(1, None, "x"), 1, true, &signer);
 
-        let response = respond(&fresh, body(&fresh).expect("body"));
-        let replayed = respond(&retried, body(&retried).expect("body"));
+        let response = respond(&fresh, body(&fresh, None).expect("body"));
+        let replayed = respond(&retried, body(&retried, None).expect("body"));
 
         assert_eq!(response.status(), StatusCode::CREATED);
         assert_eq!(replayed.status(), StatusCode::OK);

@@ -53,15 +53,20 @@ pub(super) async fn append<R: NeededRole>(
         separate_gift: false,
         private: None,
     };
-    acknowledged(&s.sequencer.append(request).await?)
+    acknowledged(s, &s.sequencer.append(request).await?).await
 }
 
 /// The acknowledgement of `a`, without a receipt.
 ///
 /// # Errors
-/// An internal error if the answer cannot be written (never in practice).
-fn acknowledged(a: &Appended) -> Result<Response, ApiError> {
-    Ok(acknowledgement::respond(a, acknowledgement::body(a)?))
+/// An internal error if the answer cannot be written (never in practice), or the error of
+/// reading the entry's audit path in a cosigned tree.
+async fn acknowledged(s: &AppState, a: &Appended) -> Result<Response, ApiError> {
+    let witnesses = acknowledgement::witnesses(s, a).await?;
+    Ok(acknowledgement::respond(
+        a,
+        acknowledgement::body(a, Some(&witnesses))?,
+    ))
 }
 
 /// Appends go to the process that sequences; others answer 503 with Retry-After before

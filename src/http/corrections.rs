@@ -110,14 +110,19 @@ pub async fn correct(
     } else {
         prepared.salt
     };
+    let (donation_witnesses, reversal_witnesses) = (
+        acknowledgement::witnesses(&s, &donation).await?,
+        acknowledgement::witnesses(&s, &reversal).await?,
+    );
     let mut body = b"{\"donation\":".to_vec();
     body.extend(acknowledgement::donation_body(
         &donation,
         &s.site.verifier_key,
         salt.as_ref(),
+        Some(&donation_witnesses),
     )?);
     body.extend_from_slice(b",\"reversal\":");
-    body.extend(acknowledgement::body(&reversal)?);
+    body.extend(acknowledgement::body(&reversal, Some(&reversal_witnesses))?);
     body.push(b'}');
     let status = if reversal.replayed {
         StatusCode::OK

@@ -104,6 +104,9 @@ pub struct Info {
     /// The size in bytes of `GET /export` at this checkpoint, before compression; `null`
     /// for the first moments after a start, while the server counts it.
     bundle_bytes: Option<u64>,
+    /// Tiles prefixes mirroring this ledger (SPEC.md §13), which the page may verify it
+    /// from besides its own `/log/`.
+    tiles_mirrors: Vec<String>,
 }
 
 /// The organisation, the signing key and the latest checkpoint.
@@ -127,6 +130,7 @@ pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
         read_only: v.read_only.clone(),
         leader: s.sequencer.is_leading(),
         audit: s.sequencer.audit().state(),
+        tiles_mirrors: s.site.tiles_mirrors.clone(),
     }))
 }
 

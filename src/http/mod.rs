@@ -48,6 +48,7 @@ mod transfers;
 mod vietqr;
 mod web;
 pub mod witness;
+mod witnessed;
 
 pub use router::{api_document, router};
 
@@ -129,6 +130,9 @@ pub struct Site {
     /// The public base URL (`serve --public-url`), without a trailing `/`, when configured;
     /// else sign-in links and receipt QR codes are made from each request's `Host`.
     pub public_url: Option<String>,
+    /// Tiles prefixes mirroring this ledger (canonical, ending in `/`), offered on the page
+    /// and allowed by the Content-Security-Policy's `connect-src`.
+    pub tiles_mirrors: Vec<String>,
 }
 
 pub use json_body::ApiJson;

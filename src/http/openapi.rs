@@ -83,6 +83,10 @@ pub struct Acknowledgement {
     replayed: bool,
     /// The entry's position.
     seq: u64,
+    /// Whether witnesses cosigned a checkpoint that includes the entry yet: for a fresh
+    /// append `pending` (or `none` without a witness policy); ask
+    /// `/proof/inclusion?index=<seq>` later for the cosigned checkpoint.
+    witnesses: super::witnessed::WitnessesJson,
 }
 
 /// The answers of an append route besides those of every route.

@@ -5,8 +5,10 @@
 use super::error::ApiError;
 use super::schema::Sha256Hex;
 use super::sorted::Sorted;
+use super::witnessed::{covering, status_of, WitnessesJson};
 use super::{ApiQuery, AppState};
 use crate::ledger::hash::Hash;
+use crate::witness::cosigned::Witnessed;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,6 +32,27 @@ pub struct InclusionProof {
     pub proof: Vec<Hash>,
 }
 
+/// The answer of `GET /proof/inclusion`: an [`InclusionProof`] and what witnesses cosigned.
+#[derive(Serialize, ToSchema)]
+pub struct InclusionAnswer {
+    /// The entry's position.
+    index: u64,
+    /// The tree size the proof is against.
+    size: u64,
+    /// Leaf hash of the entry.
+    #[schema(value_type = Sha256Hex)]
+    leaf_hash: Hash,
+    /// Root of the tree of `size` entries.
+    #[schema(value_type = Sha256Hex)]
+    root: Hash,
+    /// The audit path, bottom up.
+    #[schema(value_type = Vec<Sha256Hex>)]
+    proof: Vec<Hash>,
+    /// The newest cosigned checkpoint that includes the entry, with the entry's audit
+    /// path in its tree, or why there is none.
+    witnesses: WitnessesJson,
+}
+
 /// A consistency proof between the trees of `from` and `to` entries.
 #[derive(Serialize, ToSchema)]
 pub struct ConsistencyProof {
@@ -46,6 +69,9 @@ pub struct ConsistencyProof {
     /// The proof's hashes (RFC 6962 §2.1.2); empty when `from` equals `to`.
     #[schema(value_type = Vec<Sha256Hex>)]
     proof: Vec<Hash>,
+    /// The newest cosigned checkpoint that covers the tree of `to` entries, with the
+    /// consistency proof from `to` to it, or why there is none.
+    witnesses: WitnessesJson,
 }
 
 /// Query of `GET /proof/inclusion`.
@@ -64,14 +90,14 @@ pub struct InclusionQuery {
     get, path = "/proof/inclusion", tag = "proofs",
     params(InclusionQuery),
     responses(
-        (status = 200, description = "The proof", body = InclusionProof),
+        (status = 200, description = "The proof", body = InclusionAnswer),
         (status = 400, description = "`index` not below `size`, or `size` beyond the ledger", body = super::error::ErrorBody),
     )
 )]
 pub async fn inclusion(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<InclusionQuery>,
-) -> Result<Sorted<InclusionProof>, ApiError> {
+) -> Result<Sorted<InclusionAnswer>, ApiError> {
     let checkpoint = s.sequencer.view().checkpoint.clone();
     let current = checkpoint.size;
     let size = q.size.unwrap_or(current);
@@ -93,12 +119,24 @@ pub async fn inclusion(
     } else {
         s.store.tree_root(size).await?
     };
-    Ok(Sorted(InclusionProof {
+    let witnesses = match covering(&s, q.index + 1) {
+        Witnessed::Cosigned(c) => {
+            let path = if c.size == size {
+                proof.clone()
+            } else {
+                s.store.inclusion_proof(q.index, c.size).await?
+            };
+            WitnessesJson::cosigned(c, path)
+        }
+        other => WitnessesJson::without(status_of(&other)),
+    };
+    Ok(Sorted(InclusionAnswer {
         index: q.index,
         size,
         leaf_hash,
         root,
         proof,
+        witnesses,
     }))
 }
 
@@ -153,11 +191,23 @@ pub async fn consistency(
     };
     let root_from = s.store.tree_root(q.from).await?;
     let root_to = s.store.tree_root(to).await?;
+    let witnesses = match covering(&s, to) {
+        Witnessed::Cosigned(c) => {
+            let onward = if c.size == to {
+                Vec::new()
+            } else {
+                s.store.consistency_proof(to, c.size).await?
+            };
+            WitnessesJson::cosigned(c, onward)
+        }
+        other => WitnessesJson::without(status_of(&other)),
+    };
     Ok(Sorted(ConsistencyProof {
         from: q.from,
         to,
         root_from,
         root_to,
         proof,
+        witnesses,
     }))
 }

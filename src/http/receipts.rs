@@ -36,7 +36,9 @@ pub async fn acknowledged_donation(
     } else {
         salt
     };
-    let body = acknowledgement::donation_body(&a, &s.site.verifier_key, salt.as_ref())?;
+    let witnesses = acknowledgement::witnesses(s, &a).await?;
+    let body =
+        acknowledgement::donation_body(&a, &s.site.verifier_key, salt.as_ref(), Some(&witnesses))?;
     Ok(acknowledgement::respond(&a, body))
 }
 

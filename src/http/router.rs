@@ -99,6 +99,11 @@ pub fn api_document() -> utoipa::openapi::OpenApi {
 /// The whole application: API routes, the page, limits and security headers.
 pub fn router(state: AppState) -> Router {
     let read_limits = state.guard.limits;
+    // The mirrors are checked to be CSP-safe URLs; the fixed policy stands if one is not.
+    let content_security_policy = HeaderValue::from_str(
+        &crate::tiles::mirrors::content_security_policy(&state.site.tiles_mirrors),
+    )
+    .unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     let evidence_limit = evidence::upload_body_limit(state.evidence.max_file_bytes);
     let (api, _) = api(evidence_limit).split_for_parts();
     // The page's catch-all would otherwise answer unknown API paths in plain text: an API
@@ -118,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            content_security_policy,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -23,6 +23,7 @@ const ADD: &str = "insert into cosignatures (size, witness, line, cosigned_at) \
     values ($1, $2, $3, $4) on conflict (size, witness) do nothing";
 const AT: &str = "select size, witness, line, cosigned_at from cosignatures \
     where size = $1 order by witness";
+const NEWEST: &str = "select max(size) as size from cosignatures";
 const LATEST_BY_WITNESS: &str =
     "select witness, max(size) as size from cosignatures group by witness";
 
@@ -100,6 +101,47 @@ impl Store {
             Store::Sqlite(s) => add(&mut *s.writing_connection().await?, c).await,
             Store::Postgres(s) => add(s.pool(), c).await,
         }
+    }
+
+    /// Keeps several cosignatures in one transaction (see [`Store::add_cosignature`]): the
+    /// witness client writes what its witnesses answered together, one small write next
+    /// to the group commits rather than one per witness.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails; then none of them is kept.
+    pub async fn add_cosignatures(&self, all: &[StoredCosignature]) -> Result<(), StoreError> {
+        match all {
+            [] => Ok(()),
+            [one] => self.add_cosignature(one).await,
+            _ => match self {
+                Store::Sqlite(s) => {
+                    let mut conn = s.writing_connection().await?;
+                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                    for c in all {
+                        add(&mut *tx, c).await?;
+                    }
+                    Ok(tx.commit().await?)
+                }
+                Store::Postgres(s) => {
+                    let mut tx = s.pool().begin().await?;
+                    for c in all {
+                        add(&mut *tx, c).await?;
+                    }
+                    Ok(tx.commit().await?)
+                }
+            },
+        }
+    }
+
+    /// The largest checkpoint size any witness cosigned, if any (read from the primary key's
+    /// index, so it stays cheap as cosignatures accumulate).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn newest_cosigned_size(&self) -> Result<Option<u64>, StoreError> {
+        let size: Option<i64> =
+            on_pool!(self, pool => sqlx::query_scalar(NEWEST).fetch_one(pool).await)?;
+        Ok(size.map(seq_of))
     }
 
     /// The cosignatures of the checkpoint of `size` leaves, by witness key.

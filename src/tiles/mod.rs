@@ -1,6 +1,7 @@
 //! Tiles (C2SP tlog-tiles; SPEC.md §13) read from the store: what `/log/tile/…` serves and
 //! what `fundtrail tiles` writes as static files ([`publish`]).
 
+pub mod mirrors;
 pub mod publish;
 
 use crate::ledger::tiles::{encode_bundle, Tile, TileKind};

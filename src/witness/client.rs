@@ -1,30 +1,42 @@
-//! The ledger server as a witness client (C2SP tlog-witness; SPEC.md §14). One background
-//! task per witness watches the published checkpoint; when it grows, the task sends it
-//! with a consistency proof from the size the witness last cosigned, checks the
-//! cosignature that comes back with the witness's key, stores it, and refreshes
-//! [`Cosigned`]. Appends never wait for it: a slow or dead witness only delays its own
-//! cosignature, retried with backoff (1 s doubling to 60 s). A 409 answer names the
-//! witness's size, and the checkpoint is sent again from there. A witness is asked at most
-//! every [`MIN_INTERVAL`], so a busy log does not write a cosignature per group commit.
+//! The ledger server as a witness client (C2SP tlog-witness; SPEC.md §14). Appends never
+//! wait for it, and it keeps its own work off the append path:
+//!
+//! - **Rounds.** At most once a [`ROUND`], when the published checkpoint has grown, a new
+//!   round offers it to every witness at once (a busy log's checkpoints in between are
+//!   coalesced: the witnesses cosign the newest, which extends them all).
+//! - **One task per witness** sends the round's checkpoint with a consistency proof from the
+//!   size the witness last cosigned and checks the cosignature that comes back with the
+//!   witness's key. Witnesses that hold the same size share one proof, computed once from
+//!   the read pool (never the writer's connection). A slow or dead witness only delays its
+//!   own cosignature, retried with backoff (1 s doubling to 60 s) with the newest round's
+//!   checkpoint. A 409 answer names the witness's size, and the checkpoint is sent again
+//!   from there.
+//! - **One writer** keeps the cosignatures of a round in one small transaction (on SQLite
+//!   on the sequencer's connection, between two group commits), then refreshes
+//!   [`Cosigned`].
 //!
 //! With PostgreSQL only the leading process asks the witnesses; every process refreshes
 //! its [`Cosigned`] from the stored cosignatures.
 
-use super::cosigned::Cosigned;
+use super::cosigned::{Cosigned, CosignedCheckpoint};
 use crate::ledger::cosignature::{note_body, WitnessKey};
+use crate::ledger::hash::Hash;
 use crate::ledger::policy::Policy;
 use crate::ledger::witness::request_body;
 use crate::sequencer::SequencerHandle;
 use crate::store::{Store, StoredCheckpoint, StoredCosignature};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{mpsc, watch};
 
 /// How often the published checkpoint is looked at.
 pub const POLL: Duration = Duration::from_millis(100);
-/// The least time between two cosignatures asked of one witness: under a steady load a
-/// witness sees about two checkpoints a second, and the log writes about two cosignatures a
-/// second per witness (each a small transaction next to the appends' group commits).
-pub const MIN_INTERVAL: Duration = Duration::from_millis(500);
+/// The least time between two rounds: under a steady load each witness sees about one
+/// checkpoint a second, and the log writes one transaction of cosignatures a second.
+pub const ROUND: Duration = Duration::from_secs(1);
+/// How long the writer waits for the rest of a round's cosignatures before it keeps the
+/// ones it has.
+pub const GATHER: Duration = Duration::from_millis(250);
 /// The first wait after a failed request.
 pub const MIN_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest wait between attempts.
@@ -69,16 +81,26 @@ enum Answer {
     Failed(String),
 }
 
+/// A consistency proof, kept for the other witnesses of the same round.
+type CachedProof = Option<((u64, u64), Arc<Vec<Hash>>)>;
+
 struct Shared {
     store: Store,
     sequencer: SequencerHandle,
     cosigned: Arc<Cosigned>,
     http: reqwest::Client,
     changed: tokio::sync::Notify,
+    /// The checkpoint of the current round (`None` before the first).
+    round: watch::Receiver<Option<StoredCheckpoint>>,
+    /// Cosignatures to keep.
+    answers: mpsc::UnboundedSender<StoredCosignature>,
+    /// The last consistency proof computed, by (from, to).
+    proof: tokio::sync::Mutex<CachedProof>,
 }
 
-/// Starts the tasks: one per witness of `targets`, and one that keeps `cosigned` up to
-/// date; none when there are no witnesses. Abort the returned handle to stop them all.
+/// Starts the tasks: one per witness of `targets`, one that starts rounds, one that keeps
+/// cosignatures, and one that keeps `cosigned` up to date; none when there are no
+/// witnesses. Abort the returned handle to stop them all.
 pub fn spawn(
     store: Store,
     sequencer: SequencerHandle,
@@ -96,25 +118,75 @@ pub fn spawn(
                 return;
             }
         };
+        let (rounds, round) = watch::channel(None);
+        let (answers, answered) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             store,
             sequencer,
             cosigned,
             http,
             changed: tokio::sync::Notify::new(),
+            round,
+            answers,
+            proof: tokio::sync::Mutex::new(None),
         });
         let mut tasks = tokio::task::JoinSet::new();
+        let witnesses = targets.len();
         for target in targets {
             tasks.spawn(follow(Arc::clone(&shared), target));
         }
+        tasks.spawn(start_rounds(Arc::clone(&shared), rounds));
+        tasks.spawn(keep(Arc::clone(&shared), answered, witnesses));
         tasks.spawn(refresh(Arc::clone(&shared)));
         while tasks.join_next().await.is_some() {}
     })
 }
 
-/// Keeps [`Cosigned`] holding the published checkpoint with its stored cosignatures.
+/// Starts a round when the published checkpoint has grown, at most once a [`ROUND`], while
+/// this process leads.
+async fn start_rounds(shared: Arc<Shared>, rounds: watch::Sender<Option<StoredCheckpoint>>) {
+    let mut offered = 0;
+    loop {
+        let checkpoint = shared.sequencer.view().checkpoint.clone();
+        if shared.sequencer.is_leading() && checkpoint.size > offered {
+            offered = checkpoint.size;
+            rounds.send_replace(Some(checkpoint));
+            tokio::time::sleep(ROUND).await;
+        } else {
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// Keeps the cosignatures the witnesses answer: those of one round (up to `witnesses` of
+/// them, or what arrived within [`GATHER`] of the first) in one transaction.
+async fn keep(
+    shared: Arc<Shared>,
+    mut answered: mpsc::UnboundedReceiver<StoredCosignature>,
+    witnesses: usize,
+) {
+    while let Some(first) = answered.recv().await {
+        let mut batch = vec![first];
+        let until = tokio::time::Instant::now() + GATHER;
+        while batch.len() < witnesses {
+            match tokio::time::timeout_at(until, answered.recv()).await {
+                Ok(Some(next)) => batch.push(next),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        if let Err(e) = shared.store.add_cosignatures(&batch).await {
+            tracing::warn!(error = %e, "could not store cosignatures");
+            continue;
+        }
+        shared.changed.notify_one();
+    }
+}
+
+/// Keeps [`Cosigned`] holding the published checkpoint with its stored cosignatures, and
+/// the newest checkpoint witnesses cosigned.
 async fn refresh(shared: Arc<Shared>) {
     let mut held: Option<(u64, usize)> = None;
+    let mut newest: Option<(u64, usize)> = None;
     loop {
         let checkpoint = shared.sequencer.view().checkpoint.clone();
         match shared.store.cosignatures_at(checkpoint.size).await {
@@ -126,6 +198,14 @@ async fn refresh(shared: Arc<Shared>) {
             }
             Err(e) => tracing::warn!(error = %e, "could not read the cosignatures"),
         }
+        match newest_cosigned(&shared.store).await {
+            Ok(Some(c)) if newest != Some((c.size, c.witnesses)) => {
+                newest = Some((c.size, c.witnesses));
+                shared.cosigned.set_newest(c);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the newest cosigned checkpoint"),
+        }
         tokio::select! {
             () = shared.changed.notified() => {}
             () = tokio::time::sleep(POLL * 5) => {}
@@ -133,25 +213,46 @@ async fn refresh(shared: Arc<Shared>) {
     }
 }
 
-/// Sends each new checkpoint to `target` for as long as the server runs.
+/// The newest stored checkpoint with stored cosignatures, if any.
+async fn newest_cosigned(
+    store: &Store,
+) -> Result<Option<CosignedCheckpoint>, crate::store::StoreError> {
+    let Some(size) = store.newest_cosigned_size().await? else {
+        return Ok(None);
+    };
+    let Some(checkpoint) = store.checkpoint_at(size).await? else {
+        return Ok(None);
+    };
+    let found = store.cosignatures_at(size).await?;
+    Ok(Some(CosignedCheckpoint {
+        size,
+        root: checkpoint.root,
+        note: crate::ledger::cosignature::with_lines(
+            &checkpoint.note,
+            found.iter().map(|c| c.line.as_str()),
+        ),
+        witnesses: found.len(),
+    }))
+}
+
+/// Sends each round's checkpoint to `target` for as long as the server runs.
 async fn follow(shared: Arc<Shared>, target: Target) {
     // The size the witness holds, as far as this log knows (0: ask, and learn it from 409).
     let mut held = match shared.store.latest_cosigned_sizes().await {
         Ok(sizes) => sizes.get(target.key.text()).copied().unwrap_or(0),
         Err(_) => 0,
     };
-    let mut cosigned_size: Option<u64> = (held > 0).then_some(held);
+    let mut round = shared.round.clone();
     let mut backoff = MIN_BACKOFF;
     let mut conflicts = 0;
     loop {
-        let checkpoint = shared.sequencer.view().checkpoint.clone();
-        let wanted = shared.sequencer.is_leading()
-            && checkpoint.size > 0
-            && cosigned_size != Some(checkpoint.size);
-        if !wanted {
-            tokio::time::sleep(POLL).await;
+        let offered = round.borrow_and_update().clone();
+        let Some(checkpoint) = offered.filter(|c| c.size > 0 && c.size != held) else {
+            if round.changed().await.is_err() {
+                return;
+            }
             continue;
-        }
+        };
         match submit(&shared, &target, held, &checkpoint).await {
             Answer::Cosigned(line, at) => {
                 let stored = StoredCosignature {
@@ -160,15 +261,12 @@ async fn follow(shared: Arc<Shared>, target: Target) {
                     line,
                     cosigned_at: at,
                 };
-                if let Err(e) = shared.store.add_cosignature(&stored).await {
-                    tracing::warn!(witness = %target.name, error = %e, "could not store a cosignature");
+                if shared.answers.send(stored).is_err() {
+                    return;
                 }
                 held = checkpoint.size;
-                cosigned_size = Some(checkpoint.size);
                 backoff = MIN_BACKOFF;
                 conflicts = 0;
-                shared.changed.notify_one();
-                tokio::time::sleep(MIN_INTERVAL).await;
             }
             Answer::Conflict(size) if size != held && size <= checkpoint.size && conflicts < 3 => {
                 held = size;
@@ -195,6 +293,24 @@ async fn wait(backoff: &mut Duration) {
     *backoff = (*backoff * 2).min(MAX_BACKOFF);
 }
 
+/// The consistency proof from `from` to `to`, computed once for all the witnesses that
+/// ask for the same pair.
+async fn consistency_proof(
+    shared: &Shared,
+    from: u64,
+    to: u64,
+) -> Result<Arc<Vec<Hash>>, crate::store::StoreError> {
+    let mut cached = shared.proof.lock().await;
+    if let Some((pair, proof)) = cached.as_ref() {
+        if *pair == (from, to) {
+            return Ok(Arc::clone(proof));
+        }
+    }
+    let proof = Arc::new(shared.store.consistency_proof(from, to).await?);
+    *cached = Some(((from, to), Arc::clone(&proof)));
+    Ok(proof)
+}
+
 /// One `add-checkpoint` request: `checkpoint` from the witness's size `held`.
 async fn submit(
     shared: &Shared,
@@ -203,12 +319,12 @@ async fn submit(
     checkpoint: &StoredCheckpoint,
 ) -> Answer {
     let proof = if held > 0 && held < checkpoint.size {
-        match shared.store.consistency_proof(held, checkpoint.size).await {
+        match consistency_proof(shared, held, checkpoint.size).await {
             Ok(p) => p,
             Err(e) => return Answer::Failed(format!("consistency proof: {e}")),
         }
     } else {
-        Vec::new()
+        Arc::new(Vec::new())
     };
     let old = held.min(checkpoint.size);
     let body = request_body(old, &proof, &checkpoint.note);

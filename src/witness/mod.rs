@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod cosigned;
+pub mod demo;
 
 use crate::ledger::cosignature::WitnessSigner;
 use crate::ledger::witness::{decide, parse_request, Refusal};

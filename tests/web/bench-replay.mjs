@@ -2,7 +2,8 @@
 // test suite; run it by hand): a small Node server replays a ledger to the page — the page's
 // files from web/, /api/v1/info and /api/v1/totals as a real server answered them once, and
 // /api/v1/entries pages cut from the ledger's bundle file — so the time measured is the
-// browser's: downloading (uncompressed, over loopback) and checking every entry.
+// browser's: downloading (uncompressed, over loopback) and checking every entry. It serves no
+// /log/, so the page reads the API's pages (its source when the site offers no tiles).
 //
 //   node tests/web/make-bundle.mjs /tmp/b1m.txt 1000000
 //   fundtrail import --data /tmp/big1m /tmp/b1m.txt

@@ -70,8 +70,9 @@ test('with helper workers asked for (#/verify?helpers=2), the pages are decoded 
 
 test('"Stop" ends a running check at once and says it was stopped, not that the ledger is wrong', { skip }, async () => {
   const { page, context } = await donorPage(browser, demo.base, 'en', 'desktop');
-  // The entries arrive slowly, so the check is still running when Stop is pressed.
-  await context.route(/\/api\/v1\/entries\?/, async (route) => {
+  // The entries (pages of the API or tiles) arrive slowly, so the check is still running
+  // when Stop is pressed.
+  await context.route(/\/api\/v1\/entries\?|\/log\/tile\//, async (route) => {
     await new Promise((r) => { setTimeout(r, 3000); });
     await route.continue().catch(() => {});
   });

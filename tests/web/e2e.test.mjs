@@ -87,7 +87,7 @@ test('"Verify everything" downloads and checks the whole ledger and says so', { 
   const text = await page.textContent('#verdict .verdict .verdict-text');
   assert.equal(text, `Verified: all ${info.size} entries are exactly as the organisation signed them, and the totals add up.`);
   assert.ok((await page.textContent('#verdict .verdict details')).includes(info.root), 'the root behind the fold');
-  assert.equal(await page.locator('#verdict .verdict.good').count(), 1);
+  assert.equal(await page.locator('#verdict > .verdict.good').count(), 1);
   assert.equal(await page.getAttribute('#verify-progress', 'value'), String(info.size));
   await page.screenshot({ path: path.join(outDir, 'verified.png'), fullPage: true });
   // The verified checkpoint is remembered; the next visit checks consistency without alarm.

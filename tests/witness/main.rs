@@ -7,6 +7,9 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod answers;
+mod demo;
+mod mirrors;
 mod network;
 mod protocol;
 mod readme;

@@ -13,7 +13,11 @@ use fundtrail::startup::Application;
 
 /// The policy text: the log `key`, each witness (`name`, key, URL), and a group needing
 /// `quorum` of them.
-fn policy_text(log_key: &str, witnesses: &[(&str, String, String)], quorum: usize) -> String {
+pub(crate) fn policy_text(
+    log_key: &str,
+    witnesses: &[(&str, String, String)],
+    quorum: usize,
+) -> String {
     let mut text = format!("log {log_key}\n");
     let mut names = Vec::new();
     for (name, key, url) in witnesses {
@@ -29,7 +33,7 @@ fn policy_text(log_key: &str, witnesses: &[(&str, String, String)], quorum: usiz
 
 /// `configure` for an application that follows a policy of `witnesses` (with a `quorum`),
 /// whatever its key; the text it used is written to `out`.
-fn with_policy(
+pub(crate) fn with_policy(
     witnesses: Vec<(&'static str, String, String)>,
     quorum: usize,
     out: std::sync::Arc<std::sync::Mutex<String>>,
@@ -42,11 +46,11 @@ fn with_policy(
     }
 }
 
-fn entry(w: &RunningWitness, name: &'static str) -> (&'static str, String, String) {
+pub(crate) fn entry(w: &RunningWitness, name: &'static str) -> (&'static str, String, String) {
     (name, w.key.clone(), w.url.clone())
 }
 
-async fn trust(app: &TestApp, witnesses: &[&RunningWitness]) {
+pub(crate) async fn trust(app: &TestApp, witnesses: &[&RunningWitness]) {
     let key = app.key().await;
     let origin = fundtrail::ledger::checkpoint::parse_verifier_key(&key).expect("key");
     for w in witnesses {
@@ -70,7 +74,7 @@ async fn log_checkpoint(app: &TestApp) -> String {
 }
 
 /// Which of `witnesses` cosigned `note` (checked with signed_note and the spec verifier).
-fn cosigners(note: &str, witnesses: &[&RunningWitness]) -> Vec<bool> {
+pub(crate) fn cosigners(note: &str, witnesses: &[&RunningWitness]) -> Vec<bool> {
     witnesses
         .iter()
         .map(|w| {

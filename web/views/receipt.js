@@ -1,10 +1,13 @@
 // Donation receipts on the public page (SPEC.md §12): a box to type a receipt code; a receipt
 // fetched from the server (#/receipt/<code>) and checked in the browser, shown as a sheet that
 // prints on its own (receipt-sheet.js); and a receipt file the donor pastes or uploads, with
-// their identifier, checked on the spot (verify.js's verifyReceipt). A receipt needs nothing
+// their identifier, checked on the spot (verify.js's verifyReceipt), as JSON or as a C2SP
+// tlog-proof file (`.tlog-proof`, SPEC.md §12.1, read by verify.js's tlogProofReceipt). A receipt needs nothing
 // else: it verifies offline and for good. Nothing from a receipt is ever put on the page as HTML.
 
-import { verifyReceipt, parseReceiptCode } from '../verify.js';
+import {
+  verifyReceipt, parseReceiptCode, tlogProofReceipt, TLOG_PROOF_HEADER,
+} from '../verify.js';
 import { t } from '../i18n.js';
 import { h, section, clear } from './dom.js';
 import { describe } from './format.js';
@@ -126,7 +129,7 @@ function pasteSection(published) {
   const area = h('textarea', {
     id: 'receipt-json', rows: '6', spellcheck: 'false', autocomplete: 'off', class: 'wrap',
   });
-  const file = h('input', { id: 'receipt-file', type: 'file', accept: 'application/json,.json' });
+  const file = h('input', { id: 'receipt-file', type: 'file', accept: 'application/json,.json,.tlog-proof,text/plain' });
   const ident = h('input', {
     id: 'receipt-identifier', type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '500',
   });
@@ -139,8 +142,18 @@ function pasteSection(published) {
     ev.preventDefault();
     clear(result);
     let receipt;
+    const text = area.value.replace(/\r\n/g, '\n').replace(/^\s+/, '');
     try {
-      receipt = JSON.parse(area.value);
+      if (text.startsWith(TLOG_PROOF_HEADER)) {
+        // A tlog-proof names no key: it is checked against the one this site publishes.
+        if (!published) {
+          result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_tlog_no_key'))));
+          return;
+        }
+        receipt = await tlogProofReceipt(text, published);
+      } else {
+        receipt = JSON.parse(text);
+      }
     } catch (e) {
       result.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_not_json')), plainDetails(e.message)));
       return;

@@ -1,6 +1,7 @@
 // Verify everything (#/verify): the whole ledger checked in the browser against the signed
-// checkpoint and the published totals (in a worker, verify-run.js), its download size stated
-// first and the check stoppable; the signed checkpoint and totals by currency; and a bundle
+// checkpoint and the published totals (in a worker, verify-run.js), read from this site's
+// tiles, a tiles mirror or its API (verify-source.js), its download size stated first and
+// the check stoppable; the signed checkpoint and totals by currency; and a bundle
 // file from disk checked with no request to the server at all (verifyBundle).
 
 import * as V from '../verify.js';
@@ -20,6 +21,8 @@ import { verifyEverythingServed } from './verify-run.js';
 import { readableSize } from './evidence.js';
 import { checkpointCard, currencyTotals } from './ledger-card.js';
 import { witnessesSection } from './witnesses.js';
+import { API_SOURCE, ownTiles, sourcePicker } from './verify-source.js';
+import { fetchTilesCheckpoint } from '../tiles-fetch.js';
 
 
 /** The verdict of a failed check: the error in words, its own message behind a fold. */
@@ -47,6 +50,8 @@ export async function viewVerify(out, route = {}) {
   const box = section(t('verify_all_title'), h('p', {}, t('verify_intro_plain')), h('p', { class: 'note' }, t('plain_cannot')));
   box.append(h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_intro'))));
   box.append(h('p', { class: 'size-first', id: 'verify-size', 'data-bytes': inf.bundle_bytes ?? '' }, h('strong', {}, sizeWords(inf))));
+  const source = await sourcePicker(inf);
+  box.append(source);
   if (stored) box.append(h('p', { class: 'note' }, t('verify_last', { size: integer(stored.size), root: shortHash(stored.root) })));
   const bar = h('progress', {
     id: 'verify-progress', max: '1', value: '0', hidden: true, 'aria-label': t('verify_progress_label'),
@@ -66,15 +71,20 @@ export async function viewVerify(out, route = {}) {
     clear(verdict);
     bar.hidden = false;
     try {
-      const r = await verifyEverything(bar, status, controller.signal, route.helpers);
+      const from = source.querySelector('select').value;
+      const r = await verifyEverything(bar, status, controller.signal, route.helpers, from);
       status.textContent = '';
-      verdict.append(h(
+      const good = h(
         'div',
-        { class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0) },
+        {
+          class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0), 'data-source': from,
+        },
         h('p', { class: 'verdict-text' }, t('verify_ok_plain', { n: integer(r.size) })),
         h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_ok', { n: integer(r.size), root: r.root }))),
-      ));
-      const witnesses = await witnessesSection(cachedInfo().checkpoint);
+      );
+      if (r.totalsSkipped) good.append(h('p', { class: 'note', id: 'verify-totals-skipped' }, t('verify_totals_skipped', { size: integer(r.size), now: integer(r.totalsSkipped) })));
+      verdict.append(good);
+      const witnesses = await witnessesSection(r.note || cachedInfo().checkpoint);
       if (witnesses) verdict.append(witnesses);
     } catch (e) {
       status.textContent = '';
@@ -161,18 +171,30 @@ function totalsView(totals) {
  * Verifies the server's whole ledger against today's signed checkpoint and the published
  * totals, checking on the way that it extends the checkpoint remembered from an earlier visit
  * (same key); remembers today's checkpoint when it verifies. Stops when `signal` aborts;
- * `helpers` (from the address, `#/verify?helpers=N`) asks for N helper workers.
- * Returns `{ size, root }`.
+ * `helpers` (from the address, `#/verify?helpers=N`) asks for N helper workers. `from` is
+ * the source: API_SOURCE, or a tiles prefix URL whose checkpoint must be signed with the key
+ * this site publishes (a mirror may lag behind: its ledger is then checked without the
+ * totals, which are the site's at a later size). Returns `{ size, root, note, helpers,
+ * totalsSkipped }` (`totalsSkipped`: the site's size when the totals were not compared).
  */
-async function verifyEverything(bar, status, signal, helpers) {
+async function verifyEverything(bar, status, signal, helpers, from = API_SOURCE) {
   let inf;
   let cp;
   let totals;
+  let note;
+  const tiles = from === API_SOURCE ? null : from;
+  let totalsSkipped = 0;
   for (let attempt = 0; ; attempt++) {
     inf = await getInfo(true);
     totals = await getJSON('/totals');
-    cp = await V.verifyCheckpoint(inf.checkpoint, inf.key);
+    note = tiles ? await fetchTilesCheckpoint(tiles, signal) : inf.checkpoint;
+    cp = await V.verifyCheckpoint(note, inf.key);
     if (totals.size === cp.size) break;
+    if (tiles && tiles !== ownTiles()) {
+      totalsSkipped = totals.size;
+      totals = null;
+      break;
+    }
     if (attempt >= 3) throw new V.VerifyError('changed', t('verify_changed'));
     await new Promise((r) => { setTimeout(r, 500); });
   }
@@ -185,6 +207,7 @@ async function verifyEverything(bar, status, signal, helpers) {
     });
   }
   if (sameKey && stored.size > cp.size) {
+    if (tiles && tiles !== ownTiles()) throw new V.VerifyError('mirror_behind', t('err0_mirror_behind'));
     throw new V.VerifyError('prefix', t('shrunk', { old: integer(stored.size), size: integer(cp.size) }), { prefixSize: stored.size });
   }
   const n = cp.size;
@@ -192,8 +215,9 @@ async function verifyEverything(bar, status, signal, helpers) {
   bar.value = 0;
   status.textContent = t('verify_running', { n: integer(0), total: integer(n) });
   const report = await verifyEverythingServed({
-    note: inf.checkpoint,
+    note,
     key,
+    tiles,
     size: n,
     claimed: totals,
     prefix: sameKey ? stored : null,
@@ -205,8 +229,8 @@ async function verifyEverything(bar, status, signal, helpers) {
     },
   });
   // A new key is remembered only when the visitor accepts it (the key-change alert).
-  if (!stored || sameKey) await History.rememberCheckpoint(inf.checkpoint, key);
-  return report;
+  if (!stored || sameKey) await History.rememberCheckpoint(note, key);
+  return { ...report, note, totalsSkipped };
 }
 
 async function* readChunks(file, onBytes) {

@@ -2,12 +2,16 @@
 // else on the page's thread; either way it can be stopped (an AbortSignal) and reports its
 // progress. The verdict is verify.js's: the worker only moves the work off the main thread.
 
-import { VerifyError, verifyServedLedger } from '../verify.js';
+import {
+  VerifyError, verifyServedLedger, entriesFromTiles, TILE_WIDTH,
+} from '../verify.js';
 import { HttpError, getBytes } from './server.js';
 import { nextFrame } from './dom.js';
+import { fetchTile } from '../tiles-fetch.js';
 
 const PAGE = 1000; // entries per request (the API's largest page)
 const AHEAD = 3; // requests in flight
+const TILES_AHEAD = 8; // entry bundles in flight (256 entries each)
 
 /** The error `e` (as a worker sent it) as the page's own error types. */
 function reviveError(e) {
@@ -69,7 +73,9 @@ async function onThisThread(job, onProgress, signal) {
     checkpoint: { note: job.note, key: job.key },
     size: job.size,
     claimed: job.claimed,
-    fetchEntries: (start, limit) => getBytes(`/entries?start=${start}&limit=${limit}`, signal),
+    fetchEntries: job.tiles
+      ? entriesFromTiles((p) => fetchTile(job.tiles, p, signal), job.size)
+      : (start, limit) => getBytes(`/entries?start=${start}&limit=${limit}`, signal),
     pageSize: job.pageSize,
     ahead: job.ahead,
     prefix: job.prefix,
@@ -93,13 +99,22 @@ async function onThisThread(job, onProgress, signal) {
  * VerifyError of code `cancelled`). `helpers` asks for that many helper workers (0 to 4;
  * undefined: the worker chooses by the number of cores). Resolves to `{ size, root, helpers }` (`helpers`: how many
  * workers decoded pages in parallel, 0 when one thread did it all); rejects with the
- * verifier's VerifyError, an HttpError, or `cancelled`.
+ * verifier's VerifyError, an HttpError, or `cancelled`. With `tiles` (a tiles prefix URL
+ * ending in `/`), the entries are read from its entry bundles instead of /api/v1/entries.
  */
 export async function verifyEverythingServed({
-  note, key, size, claimed, prefix, onProgress = () => {}, signal, helpers,
+  note, key, size, claimed, prefix, onProgress = () => {}, signal, helpers, tiles = null,
 }) {
   const job = {
-    note, key, size, claimed, prefix: prefix ? { size: prefix.size, root: prefix.root } : null, pageSize: PAGE, ahead: AHEAD, helpers,
+    note,
+    key,
+    size,
+    claimed,
+    prefix: prefix ? { size: prefix.size, root: prefix.root } : null,
+    pageSize: tiles ? TILE_WIDTH : PAGE,
+    ahead: tiles ? TILES_AHEAD : AHEAD,
+    helpers,
+    tiles,
   };
   if (signal?.aborted) throw cancelled();
   if (workerWorks) {
