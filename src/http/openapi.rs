@@ -46,6 +46,8 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "tokens", description = "Staff tokens (admin)"),
         (name = "exports", description = "The bundle, CSV and IATI"),
         (name = "openapi", description = "This document"),
+        (name = "updates", description = "Campaigns' narrative updates (SPEC.md §20.1)"),
+        (name = "feeds", description = "Atom feeds of the ledger and of each campaign (SPEC.md §20.2)"),
     )
 )]
 pub struct ApiDoc;

@@ -28,6 +28,7 @@ pub mod state;
 pub mod tiles;
 pub mod tlog_proof;
 pub mod totals;
+pub mod update;
 pub mod verify;
 pub mod witness;
 
