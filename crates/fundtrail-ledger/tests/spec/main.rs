@@ -11,3 +11,4 @@ mod edge;
 mod identifiers;
 mod leaves;
 mod statements;
+mod updates;
