@@ -15,6 +15,7 @@ pub mod admission;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;
+pub mod donor_statement;
 pub mod entry;
 pub mod fork;
 pub mod hash;

@@ -12,3 +12,4 @@ mod identifiers;
 mod leaves;
 mod statements;
 mod updates;
+mod donor_statements;
