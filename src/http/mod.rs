@@ -17,6 +17,7 @@ mod corrections;
 mod deadline;
 mod disbursements;
 mod donations;
+mod donor_statements;
 mod donors;
 pub mod error;
 mod evidence;

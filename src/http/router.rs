@@ -6,10 +6,10 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, feeds,
-    limits, log, openapi, proofs, receipt_status, receipts, reversals, search, sessions,
-    statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers, updates,
-    vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, corrections, deadline, disbursements, donations, donor_statements, donors, evidence,
+    exports, feeds, limits, log, openapi, proofs, receipt_status, receipts, reversals, search,
+    sessions, statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers,
+    updates, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -89,6 +89,7 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(updates::record))
         .routes(routes!(feeds::ledger))
         .routes(routes!(feeds::campaign))
+        .routes(routes!(donor_statements::ask))
 }
 
 /// The OpenAPI document of `/api/v1`: every route [`router`] serves there, with the

@@ -37,6 +37,7 @@ macro_rules! on_pool {
 mod by_campaign;
 mod columns;
 mod cosignatures;
+mod donor_gifts;
 mod donors;
 mod error;
 mod indexed;
@@ -54,6 +55,7 @@ mod tokens;
 mod witness;
 
 pub use cosignatures::StoredCosignature;
+pub use donor_gifts::{IdentifiedGift, MAX_GIFTS};
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};

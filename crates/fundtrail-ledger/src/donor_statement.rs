@@ -67,7 +67,9 @@ pub enum StatementError {
     #[error("statement: gift {index} ({code}) is proven against another checkpoint than gift 1")]
     MixedCheckpoints { index: usize, code: String },
     /// Gifts out of ledger order, or one gift twice.
-    #[error("statement: gift {index} (entry {seq}) is not after the gift before it (entry {previous})")]
+    #[error(
+        "statement: gift {index} (entry {seq}) is not after the gift before it (entry {previous})"
+    )]
     OutOfOrder {
         index: usize,
         seq: u64,

@@ -89,7 +89,11 @@ fn refused(leaf: &str) -> Vec<serde_json::Value> {
     let cases = [
         (
             "empty-title",
-            edited(leaf, "\"title\":\"Gạo đã đến tay bà con\"", "\"title\":\" \""),
+            edited(
+                leaf,
+                "\"title\":\"Gạo đã đến tay bà con\"",
+                "\"title\":\" \"",
+            ),
         ),
         (
             "bad-date",
@@ -97,11 +101,19 @@ fn refused(leaf: &str) -> Vec<serde_json::Value> {
         ),
         (
             "campaign-not-a-slug",
-            edited(leaf, "\"campaign\":\"flood-2026\"", "\"campaign\":\"Flood 2026\""),
+            edited(
+                leaf,
+                "\"campaign\":\"flood-2026\"",
+                "\"campaign\":\"Flood 2026\"",
+            ),
         ),
         (
             "evidence-media-type",
-            edited(leaf, "\"media_type\":\"image/jpeg\"", "\"media_type\":\"jpeg\""),
+            edited(
+                leaf,
+                "\"media_type\":\"image/jpeg\"",
+                "\"media_type\":\"jpeg\"",
+            ),
         ),
         (
             "evidence-missing",
