@@ -34,6 +34,10 @@ pub struct AskStatement {
     request_body = AskStatement,
     responses(
         (status = 200, description = "The statement (SPEC.md §21)", body = Object),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 404, description = "The ledger has no signed checkpoint yet", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = ErrorBody),
         (status = 422, description = "A bad range, code, identifier or salt, named", body = ErrorBody),
     )
 )]

@@ -1,0 +1,10 @@
+//! Issue 18's feeds part, through the HTTP API of a real server and the CLI: narrative
+//! updates (SPEC.md §20.1), Atom feeds parsed with a real XML reader (§20.2), and donor
+//! statements that verify offline and fail when tampered (§21).
+
+#[path = "../helpers/mod.rs"]
+mod helpers;
+
+mod atom;
+mod statements;
+mod updates;
