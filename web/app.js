@@ -18,6 +18,8 @@ import { viewFind } from './views/find.js';
 import { viewVerify } from './views/verify-page.js';
 import { viewReceipt } from './views/receipt.js';
 import { viewAccounts } from './views/accounts.js';
+import { viewDonorStatement } from './views/donor-statement.js';
+import { clearCampaignMeta } from './views/campaign-meta.js';
 
 const $main = document.getElementById('main');
 
@@ -29,6 +31,7 @@ function renderChrome(orgName) {
   const nav = document.getElementById('nav');
   clear(nav);
   const route = parseRoute();
+  clearCampaignMeta();
   for (const [href, key, name] of [['#/', 'nav_overview', 'overview'], ['#/find', 'nav_find', 'find'], ['#/verify', 'nav_verify', 'verify'], ['#/accounts', 'nav_accounts', 'accounts']]) {
     nav.append(h('a', { href, 'aria-current': route.name === name ? 'page' : undefined }, t(key)));
   }
@@ -67,6 +70,7 @@ function parseRoute() {
   }
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   if (parts[0] === 'accounts') return { name: 'accounts' };
+  if (parts[0] === 'donor-statement') return { name: 'donorStatement' };
   return { name: 'missing' };
 }
 
@@ -80,7 +84,7 @@ async function render() {
   clear($main);
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
   const view = {
-    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt, accounts: viewAccounts,
+    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt, accounts: viewAccounts, donorStatement: viewDonorStatement,
   }[route.name];
   const out = h('div', { class: 'view' });
   try {
