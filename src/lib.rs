@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod demo_updates;
 pub mod donor_statements;
 pub mod evidence;
 pub mod export;

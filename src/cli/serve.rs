@@ -158,6 +158,20 @@ pub(super) async fn demo(
     let n = crate::demo::populate(&app.state.sequencer, &recorded_by)
         .await
         .map_err(|e| CliError::Usage(format!("demo data: {e}")))?;
+    // The campaign update with its photo (SPEC.md §20.1), after the demo entries.
+    let n = crate::demo_updates::populate_updates(&app.state.sequencer, &recorded_by)
+        .await
+        .map_err(|e| CliError::Usage(format!("demo data: {e}")))?
+        .max(n);
+    app.state
+        .evidence
+        .blobs
+        .put(
+            bytes::Bytes::from_static(crate::demo_updates::PHOTO),
+            crate::demo_updates::PHOTO_TYPE,
+        )
+        .await
+        .map_err(|e| CliError::Usage(format!("demo evidence: {e}")))?;
     for (media_type, bytes) in crate::demo::evidence_files() {
         app.state
             .evidence
