@@ -22,4 +22,5 @@ pub mod statement;
 pub mod store;
 pub mod tiles;
 pub mod vietqr;
+pub mod webhooks;
 pub mod witness;

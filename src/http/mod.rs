@@ -49,6 +49,7 @@ mod transfers;
 mod updates;
 mod vietqr;
 mod web;
+mod webhooks;
 pub mod witness;
 
 pub use router::{api_document, router};

@@ -9,7 +9,7 @@ use super::{
     campaigns, corrections, deadline, disbursements, donations, donor_statements, donors, evidence,
     exports, feeds, limits, log, openapi, proofs, receipt_status, receipts, reversals, search,
     sessions, statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers,
-    updates, vietqr, web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    updates, vietqr, web, webhooks, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -90,6 +90,9 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(feeds::ledger))
         .routes(routes!(feeds::campaign))
         .routes(routes!(donor_statements::ask))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::remove))
+        .routes(routes!(webhooks::deliveries))
 }
 
 /// The OpenAPI document of `/api/v1`: every route [`router`] serves there, with the

@@ -52,6 +52,7 @@ mod sessions;
 mod snapshot;
 mod sqlite;
 mod tokens;
+mod webhooks;
 mod witness;
 
 pub use cosignatures::StoredCosignature;
@@ -67,6 +68,7 @@ pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};
+pub use webhooks::{Delivery, NewWebhook, Webhook, WebhookRecord};
 pub use witness::{WitnessHead, WitnessStore};
 
 use crate::ledger::hash::Hash;
