@@ -50,6 +50,7 @@ mod updates;
 mod vietqr;
 mod web;
 mod webhooks;
+mod widget;
 pub mod witness;
 
 pub use router::{api_document, router};

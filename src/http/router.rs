@@ -9,7 +9,7 @@ use super::{
     campaigns, corrections, deadline, disbursements, donations, donor_statements, donors, evidence,
     exports, feeds, limits, log, openapi, proofs, receipt_status, receipts, reversals, search,
     sessions, statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers,
-    updates, vietqr, web, webhooks, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    updates, vietqr, web, webhooks, widget, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
         .merge(limits::limit_reads(tiles::routes(), state.guard.clone()))
+        .merge(limits::limit_reads(widget::routes(), state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

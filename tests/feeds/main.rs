@@ -10,3 +10,4 @@ mod atom;
 mod statements;
 mod updates;
 mod webhooks;
+mod widget;
