@@ -31,7 +31,6 @@ function renderChrome(orgName) {
   const nav = document.getElementById('nav');
   clear(nav);
   const route = parseRoute();
-  clearCampaignMeta();
   for (const [href, key, name] of [['#/', 'nav_overview', 'overview'], ['#/find', 'nav_find', 'find'], ['#/verify', 'nav_verify', 'verify'], ['#/accounts', 'nav_accounts', 'accounts']]) {
     nav.append(h('a', { href, 'aria-current': route.name === name ? 'page' : undefined }, t(key)));
   }
@@ -80,6 +79,7 @@ let renderToken = 0;
 async function render() {
   const token = ++renderToken;
   const route = parseRoute();
+  clearCampaignMeta();
   renderChrome(cachedInfo()?.name);
   clear($main);
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
