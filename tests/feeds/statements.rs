@@ -2,8 +2,9 @@
 //! identifier and salt, `fundtrail statement-for-donor`, and the offline check
 //! (`fundtrail verify-receipt`), which refuses a tampered statement.
 
-use crate::helpers::app::{spawn_app, TestApp};
+use crate::helpers::app::{spawn_app, spawn_app_on_database, TestApp};
 use crate::helpers::binary::fundtrail;
+use crate::helpers::postgres;
 use fundtrail::ledger::donor_statement::{verify_statement, DonorStatement};
 use serde_json::{json, Value};
 
@@ -63,12 +64,25 @@ async fn a_statement_by_receipt_codes_lists_the_years_gifts_with_totals_and_veri
 
 #[tokio::test]
 async fn a_statement_by_identifier_and_one_salt_lists_every_gift_of_that_identifier_with_salts() {
-    let app = spawn_app().await;
-    let gifts = three_gifts(&app).await;
+    by_identifier(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_statement_by_identifier_works_on_postgresql_too() {
+    let Some(cluster) = postgres::Cluster::start("donor_statement_on_postgresql") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    by_identifier(&spawn_app_on_database(&url).await).await;
+}
+
+/// Asks `app` for Bình's 2026 statement by identifier and one salt; checks it.
+async fn by_identifier(app: &TestApp) {
+    let gifts = three_gifts(app).await;
     let salt = gifts[1]["receipt"]["salt"].as_str().expect("salt");
 
     let (status, body) = ask(
-        &app,
+        app,
         json!({"from": "2026-01-01", "to": "2026-12-31", "identifier": " Binh@Example.vn", "salt": salt}),
     )
     .await;

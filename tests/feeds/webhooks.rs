@@ -2,7 +2,8 @@
 //! accepts the second; the event is signed with HMAC-SHA256 over `<t>.<body>`, retried in
 //! the background (the append answered at once), and both attempts are in the admin's log.
 
-use crate::helpers::app::spawn_app;
+use crate::helpers::app::{spawn_app, spawn_app_on_database, TestApp};
+use crate::helpers::postgres;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{json, Value};
@@ -66,7 +67,20 @@ async fn until(what: &str, mut check: impl FnMut() -> bool) {
 
 #[tokio::test]
 async fn a_failed_delivery_is_retried_and_both_carry_a_valid_hmac_signature_and_are_logged() {
-    let app = spawn_app().await;
+    retried_and_signed(&spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn webhooks_are_delivered_and_logged_on_postgresql_too() {
+    let Some(cluster) = postgres::Cluster::start("webhooks_on_postgresql") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    retried_and_signed(&spawn_app_on_database(&url).await).await;
+}
+
+/// Registers a webhook on `app`, records a gift, and checks both deliveries and the log.
+async fn retried_and_signed(app: &TestApp) {
     app.open_campaign("flood-2026", "VND").await;
     let (url, got) = receiver().await;
     let secret = "a shared secret of the staff system";
