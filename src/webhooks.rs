@@ -77,12 +77,17 @@ pub fn spawn(
             }
         };
         let mut retries: HashMap<i64, Retry> = HashMap::new();
+        // The ledger size at which every webhook was found up to date: until it grows, there
+        // is nothing to read (a webhook registered since starts at the size it saw).
+        let mut settled_at: Option<u64> = None;
         loop {
-            let busy = if sequencer.is_leading() {
-                round(&store, &sequencer, &http, base.as_deref(), &mut retries).await
-            } else {
-                false
-            };
+            let size = sequencer.view().checkpoint.size;
+            let mut busy = false;
+            if sequencer.is_leading() && settled_at != Some(size) {
+                let r = round(&store, size, &http, base.as_deref(), &mut retries).await;
+                busy = r.delivered;
+                settled_at = (!r.behind).then_some(size);
+            }
             if !busy {
                 tokio::time::sleep(POLL).await;
             }
@@ -105,23 +110,33 @@ pub fn backoff(attempts: u64) -> Duration {
     MIN_BACKOFF.saturating_mul(1 << doublings).min(MAX_BACKOFF)
 }
 
-/// Sends each due webhook its next entry; true when one was delivered (more may follow).
+/// What one round of deliveries did.
+struct Round {
+    /// One entry or more was delivered (more may follow at once).
+    delivered: bool,
+    /// Some webhook is still owed an entry below the size.
+    behind: bool,
+}
+
+/// Sends each due webhook its next entry below `size`.
 async fn round(
     store: &Store,
-    sequencer: &SequencerHandle,
+    size: u64,
     http: &reqwest::Client,
     base: Option<&str>,
     retries: &mut HashMap<i64, Retry>,
-) -> bool {
+) -> Round {
     let hooks = match store.active_webhooks().await {
         Ok(h) => h,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the webhooks");
-            return false;
+            return Round {
+                delivered: false,
+                behind: true,
+            };
         }
     };
     retries.retain(|id, _| hooks.iter().any(|h| h.id == *id));
-    let size = sequencer.view().checkpoint.size;
     let mut delivered_any = false;
     for hook in hooks.iter().filter(|h| h.next_seq < size) {
         let retry = retries.get(&hook.id).copied();
@@ -146,7 +161,10 @@ async fn round(
             Err(e) => tracing::warn!(error = %e, webhook = hook.id, "webhook delivery"),
         }
     }
-    delivered_any
+    Round {
+        delivered: delivered_any,
+        behind: hooks.iter().any(|h| h.next_seq < size),
+    }
 }
 
 /// One attempt to send `hook` its next entry; logs it, and moves the hook on when the
