@@ -427,11 +427,17 @@ impl Application {
             self.state.witnesses.clone(),
             Arc::clone(&self.state.cosigned),
         );
+        let webhooks = crate::webhooks::spawn(
+            store.clone(),
+            self.state.sequencer.clone(),
+            self.state.site.public_url.clone(),
+        );
         let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
         let served = http::server::serve(listener, router, guard, shutdown).await;
         audits.abort();
         witnesses.abort();
+        webhooks.abort();
         served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;

@@ -18,6 +18,8 @@ import { viewFind } from './views/find.js';
 import { viewVerify } from './views/verify-page.js';
 import { viewReceipt } from './views/receipt.js';
 import { viewAccounts } from './views/accounts.js';
+import { viewDonorStatement } from './views/donor-statement.js';
+import { clearCampaignMeta } from './views/campaign-meta.js';
 
 const $main = document.getElementById('main');
 
@@ -67,6 +69,7 @@ function parseRoute() {
   }
   if (parts[0] === 'receipt') return { name: 'receipt', code: parts[1] ?? '' };
   if (parts[0] === 'accounts') return { name: 'accounts' };
+  if (parts[0] === 'donor-statement') return { name: 'donorStatement' };
   return { name: 'missing' };
 }
 
@@ -76,11 +79,12 @@ let renderToken = 0;
 async function render() {
   const token = ++renderToken;
   const route = parseRoute();
+  clearCampaignMeta();
   renderChrome(cachedInfo()?.name);
   clear($main);
   $main.append(h('p', { class: 'loading', role: 'status' }, t('loading')));
   const view = {
-    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt, accounts: viewAccounts,
+    overview: viewOverview, campaign: viewCampaign, entry: viewEntry, find: viewFind, verify: viewVerify, missing: viewMissing, receipt: viewReceipt, accounts: viewAccounts, donorStatement: viewDonorStatement,
   }[route.name];
   const out = h('div', { class: 'view' });
   try {

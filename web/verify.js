@@ -40,6 +40,7 @@ export {
 export {
   RECEIPT_TYPE, receiptCode, parseReceiptCode, donorCommitment, verifyReceipt,
 } from './verify/receipt.js';
+export { STATEMENT_TYPE, giftTotalsOf, verifyDonorStatement } from './verify/donor-statement.js';
 export {
   FORK_PROOF_FORMAT, forkProof, checkForkProof, forkProofText,
 } from './verify/fork.js';

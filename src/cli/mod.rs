@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 mod console;
 mod donor;
+mod donor_statement;
 mod errors;
 mod export;
 mod init;
@@ -207,7 +208,7 @@ pub enum Command {
     /// Verify a donation receipt offline: leaf, inclusion proof, checkpoint signature and,
     /// with --identifier, the donor commitment. Exit 0, 1 (fails) or 2 (usage, I/O).
     VerifyReceipt {
-        /// The receipt JSON file (`-` for standard input).
+        /// The receipt JSON file, or a donor statement (SPEC.md §21) (`-` for standard input).
         file: PathBuf,
         /// The charity's verifier key (default: the key inside the receipt, with a warning).
         #[arg(long)]
@@ -251,6 +252,9 @@ pub enum Command {
         #[command(subcommand)]
         action: witness::WitnessAction,
     },
+    /// Make a donor's statement of gifts over a range of days (SPEC.md §21), verifiable
+    /// offline with `fundtrail verify-receipt`.
+    StatementForDonor(donor_statement::StatementForDonorArgs),
     /// Donors' personal data, kept off the chain.
     Donor {
         /// The ledger's data folder and database.
@@ -369,5 +373,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } => tiles::tiles(ledger.dir(), &out, policy).await,
         Command::Witness { dir, action } => witness::run(dir, action).await,
         Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
+        Command::StatementForDonor(args) => donor_statement::run(args).await,
     }
 }

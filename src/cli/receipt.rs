@@ -39,6 +39,9 @@ pub(super) async fn verify_receipt_file(
         std::fs::read_to_string(file)
             .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?
     };
+    if super::donor_statement::is_statement(&text) {
+        return super::donor_statement::verify_text(&text, key, identifier);
+    }
     let policy_key = policy
         .as_ref()
         .and_then(|p| p.logs.first().map(|l| l.0.clone()));

@@ -198,6 +198,20 @@ pub(super) async fn demo(
         .await
         .map_err(|e| CliError::Usage(format!("demo statement lines: {e}")))?;
     let n = n.max(statement_seq + 1);
+    // The campaign update with its photo (SPEC.md §20.1), after the demo entries.
+    let n = crate::demo_updates::populate_updates(&app.state.sequencer, &recorded_by)
+        .await
+        .map_err(|e| CliError::Usage(format!("demo data: {e}")))?
+        .max(n);
+    app.state
+        .evidence
+        .blobs
+        .put(
+            bytes::Bytes::from_static(crate::demo_updates::PHOTO),
+            crate::demo_updates::PHOTO_TYPE,
+        )
+        .await
+        .map_err(|e| CliError::Usage(format!("demo evidence: {e}")))?;
     for (media_type, bytes) in crate::demo::evidence_files() {
         app.state
             .evidence

@@ -326,6 +326,18 @@ impl CsvExport {
                 ),
                 ..Row::default()
             },
+            // A narrative update moves no money (SPEC.md §20.1): a row with its title and files.
+            Body::Update(u) => Row {
+                date: u.date.clone(),
+                campaign: u.campaign.clone(),
+                currency: self
+                    .balances
+                    .get(&u.campaign)
+                    .map_or(String::new(), |(cur, _)| cur.to_string()),
+                memo: u.title.clone(),
+                evidence: self.evidence_links(&u.evidence),
+                ..Row::default()
+            },
             // `row` gives reversals their own row; one reaching here is not a movement.
             Body::Reversal(_) => {
                 return Err(ExportError::Inconsistent {

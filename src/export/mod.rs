@@ -4,6 +4,7 @@
 //! page at a time and hands the text over in chunks, so an export of any size holds one
 //! page of entries and one chunk of text, never the ledger.
 
+pub mod atom;
 pub mod csv;
 pub mod iati;
 pub mod stream;

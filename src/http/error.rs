@@ -408,3 +408,20 @@ fn evidence_storage(cause: &crate::evidence::blobs::BlobError) -> ApiError {
         ),
     }
 }
+
+impl From<crate::donor_statements::DonorStatementError> for ApiError {
+    fn from(e: crate::donor_statements::DonorStatementError) -> Self {
+        use crate::donor_statements::DonorStatementError as E;
+        let field = match &e {
+            E::Store(_) | E::NoCheckpoint => None,
+            E::BadRange { field } => Some(*field),
+            E::BadCode { .. } | E::TooManyCodes | E::UnknownCode { .. } => Some("codes"),
+            E::NotProven | E::BadSalt => Some("salt"),
+        };
+        match (field, e) {
+            (Some(field), e) => ApiError::invalid(field, e.to_string()),
+            (None, E::Store(s)) => ApiError::from(s),
+            (None, e) => ApiError::not_found(e.to_string()),
+        }
+    }
+}

@@ -46,6 +46,10 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "tokens", description = "Staff tokens (admin)"),
         (name = "exports", description = "The bundle, CSV and IATI"),
         (name = "openapi", description = "This document"),
+        (name = "updates", description = "Campaigns' narrative updates (SPEC.md §20.1)"),
+        (name = "donor-statements", description = "A donor's gifts over a range of days, verifiable offline (SPEC.md §21)"),
+        (name = "webhooks", description = "Outgoing webhooks for staff systems, signed with HMAC-SHA256 (admin, SPEC.md §20.3)"),
+        (name = "feeds", description = "Atom feeds of the ledger and of each campaign (SPEC.md §20.2)"),
     )
 )]
 pub struct ApiDoc;

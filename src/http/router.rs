@@ -6,10 +6,10 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
-    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statement_files,
-    statement_lines, statements, tiles, tlog_proofs, tokens, transfers, vietqr, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    campaigns, corrections, deadline, disbursements, donations, donor_statements, donors, evidence,
+    exports, feeds, limits, log, openapi, proofs, receipt_status, receipts, reversals, search,
+    sessions, statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers,
+    updates, vietqr, web, webhooks, widget, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -86,6 +86,13 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(compressed(routes!(exports::csv)))
         .routes(compressed(routes!(exports::iati)))
         .routes(routes!(openapi::document))
+        .routes(routes!(updates::record))
+        .routes(routes!(feeds::ledger))
+        .routes(routes!(feeds::campaign))
+        .routes(routes!(donor_statements::ask))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::remove))
+        .routes(routes!(webhooks::deliveries))
 }
 
 /// The OpenAPI document of `/api/v1`: every route [`router`] serves there, with the
@@ -115,6 +122,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", limits::limit_reads(api, state.guard.clone()))
         .merge(limits::limit_reads(tiles::routes(), state.guard.clone()))
+        .merge(limits::limit_reads(widget::routes(), state.guard.clone()))
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(

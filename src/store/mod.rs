@@ -38,6 +38,7 @@ mod bulk;
 mod by_campaign;
 mod columns;
 mod cosignatures;
+mod donor_gifts;
 mod donors;
 mod error;
 mod indexed;
@@ -52,10 +53,12 @@ mod sessions;
 mod snapshot;
 mod sqlite;
 mod tokens;
+mod webhooks;
 mod witness;
 
 pub use bulk::BulkWrite;
 pub use cosignatures::StoredCosignature;
+pub use donor_gifts::{IdentifiedGift, MAX_GIFTS};
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
@@ -67,6 +70,7 @@ pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
 pub use tokens::{TokenRecord, TOKEN_CACHE_TTL};
+pub use webhooks::{Delivery, NewWebhook, Webhook, WebhookRecord};
 pub use witness::{WitnessHead, WitnessStore};
 
 use crate::ledger::hash::Hash;

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 45] = [
+const ROUTES: [&str; 53] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -60,6 +60,14 @@ const ROUTES: [&str; 45] = [
     "GET /export/csv",
     "GET /export/iati",
     "GET /openapi.json",
+    "POST /updates",
+    "GET /feed",
+    "GET /campaigns/{id}/feed",
+    "POST /donor-statements",
+    "GET /webhooks",
+    "POST /webhooks",
+    "DELETE /webhooks/{id}",
+    "GET /webhooks/{id}/deliveries",
 ];
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -329,6 +337,9 @@ fn schemathesis_finds_no_server_error_and_no_answer_outside_the_document() {
         .arg(format!("{}/api/v1/openapi.json", demo.base))
         .args(["--url", &format!("{}/api/v1", demo.base)])
         .args(["--header", &format!("Authorization: Bearer {}", demo.admin)])
+        // A webhook registered with a generated address would have the server POST entries
+        // to it: network tests touch only loopback (tests/feeds/webhooks.rs tests the route).
+        .args(["--exclude-name", "POST /webhooks"])
         .args([
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",

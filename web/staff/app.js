@@ -17,6 +17,7 @@ import { signInPanel } from './views/signin.js';
 import { viewDashboard } from './views/dashboard.js';
 import { viewDonation } from './views/donation.js';
 import { viewPayout } from './views/payout.js';
+import { viewUpdate } from './views/update.js';
 import { viewTransfer } from './views/transfer.js';
 import { viewReversal } from './views/reversal.js';
 import { viewCampaignOpen, viewCampaignClose } from './views/campaigns.js';
@@ -36,6 +37,7 @@ const SCREENS = {
   donation: { key: 'nav_donation', view: viewDonation, href: '#/donation' },
   payout: { key: 'nav_payout', view: viewPayout, href: '#/payout' },
   transfer: { key: 'nav_transfer', view: viewTransfer, href: '#/transfer' },
+  update: { key: 'nav_update', view: viewUpdate, href: '#/update' },
   reversal: { key: 'nav_reversal', view: viewReversal, href: '#/reversal' },
   statement: { key: 'nav_statement', view: viewStatement, href: '#/statement' },
   'campaign-open': {

@@ -28,6 +28,7 @@ function about(e) {
     case 'reversal': return t('reverses', { seq: b.reverses });
     case 'campaign.open': return b.title;
     case 'campaign.close': return b.campaign;
+    case 'update': return b.title;
     default: return '';
   }
 }
@@ -96,6 +97,14 @@ export function entryRows(e) {
       break;
     case 'campaign.close':
       rows.push([t('note'), text(b.note)]);
+      break;
+    case 'update':
+      rows.push(
+        [t('upd_headline'), text(b.title)],
+        [t('upd_text'), text(b.text)],
+        [t('upd_date'), dayText(b.date)],
+        [t('evidence'), b.evidence && b.evidence.length ? h('ul', { class: 'plain' }, b.evidence.map((ev) => h('li', {}, text(ev.name ?? ev.media_type), ' ', code(ev.sha256)))) : t('no_evidence')],
+      );
       break;
     default:
       break;

@@ -355,4 +355,13 @@ export const EN = {
   entry_public: 'See it on the public page, checked by the visitor’s browser',
   entry_reverse: 'Reverse this entry',
   entry_donor_data: 'Donor’s private data',
+  nav_update: 'Campaign update',
+  upd_title: 'Campaign update',
+  upd_lead: 'Tell donors what was done with the money: a headline, a few sentences and photos of delivered goods. It is signed into the ledger and shown on the campaign’s page.',
+  upd_headline: 'Headline',
+  upd_headline_hint: 'E.g. “Rice delivered to 120 families”. Published.',
+  upd_text: 'What happened',
+  upd_text_hint: 'A few sentences: what, where, for whom. Published; never write a beneficiary’s personal details.',
+  upd_date: 'Day it reports on',
+  upd_recorded: 'Update recorded',
 };

@@ -354,4 +354,13 @@ export const VI = {
   entry_public: 'Xem trên trang công khai, được trình duyệt của người xem kiểm tra',
   entry_reverse: 'Đảo bút toán này',
   entry_donor_data: 'Thông tin riêng của người ủng hộ',
+  nav_update: 'Cập nhật chiến dịch',
+  upd_title: 'Cập nhật chiến dịch',
+  upd_lead: 'Cho nhà hảo tâm biết tiền đã được dùng vào việc gì: một tiêu đề, vài câu và ảnh hàng đã trao. Cập nhật được ký vào sổ cái và hiện trên trang của chiến dịch.',
+  upd_headline: 'Tiêu đề',
+  upd_headline_hint: 'Ví dụ “Đã trao gạo cho 120 hộ”. Được công khai.',
+  upd_text: 'Nội dung',
+  upd_text_hint: 'Vài câu: việc gì, ở đâu, cho ai. Được công khai; đừng ghi thông tin cá nhân của người nhận.',
+  upd_date: 'Ngày được báo cáo',
+  upd_recorded: 'Đã ghi cập nhật',
 };

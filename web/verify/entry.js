@@ -171,6 +171,10 @@ const BODIES = {
     })),
     file_sha256: T.hash, from: T.str, lines: T.u64, lines_root: T.hash, lines_sha256: T.hash, opening: T.signed, to: T.str,
   },
+  // A campaign's narrative update (SPEC.md §20.1).
+  update: {
+    campaign: T.str, date: T.str, evidence: T.arrayOf(T.struct(EVIDENCE)), text: T.str, title: T.str,
+  },
 };
 // A published statement line (SPEC.md §16.2).
 const LINE = {

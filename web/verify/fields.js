@@ -78,6 +78,14 @@ function mediaType(field, v) {
   if (!ok) throw new FieldError(field, 'must be a media type such as application/pdf');
 }
 
+function evidenceList(list) {
+  if (list.length > 100) throw new FieldError('evidence', 'at most 100 documents');
+  for (const e of list) {
+    mediaType('evidence.media_type', e.media_type);
+    optShort('evidence.name', e.name);
+  }
+}
+
 /** Checks the rules of SPEC.md §2.3 on a typed body of `kind`; throws FieldError on the first broken one. */
 export function validateBody(kind, b) {
   switch (kind) {
@@ -115,11 +123,7 @@ export function validateBody(kind, b) {
       date('paid_at', b.paid_at);
       short('recipient', b.recipient);
       long('purpose', b.purpose);
-      if (b.evidence.length > 100) throw new FieldError('evidence', 'at most 100 documents');
-      for (const e of b.evidence) {
-        mediaType('evidence.media_type', e.media_type);
-        optShort('evidence.name', e.name);
-      }
+      evidenceList(b.evidence);
       optShort('reference', b.reference);
       break;
     case 'transfer':
@@ -134,6 +138,14 @@ export function validateBody(kind, b) {
       break;
     case 'statement':
       statement(b);
+      break;
+    case 'update':
+      // SPEC.md §20.1, in the Rust core's order.
+      slug('campaign', b.campaign);
+      date('date', b.date);
+      evidenceList(b.evidence);
+      long('text', b.text);
+      short('title', b.title);
       break;
     default:
       break;

@@ -184,6 +184,11 @@ export class LedgerState {
         // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §16).
         commit = () => {};
         break;
+      case 'update':
+        // A narrative update moves no money; it names an opened campaign, open or closed (SPEC.md §20.1).
+        this.idx(b.campaign);
+        commit = () => {};
+        break;
       default:
         throw new InvariantError('unknown_kind', `unknown kind ${JSON.stringify(entry.kind)}`);
     }

@@ -12,6 +12,7 @@ import { statementLines, statementTotals } from './ledger-rows.js';
 import { statementSection, totalsSection } from './statement.js';
 import { paymentsSection, updatesSection } from './payments.js';
 import { giveSection } from './give.js';
+import { setCampaignMeta } from './campaign-meta.js';
 
 /** The most entries a campaign's page reads (200 per request). */
 export const MAX_ENTRIES = 5000;
@@ -46,7 +47,7 @@ async function missingTargets(items) {
 /** A campaign (`#/campaign/<id>`): its statement, payments, updates and every entry. */
 export async function viewCampaign(out, route) {
   const id = route.id;
-  const [c] = await Promise.all([getJSON(`/campaigns/${encodeURIComponent(id)}`), getInfo()]);
+  const [c, info] = await Promise.all([getJSON(`/campaigns/${encodeURIComponent(id)}`), getInfo()]);
   const { items, complete } = await campaignEntries(id);
   const targets = await missingTargets(items);
   const lines = statementLines(id, items, { targets, balanceNow: BigInt(c.balance), complete });
@@ -64,4 +65,6 @@ export async function viewCampaign(out, route) {
   const updates = updatesSection(lines);
   if (updates) out.append(updates);
   out.append(statementSection(c, lines, complete));
+  out.append(h('p', { class: 'note feed-link' }, h('a', { href: `api/v1/campaigns/${encodeURIComponent(c.id)}/feed`, type: 'application/atom+xml' }, t('feed_link'))));
+  setCampaignMeta(c, info?.name ?? '');
 }

@@ -24,6 +24,7 @@ export function dayOf(entry) {
   const b = entry.body || {};
   if (entry.kind === 'donation' && b.received_at) return b.received_at;
   if (entry.kind === 'disbursement' && b.paid_at) return b.paid_at;
+  if (entry.kind === 'update' && b.date) return b.date;
   return String(entry.recorded_at || '').slice(0, 10);
 }
 

@@ -38,18 +38,30 @@ export function paymentsSection(c, lines) {
 }
 
 /**
- * The updates section: what the organisation said about the campaign in the ledger (its
- * closing note), newest first; null when there is nothing.
+ * The updates section: what the organisation said about the campaign in the ledger — its
+ * `update` entries (a title, a text, photos and documents checked against their hash before
+ * they are shown) and its closing note — newest first; null when there is nothing.
  */
 export function updatesSection(lines) {
-  const updates = lines.filter((l) => (l.entry.kind === 'campaign.close' || /update/.test(l.entry.kind)) && (l.entry.body?.note || l.entry.body?.text));
+  const updates = lines.filter((l) => (l.entry.kind === 'update' && l.entry.body) || (l.entry.kind === 'campaign.close' && l.entry.body?.note));
   if (updates.length === 0) return null;
   const box = section(t('updates'));
   box.id = 'updates';
   const list = h('ul', { class: 'updates' });
-  for (const l of updates) {
-    list.append(h('li', {}, h('p', { class: 'note' }, dateText(l.day), ' · ', h('a', { href: `#/entry/${l.seq}` }, t('entry_n', { seq: l.seq }))), h('p', { class: 'prewrap' }, l.entry.body.note ?? l.entry.body.text)));
-  }
+  updates.forEach((l, i) => {
+    const b = l.entry.body;
+    const isUpdate = l.entry.kind === 'update';
+    list.append(h(
+      'li',
+      { class: isUpdate ? 'update' : 'closing', 'data-seq': String(l.seq) },
+      isUpdate ? h('h3', {}, h('span', { class: 'prewrap' }, b.title)) : null,
+      h('p', { class: 'note' }, dateText(l.day), ' · ', h('a', { href: `#/entry/${l.seq}` }, t('entry_n', { seq: l.seq }))),
+      h('p', { class: 'prewrap' }, isUpdate ? b.text : b.note),
+      isUpdate && Array.isArray(b.evidence) && b.evidence.length > 0
+        ? h('div', { class: 'evidence' }, h('p', { class: 'ev-title' }, t('upd_photos')), evidenceList(b.evidence, { auto: i < AUTO_PAYMENTS }))
+        : null,
+    ));
+  });
   box.append(list);
   return box;
 }

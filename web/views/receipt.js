@@ -116,7 +116,7 @@ export async function viewReceipt(out, route) {
   } else if (code) {
     out.append(h('p', { class: 'msg info' }, t('receipt_not_found', { code })));
   }
-  out.append(section(t('receipt_code_title'), codeForm(code && !parseReceiptCode(code) ? code : '')));
+  out.append(section(t('receipt_code_title'), codeForm(code && !parseReceiptCode(code) ? code : ''), h('p', {}, h('a', { href: '#/donor-statement', id: 'donor-statement-link' }, t('ds_link')))));
   out.lastChild.classList.add('receipt-code-box');
   out.append(pasteSection(inf ? inf.key : null));
 }

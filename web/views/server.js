@@ -55,3 +55,23 @@ export function cachedInfo() {
 export function forgetInfo() {
   infoCache = null;
 }
+
+/**
+ * The JSON answer of POST /api/v1`path` with the JSON `body` (a read that must not put its
+ * words in an address); throws HttpError or the network's TypeError.
+ */
+export async function postJSON(path, body) {
+  const r = await fetch(API + path, {
+    method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store',
+  });
+  if (!r.ok) {
+    let text = '';
+    try {
+      text = await r.text();
+    } catch {
+      // ignore
+    }
+    throw new HttpError(r.status, text);
+  }
+  return r.json();
+}

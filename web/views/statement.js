@@ -41,6 +41,9 @@ export function lineDetails(line, bySeq) {
     case 'campaign.close':
       if (b.note !== undefined) out.push(h('span', { class: 'prewrap' }, b.note));
       break;
+    case 'update':
+      out.push(h('span', { class: 'prewrap' }, b.title));
+      break;
     default:
       break;
   }

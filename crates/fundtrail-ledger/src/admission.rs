@@ -36,6 +36,7 @@ pub fn check_new_body(body: &Body, today: &str) -> Result<(), FieldError> {
     match body {
         Body::Donation(d) => plausible_day("received_at", &d.received_at, today),
         Body::Disbursement(d) => plausible_day("paid_at", &d.paid_at, today),
+        Body::Update(u) => plausible_day("date", &u.date, today),
         Body::CampaignOpen(o) => match &o.ends_on {
             Some(end) if end.as_str() < today => Err(FieldError::new(
                 "ends_on",
@@ -84,6 +85,13 @@ fn texts(body: &Body) -> Vec<(&'static str, &str)> {
             out.extend(t.reference.as_deref().map(|r| ("reference", r)));
         }
         Body::Reversal(r) => out.extend(r.note.as_deref().map(|n| ("note", n))),
+        Body::Update(u) => {
+            out.push(("title", u.title.as_str()));
+            out.push(("text", u.text.as_str()));
+            for e in &u.evidence {
+                out.extend(e.name.as_deref().map(|n| ("evidence.name", n)));
+            }
+        }
         Body::Statement(s) => {
             out.push(("account.bank", s.account.bank.as_str()));
             out.push(("account.number", s.account.number.as_str()));

@@ -15,6 +15,7 @@ pub mod admission;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;
+pub mod donor_statement;
 pub mod entry;
 pub mod fork;
 pub mod hash;
@@ -28,6 +29,7 @@ pub mod state;
 pub mod tiles;
 pub mod tlog_proof;
 pub mod totals;
+pub mod update;
 pub mod verify;
 pub mod witness;
 

@@ -8,7 +8,7 @@ mod tests;
 use crate::entry::validate_envelope;
 use crate::entry::{
     Body, CampaignClose, CampaignOpen, Disbursement, Donation, Entry, FieldError, Reversal,
-    Statement, Transfer, FORMAT_VERSION,
+    Statement, Transfer, Update, FORMAT_VERSION,
 };
 use crate::hash::Hash;
 use serde::{Deserialize, Serialize};
@@ -115,6 +115,7 @@ pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
         "transfer" => Body::Transfer(body::<Transfer>(wire.body)?),
         "reversal" => Body::Reversal(body::<Reversal>(wire.body)?),
         "statement" => Body::Statement(body::<Statement>(wire.body)?),
+        "update" => Body::Update(body::<Update>(wire.body)?),
         other => return Err(LeafError::UnknownKind(other.to_string())),
     };
     let entry = Entry {

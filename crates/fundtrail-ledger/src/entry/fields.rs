@@ -58,14 +58,7 @@ impl Body {
                 short("recipient", &b.recipient)?;
                 long("purpose", &b.purpose)?;
                 opt_short("reference", &b.reference)?;
-                if b.evidence.len() > 100 {
-                    return Err(FieldError::new("evidence", "at most 100 documents"));
-                }
-                for e in &b.evidence {
-                    media_type("evidence.media_type", &e.media_type)?;
-                    opt_short("evidence.name", &e.name)?;
-                }
-                Ok(())
+                evidence_list(&b.evidence)
             }
             Body::Transfer(b) => {
                 slug("from", &b.from)?;
@@ -78,6 +71,7 @@ impl Body {
             }
             Body::Reversal(b) => opt_long("note", &b.note),
             Body::Statement(b) => statement(b),
+            Body::Update(b) => b.validate(),
         }
     }
 }
@@ -208,6 +202,29 @@ pub(crate) fn opt_short_text(field: &str, value: &Option<String>) -> Result<(), 
 /// The long-text rule for an optional field.
 pub(crate) fn opt_long_text(field: &str, value: &Option<String>) -> Result<(), FieldError> {
     opt_long(field, value)
+}
+
+/// The rules of an evidence list (SPEC.md §2.3): at most 100 documents, each with a media
+/// type and an optional short name.
+pub(crate) fn evidence_list(list: &[super::Evidence]) -> Result<(), FieldError> {
+    if list.len() > 100 {
+        return Err(FieldError::new("evidence", "at most 100 documents"));
+    }
+    for e in list {
+        media_type("evidence.media_type", &e.media_type)?;
+        opt_short("evidence.name", &e.name)?;
+    }
+    Ok(())
+}
+
+/// The long-text rule (SPEC.md §2.2).
+pub(crate) fn long_text(field: &str, value: &str) -> Result<(), FieldError> {
+    long(field, value)
+}
+
+/// The slug rule (SPEC.md §2.2).
+pub(crate) fn slug_field(field: &str, value: &str) -> Result<(), FieldError> {
+    slug(field, value)
 }
 
 /// The date rule (SPEC.md §2.2).

@@ -9,8 +9,11 @@ mod fields;
 mod kinds;
 mod statement;
 
+pub use crate::update::Update;
 pub use dates::{format_recorded_at, is_date, is_recorded_at};
-pub(crate) use fields::{date_field, opt_long_text, opt_short_text, short_text};
+pub(crate) use fields::{
+    date_field, evidence_list, long_text, opt_long_text, opt_short_text, short_text, slug_field,
+};
 pub use fields::{is_slug, validate_envelope, FieldError};
 pub use kinds::{
     Account, CampaignClose, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind,
@@ -62,6 +65,8 @@ pub enum Body {
     Reversal(Reversal),
     /// `statement`
     Statement(Statement),
+    /// `update` (SPEC.md §20)
+    Update(Update),
 }
 
 impl Body {
@@ -75,6 +80,7 @@ impl Body {
             Body::Transfer(_) => "transfer",
             Body::Reversal(_) => "reversal",
             Body::Statement(_) => "statement",
+            Body::Update(_) => "update",
         }
     }
 
@@ -86,6 +92,7 @@ impl Body {
             Body::Donation(b) => &b.campaign,
             Body::Disbursement(b) => &b.campaign,
             Body::Transfer(b) => &b.from,
+            Body::Update(b) => &b.campaign,
             Body::Reversal(_) | Body::Statement(_) => "",
         }
     }

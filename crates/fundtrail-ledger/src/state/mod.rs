@@ -345,6 +345,8 @@ impl LedgerState {
             }
             Body::Reversal(r) => self.reversal_change(r.reverses),
             Body::Statement(_) => Ok(Change::Nothing),
+            // An update moves no money; it must name a campaign that was opened (open or closed).
+            Body::Update(u) => self.idx(&u.campaign).map(|_| Change::Nothing),
         }
     }
 

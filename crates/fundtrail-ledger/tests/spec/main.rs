@@ -7,7 +7,9 @@
 mod checkpoints;
 mod companion;
 mod currencies;
+mod donor_statements;
 mod edge;
 mod identifiers;
 mod leaves;
 mod statements;
+mod updates;
