@@ -68,6 +68,7 @@ pub fn demo_entries() -> Vec<Body> {
                 goal: Option<&str>,
                 ends_on: Option<&str>| {
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![Account {
                 bank: "Vietcombank".into(),
                 holder: "Quỹ Cứu trợ Cộng đồng".into(),
@@ -105,6 +106,7 @@ pub fn demo_entries() -> Vec<Body> {
         donation("clean-water-usd", u, "150.00", "2026-11-05", Channel::Card, Some("CARD-7781"), "Jane Doe"),
         donation("clean-water-usd", u, "2500.50", "2026-11-06", Channel::BankTransfer, Some("WIRE-20261106-1"), "Anonymous"),
         Body::Disbursement(Disbursement {
+            approval: None,
             amount: minor("9000000", v),
             campaign: "flood-2026".into(),
             currency: v,
@@ -118,6 +120,7 @@ pub fn demo_entries() -> Vec<Body> {
             reference: None,
         }),
         Body::Transfer(Transfer {
+            approval: None,
             amount: minor("2000000", v),
             currency: v,
             from: "flood-2026".into(),
@@ -128,6 +131,7 @@ pub fn demo_entries() -> Vec<Body> {
         donation("flood-2026", v, "250000", "2026-11-08", Channel::BankTransfer, Some("FT26306009876-DUP"), "Anonymous"),
         Body::Reversal(Reversal { note: Some("Recorded twice from the bank statement".into()), reason: ReversalReason::Duplicate, reverses: 13 }),
         Body::Disbursement(Disbursement {
+            approval: None,
             amount: minor("1200.00", u),
             campaign: "clean-water-usd".into(),
             currency: u,

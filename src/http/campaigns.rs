@@ -240,6 +240,7 @@ pub async fn open(
         .map(|g| amount(g, currency, "goal"))
         .transpose()?;
     let body = Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: r.accounts,
         currency,
         ends_on: r.ends_on,

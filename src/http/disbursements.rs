@@ -58,6 +58,7 @@ pub async fn disburse(
     // Strict: every listed document must already be in the evidence store, as listed.
     s.evidence.check_listed(&r.evidence).await?;
     let body = Body::Disbursement(Disbursement {
+        approval: None,
         amount: amount(&r.amount, currency, "amount")?,
         campaign: r.campaign,
         currency,

@@ -157,6 +157,7 @@ fn invariant(e: InvariantError) -> ApiError {
         I::CampaignExists(_) => (StatusCode::CONFLICT, "id"),
         I::CampaignClosed(_) => (StatusCode::CONFLICT, "campaign"),
         I::InsufficientBalance { .. } | I::Overflow => (StatusCode::CONFLICT, "amount"),
+        I::ApprovalMissing { .. } | I::TooFewApprovers { .. } => (StatusCode::CONFLICT, "approval"),
         I::WrongSeq { .. } | I::BrokenLink { .. } | I::TimeWentBack { .. } => {
             (StatusCode::INTERNAL_SERVER_ERROR, "seq")
         }

@@ -50,6 +50,7 @@ pub async fn transfer(
     ensure_leading(&s)?;
     let currency = check_currency(&r.currency, currency_of(&s, &r.from, "from")?)?;
     let body = Body::Transfer(Transfer {
+        approval: None,
         amount: amount(&r.amount, currency, "amount")?,
         currency,
         from: r.from,

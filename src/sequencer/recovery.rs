@@ -57,6 +57,21 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
     ))
 }
 
+/// Teaches `state` the ledger-wide approval rules in force (SPEC.md §17): a campaign's rule
+/// is in its stored row, the ledger's are read from its `approval.policy` entries, in order.
+///
+/// # Errors
+/// [`StoreError`], or [`StoreError::Corrupt`] when a stored policy does not decode.
+async fn remember_ledger_rules(store: &Store, state: &mut LedgerState) -> Result<(), StoreError> {
+    for stored in store.entries_of_kind("approval.policy", u64::MAX).await? {
+        let entry = decode(&stored.leaf).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if let crate::ledger::Body::ApprovalPolicy(p) = &entry.body {
+            state.remember_ledger_rule(entry.seq, p);
+        }
+    }
+    Ok(())
+}
+
 /// The head of a ledger with no signed checkpoint yet: empty, and signed by no one.
 fn unsigned_empty() -> StoredCheckpoint {
     StoredCheckpoint {
@@ -168,12 +183,13 @@ impl Sequencer {
             tracing::error!(%reason, "stored ledger failed its start-up check; appends refused; run `fundtrail verify --data DIR`");
         }
         let opened = campaigns.iter().map(|c| c.opened_seq).collect();
-        let state = LedgerState::resume(
+        let mut state = LedgerState::resume(
             size,
             last_hash,
             last_at,
             campaigns.into_iter().map(|c| c.state).collect(),
         );
+        remember_ledger_rules(&store, &mut state).await?;
         Ok(Sequencer {
             store,
             fingerprints: FingerprintKey::of(&signer),

@@ -27,7 +27,7 @@ impl Body {
                     short("accounts.number", &a.number)?;
                     short("accounts.holder", &a.holder)?;
                 }
-                Ok(())
+                b.approval.as_ref().map_or(Ok(()), |r| r.validate())
             }
             Body::CampaignClose(b) => {
                 slug("campaign", &b.campaign)?;
@@ -65,7 +65,7 @@ impl Body {
                     media_type("evidence.media_type", &e.media_type)?;
                     opt_short("evidence.name", &e.name)?;
                 }
-                Ok(())
+                b.approval.as_ref().map_or(Ok(()), |a| a.validate())
             }
             Body::Transfer(b) => {
                 slug("from", &b.from)?;
@@ -74,10 +74,12 @@ impl Body {
                     return Err(FieldError::new("to", "must differ from `from`"));
                 }
                 opt_short("reference", &b.reference)?;
-                long("reason", &b.reason)
+                long("reason", &b.reason)?;
+                b.approval.as_ref().map_or(Ok(()), |a| a.validate())
             }
             Body::Reversal(b) => opt_long("note", &b.note),
             Body::Statement(b) => statement(b),
+            Body::ApprovalPolicy(p) => p.validate(),
         }
     }
 }

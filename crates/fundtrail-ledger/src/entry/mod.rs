@@ -62,6 +62,8 @@ pub enum Body {
     Reversal(Reversal),
     /// `statement`
     Statement(Statement),
+    /// `approval.policy`
+    ApprovalPolicy(crate::approval::ApprovalPolicy),
 }
 
 impl Body {
@@ -75,6 +77,7 @@ impl Body {
             Body::Transfer(_) => "transfer",
             Body::Reversal(_) => "reversal",
             Body::Statement(_) => "statement",
+            Body::ApprovalPolicy(_) => "approval.policy",
         }
     }
 
@@ -86,6 +89,7 @@ impl Body {
             Body::Donation(b) => &b.campaign,
             Body::Disbursement(b) => &b.campaign,
             Body::Transfer(b) => &b.from,
+            Body::ApprovalPolicy(p) => p.campaign.as_deref().unwrap_or(""),
             Body::Reversal(_) | Body::Statement(_) => "",
         }
     }
