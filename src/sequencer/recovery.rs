@@ -35,13 +35,15 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
                 .and_then(|e| decode(&e.leaf).ok())
                 .map(|e| e.recorded_at),
         };
-        let state = LedgerState::resume(
+        let mut state = LedgerState::resume(
             checkpoint.size,
             crate::ledger::ZERO_HASH,
             String::new(),
             campaigns.iter().map(|c| c.state.clone()).collect(),
         );
+        remember_ledger_rules(store, &mut state).await?;
         return Ok(View {
+            ledger_rules: state.ledger_rules().clone(),
             totals: Totals::of(&state),
             campaigns: campaigns
                 .into_iter()
@@ -63,7 +65,7 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
 /// # Errors
 /// [`StoreError`], or [`StoreError::Corrupt`] when a stored policy does not decode.
 async fn remember_ledger_rules(store: &Store, state: &mut LedgerState) -> Result<(), StoreError> {
-    for stored in store.entries_of_kind("approval.policy", u64::MAX).await? {
+    for stored in store.approval_policies().await? {
         let entry = decode(&stored.leaf).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         if let crate::ledger::Body::ApprovalPolicy(p) = &entry.body {
             state.remember_ledger_rule(entry.seq, p);
@@ -228,6 +230,7 @@ impl Sequencer {
             last_recorded_at: (!self.state.last_recorded_at().is_empty())
                 .then(|| self.state.last_recorded_at().to_string()),
             read_only: self.read_only.clone(),
+            ledger_rules: self.state.ledger_rules().clone(),
         };
         if let Ok(mut v) = self.view.write() {
             *v = Arc::new(view);
