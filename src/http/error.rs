@@ -162,7 +162,13 @@ fn invariant(e: InvariantError) -> ApiError {
             (StatusCode::INTERNAL_SERVER_ERROR, "seq")
         }
     };
-    ApiError::new(status, e.code(), e.to_string()).field(field)
+    let message = match &e {
+        I::ApprovalMissing { .. } => format!(
+            "{e}; propose it for approval instead (POST /api/v1/proposals, or Approvals in the staff console)"
+        ),
+        _ => e.to_string(),
+    };
+    ApiError::new(status, e.code(), message).field(field)
 }
 
 impl From<AppendError> for ApiError {

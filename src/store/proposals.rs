@@ -34,7 +34,8 @@ const APPROVE: &str = "insert into proposal_approvals (proposal_id, staff_id, ap
     values ($1, $2, $3) on conflict (proposal_id, staff_id) do nothing returning proposal_id";
 const CLAIM: &str = "update proposals set status = 'recording' \
     where id = $1 and status in ('pending', 'recording') returning id";
-const RELEASE: &str = "update proposals set status = 'pending' where id = $1 and status = 'recording' \
+const RELEASE: &str =
+    "update proposals set status = 'pending' where id = $1 and status = 'recording' \
     returning id";
 const FINISH: &str = "update proposals set status = 'recorded', seq = $2, decided_at = $3 \
     where id = $1 and status in ('pending', 'recording') returning id";
@@ -134,7 +135,12 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    pub async fn approve_proposal(&self, id: i64, staff_id: &str, at: &str) -> Result<(), StoreError> {
+    pub async fn approve_proposal(
+        &self,
+        id: i64,
+        staff_id: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
         let more = [Bound::Text(staff_id), Bound::Text(at)];
         on_pool!(self, pool => Queries::changed(pool, APPROVE, id, &more).await).map(|_| ())
     }
@@ -221,7 +227,10 @@ where
         Ok(row.try_get::<i64, _>(0)?)
     }
 
-    async fn proposal(pool: &sqlx::Pool<DB>, id: i64) -> Result<Option<StoredProposal>, StoreError> {
+    async fn proposal(
+        pool: &sqlx::Pool<DB>,
+        id: i64,
+    ) -> Result<Option<StoredProposal>, StoreError> {
         let row = sqlx::query::<DB>(ONE).bind(id).fetch_optional(pool).await?;
         match row {
             None => Ok(None),
@@ -242,7 +251,10 @@ where
             ProposalFilter::Pending => PENDING,
             ProposalFilter::Decided => DECIDED,
         };
-        let rows = sqlx::query::<DB>(sql).bind(int(limit)).fetch_all(pool).await?;
+        let rows = sqlx::query::<DB>(sql)
+            .bind(int(limit))
+            .fetch_all(pool)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut p = Self::proposal_row(row)?;
@@ -252,8 +264,14 @@ where
         Ok(out)
     }
 
-    async fn approvals(pool: &sqlx::Pool<DB>, id: i64) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = sqlx::query::<DB>(APPROVALS).bind(id).fetch_all(pool).await?;
+    async fn approvals(
+        pool: &sqlx::Pool<DB>,
+        id: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query::<DB>(APPROVALS)
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("staff_id")?, r.try_get("approved_at")?)))
             .collect()
