@@ -28,7 +28,45 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+
+/// The answers of the routes that change a proposal, besides those of every route.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // Described, never built.
+pub enum ProposalAnswers {
+    /// Approved or rejected; `status` says whether the entry is now recorded (with `seq`).
+    #[response(status = 200)]
+    Changed(ProposalView),
+    /// Proposed: stored, waiting for approval; nothing appended.
+    #[response(status = 201)]
+    Created(ProposalView),
+    /// The body is not JSON, or the id is not a number.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The proposer cannot approve or reject their own payment (`own_proposal`).
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No proposal has this id.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// Already recorded or rejected (`proposal_decided`), or the ledger refuses the payment
+    /// (too little money, a closed campaign). Nothing was recorded.
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The body is over 64 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not sent as `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorBody),
+    /// A field is missing, unknown or invalid (`field` names it), or no rule covers the
+    /// payment (`approval_not_needed`). Nothing was recorded.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// The server's storage is full. Nothing was recorded.
+    #[response(status = 507)]
+    StorageFull(ErrorBody),
+}
 
 /// Body of `POST /proposals`: exactly one of a disbursement or a transfer, with the fields
 /// of `POST /disbursements` or `POST /transfers`.
@@ -51,6 +89,7 @@ pub struct Reject {
 
 /// `GET /proposals?status=`.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// `pending` (default: waiting for approval, oldest first) or `decided` (recorded or
@@ -108,10 +147,7 @@ pub struct ProposalView {
     post, path = "/proposals", tag = "proposals",
     request_body = Propose,
     security(("bearer" = [])),
-    responses(
-        (status = 201, description = "Stored, waiting for approval; nothing appended", body = ProposalView),
-        (status = 422, description = "A bad field, or a payment no approval rule covers", body = ErrorBody),
-    )
+    responses(ProposalAnswers)
 )]
 pub async fn propose(
     State(s): State<AppState>,
@@ -158,7 +194,8 @@ pub async fn propose(
     get, path = "/proposals", tag = "proposals",
     params(ListQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "Up to 200 proposals", body = Vec<ProposalView>))
+    responses((status = 200, description = "Up to 200 proposals", body = Vec<ProposalView>),
+        (status = 400, description = "`status` is not pending or decided", body = ErrorBody))
 )]
 pub async fn list(
     State(s): State<AppState>,
@@ -189,6 +226,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "The proposal's id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The proposal", body = ProposalView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 404, description = "No such proposal", body = ErrorBody))
 )]
 pub async fn get(
@@ -205,11 +243,7 @@ pub async fn get(
     post, path = "/proposals/{id}/approve", tag = "proposals",
     params(("id" = i64, Path, description = "The proposal's id")),
     security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Approved; `status` is `recorded` with `seq` once the entry is appended", body = ProposalView),
-        (status = 403, description = "The proposer cannot approve their own payment", body = ErrorBody),
-        (status = 409, description = "Already recorded or rejected, or the ledger refused the entry (its rule named)", body = ErrorBody),
-    )
+    responses(ProposalAnswers)
 )]
 pub async fn approve(
     State(s): State<AppState>,
@@ -252,11 +286,7 @@ pub async fn approve(
     params(("id" = i64, Path, description = "The proposal's id")),
     request_body = Reject,
     security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Rejected; nothing appended", body = ProposalView),
-        (status = 403, description = "The proposer cannot reject their own payment", body = ErrorBody),
-        (status = 409, description = "Already recorded, being recorded, or rejected", body = ErrorBody),
-    )
+    responses(ProposalAnswers)
 )]
 pub async fn reject(
     State(s): State<AppState>,
