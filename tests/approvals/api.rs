@@ -312,3 +312,37 @@ async fn a_proposal_is_checked_as_if_appended_and_nothing_is_appended() {
     assert_eq!(pending, json!([]));
     assert_eq!(size(&app).await, before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_concurrent_approvals_append_once_under_a_ledger_wide_rule() {
+    let Some(cluster) = crate::helpers::postgres::Cluster::start("approvals_on_postgres") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let app = crate::helpers::app::spawn_app_on_database(&url).await;
+    app.open_campaign("water", "VND").await;
+    assert_eq!(app.donate("water", "10000000").await.status(), 201);
+    let rule = declare(
+        &app,
+        json!({ "currency": "VND", "approvers": 1, "threshold": "1000000" }),
+    )
+    .await;
+    assert_eq!(rule.status(), 201, "{}", rule.text());
+    let (lan, _) = recorder(&app, "Lan").await;
+    let (mai, _) = recorder(&app, "Mai").await;
+    let (binh, _) = recorder(&app, "Binh").await;
+    let id = propose(&app, "5000000", &lan).await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let before = size(&app).await;
+
+    let (a, b) = tokio::join!(approve(&app, id, &mai), approve(&app, id, &binh));
+    let refused = app.disburse("water", "2000000").await;
+
+    assert_eq!(size(&app).await, before + 1, "{} {}", a.text(), b.text());
+    assert_eq!(
+        get_as(&app, &format!("/proposals/{id}"), &lan).await["status"],
+        "recorded"
+    );
+    assert_eq!(refused.status(), 409, "{}", refused.text());
+}
