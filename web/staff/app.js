@@ -24,6 +24,7 @@ import { viewStatement } from './views/statement.js';
 import { viewTokens } from './views/tokens.js';
 import { viewDonors } from './views/donors.js';
 import { viewEntry } from './views/entry.js';
+import { viewApprovals } from './views/approvals.js';
 
 // First of all: a sign-in link's token leaves the address bar (and the history) at once.
 let linkToken = takeTokenFromAddress();
@@ -36,6 +37,7 @@ const SCREENS = {
   donation: { key: 'nav_donation', view: viewDonation, href: '#/donation' },
   payout: { key: 'nav_payout', view: viewPayout, href: '#/payout' },
   transfer: { key: 'nav_transfer', view: viewTransfer, href: '#/transfer' },
+  approvals: { key: 'appr_nav', view: viewApprovals, href: '#/approvals' },
   reversal: { key: 'nav_reversal', view: viewReversal, href: '#/reversal' },
   statement: { key: 'nav_statement', view: viewStatement, href: '#/statement' },
   'campaign-open': {
