@@ -9,7 +9,7 @@ use super::auth::{Admin, Staff};
 use super::error::ApiError;
 use super::schema::{AmountText, CurrencyCode};
 use super::{ApiJson, AppState};
-use crate::ledger::approval::ApprovalPolicy;
+use crate::ledger::approval::{ApprovalPolicy, OpeningRule};
 use crate::ledger::entry::Body;
 use crate::ledger::money::Currency;
 use axum::extract::State;
@@ -74,4 +74,30 @@ pub async fn declare(
         threshold: amount(&r.threshold, currency, "threshold")?,
     });
     append(&s, &staff, &headers, body).await
+}
+
+/// The `approval` member of `POST /campaigns`: the campaign's rule from its opening
+/// (SPEC.md §17.1).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningRuleRequest {
+    /// Distinct approvers each covered payment needs, 1 to 20.
+    approvers: u64,
+    /// The smallest payment the rule covers, as text in the campaign's currency.
+    #[schema(value_type = AmountText)]
+    threshold: String,
+}
+
+/// The opening rule `r` asks for, its threshold read in `currency`.
+///
+/// # Errors
+/// 422 naming `approval.threshold` for an amount the API rule refuses.
+pub(super) fn opening_rule(
+    r: &OpeningRuleRequest,
+    currency: Currency,
+) -> Result<OpeningRule, ApiError> {
+    Ok(OpeningRule {
+        approvers: r.approvers,
+        threshold: amount(&r.threshold, currency, "approval.threshold")?,
+    })
 }

@@ -252,6 +252,8 @@ pub struct OpenCampaign {
     #[serde(default)]
     #[schema(value_type = Vec<AccountSchema>)]
     accounts: Vec<Account>,
+    /// The campaign's two-person approval rule from its opening (SPEC.md §17.1).
+    approval: Option<super::approvals::OpeningRuleRequest>,
 }
 
 /// Opens a campaign (admin).
@@ -276,8 +278,13 @@ pub async fn open(
         .as_deref()
         .map(|g| amount(g, currency, "goal"))
         .transpose()?;
+    let approval = r
+        .approval
+        .as_ref()
+        .map(|a| super::approvals::opening_rule(a, currency))
+        .transpose()?;
     let body = Body::CampaignOpen(CampaignOpen {
-        approval: None,
+        approval,
         accounts: r.accounts,
         currency,
         ends_on: r.ends_on,

@@ -346,3 +346,45 @@ async fn on_postgresql_concurrent_approvals_append_once_under_a_ledger_wide_rule
     );
     assert_eq!(refused.status(), 409, "{}", refused.text());
 }
+
+#[tokio::test]
+async fn a_campaign_opened_with_a_rule_refuses_a_covered_payment_from_its_first_entry_on() {
+    let app = spawn_app().await;
+    let opened = app
+        .post(
+            "/campaigns",
+            &json!({
+                "id": "roofs", "title": "Mái trường", "purpose": "Roofs", "currency": "VND",
+                "approval": { "approvers": 2, "threshold": "500000" },
+            }),
+            app.admin(),
+        )
+        .await;
+    let bad = app
+        .post(
+            "/campaigns",
+            &json!({
+                "id": "wells", "title": "Giếng", "purpose": "Wells", "currency": "VND",
+                "approval": { "approvers": 0, "threshold": "500000" },
+            }),
+            app.admin(),
+        )
+        .await;
+    assert_eq!(opened.status(), 201, "{}", opened.text());
+    assert_eq!(app.donate("roofs", "1000000").await.status(), 201);
+
+    let refused = app.disburse("roofs", "500000").await;
+    let shown = app.get_json("/campaigns/roofs").await;
+
+    assert_eq!(refused.status(), 409, "{}", refused.text());
+    assert!(refused.json()["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("rule of entry 0"));
+    assert_eq!(
+        shown["approval_rules"],
+        json!([{ "approvers": 2, "scope": "campaign", "since": 0, "threshold": "500000" }])
+    );
+    assert_eq!(bad.status(), 422, "{}", bad.text());
+    assert_eq!(bad.json()["field"], "approval.approvers");
+}
