@@ -151,3 +151,24 @@ test('the verify page names the entry of a payment that skipped its approval', {
     await context.close();
   }
 });
+
+test('an admin declares a campaign\'s approval rule, its smallest payment read back before the review', { skip }, async () => {
+  const before = await ledgerSize(demo.base);
+  const { page, context } = await screen(demo.adminToken, 'approvals', { locale: LOCALES.vi, viewport: VIEWPORTS.phone });
+  await page.waitForSelector('#approval-rule-form');
+  await page.selectOption('#approval-rule-form select[name=campaign]', 'school-roofs');
+  await page.fill('#approval-rule-form input[name=approvers]', '2');
+  await page.fill('#approval-rule-form input[name=threshold]', '10.000.000');
+  assert.match(await page.textContent('[data-echo=threshold]'), /10\.000\.000/);
+  await page.click('#approval-rule-form button[type=submit]');
+  await page.waitForSelector('.review [data-review=threshold]');
+  assert.match(await page.textContent('.review [data-review=threshold]'), /10\.000\.000/);
+  await shot(page, 'approvals-rule-review-vi-phone');
+  await page.click('[data-action=confirm]');
+  await page.waitForSelector('[data-rule-form] .done');
+  await context.close();
+
+  assert.equal(await ledgerSize(demo.base), before + 1);
+  const c = await api(demo.base, '/campaigns/school-roofs');
+  assert.deepEqual(c.approval_rules.map((r) => [r.approvers, r.threshold, r.scope]), [[2, '10000000', 'campaign']]);
+});

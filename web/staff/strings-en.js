@@ -379,4 +379,10 @@ export const EN = {
   appr_proposed_note: 'Nothing is recorded yet. It is recorded once {need} other staff members approve it on the Approvals screen.',
   appr_needs: 'Approval',
   appr_needs_n: 'Needs approval by {n} other staff members: it is proposed, not recorded, when you confirm.',
+  appr_rule_title: 'Approval rule of a campaign',
+  appr_rule_lead: 'Recorded as a signed entry: from the next entry on, payments from the campaign of at least the amount need this many approvers besides the one who proposes them. 0 lifts the rule.',
+  appr_rule_approvers: 'Approvers needed',
+  appr_rule_approvers_hint: 'A whole number from 0 to 20 (0 lifts the rule).',
+  appr_rule_threshold: 'Smallest payment that needs approval',
+  appr_rule_recorded: 'Approval rule recorded',
 };

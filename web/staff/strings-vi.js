@@ -378,4 +378,10 @@ export const VI = {
   appr_proposed_note: 'Chưa ghi gì vào sổ. Khoản chi được ghi khi {need} nhân viên khác duyệt ở màn hình Phê duyệt.',
   appr_needs: 'Phê duyệt',
   appr_needs_n: 'Cần {n} nhân viên khác duyệt: khi bạn xác nhận, khoản chi được đề xuất, chưa được ghi.',
+  appr_rule_title: 'Quy tắc phê duyệt của chiến dịch',
+  appr_rule_lead: 'Được ghi thành bút toán có chữ ký: từ bút toán sau, mỗi khoản chi của chiến dịch từ số tiền này trở lên cần số người duyệt này, ngoài người đề xuất. Chọn 0 để bỏ quy tắc.',
+  appr_rule_approvers: 'Số người duyệt cần có',
+  appr_rule_approvers_hint: 'Một số nguyên từ 0 đến 20 (0 là bỏ quy tắc).',
+  appr_rule_threshold: 'Khoản chi nhỏ nhất cần duyệt',
+  appr_rule_recorded: 'Đã ghi quy tắc phê duyệt',
 };

@@ -7,7 +7,9 @@
 
 import { h, clear, dl } from '../../views/dom.js';
 import { t } from '../i18n.js';
-import { session } from '../session.js';
+import { session, isAdmin } from '../session.js';
+import { loadCampaigns } from '../data.js';
+import { ruleForm } from './approval-rule.js';
 import { getJson, request } from '../api.js';
 import { money, timeEl, errorText } from '../format.js';
 import { checkLong } from '../checks.js';
@@ -155,6 +157,11 @@ export async function viewApprovals(out) {
     for (const p of decided) decidedBox.append(decidedCard(p));
   };
   await refresh();
+  if (isAdmin()) {
+    const host = h('div', { class: 'flow', 'data-rule-form': '' });
+    out.append(h('h2', {}, t('appr_rule_title')), h('p', { class: 'note' }, t('appr_rule_lead')), host);
+    ruleForm(host, (await loadCampaigns()).filter((c) => c.status === 'open'));
+  }
 }
 
 /** What a payment screen shows once its payment is proposed instead of recorded. */
