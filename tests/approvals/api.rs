@@ -277,22 +277,36 @@ async fn a_rule_change_applies_from_its_seq_on() {
 }
 
 #[tokio::test]
-async fn a_ledger_wide_rule_survives_a_restart() {
+async fn ledger_wide_and_campaign_rules_survive_a_restart() {
     let app = spawn_app().await;
     app.open_campaign("water", "VND").await;
+    app.open_campaign("usd", "USD").await;
     assert_eq!(app.donate("water", "10000000").await.status(), 201);
+    assert_eq!(app.donate("usd", "100.00").await.status(), 201);
     let rule = declare(
         &app,
         json!({ "currency": "VND", "approvers": 1, "threshold": "1000000" }),
     )
     .await;
+    let usd_rule = declare(
+        &app,
+        json!({ "campaign": "usd", "approvers": 2, "threshold": "10.00" }),
+    )
+    .await;
     assert_eq!(rule.status(), 201);
+    assert_eq!(usd_rule.status(), 201);
 
     let app = app.stop().await.restart().await;
     let refused = app.disburse("water", "2000000").await;
+    let refused_usd = app.disburse("usd", "10.00").await;
 
     assert_eq!(refused.status(), 409, "{}", refused.text());
     assert_eq!(refused.json()["error"], "approval_required");
+    assert_eq!(refused_usd.status(), 409, "{}", refused_usd.text());
+    assert!(refused_usd.json()["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("needs 2 approvers"));
 }
 
 #[tokio::test]
