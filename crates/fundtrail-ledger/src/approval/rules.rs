@@ -117,3 +117,76 @@ pub fn check_payment(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(approvers: u64, threshold: u64, since: u64) -> Rule {
+        Rule {
+            approvers,
+            threshold: Minor::new(threshold).expect("amount"),
+            since,
+        }
+    }
+
+    fn amount(n: u64) -> Minor {
+        Minor::new(n).expect("amount")
+    }
+
+    #[test]
+    fn a_payment_below_every_threshold_needs_no_approver() {
+        let rules = [rule(2, 1_000, 0), rule(1, 500, 3)];
+
+        assert_eq!(needed(&rules, amount(499)), None);
+    }
+
+    #[test]
+    fn the_stricter_covering_rule_decides_and_a_tie_goes_to_the_first_given() {
+        let campaign = rule(2, 1_000, 0);
+        let ledger = rule(3, 5_000, 7);
+
+        assert_eq!(
+            needed([&campaign, &ledger], amount(1_000)),
+            Some((2, campaign))
+        );
+        assert_eq!(
+            needed([&campaign, &ledger], amount(5_000)),
+            Some((3, ledger))
+        );
+        let tie = rule(2, 10, 9);
+        assert_eq!(
+            needed([&campaign, &tie], amount(2_000)),
+            Some((2, campaign))
+        );
+    }
+
+    #[test]
+    fn the_proposer_and_repeats_do_not_count_as_distinct_approvers() {
+        let a = Approval {
+            approved_by: vec!["staff-1".into(), "staff-2".into(), "staff-2".into()],
+            proposed_by: "staff-1".into(),
+        };
+
+        assert_eq!(distinct_approvers(Some(&a)), 1);
+        assert_eq!(distinct_approvers(None), 0);
+    }
+
+    #[test]
+    fn a_covered_payment_names_the_rule_that_asks_for_approval() {
+        let campaign = rule(2, 1_000, 4);
+        let vnd = Currency::parse("VND").expect("VND");
+
+        let err = check_payment(Some(&campaign), None, amount(1_000), vnd, None);
+
+        assert_eq!(
+            err,
+            Err(InvariantError::ApprovalMissing {
+                amount: amount(1_000),
+                currency: vnd,
+                needed: 2,
+                rule: 4
+            })
+        );
+    }
+}
