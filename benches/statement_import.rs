@@ -88,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
                     holder: "Quỹ Cứu trợ".into(),
                     number: ACCOUNT.into(),
                 }],
+                approval: None,
                 currency: vnd,
                 ends_on: None,
                 goal: None,

@@ -1,6 +1,8 @@
 //! A small realistic demo ledger: two VND campaigns and one USD campaign, bank, cash and
-//! in-kind donations, disbursements with evidence hashes, a transfer and a reversal.
+//! in-kind donations, disbursements with evidence hashes, a transfer and a reversal, and a
+//! two-person approval rule with one payment approved under it (SPEC.md §17).
 
+use crate::ledger::approval::{Approval, ApprovalPolicy};
 use crate::ledger::entry::{
     Account, Body, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind, Reversal,
     ReversalReason, Transfer,
@@ -68,6 +70,7 @@ pub fn demo_entries() -> Vec<Body> {
                 goal: Option<&str>,
                 ends_on: Option<&str>| {
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![Account {
                 bank: "Vietcombank".into(),
                 holder: "Quỹ Cứu trợ Cộng đồng".into(),
@@ -105,6 +108,7 @@ pub fn demo_entries() -> Vec<Body> {
         donation("clean-water-usd", u, "150.00", "2026-11-05", Channel::Card, Some("CARD-7781"), "Jane Doe"),
         donation("clean-water-usd", u, "2500.50", "2026-11-06", Channel::BankTransfer, Some("WIRE-20261106-1"), "Anonymous"),
         Body::Disbursement(Disbursement {
+            approval: None,
             amount: minor("9000000", v),
             campaign: "flood-2026".into(),
             currency: v,
@@ -118,6 +122,7 @@ pub fn demo_entries() -> Vec<Body> {
             reference: None,
         }),
         Body::Transfer(Transfer {
+            approval: None,
             amount: minor("2000000", v),
             currency: v,
             from: "flood-2026".into(),
@@ -128,6 +133,7 @@ pub fn demo_entries() -> Vec<Body> {
         donation("flood-2026", v, "250000", "2026-11-08", Channel::BankTransfer, Some("FT26306009876-DUP"), "Anonymous"),
         Body::Reversal(Reversal { note: Some("Recorded twice from the bank statement".into()), reason: ReversalReason::Duplicate, reverses: 13 }),
         Body::Disbursement(Disbursement {
+            approval: None,
             amount: minor("1200.00", u),
             campaign: "clean-water-usd".into(),
             currency: u,
@@ -137,7 +143,51 @@ pub fn demo_entries() -> Vec<Body> {
             recipient: "Hanoi Water Filters Co.".into(),
             reference: None,
         }),
+        Body::ApprovalPolicy(ApprovalPolicy {
+            approvers: 2,
+            campaign: Some("flood-2026".into()),
+            currency: v,
+            note: Some("Board decision 2026-11-10: two staff approve every payment of 3,000,000 ₫ or more".into()),
+            threshold: minor("3000000", v),
+        }),
+        Body::Disbursement(Disbursement {
+            amount: minor("5000000", v),
+            approval: Some(Approval {
+                approved_by: vec![DEMO_APPROVERS[0].into(), DEMO_APPROVERS[1].into()],
+                proposed_by: DEMO_PROPOSER.into(),
+            }),
+            campaign: "flood-2026".into(),
+            currency: v,
+            evidence: vec![],
+            paid_at: "2026-11-10".into(),
+            purpose: "Roof sheets for 25 flooded houses in Sơn Tịnh".into(),
+            recipient: "Công ty Tôn Thép Quảng Ngãi".into(),
+            reference: None,
+        }),
     ]
+}
+
+/// The staff ids of the demo's approved payment: its proposer (the demo recorder's token,
+/// id 2) and its two approvers (the admin's, id 1, and the demo approver's, id 3), as
+/// `fundtrail demo` creates those tokens.
+pub const DEMO_PROPOSER: &str = "staff-2";
+/// See [`DEMO_PROPOSER`].
+pub const DEMO_APPROVERS: [&str; 2] = ["staff-1", "staff-3"];
+
+/// The payment the demo leaves waiting for approval: proposed by the demo recorder under the
+/// flood campaign's rule, with no approval yet.
+pub fn pending_proposal() -> Disbursement {
+    Disbursement {
+        amount: minor("3500000", vnd()),
+        approval: None,
+        campaign: "flood-2026".into(),
+        currency: vnd(),
+        evidence: vec![],
+        paid_at: "2026-11-11".into(),
+        purpose: "Clean water tanks for the Nghĩa Hành health station".into(),
+        recipient: "Hợp tác xã Nông nghiệp Nghĩa Hành".into(),
+        reference: None,
+    }
 }
 
 /// The bytes and media type of every evidence document the demo entries list, so that

@@ -473,4 +473,14 @@ export const EN = {
   ds_not_json: 'This file is not a statement.',
   ds_link: 'A statement of all your gifts for a year',
   feed_link: 'Follow this campaign (Atom feed)',
+
+  // Two-person approval (views/approval.js, SPEC.md §17).
+  kind_approval_policy: 'Approval rule',
+  appr_approved_by_n: 'Approved by {n} staff ({ids})',
+  appr_proposed_by_id: 'proposed by {id}',
+  appr_rule_campaign: 'Payments of {amount} or more from this campaign need approval by {n} staff members besides the one who proposes them.',
+  appr_rule_ledger: 'Payments of {amount} or more from any campaign need approval by {n} staff members besides the one who proposes them.',
+  appr_rule_lifted: 'The approval rule is lifted from this entry on.',
+  err_approval_required: 'Entry {seq} is a payment that skipped the approval its rule requires.',
+  err_too_few_approvers: 'Entry {seq} is a payment approved by fewer staff than its rule requires.',
 };

@@ -473,4 +473,14 @@ export const VI = {
   ds_not_json: 'Tệp này không phải là bảng kê.',
   ds_link: 'Bảng kê mọi khoản ủng hộ của bạn trong một năm',
   feed_link: 'Theo dõi chiến dịch này (nguồn tin Atom)',
+
+  // Two-person approval (views/approval.js, SPEC.md §17).
+  kind_approval_policy: 'Quy tắc phê duyệt',
+  appr_approved_by_n: 'Được {n} nhân viên duyệt ({ids})',
+  appr_proposed_by_id: 'đề xuất bởi {id}',
+  appr_rule_campaign: 'Mỗi khoản chi từ {amount} trở lên của chiến dịch này cần {n} nhân viên duyệt, ngoài người đề xuất.',
+  appr_rule_ledger: 'Mỗi khoản chi từ {amount} trở lên của mọi chiến dịch cần {n} nhân viên duyệt, ngoài người đề xuất.',
+  appr_rule_lifted: 'Quy tắc phê duyệt được bỏ từ bút toán này.',
+  err_approval_required: 'Bút toán {seq} là khoản chi đã bỏ qua bước phê duyệt mà quy tắc yêu cầu.',
+  err_too_few_approvers: 'Bút toán {seq} là khoản chi được ít nhân viên duyệt hơn quy tắc yêu cầu.',
 };

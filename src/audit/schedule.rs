@@ -197,6 +197,7 @@ mod tests {
         handle
             .append(crate::sequencer::AppendRequest {
                 body: Body::CampaignOpen(CampaignOpen {
+                    approval: None,
                     accounts: Vec::new(),
                     currency: crate::ledger::Currency::parse("VND").expect("VND"),
                     ends_on: None,

@@ -141,6 +141,32 @@ fn witness_policy_of(
     Ok(Some((text, parsed)))
 }
 
+/// Leaves one payment of the demo waiting for approval (SPEC.md §17), proposed by the demo
+/// recorder: the admin and the demo approver can approve it in the staff console.
+///
+/// # Errors
+/// A store failure, as a usage error of the demo.
+async fn propose_demo_payment(
+    store: &crate::store::Store,
+    recorded_by: &str,
+) -> Result<(), CliError> {
+    let body = crate::ledger::Body::Disbursement(crate::demo::pending_proposal());
+    let proposal = crate::store::NewProposal {
+        kind: body.kind(),
+        campaign: body.campaign().to_string(),
+        body: serde_json::to_string(&body)
+            .map_err(|e| CliError::Usage(format!("demo proposal: {e}")))?,
+        proposed_by: crate::demo::DEMO_PROPOSER.to_string(),
+        recorded_by: recorded_by.to_string(),
+        created_at: crate::ledger::entry::format_recorded_at(chrono::Utc::now()),
+    };
+    store
+        .create_proposal(&proposal)
+        .await
+        .map_err(|e| CliError::Usage(format!("demo proposal: {e}")))?;
+    Ok(())
+}
+
 pub(super) async fn demo(
     data: Option<PathBuf>,
     addr: SocketAddr,
@@ -170,6 +196,7 @@ pub(super) async fn demo(
         .await
         .map_err(|e| CliError::Usage(format!("demo witnesses: {e}")))?;
     std::fs::write(dir.root().join("witness-policy.txt"), &witnesses.policy)?;
+    let (approver, _) = create_token(&store, Role::Recorder, "demo-approver").await?;
     let app = Application::from_parts(config, store, signer)
         .await?
         .with_limits(limits)
@@ -220,6 +247,7 @@ pub(super) async fn demo(
             .await
             .map_err(|e| CliError::Usage(format!("demo evidence: {e}")))?;
     }
+    propose_demo_payment(&app.state.store, &recorded_by).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
     println!("Demo ledger with {n} entries in {}", dir.root().display());
@@ -236,6 +264,8 @@ pub(super) async fn demo(
         crate::witness::demo::NAMES.join(", "),
         dir.root().join("witnesses").display()
     );
+    println!("Approver token: {approver}");
+    println!("Approver sign-in link: {}", sign_in_link(&base, &approver));
     println!("Open http://{local}/");
     std::io::stdout().flush()?;
     let served = app.serve(listener, shutdown_signal()).await;

@@ -338,6 +338,16 @@ impl CsvExport {
                 evidence: self.evidence_links(&u.evidence),
                 ..Row::default()
             },
+            // An approval rule moves no money (SPEC.md §17): a row naming it.
+            Body::ApprovalPolicy(p) => Row {
+                campaign: p.campaign.clone().unwrap_or_default(),
+                currency: p.currency.to_string(),
+                memo: format!(
+                    "approval rule: {} approvers from {} minor units",
+                    p.approvers, p.threshold
+                ),
+                ..Row::default()
+            },
             // `row` gives reversals their own row; one reaching here is not a movement.
             Body::Reversal(_) => {
                 return Err(ExportError::Inconsistent {

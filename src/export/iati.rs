@@ -187,7 +187,11 @@ pub fn write_transactions(
     let units = |m: crate::ledger::Minor| i128::from(m.get());
     let mut write = |t: Transaction| transaction(x, &t, currency, &org.id);
     match &entry.body {
-        Body::CampaignOpen(_) | Body::CampaignClose(_) | Body::Statement(_) | Body::Update(_) => {}
+        Body::CampaignOpen(_)
+        | Body::CampaignClose(_)
+        | Body::Statement(_)
+        | Body::Update(_)
+        | Body::ApprovalPolicy(_) => {}
         Body::Donation(d) if d.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_FUNDS,

@@ -301,6 +301,7 @@ mod tests {
         let disbursement = encode(&entry(
             7,
             EntryBody::Disbursement(Disbursement {
+                approval: None,
                 amount: Minor::parse_decimal("1000", vnd()).expect("amount"),
                 campaign: "flood-2026".into(),
                 currency: vnd(),
@@ -319,6 +320,7 @@ mod tests {
         let open = encode(&entry(
             0,
             EntryBody::CampaignOpen(CampaignOpen {
+                approval: None,
                 accounts: vec![Account {
                     bank: "Vietcombank".into(),
                     holder: TRICKY.into(),

@@ -31,6 +31,42 @@ pub struct CampaignDetails {
     opening: Option<Opening>,
     /// The position of its `campaign.open` entry.
     opened_seq: u64,
+    /// The two-person approval rules its payments keep now (SPEC.md §17): its own and the
+    /// ledger-wide rule of its currency; empty when none is in force.
+    approval_rules: Vec<RuleInForce>,
+}
+
+/// An approval rule in force (SPEC.md §17.3).
+#[derive(Serialize, ToSchema)]
+pub struct RuleInForce {
+    /// Distinct approvers, other than the proposer, each covered payment needs.
+    approvers: u64,
+    /// `campaign` (the campaign's own rule) or `ledger` (the whole ledger's, for its currency).
+    scope: &'static str,
+    /// The entry that declared it.
+    since: u64,
+    /// The smallest payment it covers, in minor units.
+    #[schema(value_type = String)]
+    threshold: String,
+}
+
+/// The rules in force for the campaign opened at `opened_seq`.
+fn rules_in_force(s: &AppState, opened_seq: u64) -> Vec<RuleInForce> {
+    let view = s.sequencer.view();
+    let Some((_, c)) = view.campaigns.iter().find(|(seq, _)| *seq == opened_seq) else {
+        return Vec::new();
+    };
+    let shown = |scope, r: &crate::ledger::approval::Rule| RuleInForce {
+        approvers: r.approvers,
+        scope,
+        since: r.since,
+        threshold: r.threshold.to_string(),
+    };
+    c.approval
+        .iter()
+        .map(|r| shown("campaign", r))
+        .chain(view.ledger_rules.of(c.currency).map(|r| shown("ledger", r)))
+        .collect()
 }
 
 /// What a campaign's `campaign.open` entry says, copied from its leaf.
@@ -80,6 +116,7 @@ async fn details(
         summary: summary.clone(),
         opening,
         opened_seq,
+        approval_rules: rules_in_force(s, opened_seq),
     })
 }
 
@@ -215,6 +252,8 @@ pub struct OpenCampaign {
     #[serde(default)]
     #[schema(value_type = Vec<AccountSchema>)]
     accounts: Vec<Account>,
+    /// The campaign's two-person approval rule from its opening (SPEC.md §17.1).
+    approval: Option<super::approvals::OpeningRuleRequest>,
 }
 
 /// Opens a campaign (admin).
@@ -239,7 +278,13 @@ pub async fn open(
         .as_deref()
         .map(|g| amount(g, currency, "goal"))
         .transpose()?;
+    let approval = r
+        .approval
+        .as_ref()
+        .map(|a| super::approvals::opening_rule(a, currency))
+        .transpose()?;
     let body = Body::CampaignOpen(CampaignOpen {
+        approval,
         accounts: r.accounts,
         currency,
         ends_on: r.ends_on,

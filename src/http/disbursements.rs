@@ -54,11 +54,23 @@ pub async fn disburse(
     ApiJson(r): ApiJson<Disburse>,
 ) -> Result<Response, ApiError> {
     ensure_leading(&s)?;
-    let currency = check_currency(&r.currency, currency_of(&s, &r.campaign, "campaign")?)?;
+    let body = disbursement_body(&s, r).await?;
+    append(&s, &staff, &headers, body).await
+}
+
+/// The disbursement `r` asks for, its amount parsed and every listed document checked
+/// against the evidence store (also how a proposal's body is made, `super::proposals`).
+///
+/// # Errors
+/// 422 naming the field: an unknown campaign, another currency, a bad amount, a document
+/// not stored as listed.
+pub(super) async fn disbursement_body(s: &AppState, r: Disburse) -> Result<Body, ApiError> {
+    let currency = check_currency(&r.currency, currency_of(s, &r.campaign, "campaign")?)?;
     // Strict: every listed document must already be in the evidence store, as listed.
     s.evidence.check_listed(&r.evidence).await?;
-    let body = Body::Disbursement(Disbursement {
+    Ok(Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
+        approval: None,
         campaign: r.campaign,
         currency,
         evidence: r.evidence,
@@ -66,6 +78,5 @@ pub async fn disburse(
         purpose: r.purpose,
         recipient: r.recipient,
         reference: r.reference,
-    });
-    append(&s, &staff, &headers, body).await
+    }))
 }

@@ -157,11 +157,18 @@ fn invariant(e: InvariantError) -> ApiError {
         I::CampaignExists(_) => (StatusCode::CONFLICT, "id"),
         I::CampaignClosed(_) => (StatusCode::CONFLICT, "campaign"),
         I::InsufficientBalance { .. } | I::Overflow => (StatusCode::CONFLICT, "amount"),
+        I::ApprovalMissing { .. } | I::TooFewApprovers { .. } => (StatusCode::CONFLICT, "approval"),
         I::WrongSeq { .. } | I::BrokenLink { .. } | I::TimeWentBack { .. } => {
             (StatusCode::INTERNAL_SERVER_ERROR, "seq")
         }
     };
-    ApiError::new(status, e.code(), e.to_string()).field(field)
+    let message = match &e {
+        I::ApprovalMissing { .. } => format!(
+            "{e}; propose it for approval instead (POST /api/v1/proposals, or Approvals in the staff console)"
+        ),
+        _ => e.to_string(),
+    };
+    ApiError::new(status, e.code(), message).field(field)
 }
 
 /// A statement the sequencer refused: a clash with the account's recorded statements is a

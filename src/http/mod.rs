@@ -10,6 +10,7 @@
 
 mod acknowledgement;
 mod appends;
+mod approvals;
 pub mod auth;
 mod campaigns;
 pub mod client;
@@ -29,6 +30,7 @@ mod log;
 pub mod openapi;
 pub mod origin;
 mod proofs;
+mod proposals;
 mod receipt_status;
 mod receipts;
 mod reversals;

@@ -6,10 +6,11 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donor_statements, donors, evidence,
-    exports, feeds, limits, log, openapi, proofs, receipt_status, receipts, reversals, search,
-    sessions, statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers,
-    updates, vietqr, web, webhooks, widget, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    approvals, campaigns, corrections, deadline, disbursements, donations, donor_statements, donors,
+    evidence, exports, feeds, limits, log, openapi, proofs, proposals, receipt_status, receipts,
+    reversals, search, sessions, statement_files, statement_lines, statements, tiles, tlog_proofs,
+    tokens, transfers, updates, vietqr, web, webhooks, widget, AppState, CONTENT_SECURITY_POLICY,
+    MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -62,6 +63,11 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::transfer))
         .routes(routes!(reversals::reverse))
         .routes(routes!(corrections::correct))
+        .routes(routes!(approvals::declare))
+        .routes(routes!(proposals::propose, proposals::list))
+        .routes(routes!(proposals::get))
+        .routes(routes!(proposals::approve))
+        .routes(routes!(proposals::reject))
         .routes((schemas, paths, upload))
         .routes(routes!(evidence::download))
         .routes(routes!(statements::import_statement))

@@ -100,10 +100,13 @@ pub async fn record(
         .record_statement(import, std::iter::empty())
         .await
     {
-        Ok(recorded) => Ok(acknowledgement::respond(
-            &recorded.statement,
-            acknowledgement::body(&recorded.statement)?,
-        )),
+        Ok(recorded) => {
+            let witnesses = acknowledgement::witnesses(&s, &recorded.statement).await?;
+            Ok(acknowledgement::respond(
+                &recorded.statement,
+                acknowledgement::body(&recorded.statement, Some(&witnesses))?,
+            ))
+        }
         Err(e) => {
             if stored.created {
                 // Refused: leave no trace (a file another statement names was not created here).

@@ -48,14 +48,24 @@ pub async fn transfer(
     ApiJson(r): ApiJson<MoveMoney>,
 ) -> Result<Response, ApiError> {
     ensure_leading(&s)?;
-    let currency = check_currency(&r.currency, currency_of(&s, &r.from, "from")?)?;
-    let body = Body::Transfer(Transfer {
+    let body = transfer_body(&s, r)?;
+    append(&s, &staff, &headers, body).await
+}
+
+/// The transfer `r` asks for, its amount parsed (also how a proposal's body is made,
+/// `super::proposals`).
+///
+/// # Errors
+/// 422 naming the field: an unknown campaign, another currency, a bad amount.
+pub(super) fn transfer_body(s: &AppState, r: MoveMoney) -> Result<Body, ApiError> {
+    let currency = check_currency(&r.currency, currency_of(s, &r.from, "from")?)?;
+    Ok(Body::Transfer(Transfer {
         amount: amount(&r.amount, currency, "amount")?,
+        approval: None,
         currency,
         from: r.from,
         reason: r.reason,
         reference: r.reference,
         to: r.to,
-    });
-    append(&s, &staff, &headers, body).await
+    }))
 }

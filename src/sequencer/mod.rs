@@ -138,6 +138,8 @@ pub struct View {
     pub last_recorded_at: Option<String>,
     /// Why appends are refused, if they are.
     pub read_only: Option<String>,
+    /// The ledger-wide approval rules in force (SPEC.md §17); campaigns hold their own.
+    pub ledger_rules: crate::ledger::approval::LedgerRules,
 }
 
 /// Shared handle to the latest [`View`].

@@ -35,13 +35,15 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
                 .and_then(|e| decode(&e.leaf).ok())
                 .map(|e| e.recorded_at),
         };
-        let state = LedgerState::resume(
+        let mut state = LedgerState::resume(
             checkpoint.size,
             crate::ledger::ZERO_HASH,
             String::new(),
             campaigns.iter().map(|c| c.state.clone()).collect(),
         );
+        remember_ledger_rules(store, &mut state).await?;
         return Ok(View {
+            ledger_rules: state.ledger_rules().clone(),
             totals: Totals::of(&state),
             campaigns: campaigns
                 .into_iter()
@@ -55,6 +57,21 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
     Err(StoreError::Corrupt(
         "the ledger kept changing while its view was read".into(),
     ))
+}
+
+/// Teaches `state` the ledger-wide approval rules in force (SPEC.md §17): a campaign's rule
+/// is in its stored row, the ledger's are read from its `approval.policy` entries, in order.
+///
+/// # Errors
+/// [`StoreError`], or [`StoreError::Corrupt`] when a stored policy does not decode.
+async fn remember_ledger_rules(store: &Store, state: &mut LedgerState) -> Result<(), StoreError> {
+    for stored in store.approval_policies().await? {
+        let entry = decode(&stored.leaf).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if let crate::ledger::Body::ApprovalPolicy(p) = &entry.body {
+            state.remember_ledger_rule(entry.seq, p);
+        }
+    }
+    Ok(())
 }
 
 /// The head of a ledger with no signed checkpoint yet: empty, and signed by no one.
@@ -168,12 +185,13 @@ impl Sequencer {
             tracing::error!(%reason, "stored ledger failed its start-up check; appends refused; run `fundtrail verify --data DIR`");
         }
         let opened = campaigns.iter().map(|c| c.opened_seq).collect();
-        let state = LedgerState::resume(
+        let mut state = LedgerState::resume(
             size,
             last_hash,
             last_at,
             campaigns.into_iter().map(|c| c.state).collect(),
         );
+        remember_ledger_rules(&store, &mut state).await?;
         Ok(Sequencer {
             store,
             fingerprints: FingerprintKey::of(&signer),
@@ -212,6 +230,7 @@ impl Sequencer {
             last_recorded_at: (!self.state.last_recorded_at().is_empty())
                 .then(|| self.state.last_recorded_at().to_string()),
             read_only: self.read_only.clone(),
+            ledger_rules: self.state.ledger_rules().clone(),
         };
         if let Ok(mut v) = self.view.write() {
             *v = Arc::new(view);

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 53] = [
+const ROUTES: [&str; 59] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -36,6 +36,12 @@ const ROUTES: [&str; 53] = [
     "POST /transfers",
     "POST /reversals",
     "POST /corrections",
+    "POST /approval-policies",
+    "POST /proposals",
+    "GET /proposals",
+    "GET /proposals/{id}",
+    "POST /proposals/{id}/approve",
+    "POST /proposals/{id}/reject",
     "POST /evidence",
     "GET /evidence/{sha256}",
     "POST /statements",

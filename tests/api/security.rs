@@ -302,6 +302,12 @@ const STAFF_ROUTES: &[(&str, &str, bool)] = &[
     ),
     ("GET", "/donors/1", true),
     ("DELETE", "/donors/1", true),
+    ("POST", "/approval-policies", true),
+    ("POST", "/proposals", false),
+    ("GET", "/proposals", false),
+    ("GET", "/proposals/1", false),
+    ("POST", "/proposals/1/approve", false),
+    ("POST", "/proposals/1/reject", false),
 ];
 
 async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> u16 {

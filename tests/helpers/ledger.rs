@@ -132,6 +132,7 @@ pub fn minor(units: u64) -> Minor {
 
 pub fn open(id: &str, code: &str, title: &str) -> Body {
     Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: vec![Account {
             bank: "Vietcombank".into(),
             holder: "Quỹ Cứu trợ".into(),
@@ -163,6 +164,7 @@ pub fn donation(campaign: &str, code: &str, amount: u64, donor: &str) -> Body {
 
 pub fn disbursement(campaign: &str, code: &str, amount: u64, recipient: &str) -> Body {
     Body::Disbursement(Disbursement {
+        approval: None,
         amount: minor(amount),
         campaign: campaign.into(),
         currency: currency(code),
@@ -181,6 +183,7 @@ pub fn disbursement(campaign: &str, code: &str, amount: u64, recipient: &str) ->
 
 pub fn transfer(from: &str, to: &str, code: &str, amount: u64) -> Body {
     Body::Transfer(Transfer {
+        approval: None,
         amount: minor(amount),
         currency: currency(code),
         from: from.into(),

@@ -73,6 +73,7 @@ pub fn paid(
     evidence: Vec<Evidence>,
 ) -> Body {
     Body::Disbursement(Disbursement {
+        approval: None,
         amount: minor(amount),
         campaign: campaign.into(),
         currency: currency(code),
@@ -92,6 +93,7 @@ pub fn demo() -> LedgerBuilder {
     b.append(
         "lan",
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![
                 account("Vietcombank", "0071001234567", "Quỹ Cứu trợ Miền Trung"),
                 account("BIDV", "12010000998877", "Quỹ Cứu trợ Miền Trung"),
@@ -108,6 +110,7 @@ pub fn demo() -> LedgerBuilder {
     b.append(
         "lan",
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![account(
                 "Vietcombank",
                 "0071009876543",
@@ -124,6 +127,7 @@ pub fn demo() -> LedgerBuilder {
     b.append(
         "minh",
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![account(
                 "Bank of America",
                 "4830 1122 9034",
@@ -272,6 +276,7 @@ pub fn demo() -> LedgerBuilder {
     b.append(
         "lan",
         Body::Transfer(Transfer {
+            approval: None,
             amount: minor(5_000_000),
             currency: currency("VND"),
             from: "flood-2026".into(),

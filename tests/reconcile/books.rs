@@ -56,6 +56,7 @@ impl Books {
             ledger.append(
                 "lan",
                 Body::CampaignOpen(CampaignOpen {
+                    approval: None,
                     accounts: vec![account],
                     currency: currency("VND"),
                     ends_on: None,
@@ -97,6 +98,7 @@ impl Books {
         self.ledger.append(
             "lan",
             Body::Disbursement(Disbursement {
+                approval: None,
                 amount: minor(amount),
                 campaign: campaign.into(),
                 currency: currency("VND"),

@@ -25,6 +25,7 @@ import { viewStatement } from './views/statement.js';
 import { viewTokens } from './views/tokens.js';
 import { viewDonors } from './views/donors.js';
 import { viewEntry } from './views/entry.js';
+import { viewApprovals } from './views/approvals.js';
 
 // First of all: a sign-in link's token leaves the address bar (and the history) at once.
 let linkToken = takeTokenFromAddress();
@@ -38,6 +39,7 @@ const SCREENS = {
   payout: { key: 'nav_payout', view: viewPayout, href: '#/payout' },
   transfer: { key: 'nav_transfer', view: viewTransfer, href: '#/transfer' },
   update: { key: 'nav_update', view: viewUpdate, href: '#/update' },
+  approvals: { key: 'appr_nav', view: viewApprovals, href: '#/approvals' },
   reversal: { key: 'nav_reversal', view: viewReversal, href: '#/reversal' },
   statement: { key: 'nav_statement', view: viewStatement, href: '#/statement' },
   'campaign-open': {

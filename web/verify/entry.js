@@ -143,10 +143,13 @@ function struct(spec, v, where) {
 }
 
 const ACCOUNT = { bank: T.str, holder: T.str, number: T.str };
+// SPEC.md §17: who proposed and approved a payment; a campaign's rule at opening.
+const APPROVAL = { approved_by: T.arrayOf(T.str), proposed_by: T.str };
+const OPENING_RULE = { approvers: T.u64, threshold: T.minor };
 const EVIDENCE = { media_type: T.str, name: opt(T.str), sha256: T.hash, size: T.u64 };
 const BODIES = {
   'campaign.open': {
-    accounts: T.arrayOf(T.struct(ACCOUNT)), currency: T.currency, ends_on: opt(T.str), goal: opt(T.minor),
+    accounts: T.arrayOf(T.struct(ACCOUNT)), approval: opt(T.struct(OPENING_RULE)), currency: T.currency, ends_on: opt(T.str), goal: opt(T.minor),
     id: T.str, purpose: T.str, title: T.str,
   },
   'campaign.close': { campaign: T.str, note: opt(T.str) },
@@ -157,11 +160,14 @@ const BODIES = {
     memo: opt(T.str), received_at: T.str, reference: opt(T.str),
   },
   disbursement: {
-    amount: T.minor, campaign: T.str, currency: T.currency, evidence: T.arrayOf(T.struct(EVIDENCE)),
+    amount: T.minor, approval: opt(T.struct(APPROVAL)), campaign: T.str, currency: T.currency, evidence: T.arrayOf(T.struct(EVIDENCE)),
     paid_at: T.str, purpose: T.str, recipient: T.str, reference: opt(T.str),
   },
   transfer: {
-    amount: T.minor, currency: T.currency, from: T.str, reason: T.str, reference: opt(T.str), to: T.str,
+    amount: T.minor, approval: opt(T.struct(APPROVAL)), currency: T.currency, from: T.str, reason: T.str, reference: opt(T.str), to: T.str,
+  },
+  'approval.policy': {
+    approvers: T.u64, campaign: opt(T.str), currency: T.currency, note: opt(T.str), threshold: T.minor,
   },
   reversal: { note: opt(T.str), reason: T.oneOf('refund', 'duplicate', 'error'), reverses: T.u64 },
   statement: {

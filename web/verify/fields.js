@@ -2,6 +2,7 @@
 // text lengths and characters, slugs, dates, times, media types and the rules between fields of
 // one body. entry.js has checked the shape and the types before these run.
 
+import { validateApproval, validateOpeningRule, validatePolicy } from './approval.js';
 import { utf8, WHITE_SPACE } from './bytes.js';
 
 /** The longest short text (a name, a reference), in characters. */
@@ -100,6 +101,7 @@ export function validateBody(kind, b) {
         short('accounts.number', a.number);
         short('accounts.holder', a.holder);
       }
+      if (b.approval !== undefined) validateOpeningRule(FieldError, b.approval);
       break;
     case 'campaign.close':
       slug('campaign', b.campaign);
@@ -125,6 +127,7 @@ export function validateBody(kind, b) {
       long('purpose', b.purpose);
       evidenceList(b.evidence);
       optShort('reference', b.reference);
+      if (b.approval !== undefined) validateApproval(FieldError, b.approval);
       break;
     case 'transfer':
       slug('from', b.from);
@@ -132,6 +135,10 @@ export function validateBody(kind, b) {
       if (b.from === b.to) throw new FieldError('to', 'must differ from `from`');
       optShort('reference', b.reference);
       long('reason', b.reason);
+      if (b.approval !== undefined) validateApproval(FieldError, b.approval);
+      break;
+    case 'approval.policy':
+      validatePolicy(FieldError, b, long);
       break;
     case 'reversal':
       optLong('note', b.note);

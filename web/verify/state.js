@@ -2,7 +2,9 @@
 // the chain (seq, prev, time order), campaigns that exist and are open, one currency per
 // campaign, no balance below zero, reversals of reversible entries only and only once. An entry
 // that breaks one changes nothing. Errors are InvariantErrors, which verifier.js names with the
-// entry's number. No dependencies.
+// entry's number. The approval rules of SPEC.md §17 are in approval.js.
+
+import { checkPayment, ruleOf } from './approval.js';
 
 const ZERO_HEX = '0'.repeat(64);
 
@@ -30,6 +32,13 @@ export class LedgerState {
     this.campaigns = []; // {id, title, currency, goal: BigInt|undefined, closed, totals}
     this.index = new Map();
     this.moves = new Map(); // seq -> {kind, campaign, to, amount, reversed}
+    this.ledgerRules = new Map(); // currency -> {approvers, threshold: BigInt, since}
+  }
+
+  checkApproval(i, amount, currency, approval) {
+    const campaignRule = this.campaigns[i].approval ?? null;
+    const ledgerRule = this.ledgerRules.get(currency) ?? null;
+    checkPayment(campaignRule, ledgerRule, amount, currency, approval, (code, message) => new InvariantError(code, message));
   }
 
   campaign(id) {
@@ -85,6 +94,7 @@ export class LedgerState {
           this.index.set(b.id, this.campaigns.length);
           this.campaigns.push({
             id: b.id, title: b.title, currency: b.currency, goal: b.goal === undefined ? undefined : BigInt(b.goal), closed: false, totals: emptyTotals(),
+            approval: b.approval ? ruleOf(b.approval.approvers, b.approval.threshold, seq) : null,
           });
         };
         break;
@@ -113,6 +123,7 @@ export class LedgerState {
       case 'disbursement': {
         const i = this.openCampaign(b.campaign, b.currency, true);
         const amount = BigInt(b.amount);
+        this.checkApproval(i, amount, b.currency, b.approval);
         const t = { ...this.campaigns[i].totals };
         t.balance = this.take(i, t, amount);
         t.disbursed += amount;
@@ -127,6 +138,7 @@ export class LedgerState {
         const from = this.openCampaign(b.from, b.currency, false);
         const to = this.openCampaign(b.to, b.currency, true);
         const amount = BigInt(b.amount);
+        this.checkApproval(from, amount, b.currency, b.approval);
         const a = { ...this.campaigns[from].totals };
         const c = { ...this.campaigns[to].totals };
         a.balance = this.take(from, a, amount);
@@ -177,6 +189,17 @@ export class LedgerState {
         commit = () => {
           for (const [i, t] of changes) this.campaigns[i].totals = t;
           m.reversed = true;
+        };
+        break;
+      }
+      case 'approval.policy': {
+        // SPEC.md §17.1: a campaign's rule, or the ledger's for a currency, from this entry on.
+        const i = b.campaign === undefined ? undefined : this.openCampaign(b.campaign, b.currency, false);
+        const rule = ruleOf(b.approvers, b.threshold, seq);
+        commit = () => {
+          if (i !== undefined) this.campaigns[i].approval = rule;
+          else if (rule) this.ledgerRules.set(b.currency, rule);
+          else this.ledgerRules.delete(b.currency);
         };
         break;
       }

@@ -13,6 +13,7 @@ import { statementSection, totalsSection } from './statement.js';
 import { paymentsSection, updatesSection } from './payments.js';
 import { giveSection } from './give.js';
 import { setCampaignMeta } from './campaign-meta.js';
+import { approvalRules } from './approval.js';
 
 /** The most entries a campaign's page reads (200 per request). */
 export const MAX_ENTRIES = 5000;
@@ -57,6 +58,8 @@ export async function viewCampaign(out, route) {
   out.append(h('p', { class: 'prewrap purpose' }, c.purpose));
   const dates = [c.opened_at ? t('opened_on', { day: dateText(String(c.opened_at).slice(0, 10)) }) : null, c.ends_on ? t('ends_on_day', { day: dateText(c.ends_on) }) : null].filter(Boolean);
   if (dates.length) out.append(h('p', { class: 'note' }, dates.join(' · ')));
+  const rules = approvalRules(c);
+  if (rules) out.append(rules);
 
   const totals = complete ? statementTotals(lines) : null;
   out.append(totalsSection(c, totals, complete, [goalProgress(c.donated, c.goal, c.currency), h('p', { class: 'note' }, t('counts', { donations: integer(c.donations), payments: integer(c.disbursements) }))]));

@@ -8,6 +8,7 @@ import {
   money, integer, timeEl, dateText, kindLabel, label, donorName,
 } from './format.js';
 import { evidenceList } from './evidence.js';
+import { approvalLine } from './approval.js';
 import { reversedMark } from './reversal.js';
 
 /** A campaign's progress towards its goal (a note when it has none). */
@@ -96,10 +97,18 @@ export function entryBody(kind, b) {
         [t('paid_at'), dateText(b.paid_at)],
       ]));
       out.push(h('div', { class: 'evidence' }, h('p', { class: 'ev-title' }, t('evidence')), evidenceList(b.evidence)));
+      if (approvalLine(b)) out.push(approvalLine(b));
       break;
     case 'transfer':
       out.push(h('p', { class: 'amount-line' }, h('strong', { class: 'amount' }, money(b.amount, b.currency)), ' ', t('transfer_from_to', { from: b.from, to: b.to })));
       out.push(dl([[t('reason'), h('span', { class: 'prewrap' }, b.reason)]]));
+      if (approvalLine(b)) out.push(approvalLine(b));
+      break;
+    case 'approval.policy':
+      out.push(h('p', { 'data-approval-policy': '' }, b.approvers > 0
+        ? t(b.campaign ? 'appr_rule_campaign' : 'appr_rule_ledger', { n: b.approvers, amount: money(b.threshold, b.currency) })
+        : t('appr_rule_lifted')));
+      if (b.note !== undefined) out.push(h('p', { class: 'prewrap' }, b.note));
       break;
     case 'reversal':
       out.push(h('p', {}, h('a', { href: `#/entry/${b.reverses}` }, t('reverses', { seq: b.reverses })), ` (${label('reason', b.reason)})`));

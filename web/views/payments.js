@@ -7,6 +7,7 @@ import { h, section } from './dom.js';
 import { money, dateText } from './format.js';
 import { evidenceList } from './evidence.js';
 import { reversedMark } from './reversal.js';
+import { approvalLine } from './approval.js';
 
 const AUTO_PAYMENTS = 10; // payments whose images get their thumbnail without a click
 
@@ -29,6 +30,7 @@ export function paymentsSection(c, lines) {
       h('h3', {}, h('span', { class: 'prewrap' }, b.purpose)),
       h('p', { class: 'amount-line' }, h('strong', { class: 'amount minus' }, `−${money(b.amount, c.currency)}`), ' ', t('to_recipient', { recipient: b.recipient })),
       h('p', { class: 'note' }, t('paid_on', { day: dateText(b.paid_at ?? l.day) }), ' · ', h('a', { href: `#/entry/${l.seq}` }, t('entry_n', { seq: l.seq }))),
+      approvalLine(b),
       l.reversedBy !== null ? reversedMark(l.reversedBy, bySeq.get(l.reversedBy) ?? { body: l.reversal ?? {} }) : null,
       h('div', { class: 'evidence' }, h('p', { class: 'ev-title' }, t('evidence')), evidenceList(b.evidence, { auto: i < AUTO_PAYMENTS })),
     ));

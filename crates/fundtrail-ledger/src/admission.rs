@@ -92,6 +92,7 @@ fn texts(body: &Body) -> Vec<(&'static str, &str)> {
                 out.extend(e.name.as_deref().map(|n| ("evidence.name", n)));
             }
         }
+        Body::ApprovalPolicy(p) => out.extend(p.note.as_deref().map(|n| ("note", n))),
         Body::Statement(s) => {
             out.push(("account.bank", s.account.bank.as_str()));
             out.push(("account.number", s.account.number.as_str()));
@@ -237,6 +238,7 @@ mod tests {
     fn a_campaign_may_not_end_before_it_opens() {
         let open = |ends_on: &str| {
             Body::CampaignOpen(CampaignOpen {
+                approval: None,
                 accounts: vec![],
                 currency: Currency::parse("VND").expect("VND"),
                 ends_on: Some(ends_on.into()),

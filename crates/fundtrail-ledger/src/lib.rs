@@ -12,6 +12,7 @@
 //! operating system (without it, [`CheckpointSigner::generate_with`] takes the generator).
 
 pub mod admission;
+pub mod approval;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;

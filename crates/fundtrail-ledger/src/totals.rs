@@ -280,6 +280,7 @@ mod tests {
 
     fn open(id: &str) -> Body {
         Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: vec![],
             currency: vnd(),
             ends_on: None,
@@ -307,6 +308,7 @@ mod tests {
 
     fn transfer(from: &str, to: &str, amount: u64) -> Body {
         Body::Transfer(Transfer {
+            approval: None,
             amount: Minor::new(amount).expect("amount"),
             currency: vnd(),
             from: from.into(),

@@ -155,6 +155,7 @@ async fn an_entry_longer_than_65535_bytes_is_refused_and_takes_no_seq() {
     };
     let mut large = donation("flood-2026", 1, "FT-1");
     large.body = Body::Disbursement(Disbursement {
+        approval: None,
         amount: Minor::new(1).expect("positive"),
         campaign: "flood-2026".into(),
         currency: Currency::parse("VND").expect("currency"),

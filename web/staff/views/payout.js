@@ -16,6 +16,7 @@ import {
 } from '../data.js';
 import { evidencePicker } from '../evidence.js';
 import { entryFacts } from '../entries.js';
+import { approversNeeded, proposedDone } from './approvals.js';
 
 /** The screen: a payment form for the campaigns that hold money. */
 export async function viewPayout(out) {
@@ -89,10 +90,12 @@ function payoutForm(host, campaigns) {
         paid_at: paid.value,
         evidence: stored,
       };
+      const needed = approversNeeded(c, a.minor);
       return {
-        path: 'disbursements',
-        json,
+        path: needed ? 'proposals' : 'disbursements',
+        json: needed ? { disbursement: json } : json,
         rows: [
+          needed ? [t('appr_needs'), h('strong', { 'data-review': 'approval' }, t('appr_needs_n', { n: needed }))] : null,
           [t('campaign'), `${c.title} (${c.id})`],
           [t('amount'), h('strong', { class: 'amount', 'data-review': 'amount' }, money(a.minor, c.currency))],
           [t('balance_after'), money(BigInt(c.balance) - a.minor, c.currency)],
@@ -103,7 +106,7 @@ function payoutForm(host, campaigns) {
         ],
       };
     },
-    done: (ack) => h(
+    done: (ack, request) => (request.path === 'proposals' ? proposedDone(ack, () => viewAgain(host)) : h(
       'div',
       { class: 'done', 'data-seq': String(ack.seq) },
       h('h2', {}, t('payout_recorded')),
@@ -113,7 +116,7 @@ function payoutForm(host, campaigns) {
       h('div', { class: 'buttons' }, h('button', {
         type: 'button', class: 'primary', 'data-action': 'again', on: { click: () => viewAgain(host) },
       }, t('record_another'))),
-    ),
+    )),
   });
 }
 

@@ -14,6 +14,7 @@ import {
   loadCampaigns, campaignById, campaignOption, noCampaign,
 } from '../data.js';
 import { entryFacts } from '../entries.js';
+import { approversNeeded, proposedDone } from './approvals.js';
 
 /** The screen: a transfer form. */
 export async function viewTransfer(out) {
@@ -76,10 +77,12 @@ function transferForm(host, campaigns) {
       const json = {
         from: src.id, to: dst.id, amount: a.canonical, currency: src.currency, reason: reason.value.trim(),
       };
+      const needed = approversNeeded(src, a.minor);
       return {
-        path: 'transfers',
-        json,
+        path: needed ? 'proposals' : 'transfers',
+        json: needed ? { transfer: json } : json,
         rows: [
+          needed ? [t('appr_needs'), h('strong', { 'data-review': 'approval' }, t('appr_needs_n', { n: needed }))] : null,
           [t('from_campaign'), `${src.title} (${src.id})`],
           [t('to_campaign'), `${dst.title} (${dst.id})`],
           [t('amount'), h('strong', { class: 'amount', 'data-review': 'amount' }, money(a.minor, src.currency))],
@@ -93,7 +96,7 @@ function transferForm(host, campaigns) {
       };
       return Object.hasOwn(byName, name) ? byName[name] : undefined;
     },
-    done: (ack) => h(
+    done: (ack, request) => (request.path === 'proposals' ? proposedDone(ack, async () => transferForm(host, await loadCampaigns())) : h(
       'div',
       { class: 'done', 'data-seq': String(ack.seq) },
       h('h2', {}, t('transfer_recorded')),
@@ -103,6 +106,6 @@ function transferForm(host, campaigns) {
       h('div', { class: 'buttons' }, h('button', {
         type: 'button', class: 'primary', 'data-action': 'again', on: { click: async () => transferForm(host, await loadCampaigns()) },
       }, t('record_another'))),
-    ),
+    )),
   });
 }

@@ -5,6 +5,7 @@ mod fast;
 #[cfg(test)]
 mod tests;
 
+use crate::approval::ApprovalPolicy;
 use crate::entry::validate_envelope;
 use crate::entry::{
     Body, CampaignClose, CampaignOpen, Disbursement, Donation, Entry, FieldError, Reversal,
@@ -116,6 +117,7 @@ pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
         "reversal" => Body::Reversal(body::<Reversal>(wire.body)?),
         "statement" => Body::Statement(body::<Statement>(wire.body)?),
         "update" => Body::Update(body::<Update>(wire.body)?),
+        "approval.policy" => Body::ApprovalPolicy(body::<ApprovalPolicy>(wire.body)?),
         other => return Err(LeafError::UnknownKind(other.to_string())),
     };
     let entry = Entry {

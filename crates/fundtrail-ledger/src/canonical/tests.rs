@@ -175,6 +175,7 @@ fn hash(rng: &mut Rng) -> Hash {
 fn body(rng: &mut Rng) -> Body {
     match rng.below(6) {
         0 => Body::CampaignOpen(CampaignOpen {
+            approval: None,
             accounts: (0..rng.below(3))
                 .map(|_| Account {
                     bank: text(rng),
@@ -222,6 +223,7 @@ fn body(rng: &mut Rng) -> Body {
             })
         }
         3 => Body::Disbursement(Disbursement {
+            approval: None,
             amount: minor(rng),
             campaign: slug(rng),
             currency: currency(rng),
@@ -239,6 +241,7 @@ fn body(rng: &mut Rng) -> Body {
             reference: opt(rng, text),
         }),
         4 => Body::Transfer(Transfer {
+            approval: None,
             amount: minor(rng),
             currency: currency(rng),
             from: slug(rng),

@@ -27,7 +27,7 @@ impl Body {
                     short("accounts.number", &a.number)?;
                     short("accounts.holder", &a.holder)?;
                 }
-                Ok(())
+                b.approval.as_ref().map_or(Ok(()), |r| r.validate())
             }
             Body::CampaignClose(b) => {
                 slug("campaign", &b.campaign)?;
@@ -58,7 +58,8 @@ impl Body {
                 short("recipient", &b.recipient)?;
                 long("purpose", &b.purpose)?;
                 opt_short("reference", &b.reference)?;
-                evidence_list(&b.evidence)
+                evidence_list(&b.evidence)?;
+                b.approval.as_ref().map_or(Ok(()), |a| a.validate())
             }
             Body::Transfer(b) => {
                 slug("from", &b.from)?;
@@ -67,11 +68,13 @@ impl Body {
                     return Err(FieldError::new("to", "must differ from `from`"));
                 }
                 opt_short("reference", &b.reference)?;
-                long("reason", &b.reason)
+                long("reason", &b.reason)?;
+                b.approval.as_ref().map_or(Ok(()), |a| a.validate())
             }
             Body::Reversal(b) => opt_long("note", &b.note),
             Body::Statement(b) => statement(b),
             Body::Update(b) => b.validate(),
+            Body::ApprovalPolicy(p) => p.validate(),
         }
     }
 }

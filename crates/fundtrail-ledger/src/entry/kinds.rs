@@ -1,5 +1,6 @@
-//! Six of the seven kinds of body (the seventh, `statement`, is in `statement.rs`) (SPEC.md §2.3) and the values inside them.
+//! Six of the kinds of body (`statement` is in `statement.rs`, `approval.policy` in `crate::approval`) (SPEC.md §2.3) and the values inside them.
 
+use crate::approval::{Approval, OpeningRule};
 use crate::hash::Hash;
 use crate::money::{Currency, Minor};
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct CampaignOpen {
     /// Official accounts donors should pay into; anything else is an impostor.
     pub accounts: Vec<Account>,
+    /// Optional approval rule from the opening on (SPEC.md §17.1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub approval: Option<OpeningRule>,
     /// The campaign's only currency.
     pub currency: Currency,
     /// Optional last day, `YYYY-MM-DD`.
@@ -111,6 +115,9 @@ pub struct InKind {
 pub struct Disbursement {
     /// Minor units.
     pub amount: Minor,
+    /// Who proposed and who approved it, when it went through approval (SPEC.md §17.2).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub approval: Option<Approval>,
     /// The paying campaign.
     pub campaign: String,
     /// Must equal the campaign's currency.
@@ -149,6 +156,9 @@ pub struct Evidence {
 pub struct Transfer {
     /// Minor units.
     pub amount: Minor,
+    /// Who proposed and who approved it, when it went through approval (SPEC.md §17.2).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub approval: Option<Approval>,
     /// Currency of both campaigns.
     pub currency: Currency,
     /// Source campaign.

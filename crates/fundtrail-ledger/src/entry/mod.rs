@@ -67,6 +67,8 @@ pub enum Body {
     Statement(Statement),
     /// `update` (SPEC.md §20)
     Update(Update),
+    /// `approval.policy`
+    ApprovalPolicy(crate::approval::ApprovalPolicy),
 }
 
 impl Body {
@@ -81,6 +83,7 @@ impl Body {
             Body::Reversal(_) => "reversal",
             Body::Statement(_) => "statement",
             Body::Update(_) => "update",
+            Body::ApprovalPolicy(_) => "approval.policy",
         }
     }
 
@@ -93,6 +96,7 @@ impl Body {
             Body::Disbursement(b) => &b.campaign,
             Body::Transfer(b) => &b.from,
             Body::Update(b) => &b.campaign,
+            Body::ApprovalPolicy(p) => p.campaign.as_deref().unwrap_or(""),
             Body::Reversal(_) | Body::Statement(_) => "",
         }
     }

@@ -155,7 +155,7 @@ impl Reconciler {
                 }
             }
             Body::Statement(s) => self.statements.push((entry.seq, s.clone())),
-            Body::CampaignClose(_) | Body::Update(_) => {}
+            Body::CampaignClose(_) | Body::Update(_) | Body::ApprovalPolicy(_) => {}
         }
     }
 

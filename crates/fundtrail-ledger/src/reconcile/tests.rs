@@ -29,6 +29,7 @@ fn entry(seq: u64, body: Body) -> Entry {
 
 fn open() -> Body {
     Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: vec![account()],
         currency: vnd(),
         ends_on: None,
@@ -56,6 +57,7 @@ fn donation(reference: &str, amount: u64) -> Body {
 
 fn disbursement(reference: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
+        approval: None,
         amount: Minor::new(amount).expect("amount"),
         campaign: "yagi".into(),
         currency: vnd(),

@@ -47,6 +47,23 @@ pub enum InvariantError {
     /// A reversal names an entry that was already reversed.
     #[error("entry {0} was already reversed")]
     AlreadyReversed(u64),
+    /// A payment an approval rule covers names no approval (SPEC.md §17.3).
+    #[error("approval: a payment of {amount} minor units of {currency} needs {needed} approvers other than its proposer under the rule of entry {rule}, and names none")]
+    ApprovalMissing {
+        amount: Minor,
+        currency: Currency,
+        needed: u64,
+        rule: u64,
+    },
+    /// A payment an approval rule covers names too few distinct approvers (SPEC.md §17.3).
+    #[error("approval: a payment of {amount} minor units of {currency} needs {needed} distinct approvers other than its proposer under the rule of entry {rule}, and names {got}")]
+    TooFewApprovers {
+        amount: Minor,
+        currency: Currency,
+        needed: u64,
+        got: u64,
+        rule: u64,
+    },
     /// A total would not fit.
     #[error("total overflows")]
     Overflow,
@@ -67,6 +84,8 @@ impl InvariantError {
             InvariantError::UnknownEntry(_) => "unknown_entry",
             InvariantError::NotReversible(_) => "not_reversible",
             InvariantError::AlreadyReversed(_) => "already_reversed",
+            InvariantError::ApprovalMissing { .. } => "approval_required",
+            InvariantError::TooFewApprovers { .. } => "too_few_approvers",
             InvariantError::Overflow => "overflow",
         }
     }

@@ -8,6 +8,7 @@ mod moves;
 pub use error::InvariantError;
 pub use moves::{Move, MoveKind};
 
+use crate::approval::{check_payment, ApprovalPolicy, LedgerRules, Rule};
 use crate::entry::{Body, Entry};
 use crate::hash::{Hash, ZERO_HASH};
 use crate::money::{Currency, Minor, Total};
@@ -29,6 +30,9 @@ pub struct CampaignState {
     pub closed: bool,
     /// Running totals.
     pub totals: CampaignTotals,
+    /// The approval rule in force for its payments, if any (SPEC.md §17).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Rule>,
 }
 
 /// A campaign's running totals in minor units. `donated`, `disbursed` and the transfers
@@ -69,6 +73,7 @@ pub struct LedgerState {
     campaigns: Vec<CampaignState>,
     index: HashMap<String, u32>,
     moves: MoveIndex,
+    ledger_rules: LedgerRules,
 }
 
 /// `a < b` as strings; valid `recorded_at` values all have 27 bytes, which compare inline.
@@ -102,6 +107,8 @@ enum Change {
     Open(CampaignState),
     Close(u32),
     Campaigns(Totals2, Option<(u64, Move)>, Option<u64>),
+    /// An approval rule set or lifted: a campaign's (by index) or the ledger's for a currency.
+    Policy(Option<u32>, Currency, Option<Rule>),
 }
 
 /// The new totals of the one or two campaigns an entry changes, without allocating.
@@ -154,7 +161,25 @@ impl LedgerState {
             campaigns,
             index,
             moves: MoveIndex::default(),
+            ledger_rules: LedgerRules::default(),
         }
+    }
+
+    /// Teaches a resumed state the ledger-wide rule an earlier `approval.policy` entry `seq`
+    /// declared (a campaign's rule is part of its stored state). Policies must be given in
+    /// increasing `seq`, as the ledger holds them.
+    pub fn remember_ledger_rule(&mut self, seq: u64, policy: &ApprovalPolicy) {
+        if policy.campaign.is_none() {
+            self.ledger_rules.set(
+                policy.currency,
+                rule_of(policy.approvers, policy.threshold, seq),
+            );
+        }
+    }
+
+    /// The ledger-wide approval rules in force (SPEC.md §17).
+    pub fn ledger_rules(&self) -> &LedgerRules {
+        &self.ledger_rules
     }
 
     /// Number of entries applied.
@@ -295,6 +320,9 @@ impl LedgerState {
                     goal: o.goal,
                     closed: false,
                     totals: CampaignTotals::default(),
+                    approval: o
+                        .approval
+                        .and_then(|r| rule_of(r.approvers, r.threshold, self.size)),
                 }))
             }
             Body::CampaignClose(c) => {
@@ -318,6 +346,7 @@ impl LedgerState {
             }
             Body::Disbursement(d) => {
                 let i = self.open_campaign(&d.campaign, d.currency, true)?;
+                self.check_approval(i, d.amount, d.currency, d.approval.as_ref())?;
                 let mut t = self.campaigns[i as usize].totals;
                 t.balance = self.take(i, t, d.amount)?;
                 t.disbursed = add(t.disbursed, d.amount)?;
@@ -331,6 +360,7 @@ impl LedgerState {
             Body::Transfer(x) => {
                 let from = self.open_campaign(&x.from, x.currency, false)?;
                 let to = self.open_campaign(&x.to, x.currency, true)?;
+                self.check_approval(from, x.amount, x.currency, x.approval.as_ref())?;
                 let mut a = self.campaigns[from as usize].totals;
                 let mut b = self.campaigns[to as usize].totals;
                 a.balance = self.take(from, a, x.amount)?;
@@ -347,7 +377,38 @@ impl LedgerState {
             Body::Statement(_) => Ok(Change::Nothing),
             // An update moves no money; it must name a campaign that was opened (open or closed).
             Body::Update(u) => self.idx(&u.campaign).map(|_| Change::Nothing),
+            Body::ApprovalPolicy(p) => self.policy_change(p),
         }
+    }
+
+    /// Checks a payment out of campaign `i` against the approval rules in force.
+    fn check_approval(
+        &self,
+        i: u32,
+        amount: Minor,
+        currency: Currency,
+        approval: Option<&crate::approval::Approval>,
+    ) -> Result<(), InvariantError> {
+        check_payment(
+            self.campaigns[i as usize].approval.as_ref(),
+            self.ledger_rules.of(currency),
+            amount,
+            currency,
+            approval,
+        )
+    }
+
+    /// Checks an `approval.policy`: its campaign exists and has its currency.
+    fn policy_change(&self, p: &ApprovalPolicy) -> Result<Change, InvariantError> {
+        let campaign = match &p.campaign {
+            Some(id) => Some(self.open_campaign(id, p.currency, false)?),
+            None => None,
+        };
+        Ok(Change::Policy(
+            campaign,
+            p.currency,
+            rule_of(p.approvers, p.threshold, self.size),
+        ))
     }
 
     /// Checks that entry `target` may be reversed now, and computes what undoing it changes.
@@ -430,6 +491,8 @@ impl LedgerState {
                 self.campaigns.push(c);
             }
             Change::Close(i) => self.campaigns[i as usize].closed = true,
+            Change::Policy(Some(i), _, rule) => self.campaigns[i as usize].approval = rule,
+            Change::Policy(None, currency, rule) => self.ledger_rules.set(currency, rule),
             Change::Campaigns(changes, new_move, reversed) => {
                 for (i, t) in std::iter::once(changes.first).chain(changes.second) {
                     self.campaigns[i as usize].totals = t;
@@ -449,6 +512,16 @@ impl LedgerState {
         self.last_recorded_at.clone_from(&entry.recorded_at);
         Ok(())
     }
+}
+
+/// The rule `approvers` and `threshold` declare at entry `since`; none when it asks for no
+/// approver (a policy that lifts the rule).
+fn rule_of(approvers: u64, threshold: Minor, since: u64) -> Option<Rule> {
+    (approvers > 0).then_some(Rule {
+        approvers,
+        threshold,
+        since,
+    })
 }
 
 /// `t + a`; overflow is an error (it cannot happen below 2^64 entries, SPEC.md §3.3).

@@ -71,6 +71,7 @@ fn entry(seq: u64, prev: Hash, body: Body) -> Entry {
 
 fn open() -> Body {
     Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: vec![Account {
             bank: "Vietcombank".into(),
             holder: "Quỹ".into(),

@@ -43,6 +43,7 @@ fn ledger() -> Ledger {
     let mut l = Ledger::new();
     l.append(Body::CampaignOpen(CampaignOpen {
         accounts: vec![],
+        approval: None,
         currency: vnd(),
         ends_on: None,
         goal: None,

@@ -25,6 +25,7 @@ fn minor(amount: u64) -> Minor {
 
 fn open(id: &str, title: &str) -> Body {
     Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: vec![],
         currency: vnd(),
         ends_on: None,
@@ -52,6 +53,7 @@ fn donation(campaign: &str, amount: u64) -> Body {
 
 fn disbursement(campaign: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
+        approval: None,
         amount: minor(amount),
         campaign: campaign.into(),
         currency: vnd(),
@@ -65,6 +67,7 @@ fn disbursement(campaign: &str, amount: u64) -> Body {
 
 fn transfer(from: &str, to: &str, amount: u64) -> Body {
     Body::Transfer(Transfer {
+        approval: None,
         amount: minor(amount),
         currency: vnd(),
         from: from.into(),

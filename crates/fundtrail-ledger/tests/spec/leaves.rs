@@ -297,6 +297,7 @@ fn rule_and_integer_cases() -> Vec<Case> {
         Case {
             name: "transfer-to-itself",
             leaf: text(&entry(Body::Transfer(Transfer {
+                approval: None,
                 amount: Minor::new(5).expect("amount"),
                 currency: vnd(),
                 from: "flood-2026".into(),
@@ -315,6 +316,7 @@ fn rule_and_integer_cases() -> Vec<Case> {
             name: "evidence-size-beyond-2-to-the-53",
             leaf: text(&entry(Body::Disbursement(
                 fundtrail_ledger::entry::Disbursement {
+                    approval: None,
                     amount: Minor::new(5).expect("amount"),
                     campaign: "flood-2026".into(),
                     currency: vnd(),

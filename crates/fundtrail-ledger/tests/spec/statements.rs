@@ -97,6 +97,7 @@ fn donation(amount: u64, reference: &str) -> Body {
 fn ledger(lines: &[StatementLine]) -> Ledger {
     let mut l = Ledger::new();
     l.append(Body::CampaignOpen(CampaignOpen {
+        approval: None,
         accounts: vec![account()],
         currency: vnd(),
         ends_on: None,

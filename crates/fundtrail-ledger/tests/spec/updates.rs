@@ -47,6 +47,7 @@ fn ledger() -> Ledger {
             holder: "Quỹ Cứu trợ".into(),
             number: "0011004455667".into(),
         }],
+        approval: None,
         currency: vnd(),
         ends_on: None,
         goal: Some(Minor::new(10_000_000).expect("goal")),
@@ -150,6 +151,7 @@ fn unknown_campaign() -> Ledger {
     let mut l = Ledger::new();
     l.append(Body::CampaignOpen(CampaignOpen {
         accounts: vec![],
+        approval: None,
         currency: vnd(),
         ends_on: None,
         goal: None,
