@@ -44,6 +44,7 @@ fn donation(
         donor: donor.into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: day.into(),
         reference: reference.map(Into::into),
     })
@@ -98,6 +99,7 @@ pub fn demo_entries() -> Vec<Body> {
             donor: "Chợ Đông Ba traders".into(),
             in_kind: Some(InKind { description: "200 kg of rice".into() }),
             memo: Some("Delivered to the Quảng Ngãi warehouse".into()),
+            pledge: None,
             received_at: "2026-11-04".into(),
             reference: Some("INKIND-0001".into()),
         }),
@@ -106,6 +108,7 @@ pub fn demo_entries() -> Vec<Body> {
         donation("clean-water-usd", u, "2500.50", "2026-11-06", Channel::BankTransfer, Some("WIRE-20261106-1"), "Anonymous"),
         Body::Disbursement(Disbursement {
             amount: minor("9000000", v),
+            budget_line: None,
             campaign: "flood-2026".into(),
             currency: v,
             evidence: vec![
@@ -129,6 +132,7 @@ pub fn demo_entries() -> Vec<Body> {
         Body::Reversal(Reversal { note: Some("Recorded twice from the bank statement".into()), reason: ReversalReason::Duplicate, reverses: 13 }),
         Body::Disbursement(Disbursement {
             amount: minor("1200.00", u),
+            budget_line: None,
             campaign: "clean-water-usd".into(),
             currency: u,
             evidence: vec![evidence("filters-po-2026-031.pdf", "application/pdf", "demo purchase order: 100 filters")],

@@ -39,6 +39,8 @@ impl Organisation {
 /// IATI transaction type codes used here.
 const INCOMING_FUNDS: &str = "1";
 const DISBURSEMENT: &str = "3";
+/// A pledge (SPEC.md §19): money promised, not yet received (codelist TransactionType, 2.03).
+const INCOMING_PLEDGE: &str = "13";
 
 /// One IATI transaction of an activity.
 struct Transaction {
@@ -187,7 +189,23 @@ pub fn write_transactions(
     let units = |m: crate::ledger::Minor| i128::from(m.get());
     let mut write = |t: Transaction| transaction(x, &t, currency, &org.id);
     match &entry.body {
-        Body::CampaignOpen(_) | Body::CampaignClose(_) | Body::Statement(_) => {}
+        Body::CampaignOpen(_)
+        | Body::CampaignClose(_)
+        | Body::Statement(_)
+        | Body::Budget(_)
+        | Body::PledgeCancel(_) => {}
+        Body::Pledge(p) if p.campaign == activity => write(Transaction {
+            seq,
+            code: INCOMING_PLEDGE,
+            date: day(at),
+            value: units(p.amount),
+            description: match &p.expected_on {
+                Some(d) => format!("Pledge, expected {d}"),
+                None => "Pledge".into(),
+            },
+            party: Some((p.donor.clone(), None)),
+        }),
+        Body::Pledge(_) => {}
         Body::Donation(d) if d.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_FUNDS,

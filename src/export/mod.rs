@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod iati;
+mod plans_text;
 pub mod stream;
 
 use crate::ledger::entry::Body;

@@ -260,6 +260,7 @@ mod tests {
                 donor: text.into(),
                 in_kind: None,
                 memo: Some(format!("memo: {text}")),
+                pledge: None,
                 received_at: "2026-11-01".into(),
                 reference: Some("FT\\2611/\"x\"".into()),
             }),
@@ -271,6 +272,7 @@ mod tests {
             7,
             EntryBody::Disbursement(Disbursement {
                 amount: Minor::parse_decimal("1000", vnd()).expect("amount"),
+                budget_line: None,
                 campaign: "flood-2026".into(),
                 currency: vnd(),
                 evidence: vec![Evidence {

@@ -59,6 +59,7 @@ pub async fn disburse(
     s.evidence.check_listed(&r.evidence).await?;
     let body = Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
+        budget_line: None,
         campaign: r.campaign,
         currency,
         evidence: r.evidence,

@@ -120,6 +120,7 @@ pub(super) fn prepare(s: &AppState, r: Donate) -> Result<Prepared, ApiError> {
             .in_kind_description
             .map(|description| InKind { description }),
         memo: r.memo,
+        pledge: None,
         received_at: r.received_at.unwrap_or_else(today),
         reference: r.reference,
     });

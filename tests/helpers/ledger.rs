@@ -156,6 +156,7 @@ pub fn donation(campaign: &str, code: &str, amount: u64, donor: &str) -> Body {
         donor: donor.into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-02".into(),
         reference: Some("FT26306123456789".into()),
     })
@@ -164,6 +165,7 @@ pub fn donation(campaign: &str, code: &str, amount: u64, donor: &str) -> Body {
 pub fn disbursement(campaign: &str, code: &str, amount: u64, recipient: &str) -> Body {
     Body::Disbursement(Disbursement {
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: currency(code),
         evidence: vec![Evidence {

@@ -46,6 +46,7 @@ impl Gift<'_> {
             donor: self.donor.into(),
             in_kind: None,
             memo: memo.map(Into::into),
+            pledge: None,
             received_at: self.received_at.into(),
             reference: reference.map(Into::into),
         }
@@ -74,6 +75,7 @@ pub fn paid(
 ) -> Body {
     Body::Disbursement(Disbursement {
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: currency(code),
         evidence,

@@ -86,6 +86,7 @@ impl Books {
                 donor: "Anonymous".into(),
                 in_kind: None,
                 memo: None,
+                pledge: None,
                 received_at: "2024-09-10".into(),
                 reference: Some(id.into()),
             }),
@@ -98,6 +99,7 @@ impl Books {
             "lan",
             Body::Disbursement(Disbursement {
                 amount: minor(amount),
+                budget_line: None,
                 campaign: campaign.into(),
                 currency: currency("VND"),
                 evidence: vec![],

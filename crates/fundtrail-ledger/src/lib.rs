@@ -12,6 +12,7 @@
 //! operating system (without it, [`CheckpointSigner::generate_with`] takes the generator).
 
 pub mod admission;
+pub mod budget;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;
@@ -21,6 +22,8 @@ pub mod hash;
 pub mod identifier;
 pub mod merkle;
 pub mod money;
+pub mod plans;
+pub mod pledge;
 pub mod policy;
 pub mod receipt;
 pub mod reconcile;

@@ -156,6 +156,7 @@ async fn an_entry_longer_than_65535_bytes_is_refused_and_takes_no_seq() {
     let mut large = donation("flood-2026", 1, "FT-1");
     large.body = Body::Disbursement(Disbursement {
         amount: Minor::new(1).expect("positive"),
+        budget_line: None,
         campaign: "flood-2026".into(),
         currency: Currency::parse("VND").expect("currency"),
         evidence: (0..100).map(document).collect(),

@@ -322,6 +322,7 @@ impl<'a> Cursor<'a> {
             donor,
             in_kind,
             memo,
+            pledge: None,
             received_at,
             reference,
         })
@@ -364,6 +365,7 @@ impl<'a> Cursor<'a> {
         self.lit(b"}")?;
         Some(Disbursement {
             amount,
+            budget_line: None,
             campaign,
             currency,
             evidence,

@@ -55,6 +55,9 @@ impl Body {
             Body::Disbursement(b) => {
                 slug("campaign", &b.campaign)?;
                 date("paid_at", &b.paid_at)?;
+                if let Some(line) = &b.budget_line {
+                    slug("budget_line", line)?;
+                }
                 short("recipient", &b.recipient)?;
                 long("purpose", &b.purpose)?;
                 opt_short("reference", &b.reference)?;
@@ -78,6 +81,9 @@ impl Body {
             }
             Body::Reversal(b) => opt_long("note", &b.note),
             Body::Statement(b) => statement(b),
+            Body::Budget(b) => crate::budget::validate(b),
+            Body::Pledge(b) => crate::pledge::validate_pledge(b),
+            Body::PledgeCancel(b) => crate::pledge::validate_cancel(b),
         }
     }
 }
@@ -208,6 +214,16 @@ pub(crate) fn opt_short_text(field: &str, value: &Option<String>) -> Result<(), 
 /// The long-text rule for an optional field.
 pub(crate) fn opt_long_text(field: &str, value: &Option<String>) -> Result<(), FieldError> {
     opt_long(field, value)
+}
+
+/// The long-text rule (SPEC.md §2.2).
+pub(crate) fn long_text_field(field: &str, value: &str) -> Result<(), FieldError> {
+    long(field, value)
+}
+
+/// The slug rule (SPEC.md §2.2).
+pub(crate) fn slug_field(field: &str, value: &str) -> Result<(), FieldError> {
+    slug(field, value)
 }
 
 /// The date rule (SPEC.md §2.2).

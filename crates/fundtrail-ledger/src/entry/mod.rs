@@ -1,4 +1,4 @@
-//! Ledger entries: the common envelope and the seven kinds of body (SPEC.md §2.1, §2.3), and
+//! Ledger entries: the common envelope and the kinds of body (SPEC.md §2.1, §2.3), and
 //! the rules on their field values (SPEC.md §2.2).
 //!
 //! Struct fields are declared in ascending key order so that serializing them with
@@ -10,7 +10,9 @@ mod kinds;
 mod statement;
 
 pub use dates::{format_recorded_at, is_date, is_recorded_at};
-pub(crate) use fields::{date_field, opt_long_text, opt_short_text, short_text};
+pub(crate) use fields::{
+    date_field, long_text_field, opt_long_text, opt_short_text, short_text, slug_field,
+};
 pub use fields::{is_slug, validate_envelope, FieldError};
 pub use kinds::{
     Account, CampaignClose, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind,
@@ -62,6 +64,12 @@ pub enum Body {
     Reversal(Reversal),
     /// `statement`
     Statement(Statement),
+    /// `budget` (SPEC.md §18)
+    Budget(crate::budget::Budget),
+    /// `pledge` (SPEC.md §19)
+    Pledge(crate::pledge::Pledge),
+    /// `pledge.cancel` (SPEC.md §19)
+    PledgeCancel(crate::pledge::PledgeCancel),
 }
 
 impl Body {
@@ -75,6 +83,9 @@ impl Body {
             Body::Transfer(_) => "transfer",
             Body::Reversal(_) => "reversal",
             Body::Statement(_) => "statement",
+            Body::Budget(_) => "budget",
+            Body::Pledge(_) => "pledge",
+            Body::PledgeCancel(_) => "pledge.cancel",
         }
     }
 
@@ -86,6 +97,9 @@ impl Body {
             Body::Donation(b) => &b.campaign,
             Body::Disbursement(b) => &b.campaign,
             Body::Transfer(b) => &b.from,
+            Body::Budget(b) => &b.campaign,
+            Body::Pledge(b) => &b.campaign,
+            Body::PledgeCancel(b) => &b.campaign,
             Body::Reversal(_) | Body::Statement(_) => "",
         }
     }

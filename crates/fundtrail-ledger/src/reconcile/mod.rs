@@ -155,7 +155,7 @@ impl Reconciler {
                 }
             }
             Body::Statement(s) => self.statements.push((entry.seq, s.clone())),
-            Body::CampaignClose(_) => {}
+            Body::CampaignClose(_) | Body::Budget(_) | Body::Pledge(_) | Body::PledgeCancel(_) => {}
         }
     }
 

@@ -49,6 +49,7 @@ fn donation(reference: &str, amount: u64) -> Body {
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2024-09-10".into(),
         reference: Some(reference.into()),
     })
@@ -57,6 +58,7 @@ fn donation(reference: &str, amount: u64) -> Body {
 fn disbursement(reference: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
         amount: Minor::new(amount).expect("amount"),
+        budget_line: None,
         campaign: "yagi".into(),
         currency: vnd(),
         evidence: vec![],

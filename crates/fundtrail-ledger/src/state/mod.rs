@@ -345,6 +345,14 @@ impl LedgerState {
             }
             Body::Reversal(r) => self.reversal_change(r.reverses),
             Body::Statement(_) => Ok(Change::Nothing),
+            // Budgets and pledges move no money; their own rules follow in `crate::plans`.
+            Body::Budget(b) => self
+                .open_campaign(&b.campaign, b.currency, true)
+                .map(|_| Change::Nothing),
+            Body::Pledge(p) => self
+                .open_campaign(&p.campaign, p.currency, true)
+                .map(|_| Change::Nothing),
+            Body::PledgeCancel(c) => self.idx(&c.campaign).map(|_| Change::Nothing),
         }
     }
 

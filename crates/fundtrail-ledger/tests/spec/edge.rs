@@ -45,6 +45,7 @@ fn donation(campaign: &str, amount: u64) -> Body {
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-01".into(),
         reference: None,
     })
@@ -53,6 +54,7 @@ fn donation(campaign: &str, amount: u64) -> Body {
 fn disbursement(campaign: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: vnd(),
         evidence: vec![],
