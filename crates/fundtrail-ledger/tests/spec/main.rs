@@ -4,6 +4,7 @@
 //! verifier is tested against the same files (`tests/web/spec.test.mjs`).
 //! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec` rewrites them all.
 
+mod budgets;
 mod checkpoints;
 mod companion;
 mod currencies;
