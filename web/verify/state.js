@@ -184,6 +184,16 @@ export class LedgerState {
         // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §16).
         commit = () => {};
         break;
+      case 'budget':
+      case 'pledge':
+        // Budgets and pledges move no money; their own rules are budget.js's and pledge.js's.
+        this.openCampaign(b.campaign, b.currency, true);
+        commit = () => {};
+        break;
+      case 'pledge.cancel':
+        this.idx(b.campaign);
+        commit = () => {};
+        break;
       default:
         throw new InvariantError('unknown_kind', `unknown kind ${JSON.stringify(entry.kind)}`);
     }
