@@ -37,6 +37,8 @@ pub struct Disburse {
     evidence: Vec<Evidence>,
     /// The bank's transaction id of the payment, naming its bank statement line (SPEC.md §16).
     reference: Option<String>,
+    /// The id of the line of the campaign's budget in force it is paid against (SPEC.md §18).
+    budget_line: Option<String>,
 }
 
 /// Records a disbursement (recorder).
@@ -59,7 +61,7 @@ pub async fn disburse(
     s.evidence.check_listed(&r.evidence).await?;
     let body = Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
-        budget_line: None,
+        budget_line: r.budget_line,
         campaign: r.campaign,
         currency,
         evidence: r.evidence,

@@ -11,6 +11,7 @@
 mod acknowledgement;
 mod appends;
 pub mod auth;
+mod budgets;
 mod campaigns;
 pub mod client;
 mod corrections;
@@ -26,6 +27,7 @@ pub mod limits;
 mod log;
 pub mod openapi;
 pub mod origin;
+mod pledges;
 mod proofs;
 mod receipt_status;
 mod receipts;

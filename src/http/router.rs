@@ -6,8 +6,8 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
-    log, openapi, proofs, receipt_status, receipts, reversals, search, sessions, statement_files,
+    budgets, campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
+    log, openapi, pledges, proofs, receipt_status, receipts, reversals, search, sessions, statement_files,
     statement_lines, statements, tiles, tlog_proofs, tokens, transfers, vietqr, web, AppState,
     CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
@@ -61,6 +61,11 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(disbursements::disburse))
         .routes(routes!(transfers::transfer))
         .routes(routes!(reversals::reverse))
+        .routes(routes!(budgets::record))
+        .routes(routes!(budgets::status))
+        .routes(routes!(pledges::record))
+        .routes(routes!(pledges::cancel))
+        .routes(routes!(pledges::status))
         .routes(routes!(corrections::correct))
         .routes((schemas, paths, upload))
         .routes(routes!(evidence::download))
