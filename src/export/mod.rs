@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod iati;
+mod iati_plans;
 mod plans_text;
 pub mod stream;
 
