@@ -1,11 +1,15 @@
 //! A small realistic demo ledger: two VND campaigns and one USD campaign, bank, cash and
-//! in-kind donations, disbursements with evidence hashes, a transfer and a reversal.
+//! in-kind donations, disbursements with evidence hashes, a transfer and a reversal, and a
+//! budget with its revision, payments naming its lines and pledges (one partly fulfilled,
+//! one cancelled).
 
 use crate::ledger::entry::{
     Account, Body, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind, Reversal,
     ReversalReason, Transfer,
 };
+use crate::ledger::budget::{suggested_sector, Budget, BudgetLine};
 use crate::ledger::hash::sha256;
+use crate::ledger::pledge::{Pledge, PledgeCancel};
 use crate::ledger::money::{Currency, Minor};
 use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
 
@@ -82,7 +86,7 @@ pub fn demo_entries() -> Vec<Body> {
             title: title.into(),
         })
     };
-    vec![
+    let mut entries = vec![
         open("flood-2026", "Central Vietnam flood relief 2026", "Rice, clean water and roof repairs for flooded families in Quảng Ngãi.", v, Some("500000000"), Some("2026-12-31")),
         open("school-roofs", "School roofs before the rains", "New roofs for three village schools.", v, Some("120000000"), None),
         open("clean-water-usd", "Water filters (international donors)", "Ceramic water filters for 400 households.", u, Some("25000.00"), None),
@@ -140,6 +144,88 @@ pub fn demo_entries() -> Vec<Body> {
             purpose: "100 ceramic water filters".into(),
             recipient: "Hanoi Water Filters Co.".into(),
             reference: None,
+        }),
+    ];
+    entries.extend(budget_and_pledges(v));
+    entries
+}
+
+/// The flood campaign's budget and its revision, payments naming lines, a pledge partly
+/// fulfilled and one cancelled (SPEC.md §18, §19): entries 16 to 23.
+fn budget_and_pledges(v: Currency) -> Vec<Body> {
+    let line = |id: &str, label: &str, category: &str, amount: &str| BudgetLine {
+        amount: minor(amount, v),
+        category: category.into(),
+        id: id.into(),
+        label: label.into(),
+        sector: suggested_sector(category).map(Into::into),
+    };
+    let budget = |lines, revises, note: Option<&str>| {
+        Body::Budget(Budget {
+            campaign: "flood-2026".into(),
+            currency: v,
+            lines,
+            note: note.map(Into::into),
+            revises,
+        })
+    };
+    let pay = |line: &str, amount: &str, paid_at: &str, purpose: &str, recipient: &str| {
+        Body::Disbursement(Disbursement {
+            amount: minor(amount, v),
+            budget_line: Some(line.into()),
+            campaign: "flood-2026".into(),
+            currency: v,
+            evidence: vec![],
+            paid_at: paid_at.into(),
+            purpose: purpose.into(),
+            recipient: recipient.into(),
+            reference: None,
+        })
+    };
+    let pledge = |amount: &str, donor: &str, expected_on: Option<&str>| {
+        Body::Pledge(Pledge {
+            amount: minor(amount, v),
+            campaign: "flood-2026".into(),
+            currency: v,
+            donor: donor.into(),
+            expected_on: expected_on.map(Into::into),
+            note: None,
+        })
+    };
+    let mut gift = donation("flood-2026", v, "10000000", "2026-11-12", Channel::BankTransfer, Some("FT26316007788"), "Công ty TNHH Hòa Bình");
+    if let Body::Donation(d) = &mut gift {
+        d.pledge = Some(20);
+    }
+    vec![
+        budget(
+            vec![
+                line("rice", "Rice for 300 families", "food", "20000000"),
+                line("water", "Water filters and jerrycans", "water", "8000000"),
+                line("roofs", "Roof sheets", "shelter", "15000000"),
+                line("admin", "Transport and administration", "administration", "2000000"),
+            ],
+            None,
+            None,
+        ),
+        pay("rice", "6000000", "2026-11-10", "400 kg of rice for 80 families in Tư Nghĩa", "Hợp tác xã Nông nghiệp Tư Nghĩa"),
+        budget(
+            vec![
+                line("rice", "Rice for 300 families", "food", "20000000"),
+                line("water", "Water filters and jerrycans", "water", "10000000"),
+                line("boats", "Repairs to fishing boats", "x-boat-repair", "5000000"),
+                line("admin", "Transport and administration", "administration", "2000000"),
+            ],
+            Some(16),
+            Some("Roofs are now covered by the schools campaign; more filters; boat repairs added"),
+        ),
+        pay("water", "2500000", "2026-11-11", "50 ceramic water filters", "Hanoi Water Filters Co."),
+        pledge("30000000", "Công ty TNHH Hòa Bình", Some("2026-12-20")),
+        gift,
+        pledge("5000000", "Hội Phụ nữ phường 3", None),
+        Body::PledgeCancel(PledgeCancel {
+            campaign: "flood-2026".into(),
+            pledge: 22,
+            reason: "The association gave to the schools campaign instead".into(),
         }),
     ]
 }
