@@ -12,6 +12,7 @@ import { statementLines, statementTotals } from './ledger-rows.js';
 import { statementSection, totalsSection } from './statement.js';
 import { paymentsSection, updatesSection } from './payments.js';
 import { giveSection } from './give.js';
+import { planSections } from './budget.js';
 
 /** The most entries a campaign's page reads (200 per request). */
 export const MAX_ENTRIES = 5000;
@@ -59,6 +60,7 @@ export async function viewCampaign(out, route) {
 
   const totals = complete ? statementTotals(lines) : null;
   out.append(totalsSection(c, totals, complete, [goalProgress(c.donated, c.goal, c.currency), h('p', { class: 'note' }, t('counts', { donations: integer(c.donations), payments: integer(c.disbursements) }))]));
+  out.append(...(await planSections(c)));
   out.append(await giveSection(c));
   out.append(paymentsSection(c, lines));
   const updates = updatesSection(lines);
