@@ -407,7 +407,7 @@ export const EN = {
   kind_pledge_cancel: 'Pledge cancelled',
   bud_section: 'Budget and spending',
   bud_published: 'The budget published in entry {seq}, against what has been paid for each line.',
-  bud_revised: 'Budget revised {n} times in all; the budget in force is entry {seq}. Earlier versions stay in the ledger.',
+  bud_revised: 'The budget has {n} versions; the one in force is entry {seq}. Earlier versions stay in the ledger.',
   bud_line: 'What for',
   bud_planned: 'Planned',
   bud_paid: 'Paid',

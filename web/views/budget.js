@@ -32,8 +32,8 @@ function budgetSection(b, currency) {
       'tr',
       { 'data-line': l.id, class: over ? 'over' : '' },
       h('th', { scope: 'row' }, l.label, h('span', { class: 'note block' }, categoryText(l.category))),
-      h('td', { class: 'num' }, m(l.planned)),
-      h('td', { class: 'num' }, m(l.paid), bar(l.paid, l.planned), over ? h('span', { class: 'badge closed' }, t('bud_over')) : null),
+      h('td', { class: 'num', 'data-label': t('bud_planned') }, m(l.planned)),
+      h('td', { class: 'num', 'data-label': t('bud_paid') }, m(l.paid), bar(l.paid, l.planned), over ? h('span', { class: 'badge closed' }, t('bud_over')) : null),
     );
   });
   return section(
@@ -44,7 +44,7 @@ function budgetSection(b, currency) {
       { class: 'budget', 'data-budget': String(b.in_force) },
       h('thead', {}, h('tr', {}, [t('bud_line'), t('bud_planned'), t('bud_paid')].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, rows),
-      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('bud_total')), h('td', { class: 'num' }, m(b.planned)), h('td', { class: 'num', 'data-budget-paid': '' }, m(b.paid)))),
+      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('bud_total')), h('td', { class: 'num', 'data-label': t('bud_planned') }, m(b.planned)), h('td', { class: 'num', 'data-label': t('bud_paid'), 'data-budget-paid': '' }, m(b.paid)))),
     )),
     BigInt(b.unbudgeted) > 0n ? h('p', { class: 'note', 'data-unbudgeted': '' }, t('bud_unbudgeted_paid', { amount: m(b.unbudgeted) })) : null,
   );

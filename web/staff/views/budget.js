@@ -47,7 +47,13 @@ export async function viewBudget(out, route) {
 /** The budget in force against what was paid, per line (or a note that there is none). */
 function statusTable(b, currency) {
   if (b.in_force === undefined) return h('p', { class: 'msg info', 'data-no-budget': '' }, t('bud_none_yet'));
-  const row = (l) => h('tr', { 'data-line': l.id }, h('td', {}, l.label, ' ', h('code', {}, l.id)), h('td', {}, categoryText(l.category)), h('td', { class: 'num' }, money(l.planned, currency)), h('td', { class: 'num' }, money(l.paid, currency)));
+  const row = (l) => h(
+    'tr',
+    { 'data-line': l.id },
+    h('td', {}, l.label, h('span', { class: 'sub' }, categoryText(l.category), ' · ', h('code', {}, l.id))),
+    h('td', { class: 'num' }, money(l.planned, currency)),
+    h('td', { class: 'num' }, money(l.paid, currency)),
+  );
   return h(
     'section',
     { class: 'card', 'data-budget-status': String(b.in_force) },
@@ -55,7 +61,7 @@ function statusTable(b, currency) {
     h('div', { class: 'table-wrap' }, h(
       'table',
       { class: 'lines' },
-      h('thead', {}, h('tr', {}, [t('bud_line'), t('bud_category'), t('bud_planned'), t('bud_paid')].map((x) => h('th', { scope: 'col' }, x)))),
+      h('thead', {}, h('tr', {}, [t('bud_line'), t('bud_planned'), t('bud_paid')].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, b.lines.map(row)),
     )),
     h('p', { class: 'note' }, t('bud_unbudgeted', { amount: money(b.unbudgeted, currency) })),

@@ -17,6 +17,7 @@ import {
   loadCampaigns, campaignById, campaignOption, noCampaign,
 } from '../data.js';
 import { receiptCard } from '../receipt.js';
+import { pledgeChoice } from '../plans.js';
 
 const CHANNELS = ['bank_transfer', 'cash', 'card', 'mobile_money', 'in_kind', 'other'];
 

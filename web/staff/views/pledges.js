@@ -48,7 +48,7 @@ function pledgeTable(p, c, formHost, again) {
   const row = (x) => h(
     'tr',
     { 'data-pledge': String(x.seq) },
-    h('td', {}, x.donor, ' ', h('span', { class: 'note' }, t('entry_n', { seq: x.seq }))),
+    h('td', {}, x.donor, h('span', { class: 'sub' }, t('entry_n', { seq: x.seq }))),
     h('td', { class: 'num' }, m(x.amount)),
     h('td', { class: 'num' }, m(x.received)),
     h('td', { class: 'num' }, x.cancelled_by !== undefined ? t('pl_cancelled_by', { seq: x.cancelled_by }) : m(x.outstanding)),
@@ -65,7 +65,7 @@ function pledgeTable(p, c, formHost, again) {
     })),
     p.list.length ? h('div', { class: 'table-wrap' }, h(
       'table',
-      { class: 'lines' },
+      { class: 'lines pledge-list' },
       h('thead', {}, h('tr', {}, [t('pl_donor'), t('pl_amount'), t('pl_received'), t('pl_outstanding'), ''].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, p.list.map(row)),
     )) : h('p', { class: 'note' }, t('pl_none_yet')),
@@ -134,6 +134,7 @@ function cancelForm(host, c, pledge, again) {
     fieldOf: (name) => (name === 'reason' || name === 'seq' || name === 'pledge' ? reason : undefined),
     done: (ack) => recorded(ack, t('pl_cancel_recorded'), again),
   });
+  reason.focus();
 }
 
 function recorded(ack, title, again) {
