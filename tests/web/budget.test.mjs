@@ -64,3 +64,23 @@ test('budgets, pledges and their keys decode, and a bad category or sector is a 
   assert.throws(() => decodeLeaf(budgetLeaf.replace('"category":"food"', '"category":"Food"')), /field body\.lines\.category/);
   assert.throws(() => decodeLeaf(budgetLeaf.replace('"sector":"72040"', '"sector":"7204"')), /field body\.lines\.sector/);
 });
+
+test('with helper workers decoding the pages, the budget and pledge rules see the same entries and give the same verdicts', async () => {
+  const { Verifier, utf8: bytes } = await import('../../web/verify.js');
+  const { decodePage } = await import('../../web/verify-parallel.js');
+  const verdict = (name) => {
+    const leaves = read(name).split('\n').slice(3);
+    const texts = leaves.slice(0, leaves.indexOf(''));
+    const { entries, hashes, error } = decodePage(texts.map((l) => bytes(l)), texts, texts.length);
+    assert.equal(error, null);
+    const v = new Verifier();
+    try {
+      entries.forEach((e, i) => v.pushDecodedSync(e, hashes.subarray(i * 32, i * 32 + 32)));
+    } catch (e) {
+      return e.message;
+    }
+    return v.pledges.totals(expected.clean.figures.campaign).outstanding.toString();
+  };
+  assert.equal(verdict(expected.clean.bundle), expected.clean.figures.pledges.outstanding);
+  for (const c of expected.bad) assert.equal(verdict(c.bundle), c.error, c.name);
+});
