@@ -3,14 +3,14 @@
 //! budget with its revision, payments naming its lines and pledges (one partly fulfilled,
 //! one cancelled).
 
+use crate::ledger::budget::{suggested_sector, Budget, BudgetLine};
 use crate::ledger::entry::{
     Account, Body, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind, Reversal,
     ReversalReason, Transfer,
 };
-use crate::ledger::budget::{suggested_sector, Budget, BudgetLine};
 use crate::ledger::hash::sha256;
-use crate::ledger::pledge::{Pledge, PledgeCancel};
 use crate::ledger::money::{Currency, Minor};
+use crate::ledger::pledge::{Pledge, PledgeCancel};
 use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
 
 /// The IATI organisation identifier of the demo ledger's configuration: a made-up one in
@@ -192,7 +192,15 @@ fn budget_and_pledges(v: Currency) -> Vec<Body> {
             note: None,
         })
     };
-    let mut gift = donation("flood-2026", v, "10000000", "2026-11-12", Channel::BankTransfer, Some("FT26316007788"), "Công ty TNHH Hòa Bình");
+    let mut gift = donation(
+        "flood-2026",
+        v,
+        "10000000",
+        "2026-11-12",
+        Channel::BankTransfer,
+        Some("FT26316007788"),
+        "Công ty TNHH Hòa Bình",
+    );
     if let Body::Donation(d) = &mut gift {
         d.pledge = Some(20);
     }
@@ -202,23 +210,50 @@ fn budget_and_pledges(v: Currency) -> Vec<Body> {
                 line("rice", "Rice for 300 families", "food", "20000000"),
                 line("water", "Water filters and jerrycans", "water", "8000000"),
                 line("roofs", "Roof sheets", "shelter", "15000000"),
-                line("admin", "Transport and administration", "administration", "2000000"),
+                line(
+                    "admin",
+                    "Transport and administration",
+                    "administration",
+                    "2000000",
+                ),
             ],
             None,
             None,
         ),
-        pay("rice", "6000000", "2026-11-10", "400 kg of rice for 80 families in Tư Nghĩa", "Hợp tác xã Nông nghiệp Tư Nghĩa"),
+        pay(
+            "rice",
+            "6000000",
+            "2026-11-10",
+            "400 kg of rice for 80 families in Tư Nghĩa",
+            "Hợp tác xã Nông nghiệp Tư Nghĩa",
+        ),
         budget(
             vec![
                 line("rice", "Rice for 300 families", "food", "20000000"),
                 line("water", "Water filters and jerrycans", "water", "10000000"),
-                line("boats", "Repairs to fishing boats", "x-boat-repair", "5000000"),
-                line("admin", "Transport and administration", "administration", "2000000"),
+                line(
+                    "boats",
+                    "Repairs to fishing boats",
+                    "x-boat-repair",
+                    "5000000",
+                ),
+                line(
+                    "admin",
+                    "Transport and administration",
+                    "administration",
+                    "2000000",
+                ),
             ],
             Some(16),
             Some("Roofs are now covered by the schools campaign; more filters; boat repairs added"),
         ),
-        pay("water", "2500000", "2026-11-11", "50 ceramic water filters", "Hanoi Water Filters Co."),
+        pay(
+            "water",
+            "2500000",
+            "2026-11-11",
+            "50 ceramic water filters",
+            "Hanoi Water Filters Co.",
+        ),
         pledge("30000000", "Công ty TNHH Hòa Bình", Some("2026-12-20")),
         gift,
         pledge("5000000", "Hội Phụ nữ phường 3", None),

@@ -446,4 +446,7 @@ export const EN = {
   err_pledge_fulfilled: 'Entry {seq} cancels a promise already given in full.',
   err_pledge_cancelled: 'Entry {seq} counts a gift towards a cancelled promise.',
   err_pledge_over_fulfilled: 'Entry {seq} counts more towards a promise than was promised.',
+  bud_row: 'Budget of {n} lines published',
+  pl_row: '{donor} promised {amount}',
+  pl_row_cancel: 'Promise of entry {seq} cancelled',
 };

@@ -446,4 +446,7 @@ export const VI = {
   err_pledge_fulfilled: 'Bút toán {seq} hủy một cam kết đã nhận đủ.',
   err_pledge_cancelled: 'Bút toán {seq} tính khoản ủng hộ vào một cam kết đã hủy.',
   err_pledge_over_fulfilled: 'Bút toán {seq} tính vào cam kết nhiều hơn số đã hứa.',
+  bud_row: 'Công bố ngân sách gồm {n} khoản',
+  pl_row: '{donor} cam kết ủng hộ {amount}',
+  pl_row_cancel: 'Hủy cam kết ở bút toán {seq}',
 };

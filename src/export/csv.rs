@@ -375,12 +375,11 @@ impl CsvExport {
     /// The row of a budget (which moves no money): its lines in the memo, and their
     /// categories remembered for the payments that name them.
     fn budget_row(&mut self, b: &crate::ledger::budget::Budget) -> Row {
-        self.categories.retain(|(campaign, _), _| *campaign != b.campaign);
+        self.categories
+            .retain(|(campaign, _), _| *campaign != b.campaign);
         for line in &b.lines {
-            self.categories.insert(
-                (b.campaign.clone(), line.id.clone()),
-                line.category.clone(),
-            );
+            self.categories
+                .insert((b.campaign.clone(), line.id.clone()), line.category.clone());
         }
         Row {
             campaign: b.campaign.clone(),

@@ -197,10 +197,7 @@ pub fn write_transactions(
     let units = |m: crate::ledger::Minor| i128::from(m.get());
     let mut write = |t: Transaction| transaction(x, &t, currency, &org.id);
     match &entry.body {
-        Body::CampaignOpen(_)
-        | Body::CampaignClose(_)
-        | Body::Statement(_)
-        | Body::Budget(_) => {}
+        Body::CampaignOpen(_) | Body::CampaignClose(_) | Body::Statement(_) | Body::Budget(_) => {}
         Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_PLEDGE,

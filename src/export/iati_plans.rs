@@ -109,7 +109,11 @@ fn period(a: &ActivityHead) -> (String, String) {
     let end = a
         .ends_on
         .clone()
-        .or_else(|| a.closed_at.as_ref().map(|c| c.get(..10).unwrap_or(c).to_string()))
+        .or_else(|| {
+            a.closed_at
+                .as_ref()
+                .map(|c| c.get(..10).unwrap_or(c).to_string())
+        })
         .filter(|end| *end >= start)
         .unwrap_or(year_later);
     (start, end)

@@ -6,10 +6,10 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    budgets, campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports, limits,
-    log, openapi, pledges, proofs, receipt_status, receipts, reversals, search, sessions, statement_files,
-    statement_lines, statements, tiles, tlog_proofs, tokens, transfers, vietqr, web, AppState,
-    CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    budgets, campaigns, corrections, deadline, disbursements, donations, donors, evidence, exports,
+    limits, log, openapi, pledges, proofs, receipt_status, receipts, reversals, search, sessions,
+    statement_files, statement_lines, statements, tiles, tlog_proofs, tokens, transfers, vietqr,
+    web, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};

@@ -168,7 +168,9 @@ async fn the_rules_hold_after_a_restart_when_the_budget_is_folded_again_from_the
         Some(first),
     )
     .await;
-    let reversed_payment = pay(&app, "flood-2026", "1000000", Some("boats")).await.seq();
+    let reversed_payment = pay(&app, "flood-2026", "1000000", Some("boats"))
+        .await
+        .seq();
     app.reverse(reversed_payment).await.seq();
     let budget = app.get_json("/campaigns/flood-2026/budget").await;
 

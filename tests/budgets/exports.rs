@@ -76,7 +76,11 @@ async fn the_csv_names_each_payments_budget_line_and_category_and_each_gifts_ple
 
     let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
-    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     let payment = rows
         .iter()
         .find(|r| r[col("kind")] == "disbursement")
@@ -89,7 +93,10 @@ async fn the_csv_names_each_payments_budget_line_and_category_and_each_gifts_ple
         .expect("a gift fulfilling a pledge");
     assert_eq!(gift[col("pledge")], "4");
     assert!(csv.contains(",budget,flood-2026,"), "{csv}");
-    assert!(csv.contains("rice: Gạo cho 500 hộ (food, sector 72040) 8000000 VND"), "{csv}");
+    assert!(
+        csv.contains("rice: Gạo cho 500 hộ (food, sector 72040) 8000000 VND"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -100,13 +107,29 @@ async fn the_iati_export_carries_sectors_a_budget_and_incoming_pledges_and_valid
 
     let xml = app.get_text("/export/iati").await;
 
-    assert!(xml.contains("<sector vocabulary=\"1\" code=\"72040\" percentage=\"88.88\"/>"), "{xml}");
-    assert!(xml.contains("<sector vocabulary=\"1\" code=\"91010\" percentage=\"11.12\"/>"), "{xml}");
-    assert!(xml.contains("<sector vocabulary=\"99\" code=\"x-boat-repair\""), "{xml}");
+    assert!(
+        xml.contains("<sector vocabulary=\"1\" code=\"72040\" percentage=\"88.88\"/>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<sector vocabulary=\"1\" code=\"91010\" percentage=\"11.12\"/>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<sector vocabulary=\"99\" code=\"x-boat-repair\""),
+        "{xml}"
+    );
     assert!(xml.contains("<budget type=\"1\" status=\"1\">"), "{xml}");
     assert!(xml.contains(">14000000</value>"), "{xml}");
-    assert_eq!(xml.matches("<transaction-type code=\"13\"/>").count(), 2, "{xml}");
-    assert!(xml.contains(">-2000000</value>"), "the cancelled rest: {xml}");
+    assert_eq!(
+        xml.matches("<transaction-type code=\"13\"/>").count(),
+        2,
+        "{xml}"
+    );
+    assert!(
+        xml.contains(">-2000000</value>"),
+        "the cancelled rest: {xml}"
+    );
     if let Some(result) = validate_iati(&xml, &app.scratch("")) {
         result.expect("valid against the IATI 2.03 schema");
     }

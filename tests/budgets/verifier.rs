@@ -35,10 +35,7 @@ fn each_broken_budget_or_pledge_rule_is_reported_with_its_entry_number() {
 
 #[test]
 fn the_clean_budget_ledger_verifies() {
-    let out = fundtrail(&[
-        "verify",
-        &vectors().join("clean.txt").display().to_string(),
-    ]);
+    let out = fundtrail(&["verify", &vectors().join("clean.txt").display().to_string()]);
 
     assert!(out.status.success(), "{}", explain(&out));
 }

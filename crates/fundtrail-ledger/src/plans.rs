@@ -19,13 +19,17 @@ pub use crate::pledge::PledgeTotals;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// A first budget names a budget to revise.
-    #[error("campaign {campaign:?} has no budget to revise; its first budget leaves `revises` out")]
+    #[error(
+        "campaign {campaign:?} has no budget to revise; its first budget leaves `revises` out"
+    )]
     NothingToRevise { campaign: String },
     /// A second budget does not say it revises the one in force.
     #[error("campaign {campaign:?} already has a budget (entry {in_force}); a revision names it in `revises`")]
     RevisionUnnamed { campaign: String, in_force: u64 },
     /// A revision names another entry than the budget in force.
-    #[error("revises entry {revises}, but campaign {campaign:?}'s budget in force is entry {in_force}")]
+    #[error(
+        "revises entry {revises}, but campaign {campaign:?}'s budget in force is entry {in_force}"
+    )]
     NotTheBudgetInForce {
         campaign: String,
         revises: u64,
@@ -48,7 +52,9 @@ pub enum PlanError {
     #[error("campaign {campaign:?} has no budget, so budget_line {line:?} names nothing")]
     NoBudget { campaign: String, line: String },
     /// A payment names a line the budget in force does not have.
-    #[error("budget line {line:?} is not in campaign {campaign:?}'s budget in force (entry {budget})")]
+    #[error(
+        "budget line {line:?} is not in campaign {campaign:?}'s budget in force (entry {budget})"
+    )]
     UnknownLine {
         campaign: String,
         line: String,

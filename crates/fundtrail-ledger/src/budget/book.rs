@@ -93,8 +93,7 @@ impl BudgetBook {
             let Some(new) = b.lines.iter().find(|l| l.id == old.id) else {
                 return Err(PlanError::PaidLineDropped { line, paid });
             };
-            if new.label != old.label || new.category != old.category || new.sector != old.sector
-            {
+            if new.label != old.label || new.category != old.category || new.sector != old.sector {
                 return Err(PlanError::PaidLineRenamed { line, paid });
             }
             if Total(u128::from(new.amount.get())) < paid {

@@ -74,9 +74,9 @@ pub struct BudgetLine {
 /// Whether `category` is a fixed category or a custom one (`x-` and a slug, at most 64 bytes).
 pub fn is_category(category: &str) -> bool {
     CATEGORIES.iter().any(|(c, _)| *c == category)
-        || category.strip_prefix(CUSTOM_PREFIX).is_some_and(|rest| {
-            category.len() <= 64 && crate::entry::is_slug(rest)
-        })
+        || category
+            .strip_prefix(CUSTOM_PREFIX)
+            .is_some_and(|rest| category.len() <= 64 && crate::entry::is_slug(rest))
 }
 
 /// The suggested IATI sector code of a fixed category, when one exists.

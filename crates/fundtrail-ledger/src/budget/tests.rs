@@ -190,11 +190,15 @@ fn a_second_budget_that_does_not_name_the_first_is_refused() {
 fn a_revision_of_a_budget_no_longer_in_force_is_refused() {
     let mut b = Books::new();
     let first = b.append(budget(None, first_lines())).expect("budget");
-    let second = b.append(budget(Some(first), first_lines())).expect("revision");
+    let second = b
+        .append(budget(Some(first), first_lines()))
+        .expect("revision");
     let e = b.append(budget(Some(first), first_lines())).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("revises entry {first}, but campaign \"flood\"'s budget in force is entry {second}")
+        format!(
+            "revises entry {first}, but campaign \"flood\"'s budget in force is entry {second}"
+        )
     );
 }
 
@@ -268,7 +272,9 @@ fn a_payment_naming_a_line_the_budget_lacks_or_without_a_budget_is_refused() {
     let e = b.append(payment(Some("tents"), 1)).unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("budget line \"tents\" is not in campaign \"flood\"'s budget in force (entry {first})")
+        format!(
+            "budget line \"tents\" is not in campaign \"flood\"'s budget in force (entry {first})"
+        )
     );
     assert_eq!(e.field(), "budget_line");
     b.append(payment(None, 1))

@@ -6,7 +6,9 @@ mod book;
 
 pub use book::{PledgeBook, PledgeStatus, PledgeTotals};
 
-use crate::entry::{date_field, long_text_field, opt_long_text, short_text, slug_field, FieldError};
+use crate::entry::{
+    date_field, long_text_field, opt_long_text, short_text, slug_field, FieldError,
+};
 use crate::money::{Currency, Minor};
 use serde::{Deserialize, Serialize};
 

@@ -128,11 +128,7 @@ fn clean() -> Ledger {
     ));
     assert_eq!(second, 4);
     l.append(payment(Some("boats"), 1_500_000, "Sửa 3 thuyền"));
-    let p = l.append(pledge(
-        10_000_000,
-        "Công ty Hòa Bình",
-        Some("2026-12-15"),
-    ));
+    let p = l.append(pledge(10_000_000, "Công ty Hòa Bình", Some("2026-12-15")));
     assert_eq!(p, 6);
     l.append(gift(4_000_000, Some(p), "Công ty Hòa Bình"));
     let q = l.append(pledge(3_000_000, "Hội Phụ nữ xã", None));
@@ -167,8 +163,14 @@ fn bad() -> Vec<(&'static str, Ledger)> {
     let dropped = vec![line("boats", "Sửa thuyền", "x-boat-repair", 5_000_000)];
     let stale = vec![line("rice", "Gạo cho 500 hộ", "food", 9_000_000)];
     vec![
-        ("rewriting-revision", broken(4, budget(Some(2), rewritten, None))),
-        ("dropped-paid-line", broken(4, budget(Some(2), dropped, None))),
+        (
+            "rewriting-revision",
+            broken(4, budget(Some(2), rewritten, None)),
+        ),
+        (
+            "dropped-paid-line",
+            broken(4, budget(Some(2), dropped, None)),
+        ),
         ("stale-revision", broken(6, budget(Some(2), stale, None))),
         (
             "missing-line",
@@ -294,7 +296,12 @@ fn the_clean_ledger_shows_budget_vs_actual_and_pledged_received_outstanding() {
     assert_eq!(f["budget"]["lines"][2]["paid"], "0");
     let p = &f["pledges"];
     assert_eq!(
-        [&p["pledged"], &p["received"], &p["outstanding"], &p["cancelled"]],
+        [
+            &p["pledged"],
+            &p["received"],
+            &p["outstanding"],
+            &p["cancelled"]
+        ],
         ["13000000", "4000000", "6000000", "3000000"]
     );
 }
