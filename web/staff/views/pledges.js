@@ -49,9 +49,11 @@ function pledgeTable(p, c, formHost, again) {
     'tr',
     { 'data-pledge': String(x.seq) },
     h('td', {}, x.donor, h('span', { class: 'sub' }, t('entry_n', { seq: x.seq }))),
-    h('td', { class: 'num' }, m(x.amount)),
-    h('td', { class: 'num' }, m(x.received)),
-    h('td', { class: 'num' }, x.cancelled_by !== undefined ? t('pl_cancelled_by', { seq: x.cancelled_by }) : m(x.outstanding)),
+    h('td', { class: 'num', 'data-label': t('pl_amount') }, m(x.amount)),
+    h('td', { class: 'num', 'data-label': t('pl_received') }, m(x.received)),
+    x.cancelled_by !== undefined
+      ? h('td', { 'data-label': t('pl_outstanding') }, t('pl_cancelled_by', { seq: x.cancelled_by }))
+      : h('td', { class: 'num', 'data-label': t('pl_outstanding') }, m(x.outstanding)),
     h('td', {}, x.outstanding !== '0' ? h('button', {
       type: 'button', class: 'secondary', 'data-action': 'cancel-pledge', on: { click: () => cancelForm(formHost, c, x, again) },
     }, t('pl_cancel')) : (x.expected_on ? dayText(x.expected_on) : '')),
