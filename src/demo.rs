@@ -1,14 +1,18 @@
 //! A small realistic demo ledger: two VND campaigns and one USD campaign, bank, cash and
 //! in-kind donations, disbursements with evidence hashes, a transfer and a reversal, and a
-//! two-person approval rule with one payment approved under it (SPEC.md §17).
+//! two-person approval rule with one payment approved under it (SPEC.md §17), and a budget
+//! with its revision, payments naming its lines and pledges (one partly fulfilled, one
+//! cancelled; SPEC.md §18, §19).
 
 use crate::ledger::approval::{Approval, ApprovalPolicy};
+use crate::ledger::budget::{suggested_sector, Budget, BudgetLine};
 use crate::ledger::entry::{
     Account, Body, CampaignOpen, Channel, Disbursement, Donation, Evidence, InKind, Reversal,
     ReversalReason, Transfer,
 };
 use crate::ledger::hash::sha256;
 use crate::ledger::money::{Currency, Minor};
+use crate::ledger::pledge::{Pledge, PledgeCancel};
 use crate::sequencer::{AppendError, AppendRequest, SequencerHandle};
 
 /// The IATI organisation identifier of the demo ledger's configuration: a made-up one in
@@ -46,6 +50,7 @@ fn donation(
         donor: donor.into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: day.into(),
         reference: reference.map(Into::into),
     })
@@ -84,7 +89,7 @@ pub fn demo_entries() -> Vec<Body> {
             title: title.into(),
         })
     };
-    vec![
+    let mut entries = vec![
         open("flood-2026", "Central Vietnam flood relief 2026", "Rice, clean water and roof repairs for flooded families in Quảng Ngãi.", v, Some("500000000"), Some("2026-12-31")),
         open("school-roofs", "School roofs before the rains", "New roofs for three village schools.", v, Some("120000000"), None),
         open("clean-water-usd", "Water filters (international donors)", "Ceramic water filters for 400 households.", u, Some("25000.00"), None),
@@ -101,6 +106,7 @@ pub fn demo_entries() -> Vec<Body> {
             donor: "Chợ Đông Ba traders".into(),
             in_kind: Some(InKind { description: "200 kg of rice".into() }),
             memo: Some("Delivered to the Quảng Ngãi warehouse".into()),
+            pledge: None,
             received_at: "2026-11-04".into(),
             reference: Some("INKIND-0001".into()),
         }),
@@ -110,6 +116,7 @@ pub fn demo_entries() -> Vec<Body> {
         Body::Disbursement(Disbursement {
             approval: None,
             amount: minor("9000000", v),
+            budget_line: None,
             campaign: "flood-2026".into(),
             currency: v,
             evidence: vec![
@@ -135,6 +142,7 @@ pub fn demo_entries() -> Vec<Body> {
         Body::Disbursement(Disbursement {
             approval: None,
             amount: minor("1200.00", u),
+            budget_line: None,
             campaign: "clean-water-usd".into(),
             currency: u,
             evidence: vec![evidence("filters-po-2026-031.pdf", "application/pdf", "demo purchase order: 100 filters")],
@@ -143,6 +151,16 @@ pub fn demo_entries() -> Vec<Body> {
             recipient: "Hanoi Water Filters Co.".into(),
             reference: None,
         }),
+    ];
+    entries.extend(budget_and_pledges(v));
+    entries.extend(approved_payment(v));
+    entries
+}
+
+/// The flood campaign's two-person approval rule and one payment approved under it
+/// (SPEC.md §17): entries 24 and 25.
+fn approved_payment(v: Currency) -> Vec<Body> {
+    vec![
         Body::ApprovalPolicy(ApprovalPolicy {
             approvers: 2,
             campaign: Some("flood-2026".into()),
@@ -156,6 +174,7 @@ pub fn demo_entries() -> Vec<Body> {
                 approved_by: vec![DEMO_APPROVERS[0].into(), DEMO_APPROVERS[1].into()],
                 proposed_by: DEMO_PROPOSER.into(),
             }),
+            budget_line: None,
             campaign: "flood-2026".into(),
             currency: v,
             evidence: vec![],
@@ -163,6 +182,122 @@ pub fn demo_entries() -> Vec<Body> {
             purpose: "Roof sheets for 25 flooded houses in Sơn Tịnh".into(),
             recipient: "Công ty Tôn Thép Quảng Ngãi".into(),
             reference: None,
+        }),
+    ]
+}
+
+/// The flood campaign's budget and its revision, payments naming lines, a pledge partly
+/// fulfilled and one cancelled (SPEC.md §18, §19): entries 16 to 23.
+fn budget_and_pledges(v: Currency) -> Vec<Body> {
+    let line = |id: &str, label: &str, category: &str, amount: &str| BudgetLine {
+        amount: minor(amount, v),
+        category: category.into(),
+        id: id.into(),
+        label: label.into(),
+        sector: suggested_sector(category).map(Into::into),
+    };
+    let budget = |lines, revises, note: Option<&str>| {
+        Body::Budget(Budget {
+            campaign: "flood-2026".into(),
+            currency: v,
+            lines,
+            note: note.map(Into::into),
+            revises,
+        })
+    };
+    let pay = |line: &str, amount: &str, paid_at: &str, purpose: &str, recipient: &str| {
+        Body::Disbursement(Disbursement {
+            amount: minor(amount, v),
+            approval: None,
+            budget_line: Some(line.into()),
+            campaign: "flood-2026".into(),
+            currency: v,
+            evidence: vec![],
+            paid_at: paid_at.into(),
+            purpose: purpose.into(),
+            recipient: recipient.into(),
+            reference: None,
+        })
+    };
+    let pledge = |amount: &str, donor: &str, expected_on: Option<&str>| {
+        Body::Pledge(Pledge {
+            amount: minor(amount, v),
+            campaign: "flood-2026".into(),
+            currency: v,
+            donor: donor.into(),
+            expected_on: expected_on.map(Into::into),
+            note: None,
+        })
+    };
+    let mut gift = donation(
+        "flood-2026",
+        v,
+        "10000000",
+        "2026-11-12",
+        Channel::BankTransfer,
+        Some("FT26316007788"),
+        "Công ty TNHH Hòa Bình",
+    );
+    if let Body::Donation(d) = &mut gift {
+        d.pledge = Some(20);
+    }
+    vec![
+        budget(
+            vec![
+                line("rice", "Rice for 300 families", "food", "20000000"),
+                line("water", "Water filters and jerrycans", "water", "8000000"),
+                line("roofs", "Roof sheets", "shelter", "15000000"),
+                line(
+                    "admin",
+                    "Transport and administration",
+                    "administration",
+                    "2000000",
+                ),
+            ],
+            None,
+            None,
+        ),
+        pay(
+            "rice",
+            "6000000",
+            "2026-11-10",
+            "400 kg of rice for 80 families in Tư Nghĩa",
+            "Hợp tác xã Nông nghiệp Tư Nghĩa",
+        ),
+        budget(
+            vec![
+                line("rice", "Rice for 300 families", "food", "20000000"),
+                line("water", "Water filters and jerrycans", "water", "10000000"),
+                line(
+                    "boats",
+                    "Repairs to fishing boats",
+                    "x-boat-repair",
+                    "5000000",
+                ),
+                line(
+                    "admin",
+                    "Transport and administration",
+                    "administration",
+                    "2000000",
+                ),
+            ],
+            Some(16),
+            Some("Roofs are now covered by the schools campaign; more filters; boat repairs added"),
+        ),
+        pay(
+            "water",
+            "2500000",
+            "2026-11-11",
+            "50 ceramic water filters",
+            "Hanoi Water Filters Co.",
+        ),
+        pledge("30000000", "Công ty TNHH Hòa Bình", Some("2026-12-20")),
+        gift,
+        pledge("5000000", "Hội Phụ nữ phường 3", None),
+        Body::PledgeCancel(PledgeCancel {
+            campaign: "flood-2026".into(),
+            pledge: 22,
+            reason: "The association gave to the schools campaign instead".into(),
         }),
     ]
 }
@@ -180,6 +315,7 @@ pub fn pending_proposal() -> Disbursement {
     Disbursement {
         amount: minor("3500000", vnd()),
         approval: None,
+        budget_line: None,
         campaign: "flood-2026".into(),
         currency: vnd(),
         evidence: vec![],

@@ -5,8 +5,10 @@
 
 import { Verifier, VerifyError, decodeLeaf, leafHashSync } from './verify.js';
 
-/** The members of a body the ledger's rules read (verify/state.js): all the coordinator gets. */
-const RULE_FIELDS = ['amount', 'campaign', 'currency', 'from', 'goal', 'id', 'reverses', 'title', 'to'];
+/** The members of a body the ledger's rules read (verify/state.js, budget.js, pledge.js): all the coordinator gets. */
+const RULE_FIELDS = [
+  'amount', 'approval', 'approvers', 'budget_line', 'campaign', 'currency', 'donor', 'expected_on', 'from', 'goal', 'id', 'lines', 'pledge', 'reverses', 'revises', 'threshold', 'title', 'to',
+];
 
 /** `entry` with only what the coordinator checks: less to copy between threads. */
 function forRules(entry) {

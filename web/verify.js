@@ -9,8 +9,8 @@
 //
 // Importers use this file. The modules behind it import one another, never this file, in one
 // direction, from the bottom up: errors, bytes, json, state (no imports); sha256; merkle,
-// ed25519, fields, totals; note, entry; verifier; bundle, receipt, fork, tiles, witnesses;
-// tlog-proof; answers.
+// ed25519, fields, totals; budget, pledge; note, entry; verifier; bundle, receipt, fork, tiles,
+// witnesses; tlog-proof; answers.
 
 export { VerifyError } from './verify/errors.js';
 export {

@@ -1,6 +1,6 @@
 //! The human report of `fundtrail verify`: counts and amounts with thousands separators
 //! (`200,000 entries`, `VND: donated 1,250,000`), the totals of each currency and of each
-//! campaign.
+//! campaign, with its budget against what was paid and its pledges.
 
 use crate::ledger::money::format_decimal;
 use crate::ledger::verify::Report;
@@ -79,6 +79,39 @@ pub(super) fn print_report(report: &Report, source: &str, pinned: bool) {
             amount(c.transferred_out.0, code),
             amount(c.reversed.0, code),
             amount(c.balance.0, code),
+        );
+        print_plans(report, &c.id, code);
+    }
+}
+
+/// The budget in force of campaign `id` against what was paid per line, and its pledge
+/// figures (SPEC.md §8.1), when it has them.
+fn print_plans(report: &Report, id: &str, code: &str) {
+    let book = report.plans.budget(id);
+    if let Some(seq) = book.in_force() {
+        let lines: Vec<String> = book
+            .lines()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} planned {}, paid {}",
+                    l.line.id,
+                    amount(u128::from(l.line.amount.get()), code),
+                    amount(l.paid.0, code)
+                )
+            })
+            .collect();
+        println!("      budget (entry {seq}): {}", lines.join("; "));
+    }
+    let p = report.plans.pledge_totals(id);
+    if p.pledges > 0 {
+        println!(
+            "      pledges: {} pledged {}, received {}, outstanding {}, cancelled {}",
+            grouped(&p.pledges.to_string()),
+            amount(p.pledged.0, code),
+            amount(p.received.0, code),
+            amount(p.outstanding.0, code),
+            amount(p.cancelled.0, code),
         );
     }
 }

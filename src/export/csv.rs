@@ -21,7 +21,7 @@ use crate::ledger::money::Currency;
 use std::collections::{HashMap, HashSet};
 
 /// The header line, after the byte-order mark.
-pub const HEADER: &str = "\u{FEFF}seq,recorded_at,date,kind,campaign,campaign_title,counterpart_campaign,direction,amount_minor,amount,currency,channel,donor_or_recipient,reference,purpose_or_memo,in_kind_description,evidence,reversed_seq,reversed_by_seq,reversal_reason,leaf_hash,balance_minor,balance,counterpart_balance_minor,counterpart_balance\r\n";
+pub const HEADER: &str = "\u{FEFF}seq,recorded_at,date,kind,campaign,campaign_title,counterpart_campaign,direction,amount_minor,amount,currency,channel,donor_or_recipient,reference,purpose_or_memo,in_kind_description,evidence,reversed_seq,reversed_by_seq,reversal_reason,leaf_hash,balance_minor,balance,counterpart_balance_minor,counterpart_balance,budget_line,budget_category,pledge\r\n";
 
 /// Which entries become rows, and whose balances are kept.
 #[derive(Debug, Default)]
@@ -45,6 +45,8 @@ pub struct CsvExport {
     scope: Scope,
     balances: HashMap<String, (Currency, i128)>,
     titles: HashMap<String, String>,
+    /// The category of each line of each campaign's budget in force, by (campaign, line).
+    categories: HashMap<(String, String), String>,
     evidence_base: String,
 }
 
@@ -92,6 +94,9 @@ struct Row {
     evidence: String,
     reversed: String,
     reason: String,
+    budget_line: String,
+    budget_category: String,
+    pledge: String,
 }
 
 impl CsvExport {
@@ -240,6 +245,9 @@ impl CsvExport {
             balance_decimal,
             counterpart_minor,
             counterpart_decimal,
+            cell(&row.budget_line),
+            text_cell(&row.budget_category),
+            row.pledge,
         ];
         Ok(Some(fields.join(",") + "\r\n"))
     }
@@ -286,6 +294,7 @@ impl CsvExport {
                         .as_ref()
                         .map(|k| k.description.clone())
                         .unwrap_or_default(),
+                    pledge: d.pledge.map(|p| p.to_string()).unwrap_or_default(),
                     ..Row::default()
                 }
             }
@@ -300,6 +309,13 @@ impl CsvExport {
                     reference: d.reference.clone().unwrap_or_default(),
                     memo: d.purpose.clone(),
                     evidence: self.evidence_links(&d.evidence),
+                    budget_category: d
+                        .budget_line
+                        .as_ref()
+                        .and_then(|l| self.categories.get(&(d.campaign.clone(), l.clone())))
+                        .cloned()
+                        .unwrap_or_default(),
+                    budget_line: d.budget_line.clone().unwrap_or_default(),
                     ..Row::default()
                 }
             }
@@ -348,6 +364,26 @@ impl CsvExport {
                 ),
                 ..Row::default()
             },
+            Body::Budget(b) => self.budget_row(b),
+            Body::Pledge(p) => Row {
+                date: p.expected_on.clone().unwrap_or_default(),
+                campaign: p.campaign.clone(),
+                currency: p.currency.to_string(),
+                party: p.donor.clone(),
+                memo: super::plans_text::pledge_memo(p),
+                pledge: seq.to_string(),
+                ..Row::default()
+            },
+            Body::PledgeCancel(c) => Row {
+                campaign: c.campaign.clone(),
+                currency: self
+                    .balances
+                    .get(&c.campaign)
+                    .map_or(String::new(), |(cur, _)| cur.to_string()),
+                memo: c.reason.clone(),
+                pledge: c.pledge.to_string(),
+                ..Row::default()
+            },
             // `row` gives reversals their own row; one reaching here is not a movement.
             Body::Reversal(_) => {
                 return Err(ExportError::Inconsistent {
@@ -356,6 +392,23 @@ impl CsvExport {
                 })
             }
         })
+    }
+
+    /// The row of a budget (which moves no money): its lines in the memo, and their
+    /// categories remembered for the payments that name them.
+    fn budget_row(&mut self, b: &crate::ledger::budget::Budget) -> Row {
+        self.categories
+            .retain(|(campaign, _), _| *campaign != b.campaign);
+        for line in &b.lines {
+            self.categories
+                .insert((b.campaign.clone(), line.id.clone()), line.category.clone());
+        }
+        Row {
+            campaign: b.campaign.clone(),
+            currency: b.currency.to_string(),
+            memo: super::plans_text::budget_memo(b),
+            ..Row::default()
+        }
     }
 
     /// The row of reversal `r` of the movement `reversed`, with the balances it moves back.

@@ -39,6 +39,8 @@ impl Organisation {
 /// IATI transaction type codes used here.
 const INCOMING_FUNDS: &str = "1";
 const DISBURSEMENT: &str = "3";
+/// A pledge (SPEC.md §19): money promised, not yet received (codelist TransactionType, 2.03).
+const INCOMING_PLEDGE: &str = "13";
 
 /// One IATI transaction of an activity.
 struct Transaction {
@@ -68,6 +70,10 @@ pub struct ActivityHead {
     pub closed_at: Option<String>,
     /// `recorded_at` of the last entry touching it.
     pub updated_at: String,
+    /// Its last day, when its `campaign.open` names one.
+    pub ends_on: Option<String>,
+    /// Its budgets and pledges at the exported size (SPEC.md §18, §19).
+    pub plans: crate::ledger::plans::Plans,
 }
 
 /// Whether XML 1.0 allows `c` in a document (its `Char` production): not the C0 controls
@@ -162,14 +168,17 @@ pub fn activity_head(org: &Organisation, a: &ActivityHead) -> String {
             escape(&day(end))
         ));
     }
+    x.push_str(&super::iati_plans::sectors_and_budget(a, &a.plans));
     x
 }
 
 /// Appends to `x` the transactions `entry` adds to the activity of campaign `activity`
 /// (whose currency is `currency`): a donation is incoming funds, a disbursement a
 /// disbursement, a transfer a disbursement of its source and incoming funds of its
-/// destination, a reversal a negative transaction of the type it undoes. For a reversal,
-/// `reversed` is the body of the entry it reverses.
+/// destination, a reversal a negative transaction of the type it undoes, a pledge an
+/// incoming pledge (code 13) and its cancellation a negative one of what it gave up (from
+/// `plans`, the campaign's budgets and pledges). For a reversal, `reversed` is the body of
+/// the entry it reverses.
 ///
 /// # Errors
 /// [`ExportError::Inconsistent`] when a reversal comes without the entry it reverses or
@@ -181,6 +190,7 @@ pub fn write_transactions(
     currency: Currency,
     entry: &Entry,
     reversed: Option<&Body>,
+    plans: &crate::ledger::plans::Plans,
 ) -> Result<(), ExportError> {
     let seq = entry.seq;
     let at = &entry.recorded_at;
@@ -191,7 +201,29 @@ pub fn write_transactions(
         | Body::CampaignClose(_)
         | Body::Statement(_)
         | Body::Update(_)
-        | Body::ApprovalPolicy(_) => {}
+        | Body::ApprovalPolicy(_)
+        | Body::Budget(_) => {}
+        Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
+            seq,
+            code: INCOMING_PLEDGE,
+            date: day(at),
+            value: -super::iati_plans::cancelled_value(plans, c.pledge),
+            description: format!("Cancellation of pledge {}: {}", c.pledge, c.reason),
+            party: None,
+        }),
+        Body::PledgeCancel(_) => {}
+        Body::Pledge(p) if p.campaign == activity => write(Transaction {
+            seq,
+            code: INCOMING_PLEDGE,
+            date: day(at),
+            value: units(p.amount),
+            description: match &p.expected_on {
+                Some(d) => format!("Pledge, expected {d}"),
+                None => "Pledge".into(),
+            },
+            party: Some((p.donor.clone(), None)),
+        }),
+        Body::Pledge(_) => {}
         Body::Donation(d) if d.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_FUNDS,

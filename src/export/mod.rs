@@ -7,6 +7,8 @@
 pub mod atom;
 pub mod csv;
 pub mod iati;
+mod iati_plans;
+mod plans_text;
 pub mod stream;
 
 use crate::ledger::entry::Body;

@@ -306,6 +306,7 @@ struct Activity {
     id: String,
     currency: Currency,
     entries: Entries,
+    plans: crate::ledger::plans::Plans,
 }
 
 /// The IATI export (see [`super::iati`]) in chunks: one activity after the other, each
@@ -393,6 +394,8 @@ impl IatiStream {
             opened_at: opening.recorded_at.clone(),
             closed_at,
             updated_at,
+            ends_on: open.ends_on.clone(),
+            plans: self.store.campaign_plans(&campaign.id, self.size).await?,
         })
     }
 
@@ -452,6 +455,7 @@ impl IatiStream {
                     ),
                     id: head.id,
                     currency: head.currency,
+                    plans: head.plans,
                 });
                 continue;
             };
@@ -468,6 +472,7 @@ impl IatiStream {
                 activity.currency,
                 &entry,
                 reversed.as_ref(),
+                &activity.plans,
             )?;
         }
         Ok(Some(x.into_bytes()))

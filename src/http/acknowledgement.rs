@@ -291,6 +291,7 @@ mod tests {
                 donor: text.into(),
                 in_kind: None,
                 memo: Some(format!("memo: {text}")),
+                pledge: None,
                 received_at: "2026-11-01".into(),
                 reference: Some("FT\\2611/\"x\"".into()),
             }),
@@ -303,6 +304,7 @@ mod tests {
             EntryBody::Disbursement(Disbursement {
                 approval: None,
                 amount: Minor::parse_decimal("1000", vnd()).expect("amount"),
+                budget_line: None,
                 campaign: "flood-2026".into(),
                 currency: vnd(),
                 evidence: vec![Evidence {

@@ -142,7 +142,7 @@ pub async fn list(State(s): State<AppState>) -> Result<Sorted<CampaignList>, Api
 }
 
 /// The 404 for a campaign that was never opened.
-fn no_such_campaign(id: &str) -> ApiError {
+pub(super) fn no_such_campaign(id: &str) -> ApiError {
     ApiError::not_found(format!("campaign {id:?} does not exist"))
 }
 

@@ -37,6 +37,8 @@ pub struct Disburse {
     evidence: Vec<Evidence>,
     /// The bank's transaction id of the payment, naming its bank statement line (SPEC.md §16).
     reference: Option<String>,
+    /// The id of the line of the campaign's budget in force it is paid against (SPEC.md §18).
+    budget_line: Option<String>,
 }
 
 /// Records a disbursement (recorder).
@@ -71,6 +73,7 @@ pub(super) async fn disbursement_body(s: &AppState, r: Disburse) -> Result<Body,
     Ok(Body::Disbursement(Disbursement {
         amount: amount(&r.amount, currency, "amount")?,
         approval: None,
+        budget_line: r.budget_line,
         campaign: r.campaign,
         currency,
         evidence: r.evidence,

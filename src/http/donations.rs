@@ -51,6 +51,8 @@ pub struct Donate {
     donor_private: Option<DonorPrivateIn>,
     /// Whether the donor consented to publish their name.
     publish_name: Option<bool>,
+    /// The entry number of the campaign's pledge this gift fulfils (SPEC.md §19).
+    pledge: Option<u64>,
 }
 
 impl Donate {
@@ -120,6 +122,7 @@ pub(super) fn prepare(s: &AppState, r: Donate) -> Result<Prepared, ApiError> {
             .in_kind_description
             .map(|description| InKind { description }),
         memo: r.memo,
+        pledge: r.pledge,
         received_at: r.received_at.unwrap_or_else(today),
         reference: r.reference,
     });

@@ -214,6 +214,20 @@ fn statement_refused(r: StatementRefused) -> ApiError {
     ApiError::new(status, code, r.to_string()).field(field)
 }
 
+/// A broken budget or pledge rule (SPEC.md §18, §19): 422 when the entry names something
+/// that is not there, 409 when it conflicts with what the ledger already holds.
+fn plan(e: crate::ledger::plans::PlanError) -> ApiError {
+    use crate::ledger::plans::PlanError as P;
+    let status = match &e {
+        P::NothingToRevise { .. }
+        | P::NoBudget { .. }
+        | P::UnknownLine { .. }
+        | P::NotAPledge { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    };
+    ApiError::new(status, e.code(), e.to_string()).field(e.field())
+}
+
 impl From<AppendError> for ApiError {
     fn from(e: AppendError) -> Self {
         match e {
@@ -230,6 +244,7 @@ impl From<AppendError> for ApiError {
                 ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem))
             }
             AppendError::Invariant(i) => invariant(i),
+            AppendError::Plan(p) => plan(p),
             AppendError::DuplicateReference { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "duplicate_reference", e.to_string())
                     .field("reference")

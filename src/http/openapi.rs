@@ -38,6 +38,8 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         (name = "disbursements", description = "Money paid out"),
         (name = "transfers", description = "Money moved between campaigns"),
         (name = "reversals", description = "Corrections: the ledger is never edited"),
+        (name = "budgets", description = "Budgets and their revisions, planned against paid per line"),
+        (name = "pledges", description = "Money promised: pledges, their cancellations, what was received"),
         (name = "evidence", description = "Documents backing disbursements"),
         (name = "statements", description = "Bank statement import"),
         (name = "receipts", description = "Donation receipts (SPEC.md §12)"),

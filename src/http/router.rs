@@ -6,11 +6,11 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    approvals, campaigns, corrections, deadline, disbursements, donations, donor_statements, donors,
-    evidence, exports, feeds, limits, log, openapi, proofs, proposals, receipt_status, receipts,
-    reversals, search, sessions, statement_files, statement_lines, statements, tiles, tlog_proofs,
-    tokens, transfers, updates, vietqr, web, webhooks, widget, AppState, CONTENT_SECURITY_POLICY,
-    MAX_BODY_BYTES,
+    approvals, budgets, campaigns, corrections, deadline, disbursements, donations, donor_statements,
+    donors, evidence, exports, feeds, limits, log, openapi, pledges, proofs, proposals,
+    receipt_status, receipts, reversals, search, sessions, statement_files, statement_lines,
+    statements, tiles, tlog_proofs, tokens, transfers, updates, vietqr, web, webhooks, widget,
+    AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
@@ -62,6 +62,11 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(disbursements::disburse))
         .routes(routes!(transfers::transfer))
         .routes(routes!(reversals::reverse))
+        .routes(routes!(budgets::record))
+        .routes(routes!(budgets::status))
+        .routes(routes!(pledges::record))
+        .routes(routes!(pledges::cancel))
+        .routes(routes!(pledges::status))
         .routes(routes!(corrections::correct))
         .routes(routes!(approvals::declare))
         .routes(routes!(proposals::propose, proposals::list))

@@ -137,6 +137,7 @@ impl Sequencer {
     /// Admits, writes and answers one batch, in queue order.
     pub(super) async fn process(&mut self, jobs: Vec<Job>) {
         let old_peaks = self.peak_nodes();
+        self.stored = self.state.size();
         let before_campaigns = self.state.campaigns().to_vec();
         let (keys, refs) = match self.used_keys_and_references(&jobs).await {
             Ok(used) => used,
@@ -263,13 +264,18 @@ impl Sequencer {
         job: &Job,
         refs: &mut UsedReferences,
     ) -> Result<Vec<NewEntry>, AppendError> {
-        let before = (self.state.clone(), self.opened.clone(), refs.clone());
+        let before = (
+            self.state.clone(),
+            self.opened.clone(),
+            refs.clone(),
+            self.plans.clone(),
+        );
         let mut rows = Vec::with_capacity(job.len());
         for (index, request) in job.requests().enumerate() {
             match self.admit(request, refs).await {
                 Ok(row) => rows.push(row),
                 Err(e) => {
-                    (self.state, self.opened, *refs) = before;
+                    (self.state, self.opened, *refs, self.plans) = before;
                     return Err(AppendError::InGroup {
                         index,
                         source: Box::new(e),
@@ -307,6 +313,9 @@ impl Sequencer {
         if let Body::Reversal(r) = &request.body {
             self.prepare_reversal(r.reverses).await?;
         }
+        self.plans
+            .prepare(&self.store, &self.state, &request.body, self.stored)
+            .await?;
         let entry = Entry {
             seq: self.state.size(),
             prev: self.state.last_hash(),
@@ -325,7 +334,11 @@ impl Sequencer {
             .idempotency_key
             .clone()
             .map(|k| (k, request.fingerprint(&self.fingerprints)));
+        // The budget and pledge rules come after the ledger's (SPEC.md §9 step 2.7).
+        self.state.check(&entry.body)?;
+        self.plans.check(&entry)?;
         self.state.apply(&entry, hash)?;
+        self.plans.apply(&entry, &self.state);
         match &entry.body {
             Body::CampaignOpen(_) => self.opened.push(entry.seq),
             Body::Donation(d) => {

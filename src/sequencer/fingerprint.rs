@@ -136,6 +136,7 @@ mod tests {
                 donor: "Anonymous".into(),
                 in_kind: None,
                 memo: None,
+                pledge: None,
                 received_at: "2026-11-02".into(),
                 reference: None,
             }),

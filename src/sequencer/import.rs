@@ -6,6 +6,7 @@ use crate::ledger::decode;
 use crate::ledger::entry::Body;
 use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::CompactTree;
+use crate::ledger::plans::Plans;
 use crate::ledger::state::{CampaignState, LedgerState};
 use crate::store::{Batch, NewEntry, Store, StoreError};
 
@@ -43,6 +44,7 @@ pub async fn import_leaves(
         return Err(ImportError::NotEmpty(size));
     }
     let mut state = LedgerState::new();
+    let mut plans = Plans::new();
     let mut tree = CompactTree::new();
     let mut opened: Vec<u64> = Vec::new();
     let mut written: Vec<CampaignState> = Vec::new();
@@ -54,6 +56,9 @@ pub async fn import_leaves(
         let hash = leaf_hash(&leaf);
         state
             .apply(&entry, hash)
+            .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", entry.seq)))?;
+        plans
+            .apply(&entry)
             .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", entry.seq)))?;
         if let Body::CampaignOpen(_) = &entry.body {
             opened.push(entry.seq);

@@ -24,6 +24,7 @@ mod commit;
 mod election;
 mod fingerprint;
 mod import;
+mod plans;
 mod queued;
 mod recorded_statement;
 mod recovery;
@@ -83,6 +84,9 @@ pub enum AppendError {
     /// A ledger rule would break.
     #[error("{0}")]
     Invariant(#[from] InvariantError),
+    /// A budget or pledge rule would break (SPEC.md §18, §19).
+    #[error("{0}")]
+    Plan(#[from] crate::ledger::plans::PlanError),
     /// A donation with this reference already exists in the campaign.
     #[error("a donation with reference {reference:?} already exists in campaign {campaign:?}; send separate_gift: true if this is another gift")]
     DuplicateReference { campaign: String, reference: String },
@@ -309,6 +313,10 @@ pub struct Sequencer {
     read_only: Option<String>,
     /// Where the head is published after each commit.
     view: SharedView,
+    /// The budgets and pledges of the campaigns whose entries needed them (SPEC.md §18, §19).
+    plans: plans::PlanCache,
+    /// The number of entries in the store: the entries before the batch being admitted.
+    stored: u64,
 }
 
 impl Sequencer {

@@ -202,6 +202,8 @@ impl Sequencer {
             opened,
             read_only,
             view,
+            plans: super::plans::PlanCache::default(),
+            stored: size,
         })
     }
 
@@ -253,6 +255,8 @@ impl Sequencer {
                 self.tree = fresh.tree;
                 self.opened = fresh.opened;
                 self.read_only = fresh.read_only;
+                self.plans = fresh.plans;
+                self.stored = fresh.stored;
             }
             Err(e) => {
                 self.read_only = Some(format!(

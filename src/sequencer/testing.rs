@@ -86,6 +86,7 @@ pub(super) fn donation(campaign: &str, amount: u64, reference: &str) -> AppendRe
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-20".into(),
         reference: Some(reference.into()),
     }))

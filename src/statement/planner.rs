@@ -124,6 +124,7 @@ fn donation(
         } else {
             None
         },
+        pledge: None,
         received_at: line.date.clone(),
         reference: Some(line.transaction_id.clone()),
     };

@@ -43,6 +43,7 @@ mod donors;
 mod error;
 mod indexed;
 mod leadership;
+mod plans;
 mod postgres;
 mod proofs;
 mod proposals;

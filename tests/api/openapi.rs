@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 59] = [
+const ROUTES: [&str; 64] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -35,6 +35,11 @@ const ROUTES: [&str; 59] = [
     "POST /disbursements",
     "POST /transfers",
     "POST /reversals",
+    "POST /budgets",
+    "GET /campaigns/{id}/budget",
+    "POST /pledges",
+    "POST /pledges/{seq}/cancel",
+    "GET /campaigns/{id}/pledges",
     "POST /corrections",
     "POST /approval-policies",
     "POST /proposals",

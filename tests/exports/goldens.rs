@@ -2,7 +2,8 @@
 //! for byte the goldens in `tests/data/exports/` for the demo bundle and for a richer ledger.
 //! The IATI goldens are what the earlier whole-in-memory exporter wrote; the CSV goldens
 //! were rewritten deliberately when the CSV gained its byte-order mark, signed and
-//! minor-unit amounts, days, channels and reversal columns (issue 15).
+//! minor-unit amounts, days, channels and reversal columns (issue 15), and when it gained
+//! the budget_line, budget_category and pledge columns (issue 18).
 //! `FUNDTRAIL_WRITE_GOLDENS=1 cargo test --test exports the_streamed_exports` rewrites them
 //! after such a change; review the diff.
 

@@ -157,6 +157,7 @@ pub fn donation(campaign: &str, code: &str, amount: u64, donor: &str) -> Body {
         donor: donor.into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-02".into(),
         reference: Some("FT26306123456789".into()),
     })
@@ -166,6 +167,7 @@ pub fn disbursement(campaign: &str, code: &str, amount: u64, recipient: &str) ->
     Body::Disbursement(Disbursement {
         approval: None,
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: currency(code),
         evidence: vec![Evidence {

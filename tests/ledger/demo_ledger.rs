@@ -46,6 +46,7 @@ impl Gift<'_> {
             donor: self.donor.into(),
             in_kind: None,
             memo: memo.map(Into::into),
+            pledge: None,
             received_at: self.received_at.into(),
             reference: reference.map(Into::into),
         }
@@ -75,6 +76,7 @@ pub fn paid(
     Body::Disbursement(Disbursement {
         approval: None,
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: currency(code),
         evidence,

@@ -87,6 +87,7 @@ impl Books {
                 donor: "Anonymous".into(),
                 in_kind: None,
                 memo: None,
+                pledge: None,
                 received_at: "2024-09-10".into(),
                 reference: Some(id.into()),
             }),
@@ -100,6 +101,7 @@ impl Books {
             Body::Disbursement(Disbursement {
                 approval: None,
                 amount: minor(amount),
+                budget_line: None,
                 campaign: campaign.into(),
                 currency: currency("VND"),
                 evidence: vec![],

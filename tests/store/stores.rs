@@ -91,6 +91,7 @@ fn donation(campaign: &str, amount: u64, currency: &str, reference: &str) -> Bod
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-20".into(),
         reference: Some(reference.into()),
     })

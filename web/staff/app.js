@@ -26,6 +26,8 @@ import { viewTokens } from './views/tokens.js';
 import { viewDonors } from './views/donors.js';
 import { viewEntry } from './views/entry.js';
 import { viewApprovals } from './views/approvals.js';
+import { viewBudget } from './views/budget.js';
+import { viewPledges } from './views/pledges.js';
 
 // First of all: a sign-in link's token leaves the address bar (and the history) at once.
 let linkToken = takeTokenFromAddress();
@@ -42,6 +44,8 @@ const SCREENS = {
   approvals: { key: 'appr_nav', view: viewApprovals, href: '#/approvals' },
   reversal: { key: 'nav_reversal', view: viewReversal, href: '#/reversal' },
   statement: { key: 'nav_statement', view: viewStatement, href: '#/statement' },
+  budget: { key: 'bud_nav', view: viewBudget, href: '#/budget' },
+  pledges: { key: 'pl_nav', view: viewPledges, href: '#/pledges' },
   'campaign-open': {
     key: 'nav_campaign_open', view: viewCampaignOpen, href: '#/campaign-open', admin: true,
   },

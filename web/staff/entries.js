@@ -69,6 +69,7 @@ export function entryRows(e) {
         [t('reference'), b.reference !== undefined ? code(b.reference, 'ref') : undefined],
         [t('in_kind'), text(b.in_kind?.description)],
         [t('memo'), text(b.memo)],
+        [t('pl_choice'), b.pledge !== undefined ? h('a', { href: `#/entry/${b.pledge}` }, t('entry_n', { seq: b.pledge })) : undefined],
       );
       break;
     case 'disbursement':
@@ -76,6 +77,7 @@ export function entryRows(e) {
         [t('recipient'), text(b.recipient)],
         [t('purpose'), text(b.purpose)],
         [t('paid_at'), dayText(b.paid_at)],
+        [t('bud_line_choice'), b.budget_line !== undefined ? code(b.budget_line) : undefined],
         [t('evidence'), b.evidence && b.evidence.length ? h('ul', { class: 'plain' }, b.evidence.map((ev) => h('li', {}, text(ev.name ?? ev.media_type), ' ', code(ev.sha256)))) : t('no_evidence')],
       );
       break;
@@ -105,6 +107,19 @@ export function entryRows(e) {
         [t('upd_date'), dayText(b.date)],
         [t('evidence'), b.evidence && b.evidence.length ? h('ul', { class: 'plain' }, b.evidence.map((ev) => h('li', {}, text(ev.name ?? ev.media_type), ' ', code(ev.sha256)))) : t('no_evidence')],
       );
+      break;
+    case 'budget':
+      rows.push(
+        [t('bud_revises'), b.revises !== undefined ? h('a', { href: `#/entry/${b.revises}` }, t('entry_n', { seq: b.revises })) : t('bud_first')],
+        [t('bud_lines'), h('ul', { class: 'plain' }, b.lines.map((l) => h('li', {}, code(l.id), ' ', text(l.label), ' · ', text(l.category), l.sector ? ` · ${l.sector}` : '', ' · ', money(l.amount, b.currency))))],
+        [t('note'), text(b.note)],
+      );
+      break;
+    case 'pledge':
+      rows.push([t('donor'), text(b.donor)], [t('pl_expected'), b.expected_on ? dayText(b.expected_on) : undefined], [t('note'), text(b.note)]);
+      break;
+    case 'pledge.cancel':
+      rows.push([t('pl_choice'), h('a', { href: `#/entry/${b.pledge}` }, t('entry_n', { seq: b.pledge }))], [t('reason'), text(b.reason)]);
       break;
     default:
       break;

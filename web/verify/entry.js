@@ -13,6 +13,11 @@ import {
 import {
   FieldError, isRecordedAt, isRecordedBy, validateBody, validateLine,
 } from './fields.js';
+import { validateBudget } from './budget.js';
+import { validatePledge, validateCancel } from './pledge.js';
+
+// The field rules of the kinds whose modules keep their own rules (SPEC.md §18, §19).
+const OWN_RULES = { budget: validateBudget, pledge: validatePledge, 'pledge.cancel': validateCancel };
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
@@ -157,10 +162,10 @@ const BODIES = {
     amount: T.minor, campaign: T.str,
     channel: T.oneOf('bank_transfer', 'cash', 'card', 'mobile_money', 'in_kind', 'other'),
     commitment: opt(T.hash), currency: T.currency, donor: T.str, in_kind: opt(T.struct({ description: T.str })),
-    memo: opt(T.str), received_at: T.str, reference: opt(T.str),
+    memo: opt(T.str), pledge: opt(T.u64), received_at: T.str, reference: opt(T.str),
   },
   disbursement: {
-    amount: T.minor, approval: opt(T.struct(APPROVAL)), campaign: T.str, currency: T.currency, evidence: T.arrayOf(T.struct(EVIDENCE)),
+    amount: T.minor, approval: opt(T.struct(APPROVAL)), budget_line: opt(T.str), campaign: T.str, currency: T.currency, evidence: T.arrayOf(T.struct(EVIDENCE)),
     paid_at: T.str, purpose: T.str, recipient: T.str, reference: opt(T.str),
   },
   transfer: {
@@ -181,6 +186,20 @@ const BODIES = {
   update: {
     campaign: T.str, date: T.str, evidence: T.arrayOf(T.struct(EVIDENCE)), text: T.str, title: T.str,
   },
+  // SPEC.md §18, §19.
+  budget: {
+    campaign: T.str,
+    currency: T.currency,
+    lines: T.arrayOf(T.struct({
+      amount: T.minor, category: T.str, id: T.str, label: T.str, sector: opt(T.str),
+    })),
+    note: opt(T.str),
+    revises: opt(T.u64),
+  },
+  pledge: {
+    amount: T.minor, campaign: T.str, currency: T.currency, donor: T.str, expected_on: opt(T.str), note: opt(T.str),
+  },
+  'pledge.cancel': { campaign: T.str, pledge: T.u64, reason: T.str },
 };
 // A published statement line (SPEC.md §16.2).
 const LINE = {
@@ -244,6 +263,7 @@ export function decodeLeaf(leaf, decoded) {
   }
   try {
     validateBody(env.kind, body);
+    if (Object.hasOwn(OWN_RULES, env.kind)) OWN_RULES[env.kind](body);
   } catch (e) {
     if (e instanceof FieldError) {
       throw new VerifyError('field', `field body.${e.field}: ${e.problem}`, { field: `body.${e.field}` });

@@ -41,6 +41,12 @@ export function isSlug(s) {
   return typeof s === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(s);
 }
 
+/** The text, slug and date rules of SPEC.md §2.2, for the bodies of budget.js and pledge.js. */
+export const rules = {
+  short: (f, v) => short(f, v), long: (f, v) => long(f, v), optLong: (f, v) => optLong(f, v),
+  slug: (f, v) => slug(f, v), date: (f, v) => date(f, v), FieldError,
+};
+
 function slug(field, v) {
   if (!isSlug(v)) throw new FieldError(field, "must be 1-64 lower-case letters, digits or '-', starting with a letter or digit");
 }
@@ -123,6 +129,7 @@ export function validateBody(kind, b) {
     case 'disbursement':
       slug('campaign', b.campaign);
       date('paid_at', b.paid_at);
+      if (b.budget_line !== undefined) slug('budget_line', b.budget_line);
       short('recipient', b.recipient);
       long('purpose', b.purpose);
       evidenceList(b.evidence);

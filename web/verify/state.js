@@ -207,7 +207,14 @@ export class LedgerState {
         // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §16).
         commit = () => {};
         break;
+      case 'budget':
+      case 'pledge':
+        // Budgets and pledges move no money; their own rules are budget.js's and pledge.js's.
+        this.openCampaign(b.campaign, b.currency, true);
+        commit = () => {};
+        break;
       case 'update':
+      case 'pledge.cancel':
         // A narrative update moves no money; it names an opened campaign, open or closed (SPEC.md §20.1).
         this.idx(b.campaign);
         commit = () => {};

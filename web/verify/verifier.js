@@ -7,6 +7,8 @@ import { VerifyError, entryError } from './errors.js';
 import { decodeLeaf } from './entry.js';
 import { leafHashSync, CompactTree } from './merkle.js';
 import { LedgerState, InvariantError } from './state.js';
+import { Budgets } from './budget.js';
+import { Pledges } from './pledge.js';
 import { totalsOf, checkTotals } from './totals.js';
 import { verifyCheckpoint } from './note.js';
 
@@ -14,6 +16,8 @@ import { verifyCheckpoint } from './note.js';
 export class Verifier {
   constructor() {
     this.state = new LedgerState();
+    this.budgets = new Budgets();
+    this.pledges = new Pledges();
     this.tree = new CompactTree();
     this.checkpoints = new Map(); // size -> callback(rootHex) to check a prefix root
   }
@@ -49,6 +53,9 @@ export class Verifier {
     const hex = toHex(hash);
     try {
       this.state.apply(entry, hex);
+      // SPEC.md §18, §19: after the ledger rules of §7.
+      this.budgets.apply(entry);
+      this.pledges.apply(entry);
     } catch (e) {
       if (e instanceof InvariantError) {
         const { code, message, ...extra } = e;
@@ -71,6 +78,9 @@ export class Verifier {
     const hex = toHex(hash);
     try {
       this.state.apply(entry, hex);
+      // SPEC.md §18, §19: after the ledger rules of §7.
+      this.budgets.apply(entry);
+      this.pledges.apply(entry);
     } catch (e) {
       if (e instanceof InvariantError) {
         const { code, message, ...extra } = e;
@@ -115,7 +125,7 @@ export class Verifier {
     const totals = totalsOf(this.state);
     if (claimed) checkTotals(claimed, totals);
     return {
-      size, root, checkpoint: cp, totals,
+      size, root, checkpoint: cp, totals, budgets: this.budgets, pledges: this.pledges,
     };
   }
 }

@@ -14,6 +14,7 @@ import { paymentsSection, updatesSection } from './payments.js';
 import { giveSection } from './give.js';
 import { setCampaignMeta } from './campaign-meta.js';
 import { approvalRules } from './approval.js';
+import { planSections } from './budget.js';
 
 /** The most entries a campaign's page reads (200 per request). */
 export const MAX_ENTRIES = 5000;
@@ -63,6 +64,7 @@ export async function viewCampaign(out, route) {
 
   const totals = complete ? statementTotals(lines) : null;
   out.append(totalsSection(c, totals, complete, [goalProgress(c.donated, c.goal, c.currency), h('p', { class: 'note' }, t('counts', { donations: integer(c.donations), payments: integer(c.disbursements) }))]));
+  out.append(...(await planSections(c)));
   out.append(await giveSection(c));
   out.append(paymentsSection(c, lines));
   const updates = updatesSection(lines);

@@ -44,6 +44,16 @@ export function lineDetails(line, bySeq) {
     case 'update':
       out.push(h('span', { class: 'prewrap' }, b.title));
       break;
+    case 'budget':
+      out.push(t('bud_row', { n: (b.lines ?? []).length }));
+      if (b.note !== undefined) out.push(': ', h('span', { class: 'prewrap' }, b.note));
+      break;
+    case 'pledge':
+      out.push(t('pl_row', { donor: donorName(b.donor), amount: money(b.amount, b.currency) }));
+      break;
+    case 'pledge.cancel':
+      out.push(h('a', { href: `#/entry/${b.pledge}` }, t('pl_row_cancel', { seq: b.pledge })), ': ', h('span', { class: 'prewrap' }, b.reason));
+      break;
     default:
       break;
   }

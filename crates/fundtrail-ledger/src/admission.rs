@@ -93,6 +93,17 @@ fn texts(body: &Body) -> Vec<(&'static str, &str)> {
             }
         }
         Body::ApprovalPolicy(p) => out.extend(p.note.as_deref().map(|n| ("note", n))),
+        Body::Budget(b) => {
+            for l in &b.lines {
+                out.push(("lines.label", l.label.as_str()));
+            }
+            out.extend(b.note.as_deref().map(|n| ("note", n)));
+        }
+        Body::Pledge(p) => {
+            out.push(("donor", p.donor.as_str()));
+            out.extend(p.note.as_deref().map(|n| ("note", n)));
+        }
+        Body::PledgeCancel(c) => out.push(("reason", c.reason.as_str())),
         Body::Statement(s) => {
             out.push(("account.bank", s.account.bank.as_str()));
             out.push(("account.number", s.account.number.as_str()));
@@ -174,6 +185,7 @@ mod tests {
             donor: donor.into(),
             in_kind: None,
             memo: None,
+            pledge: None,
             received_at: received_at.into(),
             reference: None,
         })

@@ -13,6 +13,7 @@
 
 pub mod admission;
 pub mod approval;
+pub mod budget;
 pub mod canonical;
 pub mod checkpoint;
 pub mod cosignature;
@@ -23,6 +24,8 @@ pub mod hash;
 pub mod identifier;
 pub mod merkle;
 pub mod money;
+pub mod plans;
+pub mod pledge;
 pub mod policy;
 pub mod receipt;
 pub mod reconcile;

@@ -301,6 +301,7 @@ mod tests {
             donor: "An".into(),
             in_kind: None,
             memo: None,
+            pledge: None,
             received_at: "2026-11-23".into(),
             reference: None,
         })

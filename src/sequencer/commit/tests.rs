@@ -157,6 +157,7 @@ async fn an_entry_longer_than_65535_bytes_is_refused_and_takes_no_seq() {
     large.body = Body::Disbursement(Disbursement {
         approval: None,
         amount: Minor::new(1).expect("positive"),
+        budget_line: None,
         campaign: "flood-2026".into(),
         currency: Currency::parse("VND").expect("currency"),
         evidence: (0..100).map(document).collect(),

@@ -309,6 +309,7 @@ fn donation(
         donor: l.counterparty.clone().unwrap_or_else(|| "Anonymous".into()),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: l.date.clone(),
         reference: Some(l.id.clone()),
     })

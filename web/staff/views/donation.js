@@ -17,6 +17,7 @@ import {
   loadCampaigns, campaignById, campaignOption, noCampaign,
 } from '../data.js';
 import { receiptCard } from '../receipt.js';
+import { pledgeChoice } from '../plans.js';
 
 const CHANNELS = ['bank_transfer', 'cash', 'card', 'mobile_money', 'in_kind', 'other'];
 
@@ -69,6 +70,9 @@ function donationForm(host, campaigns) {
     name: 'memo', label: t('memo'), kind: 'textarea', hint: t('memo_hint'),
   });
   const currencyNote = h('p', { class: 'note', 'data-currency-note': '' });
+  const pledge = pledgeChoice();
+  campaign.input.addEventListener('change', () => pledge.load(campaignById(campaigns, campaign.value)));
+  pledge.load(campaignById(campaigns, campaign.value));
 
   const sync = () => {
     const c = campaignById(campaigns, campaign.value);
@@ -95,8 +99,8 @@ function donationForm(host, campaigns) {
     pAddress.el,
     consent.el,
   );
-  const fields = [campaign, amount, received, channel, inKind, reference, separate, publish, donor, pName, pEmail, pPhone, pAddress, consent, memo];
-  const form = formOf('donation-form', [campaign.el, currencyNote, amount, received, channel, inKind, reference, separate, publish, donor, privateSet, memo]);
+  const fields = [campaign, amount, pledge, received, channel, inKind, reference, separate, publish, donor, pName, pEmail, pPhone, pAddress, consent, memo];
+  const form = formOf('donation-form', [campaign.el, currencyNote, amount, pledge, received, channel, inKind, reference, separate, publish, donor, privateSet, memo]);
   sync();
 
   appendFlow(host, {
@@ -130,6 +134,11 @@ function donationForm(host, campaigns) {
       }
       const a = readAmountField(amount);
       if (!c || !a || !ok) return null;
+      const promise = (pledge.data?.list ?? []).find((x) => String(x.seq) === pledge.value);
+      if (promise && a.minor > BigInt(promise.outstanding)) {
+        amount.setError(t('pl_over', { outstanding: money(promise.outstanding, c.currency), amount: money(a.minor, c.currency) }));
+        return null;
+      }
       const shownName = donor.value.trim() || pName.value.trim();
       const json = {
         campaign: c.id,
@@ -144,6 +153,7 @@ function donationForm(host, campaigns) {
       if (separate.value && !separate.el.hidden) json.separate_gift = true;
       if (named && donor.value.trim()) json.donor = donor.value.trim();
       if (memo.value.trim()) json.memo = memo.value.trim();
+      if (promise) json.pledge = promise.seq;
       if (anyPrivate) {
         json.donor_private = {};
         for (const [k, f] of [['name', pName], ['email', pEmail], ['phone', pPhone], ['address', pAddress]]) {
@@ -156,6 +166,9 @@ function donationForm(host, campaigns) {
         rows: [
           [t('campaign'), `${c.title} (${c.id})`],
           [goods ? t('declared_value') : t('amount'), h('strong', { class: 'amount', 'data-review': 'amount' }, money(a.minor, c.currency))],
+          promise ? [t('pl_choice'), h('span', { 'data-review': 'pledge' }, t('pl_option', {
+            donor: promise.donor, seq: promise.seq, outstanding: money(BigInt(promise.outstanding) - a.minor, c.currency),
+          }))] : null,
           [t('received_at'), dayText(json.received_at)],
           [t('channel'), label('channel', json.channel)],
           [t('in_kind'), goods ? h('span', { class: 'prewrap' }, json.in_kind_description) : undefined],

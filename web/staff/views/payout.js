@@ -17,6 +17,7 @@ import {
 import { evidencePicker } from '../evidence.js';
 import { entryFacts } from '../entries.js';
 import { approversNeeded, proposedDone } from './approvals.js';
+import { budgetLineChoice } from '../plans.js';
 
 /** The screen: a payment form for the campaigns that hold money. */
 export async function viewPayout(out) {
@@ -48,16 +49,21 @@ function payoutForm(host, campaigns) {
     name: 'paid_at', label: t('paid_at'), kind: 'date', required: true, value: todayLocal(),
   });
   const evidence = evidencePicker();
+  const line = budgetLineChoice();
   const balanceNote = h('p', { class: 'note', 'data-balance-note': '' });
   const sync = () => {
     const c = campaignById(campaigns, campaign.value);
     balanceNote.textContent = c ? t('campaign_currency', { currency: c.currency, balance: money(c.balance, c.currency) }) : '';
     amount.refresh();
   };
-  campaign.input.addEventListener('change', sync);
+  campaign.input.addEventListener('change', () => {
+    sync();
+    line.load(campaignById(campaigns, campaign.value));
+  });
   sync();
-  const fields = [campaign, amount, recipient, purpose, paid, evidence];
-  const form = formOf('payout-form', [campaign.el, balanceNote, amount, recipient, purpose, paid, evidence]);
+  line.load(campaignById(campaigns, campaign.value));
+  const fields = [campaign, amount, line, recipient, purpose, paid, evidence];
+  const form = formOf('payout-form', [campaign.el, balanceNote, amount, line, recipient, purpose, paid, evidence]);
 
   appendFlow(host, {
     form,
@@ -91,6 +97,8 @@ function payoutForm(host, campaigns) {
         evidence: stored,
       };
       const needed = approversNeeded(c, a.minor);
+      const chosen = (line.data?.lines ?? []).find((l) => l.id === line.value);
+      if (chosen) json.budget_line = chosen.id;
       return {
         path: needed ? 'proposals' : 'disbursements',
         json: needed ? { disbursement: json } : json,
@@ -99,6 +107,9 @@ function payoutForm(host, campaigns) {
           [t('campaign'), `${c.title} (${c.id})`],
           [t('amount'), h('strong', { class: 'amount', 'data-review': 'amount' }, money(a.minor, c.currency))],
           [t('balance_after'), money(BigInt(c.balance) - a.minor, c.currency)],
+          [t('bud_line_choice'), chosen ? h('span', { 'data-review': 'budget_line' }, t('bud_line_after', {
+            label: chosen.label, paid: money(BigInt(chosen.paid) + a.minor, c.currency), planned: money(chosen.planned, c.currency),
+          })) : t('bud_no_line')],
           [t('recipient'), h('span', { class: 'prewrap' }, json.recipient)],
           [t('purpose'), h('span', { class: 'prewrap' }, json.purpose)],
           [t('paid_at'), dayText(json.paid_at)],

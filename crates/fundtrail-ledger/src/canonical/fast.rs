@@ -324,6 +324,7 @@ impl<'a> Cursor<'a> {
             donor,
             in_kind,
             memo,
+            pledge: None,
             received_at,
             reference,
         })
@@ -367,6 +368,7 @@ impl<'a> Cursor<'a> {
         Some(Disbursement {
             amount,
             approval: None,
+            budget_line: None,
             campaign,
             currency,
             evidence,

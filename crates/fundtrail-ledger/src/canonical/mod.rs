@@ -118,6 +118,9 @@ pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
         "statement" => Body::Statement(body::<Statement>(wire.body)?),
         "update" => Body::Update(body::<Update>(wire.body)?),
         "approval.policy" => Body::ApprovalPolicy(body::<ApprovalPolicy>(wire.body)?),
+        "budget" => Body::Budget(body::<crate::budget::Budget>(wire.body)?),
+        "pledge" => Body::Pledge(body::<crate::pledge::Pledge>(wire.body)?),
+        "pledge.cancel" => Body::PledgeCancel(body::<crate::pledge::PledgeCancel>(wire.body)?),
         other => return Err(LeafError::UnknownKind(other.to_string())),
     };
     let entry = Entry {

@@ -22,6 +22,7 @@ fn donation() -> Entry {
             donor: "Nguyễn \"Bé\" <b>".into(),
             in_kind: None,
             memo: Some("line\nbreak".into()),
+            pledge: None,
             received_at: "2026-11-23".into(),
             reference: Some("FT2611".into()),
         }),
@@ -218,6 +219,7 @@ fn body(rng: &mut Rng) -> Body {
                     None
                 },
                 memo: opt(rng, text),
+                pledge: None,
                 received_at: date(rng),
                 reference: opt(rng, text),
             })
@@ -225,6 +227,7 @@ fn body(rng: &mut Rng) -> Body {
         3 => Body::Disbursement(Disbursement {
             approval: None,
             amount: minor(rng),
+            budget_line: None,
             campaign: slug(rng),
             currency: currency(rng),
             evidence: (0..rng.below(3))

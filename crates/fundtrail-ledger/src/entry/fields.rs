@@ -55,6 +55,9 @@ impl Body {
             Body::Disbursement(b) => {
                 slug("campaign", &b.campaign)?;
                 date("paid_at", &b.paid_at)?;
+                if let Some(line) = &b.budget_line {
+                    slug("budget_line", line)?;
+                }
                 short("recipient", &b.recipient)?;
                 long("purpose", &b.purpose)?;
                 opt_short("reference", &b.reference)?;
@@ -75,6 +78,9 @@ impl Body {
             Body::Statement(b) => statement(b),
             Body::Update(b) => b.validate(),
             Body::ApprovalPolicy(p) => p.validate(),
+            Body::Budget(b) => crate::budget::validate(b),
+            Body::Pledge(b) => crate::pledge::validate_pledge(b),
+            Body::PledgeCancel(b) => crate::pledge::validate_cancel(b),
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Six of the kinds of body (`statement` is in `statement.rs`, `approval.policy` in `crate::approval`) (SPEC.md §2.3) and the values inside them.
+//! Six of the kinds of body (SPEC.md §2.3; `statement` is in `statement.rs`, `approval.policy` in
+//! `crate::approval`, `budget` in `crate::budget`, `pledge` and `pledge.cancel` in `crate::pledge`)
+//! and the values inside them.
 
 use crate::approval::{Approval, OpeningRule};
 use crate::hash::Hash;
@@ -94,6 +96,9 @@ pub struct Donation {
     /// Optional public memo.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub memo: Option<String>,
+    /// Optional `seq` of the pledge of the same campaign this gift fulfils (SPEC.md §19).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pledge: Option<u64>,
     /// Day received, `YYYY-MM-DD`.
     pub received_at: String,
     /// Bank transaction id, transfer message or receipt number, so a donor can find it.
@@ -118,6 +123,10 @@ pub struct Disbursement {
     /// Who proposed and who approved it, when it went through approval (SPEC.md §17.2).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub approval: Option<Approval>,
+    /// Optional id of the line of the campaign's budget in force it is paid against
+    /// (SPEC.md §18).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub budget_line: Option<String>,
     /// The paying campaign.
     pub campaign: String,
     /// Must equal the campaign's currency.

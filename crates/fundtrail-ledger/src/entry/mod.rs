@@ -1,4 +1,4 @@
-//! Ledger entries: the common envelope and the seven kinds of body (SPEC.md §2.1, §2.3), and
+//! Ledger entries: the common envelope and the kinds of body (SPEC.md §2.1, §2.3), and
 //! the rules on their field values (SPEC.md §2.2).
 //!
 //! Struct fields are declared in ascending key order so that serializing them with
@@ -69,6 +69,12 @@ pub enum Body {
     Update(Update),
     /// `approval.policy`
     ApprovalPolicy(crate::approval::ApprovalPolicy),
+    /// `budget` (SPEC.md §18)
+    Budget(crate::budget::Budget),
+    /// `pledge` (SPEC.md §19)
+    Pledge(crate::pledge::Pledge),
+    /// `pledge.cancel` (SPEC.md §19)
+    PledgeCancel(crate::pledge::PledgeCancel),
 }
 
 impl Body {
@@ -84,6 +90,9 @@ impl Body {
             Body::Statement(_) => "statement",
             Body::Update(_) => "update",
             Body::ApprovalPolicy(_) => "approval.policy",
+            Body::Budget(_) => "budget",
+            Body::Pledge(_) => "pledge",
+            Body::PledgeCancel(_) => "pledge.cancel",
         }
     }
 
@@ -97,6 +106,9 @@ impl Body {
             Body::Transfer(b) => &b.from,
             Body::Update(b) => &b.campaign,
             Body::ApprovalPolicy(p) => p.campaign.as_deref().unwrap_or(""),
+            Body::Budget(b) => &b.campaign,
+            Body::Pledge(b) => &b.campaign,
+            Body::PledgeCancel(b) => &b.campaign,
             Body::Reversal(_) | Body::Statement(_) => "",
         }
     }

@@ -26,6 +26,7 @@ fn donation_leaf(seq: u64, prev: Hash, commitment: Option<Hash>) -> Vec<u8> {
             donor: "Anonymous".into(),
             in_kind: None,
             memo: None,
+            pledge: None,
             received_at: "2026-11-02".into(),
             reference: None,
         }),

@@ -155,7 +155,12 @@ impl Reconciler {
                 }
             }
             Body::Statement(s) => self.statements.push((entry.seq, s.clone())),
-            Body::CampaignClose(_) | Body::Update(_) | Body::ApprovalPolicy(_) => {}
+            Body::CampaignClose(_)
+            | Body::Update(_)
+            | Body::ApprovalPolicy(_)
+            | Body::Budget(_)
+            | Body::Pledge(_)
+            | Body::PledgeCancel(_) => {}
         }
     }
 

@@ -50,6 +50,7 @@ fn donation(reference: &str, amount: u64) -> Body {
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2024-09-10".into(),
         reference: Some(reference.into()),
     })
@@ -59,6 +60,7 @@ fn disbursement(reference: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
         approval: None,
         amount: Minor::new(amount).expect("amount"),
+        budget_line: None,
         campaign: "yagi".into(),
         currency: vnd(),
         evidence: vec![],

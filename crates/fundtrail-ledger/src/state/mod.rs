@@ -378,6 +378,14 @@ impl LedgerState {
             // An update moves no money; it must name a campaign that was opened (open or closed).
             Body::Update(u) => self.idx(&u.campaign).map(|_| Change::Nothing),
             Body::ApprovalPolicy(p) => self.policy_change(p),
+            // Budgets and pledges move no money; their own rules follow in `crate::plans`.
+            Body::Budget(b) => self
+                .open_campaign(&b.campaign, b.currency, true)
+                .map(|_| Change::Nothing),
+            Body::Pledge(p) => self
+                .open_campaign(&p.campaign, p.currency, true)
+                .map(|_| Change::Nothing),
+            Body::PledgeCancel(c) => self.idx(&c.campaign).map(|_| Change::Nothing),
         }
     }
 

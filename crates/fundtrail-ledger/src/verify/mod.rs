@@ -60,4 +60,6 @@ pub struct Report {
     pub checkpoint: Option<Checkpoint>,
     /// Totals recomputed from the entries.
     pub totals: Totals,
+    /// Budgets and pledges recomputed from the entries (SPEC.md §8.1).
+    pub plans: crate::plans::Plans,
 }

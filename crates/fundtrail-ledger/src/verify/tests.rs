@@ -96,6 +96,7 @@ fn donation(campaign: &str, amount: u64) -> Body {
         donor: "An \"Bé\"".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-23".into(),
         reference: None,
     })

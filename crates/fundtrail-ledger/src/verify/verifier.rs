@@ -6,6 +6,7 @@ use crate::checkpoint::verify_checkpoint;
 use crate::entry::Entry;
 use crate::hash::{leaf_hash, Hash};
 use crate::merkle::CompactTree;
+use crate::plans::Plans;
 use crate::state::LedgerState;
 use crate::totals::Totals;
 
@@ -13,6 +14,7 @@ use crate::totals::Totals;
 #[derive(Debug, Clone, Default)]
 pub struct Verifier {
     state: LedgerState,
+    plans: Plans,
     tree: CompactTree,
 }
 
@@ -21,12 +23,13 @@ impl Verifier {
     pub fn new() -> Self {
         Verifier {
             state: LedgerState::new(),
+            plans: Plans::new(),
             tree: CompactTree::new(),
         }
     }
 
-    /// Checks the next leaf: canonical form, fields, `seq`, `prev` link, time order and
-    /// every invariant; then adds it to the tree and the totals.
+    /// Checks the next leaf: canonical form, fields, `seq`, `prev` link, time order, every
+    /// invariant, then the budget and pledge rules (SPEC.md §18, §19); then adds it to the tree and the totals.
     ///
     /// # Errors
     /// [`VerifyError::Entry`] naming the entry's position.
@@ -48,6 +51,10 @@ impl Verifier {
                 seq,
                 problem: e.to_string(),
             })?;
+        self.plans.apply(entry).map_err(|e| VerifyError::Entry {
+            seq,
+            problem: e.to_string(),
+        })?;
         self.tree.push(hash);
         Ok(())
     }
@@ -65,6 +72,11 @@ impl Verifier {
     /// The ledger state after the entries checked so far.
     pub fn state(&self) -> &LedgerState {
         &self.state
+    }
+
+    /// The budgets and pledges after the entries checked so far.
+    pub fn plans(&self) -> &Plans {
+        &self.plans
     }
 
     /// Finishes: checks the signed checkpoint (when given, with `vkey`) covers exactly these
@@ -108,6 +120,7 @@ impl Verifier {
             root,
             checkpoint,
             totals,
+            plans: self.plans,
         })
     }
 }

@@ -42,6 +42,7 @@ fn open(id: &str, rule: Option<(u64, u64)>) -> Body {
 
 fn donation(campaign: &str, amount: u64) -> Body {
     Body::Donation(Donation {
+        pledge: None,
         amount: minor(amount),
         campaign: campaign.into(),
         channel: Channel::Cash,
@@ -64,6 +65,7 @@ fn approval(proposed_by: &str, approved_by: &[&str]) -> Option<Approval> {
 
 fn payment(campaign: &str, amount: u64, approval: Option<Approval>) -> Body {
     Body::Disbursement(Disbursement {
+        budget_line: None,
         amount: minor(amount),
         approval,
         campaign: campaign.into(),

@@ -26,6 +26,7 @@ fn vnd() -> Currency {
 
 fn donation(amount: u64, day: &str, commitment: Option<Hash>) -> Body {
     Body::Donation(Donation {
+        pledge: None,
         amount: Minor::new(amount).expect("amount"),
         campaign: "flood-2026".into(),
         channel: Channel::BankTransfer,

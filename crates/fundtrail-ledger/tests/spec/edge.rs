@@ -46,6 +46,7 @@ fn donation(campaign: &str, amount: u64) -> Body {
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2026-11-01".into(),
         reference: None,
     })
@@ -55,6 +56,7 @@ fn disbursement(campaign: &str, amount: u64) -> Body {
     Body::Disbursement(Disbursement {
         approval: None,
         amount: minor(amount),
+        budget_line: None,
         campaign: campaign.into(),
         currency: vnd(),
         evidence: vec![],

@@ -56,6 +56,7 @@ fn donation() -> Donation {
         donor: "Nguyễn Văn An".into(),
         in_kind: None,
         memo: Some("Cho bà con vùng lũ".into()),
+        pledge: None,
         received_at: "2026-11-01".into(),
         reference: Some("FT26110".into()),
     }
@@ -318,6 +319,7 @@ fn rule_and_integer_cases() -> Vec<Case> {
                 fundtrail_ledger::entry::Disbursement {
                     approval: None,
                     amount: Minor::new(5).expect("amount"),
+                    budget_line: None,
                     campaign: "flood-2026".into(),
                     currency: vnd(),
                     evidence: vec![fundtrail_ledger::entry::Evidence {

@@ -5,6 +5,7 @@
 //! `FUNDTRAIL_WRITE_VECTORS=1 cargo test -p fundtrail-ledger --test spec` rewrites them all.
 
 mod approval;
+mod budgets;
 mod checkpoints;
 mod companion;
 mod currencies;

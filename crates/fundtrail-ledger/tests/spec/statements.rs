@@ -89,6 +89,7 @@ fn donation(amount: u64, reference: &str) -> Body {
         donor: "Anonymous".into(),
         in_kind: None,
         memo: None,
+        pledge: None,
         received_at: "2024-09-10".into(),
         reference: Some(reference.into()),
     })

@@ -56,6 +56,7 @@ fn ledger() -> Ledger {
         title: "Lũ miền Trung 2026".into(),
     }));
     l.append(Body::Donation(Donation {
+        pledge: None,
         amount: Minor::new(500_000).expect("amount"),
         campaign: "flood-2026".into(),
         channel: Channel::Cash,
