@@ -112,3 +112,34 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cores} cores, {cpu}")
 }
+
+/// CPU milliseconds spent so far by the PostgreSQL cluster whose postmaster is `postmaster`:
+/// it and every process it started (backends, WAL writer, checkpointer...), as far as they
+/// are alive.
+pub fn cluster_cpu_ms(postmaster: u32) -> f64 {
+    let ticks_of = |stat: &str| -> Option<(u32, u64)> {
+        let close = stat.rfind(')')?;
+        let rest: Vec<&str> = stat.get(close + 2..)?.split(' ').collect();
+        let ppid = rest.get(1)?.parse().ok()?;
+        let ticks = rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?;
+        Some((ppid, ticks))
+    };
+    let mut ticks = 0;
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    for p in procs.flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        if let Some((ppid, t)) = ticks_of(&stat) {
+            if pid == postmaster || ppid == postmaster {
+                ticks += t;
+            }
+        }
+    }
+    ticks as f64 * 10.0
+}
