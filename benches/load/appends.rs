@@ -3,7 +3,7 @@
 
 use crate::clients::{http_client, on_client_thread, ClientConnection, DonationRequest};
 use crate::ledgers::Rng;
-use crate::report::{cluster_cpu_ms, cpu_delta, ms, thread_cpu, Stats};
+use crate::report::{cluster_cpu_delta, cluster_cpu_ms, cpu_delta, ms, thread_cpu, Stats};
 use crate::server::{init_ledger, serve, Server};
 use crate::{DONORS, MEMOS};
 use fundtrail::ledger::{verify_inclusion, Hash};
@@ -189,10 +189,16 @@ pub async fn drive_appends(
         leaves,
     };
     print_run(label, &run, after - before, &server_cpu, &own_cpu, total);
-    if let Some(pg_ms) = pg_cpu {
+    if let Some(pg) = pg_cpu {
+        let per_append = |ms: f64| ms * 1e3 / total as f64;
         println!(
-            "{label}:      CPU per append of PostgreSQL's processes: {:.0} µs",
-            pg_ms * 1e3 / total as f64
+            "{label}:      CPU per append of PostgreSQL's processes: {:.0} µs ({})",
+            per_append(pg.iter().map(|x| x.1).sum()),
+            pg.iter()
+                .filter(|(_, ms)| *ms > 0.0)
+                .map(|(k, ms)| format!("{k} {:.0} µs", per_append(*ms)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if run.failures > 0 {

@@ -27,6 +27,7 @@ pub async fn baseline_pg_copy(url: &str, leaves: &[Vec<u8>], rows_per_copy: usiz
     let mut conn = sqlx::PgConnection::connect(url)
         .await
         .expect("copy baseline");
+    nodelay_on_sockets_to(url);
     sqlx::query(SCRATCH)
         .execute(&mut conn)
         .await
@@ -68,10 +69,12 @@ fn copy_row(leaf: &[u8]) -> Vec<u8> {
         other if !other.campaign().is_empty() => (Some(other.campaign()), None),
         _ => (None, None),
     };
+    let seq = (entry.seq as i64).to_be_bytes();
+    let hash = leaf_hash(leaf);
     let fields: [Option<&[u8]>; 8] = [
-        Some(&(entry.seq as i64).to_be_bytes()),
+        Some(&seq),
         Some(leaf),
-        Some(&leaf_hash(leaf).0),
+        Some(&hash.0),
         Some(&entry.prev.0),
         Some(entry.body.kind().as_bytes()),
         campaign.map(str::as_bytes),
@@ -120,4 +123,36 @@ pub fn print_copy_baseline(label: &str, run: &AppendRun, copy: &CopyBaseline) {
 pub fn mean_batch(run: &AppendRun) -> usize {
     let batches = run.batches.max(1) as f64;
     ((run.stats.n as f64 / batches).round() as usize).max(1)
+}
+
+/// `TCP_NODELAY` on this process's sockets to the port of `url`, as the store sets it on its
+/// writing connection (`src/store/postgres/nodelay.rs`: sqlx 0.9.0 leaves Nagle's algorithm
+/// on, and the `COPY`'s data and its end would otherwise wait up to 40 ms for an ACK).
+fn nodelay_on_sockets_to(url: &str) {
+    use std::os::fd::FromRawFd;
+    let Some(port) = url
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|p| p.parse::<u16>().ok())
+    else {
+        return;
+    };
+    for fd in std::fs::read_dir("/proc/self/fd")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let Ok(raw) = fd.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if !std::fs::read_link(fd.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:"))
+        {
+            continue;
+        }
+        // SAFETY: borrowed only (never closed); on anything but a TCP socket the calls fail.
+        let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(raw) });
+        if stream.peer_addr().is_ok_and(|peer| peer.port() == port) {
+            let _ = stream.set_nodelay(true);
+        }
+    }
 }

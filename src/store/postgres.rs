@@ -17,6 +17,7 @@ use std::time::Duration;
 
 mod commit;
 mod donors;
+mod nodelay;
 mod writer;
 
 /// A ledger in a PostgreSQL database.

@@ -45,6 +45,7 @@ impl Writer {
         let mut guard = self.conn.lock().await;
         if guard.is_none() {
             *guard = Some(PgConnection::connect_with(&self.options).await?);
+            super::nodelay::on_sockets_to(self.options.get_port());
         }
         Ok(Held {
             conn: guard,
