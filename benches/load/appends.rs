@@ -164,7 +164,7 @@ pub async fn drive_appends(
     let server_cpu = cpu_delta(&cpu_before, &thread_cpu(server.pid()));
     let pg_cpu = postmaster
         .zip(pg_before)
-        .map(|(p, b)| cluster_cpu_ms(p) - b);
+        .map(|(p, b)| cluster_cpu_delta(&b, &cluster_cpu_ms(p)));
     let own_cpu = cpu_delta(&own_before, &thread_cpu(std::process::id()));
     let after = size_of(&client, &base).await;
     let batches = count_checkpoints(data, database_url, before).await;

@@ -42,7 +42,9 @@ impl PostgresStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStore {
-            writer: std::sync::Arc::new(writer::Writer::new((*pool.connect_options()).clone())),
+            writer: std::sync::Arc::new(writer::Writer::new(writer::options_of(
+                &pool.connect_options(),
+            ))),
             pool,
             caches: std::sync::Arc::default(),
         })

@@ -13,6 +13,17 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::Connection;
 use tokio::sync::{Mutex, MutexGuard};
 
+/// The writing connection's options: the pool's, with every statement planned for its own
+/// values (`plan_cache_mode = force_custom_plan`). The connection lives as long as the
+/// process and its statements are prepared once; PostgreSQL would otherwise settle, after
+/// five runs, on a generic plan costed while the ledger was nearly empty (a scan of
+/// `entries` for the chain trigger's look-up of the entry before, and for the reference
+/// look-up), and keep it as the ledger grows.
+pub(in crate::store) fn options_of(pool: &PgConnectOptions) -> PgConnectOptions {
+    pool.clone()
+        .options([("plan_cache_mode", "force_custom_plan")])
+}
+
 /// The writing connection, opened on first use.
 #[derive(Debug)]
 pub(in crate::store) struct Writer {
