@@ -3,7 +3,7 @@
 
 use crate::clients::{http_client, on_client_thread, ClientConnection, DonationRequest};
 use crate::ledgers::Rng;
-use crate::report::{cpu_delta, ms, thread_cpu, Stats};
+use crate::report::{cluster_cpu_delta, cluster_cpu_ms, cpu_delta, ms, thread_cpu, Stats};
 use crate::server::{init_ledger, serve, Server};
 use crate::{DONORS, MEMOS};
 use fundtrail::ledger::{verify_inclusion, Hash};
@@ -12,6 +12,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The postmaster of the PostgreSQL cluster the PostgreSQL part runs on, once started: its
+/// processes' CPU is reported with each run on PostgreSQL.
+pub static POSTMASTER: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
 
 /// One append run: its clients, latency statistics, failures, group commits (signed
 /// checkpoints written), the server's peak memory and, when asked, the leaves it appended.
@@ -147,6 +151,8 @@ pub async fn drive_appends(
     let before = size_of(&client, &base).await;
 
     let cpu_before = thread_cpu(server.pid());
+    let postmaster = database_url.and(POSTMASTER.get().copied());
+    let pg_before = postmaster.map(cluster_cpu_ms);
     let own_before = thread_cpu(std::process::id());
     let started = Instant::now();
     let with_keys = std::env::var("FUNDTRAIL_LOAD_IDEMPOTENCY").is_ok_and(|v| v == "1");
@@ -156,6 +162,9 @@ pub async fn drive_appends(
     let results = run_clients(server.addr, auth, clients, total, with_keys).await;
     let secs = started.elapsed().as_secs_f64();
     let server_cpu = cpu_delta(&cpu_before, &thread_cpu(server.pid()));
+    let pg_cpu = postmaster
+        .zip(pg_before)
+        .map(|(p, b)| cluster_cpu_delta(&b, &cluster_cpu_ms(p)));
     let own_cpu = cpu_delta(&own_before, &thread_cpu(std::process::id()));
     let after = size_of(&client, &base).await;
     let batches = count_checkpoints(data, database_url, before).await;
@@ -180,6 +189,18 @@ pub async fn drive_appends(
         leaves,
     };
     print_run(label, &run, after - before, &server_cpu, &own_cpu, total);
+    if let Some(pg) = pg_cpu {
+        let per_append = |ms: f64| ms * 1e3 / total as f64;
+        println!(
+            "{label}:      CPU per append of PostgreSQL's processes: {:.0} µs ({})",
+            per_append(pg.iter().map(|x| x.1).sum()),
+            pg.iter()
+                .filter(|(_, ms)| *ms > 0.0)
+                .map(|(k, ms)| format!("{k} {:.0} µs", per_append(*ms)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if run.failures > 0 {
         panic!(
             "{} of {total} appends failed; first: {}",

@@ -9,8 +9,11 @@
 //! 2. Baseline in the same run: the same leaves (from `GET /api/v1/export`) written by a
 //!    minimal sqlx program into a fresh SQLite file (WAL, synchronous=FULL), one transaction
 //!    per 64 rows, table `entries (seq, leaf, leaf_hash)`.
-//! 3. The same load and baseline on PostgreSQL (a throwaway cluster); skipped with a notice
-//!    when PostgreSQL is not installed.
+//! 3. The same load and baseline on PostgreSQL (a throwaway cluster), with the CPU the
+//!    cluster's processes spent per append; then a second baseline, the same entries rows
+//!    written by binary `COPY` into a scratch table, as many rows per `COPY` as the run's mean
+//!    group commit, printed against the run's appends/s, p99 and time per group commit.
+//!    Skipped with a notice when PostgreSQL is not installed.
 //! 4. Reads at scale: a 1,000,000-entry ledger built with the library, written as a bundle and
 //!    loaded with `fundtrail import`; start-up time, RSS, and requests/s with p50/p99 for
 //!    /checkpoint, /totals, /proof/inclusion?index=random, /entries?start=random&limit=100.
@@ -50,6 +53,7 @@ mod random_ledger;
 mod appends;
 mod baseline;
 mod clients;
+mod copy_baseline;
 mod reads;
 mod report;
 mod server;
@@ -166,8 +170,17 @@ async fn sqlite_appends(work: &Path, client_counts: &[usize], total: u64) -> Vec
 /// notice) where PostgreSQL is not installed.
 async fn postgres_appends(work: &Path, clients: usize, total: u64) -> Option<AppendRun> {
     let cluster = postgres::Cluster::start("load bench (PostgreSQL part)")?;
+    if let Some(pid) = postmaster_of(&cluster) {
+        let _ = appends::POSTMASTER.set(pid);
+    }
     let url = cluster.new_database().await;
     let run = append_load(&work.join("pg"), Some(&url), clients, total, "postgres").await;
+    let copy = copy_baseline::baseline_pg_copy(
+        &cluster.new_database().await,
+        &run.leaves,
+        copy_baseline::mean_batch(&run),
+    )
+    .await;
     let rate64 = baseline_pg(&cluster.new_database().await, &run.leaves, 64).await;
     let rate1 = baseline_pg(
         &cluster.new_database().await,
@@ -177,7 +190,14 @@ async fn postgres_appends(work: &Path, clients: usize, total: u64) -> Option<App
     .await;
     let rate1024 = baseline_pg(&cluster.new_database().await, &run.leaves, 1024).await;
     print_baseline("postgres", &run, rate64, rate1, rate1024);
+    copy_baseline::print_copy_baseline("postgres", &run, &copy);
     Some(run)
+}
+
+/// The postmaster's process id, from the first line of the cluster's `postmaster.pid`.
+fn postmaster_of(cluster: &postgres::Cluster) -> Option<u32> {
+    let text = std::fs::read_to_string(cluster.path().join("data").join("postmaster.pid")).ok()?;
+    text.lines().next()?.trim().parse().ok()
 }
 
 /// One line per append run, against the target.

@@ -112,3 +112,74 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!("{cores} cores, {cpu}")
 }
+
+/// CPU milliseconds spent so far by the PostgreSQL cluster whose postmaster is `postmaster`,
+/// per kind of process: it and every process it started, as far as they are alive, named
+/// by their title (`walwriter`, `checkpointer`, a backend by its database and state...).
+pub fn cluster_cpu_ms(postmaster: u32) -> std::collections::BTreeMap<(String, u32), u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for p in procs.flatten() {
+        let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        let Some((ppid, ticks)) = ppid_and_ticks(&stat) else {
+            continue;
+        };
+        if pid != postmaster && ppid != postmaster {
+            continue;
+        }
+        let title = std::fs::read_to_string(p.path().join("cmdline")).unwrap_or_default();
+        out.insert((process_kind(&title), pid), ticks);
+    }
+    out
+}
+
+/// The parent's pid and the CPU ticks (user + system) in a `/proc/PID/stat` line.
+fn ppid_and_ticks(stat: &str) -> Option<(u32, u64)> {
+    let close = stat.rfind(')')?;
+    let rest: Vec<&str> = stat.get(close + 2..)?.split(' ').collect();
+    let ppid = rest.get(1)?.parse().ok()?;
+    let ticks = rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?;
+    Some((ppid, ticks))
+}
+
+/// A PostgreSQL process's kind from its title: `postgres: walwriter` is `walwriter`,
+/// `postgres: fundtrail ledger_0 127.0.0.1(5432) idle` is `backend`, the postmaster
+/// `postmaster`.
+fn process_kind(title: &str) -> String {
+    let title = title.replace('\0', " ");
+    match title.strip_prefix("postgres: ") {
+        Some(rest) if rest.contains('(') => "backend".into(),
+        Some(rest) => rest
+            .split_whitespace()
+            .next()
+            .unwrap_or("other")
+            .to_string(),
+        None => "postmaster".into(),
+    }
+}
+
+/// CPU milliseconds per kind of process between two [`cluster_cpu_ms`] readings (processes
+/// that ended in between are left out), largest first.
+pub fn cluster_cpu_delta(
+    before: &std::collections::BTreeMap<(String, u32), u64>,
+    after: &std::collections::BTreeMap<(String, u32), u64>,
+) -> Vec<(String, f64)> {
+    let mut groups = std::collections::BTreeMap::<String, u64>::new();
+    for (key, a) in after {
+        let spent = a.saturating_sub(before.get(key).copied().unwrap_or(0));
+        *groups.entry(key.0.clone()).or_insert(0) += spent;
+    }
+    let mut v: Vec<(String, f64)> = groups
+        .into_iter()
+        .map(|(k, ticks)| (k, ticks as f64 * 10.0))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}

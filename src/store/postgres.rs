@@ -1,5 +1,9 @@
 //! The PostgreSQL store: the same schema and behaviour as SQLite, for deployments with
 //! several `fundtrail serve` processes; one of them leads (a session advisory lock).
+//!
+//! Reads go through a pool; the group commit (`commit.rs`, one statement and one round trip
+//! per batch) and the look-ups the sequencer makes before it run on a connection of their
+//! own (`writer.rs`).
 
 use super::columns::int;
 use super::indexed::Indexed;
@@ -11,12 +15,17 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+mod commit;
 mod donors;
+mod nodelay;
+mod writer;
 
 /// A ledger in a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The connection the group commit and the sequencer's look-ups run on.
+    writer: std::sync::Arc<writer::Writer>,
     caches: std::sync::Arc<super::Caches>,
 }
 
@@ -33,6 +42,9 @@ impl PostgresStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PostgresStore {
+            writer: std::sync::Arc::new(writer::Writer::new(writer::options_of(
+                &pool.connect_options(),
+            ))),
             pool,
             caches: std::sync::Arc::default(),
         })
@@ -48,18 +60,20 @@ impl PostgresStore {
     }
 
     pub(super) async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 
+    /// Writes `batch` atomically and durably in one round trip, on the writing
+    /// connection ([`commit`]).
     pub(super) async fn append_batch(
         &self,
         batch: &Batch,
         indexed: &[Indexed<'_>],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        write_batch(&mut tx, batch, indexed).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut held = self.writer.hold().await?;
+        let written = commit::write_batch(held.conn()?, batch, indexed).await;
+        held.keep_if_usable(written)
     }
 
     /// A transaction of its own, for writes that span several batches (a statement's
@@ -71,95 +85,14 @@ impl PostgresStore {
     }
 }
 
-/// Writes `batch` (whose entries have the columns `indexed`) in `tx`, uncommitted: each
-/// table gets one statement for the whole batch, with one array per column.
+/// Writes `batch` (whose entries have the columns `indexed`) in `tx`, uncommitted: the one
+/// statement of a group commit ([`commit`]), inside the caller's transaction.
 pub(super) async fn write_batch(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     batch: &Batch,
     indexed: &[Indexed<'_>],
 ) -> Result<(), StoreError> {
-    let e = &batch.entries;
-    if !e.is_empty() {
-        sqlx::query(
-                "insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at) \
-                 select * from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], \
-                 $7::text[], $8::text[], $9::bigint[], $10::text[])",
-            )
-            .bind(e.iter().map(|x| int(x.entry.seq)).collect::<Vec<_>>())
-            .bind(e.iter().map(|x| x.leaf.clone()).collect::<Vec<_>>())
-            .bind(e.iter().map(|x| x.leaf_hash.0.to_vec()).collect::<Vec<_>>())
-            .bind(e.iter().map(|x| x.entry.prev.0.to_vec()).collect::<Vec<_>>())
-            .bind(indexed.iter().map(|x| x.kind).collect::<Vec<_>>())
-            .bind(indexed.iter().map(|x| x.campaign.as_deref()).collect::<Vec<_>>())
-            .bind(indexed.iter().map(|x| x.campaign_to.as_deref()).collect::<Vec<_>>())
-            .bind(indexed.iter().map(|x| x.reference).collect::<Vec<_>>())
-            .bind(indexed.iter().map(|x| x.reverses.map(int)).collect::<Vec<_>>())
-            .bind(e.iter().map(|x| x.entry.recorded_at.as_str()).collect::<Vec<_>>())
-            .execute(&mut **tx)
-            .await?;
-    }
-    donors::insert_donors(tx, e).await?;
-    let keyed: Vec<_> = e
-        .iter()
-        .filter_map(|x| {
-            x.idempotency_key
-                .as_ref()
-                .map(|(k, h)| (k.clone(), int(x.entry.seq), h.0.to_vec()))
-        })
-        .collect();
-    if !keyed.is_empty() {
-        sqlx::query("insert into idempotency (key, seq, request_hash) select * from unnest($1::text[], $2::bigint[], $3::bytea[])")
-                .bind(keyed.iter().map(|k| k.0.clone()).collect::<Vec<_>>())
-                .bind(keyed.iter().map(|k| k.1).collect::<Vec<_>>())
-                .bind(keyed.iter().map(|k| k.2.clone()).collect::<Vec<_>>())
-                .execute(&mut **tx)
-                .await?;
-    }
-    if !batch.hashes.is_empty() {
-        sqlx::query(
-            "insert into tree_hashes (idx, hash) select * from unnest($1::bigint[], $2::bytea[])",
-        )
-        .bind(
-            batch
-                .hashes
-                .iter()
-                .map(|(i, _)| int(*i))
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            batch
-                .hashes
-                .iter()
-                .map(|(_, h)| h.0.to_vec())
-                .collect::<Vec<_>>(),
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    for (idx, opened_seq, state) in &batch.campaigns {
-        let json = serde_json::to_string(state)
-            .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
-        sqlx::query(
-            "insert into campaigns (idx, id, opened_seq, state) values ($1, $2, $3, $4) \
-                 on conflict (idx) do update set state = excluded.state",
-        )
-        .bind(i64::from(*idx))
-        .bind(&state.id)
-        .bind(int(*opened_seq))
-        .bind(json)
-        .execute(&mut **tx)
-        .await?;
-    }
-    insert_search_rows(tx, &SearchRows::of_batch(e)).await?;
-    if let Some(cp) = &batch.checkpoint {
-        sqlx::query("insert into checkpoints (size, root, note) values ($1, $2, $3)")
-            .bind(int(cp.size))
-            .bind(&cp.root.0[..])
-            .bind(&cp.note)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    commit::write_batch(&mut **tx, batch, indexed).await
 }
 
 impl PostgresStore {
@@ -189,20 +122,28 @@ impl PostgresStore {
         Queries::hashes_in(&self.pool, sql, list, indexes).await
     }
 
+    /// The (campaign, reference) of stored donations with any of `references`, read on
+    /// the writing connection (the sequencer asks before every group commit).
     pub(super) async fn existing_references(
         &self,
         references: &[String],
     ) -> Result<HashSet<(String, String)>, StoreError> {
         let sql = "select campaign, reference from entries where kind = 'donation' and reference = any($1)";
-        Queries::references_in(&self.pool, sql, references).await
+        let mut held = self.writer.hold().await?;
+        let found = Queries::references_in(held.conn()?, sql, references).await;
+        held.keep_if_usable(found)
     }
 
+    /// The stored (seq, request fingerprint) of each of `keys` that was used, read on the
+    /// writing connection (the sequencer asks before every group commit).
     pub(super) async fn idempotent_seqs(
         &self,
         keys: &[String],
     ) -> Result<HashMap<String, (u64, Hash)>, StoreError> {
         let sql = "select key, seq, request_hash from idempotency where key = any($1)";
-        Queries::keys_in(&self.pool, sql, keys).await
+        let mut held = self.writer.hold().await?;
+        let found = Queries::keys_in(held.conn()?, sql, keys).await;
+        held.keep_if_usable(found)
     }
 }
 

@@ -9,6 +9,7 @@ mod faults;
 #[cfg(unix)]
 mod permissions;
 mod postgres_cluster;
+mod postgres_commit;
 mod restarts;
 mod stores;
 mod tamper;

@@ -1,35 +1,9 @@
-//! PostgreSQL: writing the `donors` table (migrations/postgres/0002_donors.sql) in the
-//! group commit, and erasing a row for good.
+//! PostgreSQL: erasing a row of the `donors` table (migrations/postgres/0002_donors.sql) for
+//! good (the group commit writes the rows, `commit.rs`).
 
-use super::{int, PostgresStore};
+use super::PostgresStore;
 use crate::store::queries::Queries;
-use crate::store::{Erasure, NewEntry, StoreError};
-
-/// Writes the personal data carried by `entries`, inside the group commit's transaction.
-pub(super) async fn insert_donors(
-    tx: &mut sqlx::PgConnection,
-    entries: &[NewEntry],
-) -> Result<(), StoreError> {
-    for e in entries {
-        let Some(p) = &e.private else { continue };
-        sqlx::query(
-            "insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(int(e.entry.seq))
-        .bind(&p.name)
-        .bind(&p.email)
-        .bind(&p.phone)
-        .bind(&p.address)
-        .bind(&p.identifier)
-        .bind(p.salt.map(|s| s.to_vec()))
-        .bind(p.consent_publish_name)
-        .bind(&e.entry.recorded_at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
-}
+use crate::store::{Erasure, StoreError};
 
 impl PostgresStore {
     /// Deletes the row and spoils the idempotency fingerprint in one transaction, then

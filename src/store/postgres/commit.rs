@@ -1,0 +1,238 @@
+//! The PostgreSQL group commit: one statement, one round trip.
+//!
+//! A batch is written by a single `insert` whose `with` clauses insert into every other
+//! table it touches, each table's rows bound as one array per column and expanded with
+//! `unnest` (the arrays of a table the batch does not touch are empty). The statement runs
+//! outside any explicit transaction, so PostgreSQL commits it, and flushes its WAL to disk,
+//! before it answers: the one answer says the whole batch is durable, or that none of it was
+//! written (a failing row, trigger or constraint in any table aborts the whole statement).
+//!
+//! What each table keeps checking on every row is unchanged: the chain trigger
+//! (`0003_chain_trigger.sql`, each entry's `prev` is the leaf hash of the entry before;
+//! entries are inserted in `seq` order, and a row-level trigger sees the rows the same
+//! statement inserted before it), the primary keys (a second writer's batch at the same
+//! positions fails whole), the idempotency keys' uniqueness, and the donors' reference to
+//! their entry (checked at the end of the statement, when the entries are in).
+
+use super::super::columns::int;
+use super::super::indexed::Indexed;
+use super::super::search::SearchRows;
+use super::super::{Batch, StoreError};
+use sqlx::postgres::PgConnection;
+
+/// The group commit: `$1`–`$10` entries, `$11`–`$19` donors, `$20`–`$22` idempotency keys,
+/// `$23`–`$24` tree nodes, `$25`–`$28` campaign rows, `$29`–`$30` search keys, `$31`–`$33`
+/// search days, `$34`–`$36` the checkpoint (arrays of zero or one element).
+const GROUP_COMMIT: &str = "\
+with new_entries as (
+    insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
+    select * from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::bigint[], $10::text[])
+    order by 1
+), new_donors as (
+    insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at)
+    select * from unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                         $17::bytea[], $18::boolean[], $19::text[])
+), new_keys as (
+    insert into idempotency (key, seq, request_hash)
+    select * from unnest($20::text[], $21::bigint[], $22::bytea[])
+), new_nodes as (
+    insert into tree_hashes (idx, hash) select * from unnest($23::bigint[], $24::bytea[])
+), changed_campaigns as (
+    insert into campaigns (idx, id, opened_seq, state)
+    select * from unnest($25::bigint[], $26::text[], $27::bigint[], $28::text[])
+    on conflict (idx) do update set state = excluded.state
+), new_search_keys as (
+    insert into search_keys (key, seq) select * from unnest($29::bytea[], $30::bigint[])
+    on conflict do nothing
+), new_search_days as (
+    insert into search_days (received_at, amount, seq)
+    select * from unnest($31::text[], $32::text[], $33::bigint[])
+    on conflict do nothing
+)
+insert into checkpoints (size, root, note) select * from unnest($34::bigint[], $35::bytea[], $36::text[])";
+
+/// Writes `batch` (with `indexed`, the index columns of its entries) on `conn` in one
+/// statement; see the module docs for what that guarantees.
+///
+/// # Errors
+/// [`StoreError`]; nothing of the batch was written then.
+pub(super) async fn write_batch(
+    conn: &mut PgConnection,
+    batch: &Batch,
+    indexed: &[Indexed<'_>],
+) -> Result<(), StoreError> {
+    let query = sqlx::query(GROUP_COMMIT);
+    let query = bind_entries(query, batch, indexed);
+    let query = bind_donors(query, batch);
+    let query = bind_keys_and_nodes(query, batch);
+    let query = bind_campaigns(query, batch)?;
+    let query = bind_search_rows(query, &SearchRows::of_batch(&batch.entries));
+    let query = bind_checkpoint(query, batch);
+    query.execute(conn).await?;
+    Ok(())
+}
+
+/// The statement being bound.
+type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// `$1`–`$10`: the entries and their index columns.
+fn bind_entries<'q>(q: Query<'q>, batch: &Batch, indexed: &[Indexed<'_>]) -> Query<'q> {
+    let e = &batch.entries;
+    q.bind(e.iter().map(|x| int(x.entry.seq)).collect::<Vec<_>>())
+        .bind(e.iter().map(|x| x.leaf.clone()).collect::<Vec<_>>())
+        .bind(e.iter().map(|x| x.leaf_hash.0.to_vec()).collect::<Vec<_>>())
+        .bind(
+            e.iter()
+                .map(|x| x.entry.prev.0.to_vec())
+                .collect::<Vec<_>>(),
+        )
+        .bind(indexed.iter().map(|x| x.kind).collect::<Vec<_>>())
+        .bind(
+            indexed
+                .iter()
+                .map(|x| x.campaign.as_deref().map(str::to_owned))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            indexed
+                .iter()
+                .map(|x| x.campaign_to.as_deref().map(str::to_owned))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            indexed
+                .iter()
+                .map(|x| x.reference.map(str::to_owned))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            indexed
+                .iter()
+                .map(|x| x.reverses.map(int))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            e.iter()
+                .map(|x| x.entry.recorded_at.clone())
+                .collect::<Vec<_>>(),
+        )
+}
+
+/// `$11`–`$19`: the personal data of the entries that carry some.
+fn bind_donors<'q>(q: Query<'q>, batch: &Batch) -> Query<'q> {
+    let rows: Vec<_> = batch
+        .entries
+        .iter()
+        .filter_map(|e| e.private.as_ref().map(|p| (e, p)))
+        .collect();
+    q.bind(
+        rows.iter()
+            .map(|(e, _)| int(e.entry.seq))
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|(_, p)| p.name.clone()).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.email.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.phone.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.address.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.identifier.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.salt.map(|s| s.to_vec()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(_, p)| p.consent_publish_name)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(e, _)| e.entry.recorded_at.clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// `$20`–`$24`: the idempotency keys of the entries that have one, and the new tree nodes.
+fn bind_keys_and_nodes<'q>(q: Query<'q>, batch: &Batch) -> Query<'q> {
+    let keyed: Vec<_> = batch
+        .entries
+        .iter()
+        .filter_map(|e| e.idempotency_key.as_ref().map(|(k, h)| (k, e.entry.seq, h)))
+        .collect();
+    q.bind(keyed.iter().map(|k| k.0.clone()).collect::<Vec<_>>())
+        .bind(keyed.iter().map(|k| int(k.1)).collect::<Vec<_>>())
+        .bind(keyed.iter().map(|k| k.2 .0.to_vec()).collect::<Vec<_>>())
+        .bind(
+            batch
+                .hashes
+                .iter()
+                .map(|(i, _)| int(*i))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            batch
+                .hashes
+                .iter()
+                .map(|(_, h)| h.0.to_vec())
+                .collect::<Vec<_>>(),
+        )
+}
+
+/// `$25`–`$28`: the campaign rows whose state changed.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] when a state does not serialise.
+fn bind_campaigns<'q>(q: Query<'q>, batch: &Batch) -> Result<Query<'q>, StoreError> {
+    let c = &batch.campaigns;
+    let states = c
+        .iter()
+        .map(|(_, _, state)| serde_json::to_string(state))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
+    Ok(q.bind(
+        c.iter()
+            .map(|(idx, _, _)| i64::from(*idx))
+            .collect::<Vec<_>>(),
+    )
+    .bind(c.iter().map(|(_, _, s)| s.id.clone()).collect::<Vec<_>>())
+    .bind(
+        c.iter()
+            .map(|(_, opened, _)| int(*opened))
+            .collect::<Vec<_>>(),
+    )
+    .bind(states))
+}
+
+/// `$29`–`$33`: the search rows of the batch's donations.
+fn bind_search_rows<'q>(q: Query<'q>, rows: &SearchRows) -> Query<'q> {
+    q.bind(rows.keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
+        .bind(rows.keys.iter().map(|(_, s)| int(*s)).collect::<Vec<_>>())
+        .bind(rows.days.iter().map(|d| d.0.clone()).collect::<Vec<_>>())
+        .bind(rows.days.iter().map(|d| d.1.clone()).collect::<Vec<_>>())
+        .bind(rows.days.iter().map(|d| int(d.2)).collect::<Vec<_>>())
+}
+
+/// `$34`–`$36`: the new signed checkpoint, if any.
+fn bind_checkpoint<'q>(q: Query<'q>, batch: &Batch) -> Query<'q> {
+    let cp = batch.checkpoint.as_slice();
+    q.bind(cp.iter().map(|c| int(c.size)).collect::<Vec<_>>())
+        .bind(cp.iter().map(|c| c.root.0.to_vec()).collect::<Vec<_>>())
+        .bind(cp.iter().map(|c| c.note.clone()).collect::<Vec<_>>())
+}
