@@ -165,7 +165,10 @@ fn approved_payment(v: Currency) -> Vec<Body> {
             approvers: 2,
             campaign: Some("flood-2026".into()),
             currency: v,
-            note: Some("Board decision 2026-11-10: two staff approve every payment of 3,000,000 ₫ or more".into()),
+            note: Some(
+                "Board decision 2026-11-10: two staff approve every payment of 3,000,000 ₫ or more"
+                    .into(),
+            ),
             threshold: minor("3000000", v),
         }),
         Body::Disbursement(Disbursement {

@@ -6,11 +6,11 @@
 use super::error::ApiError;
 use super::openapi::{ApiDoc, CommonAnswers};
 use super::{
-    approvals, budgets, campaigns, corrections, deadline, disbursements, donations, donor_statements,
-    donors, evidence, exports, feeds, limits, log, openapi, pledges, proofs, proposals,
-    receipt_status, receipts, reversals, search, sessions, statement_files, statement_lines,
-    statements, tiles, tlog_proofs, tokens, transfers, updates, vietqr, web, webhooks, widget,
-    AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
+    approvals, budgets, campaigns, corrections, deadline, disbursements, donations,
+    donor_statements, donors, evidence, exports, feeds, limits, log, openapi, pledges, proofs,
+    proposals, receipt_status, receipts, reversals, search, sessions, statement_files,
+    statement_lines, statements, tiles, tlog_proofs, tokens, transfers, updates, vietqr, web,
+    webhooks, widget, AppState, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES,
 };
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};

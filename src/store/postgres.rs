@@ -92,7 +92,7 @@ pub(super) async fn write_batch(
     batch: &Batch,
     indexed: &[Indexed<'_>],
 ) -> Result<(), StoreError> {
-    commit::write_batch(&mut **tx, batch, indexed).await
+    commit::write_batch(tx, batch, indexed).await
 }
 
 impl PostgresStore {

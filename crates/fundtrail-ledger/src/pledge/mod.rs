@@ -6,9 +6,7 @@ mod book;
 
 pub use book::{PledgeBook, PledgeStatus, PledgeTotals};
 
-use crate::entry::{
-    date_field, long_text, opt_long_text, short_text, slug_field, FieldError,
-};
+use crate::entry::{date_field, long_text, opt_long_text, short_text, slug_field, FieldError};
 use crate::money::{Currency, Minor};
 use serde::{Deserialize, Serialize};
 
