@@ -47,8 +47,9 @@ after(() => shutDown(browser, demo));
 
 /** Nodes a hostile text would have made if it had been read as HTML. */
 const injected = (page) => page.evaluate(() => {
-  // The page's own pictures: receipt and VietQR codes, and the document icons (drawn, not markup).
-  const bad = [...document.querySelectorAll('img:not(.qr):not(.vietqr), script:not([type=module]), svg:not(.file-icon), iframe, a[href^="javascript"]')];
+  // The page's own pictures: receipt and VietQR codes, and the document icons (drawn, not markup);
+  // and its own JSON-LD data block (filled with textContent, never run: SPEC.md §20.4).
+  const bad = [...document.querySelectorAll('img:not(.qr):not(.vietqr), script:not([type=module]):not([type="application/ld+json"][data-campaign-meta]), svg:not(.file-icon), iframe, a[href^="javascript"]')];
   const handlers = [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on')));
   return [...bad, ...handlers].map((el) => el.outerHTML.slice(0, 80));
 });
