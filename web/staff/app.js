@@ -28,6 +28,7 @@ import { viewEntry } from './views/entry.js';
 import { viewApprovals } from './views/approvals.js';
 import { viewBudget } from './views/budget.js';
 import { viewPledges } from './views/pledges.js';
+import { viewWebhooks } from './views/webhooks.js';
 
 // First of all: a sign-in link's token leaves the address bar (and the history) at once.
 let linkToken = takeTokenFromAddress();
@@ -57,6 +58,9 @@ const SCREENS = {
   },
   donors: {
     key: 'nav_donors', view: viewDonors, href: '#/donors', admin: true,
+  },
+  webhooks: {
+    key: 'hook_nav', view: viewWebhooks, href: '#/webhooks', admin: true,
   },
   entry: { key: 'entry', view: viewEntry, hidden: true },
   missing: { key: 'not_found', view: viewMissing, hidden: true },
