@@ -9,7 +9,7 @@ import { h, clear, dl } from '../../views/dom.js';
 import { t } from '../i18n.js';
 import { session, isAdmin } from '../session.js';
 import { loadCampaigns } from '../data.js';
-import { ruleForm } from './approval-rule.js';
+import { ruleForm, rulesInForce } from './approval-rule.js';
 import { getJson, request } from '../api.js';
 import { money, timeEl, errorText } from '../format.js';
 import { checkLong } from '../checks.js';
@@ -157,10 +157,18 @@ export async function viewApprovals(out) {
     for (const p of decided) decidedBox.append(decidedCard(p));
   };
   await refresh();
+  const campaigns = await loadCampaigns();
+  const rulesHost = h('div', {}, rulesInForce(campaigns));
+  out.append(rulesHost);
   if (isAdmin()) {
     const host = h('div', { class: 'flow', 'data-rule-form': '' });
     out.append(h('h2', {}, t('appr_rule_title')), h('p', { class: 'note' }, t('appr_rule_lead')), host);
-    ruleForm(host, (await loadCampaigns()).filter((c) => c.status === 'open'));
+    const recorded = async () => {
+      const fresh = rulesInForce(await loadCampaigns());
+      clear(rulesHost);
+      rulesHost.append(fresh);
+    };
+    ruleForm(host, campaigns.filter((c) => c.status === 'open'), recorded);
   }
 }
 
