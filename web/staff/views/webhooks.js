@@ -32,7 +32,8 @@ async function showList(host) {
       'li',
       { class: `token${removed ? ' revoked' : ''}`, 'data-hook': String(w.id), 'data-removed': String(removed) },
       h('p', { class: 'token-name' }, h('strong', { class: 'hook-url', 'data-url': '' }, w.url), ` #${w.id}`),
-      h('p', { class: 'note' }, t('hook_created', { by: w.created_by, seq: w.next_seq }), ' ', timeEl(w.created_at), removed ? [' · ', t('hook_removed'), ' ', timeEl(w.revoked_at)] : ''),
+      h('p', { class: 'note' }, t('hook_created', { by: w.created_by }), ' · ', timeEl(w.created_at), removed ? [' · ', t('hook_removed'), ' ', timeEl(w.revoked_at)] : ''),
+      removed ? null : h('p', { class: 'note', 'data-owed': '' }, t('hook_owed', { seq: w.next_seq })),
     );
     const buttons = h('div', { class: 'buttons' }, h('button', {
       type: 'button', class: 'secondary', 'data-action': 'log', on: { click: () => showLog(w, log) },
