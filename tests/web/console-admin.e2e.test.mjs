@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { skipReason, launchBrowser, shutDown } from './harness.mjs';
 import {
-  startStaffDemo, consoleUrl, staffPage, signInByLink, openScreen, until, api, ledgerSize, shot, VIEWPORTS, LOCALES, cspViolations, fieldError,
+  startStaffDemo, consoleUrl, staffPage, signInByLink, openScreen, until, api, ledgerSize, shot, VIEWPORTS, LOCALES, cspViolations, fieldError, axeProblems, axeMissing,
 } from './staff-harness.mjs';
 import { EN } from '../../web/staff/strings-en.js';
 import { VI } from '../../web/staff/strings-vi.js';
@@ -103,6 +103,7 @@ test('an address the server refuses is shown next to the field in both languages
       await page.fill('#hook-form input[name=secret]', 'short');
       await page.click('#hook-form button[type=submit]');
       assert.equal(await fieldError(page, 'secret'), WORDS[lang].hook_err_secret);
+      if (!axeMissing) assert.deepEqual(await axeProblems(page), [], `${lang} ${size}: axe-core`);
       assert.ok((await overflowOf(page)) <= 0, `${lang} ${size}: wider than the screen`);
       await shot(page, `admin-hook-refused-${lang}-${size}`);
       assert.deepEqual(await cspViolations(page, problems), []);

@@ -56,6 +56,7 @@ const SCREENS = () => [
   ['campaign-open', '#/campaign-open', '#open-form'],
   ['campaign-close', '#/campaign-close', '#close-form'],
   ['tokens', '#/tokens', '[data-token-id]'],
+  ['webhooks', '#/webhooks', '#hook-form'],
   ['donors', `#/donors?seq=${donorSeq}`, '.private-record'],
   ['entry', `#/entry/${donorSeq}`, '[data-screen=entry] img.qr'],
 ];

@@ -197,9 +197,9 @@ test('a recorder never sees the admin screens, and the server refuses them anywa
   const { page, context } = await staffPage(browser, demo.base);
   await signInByLink(page, url, demo.recorderToken);
   const nav = await page.$$eval('#nav a', (as) => as.map((a) => a.dataset.nav));
-  for (const admin of ['campaign-open', 'campaign-close', 'tokens', 'donors']) assert.ok(!nav.includes(admin), `${admin} in ${nav}`);
+  for (const admin of ['campaign-open', 'campaign-close', 'tokens', 'donors', 'webhooks']) assert.ok(!nav.includes(admin), `${admin} in ${nav}`);
   assert.equal(await page.locator('a[href="#/campaign-open"]').count(), 0);
-  for (const hash of ['#/tokens', '#/donors', '#/campaign-open', '#/campaign-close']) {
+  for (const hash of ['#/tokens', '#/donors', '#/campaign-open', '#/campaign-close', '#/webhooks']) {
     await page.goto(`${url}${hash}`);
     await page.waitForSelector('[data-screen] h1');
     assert.equal(await page.locator('form').count(), 0, `${hash} shows no form to a recorder`);
