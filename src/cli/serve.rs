@@ -159,6 +159,7 @@ async fn propose_demo_payment(
         proposed_by: crate::demo::DEMO_PROPOSER.to_string(),
         recorded_by: recorded_by.to_string(),
         created_at: crate::ledger::entry::format_recorded_at(chrono::Utc::now()),
+        idempotency_key: None,
     };
     store
         .create_proposal(&proposal)

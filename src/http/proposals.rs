@@ -10,7 +10,7 @@
 //! order). Two approvers appending at once send the same request, and the sequencer answers
 //! the second with the first's entry.
 
-use super::appends::{ensure_leading, today};
+use super::appends::{ensure_leading, idempotency_key, today};
 use super::auth::{Recorder, Staff};
 use super::disbursements::{disbursement_body, Disburse};
 use super::error::{ApiError, ErrorBody};
@@ -22,7 +22,7 @@ use crate::ledger::entry::{format_recorded_at, Body, Disbursement, Transfer};
 use crate::ledger::money::{Currency, Minor};
 use crate::ledger::state::LedgerState;
 use crate::sequencer::{AppendError, AppendRequest};
-use crate::store::{NewProposal, ProposalFilter, StoredProposal};
+use crate::store::{NewProposal, ProposalFilter, Proposed, StoredProposal};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -152,8 +152,10 @@ pub struct ProposalView {
 pub async fn propose(
     State(s): State<AppState>,
     staff: Staff<Recorder>,
+    headers: axum::http::HeaderMap,
     ApiJson(r): ApiJson<Propose>,
 ) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
     let body = match (r.disbursement, r.transfer) {
         (Some(d), None) => disbursement_body(&s, d).await?,
         (None, Some(t)) => transfer_body(&s, t)?,
@@ -174,19 +176,35 @@ pub async fn propose(
         )
         .field("amount"));
     }
-    let id = s
-        .store
-        .create_proposal(&NewProposal {
-            kind: body.kind(),
-            campaign: body.campaign().to_string(),
-            body: serde_json::to_string(&body).map_err(|_| internal())?,
-            proposed_by: staff_id_of_token(staff.token.id),
-            recorded_by: staff.token.recorded_by(),
-            created_at: now(),
-        })
-        .await?;
-    let stored = found(s.store.proposal(id).await?)?;
-    Ok((StatusCode::CREATED, Json(view(&s, &stored)?)).into_response())
+    let proposal = NewProposal {
+        kind: body.kind(),
+        campaign: body.campaign().to_string(),
+        body: serde_json::to_string(&body).map_err(|_| internal())?,
+        proposed_by: staff_id_of_token(staff.token.id),
+        recorded_by: staff.token.recorded_by(),
+        created_at: now(),
+        idempotency_key: key,
+    };
+    match s.store.create_proposal(&proposal).await? {
+        Proposed::New(id) => {
+            let stored = found(s.store.proposal(id).await?)?;
+            Ok((StatusCode::CREATED, Json(view(&s, &stored)?)).into_response())
+        }
+        // The same request sent again (a retry after a lost answer): the proposal stored
+        // the first time, never a second one that could become a second payment.
+        Proposed::Existing(id) => {
+            let stored = found(s.store.proposal(id).await?)?;
+            if stored.body != proposal.body || stored.proposed_by != proposal.proposed_by {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_mismatch",
+                    "this Idempotency-Key was used for another proposal: send a new key",
+                )
+                .field("Idempotency-Key"));
+            }
+            Ok((StatusCode::OK, Json(view(&s, &stored)?)).into_response())
+        }
+    }
 }
 
 /// Lists proposals (recorder).

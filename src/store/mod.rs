@@ -66,7 +66,7 @@ pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::PostgresStore;
 pub use proofs::inclusion_proof_from;
-pub use proposals::{NewProposal, ProposalFilter, StoredProposal};
+pub use proposals::{NewProposal, ProposalFilter, Proposed, StoredProposal};
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
 pub use search::{search_text, MIN_PARTIAL};
 pub use sessions::{SessionTimes, StoredSession};

@@ -11,8 +11,9 @@ use super::{Store, StoreError, StoredEntry};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
 const INSERT: &str = "insert into proposals \
-    (kind, campaign, body, proposed_by, recorded_by, created_at, status) \
-    values ($1, $2, $3, $4, $5, $6, 'pending') returning id";
+    (kind, campaign, body, proposed_by, recorded_by, created_at, status, idempotency_key) \
+    values ($1, $2, $3, $4, $5, $6, 'pending', $7) on conflict do nothing returning id";
+const BY_KEY: &str = "select id from proposals where idempotency_key = $1";
 macro_rules! columns {
     () => {
         "select id, kind, campaign, body, proposed_by, recorded_by, created_at, status, \
@@ -68,6 +69,18 @@ pub struct NewProposal {
     pub recorded_by: String,
     /// When it was proposed.
     pub created_at: String,
+    /// The request's `Idempotency-Key`, if it had one: a second proposal with the same key
+    /// is not stored ([`Store::create_proposal`] answers the first one's id).
+    pub idempotency_key: Option<String>,
+}
+
+/// What storing a proposal did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proposed {
+    /// A new proposal, with its id.
+    New(i64),
+    /// None: a proposal with the same idempotency key was stored before; its id.
+    Existing(i64),
 }
 
 /// A stored proposal with its approvals.
@@ -102,12 +115,28 @@ pub struct StoredProposal {
 }
 
 impl Store {
-    /// Stores a new pending proposal and returns its id.
+    /// Stores a new pending proposal and returns its id; or, when a proposal with the same
+    /// idempotency key is stored already (two sends of one request, even at once), stores
+    /// nothing and returns that one's id.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails (nothing is stored then).
-    pub async fn create_proposal(&self, p: &NewProposal) -> Result<i64, StoreError> {
-        on_pool!(self, pool => Queries::create_proposal(pool, p).await)
+    pub async fn create_proposal(&self, p: &NewProposal) -> Result<Proposed, StoreError> {
+        let (stored, earlier) = on_pool!(self, pool => {
+            let stored = Queries::create_proposal(pool, p).await?;
+            let earlier = match (stored, p.idempotency_key.as_deref()) {
+                (None, Some(key)) => Queries::proposal_by_key(pool, key).await?,
+                _ => None,
+            };
+            (stored, earlier)
+        });
+        match (stored, earlier) {
+            (Some(id), _) => Ok(Proposed::New(id)),
+            (None, Some(id)) => Ok(Proposed::Existing(id)),
+            (None, None) => Err(StoreError::Corrupt(
+                "a proposal was neither stored nor found by its idempotency key".into(),
+            )),
+        }
     }
 
     /// The proposal `id` with its approvals, if there is one.
@@ -208,13 +237,14 @@ where
     for<'r> &'r [u8]: Encode<'r, DB> + Decode<'r, DB> + Type<DB>,
     for<'r> i64: Encode<'r, DB> + Decode<'r, DB> + Type<DB>,
     for<'r> String: Encode<'r, DB> + Decode<'r, DB> + Type<DB>,
+    for<'r> Option<String>: Encode<'r, DB> + Type<DB>,
     for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
     for<'r> bool: Decode<'r, DB> + Type<DB>,
 {
     async fn create_proposal<'c>(
         exec: impl Executor<'c, Database = DB>,
         p: &NewProposal,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let row = sqlx::query::<DB>(INSERT)
             .bind(p.kind)
             .bind(p.campaign.as_str())
@@ -222,9 +252,24 @@ where
             .bind(p.proposed_by.as_str())
             .bind(p.recorded_by.as_str())
             .bind(p.created_at.as_str())
-            .fetch_one(exec)
+            .bind(p.idempotency_key.clone())
+            .fetch_optional(exec)
             .await?;
-        Ok(row.try_get::<i64, _>(0)?)
+        Ok(match row {
+            Some(row) => Some(row.try_get::<i64, _>(0)?),
+            None => None,
+        })
+    }
+
+    async fn proposal_by_key(pool: &sqlx::Pool<DB>, key: &str) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query::<DB>(BY_KEY)
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+        Ok(match row {
+            Some(row) => Some(row.try_get::<i64, _>(0)?),
+            None => None,
+        })
     }
 
     async fn proposal(
