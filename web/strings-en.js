@@ -378,6 +378,7 @@ export const EN = {
   witness_missing: '{name}: no countersignature yet',
   witnesses_quorum_met: 'Enough witnesses countersigned this checkpoint ({n} of {total}): the published policy is met.',
   witnesses_quorum_not_met: 'NOT enough witnesses countersigned this checkpoint ({n} of {total}): do not rely on it yet.',
+  witnesses_waiting: 'Waiting for the witnesses to countersign this checkpoint ({n} of {total} so far): they do so a few seconds after each new entry. Checking again…',
   witnesses_failed: 'Could not check the witnesses: {error}',
   // The bank accounts' reconciliation view (#/accounts).
   acc_title: 'Bank accounts, reconciled',

@@ -378,6 +378,7 @@ export const VI = {
   witness_missing: '{name}: chưa ký xác nhận',
   witnesses_quorum_met: 'Đủ nhân chứng đã ký xác nhận điểm kiểm tra này ({n} trên {total}): đạt chính sách đã công bố.',
   witnesses_quorum_not_met: 'CHƯA đủ nhân chứng ký xác nhận điểm kiểm tra này ({n} trên {total}): chưa nên tin vào nó.',
+  witnesses_waiting: 'Đang chờ các nhân chứng ký xác nhận điểm kiểm tra này (đến nay {n} trên {total}): họ ký vài giây sau mỗi mục mới. Đang kiểm tra lại…',
   witnesses_failed: 'Không kiểm tra được các nhân chứng: {error}',
   // The bank accounts' reconciliation view (#/accounts).
   acc_title: 'Tài khoản ngân hàng, đối soát',

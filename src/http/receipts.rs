@@ -13,6 +13,7 @@ use crate::ledger::receipt::{build, parse_code, Receipt, ReceiptParts};
 use crate::ledger::{decode, Body};
 use crate::sequencer::Appended;
 use crate::store::StoredEntry;
+use crate::witness::cosigned::Witnessed;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
@@ -94,8 +95,35 @@ pub(super) async fn issue(
     }))
 }
 
-/// A donation's receipt against the latest checkpoint: by its code (public, never with the
-/// salt) or by its seq (admin, with the salt while it is not erased).
+/// The receipt of donation `seq` (its leaf hash starting with `prefix`) against the newest
+/// checkpoint witnesses cosigned that includes it, else against the latest checkpoint: a
+/// donor's receipt then shows the witnesses' countersignatures as soon as they exist, even
+/// while newer entries keep the latest checkpoint ahead of the witnesses.
+pub(super) async fn issue_cosigned(
+    s: &AppState,
+    seq: u64,
+    prefix: &str,
+) -> Result<Receipt, ApiError> {
+    let Witnessed::Cosigned(c) = s.cosigned.covering(seq + 1, s.policy.is_some()) else {
+        return issue(s, seq, Some(prefix), false).await;
+    };
+    let entry = published_donation(s, seq, Some(prefix)).await?;
+    let proof = s.store.inclusion_proof(seq, c.size).await?;
+    Ok(build(ReceiptParts {
+        seq,
+        leaf: &entry.leaf,
+        checkpoint: &c.note,
+        size: c.size,
+        root: c.root,
+        proof: &proof,
+        key: &s.site.verifier_key,
+        salt: None,
+    }))
+}
+
+/// A donation's receipt: by its code (public, never with the salt) against the newest
+/// cosigned checkpoint that includes it, else the latest; or by its seq (admin, with the
+/// salt while it is not erased) against the latest checkpoint.
 #[utoipa::path(
     get, path = "/receipts/{key}", tag = "receipts",
     params(("key" = String, Path, description = "The receipt code `R-<seq>-<8 hex digits>` (public), or the donation's seq (admin)")),
@@ -114,7 +142,7 @@ pub async fn receipt(
     mut request: Parts,
 ) -> Result<Response, ApiError> {
     let receipt = if let Some((seq, prefix)) = parse_code(&key) {
-        issue(&s, seq, Some(prefix), false).await?
+        issue_cosigned(&s, seq, prefix).await?
     } else if let Ok(seq) = key.parse::<u64>() {
         // Only a lookup by seq needs a token: a donor's lookup by code is never counted
         // as a failed sign-in, however often they check.

@@ -5,9 +5,8 @@
 
 use super::error::{ApiError, ErrorBody};
 use super::{ApiPath, AppState};
-use crate::ledger::receipt::{build, parse_code, Receipt, ReceiptParts};
+use crate::ledger::receipt::parse_code;
 use crate::ledger::tlog_proof::from_receipt;
-use crate::witness::cosigned::Witnessed;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -30,7 +29,7 @@ pub async fn tlog_proof(
             "a receipt code looks like R-<seq>-<8 hex digits>",
         ));
     };
-    let receipt = cosigned_receipt(&s, seq, prefix).await?;
+    let receipt = super::receipts::issue_cosigned(&s, seq, prefix).await?;
     let disposition = format!("attachment; filename=\"{code}.tlog-proof\"");
     Ok((
         [
@@ -44,24 +43,4 @@ pub async fn tlog_proof(
         from_receipt(&receipt).encode(),
     )
         .into_response())
-}
-
-/// The receipt of donation `seq` (its leaf hash starting with `prefix`) against the newest
-/// cosigned checkpoint that includes it, else against the latest checkpoint.
-async fn cosigned_receipt(s: &AppState, seq: u64, prefix: &str) -> Result<Receipt, ApiError> {
-    let Witnessed::Cosigned(c) = s.cosigned.covering(seq + 1, true) else {
-        return super::receipts::issue(s, seq, Some(prefix), false).await;
-    };
-    let entry = super::receipts::published_donation(s, seq, Some(prefix)).await?;
-    let proof = s.store.inclusion_proof(seq, c.size).await?;
-    Ok(build(ReceiptParts {
-        seq,
-        leaf: &entry.leaf,
-        checkpoint: &c.note,
-        size: c.size,
-        root: c.root,
-        proof: &proof,
-        key: &s.site.verifier_key,
-        salt: None,
-    }))
 }

@@ -68,6 +68,10 @@ test('#/receipt/<code> fetches the public receipt and proves the donation in the
   assert.equal(await page.textContent('.receipt-sheet [data-field="code"]'), code);
   assert.equal(await page.locator('main .verdict.bad').count(), 0);
   assert.ok(!text.includes(EMAIL), 'no personal data on the public receipt');
+  // The demo's witnesses cosign a moment after the append: the page waits for them (or
+  // finds them already there) and then says the quorum is met, never "not met".
+  await page.waitForSelector('#witness-quorum.good, #witness-quorum.bad', { timeout: 45_000 });
+  assert.match(await page.getAttribute('#witness-quorum', 'class'), /\bgood\b/);
   assert.equal(await page.locator('.print').count(), 1);
   await page.screenshot({ path: path.join(outDir, 'receipt-by-code.png'), fullPage: true });
   assert.deepEqual(problems, { dialogs: [], errors: [] });

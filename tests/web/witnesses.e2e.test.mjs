@@ -53,7 +53,8 @@ async function verifyOnPage(base, name) {
   const { page, context } = await openPage(browser, base);
   await page.goto(`${base}/#/verify`);
   await page.click('#verify-all');
-  await page.waitForSelector('#witness-quorum', { timeout: 60_000 });
+  // The page waits a while for cosignatures ("wait") before it says the quorum is not met.
+  await page.waitForSelector('#witness-quorum.good, #witness-quorum.bad', { timeout: 90_000 });
   await page.screenshot({ path: path.join(outDir, `witnesses-${name}.png`), fullPage: true });
   const quorum = await page.getAttribute('#witness-quorum', 'class');
   const items = await page.locator('ul.witnesses li').allTextContents();

@@ -70,6 +70,18 @@ async function statusOf(code, response, campaignId) {
   }
 }
 
+/**
+ * The signed checkpoint of the receipt `code` as the server holds it now (it may be a newer
+ * one, cosigned since), once that receipt verifies too.
+ */
+async function newerCheckpoint(code, inf) {
+  const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
+  if (!response.ok) return null;
+  const receipt = await response.json();
+  await verifyReceipt(receipt, { key: inf.key });
+  return receipt.checkpoint;
+}
+
 /** The receipt `code` as the server holds it, verified and drawn as a sheet in `box`. */
 async function showFromServer(box, code, inf) {
   const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
@@ -87,7 +99,7 @@ async function showFromServer(box, code, inf) {
       org: inf.name, campaign, checklist: ul, reversal,
     }));
     box.append(h('p', { class: 'receipt-actions' }, h('button', { type: 'button', class: 'print primary', on: { click: () => window.print() } }, t('receipt_print'))));
-    const witnesses = await witnessesSection(receipt.checkpoint);
+    const witnesses = await witnessesSection(receipt.checkpoint, () => newerCheckpoint(code, inf));
     if (witnesses) box.append(witnesses);
   } catch (e) {
     box.append(h('div', { class: 'verdict bad', role: 'alert' }, h('p', { class: 'verdict-text' }, t('receipt_failed', { error: describe(e) })), plainDetails(e.message), ul));

@@ -20,7 +20,7 @@ import { showHistory } from './history-alert.js';
 import { verifyEverythingServed } from './verify-run.js';
 import { readableSize } from './evidence.js';
 import { checkpointCard, currencyTotals } from './ledger-card.js';
-import { witnessesSection } from './witnesses.js';
+import { witnessesSection, sameCheckpointFromServer } from './witnesses.js';
 import { API_SOURCE, ownTiles, sourcePicker } from './verify-source.js';
 import { fetchTilesCheckpoint } from '../tiles-fetch.js';
 
@@ -84,7 +84,8 @@ export async function viewVerify(out, route = {}) {
       );
       if (r.totalsSkipped) good.append(h('p', { class: 'note', id: 'verify-totals-skipped' }, t('verify_totals_skipped', { size: integer(r.size), now: integer(r.totalsSkipped) })));
       verdict.append(good);
-      const witnesses = await witnessesSection(r.note || cachedInfo().checkpoint);
+      const note = r.note || cachedInfo().checkpoint;
+      const witnesses = await witnessesSection(note, sameCheckpointFromServer(note));
       if (witnesses) verdict.append(witnesses);
     } catch (e) {
       status.textContent = '';
