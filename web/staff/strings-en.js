@@ -522,10 +522,10 @@ export const EN = {
   appr_rule_scope_campaign: 'One campaign',
   appr_rule_scope_ledger: 'The whole ledger, in one currency',
   appr_rule_scope_ledger_hint: 'Every campaign in this currency, besides any rule of its own.',
-  appr_rule_ledger: 'Payments of {amount} or more, from any campaign in {currency}, need {n} approvers besides the proposer.',
+  appr_rule_ledger: 'Payments of {amount} or more, from any campaign in {currency}, need {n} approver(s) besides the proposer.',
   appr_rule_scope_label: 'Whole ledger ({currency})',
   appr_rules_in_force: 'Rules in force',
   appr_rules_none: 'No approval rule is in force.',
-  appr_rule_in_force_campaign: '{campaign}: payments of {amount} or more need {n} approvers (entry {seq}).',
-  appr_rule_in_force_ledger: 'Whole ledger, {currency}: payments of {amount} or more need {n} approvers (entry {seq}).',
+  appr_rule_in_force_campaign: '{campaign}: payments of {amount} or more need {n} approver(s) (entry {seq}).',
+  appr_rule_in_force_ledger: 'Whole ledger, {currency}: payments of {amount} or more need {n} approver(s) (entry {seq}).',
 };
