@@ -300,6 +300,15 @@ export function decodeLeaf(leaf, decoded) {
 }
 
 /**
+ * Whether the fast reader (canonical-reader.js) reads `text` (a leaf's UTF-8 text) without
+ * falling back to the strict reader: for tests, which check that it does on canonical leaves
+ * and that decodeLeaf's verdicts are the strict reader's either way.
+ */
+export function readsFast(text) {
+  return readCanonicalEntry(text, ENVELOPE, BODIES) !== null;
+}
+
+/**
  * Parses one published statement line (SPEC.md §16.2, a string without its newline),
  * requiring its canonical bytes and valid fields. Throws an Error saying what is wrong.
  */
