@@ -119,8 +119,9 @@ try {
     const seconds = (Date.now() - started) / 1000;
     const text = (await verdict.innerText()).trim();
     const used = await verdict.getAttribute('data-helpers');
+    const hasher = (await verdict.getAttribute('data-hasher')) === 'true';
     if (!text.startsWith('Verified')) throw new Error(`verdict is not "Verified": ${text}`);
-    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s with ${used ?? 0} helper worker(s)`);
+    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s with ${used ?? 0} helper worker(s)${hasher ? ' and a hashing helper' : ''}`);
     times.push(seconds);
     await context.close();
   }
