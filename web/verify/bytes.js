@@ -39,16 +39,6 @@ export function toHex(bytes) {
 /** Exactly 64 lower-case hex digits (a hash as JSON writes it). */
 export const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Whether `text` is a string of exactly 64 lower-case hex digits: HEX64.test, by hand (faster on every leaf's `prev`). */
-export function isHex64(text) {
-  if (typeof text !== 'string' || text.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
-}
-
 const HEX_CODE = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 
 /** Whether `text` is toHex(bytes), compared without building the hex text. */

@@ -12,24 +12,49 @@
 /** Thrown inside the reader when the text is not what it expects; never leaves this module. */
 const GIVE_UP = new Error('not the canonical encoding the fast reader expects');
 
-// Per schema object (a struct's spec): its fields with the exact text before each one.
+// How a field is read: a string given to its check, an integer, an object, a sequence, or
+// the envelope's body (an object of its kind's fields).
+const STRING = 0;
+const INTEGER = 1;
+const OBJECT = 2;
+const SEQUENCE = 3;
+const BODY = 4;
+
+// Per schema object (a struct's spec): its fields, each with the exact text before it.
 const compiled = new WeakMap();
 
 function compile(spec) {
   let c = compiled.get(spec);
-  if (c) return c;
+  if (c !== undefined) return c;
   const keys = Object.keys(spec);
   // Only a spec whose fields are listed in ascending order: then the canonical order of the
   // fields is the spec's, and the typed object gets its keys in the order the strict path gives.
   const sorted = keys.every((k, i) => i === 0 || keys[i - 1] < k);
   c = sorted ? {
-    checks: keys.map((k) => spec[k]),
+    fields: keys.map((k) => field(spec[k])),
     keys,
     first: keys.map((k) => `"${k}":`),
     later: keys.map((k) => `,"${k}":`),
   } : null;
   compiled.set(spec, c);
   return c;
+}
+
+/** A field's check as one record of one shape (the reader looks at every field of every leaf). */
+function field(check) {
+  const base = check.inner ?? check;
+  let how = STRING;
+  if (base.body) how = BODY;
+  else if (base.spec) how = OBJECT;
+  else if (base.item) how = SEQUENCE;
+  else if (base.digits) how = INTEGER;
+  return {
+    how,
+    check,
+    optional: check.optional === true,
+    object: how === OBJECT ? compile(base.spec) : null,
+    item: how === SEQUENCE ? field(base.item) : null,
+  };
 }
 
 /**
@@ -46,15 +71,15 @@ export function readCanonicalEntry(text, envelope, bodies) {
   // The body comes first but its fields depend on the kind, after it: take the kind from
   // where canonical text has it. Only a guess: the walk below checks every character, the
   // kind included, and gives up if the guess was wrong.
-  const at = text.lastIndexOf('},"kind":"');
+  const at = text.indexOf('},"kind":"');
   if (at < 0) return null;
   const end = text.indexOf('"', at + 10);
   if (end < 0) return null;
   const kind = text.slice(at + 10, end);
   if (!Object.hasOwn(bodies, kind)) return null;
-  const reader = new Reader(text, bodies[kind]);
+  const reader = new Reader(text, compile(bodies[kind]));
   try {
-    const env = reader.struct(envelope);
+    const env = reader.object(compile(envelope));
     if (reader.i !== text.length || env.kind !== kind || env.v !== 1) return null;
     return { env, body: env.body };
   } catch {
@@ -63,42 +88,42 @@ export function readCanonicalEntry(text, envelope, bodies) {
 }
 
 class Reader {
-  constructor(text, bodySpec) {
+  constructor(text, body) {
     this.s = text;
     this.i = 0;
-    this.bodySpec = bodySpec;
+    this.body = body; // the compiled fields of the body's kind
   }
 
-  struct(spec) {
-    const c = compile(spec);
+  object(c) {
     const { s } = this;
     if (c === null || s.charCodeAt(this.i) !== 0x7b) throw GIVE_UP; // '{'
     this.i += 1;
     const out = {};
     let any = false;
-    for (let f = 0; f < c.keys.length; f++) {
+    const { fields, keys } = c;
+    for (let f = 0; f < fields.length; f++) {
       const token = any ? c.later[f] : c.first[f];
-      const check = c.checks[f];
       if (!s.startsWith(token, this.i)) {
-        if (check.optional) continue;
+        if (fields[f].optional) continue;
         throw GIVE_UP;
       }
       this.i += token.length;
       any = true;
-      out[c.keys[f]] = this.value(check);
+      out[keys[f]] = this.value(fields[f]);
     }
     if (s.charCodeAt(this.i) !== 0x7d) throw GIVE_UP; // '}'
     this.i += 1;
     return out;
   }
 
-  value(check0) {
-    const check = check0.inner ?? check0;
-    if (check.body) return this.struct(this.bodySpec);
-    if (check.spec) return this.struct(check.spec);
-    if (check.item) return this.sequence(check.item);
-    if (check.digits) return this.integer();
-    return check(this.string(), '');
+  value(f) {
+    switch (f.how) {
+      case STRING: return f.check(this.string(), '');
+      case INTEGER: return this.integer();
+      case OBJECT: return this.object(f.object);
+      case SEQUENCE: return this.sequence(f.item);
+      default: return this.object(this.body);
+    }
   }
 
   sequence(item) {

@@ -5,7 +5,7 @@
 // fields.js.
 
 import { CURRENCIES } from '../amount.js';
-import { decodeUtf8, isHex64 } from './bytes.js';
+import { decodeUtf8, HEX64 } from './bytes.js';
 import { VerifyError } from './errors.js';
 import {
   JNum, JsonError, parseJson, canonicalJson,
@@ -34,6 +34,8 @@ function typeName(v) {
   return `boolean ${v}`;
 }
 
+let lastCurrency = 'VND'; // the last code T.currency accepted (a known code: VND to begin with)
+
 const T = {
   str: (v, f) => {
     if (typeof v !== 'string') throw new Malformed(`invalid type: ${typeName(v)}, expected a string for \`${f}\``);
@@ -48,7 +50,7 @@ const T = {
     return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
   },
   hash: (v, f) => {
-    if (!isHex64(v)) throw new Malformed(`\`${f}\`: ${typeName(v)} is not 64 lower-case hex digits`);
+    if (typeof v !== 'string' || !HEX64.test(v)) throw new Malformed(`\`${f}\`: ${typeName(v)} is not 64 lower-case hex digits`);
     return v;
   },
   minor: (v, f) => {
@@ -68,9 +70,11 @@ const T = {
     return v;
   },
   currency: (v, f) => {
+    if (v === lastCurrency) return v; // most entries name the currency of the one before
     if (typeof v !== 'string' || !Object.hasOwn(CURRENCIES, v)) {
       throw new Malformed(`\`${f}\`: unknown currency ${typeName(v)} (expected an ISO 4217 code such as VND or USD)`);
     }
+    lastCurrency = v;
     return v;
   },
   oneOf: (...allowed) => (v, f) => {
