@@ -3,9 +3,7 @@
 // (verify-decoder.js's `decodePage`), out of order, and checked here strictly in ledger order,
 // so the verdict and the first error named are verifyServedLedger's.
 
-import {
-  Verifier, VerifyError, decodeLeaf, leafHashSync, splitLeaves,
-} from './verify.js';
+import { Verifier, VerifyError, decodeLeaf, leafHashSync } from './verify.js';
 
 /** The members of a body the ledger's rules read (verify/state.js, budget.js, pledge.js): all the coordinator gets. */
 const RULE_FIELDS = [
@@ -143,61 +141,3 @@ export async function verifyWithHelpers(data, onPage, count, spawn) {
   return v.finish({ note: data.note, key: data.key }, data.claimed);
 }
 
-
-/**
- * The leaf hashes (32 bytes each, in order) of a page of newline-ended leaves, as
- * leafHashSync computes them; null when the page does not split into leaves.
- */
-export function hashPageSync(bytes) {
-  let leaves;
-  try {
-    leaves = splitLeaves(bytes);
-  } catch {
-    return null;
-  }
-  const hashes = new Uint8Array(leaves.length * 32);
-  for (let i = 0; i < leaves.length; i++) hashes.set(leafHashSync(leaves[i]), i * 32);
-  return hashes;
-}
-
-/**
- * A hashing helper for verifyServedLedger's `hashPage`: `spawn()` starts it (a Worker running
- * verify-hasher.js, or anything that answers its messages alike). Returns `{ hashPage, stop }`:
- * `hashPage(bytes)` resolves to the page's leaf hashes, or to null when the helper cannot
- * answer (it failed to start or broke), so the verifier hashes that page itself. Null when
- * the helper cannot even be started.
- */
-export function startHasher(spawn) {
-  let worker;
-  try {
-    worker = spawn();
-  } catch {
-    return null;
-  }
-  const waiting = new Map(); // id -> resolve
-  let broken = false;
-  let nextId = 0;
-  worker.onmessage = ({ data }) => {
-    const resolve = waiting.get(data.id);
-    waiting.delete(data.id);
-    if (resolve) resolve(data.hashes instanceof Uint8Array ? data.hashes : null);
-  };
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    broken = true;
-    for (const resolve of waiting.values()) resolve(null);
-    waiting.clear();
-  };
-  return {
-    hashPage: (bytes) => new Promise((resolve) => {
-      if (broken) {
-        resolve(null);
-        return;
-      }
-      nextId += 1;
-      waiting.set(nextId, resolve);
-      worker.postMessage({ id: nextId, bytes });
-    }),
-    stop: () => worker.terminate(),
-  };
-}

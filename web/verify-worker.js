@@ -17,7 +17,7 @@
 // A worker has no storage: the remembered checkpoint (`prefix`) comes from the page.
 
 import { verifyServedLedger, entriesFromTiles } from './verify.js';
-import { verifyWithHelpers, startHasher } from './verify-parallel.js';
+import { verifyWithHelpers } from './verify-parallel.js';
 import { fetchTile } from './tiles-fetch.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
@@ -64,11 +64,6 @@ globalThis.onmessage = async ({ data }) => {
         helpers = 0; // no workers inside a worker here: check on this thread instead
       }
     }
-    // Where no helper decodes pages (two cores or fewer) and the page did not ask for none
-    // (`helpers=0`), one helper hashes the leaves of the pages ahead on the other core.
-    const hasher = !report && data.helpers === undefined && typeof Worker === 'function' && data.size > 0
-      ? startHasher(() => new Worker(new URL('./verify-hasher.js', import.meta.url), { type: 'module', name: 'fundtrail-hash' }))
-      : null;
     if (!report) {
       report = await verifyServedLedger({
         checkpoint: { note: data.note, key: data.key },
@@ -79,14 +74,9 @@ globalThis.onmessage = async ({ data }) => {
         ahead: data.ahead,
         prefix: data.prefix,
         onPage,
-        hashPage: hasher ? hasher.hashPage : undefined,
-      }).finally(() => hasher?.stop());
+      });
     }
-    postMessage({
-      type: 'done', report: {
-        size: report.size, root: report.root, helpers, hasher: hasher !== null,
-      },
-    });
+    postMessage({ type: 'done', report: { size: report.size, root: report.root, helpers } });
   } catch (e) {
     postMessage({
       type: 'failed',

@@ -150,9 +150,8 @@ try {
     const cpu = browserCpuSeconds() - cpu0;
     const text = (await verdict.innerText()).trim();
     const used = await verdict.getAttribute('data-helpers');
-    const hasher = (await verdict.getAttribute('data-hasher')) === 'true';
     if (!text.startsWith('Verified')) throw new Error(`verdict is not "Verified": ${text}`);
-    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s (browser CPU ${cpu.toFixed(1)} s) with ${used ?? 0} helper worker(s)${hasher ? ' and a hashing helper' : ''}`);
+    console.log(`run ${i + 1}: ${seconds.toFixed(2)} s (browser CPU ${cpu.toFixed(1)} s) with ${used ?? 0} helper worker(s)`);
     times.push(seconds);
     cpus.push(cpu);
     await context.close();

@@ -2,18 +2,12 @@
 // the test's own that answer out of order: the verdict, the root and the first error named
 // are those of the one-thread check (verify.js's verifyServedLedger), short pages are asked
 // for again, a remembered prefix with another root is refused, and a helper that cannot run
-// says so (the page then checks on one thread). With a hashing helper (verify-hasher.js, on a
-// machine of two cores) the same: its hashes are the ones used, and when it breaks the pages
-// are hashed on the verifying thread.
+// says so (the page then checks on one thread).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  verifyServedLedger, utf8, leafHashSync, splitLeaves,
-} from '../../web/verify.js';
-import {
-  verifyWithHelpers, decodePage, hashPageSync, startHasher,
-} from '../../web/verify-parallel.js';
+import { verifyServedLedger, utf8 } from '../../web/verify.js';
+import { verifyWithHelpers, decodePage } from '../../web/verify-parallel.js';
 import {
   makeKey, buildLeaves, bundleOf, sampleItems, donation, disbursement,
 } from './fixtures.mjs';
@@ -128,90 +122,4 @@ test('a helper that cannot run is reported as such, so the page checks on one th
   const { job } = await jobOf(leaves);
   const error = await verifyWithHelpers(job, () => {}, 2, fakeHelpers(leaves, { broken: true })).catch((e) => e);
   assert.equal(error.helpersFailed, true);
-});
-
-/**
- * spawn() for startHasher: a hashing helper answering after a random short delay, running
- * verify-hasher.js's hashPageSync, or `answer(bytes)` instead; `broken`: it fails to start.
- */
-function fakeHasher({ answer = hashPageSync, broken = false, asked = [] } = {}) {
-  return () => {
-    const w = {
-      terminated: false,
-      postMessage({ id, bytes }) {
-        asked.push(bytes.length);
-        if (broken) {
-          setTimeout(() => w.onerror({ message: 'no workers here', preventDefault() {} }), 1);
-          return;
-        }
-        const hashes = answer(bytes);
-        setTimeout(() => {
-          if (!w.terminated) w.onmessage({ data: { id, hashes } });
-        }, Math.floor(Math.random() * 4));
-      },
-      terminate() { w.terminated = true; },
-    };
-    return w;
-  };
-}
-
-/** verifyServedLedger of `leaves` (a job of jobOf) with the pages hashed by `spawn`'s helper. */
-async function withHasher(job, leaves, spawn) {
-  const hasher = startHasher(spawn);
-  try {
-    return await verifyServedLedger({
-      checkpoint: { note: job.note, key: job.key },
-      size: job.size,
-      claimed: job.claimed,
-      fetchEntries: serve(leaves),
-      pageSize: job.pageSize,
-      ahead: 3,
-      prefix: job.prefix,
-      hashPage: hasher.hashPage,
-    });
-  } finally {
-    hasher.stop();
-  }
-}
-
-test('a page\'s hashes are leafHashSync of each of its leaves, and a page cut inside a line has none', async () => {
-  const leaves = await ledger();
-  const bytes = await serve(leaves)(0, 9);
-  const hashes = hashPageSync(bytes);
-  const each = splitLeaves(bytes).map((l) => [...leafHashSync(l)]);
-  assert.equal(hashes.length, 9 * 32);
-  assert.deepEqual(Array.from({ length: 9 }, (_, i) => [...hashes.subarray(i * 32, i * 32 + 32)]), each);
-  assert.equal(hashPageSync(bytes.subarray(0, bytes.length - 1)), null);
-});
-
-test('with a hashing helper the verdict, root, totals and first fault are the one-thread check\'s, and its hashes are the ones used', async () => {
-  const leaves = await ledger();
-  const { job, reference } = await jobOf(leaves);
-  const asked = [];
-  const report = await withHasher(job, leaves, fakeHasher({ asked }));
-  assert.deepEqual([report.size, report.root, report.totals], [reference.size, reference.root, reference.totals]);
-  assert.equal(asked.length, Math.ceil(leaves.length / job.pageSize), 'every page hashed by the helper');
-
-  const tampered = [...leaves];
-  tampered[20] = tampered[20].replace('"amount":"', '"amount":"9');
-  const { job: bad, reference: refused } = await jobOf(tampered);
-  const error = await withHasher(bad, tampered, fakeHasher()).catch((e) => e);
-  assert.deepEqual([error.code, error.seq], [refused.code, refused.seq]);
-
-  // A helper answering other hashes is believed, and the check fails: its hashes are used.
-  const wrong = (bytes) => hashPageSync(bytes).map((b, i) => (i === 40 ? b ^ 1 : b));
-  const misled = await withHasher(job, leaves, fakeHasher({ answer: wrong })).catch((e) => e);
-  assert.equal(misled.code, 'broken_link');
-});
-
-test('a hashing helper that breaks, or answers no hashes for a page, leaves the pages to be hashed on the verifying thread', async () => {
-  const leaves = await ledger();
-  const { job, reference } = await jobOf(leaves);
-  const broken = await withHasher(job, leaves, fakeHasher({ broken: true }));
-  assert.equal(broken.root, reference.root);
-  const none = await withHasher(job, leaves, fakeHasher({ answer: () => null }));
-  assert.equal(none.root, reference.root);
-  const short = await withHasher(job, leaves, fakeHasher({ answer: (bytes) => hashPageSync(bytes).subarray(32) }));
-  assert.equal(short.root, reference.root);
-  assert.equal(startHasher(() => { throw new Error('no Worker'); }), null);
 });

@@ -80,26 +80,18 @@ export async function verifyEntryAnswer(answer, key, step) {
  * With `prefix` ({size, root}, a checkpoint verified earlier with the same key and
  * `prefix.size <= size`), the first `prefix.size` entries must have `prefix.root`.
  * `onPage(count)` is awaited after each page with the number of entries checked so far.
- * `hashPage(bytes)`, when given, computes a page's leaf hashes elsewhere (a helper on another
- * core, see verify-parallel.js's startHasher) as soon as the page arrives; it resolves to 32
- * bytes per leaf of the page, or to null, and then the page is hashed here. Either way each
- * leaf hash is leafHashSync of the bytes checked here; only where it is computed changes.
  *
  * Returns the report of Verifier.finish. Throws VerifyError naming the entry, the prefix or
  * the checkpoint at fault, or the error of a failed request.
  */
 export async function verifyServedLedger({
-  checkpoint, size: n, claimed, fetchEntries, pageSize, ahead: inFlight, prefix, onPage, hashPage,
+  checkpoint, size: n, claimed, fetchEntries, pageSize, ahead: inFlight, prefix, onPage,
 }) {
   const v = new Verifier();
   const fetchPage = (start) => {
     const promise = fetchEntries(start, Math.min(pageSize, n - start));
     promise.catch(() => {}); // a page fetched ahead and never used must not be an unhandled rejection
-    // The page's hashes are asked for as soon as it arrives, while earlier pages are checked.
-    const hashes = hashPage ? promise.then((bytes) => hashPage(bytes), () => null).catch(() => null) : null;
-    return {
-      start, end: Math.min(n, start + pageSize), promise, hashes,
-    };
+    return { start, end: Math.min(n, start + pageSize), promise };
   };
   let ahead = [];
   while (v.size < n) {
@@ -110,11 +102,9 @@ export async function verifyServedLedger({
     const bytes = await page.promise;
     const { leaves, texts } = splitLeafTexts(bytes);
     if (leaves.length === 0) throw new VerifyError('checkpoint_size', `the server sent no entries from ${start}, but the checkpoint covers ${n}`);
-    let hashes = page.hashes ? await page.hashes : null;
-    if (hashes && hashes.length !== leaves.length * 32) hashes = null;
     const take = Math.min(leaves.length, n - start);
     for (let i = 0; i < take; i++) {
-      v.checkLeafSync(leaves[i], texts ? texts[i] : undefined, hashes ? hashes.subarray(i * 32, i * 32 + 32) : undefined);
+      v.checkLeafSync(leaves[i], texts ? texts[i] : undefined);
       if (prefix && v.size === prefix.size) {
         const r = v.rootSync();
         if (r !== prefix.root) {

@@ -47,11 +47,9 @@ export class Verifier {
 
   /**
    * pushLeafSync without its answer (the entry stays in `lastEntry`): the same checks, with
-   * nothing built for a caller that only wants the verdict. `hash`, when given, is the leaf's
-   * hash computed elsewhere from the same bytes (leafHashSync, by a helper: see answers.js's
-   * verifyServedLedger). Returns the leaf hash (32 bytes).
+   * nothing built for a caller that only wants the verdict. Returns the leaf hash (32 bytes).
    */
-  checkLeafSync(leaf, decoded, hash0) {
+  checkLeafSync(leaf, decoded) {
     const seq = this.state.size;
     const bytes = typeof leaf === 'string' ? utf8(leaf) : leaf;
     let entry;
@@ -61,7 +59,7 @@ export class Verifier {
       if (e instanceof VerifyError) throw entryError(seq, e.code, e.message, { field: e.field });
       throw e;
     }
-    const hash = hash0 ?? leafHashSync(bytes);
+    const hash = leafHashSync(bytes);
     this.applyDecoded(seq, entry, hash);
     this.lastEntry = entry;
     return hash;

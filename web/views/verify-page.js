@@ -77,7 +77,7 @@ export async function viewVerify(out, route = {}) {
       const good = h(
         'div',
         {
-          class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0), 'data-hasher': String(!!r.hasher), 'data-source': from,
+          class: 'verdict good', role: 'status', 'data-helpers': String(r.helpers ?? 0), 'data-source': from,
         },
         h('p', { class: 'verdict-text' }, t('verify_ok_plain', { n: integer(r.size) })),
         h('details', { class: 'tech' }, h('summary', {}, t('tech_details')), h('p', {}, t('verify_ok', { n: integer(r.size), root: r.root }))),
