@@ -13,9 +13,10 @@
 // target/debug/fundtrail) runs on it just long enough to answer /info and /totals (same
 // leaves, so the same root; the checkpoint is signed by that folder's key). Chromium headless
 // (CHROMIUM_PATH, default /usr/bin/chromium), a fresh context per run, FUNDTRAIL_BENCH_RUNS
-// runs (default 3); prints each run (its time and the CPU time the browser's processes used) and the best. FUNDTRAIL_BENCH_HELPERS=N asks the page for
-// N helper workers (#/verify?helpers=N) instead of its choice by the number of cores;
-// FUNDTRAIL_WEB_DIR serves another copy of web/ (a before/after figure).
+// runs (default 3); prints each run (its time and the CPU time the browser's processes used)
+// and the best. FUNDTRAIL_BENCH_HELPERS=N asks the page for N helper workers
+// (#/verify?helpers=N) instead of its choice by the number of cores; FUNDTRAIL_WEB_DIR serves
+// another copy of web/ (a before/after figure).
 
 import fs from 'node:fs';
 import os from 'node:os';
