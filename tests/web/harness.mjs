@@ -154,6 +154,23 @@ export async function launchBrowser() {
   return playwright.chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 }
 
+// Tasks given to fewAtATime running now, and the ones waiting for a turn.
+let running = 0;
+const queued = [];
+
+/** Runs `task` when fewer than 8 tasks given to this function are running. */
+async function fewAtATime(task) {
+  if (running >= 8) await new Promise((resolve) => { queued.push(resolve); }); // a finished task hands its turn over
+  else running += 1;
+  try {
+    return await task();
+  } finally {
+    const next = queued.shift();
+    if (next) next();
+    else running -= 1;
+  }
+}
+
 /**
  * A new page in a new browser context (English and 1100×900 unless `opts.locale` /
  * `opts.viewport` say otherwise; downloads accepted) whose requests to `base` outside /api/
@@ -172,13 +189,15 @@ export async function openPage(browser, base, opts = {}) {
   // without rebuilding); the server's own headers, CSP included, are kept either way. (A
   // worker started by a worker, such as verify-decoder.js, is not routed: it comes from the
   // binary even then.)
+  // The server's answers are fetched a few at a time: the page preloads some 75 modules at
+  // once, and the server closes a peer's connections beyond 64 (src/http/limits.rs).
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname.startsWith('/api/')) return route.continue();
     const rel = url.pathname.endsWith('/') ? `${url.pathname.slice(1)}index.html` : url.pathname.slice(1);
     const file = path.join(webDir, rel);
     if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
-    const real = await route.fetch();
+    const real = await fewAtATime(() => route.fetch());
     const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
     delete headers['content-length'];
     delete headers['content-encoding'];

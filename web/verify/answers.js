@@ -104,7 +104,7 @@ export async function verifyServedLedger({
     if (leaves.length === 0) throw new VerifyError('checkpoint_size', `the server sent no entries from ${start}, but the checkpoint covers ${n}`);
     const take = Math.min(leaves.length, n - start);
     for (let i = 0; i < take; i++) {
-      v.pushLeafSync(leaves[i], texts ? texts[i] : undefined);
+      v.checkLeafSync(leaves[i], texts ? texts[i] : undefined);
       if (prefix && v.size === prefix.size) {
         const r = v.rootSync();
         if (r !== prefix.root) {

@@ -67,7 +67,7 @@ export async function verifyBundle(input, { pinnedKey, claimed, onProgress } = {
     const line = await next();
     if (line === null) throw bundleError(`ends after ${v.size} entries without a checkpoint`);
     if (line.length === 0) break;
-    await v.pushLeaf(line);
+    v.checkLeafSync(line);
     if (onProgress && v.size % 512 === 0) await onProgress(v.size);
   }
   const noteParts = [];

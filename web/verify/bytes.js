@@ -38,6 +38,19 @@ export function toHex(bytes) {
 
 /** Exactly 64 lower-case hex digits (a hash as JSON writes it). */
 export const HEX64 = /^[0-9a-f]{64}$/;
+
+const HEX_CODE = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
+
+/** Whether `text` is toHex(bytes), compared without building the hex text. */
+export function hexEquals(text, bytes) {
+  if (typeof text !== 'string' || text.length !== 2 * bytes.length) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const v = bytes[i];
+    if (text.charCodeAt(2 * i) !== HEX_CODE[v >> 4] || text.charCodeAt(2 * i + 1) !== HEX_CODE[v & 15]) return false;
+  }
+  return true;
+}
+
 const hexDigit = (c) => (c <= 0x39 ? c - 0x30 : c - 0x57); // after HEX64: 0-9, a-f only
 
 /** Exactly 64 lower-case hex digits -> 32 bytes, or null. */

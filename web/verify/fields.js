@@ -58,15 +58,40 @@ function validDate(y, m, d) {
   return d <= days;
 }
 
-export function isDate(s) {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
-  return !!m && validDate(Number(m[1]), Number(m[2]), Number(m[3]));
+// The dates and times below are read character by character (what their regular expressions
+// /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/ and the same with T, time and Z said): every leaf has
+// two or three of them.
+
+/** The number written by the decimal digits of s[from..to), or -1 if one is not a digit. */
+function digitsAt(s, from, to) {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
-export function isRecordedAt(s) {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{6}Z$/.exec(s);
-  return !!m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))
-    && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;
+/** Whether `s` is a date written YYYY-MM-DD that exists. */
+export function isDate(s0) {
+  const s = typeof s0 === 'string' ? s0 : String(s0);
+  if (s.length !== 10 || s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d) return false;
+  const y = digitsAt(s, 0, 4);
+  const m = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
+  return y >= 0 && m >= 0 && d >= 0 && validDate(y, m, d);
+}
+
+/** Whether `s` is a UTC time written YYYY-MM-DDTHH:MM:SS.ffffffZ that exists. */
+export function isRecordedAt(s0) {
+  const s = typeof s0 === 'string' ? s0 : String(s0);
+  if (s.length !== 27 || s.charCodeAt(10) !== 0x54 || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a
+    || s.charCodeAt(19) !== 0x2e || s.charCodeAt(26) !== 0x5a || !isDate(s.slice(0, 10)) || digitsAt(s, 20, 26) < 0) return false;
+  const h = digitsAt(s, 11, 13);
+  const min = digitsAt(s, 14, 16);
+  const sec = digitsAt(s, 17, 19);
+  return h >= 0 && h < 24 && min >= 0 && min < 60 && sec >= 0 && sec < 60;
 }
 
 /** Whether `by` is a valid `recorded_by`: 1-200 characters, none of them a control character. */

@@ -5,8 +5,7 @@
 // entry's number. The approval rules of SPEC.md §17 are in approval.js.
 
 import { checkPayment, ruleOf } from './approval.js';
-
-const ZERO_HEX = '0'.repeat(64);
+import { hexEquals } from './bytes.js';
 
 function emptyTotals() {
   return {
@@ -23,15 +22,72 @@ export class InvariantError extends Error {
   }
 }
 
+const MOVE_KINDS = ['', 'donation', 'disbursement', 'transfer'];
+const REVERSED = 0x80;
+
+/**
+ * The entries that move money (what a reversal may undo), by seq, in typed arrays rather than
+ * an object per entry: a million-entry ledger then costs the garbage collector nothing to keep.
+ * `get(seq)` is `{ kind, campaign, to, amount (BigInt), reversed }` or undefined.
+ */
+class Moves {
+  constructor() {
+    this.kinds = new Uint8Array(1024); // MOVE_KINDS index, | REVERSED once reversed; 0: not a move
+    this.from = new Int32Array(1024);
+    this.to = new Int32Array(1024);
+    this.small = new Float64Array(1024); // the amount when below 10^15 (exact), else in `large`
+    this.large = new Map(); // seq -> BigInt
+  }
+
+  set(seq, { kind, campaign, to, amount }) {
+    if (seq >= this.kinds.length) this.grow(seq);
+    this.kinds[seq] = MOVE_KINDS.indexOf(kind);
+    this.from[seq] = campaign;
+    this.to[seq] = to;
+    if (amount < 1000000000000000n) this.small[seq] = Number(amount);
+    else this.large.set(seq, amount);
+  }
+
+  get(seq) {
+    const k = seq < this.kinds.length ? this.kinds[seq] : 0;
+    if (k === 0) return undefined;
+    return {
+      kind: MOVE_KINDS[k & ~REVERSED],
+      campaign: this.from[seq],
+      to: this.to[seq],
+      amount: this.large.get(seq) ?? BigInt(this.small[seq]),
+      reversed: (k & REVERSED) !== 0,
+    };
+  }
+
+  markReversed(seq) {
+    this.kinds[seq] |= REVERSED;
+  }
+
+  grow(seq) {
+    let n = this.kinds.length;
+    while (n <= seq) n *= 2;
+    const bigger = (a) => {
+      const b = new a.constructor(n);
+      b.set(a);
+      return b;
+    };
+    this.kinds = bigger(this.kinds);
+    this.from = bigger(this.from);
+    this.to = bigger(this.to);
+    this.small = bigger(this.small);
+  }
+}
+
 /** Campaigns, their running totals and what reversals may undo, after the entries applied so far. */
 export class LedgerState {
   constructor() {
     this.size = 0;
-    this.lastHash = ZERO_HEX;
+    this.lastHash = new Uint8Array(32); // the leaf hash the next entry's `prev` names (zeros first)
     this.lastRecordedAt = '';
     this.campaigns = []; // {id, title, currency, goal: BigInt|undefined, closed, totals}
     this.index = new Map();
-    this.moves = new Map(); // seq -> {kind, campaign, to, amount, reversed}
+    this.moves = new Moves(); // seq -> {kind, campaign, to, amount, reversed}
     this.ledgerRules = new Map(); // currency -> {approvers, threshold: BigInt, since}
   }
 
@@ -73,12 +129,15 @@ export class LedgerState {
   // One switch over the kinds, in the order of SPEC.md §7, so it can be read against the spec
   // rule by rule (and against the Rust core's state module); split by kind, the checks every
   // kind shares would be scattered. Hence its length.
-  /** Checks the entry (already decoded) as the next one, then applies it. Nothing changes on error. */
-  apply(entry, leafHashHex) {
+  /**
+   * Checks the entry (already decoded) as the next one, then applies it; `leafHash` is its
+   * leaf hash (32 bytes, kept for the next entry's `prev`). Nothing changes on error.
+   */
+  apply(entry, leafHash) {
     if (entry.seq !== this.size) {
       throw new InvariantError('wrong_seq', `seq is ${entry.seq}, expected ${this.size}`);
     }
-    if (entry.prev !== this.lastHash) {
+    if (!hexEquals(entry.prev, this.lastHash)) {
       throw new InvariantError('broken_link', `prev does not match the leaf hash of entry ${this.size - 1}`);
     }
     if (entry.recorded_at < this.lastRecordedAt) {
@@ -110,13 +169,13 @@ export class LedgerState {
       case 'donation': {
         const i = this.openCampaign(b.campaign, b.currency, true);
         const amount = BigInt(b.amount);
-        const t = { ...this.campaigns[i].totals };
-        t.donated += amount;
-        t.balance += amount;
-        t.donations += 1;
+        // Nothing below can fail: the totals change in place (the most common entry).
         commit = () => {
-          this.campaigns[i].totals = t;
-          this.moves.set(seq, { kind: 'donation', campaign: i, to: i, amount, reversed: false });
+          const t = this.campaigns[i].totals;
+          t.donated += amount;
+          t.balance += amount;
+          t.donations += 1;
+          this.moves.set(seq, { kind: 'donation', campaign: i, to: i, amount });
         };
         break;
       }
@@ -130,7 +189,7 @@ export class LedgerState {
         t.disbursements += 1;
         commit = () => {
           this.campaigns[i].totals = t;
-          this.moves.set(seq, { kind: 'disbursement', campaign: i, to: i, amount, reversed: false });
+          this.moves.set(seq, { kind: 'disbursement', campaign: i, to: i, amount });
         };
         break;
       }
@@ -148,7 +207,7 @@ export class LedgerState {
         commit = () => {
           this.campaigns[from].totals = a;
           this.campaigns[to].totals = c;
-          this.moves.set(seq, { kind: 'transfer', campaign: from, to, amount, reversed: false });
+          this.moves.set(seq, { kind: 'transfer', campaign: from, to, amount });
         };
         break;
       }
@@ -188,7 +247,7 @@ export class LedgerState {
         }
         commit = () => {
           for (const [i, t] of changes) this.campaigns[i].totals = t;
-          m.reversed = true;
+          this.moves.markReversed(target);
         };
         break;
       }
@@ -224,7 +283,7 @@ export class LedgerState {
     }
     commit();
     this.size += 1;
-    this.lastHash = leafHashHex;
+    this.lastHash = leafHash;
     this.lastRecordedAt = entry.recorded_at;
   }
 }

@@ -20,6 +20,7 @@ export class Verifier {
     this.pledges = new Pledges();
     this.tree = new CompactTree();
     this.checkpoints = new Map(); // size -> callback(rootHex) to check a prefix root
+    this.lastEntry = null; // the entry checkLeafSync checked last
   }
 
   get size() {
@@ -40,6 +41,15 @@ export class Verifier {
    * the leaf's bytes decoded as UTF-8 (decodeUtf8(leaf)), as splitLeafTexts gives it.
    */
   pushLeafSync(leaf, decoded) {
+    const hash = this.checkLeafSync(leaf, decoded);
+    return { entry: this.lastEntry, hash: toHex(hash) };
+  }
+
+  /**
+   * pushLeafSync without its answer (the entry stays in `lastEntry`): the same checks, with
+   * nothing built for a caller that only wants the verdict. Returns the leaf hash (32 bytes).
+   */
+  checkLeafSync(leaf, decoded) {
     const seq = this.state.size;
     const bytes = typeof leaf === 'string' ? utf8(leaf) : leaf;
     let entry;
@@ -50,34 +60,26 @@ export class Verifier {
       throw e;
     }
     const hash = leafHashSync(bytes);
-    const hex = toHex(hash);
-    try {
-      this.state.apply(entry, hex);
-      // SPEC.md §18, §19: after the ledger rules of §7.
-      this.budgets.apply(entry);
-      this.pledges.apply(entry);
-    } catch (e) {
-      if (e instanceof InvariantError) {
-        const { code, message, ...extra } = e;
-        throw entryError(seq, code, e.message, extra);
-      }
-      throw e;
-    }
-    this.tree.push(hash);
-    return { entry, hash: hex };
+    this.applyDecoded(seq, entry, hash);
+    this.lastEntry = entry;
+    return hash;
   }
 
   /**
    * pushLeafSync for a leaf decoded elsewhere (a worker running decodeLeaf and leafHashSync on
    * it, see verify-decoder.js): `entry` is decodeLeaf's result and `hash` the leaf hash
    * (32 bytes). Checks seq, the prev link, time order and every invariant, then adds it to
-   * the tree and the totals, exactly as pushLeafSync does after decoding.
+   * the tree and the totals, exactly as pushLeafSync does after decoding. Returns the hash in hex.
    */
   pushDecodedSync(entry, hash) {
-    const seq = this.state.size;
-    const hex = toHex(hash);
+    this.applyDecoded(this.state.size, entry, hash);
+    return toHex(hash);
+  }
+
+  /** The checks of entry `seq` after its decoding; then the entry added to the state and the tree. */
+  applyDecoded(seq, entry, hash) {
     try {
-      this.state.apply(entry, hex);
+      this.state.apply(entry, hash);
       // SPEC.md §18, §19: after the ledger rules of §7.
       this.budgets.apply(entry);
       this.pledges.apply(entry);
@@ -89,7 +91,6 @@ export class Verifier {
       throw e;
     }
     this.tree.push(hash);
-    return hex;
   }
 
   rootSync() {
