@@ -282,6 +282,16 @@ impl From<AppendError> for ApiError {
                 "refused_with_group",
                 e.to_string(),
             ),
+            AppendError::OrganisationSuspended => {
+                ApiError::new(StatusCode::LOCKED, "organisation_suspended", e.to_string())
+            }
+            AppendError::OrganisationClosed => {
+                ApiError::new(StatusCode::LOCKED, "organisation_closed", e.to_string())
+            }
+            AppendError::AccountNotRegistered { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "account_not_registered", e.to_string())
+                    .field("accounts")
+            }
         }
     }
 }

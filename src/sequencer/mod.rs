@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 mod commit;
 mod election;
 mod fingerprint;
+mod gate;
 mod import;
 mod plans;
 mod queued;
@@ -33,6 +34,7 @@ mod testing;
 
 pub use commit::statement::{Feed, StatementRefused, CHUNK};
 pub use fingerprint::FingerprintKey;
+pub use gate::{AccountKey, AppendGate, Standing};
 pub use import::{import_leaves, ImportError};
 pub use queued::Queued;
 pub use recorded_statement::{RecordedStatement, StatementImport};
@@ -127,6 +129,16 @@ pub enum AppendError {
     /// Another request of the same group was refused, so this one was too.
     #[error("refused together with another request of the same group")]
     RefusedWithGroup,
+    /// The platform suspended this organisation: nothing is appended until it resumes it.
+    #[error("this organisation is suspended by the platform: nothing can be recorded until the platform resumes it (its history stays public)")]
+    OrganisationSuspended,
+    /// The platform closed this organisation for good.
+    #[error("this organisation was closed by the platform: nothing more can be recorded (its history stays public)")]
+    OrganisationClosed,
+    /// A `campaign.open` names an account the platform's registry does not list for this
+    /// organisation.
+    #[error("account {number:?} at {bank:?} is not registered for this organisation in the platform's registry; ask the platform to add it (org.accounts) first")]
+    AccountNotRegistered { bank: String, number: String },
 }
 
 /// A read-only view of the head, updated after every commit.
@@ -244,6 +256,7 @@ pub struct SequencerHandle {
     view: SharedView,
     store: Store,
     audit: Arc<AuditStatus>,
+    gate: Arc<AppendGate>,
 }
 
 impl SequencerHandle {
@@ -294,6 +307,12 @@ impl SequencerHandle {
     /// refused.
     pub fn audit(&self) -> &Arc<AuditStatus> {
         &self.audit
+    }
+
+    /// The gate every append passes before it queues: open, unless a platform suspended or
+    /// closed this organisation or restricts its campaigns' accounts.
+    pub fn gate(&self) -> &Arc<AppendGate> {
+        &self.gate
     }
 }
 
@@ -352,6 +371,7 @@ impl Sequencer {
             view: Arc::clone(&view),
             store: store.clone(),
             audit: Arc::default(),
+            gate: Arc::default(),
         };
         if store.is_shared() {
             // Try once now, so a process that can lead leads before it answers requests.

@@ -23,7 +23,8 @@ impl SequencerHandle {
     ///
     /// # Errors
     /// [`AppendError::AuditFailed`] once a full audit of the stored ledger has failed;
-    /// [`AppendError::NotLeader`] when this process does not sequence appends.
+    /// [`AppendError::NotLeader`] when this process does not sequence appends; the
+    /// refusals of [`super::AppendGate::admit`].
     pub async fn enqueue(&self, request: AppendRequest) -> Result<Queued, AppendError> {
         let mut queued = self.enqueue_group(vec![request]).await?;
         queued.pop().ok_or(AppendError::ShuttingDown)
@@ -45,6 +46,7 @@ impl SequencerHandle {
                 return Err(AppendError::AuditFailed(failure));
             }
         }
+        self.gate.admit(&requests)?;
         let mut requests = requests.into_iter();
         let request = requests.next().ok_or(AppendError::ShuttingDown)?;
         let (reply, rx) = oneshot::channel();
