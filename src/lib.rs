@@ -15,6 +15,7 @@ pub mod http;
 /// The pure core, its own crate (`crates/fundtrail-ledger`); every `crate::ledger::…` path
 /// names an item of that crate.
 pub use fundtrail_ledger as ledger;
+pub mod platform;
 pub mod private_fs;
 pub mod sequencer;
 pub mod startup;

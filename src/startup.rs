@@ -403,17 +403,11 @@ impl Application {
         self
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. A full
-    /// audit of the stored ledger runs in the background at once and then on schedule
-    /// ([`crate::audit::schedule`]); if one fails, appends are refused.
-    ///
-    /// # Errors
-    /// I/O errors from the listener.
-    pub async fn serve(
-        self,
-        listener: tokio::net::TcpListener,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    /// Starts what runs beside the router while serving: a full audit of the stored
+    /// ledger at once and then on schedule ([`crate::audit::schedule`]; if one fails,
+    /// appends are refused), sending checkpoints to the witnesses, and webhook deliveries.
+    /// They stop when the returned [`BackgroundTasks`] is stopped or dropped.
+    pub fn start_background_tasks(&self) -> BackgroundTasks {
         let store = self.state.store.clone();
         let audits = crate::audit::schedule::spawn(
             store.clone(),
@@ -428,21 +422,49 @@ impl Application {
             Arc::clone(&self.state.cosigned),
         );
         let webhooks = crate::webhooks::spawn(
-            store.clone(),
+            store,
             self.state.sequencer.clone(),
             self.state.site.public_url.clone(),
         );
+        BackgroundTasks(vec![audits, witnesses, webhooks])
+    }
+
+    /// The router of this ledger: its API, tiles, widget and page, with its limits and
+    /// security headers.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. The
+    /// [`Application::start_background_tasks`] run while it serves.
+    ///
+    /// # Errors
+    /// I/O errors from the listener.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        let background = self.start_background_tasks();
         let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
         let served = http::server::serve(listener, router, guard, shutdown).await;
-        audits.abort();
-        witnesses.abort();
-        webhooks.abort();
+        drop(background);
         served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;
         Ok(())
+    }
+}
+
+/// The tasks [`Application::start_background_tasks`] started; dropping this stops them.
+pub struct BackgroundTasks(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for BackgroundTasks {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
     }
 }
 

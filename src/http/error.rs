@@ -457,3 +457,36 @@ impl From<crate::donor_statements::DonorStatementError> for ApiError {
         }
     }
 }
+
+impl From<crate::platform::PlatformError> for ApiError {
+    fn from(e: crate::platform::PlatformError) -> Self {
+        use crate::ledger::registry::RegistryError;
+        use crate::platform::PlatformError as P;
+        match e {
+            P::BadSlug(_) => ApiError::invalid("slug", e.to_string()),
+            P::UnknownOrg(_) | P::Registry(RegistryError::UnknownOrg(_)) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_organisation", e.to_string())
+                    .field("org")
+            }
+            P::Invalid(f) => ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem)),
+            P::Registry(r) => {
+                ApiError::new(StatusCode::CONFLICT, r.code(), r.to_string()).field(r.field())
+            }
+            P::Append(a) => a.into(),
+            P::Store(s) => s.into(),
+            P::NotAPlatform(_)
+            | P::AlreadyAPlatform(_)
+            | P::Config { .. }
+            | P::RegistryBroken { .. }
+            | P::RegistryLeaf { .. }
+            | P::Startup(_) => {
+                tracing::error!(error = %e, "platform error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                )
+            }
+        }
+    }
+}
