@@ -384,6 +384,12 @@ impl CsvExport {
                 pledge: c.pledge.to_string(),
                 ..Row::default()
             },
+            // A platform registry's entry moves no money: its kind and organisation.
+            Body::Org(o) => Row {
+                party: o.org().to_string(),
+                memo: o.kind().to_string(),
+                ..Row::default()
+            },
             // `row` gives reversals their own row; one reaching here is not a movement.
             Body::Reversal(_) => {
                 return Err(ExportError::Inconsistent {

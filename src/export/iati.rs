@@ -202,7 +202,8 @@ pub fn write_transactions(
         | Body::Statement(_)
         | Body::Update(_)
         | Body::ApprovalPolicy(_)
-        | Body::Budget(_) => {}
+        | Body::Budget(_)
+        | Body::Org(_) => {}
         Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_PLEDGE,

@@ -386,6 +386,8 @@ impl LedgerState {
                 .open_campaign(&p.campaign, p.currency, true)
                 .map(|_| Change::Nothing),
             Body::PledgeCancel(c) => self.idx(&c.campaign).map(|_| Change::Nothing),
+            // Registry entries move no money; their rules are in `crate::registry`.
+            Body::Org(_) => Ok(Change::Nothing),
         }
     }
 

@@ -62,4 +62,7 @@ pub struct Report {
     pub totals: Totals,
     /// Budgets and pledges recomputed from the entries (SPEC.md §8.1).
     pub plans: crate::plans::Plans,
+    /// The organisations registered by the entries (SPEC.md §22), when the ledger is a
+    /// platform's registry.
+    pub registry: crate::registry::Registry,
 }

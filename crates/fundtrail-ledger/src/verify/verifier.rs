@@ -7,6 +7,7 @@ use crate::entry::Entry;
 use crate::hash::{leaf_hash, Hash};
 use crate::merkle::CompactTree;
 use crate::plans::Plans;
+use crate::registry::Registry;
 use crate::state::LedgerState;
 use crate::totals::Totals;
 
@@ -15,6 +16,7 @@ use crate::totals::Totals;
 pub struct Verifier {
     state: LedgerState,
     plans: Plans,
+    registry: Registry,
     tree: CompactTree,
 }
 
@@ -24,12 +26,14 @@ impl Verifier {
         Verifier {
             state: LedgerState::new(),
             plans: Plans::new(),
+            registry: Registry::new(),
             tree: CompactTree::new(),
         }
     }
 
     /// Checks the next leaf: canonical form, fields, `seq`, `prev` link, time order, every
-    /// invariant, then the budget and pledge rules (SPEC.md §18, §19); then adds it to the tree and the totals.
+    /// invariant, then the budget and pledge rules (SPEC.md §18, §19) and the registry rules
+    /// (SPEC.md §22); then adds it to the tree and the totals.
     ///
     /// # Errors
     /// [`VerifyError::Entry`] naming the entry's position.
@@ -55,6 +59,10 @@ impl Verifier {
             seq,
             problem: e.to_string(),
         })?;
+        self.registry.apply(entry).map_err(|e| VerifyError::Entry {
+            seq,
+            problem: e.to_string(),
+        })?;
         self.tree.push(hash);
         Ok(())
     }
@@ -77,6 +85,11 @@ impl Verifier {
     /// The budgets and pledges after the entries checked so far.
     pub fn plans(&self) -> &Plans {
         &self.plans
+    }
+
+    /// The organisations registered by the entries checked so far (SPEC.md §22).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// Finishes: checks the signed checkpoint (when given, with `vkey`) covers exactly these
@@ -121,6 +134,7 @@ impl Verifier {
             checkpoint,
             totals,
             plans: self.plans,
+            registry: self.registry,
         })
     }
 }
