@@ -17,6 +17,7 @@ mod errors;
 mod export;
 mod init;
 mod network;
+mod platform;
 mod progress;
 mod receipt;
 mod reconcile;
@@ -255,6 +256,21 @@ pub enum Command {
     /// Make a donor's statement of gifts over a range of days (SPEC.md §21), verifiable
     /// offline with `fundtrail verify-receipt`.
     StatementForDonor(donor_statement::StatementForDonorArgs),
+    /// Host many organisations on one server, with a registry of their keys and accounts
+    /// (SPEC.md §24): init, serve, org create|suspend|resume|close|accounts.
+    Platform {
+        /// The platform's data folder.
+        #[arg(
+            long,
+            default_value = "./fundtrail-platform",
+            env = "FUNDTRAIL_PLATFORM",
+            global = true
+        )]
+        data: PathBuf,
+        /// init, serve or org.
+        #[command(subcommand)]
+        action: platform::PlatformAction,
+    },
     /// Donors' personal data, kept off the chain.
     Donor {
         /// The ledger's data folder and database.
@@ -374,5 +390,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Witness { dir, action } => witness::run(dir, action).await,
         Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
         Command::StatementForDonor(args) => donor_statement::run(args).await,
+        Command::Platform { data, action } => {
+            platform::run(crate::platform::PlatformDir::new(data), action).await
+        }
     }
 }

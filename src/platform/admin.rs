@@ -90,13 +90,12 @@ impl Platform {
             .origin
             .clone()
             .unwrap_or_else(|| self.config().org_origin(&new.slug));
-        let (signer, private_key) =
-            CheckpointSigner::generate(&origin).map_err(|source| {
-                crate::startup::StartupError::Key {
-                    path: self.dir().org(&new.slug).key_path(),
-                    source,
-                }
-            })?;
+        let (signer, private_key) = CheckpointSigner::generate(&origin).map_err(|source| {
+            crate::startup::StartupError::Key {
+                path: self.dir().org(&new.slug).key_path(),
+                source,
+            }
+        })?;
         let entry = OrgEntry::Register(OrgRegister {
             accounts: new.accounts,
             checks: new.checks,
@@ -220,7 +219,9 @@ async fn make_ledger(
     origin: &str,
     private_key: &str,
 ) -> Result<String, PlatformError> {
-    let (store, signer) = dir.init(&Config::new(name, origin), Some(private_key)).await?;
+    let (store, signer) = dir
+        .init(&Config::new(name, origin), Some(private_key))
+        .await?;
     let token = new_token();
     store
         .create_token("admin", Role::Admin.as_str(), &sha256(token.as_bytes()))

@@ -128,7 +128,11 @@ impl PlatformDir {
             .await?;
         let admin_token = new_token();
         store
-            .create_token("platform-admin", Role::Admin.as_str(), &sha256(admin_token.as_bytes()))
+            .create_token(
+                "platform-admin",
+                Role::Admin.as_str(),
+                &sha256(admin_token.as_bytes()),
+            )
             .await?;
         // Started once so the empty registry gets its first signed checkpoint.
         drop(Application::from_parts(registry.config()?, store.clone(), signer.clone()).await?);

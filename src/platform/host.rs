@@ -88,8 +88,17 @@ impl RunningOrg {
     /// Stops the background tasks, lets the sequencer finish what is queued (waiting at
     /// most `wait`: a request still in flight keeps a handle), and closes the store.
     async fn stop(&self, wait: std::time::Duration) {
-        drop(self.background.lock().unwrap_or_else(|p| p.into_inner()).take());
-        let task = self.sequencer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(
+            self.background
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        );
+        let task = self
+            .sequencer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         if let Some(task) = task {
             let _ = tokio::time::timeout(wait, task).await;
         }

@@ -75,13 +75,19 @@ impl Platform {
     ) -> Result<AccountCheck, PlatformError> {
         let bank = bank.map(str::trim).filter(|b| !b.is_empty());
         let found = self.with_book(|book| match bank {
-            Some(bank) => book.find_account(bank, number).map(|(s, q)| (s.to_string(), q)),
+            Some(bank) => book
+                .find_account(bank, number)
+                .map(|(s, q)| (s.to_string(), q)),
             None => {
                 let wanted = normalise_number(number);
                 book.orgs()
                     .iter()
                     .filter(|o| o.status != OrgStatus::Closed && !wanted.is_empty())
-                    .find(|o| o.accounts.iter().any(|a| normalise_number(&a.number) == wanted))
+                    .find(|o| {
+                        o.accounts
+                            .iter()
+                            .any(|a| normalise_number(&a.number) == wanted)
+                    })
                     .map(|o| (o.slug.clone(), o.accounts_seq))
             }
         });
@@ -108,7 +114,12 @@ impl Platform {
             .campaigns_of(&slug, &name)
             .await?
             .into_iter()
-            .filter(|c| c.open.accounts.iter().any(|a| keys.contains(&AccountKey::of(a))))
+            .filter(|c| {
+                c.open
+                    .accounts
+                    .iter()
+                    .any(|a| keys.contains(&AccountKey::of(a)))
+            })
             .collect();
         Ok(AccountCheck::Registered {
             registry: self.registry_proof(seq).await?,
@@ -127,7 +138,9 @@ impl Platform {
             .store
             .entry(seq)
             .await?
-            .ok_or(StoreError::Corrupt(format!("registry entry {seq} is missing")))?;
+            .ok_or(StoreError::Corrupt(format!(
+                "registry entry {seq} is missing"
+            )))?;
         let proof = state.store.inclusion_proof(seq, checkpoint.size).await?;
         Ok(RegistryProof {
             seq,
@@ -140,7 +153,11 @@ impl Platform {
     }
 
     /// Every campaign of organisation `slug` (named `name`), in opening order.
-    async fn campaigns_of(&self, slug: &str, name: &str) -> Result<Vec<OrgCampaign>, PlatformError> {
+    async fn campaigns_of(
+        &self,
+        slug: &str,
+        name: &str,
+    ) -> Result<Vec<OrgCampaign>, PlatformError> {
         let Some(org) = self.org(slug).await? else {
             return Ok(Vec::new());
         };

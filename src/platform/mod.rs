@@ -27,7 +27,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
     /// The folder holds no platform.
-    #[error("{0} holds no fundtrail platform; create one with `fundtrail platform init --data {0}`")]
+    #[error(
+        "{0} holds no fundtrail platform; create one with `fundtrail platform init --data {0}`"
+    )]
     NotAPlatform(String),
     /// `platform init` on a folder that already holds one.
     #[error("{0} already holds a fundtrail platform; use another --data folder")]

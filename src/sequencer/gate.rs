@@ -6,6 +6,7 @@
 
 use super::{AppendError, AppendRequest};
 use crate::ledger::entry::{Account, Body};
+use crate::ledger::registry::AccountKey;
 use std::sync::RwLock;
 
 /// An organisation's standing in the platform's registry.
@@ -52,7 +53,7 @@ impl AppendGate {
     }
 
     /// From now on, a `campaign.open` may name only accounts of `accounts` (compared as
-    /// [`AccountKey`] does).
+    /// the registry compares them, SPEC.md §22.3).
     pub fn require_accounts(&self, accounts: &[Account]) {
         self.0.write().unwrap_or_else(|p| p.into_inner()).accounts =
             Some(accounts.iter().map(AccountKey::of).collect());
@@ -92,56 +93,5 @@ impl AppendGate {
             }
         }
         Ok(())
-    }
-}
-
-/// An account as the registry compares them (SPEC.md §22): the bank ignoring case and
-/// spaces, the number keeping only its letters and digits, ignoring case. So `Vietcombank`
-/// and ` VIETCOMBANK ` are one bank, and `0011 0022-33` is `00110022 33`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AccountKey {
-    /// The bank, lower-case, without white space.
-    pub bank: String,
-    /// The number's letters and digits, lower-case.
-    pub number: String,
-}
-
-impl AccountKey {
-    /// The key of `account`.
-    pub fn of(account: &Account) -> AccountKey {
-        AccountKey::new(&account.bank, &account.number)
-    }
-
-    /// The key of the account `number` at `bank`.
-    pub fn new(bank: &str, number: &str) -> AccountKey {
-        AccountKey {
-            bank: bank
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .flat_map(char::to_lowercase)
-                .collect(),
-            number: number
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accounts_compare_ignoring_case_spaces_and_punctuation_of_the_number() {
-        assert_eq!(
-            AccountKey::new(" VIETCOMBANK ", "0011 0022-33"),
-            AccountKey::new("Vietcombank", "00110022 33")
-        );
-        assert_ne!(
-            AccountKey::new("Vietcombank", "001100223"),
-            AccountKey::new("Vietcombank", "0011002233")
-        );
     }
 }

@@ -34,7 +34,7 @@ mod testing;
 
 pub use commit::statement::{Feed, StatementRefused, CHUNK};
 pub use fingerprint::FingerprintKey;
-pub use gate::{AccountKey, AppendGate, Standing};
+pub use gate::{AppendGate, Standing};
 pub use import::{import_leaves, ImportError};
 pub use queued::Queued;
 pub use recorded_statement::{RecordedStatement, StatementImport};

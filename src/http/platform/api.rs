@@ -207,7 +207,9 @@ async fn close(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<Reason>,
 ) -> Result<Json<Value>, ApiError> {
-    let seq = p.close_org(&slug, body.reason, &admin.recorded_by()).await?;
+    let seq = p
+        .close_org(&slug, body.reason, &admin.recorded_by())
+        .await?;
     Ok(changed(&p, &slug, seq))
 }
 
@@ -247,30 +249,32 @@ async fn check_account(
         .ok_or_else(|| {
             ApiError::bad_query("number", "number: give the bank account number to check")
         })?;
-    Ok(Json(match p.check_account(number, q.bank.as_deref()).await? {
-        AccountCheck::NotRegistered => json!({ "registered": false }),
-        AccountCheck::Registered {
-            slug,
-            name,
-            status,
-            campaigns,
-            registry,
-        } => json!({
-            "registered": true,
-            "org": { "slug": slug, "name": name, "status": status.as_str(), "url": format!("/o/{slug}/") },
-            "campaigns": campaigns.iter().map(|c| {
-                json!({ "id": c.open.id, "title": c.open.title, "open": c.is_open, "url": format!("/o/{}/#/campaign/{}", c.org, c.open.id) })
-            }).collect::<Vec<_>>(),
-            "registry": {
-                "seq": registry.seq,
-                "leaf": String::from_utf8_lossy(&registry.leaf),
-                "proof": registry.proof.iter().map(|h| hex::encode(h.0)).collect::<Vec<_>>(),
-                "size": registry.size,
-                "root": hex::encode(registry.root.0),
-                "checkpoint": registry.checkpoint,
-            },
-        }),
-    }))
+    Ok(Json(
+        match p.check_account(number, q.bank.as_deref()).await? {
+            AccountCheck::NotRegistered => json!({ "registered": false }),
+            AccountCheck::Registered {
+                slug,
+                name,
+                status,
+                campaigns,
+                registry,
+            } => json!({
+                "registered": true,
+                "org": { "slug": slug, "name": name, "status": status.as_str(), "url": format!("/o/{slug}/") },
+                "campaigns": campaigns.iter().map(|c| {
+                    json!({ "id": c.open.id, "title": c.open.title, "open": c.is_open, "url": format!("/o/{}/#/campaign/{}", c.org, c.open.id) })
+                }).collect::<Vec<_>>(),
+                "registry": {
+                    "seq": registry.seq,
+                    "leaf": String::from_utf8_lossy(&registry.leaf),
+                    "proof": registry.proof.iter().map(|h| hex::encode(h.0)).collect::<Vec<_>>(),
+                    "size": registry.size,
+                    "root": hex::encode(registry.root.0),
+                    "checkpoint": registry.checkpoint,
+                },
+            }),
+        },
+    ))
 }
 
 /// The query of the campaign index.

@@ -140,7 +140,9 @@ mod tests {
 
     #[test]
     fn an_organisation_path_keeps_its_rest_and_query() {
-        let uri: Uri = "/o/ngo-a/api/v1/entries?start=2".parse().unwrap_or_default();
+        let uri: Uri = "/o/ngo-a/api/v1/entries?start=2"
+            .parse()
+            .unwrap_or_default();
         assert_eq!(
             org_path(&uri),
             Some(("ngo-a", "/api/v1/entries?start=2".to_string()))
