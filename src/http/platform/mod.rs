@@ -17,7 +17,7 @@ use crate::platform::Platform;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{any, get};
+use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use tower::ServiceExt as _;
@@ -47,20 +47,44 @@ pub fn router(platform: Arc<Platform>) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ));
+    // One handler reads the path itself: a ledger's router then sees a request with no path
+    // parameters of the platform's routes, as if it were served on its own.
     Router::new()
-        .route("/o/{slug}", any(add_slash))
-        .route("/o/{slug}/", any(to_org))
-        .route("/o/{slug}/{*rest}", any(to_org))
-        .route("/registry", any(add_slash))
-        .route("/registry/", any(to_registry))
-        .route("/registry/{*rest}", any(to_registry))
-        .with_state(platform)
-        .merge(own)
+        .fallback(dispatch)
+        .with_state(Arc::new(Dispatch { platform, own }))
+}
+
+/// What [`dispatch`] sends requests to.
+struct Dispatch {
+    platform: Arc<Platform>,
+    /// The platform's own routes: its API, page and the page's files.
+    own: Router,
+}
+
+/// Sends `request` to the organisation, the registry or the platform's own routes.
+async fn dispatch(State(d): State<Arc<Dispatch>>, request: Request) -> Response {
+    let path = request.uri().path();
+    if let Some(after) = path.strip_prefix("/o/") {
+        if !after.contains('/') {
+            return add_slash(request.uri()).into_response();
+        }
+        return to_org(&d.platform, request).await;
+    }
+    if path == "/registry" {
+        return add_slash(request.uri()).into_response();
+    }
+    if path.starts_with("/registry/") {
+        return to_registry(&d.platform, request).await;
+    }
+    match d.own.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// `/o/<slug>` and `/registry` answer at their folder, so the page's relative addresses
 /// resolve under it.
-async fn add_slash(uri: Uri) -> Redirect {
+fn add_slash(uri: &Uri) -> Redirect {
     Redirect::permanent(&format!("{}/", uri.path()))
 }
 
@@ -91,7 +115,7 @@ async fn forward(router: axum::Router, mut request: Request, path_and_query: &st
 }
 
 /// A request under `/o/<slug>/`, answered by that organisation's ledger.
-async fn to_org(State(platform): State<Arc<Platform>>, request: Request) -> Response {
+async fn to_org(platform: &Platform, request: Request) -> Response {
     let uri = request.uri().clone();
     let Some((slug, rest)) = org_path(&uri) else {
         return ApiError::not_found("no such organisation").into_response();
@@ -115,11 +139,11 @@ fn registry_allows(method: &Method, path: &str) -> bool {
     method == Method::GET
         || method == Method::HEAD
         || path.starts_with("/api/v1/tokens")
-        || path.starts_with("/api/v1/sessions")
+        || path.starts_with("/api/v1/session")
 }
 
 /// A request under `/registry/`, answered by the registry's ledger.
-async fn to_registry(State(platform): State<Arc<Platform>>, request: Request) -> Response {
+async fn to_registry(platform: &Platform, request: Request) -> Response {
     let uri = request.uri().clone();
     let rest = uri.path().strip_prefix("/registry").unwrap_or("/");
     if !registry_allows(request.method(), rest) {
