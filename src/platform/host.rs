@@ -57,7 +57,7 @@ impl OrgSettings {
     fn apply(&self, app: Application, path: &str) -> Application {
         app.with_limits(self.limits)
             .with_trusted_proxies(self.proxies.clone())
-            .with_sessions(self.sessions.clone())
+            .with_sessions(self.sessions)
             .with_public_url(self.public_url.as_ref().map(|u| format!("{u}{path}")))
             .with_audit_interval(self.audit_interval)
     }
