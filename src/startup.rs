@@ -121,13 +121,19 @@ impl DataDir {
         })
     }
 
-    async fn open_store(&self) -> Result<Store, StartupError> {
+    /// Refuses a schema without a PostgreSQL URL, or with a name the store may not use.
+    fn check_schema(&self) -> Result<(), StartupError> {
         if self.schema.is_some() && !self.database_url.as_deref().is_some_and(is_postgres_url) {
             return Err(StartupError::Config {
                 path: self.config_path(),
                 message: "a schema needs a PostgreSQL database (--database-url postgres://...); a SQLite ledger is one file per folder".into(),
             });
         }
+        self.postgres_settings().map(|_| ())
+    }
+
+    async fn open_store(&self) -> Result<Store, StartupError> {
+        self.check_schema()?;
         match &self.database_url {
             None => Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?)),
             Some(url) if is_postgres_url(url) => Ok(Store::Postgres(
@@ -203,6 +209,7 @@ impl DataDir {
                 ),
             });
         }
+        self.check_schema()?;
         crate::private_fs::create_folder(&self.root).map_err(io(&self.root))?;
         let key_path = self.key_path();
         let (signer, skey) = match signing_key {

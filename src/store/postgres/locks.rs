@@ -70,7 +70,9 @@ impl LockHolder {
             options.get_database().unwrap_or_default(),
             options.get_username()
         );
-        let mut holders = HOLDERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut holders = HOLDERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         holders.retain(|_, holder| holder.strong_count() > 0);
         if let Some(holder) = holders.get(&database).and_then(Weak::upgrade) {
             return holder;
@@ -85,7 +87,9 @@ impl LockHolder {
     }
 
     fn held(&self) -> std::sync::MutexGuard<'_, Held> {
-        self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Takes the lock `key` if neither this process nor another holds it.

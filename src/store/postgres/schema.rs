@@ -28,7 +28,9 @@ pub enum SchemaNameError {
         name: String,
     },
     /// A character other than `a-z 0-9 _`, or a digit first.
-    #[error("the schema name {name:?} may hold only a-z, 0-9 and _, and must not start with a digit")]
+    #[error(
+        "the schema name {name:?} may hold only a-z, 0-9 and _, and must not start with a digit"
+    )]
     Characters {
         /// The name given.
         name: String,

@@ -49,7 +49,10 @@ impl Writer {
     /// A writer that connects with `options` when first used, and closes its connection
     /// once it has not been used for `idle_timeout` (checked by a task that ends with the
     /// writer).
-    pub(in crate::store) fn start(options: PgConnectOptions, idle_timeout: Duration) -> Arc<Writer> {
+    pub(in crate::store) fn start(
+        options: PgConnectOptions,
+        idle_timeout: Duration,
+    ) -> Arc<Writer> {
         let writer = Arc::new(Writer {
             options,
             conn: Mutex::new(None),
