@@ -4,7 +4,7 @@
 use crate::http::{self, AppParts, AppState, Site};
 use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
 use crate::sequencer::{Sequencer, SequencerHandle};
-use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
+use crate::store::{PgSchema, PostgresSettings, PostgresStore, SqliteStore, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -72,11 +72,14 @@ impl Config {
 }
 
 /// A ledger's data folder. It always holds the configuration and signing key; the
-/// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given.
+/// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given, and then in the
+/// database's default schema unless a schema is named (one ledger per schema: many
+/// organisations in one database).
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
     database_url: Option<String>,
+    schema: Option<String>,
 }
 
 impl DataDir {
@@ -85,6 +88,7 @@ impl DataDir {
         DataDir {
             root: root.into(),
             database_url: None,
+            schema: None,
         }
     }
 
@@ -94,12 +98,47 @@ impl DataDir {
         self
     }
 
+    /// Keeps the entries in the PostgreSQL schema `schema` (e.g. `org_hoi_chu_thap_do`;
+    /// created and migrated on first open) instead of the database's default one. Only
+    /// with a PostgreSQL URL; the name is checked when the store is opened.
+    pub fn with_schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// Where a PostgreSQL store keeps this ledger: the named schema, checked.
+    fn postgres_settings(&self) -> Result<PostgresSettings, StartupError> {
+        let schema = match &self.schema {
+            None => None,
+            Some(name) => Some(PgSchema::new(name).map_err(|e| StartupError::Config {
+                path: self.config_path(),
+                message: e.to_string(),
+            })?),
+        };
+        Ok(PostgresSettings {
+            schema,
+            ..PostgresSettings::default()
+        })
+    }
+
+    /// Refuses a schema without a PostgreSQL URL, or with a name the store may not use.
+    fn check_schema(&self) -> Result<(), StartupError> {
+        if self.schema.is_some() && !self.database_url.as_deref().is_some_and(is_postgres_url) {
+            return Err(StartupError::Config {
+                path: self.config_path(),
+                message: "a schema needs a PostgreSQL database (--database-url postgres://...); a SQLite ledger is one file per folder".into(),
+            });
+        }
+        self.postgres_settings().map(|_| ())
+    }
+
     async fn open_store(&self) -> Result<Store, StartupError> {
+        self.check_schema()?;
         match &self.database_url {
             None => Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?)),
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Ok(Store::Postgres(PostgresStore::open(url).await?))
-            }
+            Some(url) if is_postgres_url(url) => Ok(Store::Postgres(
+                PostgresStore::open_with(url, &self.postgres_settings()?).await?,
+            )),
             Some(url) if url.starts_with("sqlite:") => Ok(Store::Sqlite(
                 SqliteStore::open(Path::new(
                     url.trim_start_matches("sqlite://")
@@ -170,6 +209,7 @@ impl DataDir {
                 ),
             });
         }
+        self.check_schema()?;
         crate::private_fs::create_folder(&self.root).map_err(io(&self.root))?;
         let key_path = self.key_path();
         let (signer, skey) = match signing_key {
@@ -254,6 +294,10 @@ impl DataDir {
         }
         self.open_store().await
     }
+}
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Writes a new file readable only by this user (mode 0600).
