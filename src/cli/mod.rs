@@ -267,6 +267,10 @@ pub enum Command {
             global = true
         )]
         data: PathBuf,
+        /// Keep every ledger in this PostgreSQL database (postgres://...), one schema each,
+        /// instead of one SQLite file per organisation.
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
         /// init, serve or org.
         #[command(subcommand)]
         action: platform::PlatformAction,
@@ -390,8 +394,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Witness { dir, action } => witness::run(dir, action).await,
         Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
         Command::StatementForDonor(args) => donor_statement::run(args).await,
-        Command::Platform { data, action } => {
-            platform::run(crate::platform::PlatformDir::new(data), action).await
+        Command::Platform {
+            data,
+            database_url,
+            action,
+        } => {
+            let dir = crate::platform::PlatformDir::new(data).with_database_url(database_url);
+            platform::run(dir, action).await
         }
     }
 }

@@ -50,12 +50,24 @@ pub struct Initialised {
 #[derive(Debug, Clone)]
 pub struct PlatformDir {
     root: PathBuf,
+    database_url: Option<String>,
 }
 
 impl PlatformDir {
     /// The folder at `root` (nothing is read yet).
     pub fn new(root: impl Into<PathBuf>) -> PlatformDir {
-        PlatformDir { root: root.into() }
+        PlatformDir {
+            root: root.into(),
+            database_url: None,
+        }
+    }
+
+    /// Keeps every ledger's entries in the PostgreSQL database at `url`: the registry in
+    /// schema `registry`, organisation `slug` in schema `org_<slug with '-' as '_'>` (the
+    /// folders still hold each ledger's configuration, key and evidence).
+    pub fn with_database_url(mut self, url: Option<String>) -> PlatformDir {
+        self.database_url = url.filter(|u| !u.trim().is_empty());
+        self
     }
 
     /// The folder.
@@ -75,7 +87,18 @@ impl PlatformDir {
 
     /// The registry's data folder.
     pub fn registry(&self) -> DataDir {
-        DataDir::new(self.root.join("registry"))
+        self.in_schema(DataDir::new(self.root.join("registry")), "registry".into())
+    }
+
+    /// `dir` keeping its entries in `schema` of the platform's PostgreSQL database, when
+    /// it has one.
+    fn in_schema(&self, dir: DataDir, schema: String) -> DataDir {
+        match &self.database_url {
+            None => dir,
+            Some(url) => dir
+                .with_database_url(Some(url.clone()))
+                .with_schema(Some(schema)),
+        }
     }
 
     /// `orgs/`: the organisations' folders.
@@ -85,7 +108,10 @@ impl PlatformDir {
 
     /// The data folder of organisation `slug` (a valid slug: it is a path segment).
     pub fn org(&self, slug: &str) -> DataDir {
-        DataDir::new(self.orgs_path().join(slug))
+        self.in_schema(
+            DataDir::new(self.orgs_path().join(slug)),
+            format!("org_{}", slug.replace('-', "_")),
+        )
     }
 
     /// Reads `platform.json`.

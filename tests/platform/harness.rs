@@ -54,8 +54,13 @@ impl StoppedPlatform {
 
 /// Initialises a platform in a new temporary folder and serves it.
 pub async fn spawn_platform() -> TestPlatform {
+    spawn_platform_on(None).await
+}
+
+/// [`spawn_platform`] keeping every ledger in the PostgreSQL database at `url`, when given.
+pub async fn spawn_platform_on(database_url: Option<String>) -> TestPlatform {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let folder = PlatformDir::new(dir.path().join("platform"));
+    let folder = PlatformDir::new(dir.path().join("platform")).with_database_url(database_url);
     let made = folder
         .init(&PlatformConfig {
             name: "Test Platform".into(),

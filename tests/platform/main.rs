@@ -8,5 +8,6 @@ mod helpers;
 mod accounts;
 mod harness;
 mod isolation;
+mod postgres;
 mod registry;
 mod suspension;
