@@ -33,6 +33,11 @@ pub(super) fn routes() -> Router<Arc<Platform>> {
         .route("/api/v1/platform/orgs/{slug}/close", post(close))
         .route("/api/v1/platform/check-account", get(check_account))
         .route("/api/v1/platform/campaigns", get(campaigns))
+        // An API client always gets the JSON error body, never the page's plain 404.
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found("no such API route") }),
+        )
 }
 
 /// A platform administrator: a staff token of the registry with the admin role.
