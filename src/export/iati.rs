@@ -202,6 +202,7 @@ pub fn write_transactions(
         | Body::Statement(_)
         | Body::Update(_)
         | Body::ApprovalPolicy(_)
+        | Body::KeyRotate(_)
         | Body::Budget(_) => {}
         Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
             seq,

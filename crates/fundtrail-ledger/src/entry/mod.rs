@@ -75,6 +75,8 @@ pub enum Body {
     Pledge(crate::pledge::Pledge),
     /// `pledge.cancel` (SPEC.md §19)
     PledgeCancel(crate::pledge::PledgeCancel),
+    /// `key.rotate` (SPEC.md §23)
+    KeyRotate(crate::rotation::KeyRotate),
 }
 
 impl Body {
@@ -93,6 +95,7 @@ impl Body {
             Body::Budget(_) => "budget",
             Body::Pledge(_) => "pledge",
             Body::PledgeCancel(_) => "pledge.cancel",
+            Body::KeyRotate(_) => "key.rotate",
         }
     }
 
@@ -109,7 +112,7 @@ impl Body {
             Body::Budget(b) => &b.campaign,
             Body::Pledge(b) => &b.campaign,
             Body::PledgeCancel(b) => &b.campaign,
-            Body::Reversal(_) | Body::Statement(_) => "",
+            Body::Reversal(_) | Body::Statement(_) | Body::KeyRotate(_) => "",
         }
     }
 }

@@ -160,7 +160,8 @@ impl Reconciler {
             | Body::ApprovalPolicy(_)
             | Body::Budget(_)
             | Body::Pledge(_)
-            | Body::PledgeCancel(_) => {}
+            | Body::PledgeCancel(_)
+            | Body::KeyRotate(_) => {}
         }
     }
 

@@ -62,4 +62,8 @@ pub struct Report {
     pub totals: Totals,
     /// Budgets and pledges recomputed from the entries (SPEC.md §8.1).
     pub plans: crate::plans::Plans,
+    /// When a checkpoint was verified: the keys the ledger was signed with, first key
+    /// first, each with the size from which it signs (SPEC.md §23); one key when the
+    /// ledger never rotated.
+    pub keys: Vec<(u64, String)>,
 }

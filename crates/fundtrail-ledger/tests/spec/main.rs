@@ -13,5 +13,6 @@ mod donor_statements;
 mod edge;
 mod identifiers;
 mod leaves;
+mod rotation;
 mod statements;
 mod updates;
