@@ -218,6 +218,17 @@ impl Sequencer {
                 }
                 continue;
             }
+            if job.requests().any(|r| matches!(r.body, Body::KeyRotate(_))) {
+                // Only the sequencer can sign a rotation, over the `prev` it gives it.
+                job.refuse(
+                    crate::ledger::entry::FieldError::new(
+                        "kind",
+                        "a key rotation is appended only by rotating the signing key (`fundtrail rotate-key`)",
+                    )
+                    .into(),
+                );
+                continue;
+            }
             let bare_statement = job.requests().any(|r| matches!(r.body, Body::Statement(_)));
             if bare_statement || job.statement.is_some() {
                 job.refuse(statement::StatementRefused::WithoutLines.into());
