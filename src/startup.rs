@@ -331,9 +331,11 @@ impl Application {
     pub async fn build(data: &DataDir) -> Result<Application, StartupError> {
         let config = data.config()?;
         data.make_private();
-        let signer = data.signer()?;
         let store = data.store().await?;
-        Ok(Self::from_parts(config, store, signer)
+        data.finish_pending_rotation(&store).await?;
+        let signer = data.signer()?;
+        let earlier = data.retired_verifier_keys();
+        Ok(Self::from_parts_with_keys(config, store, signer, earlier)
             .await?
             .with_evidence(data.evidence_store()))
     }
@@ -354,6 +356,22 @@ impl Application {
         store: Store,
         signer: CheckpointSigner,
     ) -> Result<Application, StartupError> {
+        Self::from_parts_with_keys(config, store, signer, Vec::new()).await
+    }
+
+    /// [`Application::from_parts`] for a ledger whose key may have been rotated: `earlier`
+    /// holds the verifier keys of its retired signing keys
+    /// ([`DataDir::retired_verifier_keys`]), among which the ledger's first key is found
+    /// (SPEC.md §23).
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn from_parts_with_keys(
+        config: Config,
+        store: Store,
+        signer: CheckpointSigner,
+        earlier: Vec<String>,
+    ) -> Result<Application, StartupError> {
         let site = Arc::new(Site {
             name: config.name,
             origin: signer.origin().to_string(),
@@ -362,7 +380,13 @@ impl Application {
             public_url: None,
             tiles_mirrors: Vec::new(),
         });
-        let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
+        let (handle, task): (SequencerHandle, _) = Sequencer::start_with_keys(
+            store.clone(),
+            signer,
+            Arc::new(chrono::Utc::now),
+            Arc::from(earlier),
+        )
+        .await?;
         store.prepare_lookups();
         Ok(Application {
             state: AppState::new(AppParts {
@@ -455,7 +479,7 @@ impl Application {
         let store = self.state.store.clone();
         let audits = crate::audit::schedule::spawn(
             store.clone(),
-            self.state.site.verifier_key.clone(),
+            self.state.first_key(),
             Arc::clone(self.state.sequencer.audit()),
             self.audit_interval,
         );

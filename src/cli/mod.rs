@@ -22,6 +22,7 @@ mod progress;
 mod receipt;
 mod reconcile;
 mod report;
+mod rotate;
 mod serve;
 mod sources;
 mod statement;
@@ -85,6 +86,17 @@ pub enum Command {
         /// Checkpoint origin (also the key name), e.g. ledger.example.org.
         #[arg(long, default_value = "fundtrail.local/ledger")]
         origin: String,
+    },
+    /// Rotate the signing key (stop the server first): a new key takes over, handed over
+    /// by a `key.rotate` entry the old key signs; the old key is kept as
+    /// signing.key.retired-<key id>. Prints the new verifier key to publish.
+    RotateKey {
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// Why the key changes, recorded in the entry.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// Serve the API and the public page.
     Serve {
@@ -324,6 +336,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             console,
         } => serve::demo(data, addr, &network, &console).await,
         Command::Token { ledger, action } => token::token(ledger.dir(), action).await,
+        Command::RotateKey { ledger, note } => rotate::rotate_key(ledger.dir(), note).await,
         Command::Export {
             ledger,
             output,

@@ -354,6 +354,15 @@ impl CsvExport {
                 evidence: self.evidence_links(&u.evidence),
                 ..Row::default()
             },
+            // A key rotation moves no money (SPEC.md §23): a row naming the new key.
+            Body::KeyRotate(k) => Row {
+                party: k.verifier_key.clone(),
+                memo: k.note.clone().map_or_else(
+                    || "key rotation".to_string(),
+                    |n| format!("key rotation: {n}"),
+                ),
+                ..Row::default()
+            },
             // An approval rule moves no money (SPEC.md §17): a row naming it.
             Body::ApprovalPolicy(p) => Row {
                 campaign: p.campaign.clone().unwrap_or_default(),

@@ -203,7 +203,8 @@ pub fn write_transactions(
         | Body::Update(_)
         | Body::ApprovalPolicy(_)
         | Body::Budget(_)
-        | Body::Org(_) => {}
+        | Body::Org(_)
+        | Body::KeyRotate(_) => {}
         Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_PLEDGE,

@@ -48,6 +48,7 @@ mod postgres;
 mod proofs;
 mod proposals;
 mod queries;
+mod rotations;
 mod rows;
 mod search;
 mod search_queries;

@@ -82,6 +82,7 @@ impl Body {
             Body::Pledge(b) => crate::pledge::validate_pledge(b),
             Body::PledgeCancel(b) => crate::pledge::validate_cancel(b),
             Body::Org(b) => crate::registry::validate(b),
+            Body::KeyRotate(b) => b.validate(),
         }
     }
 }

@@ -161,7 +161,8 @@ impl Reconciler {
             | Body::Budget(_)
             | Body::Pledge(_)
             | Body::PledgeCancel(_)
-            | Body::Org(_) => {}
+            | Body::Org(_)
+            | Body::KeyRotate(_) => {}
         }
     }
 

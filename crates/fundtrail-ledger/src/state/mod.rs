@@ -375,6 +375,9 @@ impl LedgerState {
             }
             Body::Reversal(r) => self.reversal_change(r.reverses),
             Body::Statement(_) => Ok(Change::Nothing),
+            // A key rotation moves no money; its signature is checked against the key in
+            // force by the verifier, which knows the keys (`crate::rotation::KeyChain`).
+            Body::KeyRotate(_) => Ok(Change::Nothing),
             // An update moves no money; it must name a campaign that was opened (open or closed).
             Body::Update(u) => self.idx(&u.campaign).map(|_| Change::Nothing),
             Body::ApprovalPolicy(p) => self.policy_change(p),

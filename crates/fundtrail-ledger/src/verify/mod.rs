@@ -65,4 +65,8 @@ pub struct Report {
     /// The organisations registered by the entries (SPEC.md §22), when the ledger is a
     /// platform's registry.
     pub registry: crate::registry::Registry,
+    /// When a checkpoint was verified: the keys the ledger was signed with, first key
+    /// first, each with the size from which it signs (SPEC.md §23); one key when the
+    /// ledger never rotated.
+    pub keys: Vec<(u64, String)>,
 }

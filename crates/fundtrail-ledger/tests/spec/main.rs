@@ -14,5 +14,6 @@ mod edge;
 mod identifiers;
 mod leaves;
 mod registry;
+mod rotation;
 mod statements;
 mod updates;
