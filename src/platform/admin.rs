@@ -9,8 +9,8 @@ use crate::ledger::checkpoint::CheckpointSigner;
 use crate::ledger::entry::{Account, Body};
 use crate::ledger::hash::sha256;
 use crate::ledger::registry::{
-    is_org_slug, validate, OrgAccounts, OrgChecks, OrgClose, OrgEntry, OrgKind, OrgRegister,
-    OrgResume, OrgSuspend,
+    is_org_slug, validate, OrgAccounts, OrgChecks, OrgClose, OrgEntry, OrgKey, OrgKind,
+    OrgRegister, OrgResume, OrgStatus, OrgSuspend, RegistryError,
 };
 use crate::sequencer::{AppendRequest, Appended};
 use crate::startup::{Application, Config};
@@ -206,6 +206,47 @@ impl Platform {
         let entry = OrgEntry::Close(OrgClose {
             org: slug.to_string(),
             reason,
+        });
+        Ok(self.record(entry, recorded_by).await?.seq)
+    }
+}
+
+impl Platform {
+    /// Whether organisation `slug` is registered and not closed: what a change to it needs.
+    ///
+    /// # Errors
+    /// [`PlatformError::UnknownOrg`], or the registry rule a closed organisation breaks.
+    pub fn ensure_live(&self, slug: &str) -> Result<(), PlatformError> {
+        self.with_book(|b| match b.org(slug) {
+            None => Err(PlatformError::UnknownOrg(slug.to_string())),
+            Some(o) if o.status == OrgStatus::Closed => {
+                Err(PlatformError::Registry(RegistryError::OrgClosed {
+                    slug: slug.to_string(),
+                    seq: o.status_seq,
+                }))
+            }
+            Some(_) => Ok(()),
+        })
+    }
+
+    /// Records organisation `slug`'s new verifier key (`org.key`), after its ledger
+    /// rotated to it (SPEC.md §23).
+    ///
+    /// # Errors
+    /// A field or registry rule (a key named for another origin, the same key), or the
+    /// append's failure.
+    pub async fn record_key(
+        &self,
+        slug: &str,
+        verifier_key: String,
+        note: Option<String>,
+        recorded_by: &str,
+    ) -> Result<u64, PlatformError> {
+        let _one_at_a_time = self.changes.lock().await;
+        let entry = OrgEntry::Key(OrgKey {
+            note,
+            org: slug.to_string(),
+            verifier_key,
         });
         Ok(self.record(entry, recorded_by).await?.seq)
     }

@@ -106,3 +106,82 @@ async fn execute(db: &std::path::Path, statements: &[&str]) {
     }
     conn.close().await.expect("closed");
 }
+
+#[tokio::test]
+async fn a_key_rotation_is_a_registry_entry_and_the_ledger_verifies_across_it_with_either_key() {
+    let platform = spawn_platform().await;
+    let a = platform.create_org("ngo-a", json!([])).await;
+    assert_eq!(
+        platform
+            .open_campaign(&a, "flood", json!([]))
+            .await
+            .status(),
+        201
+    );
+
+    let rotated = platform
+        .post(
+            "/api/v1/platform/orgs/ngo-a/rotate-key",
+            &platform.admin_token,
+            &json!({ "note": "Treasurer's laptop replaced." }),
+        )
+        .await;
+    let donated = platform.donate(&a, "flood", "100000").await;
+
+    assert_eq!(rotated.status(), 200, "{}", rotated.text());
+    let new_key = rotated.json()["verifier_key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    assert_ne!(new_key, a.verifier_key);
+    assert_eq!(rotated.json()["previous_key"], a.verifier_key.as_str());
+    assert_eq!(donated.status(), 201, "{}", donated.text());
+    let orgs = platform.get("/api/v1/platform/orgs").await.json();
+    assert_eq!(orgs["orgs"][0]["verifier_key"], new_key.as_str());
+    let entries = platform.get("/registry/api/v1/entries").await;
+    let last = entries.text().lines().last().expect("an entry").to_string();
+    assert!(
+        last.contains("\"org.key\"") && last.contains(&new_key),
+        "{last}"
+    );
+    for key in [a.verifier_key.clone(), new_key] {
+        let url = format!("{}/o/ngo-a", platform.address);
+        let verified =
+            tokio::task::spawn_blocking(move || fundtrail(&["verify", &url, "--key", &key]))
+                .await
+                .expect("verify ran");
+        assert!(verified.status.success(), "{}", said(&verified));
+    }
+    let registry_url = format!("{}/registry", platform.address);
+    let registry = tokio::task::spawn_blocking(move || fundtrail(&["verify", &registry_url]))
+        .await
+        .expect("verify ran");
+    assert!(registry.status.success(), "{}", said(&registry));
+}
+
+#[tokio::test]
+async fn a_closed_organisation_cannot_rotate_its_key_and_nothing_is_recorded() {
+    let platform = spawn_platform().await;
+    platform.create_org("ngo-a", json!([])).await;
+    let closed = platform
+        .post(
+            "/api/v1/platform/orgs/ngo-a/close",
+            &platform.admin_token,
+            &json!({ "reason": "Dissolved." }),
+        )
+        .await;
+    assert_eq!(closed.status(), 200);
+    let size = platform.size_of("ngo-a").await;
+
+    let rotated = platform
+        .post(
+            "/api/v1/platform/orgs/ngo-a/rotate-key",
+            &platform.admin_token,
+            &json!({}),
+        )
+        .await;
+
+    assert_eq!(rotated.status(), 409, "{}", rotated.text());
+    assert_eq!(rotated.json()["error"], "organisation_closed");
+    assert_eq!(platform.size_of("ngo-a").await, size);
+}

@@ -31,6 +31,7 @@ pub(super) fn routes() -> Router<Arc<Platform>> {
         .route("/api/v1/platform/orgs/{slug}/suspend", post(suspend))
         .route("/api/v1/platform/orgs/{slug}/resume", post(resume))
         .route("/api/v1/platform/orgs/{slug}/close", post(close))
+        .route("/api/v1/platform/orgs/{slug}/rotate-key", post(rotate_key))
         .route("/api/v1/platform/check-account", get(check_account))
         .route("/api/v1/platform/campaigns", get(campaigns))
         // An API client always gets the JSON error body, never the page's plain 404.
@@ -216,6 +217,39 @@ async fn close(
         .close_org(&slug, body.reason, &admin.recorded_by())
         .await?;
     Ok(changed(&p, &slug, seq))
+}
+
+/// `POST /api/v1/platform/orgs/{slug}/rotate-key`: the organisation's ledger rotates to a
+/// new key (its `key.rotate`, SPEC.md §23), then the registry records it (`org.key`).
+async fn rotate_key(
+    State(p): Shared,
+    admin: PlatformAdmin,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<Note>,
+) -> Result<Json<Value>, ApiError> {
+    p.ensure_live(&slug)?;
+    let org = p
+        .org(&slug)
+        .await?
+        .ok_or_else(|| crate::platform::PlatformError::UnknownOrg(slug.clone()))?;
+    let recorded_by = admin.recorded_by();
+    let rotated = crate::key_rotation::rotate_signing_key(
+        &org.state,
+        &p.dir().org(&slug),
+        body.note.clone(),
+        &recorded_by,
+    )
+    .await?;
+    let seq = p
+        .record_key(&slug, rotated.verifier_key.clone(), body.note, &recorded_by)
+        .await?;
+    Ok(Json(json!({
+        "registry_seq": seq,
+        "slug": slug,
+        "verifier_key": rotated.verifier_key,
+        "previous_key": rotated.previous_key,
+        "ledger_seq": rotated.seq,
+    })))
 }
 
 /// The query of the account check.
