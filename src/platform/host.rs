@@ -2,8 +2,9 @@
 //! to only by [`super::admin`]), the fold of its entries ([`Registry`]: every organisation's
 //! standing, key and accounts), and the organisations' ledgers.
 //!
-//! An organisation's ledger starts on first use (a request under `/o/<slug>/`, an account
-//! check naming it, the campaign index) and then keeps running: an idle organisation costs
+//! An organisation's ledger starts on the first request under `/o/<slug>/` (the account
+//! check and the campaign index read an idle one's store without starting it) and then keeps
+//! running: an idle organisation costs
 //! its folder and nothing in memory, so a platform of 1,000 organisations starts at once and
 //! holds open databases only for the ones people use. Each started organisation has its own
 //! store, sequencer (so a busy one never slows another's appends), audit, witnesses and
@@ -117,6 +118,8 @@ pub struct Platform {
     registry: RunningOrg,
     book: RwLock<Registry>,
     orgs: Mutex<HashMap<String, Slot>>,
+    /// The campaigns of organisations not started, read once from their stores.
+    idle_campaigns: Mutex<HashMap<String, Vec<super::lookup::OrgCampaign>>>,
     /// Held while a registry change is checked, appended and folded in.
     pub(super) changes: tokio::sync::Mutex<()>,
 }
@@ -140,6 +143,7 @@ impl Platform {
             registry: RunningOrg::start(app),
             book: RwLock::new(book),
             orgs: Mutex::new(HashMap::new()),
+            idle_campaigns: Mutex::new(HashMap::new()),
             changes: tokio::sync::Mutex::new(()),
         })
     }
@@ -255,6 +259,28 @@ impl Platform {
         self.align_gate(slug, &app.state);
         tracing::info!(org = slug, "organisation started");
         Ok(RunningOrg::start(app))
+    }
+
+    /// The campaigns of organisation `slug` remembered while it was not started.
+    pub(super) fn idle_campaigns(&self, slug: &str) -> Option<Vec<super::lookup::OrgCampaign>> {
+        let known = self
+            .idle_campaigns
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        known.get(slug).cloned()
+    }
+
+    /// Remembers the campaigns of organisation `slug`, read while it was not started.
+    pub(super) fn remember_idle_campaigns(
+        &self,
+        slug: &str,
+        campaigns: &[super::lookup::OrgCampaign],
+    ) {
+        let mut known = self
+            .idle_campaigns
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        known.insert(slug.to_string(), campaigns.to_vec());
     }
 
     /// Stops every started ledger and the registry, letting queued appends finish.

@@ -152,33 +152,35 @@ impl Platform {
         })
     }
 
-    /// Every campaign of organisation `slug` (named `name`), in opening order.
+    /// Every campaign of organisation `slug` (named `name`), in opening order. A started
+    /// ledger is read as it is now; one not started (so it appended nothing since this
+    /// process began) is read once from its store, without starting it, and remembered:
+    /// the account check and the index never start an organisation.
     async fn campaigns_of(
         &self,
         slug: &str,
         name: &str,
     ) -> Result<Vec<OrgCampaign>, PlatformError> {
-        let Some(org) = self.org(slug).await? else {
-            return Ok(Vec::new());
-        };
-        let view = org.state.sequencer.view();
-        let mut campaigns = Vec::with_capacity(view.campaigns.len());
-        for (opened_seq, state) in &view.campaigns {
-            let Some(stored) = org.state.store.entry(*opened_seq).await? else {
-                continue;
-            };
-            if let Ok(entry) = decode(&stored.leaf) {
-                if let Body::CampaignOpen(open) = entry.body {
-                    campaigns.push(OrgCampaign {
-                        org: slug.to_string(),
-                        org_name: name.to_string(),
-                        open,
-                        is_open: !state.closed,
-                    });
-                }
-            }
+        if let Some(org) = self.started(slug) {
+            let view = org.state.sequencer.view();
+            let states = view.campaigns.iter().map(|(seq, c)| (*seq, c.closed));
+            return opened(&org.state.store, slug, name, states.collect()).await;
         }
-        Ok(campaigns)
+        if let Some(known) = self.idle_campaigns(slug) {
+            return Ok(known);
+        }
+        let store = self.dir().org(slug).store().await?;
+        let states = store
+            .campaigns()
+            .await?
+            .into_iter()
+            .map(|c| (c.opened_seq, c.state.closed))
+            .collect();
+        let read = opened(&store, slug, name, states).await;
+        store.close().await;
+        let read = read?;
+        self.remember_idle_campaigns(slug, &read);
+        Ok(read)
     }
 
     /// The open campaigns of every active organisation whose title, purpose or
@@ -210,6 +212,33 @@ impl Platform {
         }
         Ok(found)
     }
+}
+
+/// The campaigns opened at `states` (each `campaign.open` seq and whether it was closed)
+/// in `store`, of organisation `slug` named `name`.
+async fn opened(
+    store: &crate::store::Store,
+    slug: &str,
+    name: &str,
+    states: Vec<(u64, bool)>,
+) -> Result<Vec<OrgCampaign>, PlatformError> {
+    let mut campaigns = Vec::with_capacity(states.len());
+    for (opened_seq, closed) in states {
+        let Some(stored) = store.entry(opened_seq).await? else {
+            continue;
+        };
+        if let Ok(entry) = decode(&stored.leaf) {
+            if let Body::CampaignOpen(open) = entry.body {
+                campaigns.push(OrgCampaign {
+                    org: slug.to_string(),
+                    org_name: name.to_string(),
+                    open,
+                    is_open: !closed,
+                });
+            }
+        }
+    }
+    Ok(campaigns)
 }
 
 /// `text` as the campaign index compares it: lower case, without accents (`đ` is `d`),

@@ -255,3 +255,28 @@ async fn the_campaign_index_lists_open_campaigns_of_active_organisations_ignorin
     );
     assert_eq!(all["campaigns"][0]["currency"], "VND");
 }
+
+#[tokio::test]
+async fn the_account_check_and_the_index_never_start_an_idle_organisation() {
+    let platform = spawn_platform().await;
+    platform
+        .create_org("ngo-a", json!([account("Vietcombank", "0011002233")]))
+        .await;
+
+    let checked = platform
+        .get("/api/v1/platform/check-account?number=0011002233")
+        .await;
+    let index = platform.get("/api/v1/platform/campaigns").await;
+
+    assert_eq!(checked.json()["org"]["slug"], "ngo-a");
+    assert_eq!(index.json()["campaigns"], json!([]));
+    assert!(
+        !platform.is_started("ngo-a"),
+        "an idle organisation stays idle"
+    );
+    assert_eq!(platform.get("/o/ngo-a/api/v1/info").await.status(), 200);
+    assert!(
+        platform.is_started("ngo-a"),
+        "a request under /o/ngo-a/ starts it"
+    );
+}

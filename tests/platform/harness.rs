@@ -191,6 +191,11 @@ impl TestPlatform {
         info.json()["size"].as_u64().expect("size")
     }
 
+    /// Whether organisation `slug`'s ledger has been started.
+    pub fn is_started(&self, slug: &str) -> bool {
+        self.platform.started(slug).is_some()
+    }
+
     /// Stops the server and every ledger, keeping the folder.
     pub async fn stop(self) -> StoppedPlatform {
         let _ = self.shutdown.send(());
