@@ -204,7 +204,7 @@ async fn serve(dir: PlatformDir, addr: SocketAddr, settings: OrgSettings) -> Res
     let router = crate::http::platform::router(Arc::clone(&platform));
     let served =
         crate::http::server::serve(listener, router, platform.guard(), shutdown_signal()).await;
-    platform.close().await;
+    Platform::close_shared(platform).await;
     served?;
     Ok(())
 }

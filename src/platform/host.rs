@@ -86,24 +86,23 @@ impl RunningOrg {
         }
     }
 
-    /// Stops the background tasks, lets the sequencer finish what is queued (waiting at
-    /// most `wait`: a request still in flight keeps a handle), and closes the store.
-    async fn stop(&self, wait: std::time::Duration) {
-        drop(
-            self.background
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take(),
-        );
-        let task = self
-            .sequencer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+    /// Stops the background tasks, drops this ledger's handles so its sequencer finishes
+    /// what is queued and ends (waiting at most `wait`), and closes the store.
+    async fn stop(self, wait: std::time::Duration) {
+        let RunningOrg {
+            state,
+            router,
+            background,
+            sequencer,
+        } = self;
+        drop(background);
+        let store = state.store.clone();
+        drop((state, router));
+        let task = sequencer.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(task) = task {
             let _ = tokio::time::timeout(wait, task).await;
         }
-        self.state.store.close().await;
+        store.close().await;
     }
 }
 
@@ -283,17 +282,35 @@ impl Platform {
         known.insert(slug.to_string(), campaigns.to_vec());
     }
 
-    /// Stops every started ledger and the registry, letting queued appends finish.
-    pub async fn close(&self) {
+    /// Stops every started ledger and the registry, letting queued appends finish. Call it
+    /// once nothing else holds the platform (the server has stopped).
+    pub async fn close(self) {
         let wait = std::time::Duration::from_secs(10);
-        let running: Vec<Arc<RunningOrg>> = {
-            let orgs = self.orgs.lock().unwrap_or_else(|p| p.into_inner());
-            orgs.values().filter_map(|s| s.get().cloned()).collect()
-        };
-        for org in running {
-            org.stop(wait).await;
+        let Platform { registry, orgs, .. } = self;
+        let slots: Vec<Slot> = orgs
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .into_values()
+            .collect();
+        for slot in slots {
+            let running = Arc::try_unwrap(slot)
+                .ok()
+                .and_then(OnceCell::into_inner)
+                .and_then(|org| Arc::try_unwrap(org).ok());
+            if let Some(org) = running {
+                org.stop(wait).await;
+            }
         }
-        self.registry.stop(wait).await;
+        registry.stop(wait).await;
+    }
+
+    /// [`Platform::close`] once `platform` is its only holder; otherwise (a request still
+    /// holds it) the ledgers stop when the last holder lets go.
+    pub async fn close_shared(platform: Arc<Platform>) {
+        match Arc::try_unwrap(platform) {
+            Ok(platform) => platform.close().await,
+            Err(_) => tracing::warn!("the platform is still in use; its ledgers stop with it"),
+        }
     }
 }
 

@@ -200,7 +200,7 @@ impl TestPlatform {
     pub async fn stop(self) -> StoppedPlatform {
         let _ = self.shutdown.send(());
         let _ = self.server.await;
-        self.platform.close().await;
+        Platform::close_shared(self.platform).await;
         StoppedPlatform { dir: self.dir }
     }
 }
