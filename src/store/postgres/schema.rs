@@ -127,7 +127,7 @@ async fn migrate_on(conn: &mut PgConnection, schema: &PgSchema) -> Result<(), St
         .bind(schema.migration_lock_key())
         .execute(&mut *conn)
         .await?;
-    let migrated = migrator.run(&mut *conn).await;
+    let migrated = migrator.run_direct(None, &mut *conn, false).await;
     sqlx::query("select pg_advisory_unlock($1)")
         .bind(schema.migration_lock_key())
         .execute(&mut *conn)
