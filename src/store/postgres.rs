@@ -93,16 +93,20 @@ impl PostgresStore {
             options = schema.connect_options(options);
             schema::migrate(&options, schema).await?;
         }
-        let pool = PgPoolOptions::new()
+        let pool_options = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
             .idle_timeout(settings.idle_timeout)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone())
-            .await?;
-        if settings.schema.is_none() {
+            .acquire_timeout(Duration::from_secs(30));
+        // A schema's migration above has reached the server already: its pool connects
+        // only when first used (an organisation opened and left idle holds nothing).
+        let pool = if settings.schema.is_some() {
+            pool_options.connect_lazy_with(options.clone())
+        } else {
+            let pool = pool_options.connect_with(options.clone()).await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        }
+            pool
+        };
         Ok(PostgresStore {
             writer: writer::Writer::start(writer::options_of(&options), settings.idle_timeout),
             pool,

@@ -6,7 +6,8 @@
 //! and writes that schema's tables only.
 
 use crate::store::StoreError;
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::Connection;
 
 /// The longest schema name PostgreSQL keeps whole (longer names are truncated).
 const MAX_LEN: usize = 63;
@@ -111,32 +112,25 @@ pub(in crate::store) async fn migrate(
     options: &PgConnectOptions,
     schema: &PgSchema,
 ) -> Result<(), StoreError> {
-    // A pool of one connection (the lock and the migration share it): the migrator's
-    // generic `Acquire` on a `&mut PgConnection` would make every caller's future fail
-    // rustc's check that it is `Send` for every lifetime (a platform starts organisations
-    // from request handlers); on a `&PgPool` it does not.
-    let conn = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect_with(options.clone())
-        .await?;
-    let migrated = migrate_on(&conn, schema).await;
-    conn.close().await;
+    let mut conn = PgConnection::connect_with(options).await?;
+    let migrated = migrate_on(&mut conn, schema).await;
+    let _ = conn.close().await;
     migrated
 }
 
-async fn migrate_on(conn: &sqlx::PgPool, schema: &PgSchema) -> Result<(), StoreError> {
+async fn migrate_on(conn: &mut PgConnection, schema: &PgSchema) -> Result<(), StoreError> {
     let mut migrator = sqlx::migrate!("./migrations/postgres");
     migrator.set_locking(false);
     migrator.create_schema(schema.as_str().to_string());
     migrator.dangerous_set_table_name(format!("{schema}._sqlx_migrations"));
     sqlx::query("select pg_advisory_lock($1)")
         .bind(schema.migration_lock_key())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    let migrated = migrator.run(conn).await;
+    let migrated = migrator.run_direct(None, &mut *conn, false).await;
     sqlx::query("select pg_advisory_unlock($1)")
         .bind(schema.migration_lock_key())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(migrated?)
 }
