@@ -183,6 +183,26 @@ fn tampered() -> Ledger {
     l
 }
 
+/// A verifier key of the right form and id whose 32 key bytes are no point of edwards25519
+/// (SPEC.md §22.2), so no signature could ever verify with it.
+fn not_a_point(name: &str) -> String {
+    use base64::Engine as _;
+    let bytes = (0u8..=255)
+        .map(|i| [i; 32])
+        .find(|b| ed25519_dalek::VerifyingKey::from_bytes(b).is_err())
+        .expect("some byte pattern is not a point");
+    let mut key = vec![1u8];
+    key.extend_from_slice(&bytes);
+    let mut hashed = format!("{name}\n").into_bytes();
+    hashed.extend_from_slice(&key);
+    let id = fundtrail_ledger::hash::sha256(&hashed);
+    format!(
+        "{name}+{}+{}",
+        hex::encode(&id.0[..4]),
+        base64::engine::general_purpose::STANDARD.encode(&key)
+    )
+}
+
 /// The bad registries: name and the registry.
 fn bad() -> Vec<(&'static str, Ledger)> {
     let with_key = |slug: &str, verifier_key: String| {
@@ -238,6 +258,10 @@ fn bad() -> Vec<(&'static str, Ledger)> {
         (
             "register-key-id-upper-case",
             broken(1, with_key("quy-moi", upper_id)),
+        ),
+        (
+            "register-key-not-a-point",
+            broken(1, with_key("quy-moi", not_a_point(&origin("quy-moi")))),
         ),
         (
             "reserved-slug",
@@ -338,6 +362,7 @@ fn each_broken_registry_rule_is_caught_with_its_entry_number_and_words() {
         ("same-key", "entry 4: this key is already organisation \"quy-mien-trung\"'s key (entry 3)"),
         ("register-key-for-another-origin", "entry 1: field body.verifier_key: its name khac.example/o/quy-moi is not the origin quyminhbach.example/o/quy-moi"),
         ("register-key-id-upper-case", "entry 1: field body.verifier_key: must be an Ed25519 verifier key written name+keyid+base64, the key id in lower-case hex"),
+        ("register-key-not-a-point", "entry 1: field body.verifier_key: must be an Ed25519 verifier key written name+keyid+base64, the key id in lower-case hex"),
         ("reserved-slug", "entry 1: field body.slug: \"registry\" is reserved for the platform's own pages"),
         ("account-listed-twice", "entry 1: field body.accounts: account 0071-000-123-456 at vietcombank is listed twice"),
         ("tampered-entry", "entry 3: prev does not match the leaf hash of entry 2"),
