@@ -172,14 +172,19 @@ fn broken(prefix: usize, last: Body) -> Ledger {
     l
 }
 
-/// The clean registry with entry 2's first account number changed after the fact.
-fn tampered() -> Ledger {
+/// The clean registry, still under its signed checkpoint, with entry `seq`'s first account
+/// number changed after the fact.
+fn tampered(seq: usize) -> Ledger {
     let mut l = clean();
-    let mut entry = fundtrail_ledger::decode(&l.leaves[2]).expect("a clean leaf");
-    if let Body::Org(OrgEntry::Accounts(a)) = &mut entry.body {
-        a.accounts[0].number = "0071000999999".into();
+    let mut entry = fundtrail_ledger::decode(&l.leaves[seq]).expect("a clean leaf");
+    match &mut entry.body {
+        Body::Org(OrgEntry::Accounts(OrgAccounts { accounts, .. }))
+        | Body::Org(OrgEntry::Register(OrgRegister { accounts, .. })) => {
+            accounts[0].number = "0071000999999".into();
+        }
+        _ => panic!("entry {seq} lists no accounts"),
     }
-    l.leaves[2] = encode(&entry);
+    l.leaves[seq] = encode(&entry);
     l
 }
 
@@ -284,7 +289,8 @@ fn bad() -> Vec<(&'static str, Ledger)> {
                 ),
             ),
         ),
-        ("tampered-entry", tampered()),
+        ("tampered-entry", tampered(2)),
+        ("tampered-last-entry", tampered(9)),
     ]
 }
 
@@ -366,6 +372,7 @@ fn each_broken_registry_rule_is_caught_with_its_entry_number_and_words() {
         ("reserved-slug", "entry 1: field body.slug: \"registry\" is reserved for the platform's own pages"),
         ("account-listed-twice", "entry 1: field body.accounts: account 0071-000-123-456 at vietcombank is listed twice"),
         ("tampered-entry", "entry 3: prev does not match the leaf hash of entry 2"),
+        ("tampered-last-entry", "checkpoint: root 164c3e02fb273f5644920d46fc431d55f33934086216d11a1c09919cda1c462c does not match the root of the 10 entries, aac067eb60d096d1edc366fc27287721667c7f06e5484aa22632e81a53a7506d"),
     ];
     assert_eq!(errors.len(), want.len());
     for ((name, got), (want_name, want)) in errors.iter().zip(want) {
