@@ -172,15 +172,40 @@ fn broken(prefix: usize, last: Body) -> Ledger {
     l
 }
 
-/// The clean registry with entry 2's first account number changed after the fact.
-fn tampered() -> Ledger {
+/// The clean registry, still under its signed checkpoint, with entry `seq`'s first account
+/// number changed after the fact.
+fn tampered(seq: usize) -> Ledger {
     let mut l = clean();
-    let mut entry = fundtrail_ledger::decode(&l.leaves[2]).expect("a clean leaf");
-    if let Body::Org(OrgEntry::Accounts(a)) = &mut entry.body {
-        a.accounts[0].number = "0071000999999".into();
+    let mut entry = fundtrail_ledger::decode(&l.leaves[seq]).expect("a clean leaf");
+    match &mut entry.body {
+        Body::Org(OrgEntry::Accounts(OrgAccounts { accounts, .. }))
+        | Body::Org(OrgEntry::Register(OrgRegister { accounts, .. })) => {
+            accounts[0].number = "0071000999999".into();
+        }
+        _ => panic!("entry {seq} lists no accounts"),
     }
-    l.leaves[2] = encode(&entry);
+    l.leaves[seq] = encode(&entry);
     l
+}
+
+/// A verifier key of the right form and id whose 32 key bytes are no point of edwards25519
+/// (SPEC.md §22.2), so no signature could ever verify with it.
+fn not_a_point(name: &str) -> String {
+    use base64::Engine as _;
+    let bytes = (0u8..=255)
+        .map(|i| [i; 32])
+        .find(|b| ed25519_dalek::VerifyingKey::from_bytes(b).is_err())
+        .expect("some byte pattern is not a point");
+    let mut key = vec![1u8];
+    key.extend_from_slice(&bytes);
+    let mut hashed = format!("{name}\n").into_bytes();
+    hashed.extend_from_slice(&key);
+    let id = fundtrail_ledger::hash::sha256(&hashed);
+    format!(
+        "{name}+{}+{}",
+        hex::encode(&id.0[..4]),
+        base64::engine::general_purpose::STANDARD.encode(&key)
+    )
 }
 
 /// The bad registries: name and the registry.
@@ -240,6 +265,10 @@ fn bad() -> Vec<(&'static str, Ledger)> {
             broken(1, with_key("quy-moi", upper_id)),
         ),
         (
+            "register-key-not-a-point",
+            broken(1, with_key("quy-moi", not_a_point(&origin("quy-moi")))),
+        ),
+        (
             "reserved-slug",
             broken(
                 1,
@@ -260,7 +289,8 @@ fn bad() -> Vec<(&'static str, Ledger)> {
                 ),
             ),
         ),
-        ("tampered-entry", tampered()),
+        ("tampered-entry", tampered(2)),
+        ("tampered-last-entry", tampered(9)),
     ]
 }
 
@@ -338,9 +368,11 @@ fn each_broken_registry_rule_is_caught_with_its_entry_number_and_words() {
         ("same-key", "entry 4: this key is already organisation \"quy-mien-trung\"'s key (entry 3)"),
         ("register-key-for-another-origin", "entry 1: field body.verifier_key: its name khac.example/o/quy-moi is not the origin quyminhbach.example/o/quy-moi"),
         ("register-key-id-upper-case", "entry 1: field body.verifier_key: must be an Ed25519 verifier key written name+keyid+base64, the key id in lower-case hex"),
+        ("register-key-not-a-point", "entry 1: field body.verifier_key: must be an Ed25519 verifier key written name+keyid+base64, the key id in lower-case hex"),
         ("reserved-slug", "entry 1: field body.slug: \"registry\" is reserved for the platform's own pages"),
         ("account-listed-twice", "entry 1: field body.accounts: account 0071-000-123-456 at vietcombank is listed twice"),
         ("tampered-entry", "entry 3: prev does not match the leaf hash of entry 2"),
+        ("tampered-last-entry", "checkpoint: root 164c3e02fb273f5644920d46fc431d55f33934086216d11a1c09919cda1c462c does not match the root of the 10 entries, aac067eb60d096d1edc366fc27287721667c7f06e5484aa22632e81a53a7506d"),
     ];
     assert_eq!(errors.len(), want.len());
     for ((name, got), (want_name, want)) in errors.iter().zip(want) {
