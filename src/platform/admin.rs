@@ -66,7 +66,7 @@ impl Platform {
                 private: None,
             })
             .await?;
-        self.fold(&appended.leaf)?;
+        self.fold(appended.seq, &appended.leaf)?;
         Ok(appended)
     }
 

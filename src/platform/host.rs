@@ -174,9 +174,9 @@ impl Platform {
 
     /// Folds the registry entry at `leaf` into the registry's state, and brings the gate of
     /// its organisation (when started) in line.
-    pub(super) fn fold(&self, leaf: &[u8]) -> Result<(), PlatformError> {
+    pub(super) fn fold(&self, seq: u64, leaf: &[u8]) -> Result<(), PlatformError> {
         let entry = decode(leaf).map_err(|e| PlatformError::RegistryLeaf {
-            seq: 0,
+            seq,
             message: e.to_string(),
         })?;
         let slug = match &entry.body {

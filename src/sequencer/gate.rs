@@ -95,3 +95,81 @@ impl AppendGate {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::entry::CampaignOpen;
+    use crate::ledger::money::Currency;
+
+    fn opening(accounts: Vec<Account>) -> AppendRequest {
+        AppendRequest {
+            body: Body::CampaignOpen(CampaignOpen {
+                accounts,
+                approval: None,
+                currency: Currency::parse("VND").expect("VND"),
+                ends_on: None,
+                goal: None,
+                id: "flood".into(),
+                purpose: "Rice".into(),
+                title: "Flood".into(),
+            }),
+            recorded_by: "admin #1".into(),
+            idempotency_key: None,
+            separate_gift: false,
+            private: None,
+        }
+    }
+
+    fn account(bank: &str, number: &str) -> Account {
+        Account {
+            bank: bank.into(),
+            holder: "Quỹ".into(),
+            number: number.into(),
+        }
+    }
+
+    #[test]
+    fn a_ledger_on_its_own_admits_any_account() {
+        let gate = AppendGate::default();
+
+        let admitted = gate.admit([&opening(vec![account("ACB", "1")])]);
+
+        assert!(admitted.is_ok());
+    }
+
+    #[test]
+    fn a_restricted_gate_admits_registered_accounts_however_typed_and_refuses_others() {
+        let gate = AppendGate::default();
+        gate.require_accounts(&[account("Vietcombank", "0011 0022-33")]);
+
+        let registered = gate.admit([&opening(vec![account(" VIETCOMBANK", "0011002233")])]);
+        let unknown = gate.admit([&opening(vec![
+            account("Vietcombank", "0011002233"),
+            account("ACB", "1"),
+        ])]);
+
+        assert!(registered.is_ok());
+        assert!(matches!(
+            unknown,
+            Err(AppendError::AccountNotRegistered { ref number, .. }) if number == "1"
+        ));
+    }
+
+    #[test]
+    fn a_suspended_or_closed_gate_refuses_every_append_until_resumed() {
+        let gate = AppendGate::default();
+        let request = opening(Vec::new());
+
+        gate.set_standing(Standing::Suspended);
+        let suspended = gate.admit([&request]);
+        gate.set_standing(Standing::Closed);
+        let closed = gate.admit([&request]);
+        gate.set_standing(Standing::Active);
+        let resumed = gate.admit([&request]);
+
+        assert!(matches!(suspended, Err(AppendError::OrganisationSuspended)));
+        assert!(matches!(closed, Err(AppendError::OrganisationClosed)));
+        assert!(resumed.is_ok());
+    }
+}
