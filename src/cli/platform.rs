@@ -85,6 +85,26 @@ pub enum OrgAction {
         #[arg(long)]
         origin: Option<String>,
     },
+    /// Bring an existing single-ledger data folder (its server stopped) into the platform as
+    /// an organisation: copied as it is (same entries, key, tokens, roots), then registered
+    /// with its own origin and key.
+    Adopt {
+        /// Its slug: its pages will be at /o/<slug>/.
+        #[arg(long)]
+        slug: String,
+        /// The ledger's data folder (left untouched).
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Its name in the registry (default: the ledger's own).
+        #[arg(long)]
+        name: Option<String>,
+        /// ngo, individual or local_authority.
+        #[arg(long, default_value = "ngo", value_parser = parse_kind)]
+        kind: OrgKind,
+        /// An official receiving account, as BANK:HOLDER:NUMBER; repeat for several.
+        #[arg(long = "account", value_parser = parse_account, value_name = "BANK:HOLDER:NUMBER")]
+        accounts: Vec<Account>,
+    },
     /// Suspend an organisation: its appends are refused; its history stays public.
     Suspend {
         /// The organisation.
@@ -244,6 +264,32 @@ async fn change(platform: &Platform, action: OrgAction) -> Result<(), CliError> 
                 made.slug, made.admin_token
             );
             made.registry_seq
+        }
+        OrgAction::Adopt {
+            slug,
+            from,
+            name,
+            kind,
+            accounts,
+        } => {
+            let name = match name {
+                Some(name) => name,
+                None => crate::startup::DataDir::new(&from).config()?.name,
+            };
+            let new = NewOrg {
+                slug: slug.clone(),
+                name,
+                kind,
+                accounts,
+                checks: OrgChecks::default(),
+                origin: None,
+            };
+            let (key, seq) = platform.adopt_org(new, &from, CLI_RECORDER).await?;
+            println!(
+                "Adopted {} as organisation {slug} (verifier key {key}); its tokens still work",
+                from.display()
+            );
+            seq
         }
         OrgAction::Suspend { slug, reason } => {
             platform.suspend(&slug, reason, CLI_RECORDER).await?

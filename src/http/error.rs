@@ -469,6 +469,9 @@ impl From<crate::platform::PlatformError> for ApiError {
                     .field("org")
             }
             P::Invalid(f) => ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem)),
+            P::OriginTaken { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "origin_taken", e.to_string()).field("origin")
+            }
             P::Registry(r) => {
                 ApiError::new(StatusCode::CONFLICT, r.code(), r.to_string()).field(r.field())
             }

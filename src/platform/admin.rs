@@ -48,6 +48,17 @@ pub struct CreatedOrg {
 }
 
 impl Platform {
+    /// Refuses `origin` when another organisation already signs as it.
+    fn ensure_origin_free(&self, origin: &str) -> Result<(), PlatformError> {
+        self.with_book(|b| match b.orgs().iter().find(|o| o.origin == origin) {
+            Some(o) => Err(PlatformError::OriginTaken {
+                origin: origin.to_string(),
+                slug: o.slug.clone(),
+            }),
+            None => Ok(()),
+        })
+    }
+
     /// Checks `entry` against the registry's rules and appends it as `recorded_by`,
     /// folding it in. The caller holds [`Platform::changes`].
     async fn record(&self, entry: OrgEntry, recorded_by: &str) -> Result<Appended, PlatformError> {
@@ -107,6 +118,7 @@ impl Platform {
         });
         validate(&entry)?;
         self.with_book(|b| b.check(&Body::Org(entry.clone())))?;
+        self.ensure_origin_free(&origin)?;
         let dir = self.dir().org(&new.slug);
         if dir.root().exists() {
             // Left by a creation the registry never recorded (the process stopped between
@@ -250,6 +262,85 @@ impl Platform {
         });
         Ok(self.record(entry, recorded_by).await?.seq)
     }
+}
+
+impl Platform {
+    /// Brings the single ledger in `from` (a data folder whose server is stopped, SQLite)
+    /// into the platform as organisation `new.slug`: the folder is copied as it is to
+    /// `orgs/<slug>/` (every entry, key and token: the same bytes, roots and checkpoints;
+    /// `from` is left untouched), and its `org.register` names the ledger's own origin and
+    /// the key in force. `new.origin` is ignored; `new.name` replaces the ledger's name in
+    /// the registry only.
+    ///
+    /// # Errors
+    /// [`PlatformError::BadSlug`]; [`PlatformError::Config`] on a PostgreSQL platform, when
+    /// `orgs/<slug>/` exists or a file cannot be copied; `from`'s own start-up errors; a
+    /// field or registry rule; the append's failure (the copy is removed again).
+    pub async fn adopt_org(
+        &self,
+        new: NewOrg,
+        from: &std::path::Path,
+        recorded_by: &str,
+    ) -> Result<(String, u64), PlatformError> {
+        if !is_org_slug(&new.slug) {
+            return Err(PlatformError::BadSlug(new.slug));
+        }
+        let dest = self.dir().org(&new.slug);
+        let refuse = |message: &str| PlatformError::Config {
+            path: dest.root().to_path_buf(),
+            message: message.to_string(),
+        };
+        if self.dir().uses_postgres() {
+            return Err(refuse(
+                "a SQLite data folder can only be adopted by a SQLite platform",
+            ));
+        }
+        let _one_at_a_time = self.changes.lock().await;
+        let source = crate::startup::DataDir::new(from);
+        source.config()?;
+        let signer = source.signer()?;
+        let entry = OrgEntry::Register(OrgRegister {
+            accounts: new.accounts,
+            checks: new.checks,
+            kind: new.kind,
+            name: new.name,
+            origin: signer.origin().to_string(),
+            slug: new.slug.clone(),
+            verifier_key: signer.verifier_key().to_string(),
+        });
+        validate(&entry)?;
+        self.with_book(|b| b.check(&Body::Org(entry.clone())))?;
+        self.ensure_origin_free(signer.origin())?;
+        if dest.root().exists() {
+            return Err(refuse("this organisation folder already exists"));
+        }
+        if let Err(e) = copy_folder(from, dest.root()) {
+            remove_folder(dest.root());
+            return Err(refuse(&format!("copying {}: {e}", from.display())));
+        }
+        match self.record(entry, recorded_by).await {
+            Ok(appended) => Ok((signer.verifier_key().to_string(), appended.seq)),
+            Err(e) => {
+                remove_folder(dest.root());
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Copies the folder `from` to `to` (created, readable only by this user), file by file.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    crate::private_fs::create_folder(to)?;
+    for item in std::fs::read_dir(from)? {
+        let item = item?;
+        let target = to.join(item.file_name());
+        if item.file_type()?.is_dir() {
+            copy_folder(&item.path(), &target)?;
+        } else {
+            std::fs::copy(item.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the ledger of a new organisation in `dir` signing with `private_key`, with its

@@ -114,6 +114,11 @@ impl PlatformDir {
         )
     }
 
+    /// Whether every ledger is kept in a PostgreSQL database.
+    pub fn uses_postgres(&self) -> bool {
+        self.database_url.is_some()
+    }
+
     /// Reads `platform.json`.
     ///
     /// # Errors

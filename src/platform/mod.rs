@@ -40,6 +40,10 @@ pub enum PlatformError {
     /// A slug breaks the slug rule.
     #[error("slug {0:?} must be 3 to 40 of a-z, 0-9 and '-', start with a letter, not end with '-', and not be a reserved word (api, staff, log, registry, o, static, platform)")]
     BadSlug(String),
+    /// Another organisation already signs as this origin: two organisations would be one
+    /// log.
+    #[error("origin {origin:?} is already organisation {slug:?}'s; each organisation's ledger needs its own origin")]
+    OriginTaken { origin: String, slug: String },
     /// No organisation with this slug is registered.
     #[error("no organisation {0:?} is registered on this platform")]
     UnknownOrg(String),

@@ -110,3 +110,80 @@ async fn platform_init_org_create_and_suspend_from_the_command_line_then_serve()
     );
     assert_eq!(append.status().as_u16(), 423);
 }
+
+#[tokio::test]
+async fn a_single_ledger_folder_adopted_into_a_platform_keeps_its_root_key_and_tokens() {
+    let app = crate::helpers::app::spawn_app().await;
+    let campaign = app.open_campaign("flood-2026", "VND").await;
+    app.donate(&campaign, "100000").await.seq();
+    let ledger = app.stop().await;
+    let old = ledger.dir.path().join("data");
+    let before = crate::helpers::binary::verify_data(&old);
+    assert!(before.status.success(), "{}", said(&before));
+    let platform_dir = ledger.dir.path().join("platform");
+    let data = platform_dir.to_str().expect("path");
+    assert!(fundtrail(&["platform", "init", "--data", data])
+        .status
+        .success());
+
+    let adopted = fundtrail(&[
+        "platform",
+        "org",
+        "adopt",
+        "--data",
+        data,
+        "--slug",
+        "ngo-old",
+        "--from",
+        old.to_str().expect("path"),
+    ]);
+    let again = fundtrail(&[
+        "platform",
+        "org",
+        "adopt",
+        "--data",
+        data,
+        "--slug",
+        "ngo-twice",
+        "--from",
+        old.to_str().expect("path"),
+    ]);
+
+    assert!(adopted.status.success(), "{}", said(&adopted));
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "the same ledger twice: {}",
+        said(&again)
+    );
+    assert!(
+        !platform_dir.join("orgs/ngo-twice").exists(),
+        "a refused adoption leaves nothing"
+    );
+    let port = free_port();
+    let mut serve = command();
+    serve
+        .args(["platform", "serve", "--read-limit", "0", "--data", data])
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let server = start(serve, port).await;
+    let url = format!("{}/o/ngo-old", server.base);
+    let after = tokio::task::spawn_blocking(move || fundtrail(&["verify", &url]))
+        .await
+        .expect("verify ran");
+    let donated = reqwest::Client::new()
+        .post(format!("{}/o/ngo-old/api/v1/donations", server.base))
+        .bearer_auth(&ledger.admin_token)
+        .json(&serde_json::json!({ "campaign": "flood-2026", "amount": "5000" }))
+        .send()
+        .await
+        .expect("append");
+
+    assert!(after.status.success(), "{}", said(&after));
+    assert_eq!(
+        crate::helpers::binary::reported_root(&after),
+        crate::helpers::binary::reported_root(&before)
+    );
+    assert_eq!(donated.status().as_u16(), 201);
+}
