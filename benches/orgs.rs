@@ -24,7 +24,6 @@
 //! Run with `cargo bench --bench orgs`.
 
 #[path = "../tests/helpers/ledger.rs"]
-#[allow(dead_code)]
 mod ledgers;
 #[path = "../tests/helpers/postgres.rs"]
 mod postgres;
@@ -75,7 +74,8 @@ fn request(body: Body) -> AppendRequest {
 }
 
 fn gift(n: u64) -> Body {
-    let Body::Donation(mut d) = ledgers::donation("flood-2026", "VND", 10_000 + n % 997, "Nguyễn Thị Mai")
+    let Body::Donation(mut d) =
+        ledgers::donation("flood-2026", "VND", 10_000 + n % 997, "Nguyễn Thị Mai")
     else {
         unreachable!("the helper builds a donation")
     };
@@ -86,7 +86,11 @@ fn gift(n: u64) -> Body {
 
 async fn open_campaign(org: &Org) {
     org.handle
-        .append(request(ledgers::open("flood-2026", "VND", "Lũ miền Trung 2026")))
+        .append(request(ledgers::open(
+            "flood-2026",
+            "VND",
+            "Lũ miền Trung 2026",
+        )))
         .await
         .expect("campaign opens");
 }
@@ -186,7 +190,12 @@ fn cpu_ticks() -> u64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit(')').next().unwrap_or_default();
     let fields: Vec<&str> = after.split_whitespace().collect();
-    let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     field(11) + field(12)
 }
 
