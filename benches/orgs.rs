@@ -24,7 +24,6 @@
 //! Run with `cargo bench --bench orgs`.
 
 #[path = "../tests/helpers/ledger.rs"]
-#[allow(dead_code)]
 mod ledgers;
 #[path = "../tests/helpers/postgres.rs"]
 mod postgres;

@@ -252,9 +252,7 @@ async fn a_data_folder_with_a_schema_keeps_its_tables_there_and_a_bad_schema_nam
     data.init(&config, None).await.expect("init in the schema");
     let store = data.store().await.expect("open again");
 
-    let Store::Postgres(pg) = &store else {
-        panic!("a PostgreSQL store")
-    };
+    assert!(matches!(store, Store::Postgres(_)), "a PostgreSQL store");
     let mut conn = pg_connection(&url).await;
     let tables: Vec<String> = sqlx::query_scalar(
         "select table_schema from information_schema.tables where table_name = 'entries'",
