@@ -9,5 +9,6 @@ mod helpers;
 
 mod commands;
 mod history;
+mod registry;
 mod verify_receipt;
 mod verify_words;

@@ -56,9 +56,14 @@ fn free_port() -> u16 {
 }
 
 impl Cluster {
-    /// Starts a cluster, or returns `None` after printing a skip notice when PostgreSQL
-    /// is not installed.
+    /// Starts a cluster (at most 200 connections), or returns `None` after printing a skip
+    /// notice when PostgreSQL is not installed.
     pub fn start(test: &str) -> Option<Cluster> {
+        Self::start_with_max_connections(test, 200)
+    }
+
+    /// [`Cluster::start`] with `max_connections` set to `max_connections`.
+    pub fn start_with_max_connections(test: &str, max_connections: u32) -> Option<Cluster> {
         let Some(bin) = find_bin() else {
             eprintln!("SKIPPED {test}: PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin)");
             return None;
@@ -100,7 +105,7 @@ impl Cluster {
         for attempt in 0..5 {
             cluster.port = free_port();
             let options = format!(
-                "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}",
                 cluster.port,
                 cluster.dir.path().display()
             );
