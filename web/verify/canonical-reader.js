@@ -69,9 +69,10 @@ function field(check) {
  */
 export function readCanonicalEntry(text, envelope, bodies) {
   // The body comes first but its fields depend on the kind, after it: take the kind from
-  // where canonical text has it. Only a guess: the walk below checks every character, the
-  // kind included, and gives up if the guess was wrong.
-  const at = text.indexOf('},"kind":"');
+  // where canonical text has it: after the body, so the last `},"kind":"` (a body may hold a
+  // `kind` of its own, as org.register does). Only a guess: the walk below checks every
+  // character, the kind included, and gives up if the guess was wrong.
+  const at = text.lastIndexOf('},"kind":"');
   if (at < 0) return null;
   const end = text.indexOf('"', at + 10);
   if (end < 0) return null;
