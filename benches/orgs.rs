@@ -17,8 +17,8 @@
 //! back and checked with the offline verifier.
 //!
 //! Environment (all optional): `FUNDTRAIL_ORGS` (1000), `FUNDTRAIL_ORGS_CLIENTS` (64),
-//! `FUNDTRAIL_ORGS_APPENDS` (20000), `FUNDTRAIL_ORGS_IDLE_SECS` (10: the stores' idle
-//! timeout), `FUNDTRAIL_ORGS_OPENING` (4: organisations opened at once),
+//! `FUNDTRAIL_ORGS_APPENDS` (20000), `FUNDTRAIL_ORGS_IDLE_SECS` (5: the stores' idle
+//! timeout), `FUNDTRAIL_ORGS_OPENING` (2: organisations opened at once),
 //! `FUNDTRAIL_ORGS_MAX_CONNECTIONS` (200: the cluster's `max_connections`).
 //!
 //! Run with `cargo bench --bench orgs`.
@@ -219,8 +219,8 @@ async fn main() {
     let orgs = env_or("FUNDTRAIL_ORGS", 1000) as usize;
     let clients = env_or("FUNDTRAIL_ORGS_CLIENTS", 64) as usize;
     let appends = env_or("FUNDTRAIL_ORGS_APPENDS", 20_000);
-    let idle = Duration::from_secs(env_or("FUNDTRAIL_ORGS_IDLE_SECS", 10));
-    let opening = env_or("FUNDTRAIL_ORGS_OPENING", 4) as usize;
+    let idle = Duration::from_secs(env_or("FUNDTRAIL_ORGS_IDLE_SECS", 5));
+    let opening = env_or("FUNDTRAIL_ORGS_OPENING", 2) as usize;
     let max_connections = env_or("FUNDTRAIL_ORGS_MAX_CONNECTIONS", 200) as u32;
     let Some(cluster) = postgres::Cluster::start_with_max_connections("orgs", max_connections)
     else {
@@ -235,8 +235,14 @@ async fn main() {
     );
 
     // 1. One ledger.
+    let single_settings = PostgresSettings {
+        idle_timeout: idle,
+        ..PostgresSettings::default()
+    };
     let single = start_org(
-        PostgresStore::open(&url).await.expect("single ledger"),
+        PostgresStore::open_with(&url, &single_settings)
+            .await
+            .expect("single ledger"),
         "bench.example/single",
     )
     .await;
@@ -295,7 +301,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(10)).await;
     let idle_cpu_ms = (cpu_ticks() - ticks) * 1000 / 100;
     println!(
-        "opened {orgs} organisations in {open_secs:.1} s ({:.1} ms each, {opening} at once); peak connections to the database while opening: {}; once idle: {idle_connections} (the stores hold {still_open}: the rest is the single ledger's pool and the process's lock connection)",
+        "opened {orgs} organisations in {open_secs:.1} s ({:.1} ms each, {opening} at once); peak connections to the database while opening: {}; once idle: {idle_connections} (the organisations' stores hold {still_open}; the process's lock connection holds every leader lock)",
         open_secs * 1e3 / orgs as f64,
         peak.load(Ordering::Relaxed),
     );
