@@ -3,7 +3,7 @@
 //! to readers (WAL) until it commits and nothing is left if it does not.
 
 use super::commit::{Params, GROUP_COMMIT};
-use super::{closed, SqliteStore};
+use super::{closed, SqliteStore, BULK_CACHE_KIB, WRITER_CACHE_KIB};
 use crate::store::indexed::Indexed;
 use crate::store::{Batch, StoreError};
 use sqlx::sqlite::SqliteConnection;
@@ -29,12 +29,24 @@ impl SqliteStore {
     pub(in crate::store) async fn begin_bulk(&self) -> Result<SqliteBulk, StoreError> {
         let mut writer = std::sync::Arc::clone(&self.writer).lock_owned().await;
         let conn = writer.as_mut().ok_or_else(closed)?;
-        sqlx::query("begin immediate").execute(&mut *conn).await?;
+        set_cache(conn, BULK_CACHE_KIB).await?;
+        if let Err(e) = sqlx::query("begin immediate").execute(&mut *conn).await {
+            let _ = set_cache(conn, WRITER_CACHE_KIB).await;
+            return Err(e.into());
+        }
         Ok(SqliteBulk {
             writer,
             store: self.clone(),
         })
     }
+}
+
+/// Sets the page cache of `conn` (`PRAGMA cache_size`, negative: KiB).
+async fn set_cache(conn: &mut SqliteConnection, kib: &str) -> Result<(), StoreError> {
+    sqlx::query(&format!("pragma cache_size = {kib}"))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 impl SqliteBulk {
@@ -93,8 +105,10 @@ impl SqliteBulk {
         let committed = sqlx::query("commit").execute(self.conn()?).await;
         if let Err(e) = committed {
             let _ = sqlx::query("rollback").execute(self.conn()?).await;
+            self.restore_cache().await;
             return Err(e.into());
         }
+        self.restore_cache().await;
         Ok(())
     }
 
@@ -102,6 +116,15 @@ impl SqliteBulk {
     pub(in crate::store) async fn rollback(mut self) {
         if let Ok(conn) = self.conn() {
             let _ = sqlx::query("rollback").execute(conn).await;
+        }
+        self.restore_cache().await;
+    }
+
+    /// Gives the writing connection its usual page cache back. Only the cache's size is at
+    /// stake (not what was written), so a failure here is not the import's.
+    async fn restore_cache(&mut self) {
+        if let Ok(conn) = self.conn() {
+            let _ = set_cache(conn, WRITER_CACHE_KIB).await;
         }
     }
 }
