@@ -3,7 +3,7 @@
 //! to readers (WAL) until it commits and nothing is left if it does not.
 
 use super::commit::{Params, GROUP_COMMIT};
-use super::{closed, SqliteStore, BULK_CACHE_KIB, WRITER_CACHE_KIB};
+use super::{closed, SqliteStore, BULK_CACHE_PRAGMA, WRITER_CACHE_PRAGMA};
 use crate::store::indexed::Indexed;
 use crate::store::{Batch, StoreError};
 use sqlx::sqlite::SqliteConnection;
@@ -29,9 +29,9 @@ impl SqliteStore {
     pub(in crate::store) async fn begin_bulk(&self) -> Result<SqliteBulk, StoreError> {
         let mut writer = std::sync::Arc::clone(&self.writer).lock_owned().await;
         let conn = writer.as_mut().ok_or_else(closed)?;
-        set_cache(conn, BULK_CACHE_KIB).await?;
+        sqlx::query(BULK_CACHE_PRAGMA).execute(&mut *conn).await?;
         if let Err(e) = sqlx::query("begin immediate").execute(&mut *conn).await {
-            let _ = set_cache(conn, WRITER_CACHE_KIB).await;
+            let _ = sqlx::query(WRITER_CACHE_PRAGMA).execute(&mut *conn).await;
             return Err(e.into());
         }
         Ok(SqliteBulk {
@@ -39,14 +39,6 @@ impl SqliteStore {
             store: self.clone(),
         })
     }
-}
-
-/// Sets the page cache of `conn` (`PRAGMA cache_size`, negative: KiB).
-async fn set_cache(conn: &mut SqliteConnection, kib: &str) -> Result<(), StoreError> {
-    sqlx::query(&format!("pragma cache_size = {kib}"))
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 impl SqliteBulk {
@@ -124,7 +116,21 @@ impl SqliteBulk {
     /// stake (not what was written), so a failure here is not the import's.
     async fn restore_cache(&mut self) {
         if let Ok(conn) = self.conn() {
-            let _ = set_cache(conn, WRITER_CACHE_KIB).await;
+            let _ = sqlx::query(WRITER_CACHE_PRAGMA).execute(conn).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::WRITER_CACHE_KIB;
+    use super::WRITER_CACHE_PRAGMA;
+
+    #[test]
+    fn the_cache_set_again_after_an_import_is_the_writers_usual_one() {
+        assert_eq!(
+            WRITER_CACHE_PRAGMA,
+            format!("pragma cache_size = {WRITER_CACHE_KIB}")
+        );
     }
 }
