@@ -7,7 +7,9 @@
 //!     (`crate::statement::record`, as `POST /statements/file` and `fundtrail import-statement`
 //!     do): its canonical lines, the `statement` entry and a donation for every credit, in one
 //!     SQLite transaction, with the lines published;
-//! and prints each step's time and the process's peak resident memory (Linux `/proc`).
+//! and prints each step's time, the import's CPU time (on a shared machine the steadier figure)
+//! and the process's peak resident memory, over the import and for each of its two steps
+//! (Linux `/proc`).
 //!
 //! Run with `cargo bench --bench statement_import`. Results are recorded in BENCHMARKS.md.
 
