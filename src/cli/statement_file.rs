@@ -123,9 +123,9 @@ fn report(
         }
     }
     for &line in &prepared.unnamed_debits {
-        if let Some(l) = line
+        if let Some(Ok(l)) = line
             .checked_sub(1)
-            .and_then(|i| prepared.lines.get(i as usize))
+            .and_then(|i| prepared.lines.line(i as usize))
         {
             writeln!(
                 out,

@@ -171,7 +171,11 @@ pub async fn record_file(
     let prepared = check_file(&s.store, &s.sequencer, &file, import)
         .await
         .map_err(|e| refused_record(e, &[]))?;
-    let line_of = |n: u64| &prepared.lines[(n - 1) as usize];
+    let line_of = |n: u64| {
+        n.checked_sub(1)
+            .and_then(|i| prepared.lines.line(i as usize))
+            .and_then(Result::ok)
+    };
     let preview = json!({
         "statement": prepared.statement,
         "donations_count": prepared.donations.len(),
@@ -179,9 +183,9 @@ pub async fn record_file(
             "line": n, "date": d.received_at, "reference": d.reference, "amount": d.amount, "donor": d.donor,
         }))).collect::<Vec<_>>(),
         "unnamed_debits_count": prepared.unnamed_debits.len(),
-        "unnamed_debits": prepared.unnamed_debits.iter().take(MAX_LISTED).map(|n| json!({
-            "line": n, "date": line_of(*n).date, "id": line_of(*n).id, "amount": line_of(*n).amount,
-        })).collect::<Vec<_>>(),
+        "unnamed_debits": prepared.unnamed_debits.iter().take(MAX_LISTED).filter_map(|n| line_of(*n).map(|l| json!({
+            "line": n, "date": l.date, "id": l.id, "amount": l.amount,
+        }))).collect::<Vec<_>>(),
     });
     drop(file);
     if q.dry_run {

@@ -11,8 +11,8 @@ use super::error::ApiError;
 use super::{ApiJson, ApiPath, ApiQuery, AppState};
 use crate::evidence::EvidenceError;
 use crate::ledger::entry::{Account, Body, Exclusion, SignedMinor, Statement};
-use crate::ledger::hash::{sha256, Hash};
-use crate::ledger::reconcile::{encode_lines, lines_root, StatementLine};
+use crate::ledger::hash::Hash;
+use crate::ledger::reconcile::{LinesFile, StatementLine};
 use crate::ledger::Currency;
 use crate::sequencer::{AppendRequest, StatementImport};
 use axum::extract::State;
@@ -78,11 +78,10 @@ pub async fn record(
 ) -> Result<Response, ApiError> {
     ensure_leading(&s)?;
     let (statement, lines) = admit(r)?;
-    let file = encode_lines(&lines);
     let stored = s
         .evidence
         .blobs
-        .store(Bytes::from(file), LINES_MEDIA_TYPE)
+        .store(Bytes::copy_from_slice(lines.bytes()), LINES_MEDIA_TYPE)
         .await
         .map_err(EvidenceError::from)?;
     let import = StatementImport {
@@ -117,11 +116,11 @@ pub async fn record(
     }
 }
 
-/// The statement entry of `r` and its lines, each line checked here so a refusal names the
+/// The statement entry of `r` and its file of lines, each line checked here so a refusal names the
 /// field (`lines[i].amount`). The rules that involve the ledger (an official account, no
 /// overlap or gap with the account's statements, the sum) are the sequencer's to judge, one
 /// statement at a time (`StatementRefused`).
-fn admit(r: RecordStatement) -> Result<(Statement, Vec<StatementLine>), ApiError> {
+fn admit(r: RecordStatement) -> Result<(Statement, LinesFile), ApiError> {
     for (i, line) in r.lines.iter().enumerate() {
         line.validate().map_err(|e| {
             ApiError::invalid(
@@ -142,7 +141,7 @@ fn admit(r: RecordStatement) -> Result<(Statement, Vec<StatementLine>), ApiError
             ));
         }
     }
-    let file = encode_lines(&r.lines);
+    let file = LinesFile::of(&r.lines);
     let statement = Statement {
         account: r.account,
         closing: r.closing,
@@ -150,16 +149,16 @@ fn admit(r: RecordStatement) -> Result<(Statement, Vec<StatementLine>), ApiError
         exclusions: r.exclusions,
         file_sha256: r.file_sha256,
         from: r.from,
-        lines: r.lines.len() as u64,
-        lines_root: lines_root(&r.lines),
-        lines_sha256: sha256(&file),
+        lines: file.len() as u64,
+        lines_root: file.root(),
+        lines_sha256: file.sha256(),
         opening: r.opening,
         to: r.to,
     };
     let body = Body::Statement(statement.clone());
     body.validate()
         .map_err(|e| ApiError::invalid(&e.field, e.problem))?;
-    Ok((statement, r.lines))
+    Ok((statement, file))
 }
 
 /// Every statement in the latest signed checkpoint, with its `seq`.

@@ -5,7 +5,7 @@
 
 use super::commit::statement::{Feed, StatementWork};
 use super::{AppendError, AppendRequest, Appended, Durable, Job, SequencerHandle};
-use crate::ledger::reconcile::StatementLine;
+use crate::ledger::reconcile::LinesFile;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -17,8 +17,8 @@ const FEED_AHEAD: usize = 1024;
 pub struct StatementImport {
     /// The `statement` entry to append, with who records it and an optional idempotency key.
     pub request: AppendRequest,
-    /// Its lines, in the statement's order.
-    pub lines: Arc<Vec<StatementLine>>,
+    /// Its lines, in the statement's order, as the file that publishes them.
+    pub lines: Arc<LinesFile>,
 }
 
 /// A statement recorded with its donations.

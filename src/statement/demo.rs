@@ -6,7 +6,7 @@
 use crate::ledger::entry::{Account, Body, Exclusion, ExclusionReason, SignedMinor, Statement};
 use crate::ledger::hash::sha256;
 use crate::ledger::money::Currency;
-use crate::ledger::reconcile::{encode_lines, lines_root, StatementLine};
+use crate::ledger::reconcile::{encode_lines, lines_root, LinesFile, StatementLine};
 use crate::sequencer::{AppendError, AppendRequest, SequencerHandle, StatementImport};
 use std::sync::Arc;
 
@@ -101,7 +101,7 @@ pub async fn record_demo_statement(
             separate_gift: false,
             private: None,
         },
-        lines: Arc::new(lines),
+        lines: Arc::new(LinesFile::of(&lines)),
     };
     let recorded = sequencer
         .record_statement(import, std::iter::empty())

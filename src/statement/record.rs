@@ -9,10 +9,11 @@
 use crate::evidence::blobs::{BlobError, BlobStore};
 use crate::ledger::admission::check_new_body;
 use crate::ledger::entry::{Body, Exclusion, FieldError};
+use crate::ledger::reconcile::LinesFile;
 use crate::sequencer::{
     AppendError, AppendRequest, RecordedStatement, SequencerHandle, StatementImport,
 };
-use crate::statement::formats::prepare::{lines_file, prepare, Format, PrepareError, Prepared};
+use crate::statement::formats::prepare::{prepare, Format, PrepareError, Prepared};
 use crate::statement::formats::{Header, Publish};
 use crate::store::Store;
 use std::sync::Arc;
@@ -113,10 +114,9 @@ pub async fn record_prepared(
     prepared: &Prepared,
     recorded_by: &str,
 ) -> Result<RecordedStatement, RecordError> {
-    let (_, bytes) = lines_file(&prepared.lines);
-    let stored = blobs
-        .store(bytes::Bytes::from(bytes), LINES_MEDIA_TYPE)
-        .await?;
+    // The file is shared with the blob store, not copied.
+    let published = bytes::Bytes::from_owner(Published(Arc::clone(&prepared.lines)));
+    let stored = blobs.store(published, LINES_MEDIA_TYPE).await?;
     let request = |body| AppendRequest {
         body,
         recorded_by: recorded_by.to_string(),
@@ -146,5 +146,14 @@ pub async fn record_prepared(
             }
             Err(e.into())
         }
+    }
+}
+
+/// The published file of a statement's lines, shared.
+struct Published(Arc<LinesFile>);
+
+impl AsRef<[u8]> for Published {
+    fn as_ref(&self) -> &[u8] {
+        self.0.bytes()
     }
 }

@@ -5,7 +5,7 @@
 //! While a [`BulkWrite`] is open the SQLite store's writing connection is held by it (other
 //! writes wait); on PostgreSQL it holds one connection of the pool in a transaction.
 
-use super::postgres::write_batch;
+use super::postgres::{existing_references_in, write_batch};
 use super::sqlite::SqliteBulk;
 use super::{Batch, Store, StoreError};
 
@@ -53,8 +53,8 @@ impl BulkWrite {
     }
 
     /// The (campaign, reference) pairs of the donations with any of `references`: committed
-    /// ones, and on SQLite those written in this transaction too (read on its connection,
-    /// which it holds).
+    /// ones and those written in this transaction (read in it), so a statement's import need
+    /// not hold the references of the chunks it wrote.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
@@ -67,7 +67,7 @@ impl BulkWrite {
         }
         match &mut self.open {
             Open::Sqlite(s) => s.existing_references(references).await,
-            Open::Postgres(_) => self.store.existing_references(references).await,
+            Open::Postgres(tx) => existing_references_in(tx, references).await,
         }
     }
 

@@ -215,9 +215,8 @@ impl PostgresStore {
         &self,
         references: &[String],
     ) -> Result<HashSet<(String, String)>, StoreError> {
-        let sql = "select campaign, reference from entries where kind = 'donation' and reference = any($1)";
         let mut held = self.writer.hold().await?;
-        let found = Queries::references_in(held.conn()?, sql, references).await;
+        let found = Queries::references_in(held.conn()?, REFERENCES_SQL, references).await;
         held.keep_if_usable(found)
     }
 
@@ -232,6 +231,22 @@ impl PostgresStore {
         let found = Queries::keys_in(held.conn()?, sql, keys).await;
         held.keep_if_usable(found)
     }
+}
+
+/// The donations' (campaign, reference) with any of the references bound as `$1`.
+const REFERENCES_SQL: &str =
+    "select campaign, reference from entries where kind = 'donation' and reference = any($1)";
+
+/// [`PostgresStore::existing_references`] read in `tx` (a statement's import), so the rows it
+/// wrote are found too.
+///
+/// # Errors
+/// [`StoreError`] when the database fails.
+pub(super) async fn existing_references_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    references: &[String],
+) -> Result<HashSet<(String, String)>, StoreError> {
+    Queries::references_in(&mut **tx, REFERENCES_SQL, references).await
 }
 
 /// Inserts `rows` into the search tables (rows already there are kept once).

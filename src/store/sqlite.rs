@@ -44,6 +44,11 @@ pub struct SqliteStore {
 const READER_CACHE_KIB: &str = "-8192";
 /// Page cache of the one writing connection, which keeps the hot index pages.
 const WRITER_CACHE_KIB: &str = "-32768";
+/// [`WRITER_CACHE_KIB`] set again, after a statement's import (`bulk.rs`).
+const WRITER_CACHE_PRAGMA: &str = "pragma cache_size = -32768";
+/// The writing connection's page cache during a statement's import (`bulk.rs`), 8 MiB: its
+/// entries fill new pages at the end of each table, which a larger cache would only hold.
+const BULK_CACHE_PRAGMA: &str = "pragma cache_size = -8192";
 /// Pages the WAL may hold before a commit copies them back into the database file.
 const WAL_AUTOCHECKPOINT_PAGES: &str = "4000";
 

@@ -234,3 +234,42 @@ async fn a_statement_leaving_a_gap_or_breaking_the_balance_chain_is_refused_by_t
     assert_eq!(balance.json()["error"], "statement_balance");
     assert_eq!(app.store.size().await.expect("size"), before);
 }
+
+/// Line 2,001 (in the sequencer's third chunk) names line 1's bank transaction again: the
+/// whole file is refused, naming that line, and nothing is recorded.
+async fn a_repeated_transaction_id_is_refused_and_records_nothing(app: &TestApp) {
+    open_yagi(app).await;
+    let before = app.store.size().await.expect("size");
+    let (file, _) = statement(LINES);
+    let file = file.replacen("//FT2400002000\r\n", "//FT2400000000\r\n", 1);
+
+    let refused = send_file(app, &file).await;
+
+    assert_eq!(refused.status(), 409, "{}", refused.text());
+    assert!(
+        refused.text().contains("line 2001"),
+        "names the line: {}",
+        refused.text()
+    );
+    assert_eq!(app.store.size().await.expect("size"), before);
+    assert!(app
+        .store
+        .find_by_reference("FT2400000000", 10)
+        .await
+        .expect("lookup")
+        .is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_transaction_id_repeated_chunks_later_in_one_file_is_refused() {
+    a_repeated_transaction_id_is_refused_and_records_nothing(&spawn_app().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_transaction_id_repeated_chunks_later_in_one_file_is_refused() {
+    let Some(cluster) = Cluster::start("statement_import_repeated_id_on_postgres") else {
+        return;
+    };
+    let app = spawn_app_on_database(&cluster.new_database().await).await;
+    a_repeated_transaction_id_is_refused_and_records_nothing(&app).await;
+}

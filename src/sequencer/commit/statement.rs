@@ -15,7 +15,7 @@ pub use super::statement_rules::StatementRefused;
 use super::statement_rules::{check_chain, check_lines, check_official, statements_of_account};
 use super::UsedReferences;
 use crate::ledger::entry::Body;
-use crate::ledger::reconcile::StatementLine;
+use crate::ledger::reconcile::LinesFile;
 use crate::store::{Batch, BulkWrite, StoredCheckpoint};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +40,7 @@ pub enum Feed {
 /// The part of a statement job beyond its entry's request: its lines and its donations.
 pub struct StatementWork {
     /// The statement's canonical lines, in its order.
-    pub(in crate::sequencer) lines: Arc<Vec<StatementLine>>,
+    pub(in crate::sequencer) lines: Arc<LinesFile>,
     /// Its donations, as the caller makes them.
     pub(in crate::sequencer) feed: mpsc::Receiver<Feed>,
 }
@@ -129,9 +129,8 @@ impl Sequencer {
         before: &[crate::ledger::state::CampaignState],
     ) -> Result<(u64, StoredCheckpoint), AppendError> {
         let mut keys = super::UsedKeys::new();
-        let mut refs = UsedReferences::new();
         let mut batch = Batch::default();
-        let row = self.admit(request, &mut refs).await?;
+        let row = self.admit(request, &mut UsedReferences::new()).await?;
         let seq = row.entry.seq;
         self.take(row, &mut keys, &mut batch);
         let mut index = 0u64;
@@ -148,13 +147,16 @@ impl Sequencer {
                     Ok(None) | Err(_) => return Err(StatementRefused::Interrupted.into()),
                 }
             }
-            self.admit_donations(bulk, chunk, &mut index, &mut refs, &mut keys, &mut batch)
+            self.admit_donations(bulk, chunk, &mut index, &mut keys, &mut batch)
                 .await?;
             if ended {
                 break;
             }
             bulk.write(&batch).await?;
             batch = Batch::default();
+            // What the chunk's donations moved is in the transaction now (only donations
+            // follow a statement: nothing in the import reverses one).
+            self.state.forget_moves();
         }
         let checkpoint = super::signed_head(&self.tree, &self.signer);
         batch.checkpoint = Some(checkpoint.clone());
@@ -165,13 +167,13 @@ impl Sequencer {
 
     /// Admits the donations of one chunk, after asking the store (inside `bulk`, whose
     /// transaction holds the SQLite writer) which of their bank references are recorded
-    /// already.
+    /// already, the earlier chunks' included: only the chunk's references are held, so a
+    /// reference repeated anywhere in the import is refused without holding them all.
     async fn admit_donations(
         &mut self,
         bulk: &mut BulkWrite,
         chunk: Vec<AppendRequest>,
         index: &mut u64,
-        refs: &mut UsedReferences,
         keys: &mut super::UsedKeys,
         batch: &mut Batch,
     ) -> Result<(), AppendError> {
@@ -182,14 +184,14 @@ impl Sequencer {
                 _ => None,
             })
             .collect();
-        refs.extend(bulk.existing_references(&wanted).await?);
+        let mut refs = bulk.existing_references(&wanted).await?;
         for request in chunk {
             *index += 1;
             if !matches!(request.body, Body::Donation(_)) || request.idempotency_key.is_some() {
                 return Err(StatementRefused::NotADonation { index: *index }.into());
             }
             let row = self
-                .admit(&request, refs)
+                .admit(&request, &mut refs)
                 .await
                 .map_err(|e| AppendError::InGroup {
                     index: *index as usize,

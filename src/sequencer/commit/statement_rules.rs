@@ -13,7 +13,7 @@
 use crate::ledger::decode;
 use crate::ledger::entry::SignedMinor;
 use crate::ledger::entry::{Body, Statement};
-use crate::ledger::reconcile::{lines_root, StatementLine};
+use crate::ledger::reconcile::LinesFile;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 
@@ -111,9 +111,14 @@ fn day(field: &'static str, value: &str) -> Result<NaiveDate, StatementRefused> 
 ///
 /// # Errors
 /// [`StatementRefused`] naming the first line or field at fault.
-pub fn check_lines(statement: &Statement, lines: &[StatementLine]) -> Result<(), StatementRefused> {
+pub fn check_lines(statement: &Statement, lines: &LinesFile) -> Result<(), StatementRefused> {
     let mut sum: i128 = 0;
-    for (n, line) in (1u64..).zip(lines) {
+    for (n, line) in (1u64..).zip(lines.lines()) {
+        let line = line.map_err(|e| StatementRefused::Line {
+            line: n,
+            field: "line".into(),
+            problem: e.to_string(),
+        })?;
         line.validate().map_err(|e| StatementRefused::Line {
             line: n,
             field: e.field.clone(),
@@ -136,7 +141,7 @@ pub fn check_lines(statement: &Statement, lines: &[StatementLine]) -> Result<(),
             closing: statement.closing.get(),
         });
     }
-    if statement.lines != lines.len() as u64 || statement.lines_root != lines_root(lines) {
+    if statement.lines != lines.len() as u64 || statement.lines_root != lines.root() {
         return Err(StatementRefused::LinesDiffer {
             named: statement.lines,
             given: lines.len() as u64,
@@ -272,6 +277,7 @@ mod tests {
     use crate::ledger::entry::Account;
     use crate::ledger::hash::Hash;
     use crate::ledger::money::Currency;
+    use crate::ledger::reconcile::StatementLine;
 
     fn month(from: &str, to: &str, opening: i64, closing: i64) -> Statement {
         Statement {
@@ -360,16 +366,16 @@ mod tests {
             id: "FT1".into(),
             memo: None,
         };
-        let lines = vec![line(100, "2024-09-02")];
+        let lines = LinesFile::of(&[line(100, "2024-09-02")]);
         st.lines = 1;
-        st.lines_root = lines_root(&lines);
+        st.lines_root = lines.root();
         assert_eq!(check_lines(&st, &lines), Ok(()));
         assert!(matches!(
-            check_lines(&st, &[line(90, "2024-09-02")]),
+            check_lines(&st, &LinesFile::of(&[line(90, "2024-09-02")])),
             Err(StatementRefused::Sum { sum: 90, .. })
         ));
         assert!(matches!(
-            check_lines(&st, &[line(100, "2024-10-01")]),
+            check_lines(&st, &LinesFile::of(&[line(100, "2024-10-01")])),
             Err(StatementRefused::OutsidePeriod { line: 1, .. })
         ));
         st.lines_root = Hash([1; 32]);

@@ -7,11 +7,17 @@ use super::{camt053, mt940, FormatError, Header, Publish};
 use crate::ledger::entry::{
     Account, Body, Channel, Donation, Exclusion, ExclusionReason, Statement,
 };
-use crate::ledger::hash::{sha256, Hash};
+use crate::ledger::hash::sha256;
 use crate::ledger::money::{Currency, Minor};
-use crate::ledger::reconcile::{encode_lines, lines_root, StatementLine};
+use crate::ledger::reconcile::{LinesFile, StatementLine};
+use crate::statement::{Columns, Mapping, Scan, StatementError, StatementLines};
 use crate::store::{Store, StoreError};
 use std::collections::HashSet;
+
+/// Lines whose transaction ids are looked up in the store at once.
+const LINES_PER_LOOKUP: usize = 1000;
+/// Bytes of a CSV export read at once.
+const CSV_PIECE_BYTES: usize = 64 * 1024;
 
 /// The formats a statement file may be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -74,9 +80,9 @@ pub enum PrepareError {
 pub struct Prepared {
     /// The `statement` entry's body.
     pub statement: Statement,
-    /// Its canonical lines, in the file's order (shared with the sequencer, which checks
-    /// them against the entry).
-    pub lines: std::sync::Arc<Vec<StatementLine>>,
+    /// Its canonical lines, in the file's order, as the file that publishes them (shared
+    /// with the sequencer, which checks them against the entry, and with the blob store).
+    pub lines: std::sync::Arc<LinesFile>,
     /// The lines (from 1) whose donations to record: credit lines no donation names, not
     /// excluded ([`Prepared::donation`] makes each).
     pub donations: Vec<u64>,
@@ -101,11 +107,26 @@ pub async fn prepare(
     exclusions: Vec<Exclusion>,
     given: Header,
 ) -> Result<Prepared, PrepareError> {
-    // Each transaction becomes its canonical line as it is read: nothing else is kept.
-    let mut lines = Vec::new();
+    // Each transaction becomes its canonical line as it is read, kept only as the bytes
+    // the published file holds; its sum and days are noted on the way.
+    let mut lines = LinesFile::new();
+    let mut sum: i128 = 0;
+    let mut days: Option<(String, String)> = None;
     let mut take = |t: super::Transaction| {
         let line = t.canonical(publish, lines.len() + 1)?;
-        lines.push(line);
+        sum += i128::from(line.amount.get());
+        match &mut days {
+            None => days = Some((line.date.clone(), line.date.clone())),
+            Some((first, last)) => {
+                if line.date < *first {
+                    first.clone_from(&line.date);
+                }
+                if line.date > *last {
+                    last.clone_from(&line.date);
+                }
+            }
+        }
+        lines.push(&line);
         Ok(())
     };
     let read = match format {
@@ -113,18 +134,10 @@ pub async fn prepare(
         Format::Mt940 => mt940::read(file, &mut take)?,
         Format::Csv => {
             let currency = campaign_currency(store, campaign).await?;
-            let text = std::str::from_utf8(file).map_err(|_| {
+            std::str::from_utf8(file).map_err(|_| {
                 PrepareError::Missing("UTF-8 text (save the statement as CSV in UTF-8)")
             })?;
-            let statement =
-                crate::statement::parse(text, &crate::statement::Mapping::default(), currency)
-                    .map_err(|e| FormatError::Line {
-                        index: 0,
-                        problem: e.to_string(),
-                    })?;
-            for line in &statement.lines {
-                take(super::from_csv(line)?)?;
-            }
+            read_csv(file, currency, &mut take)?;
             Header::default()
         }
     };
@@ -145,7 +158,6 @@ pub async fn prepare(
             .closing
             .ok_or(PrepareError::Missing("closing balance"))?,
     );
-    let sum: i128 = lines.iter().map(|l| i128::from(l.amount.get())).sum();
     if i128::from(opening.get()) + sum != i128::from(closing.get()) {
         return Err(PrepareError::Sum {
             opening: opening.get(),
@@ -159,57 +171,62 @@ pub async fn prepare(
     {
         return Err(PrepareError::Exclusion(x.line));
     }
-    let excluded: HashSet<u64> = exclusions.iter().map(|x| x.line).collect();
-    let ids: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
-    let named: HashSet<String> = store
-        .existing_references(&ids)
-        .await?
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect();
-    let mut donations = Vec::new();
-    let mut unnamed_debits = Vec::new();
-    for (number, l) in (1u64..).zip(&lines) {
-        if excluded.contains(&number) || named.contains(&l.id) {
-            continue;
-        }
-        if l.is_credit() {
-            donation(l, campaign, currency)?;
-            donations.push(number);
-        } else {
-            unnamed_debits.push(number);
-        }
-    }
     let from = header
         .from
         .clone()
         .ok_or(PrepareError::Missing("first day"))?;
     let to = header.to.clone().ok_or(PrepareError::Missing("last day"))?;
-    if let Some((n, l)) = (1u64..)
-        .zip(&lines)
-        .find(|(_, l)| l.date < from || l.date > to)
-    {
-        return Err(PrepareError::OutsidePeriod {
-            line: n,
-            date: l.date.clone(),
-            from,
-            to,
-        });
+    if days.is_some_and(|(first, last)| first < from || last > to) {
+        return Err(outside_period(&lines, &from, &to));
     }
-    let file_of_lines = encode_lines(&lines);
+    let excluded: HashSet<u64> = exclusions.iter().map(|x| x.line).collect();
+    let mut donations = Vec::new();
+    let mut unnamed_debits = Vec::new();
+    let mut number = 0u64;
+    let mut chunk = Vec::with_capacity(LINES_PER_LOOKUP);
+    let mut all = lines.lines();
+    loop {
+        chunk.clear();
+        for line in all.by_ref().take(LINES_PER_LOOKUP) {
+            chunk.push(line.map_err(|e| FormatError::Line {
+                index: number as usize + chunk.len() + 1,
+                problem: e.to_string(),
+            })?);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let ids: Vec<String> = chunk.iter().map(|l| l.id.clone()).collect();
+        let named: HashSet<String> = store
+            .existing_references(&ids)
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        for l in &chunk {
+            number += 1;
+            if excluded.contains(&number) || named.contains(&l.id) {
+                continue;
+            }
+            if l.is_credit() {
+                donation(l, campaign, currency)?;
+                donations.push(number);
+            } else {
+                unnamed_debits.push(number);
+            }
+        }
+    }
+    drop(all);
     let statement = Statement {
         account,
         closing,
         currency,
         exclusions,
         file_sha256: sha256(file),
-        from: header
-            .from
-            .clone()
-            .ok_or(PrepareError::Missing("first day"))?,
+        from,
         lines: lines.len() as u64,
-        lines_root: lines_root(&lines),
-        lines_sha256: sha256(&file_of_lines),
+        lines_root: lines.root(),
+        lines_sha256: lines.sha256(),
         opening,
         to,
     };
@@ -220,6 +237,59 @@ pub async fn prepare(
         campaign: campaign.to_string(),
         unnamed_debits,
     })
+}
+
+/// Reads a CSV export (columns found by their headers) a piece at a time, handing each of
+/// its lines to `take` as it is read; what is kept of the lines already read is what
+/// [`Scan`] keeps to refuse a transaction id repeated with other facts.
+///
+/// # Errors
+/// [`FormatError::Line`] for the first line, cell or repeat refused, or `take`'s error.
+fn read_csv(
+    file: &[u8],
+    currency: Currency,
+    mut take: impl FnMut(super::Transaction) -> Result<(), FormatError>,
+) -> Result<(), FormatError> {
+    let refused = |e: StatementError| FormatError::Line {
+        index: 0,
+        problem: e.to_string(),
+    };
+    let mut reader = StatementLines::new(Mapping::default(), currency);
+    let mut scan = Scan::new();
+    let mut columns: Option<Columns> = None;
+    let mut pieces = file.chunks(CSV_PIECE_BYTES);
+    loop {
+        let piece = pieces.next();
+        match piece {
+            Some(bytes) => reader.feed(bytes).map_err(refused)?,
+            None => reader.finish().map_err(refused)?,
+        }
+        while let Some(line) = reader.next_line() {
+            let names =
+                columns.get_or_insert_with(|| reader.columns().cloned().unwrap_or_default());
+            scan.add(&line, names).map_err(refused)?;
+            take(super::from_csv(&line)?)?;
+        }
+        if piece.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+/// The first line of `lines` booked outside `from` to `to` (some line is).
+fn outside_period(lines: &LinesFile, from: &str, to: &str) -> PrepareError {
+    let outside = (1u64..).zip(lines.lines()).find_map(|(n, l)| {
+        l.ok()
+            .filter(|l| l.date.as_str() < from || l.date.as_str() > to)
+            .map(|l| (n, l.date))
+    });
+    let (line, date) = outside.unwrap_or_default();
+    PrepareError::OutsidePeriod {
+        line,
+        date,
+        from: from.to_string(),
+        to: to.to_string(),
+    }
 }
 
 /// The currency of `campaign`.
@@ -241,9 +311,13 @@ impl Prepared {
     pub fn donation(&self, line: u64) -> Result<Donation, PrepareError> {
         let l = line
             .checked_sub(1)
-            .and_then(|i| self.lines.get(i as usize))
-            .ok_or(PrepareError::Missing("such a line"))?;
-        donation(l, &self.campaign, self.statement.currency)
+            .and_then(|i| self.lines.line(i as usize))
+            .ok_or(PrepareError::Missing("such a line"))?
+            .map_err(|e| FormatError::Line {
+                index: line as usize,
+                problem: e.to_string(),
+            })?;
+        donation(&l, &self.campaign, self.statement.currency)
     }
 }
 
@@ -342,10 +416,4 @@ pub fn parse_exclusions(text: &str) -> Result<Vec<Exclusion>, String> {
         return Err("a line is excluded twice".into());
     }
     Ok(out)
-}
-
-/// The SHA-256 of the published file of `lines`, its name in the blob store.
-pub fn lines_file(lines: &[StatementLine]) -> (Hash, Vec<u8>) {
-    let bytes = encode_lines(lines);
-    (sha256(&bytes), bytes)
 }

@@ -3,7 +3,7 @@
 //! to readers (WAL) until it commits and nothing is left if it does not.
 
 use super::commit::{Params, GROUP_COMMIT};
-use super::{closed, SqliteStore};
+use super::{closed, SqliteStore, BULK_CACHE_PRAGMA, WRITER_CACHE_PRAGMA};
 use crate::store::indexed::Indexed;
 use crate::store::{Batch, StoreError};
 use sqlx::sqlite::SqliteConnection;
@@ -29,7 +29,11 @@ impl SqliteStore {
     pub(in crate::store) async fn begin_bulk(&self) -> Result<SqliteBulk, StoreError> {
         let mut writer = std::sync::Arc::clone(&self.writer).lock_owned().await;
         let conn = writer.as_mut().ok_or_else(closed)?;
-        sqlx::query("begin immediate").execute(&mut *conn).await?;
+        sqlx::query(BULK_CACHE_PRAGMA).execute(&mut *conn).await?;
+        if let Err(e) = sqlx::query("begin immediate").execute(&mut *conn).await {
+            let _ = sqlx::query(WRITER_CACHE_PRAGMA).execute(&mut *conn).await;
+            return Err(e.into());
+        }
         Ok(SqliteBulk {
             writer,
             store: self.clone(),
@@ -93,8 +97,10 @@ impl SqliteBulk {
         let committed = sqlx::query("commit").execute(self.conn()?).await;
         if let Err(e) = committed {
             let _ = sqlx::query("rollback").execute(self.conn()?).await;
+            self.restore_cache().await;
             return Err(e.into());
         }
+        self.restore_cache().await;
         Ok(())
     }
 
@@ -103,5 +109,28 @@ impl SqliteBulk {
         if let Ok(conn) = self.conn() {
             let _ = sqlx::query("rollback").execute(conn).await;
         }
+        self.restore_cache().await;
+    }
+
+    /// Gives the writing connection its usual page cache back. Only the cache's size is at
+    /// stake (not what was written), so a failure here is not the import's.
+    async fn restore_cache(&mut self) {
+        if let Ok(conn) = self.conn() {
+            let _ = sqlx::query(WRITER_CACHE_PRAGMA).execute(conn).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::WRITER_CACHE_KIB;
+    use super::WRITER_CACHE_PRAGMA;
+
+    #[test]
+    fn the_cache_set_again_after_an_import_is_the_writers_usual_one() {
+        assert_eq!(
+            WRITER_CACHE_PRAGMA,
+            format!("pragma cache_size = {WRITER_CACHE_KIB}")
+        );
     }
 }

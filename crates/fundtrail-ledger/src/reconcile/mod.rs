@@ -10,12 +10,14 @@
 //! entries that name a bank transaction, never with the other entries), then
 //! [`Reconciler::finish`] reads each statement's published lines.
 
+mod file;
 mod finding;
 mod line;
 mod matching;
 #[cfg(test)]
 mod tests;
 
+pub use file::LinesFile;
 pub use finding::{Finding, FindingKind};
 pub use line::{
     decode_line, decode_lines, encode_lines, line_hashes, line_proof, lines_root, LineError,
