@@ -35,6 +35,9 @@ export {
 } from './verify/note.js';
 export { Verifier } from './verify/verifier.js';
 export {
+  KeyChain, rotationMessage, isVerifierKeyText, ROTATION_MAGIC,
+} from './verify/rotation.js';
+export {
   BUNDLE_MAGIC, verifyBundle, splitLeafTexts, splitLeaves,
 } from './verify/bundle.js';
 export {

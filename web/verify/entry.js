@@ -200,6 +200,8 @@ const BODIES = {
     amount: T.minor, campaign: T.str, currency: T.currency, donor: T.str, expected_on: opt(T.str), note: opt(T.str),
   },
   'pledge.cancel': { campaign: T.str, pledge: T.u64, reason: T.str },
+  // A key rotation (SPEC.md §23).
+  'key.rotate': { note: opt(T.str), signature: T.str, verifier_key: T.str },
 };
 // A published statement line (SPEC.md §16.2).
 const LINE = {
