@@ -192,3 +192,41 @@ async fn an_interrupted_rotation_is_finished_at_the_next_start_when_the_ledger_h
     app.open_campaign("after-restart", "VND").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn verify_since_a_checkpoint_signed_before_the_rotation_proves_the_hand_over_and_the_history()
+{
+    let (app, state) = rotatable_app().await;
+    let first_key = app.key().await;
+    app.open_campaign("flood-2026", "VND").await;
+    donation_receipt(&app).await;
+    let kept = app.scratch("kept-checkpoint.txt");
+    std::fs::write(&kept, app.get_text("/checkpoint").await).expect("kept");
+    let data = DataDir::new(app.data_dir());
+    rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    donation_receipt(&app).await;
+    let address = app.address.clone();
+    let kept_arg = kept.to_str().expect("utf-8").to_string();
+
+    let outputs = tokio::task::spawn_blocking(move || {
+        [
+            crate::helpers::binary::fundtrail(&["verify", &address, "--since", &kept_arg]),
+            crate::helpers::binary::fundtrail(&[
+                "verify", &address, "--since", &kept_arg, "--key", &first_key,
+            ]),
+        ]
+    })
+    .await
+    .expect("commands ran");
+
+    for out in &outputs {
+        let said = crate::helpers::binary::explain(out);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("the old key signed the hand-over"), "{said}");
+        assert!(said.contains("extends the checkpoint you kept"), "{said}");
+    }
+    drop(state);
+    app.stop().await;
+}
