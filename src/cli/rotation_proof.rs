@@ -37,6 +37,31 @@ impl Keys {
     }
 }
 
+/// With `a` and `b` two keys of the ledger at `server` (in either order), proves the
+/// hand-over from the earlier of them through every later key, and returns the key in force.
+///
+/// # Errors
+/// Why it is not proven, in words.
+pub(super) async fn prove_keys_of_one_ledger(
+    server: &Server,
+    a: &str,
+    b: &str,
+) -> Result<String, String> {
+    let keys: Keys = server
+        .json("info")
+        .await
+        .map_err(|_| "the server did not list its keys".to_string())?;
+    let at = |key: &str| keys.keys.iter().position(|k| k.key == key);
+    let (Some(i), Some(j)) = (at(a.trim()), at(b.trim())) else {
+        return Err(format!(
+            "the server does not list both {a} and {b} among the ledger's keys"
+        ));
+    };
+    let earlier = if i <= j { a.trim() } else { b.trim() };
+    prove_rotation(server, earlier, &keys).await?;
+    Ok(keys.key.trim().to_string())
+}
+
 /// An entry as `GET /entries/{seq}` answers it.
 #[derive(serde::Deserialize)]
 struct EntryAnswer {

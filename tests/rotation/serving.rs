@@ -230,3 +230,50 @@ async fn verify_since_a_checkpoint_signed_before_the_rotation_proves_the_hand_ov
     drop(state);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn verify_receipt_accepts_receipts_from_both_sides_of_a_rotation_pinned_to_either_key_with_the_server(
+) {
+    let (app, state) = rotatable_app().await;
+    let first_key = app.key().await;
+    app.open_campaign("flood-2026", "VND").await;
+    let before = donation_receipt(&app).await;
+    let data = DataDir::new(app.data_dir());
+    let rotated = rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    let after = donation_receipt(&app).await;
+    let files = [("before.json", &before), ("after.json", &after)].map(|(name, r)| {
+        let path = app.scratch(name);
+        std::fs::write(&path, r.to_string()).expect("receipt written");
+        path.to_str().expect("utf-8").to_string()
+    });
+    let (address, new_key) = (app.address.clone(), rotated.verifier_key.clone());
+
+    let outputs = tokio::task::spawn_blocking(move || {
+        let mut outs = Vec::new();
+        for file in &files {
+            for key in [&first_key, &new_key] {
+                outs.push(crate::helpers::binary::fundtrail(&[
+                    "verify-receipt",
+                    file,
+                    "--key",
+                    key,
+                    "--url",
+                    &address,
+                ]));
+            }
+        }
+        outs
+    })
+    .await
+    .expect("commands ran");
+
+    for out in &outputs {
+        let said = crate::helpers::binary::explain(out);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("extends the receipt's"), "{said}");
+    }
+    drop(state);
+    app.stop().await;
+}
