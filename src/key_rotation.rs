@@ -57,8 +57,16 @@ impl DataDir {
     }
 
     /// The verifier keys of the retired signing keys kept in the folder, in no order.
-    /// Unreadable files are skipped with a warning.
     pub fn retired_verifier_keys(&self) -> Vec<String> {
+        self.retired_signers()
+            .iter()
+            .map(|s| s.verifier_key().to_string())
+            .collect()
+    }
+
+    /// The retired signing keys kept in the folder, in no order. Unreadable files are
+    /// skipped with a warning.
+    pub fn retired_signers(&self) -> Vec<CheckpointSigner> {
         let Ok(dir) = std::fs::read_dir(self.root()) else {
             return Vec::new();
         };
@@ -76,7 +84,7 @@ impl DataDir {
                 .ok()
                 .and_then(|t| CheckpointSigner::from_private_key(&t).ok())
             {
-                Some(signer) => keys.push(signer.verifier_key().to_string()),
+                Some(signer) => keys.push(signer),
                 None => tracing::warn!(file = %path.display(), "not a signing key; ignored"),
             }
         }

@@ -277,3 +277,31 @@ async fn verify_receipt_accepts_receipts_from_both_sides_of_a_rotation_pinned_to
     drop(state);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_request_retried_with_its_idempotency_key_after_a_rotation_and_a_restart_is_answered_with_its_entry(
+) {
+    let (app, state) = rotatable_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+    let body = serde_json::json!({ "campaign": "flood-2026", "amount": "250000", "donor": "An" })
+        .to_string()
+        .into_bytes();
+    let first = app
+        .post_with("/donations", body.clone(), app.recorder(), Some("gift-1"))
+        .await;
+    assert_eq!(first.status(), 201, "{}", first.text());
+    let data = DataDir::new(app.data_dir());
+    rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    drop(state);
+    let app = app.stop().await.restart().await;
+
+    let retried = app
+        .post_with("/donations", body, app.recorder(), Some("gift-1"))
+        .await;
+
+    assert_eq!(retried.status(), 200, "{}", retried.text());
+    assert_eq!(retried.seq(), first.seq());
+    app.stop().await;
+}
