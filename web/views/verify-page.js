@@ -123,7 +123,10 @@ export async function viewVerify(out, route = {}) {
       bverdict.append(good);
       const published = cachedInfo();
       if (published && published.key) {
-        good.append(h('p', {}, published.key.trim() === r.key ? t('bundle_key_same') : t('bundle_key_other', { key: published.key })));
+        // After a key rotation (SPEC.md §23) the bundle names the first key; the site's key in
+        // force is then one its verified rotations handed over to.
+        const signedBySite = published.key.trim() === r.key || (r.keys || []).some((k) => k.key === published.key.trim());
+        good.append(h('p', {}, signedBySite ? t('bundle_key_same') : t('bundle_key_other', { key: published.key })));
       }
       bverdict.append(totalsView(r.totals));
     } catch (e) {
