@@ -57,8 +57,16 @@ impl DataDir {
     }
 
     /// The verifier keys of the retired signing keys kept in the folder, in no order.
-    /// Unreadable files are skipped with a warning.
     pub fn retired_verifier_keys(&self) -> Vec<String> {
+        self.retired_signers()
+            .iter()
+            .map(|s| s.verifier_key().to_string())
+            .collect()
+    }
+
+    /// The retired signing keys kept in the folder, in no order. Unreadable files are
+    /// skipped with a warning.
+    pub fn retired_signers(&self) -> Vec<CheckpointSigner> {
         let Ok(dir) = std::fs::read_dir(self.root()) else {
             return Vec::new();
         };
@@ -76,7 +84,7 @@ impl DataDir {
                 .ok()
                 .and_then(|t| CheckpointSigner::from_private_key(&t).ok())
             {
-                Some(signer) => keys.push(signer.verifier_key().to_string()),
+                Some(signer) => keys.push(signer),
                 None => tracing::warn!(file = %path.display(), "not a signing key; ignored"),
             }
         }
@@ -156,6 +164,35 @@ impl DataDir {
         std::fs::rename(&key_path, &retired).map_err(io(&key_path))?;
         let next_path = self.next_key_path();
         std::fs::rename(&next_path, &key_path).map_err(io(&next_path))?;
+        sync_folder(self.root())
+    }
+
+    /// Points the folder's witness policy (`witness-policy.txt`, when there is one) at the
+    /// new key: its `log <old>` line becomes `log <new>`, so the published policy names the
+    /// key that signs the checkpoints witnesses are asked to cosign. The witnesses must be
+    /// told of the new key too (`fundtrail witness add-log`).
+    fn point_policy_at(&self, old: &str, new: &str) -> Result<(), StartupError> {
+        let path = self.root().join("witness-policy.txt");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(());
+        };
+        let old_line = format!("log {old}");
+        if !text.lines().any(|l| l.trim() == old_line) {
+            return Ok(());
+        }
+        let updated: String = text
+            .lines()
+            .map(|l| {
+                if l.trim() == old_line {
+                    format!("log {new}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        let tmp = self.root().join("witness-policy.txt.next");
+        std::fs::write(&tmp, updated).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
         sync_folder(self.root())
     }
 
@@ -277,6 +314,9 @@ pub async fn rotate_signing_key(
         tracing::error!(error = %e, "the key rotation is recorded, but the key files could not be swapped; the next start finishes it");
         internal(format!("the key rotation is recorded (entry {}), but the key files could not be swapped: {e}", appended.seq))
     })?;
+    if let Err(e) = data.point_policy_at(current.verifier_key(), &verifier_key) {
+        tracing::warn!(error = %e, "could not point the witness policy at the new key; edit its `log` line");
+    }
     Ok(Rotated {
         seq: appended.seq,
         verifier_key,

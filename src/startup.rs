@@ -334,7 +334,7 @@ impl Application {
         let store = data.store().await?;
         data.finish_pending_rotation(&store).await?;
         let signer = data.signer()?;
-        let earlier = data.retired_verifier_keys();
+        let earlier = data.retired_signers();
         Ok(Self::from_parts_with_keys(config, store, signer, earlier)
             .await?
             .with_evidence(data.evidence_store()))
@@ -360,9 +360,8 @@ impl Application {
     }
 
     /// [`Application::from_parts`] for a ledger whose key may have been rotated: `earlier`
-    /// holds the verifier keys of its retired signing keys
-    /// ([`DataDir::retired_verifier_keys`]), among which the ledger's first key is found
-    /// (SPEC.md §23).
+    /// holds its retired signing keys ([`DataDir::retired_signers`]), among which the
+    /// ledger's first key is found (SPEC.md §23).
     ///
     /// # Errors
     /// [`StartupError`].
@@ -370,7 +369,7 @@ impl Application {
         config: Config,
         store: Store,
         signer: CheckpointSigner,
-        earlier: Vec<String>,
+        earlier: Vec<CheckpointSigner>,
     ) -> Result<Application, StartupError> {
         let site = Arc::new(Site {
             name: config.name,

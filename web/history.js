@@ -8,7 +8,7 @@
 
 import {
   VerifyError, verifyCheckpoint, verifyConsistency, readCheckpointUnverified, prefixRootFromInclusion,
-  forkProof, hashFromHex,
+  forkProof, hashFromHex, verifyEntryAnswer, KeyChain,
 } from './verify.js';
 
 /** The localStorage key of the remembered checkpoint. */
@@ -66,16 +66,22 @@ export async function rememberCheckpoint(note, key, storage) {
 
 /**
  * Checks today's ledger against the remembered checkpoint. `server` answers
- * `info()` ({key, checkpoint}), `consistency(from, to)` and `inclusion(index, size)` (the
- * API's JSON), throwing on any failure. Resolves to one of:
+ * `info()` ({key, keys, checkpoint}), `consistency(from, to)`, `inclusion(index, size)` and
+ * `entry(seq)` (the API's JSON), throwing on any failure. Resolves to one of:
  *
  * - `{ kind: 'none' }`: nothing remembered.
  * - `{ kind: 'same', current }`: the same checkpoint as remembered.
  * - `{ kind: 'extended', current }`: proved to extend the remembered one.
  * - `{ kind: 'unconfirmed', step, reason }`: the check could not be completed (`step`:
  *   `info`, `checkpoint` or `consistency`); the history may or may not have been rewritten.
- * - `{ kind: 'key_changed', oldKey, newKey, current }`: the site signs with another key;
- *   `current` is its checkpoint verified with the new key (null if it does not verify).
+ * - `{ kind: 'key_changed', oldKey, newKey, current }`: the site signs with another key and
+ *   did not prove that the remembered key handed over to it; `current` is its checkpoint
+ *   verified with the new key (null if it does not verify).
+ *
+ * When the site signs with another key and proves the hand-over (SPEC.md §23: each
+ * `key.rotate` entry from the remembered key to today's, signed by the key before it and
+ * included in today's tree), the check goes on as with the same key, and `same` or
+ * `extended` also carry `rotated: { oldKey, newKey }`.
  * - `{ kind: 'rewritten', how, reason, proof }`: the remembered checkpoint is not a prefix
  *   of today's (`how`: `same_size`, `shrunk` or `proof_failed`); `proof` is the fork proof
  *   file (null when the remembered form has no signed note).
@@ -97,7 +103,10 @@ async function compare(remembered, server, { site = '', now = () => new Date() }
     return { kind: 'unconfirmed', step: 'info', reason: reasonOf(e) };
   }
   const key = typeof info.key === 'string' ? info.key.trim() : '';
-  if (key !== remembered.key.trim()) {
+  const rotated = key !== remembered.key.trim() && await provenRotation(remembered.key.trim(), key, info, server)
+    ? { rotated: { oldKey: remembered.key, newKey: key } }
+    : {};
+  if (key !== remembered.key.trim() && !rotated.rotated) {
     let current = null;
     try {
       current = await currentOf(info.checkpoint, key);
@@ -122,13 +131,13 @@ async function compare(remembered, server, { site = '', now = () => new Date() }
     proof: remembered.note ? forkProof(remembered, current, { ...extra, site, found: now().toISOString() }) : null,
   });
   if (current.size === remembered.size) {
-    if (current.root === remembered.root) return { kind: 'same', current };
+    if (current.root === remembered.root) return { kind: 'same', current, ...rotated };
     return fork('same_size', `two different roots for ${remembered.size} entries: ${remembered.root} then ${current.root}`);
   }
   if (current.size < remembered.size) {
     return fork('shrunk', `the ledger had ${remembered.size} entries (root ${remembered.root}) and now has ${current.size} (root ${current.root})`);
   }
-  if (remembered.size === 0) return { kind: 'extended', current };
+  if (remembered.size === 0) return { kind: 'extended', current, ...rotated };
   let answer;
   try {
     answer = await server.consistency(remembered.size, current.size);
@@ -140,7 +149,7 @@ async function compare(remembered, server, { site = '', now = () => new Date() }
   }
   try {
     await verifyConsistency(remembered.size, current.size, remembered.root, current.root, answer.proof);
-    return { kind: 'extended', current };
+    return { kind: 'extended', current, ...rotated };
   } catch (e) {
     const consistency = { from: remembered.size, to: current.size, proof: answer.proof };
     const prefix = await prefixEvidence(server, remembered, current);
@@ -151,6 +160,31 @@ async function compare(remembered, server, { site = '', now = () => new Date() }
     return fork('proof_failed', `the consistency proof from ${remembered.size} to ${current.size} entries does not verify: ${reasonOf(e)}`, {
       consistency, prefix: prefix ? prefix.evidence : undefined,
     });
+  }
+}
+
+/**
+ * Whether the site proves that `oldKey` handed the ledger over to `key` (SPEC.md §23): its
+ * `info.keys` lists `oldKey` then later keys ending with `key`, and for each later key the
+ * server gives the `key.rotate` entry just before its `from`, included in a checkpoint signed
+ * by `key`, and signed by the key before it over that entry's `prev`. Any failure (a server
+ * without the entry route, a proof that does not verify) is no proof.
+ */
+async function provenRotation(oldKey, key, info, server) {
+  try {
+    const keys = Array.isArray(info.keys) ? info.keys : [];
+    const start = keys.findIndex((k) => k && k.key === oldKey);
+    if (start < 0 || start === keys.length - 1 || keys[keys.length - 1].key !== key || !server.entry) return false;
+    const chain = new KeyChain(oldKey.slice(0, oldKey.indexOf('+')), [{ from: 0, key: oldKey }]);
+    for (const next of keys.slice(start + 1)) {
+      const seq = next.from - 1;
+      const { entry } = await verifyEntryAnswer(await server.entry(seq), key, () => {});
+      if (entry.kind !== 'key.rotate' || entry.seq !== seq || entry.body.verifier_key !== next.key) return false;
+      await chain.apply(seq, entry.prev, entry.body);
+    }
+    return chain.inForce() === key;
+  } catch {
+    return false;
   }
 }
 

@@ -137,6 +137,7 @@ export const EN = {
   consistency_ok: 'The current ledger ({size} entries) extends the one you verified earlier ({old} entries): nothing was rewritten.',
   consistency_failed: 'WARNING: history rewritten. The ledger you verified earlier ({old} entries, root {root}) is not a prefix of the current one ({size} entries). Someone changed or removed past entries.',
   shrunk: 'WARNING: history rewritten. You verified {old} entries earlier, but the ledger now has only {size}.',
+  key_rotated_proven: 'The organisation changed its signing key, and the key you verified before signed the change (a key rotation recorded in the ledger). Earlier: {old}. Now: {key}.',
   key_changed: 'WARNING: the signing key changed since you last verified. Earlier: {old}. Now: {key}.',
   key_changed_kept: 'This page keeps checking the ledger against the key you verified before. Accept the new key only if the organisation has announced it, for example on its own website or in a letter, and it is the key shown here.',
   key_accept: 'Accept the new key',

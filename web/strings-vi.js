@@ -137,6 +137,7 @@ export const VI = {
   consistency_ok: 'Sổ cái hiện tại ({size} bút toán) nối tiếp sổ cái bạn đã xác minh trước đây ({old} bút toán): không có gì bị viết lại.',
   consistency_failed: 'CẢNH BÁO: lịch sử đã bị viết lại. Sổ cái bạn xác minh trước đây ({old} bút toán, gốc {root}) không phải là phần đầu của sổ cái hiện tại ({size} bút toán). Có người đã sửa hoặc xóa bút toán cũ.',
   shrunk: 'CẢNH BÁO: lịch sử đã bị viết lại. Trước đây bạn đã xác minh {old} bút toán, nhưng giờ sổ cái chỉ còn {size}.',
+  key_rotated_proven: 'Tổ chức đã đổi khóa ký, và chính khóa bạn đã xác minh trước đó đã ký việc đổi này (một lần đổi khóa được ghi trong sổ cái). Trước: {old}. Nay: {key}.',
   key_changed: 'CẢNH BÁO: khóa ký đã thay đổi kể từ lần xác minh trước. Trước: {old}. Nay: {key}.',
   key_changed_kept: 'Trang này tiếp tục kiểm tra sổ cái bằng khóa bạn đã xác minh trước đây. Chỉ chấp nhận khóa mới nếu tổ chức đã thông báo về nó, ví dụ trên trang web riêng của họ hoặc bằng thư, và đó đúng là khóa hiển thị ở đây.',
   key_accept: 'Chấp nhận khóa mới',

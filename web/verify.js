@@ -37,6 +37,8 @@ export { Verifier } from './verify/verifier.js';
 export {
   ORG_KINDS, RESERVED_SLUGS, Registry, accountKey, isOrgSlug, normaliseBank, normaliseNumber,
 } from './verify/registry.js';
+  KeyChain, rotationMessage, isVerifierKeyText, ROTATION_MAGIC,
+} from './verify/rotation.js';
 export {
   BUNDLE_MAGIC, verifyBundle, splitLeafTexts, splitLeaves,
 } from './verify/bundle.js';

@@ -23,6 +23,7 @@ mod receipt;
 mod reconcile;
 mod report;
 mod rotate;
+mod rotation_proof;
 mod serve;
 mod sources;
 mod statement;

@@ -67,7 +67,47 @@ pub(super) async fn verify_receipt_file(
              charity's published verifier key to know it is theirs"
         );
     }
-    let verified = verify_receipt(&receipt, &key, identifier.as_deref())
+    // A receipt signed with another key of the ledger (before or after a key rotation,
+    // SPEC.md §23) is checked with its own key once the server proves both keys are the
+    // ledger's, the hand-over signed.
+    let mut latest_key = key.clone();
+    let receipt_key = match (&url, pinned && receipt.key.trim() != key.trim()) {
+        (Some(u), true) => {
+            let server = Server::new(u, Duration::from_secs(60))?;
+            latest_key = super::rotation_proof::prove_keys_of_one_ledger(&server, &receipt.key, &key)
+                .await
+                .map_err(|why| {
+                    CliError::Verification(format!(
+                        "receipt: signed with {}, not the pinned key {key}, and the server does not prove both are keys of this ledger: {why}",
+                        receipt.key.trim()
+                    ))
+                })?;
+            println!(
+                "Key: the receipt's key {} and the pinned key are keys of this ledger; the hand-over is signed (SPEC.md §23)",
+                receipt.key.trim()
+            );
+            receipt.key.trim().to_string()
+        }
+        (Some(u), false) if pinned => {
+            // The ledger may have rotated since: its latest checkpoint is then checked with
+            // the key in force, once the hand-over from the pinned key is proven.
+            let server = Server::new(u, Duration::from_secs(60))?;
+            let now = server.text("key").await.ok().map(|t| t.trim().to_string());
+            if let Some(now) = now.filter(|now| now != key.trim()) {
+                latest_key = super::rotation_proof::prove_keys_of_one_ledger(&server, &key, &now)
+                    .await
+                    .map_err(|why| {
+                        CliError::Verification(format!(
+                            "the server signs with {now}, not the pinned key {key}, and does not prove the hand-over: {why}"
+                        ))
+                    })?;
+                println!("Key: the ledger's key was rotated from the pinned key to {now}; the hand-over is signed (SPEC.md §23)");
+            }
+            key.clone()
+        }
+        _ => key.clone(),
+    };
+    let verified = verify_receipt(&receipt, &receipt_key, identifier.as_deref())
         .map_err(|e| CliError::Verification(e.to_string()))?;
     if let Some(policy) = &policy {
         let verdict = policy
@@ -76,7 +116,7 @@ pub(super) async fn verify_receipt_file(
         super::tiles::print_witnesses(&verdict);
     }
     let newer = match url {
-        Some(u) => Some(check_consistency(&u, &key, &verified.checkpoint).await?),
+        Some(u) => Some(check_consistency(&u, &latest_key, &verified.checkpoint).await?),
         None => None,
     };
     print(&receipt, &verified, pinned, newer.as_ref());

@@ -6,6 +6,7 @@
 use super::progress::{download_bar, progress_bar};
 use super::reconcile::{self, StatementArgs};
 use super::report::print_report;
+use super::rotation_proof::{prove_rotation, Keys};
 use super::sources::{check_key, url_of};
 use super::CliError;
 use crate::ledger::checkpoint::{read_unverified, verify_checkpoint, Checkpoint};
@@ -280,6 +281,21 @@ pub(super) async fn check_since(
             .trim()
             .to_string(),
     };
+    // The ledger's keys, asked for only when a key does not fit (SPEC.md §23.4): the kept
+    // checkpoint may be signed with an earlier key of the ledger.
+    let mut listed: Option<Option<Keys>> = None;
+    let key = if verify_checkpoint(&note, &key).is_ok() {
+        key
+    } else {
+        let keys = server.json::<Keys>("info").await.ok();
+        let earlier = keys.as_ref().and_then(|keys| {
+            keys.all()
+                .into_iter()
+                .find(|k| verify_checkpoint(&note, k).is_ok())
+        });
+        listed = Some(keys);
+        earlier.unwrap_or(key)
+    };
     let old = verify_checkpoint(&note, &key).map_err(|e| {
         CliError::Verification(format!(
             "the checkpoint you kept in {} is not signed with the key {key} ({e}): the signing key \
@@ -290,9 +306,29 @@ pub(super) async fn check_since(
         ))
     })?;
     let current_note = server.text("checkpoint").await.map_err(unconfirmed)?;
-    let new = verify_checkpoint(&current_note, &key).map_err(|e| {
+    let mut in_force = key.clone();
+    if verify_checkpoint(&current_note, &key).is_err() {
+        let keys = match listed {
+            Some(keys) => keys,
+            None => server.json::<Keys>("info").await.ok(),
+        };
+        // A rotation from the kept key is accepted only when the server proves it.
+        if let Some(keys) = keys.filter(|k| k.key.trim() != key && k.all().contains(&key)) {
+            prove_rotation(&server, &key, &keys).await.map_err(|why| {
+                CliError::Verification(format!(
+                    "the signing key changed from {key} to {}, and the server does not prove \
+                     that the old key handed over to the new one ({why}). A new key is never \
+                     accepted silently: compare it with the one the organisation announced",
+                    keys.key.trim()
+                ))
+            })?;
+            in_force = keys.key.trim().to_string();
+            println!("Key: rotated from {key} to {in_force}; the old key signed the hand-over (SPEC.md §23)");
+        }
+    }
+    let new = verify_checkpoint(&current_note, &in_force).map_err(|e| {
         CliError::Verification(format!(
-            "the server's current checkpoint does not verify with the key {key}: {e}"
+            "the server's current checkpoint does not verify with the key {in_force}: {e}"
         ))
     })?;
     let rewritten = |why: String| {

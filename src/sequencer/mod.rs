@@ -42,10 +42,11 @@ pub use recorded_statement::{RecordedStatement, StatementImport};
 pub use recovery::load_view;
 pub use rotation::{stored_key_history, KeyHistory};
 
-/// The verifier keys of the signing keys a ledger was signed with before its key in force
-/// (retired keys, in any order): the sequencer finds among them the ledger's first key,
-/// the one that signed its first `key.rotate` (SPEC.md §23).
-pub type EarlierKeys = Arc<[String]>;
+/// The signing keys a ledger was signed with before its key in force (retired keys, in any
+/// order): the sequencer finds among them the ledger's first key, the one that signed its
+/// first `key.rotate` (SPEC.md §23), and derives its idempotency fingerprints from it, so
+/// they stay the same across rotations.
+pub type EarlierKeys = Arc<[CheckpointSigner]>;
 
 /// The most requests written in one group commit.
 pub const MAX_BATCH: usize = 1024;
@@ -388,8 +389,8 @@ impl Sequencer {
     }
 
     /// [`Sequencer::start_with_clock`] for a ledger whose key may have been rotated:
-    /// `earlier` holds the verifier keys of its retired signing keys, among which the
-    /// sequencer finds the ledger's first key (SPEC.md §23).
+    /// `earlier` holds its retired signing keys, among which the sequencer finds the
+    /// ledger's first key (SPEC.md §23).
     ///
     /// # Errors
     /// [`StoreError`] when the store cannot be read at all.

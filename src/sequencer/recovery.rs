@@ -195,10 +195,19 @@ impl Sequencer {
             campaigns.into_iter().map(|c| c.state).collect(),
         );
         remember_ledger_rules(&store, &mut state).await?;
-        let keys = stored_key_history(&store, &signer, &earlier).await?;
+        let earlier_keys: Vec<String> = earlier
+            .iter()
+            .map(|s| s.verifier_key().to_string())
+            .collect();
+        let keys = stored_key_history(&store, &signer, &earlier_keys).await?;
+        // Fingerprints come from the first key, the same before and after any rotation.
+        let first = earlier
+            .iter()
+            .find(|s| Some(s.verifier_key()) == keys.first())
+            .unwrap_or(&signer);
         Ok(Sequencer {
             store,
-            fingerprints: FingerprintKey::of(&signer),
+            fingerprints: FingerprintKey::of(first),
             signer,
             earlier,
             keys: Arc::new(keys),

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod cli;
+mod postgres;
 mod serving;
 
 use fundtrail::http::AppState;

@@ -192,3 +192,116 @@ async fn an_interrupted_rotation_is_finished_at_the_next_start_when_the_ledger_h
     app.open_campaign("after-restart", "VND").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn verify_since_a_checkpoint_signed_before_the_rotation_proves_the_hand_over_and_the_history()
+{
+    let (app, state) = rotatable_app().await;
+    let first_key = app.key().await;
+    app.open_campaign("flood-2026", "VND").await;
+    donation_receipt(&app).await;
+    let kept = app.scratch("kept-checkpoint.txt");
+    std::fs::write(&kept, app.get_text("/checkpoint").await).expect("kept");
+    let data = DataDir::new(app.data_dir());
+    rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    donation_receipt(&app).await;
+    let address = app.address.clone();
+    let kept_arg = kept.to_str().expect("utf-8").to_string();
+
+    let outputs = tokio::task::spawn_blocking(move || {
+        [
+            crate::helpers::binary::fundtrail(&["verify", &address, "--since", &kept_arg]),
+            crate::helpers::binary::fundtrail(&[
+                "verify", &address, "--since", &kept_arg, "--key", &first_key,
+            ]),
+        ]
+    })
+    .await
+    .expect("commands ran");
+
+    for out in &outputs {
+        let said = crate::helpers::binary::explain(out);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("the old key signed the hand-over"), "{said}");
+        assert!(said.contains("extends the checkpoint you kept"), "{said}");
+    }
+    drop(state);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn verify_receipt_accepts_receipts_from_both_sides_of_a_rotation_pinned_to_either_key_with_the_server(
+) {
+    let (app, state) = rotatable_app().await;
+    let first_key = app.key().await;
+    app.open_campaign("flood-2026", "VND").await;
+    let before = donation_receipt(&app).await;
+    let data = DataDir::new(app.data_dir());
+    let rotated = rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    let after = donation_receipt(&app).await;
+    let files = [("before.json", &before), ("after.json", &after)].map(|(name, r)| {
+        let path = app.scratch(name);
+        std::fs::write(&path, r.to_string()).expect("receipt written");
+        path.to_str().expect("utf-8").to_string()
+    });
+    let (address, new_key) = (app.address.clone(), rotated.verifier_key.clone());
+
+    let outputs = tokio::task::spawn_blocking(move || {
+        let mut outs = Vec::new();
+        for file in &files {
+            for key in [&first_key, &new_key] {
+                outs.push(crate::helpers::binary::fundtrail(&[
+                    "verify-receipt",
+                    file,
+                    "--key",
+                    key,
+                    "--url",
+                    &address,
+                ]));
+            }
+        }
+        outs
+    })
+    .await
+    .expect("commands ran");
+
+    for out in &outputs {
+        let said = crate::helpers::binary::explain(out);
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("extends the receipt's"), "{said}");
+    }
+    drop(state);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_request_retried_with_its_idempotency_key_after_a_rotation_and_a_restart_is_answered_with_its_entry(
+) {
+    let (app, state) = rotatable_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+    let body = serde_json::json!({ "campaign": "flood-2026", "amount": "250000", "donor": "An" })
+        .to_string()
+        .into_bytes();
+    let first = app
+        .post_with("/donations", body.clone(), app.recorder(), Some("gift-1"))
+        .await;
+    assert_eq!(first.status(), 201, "{}", first.text());
+    let data = DataDir::new(app.data_dir());
+    rotate_signing_key(&state, &data, None, "test")
+        .await
+        .expect("rotated");
+    drop(state);
+    let app = app.stop().await.restart().await;
+
+    let retried = app
+        .post_with("/donations", body, app.recorder(), Some("gift-1"))
+        .await;
+
+    assert_eq!(retried.status(), 200, "{}", retried.text());
+    assert_eq!(retried.seq(), first.seq());
+    app.stop().await;
+}

@@ -57,9 +57,11 @@ export async function verifyBundle(input, { pinnedKey, claimed, onProgress } = {
   if (second === null || !startsWith(second, 'key ')) throw bundleError('second line is not `key <verifier key>`');
   const key = decodeUtf8Safe(second.subarray(4));
   if (key === null) throw bundleError('key is not UTF-8');
-  if (pinnedKey && trimWhiteSpace(pinnedKey) !== key) {
-    throw new VerifyError('signature', `checkpoint: signature does not verify with key ${pinnedKey} (the bundle names a different key, ${key})`);
-  }
+  // A pinned key other than the bundle's (its first key) may be one the ledger rotated to
+  // (SPEC.md §23): one of another name never is; one of the same name must be in the chain.
+  const differentKey = () => new VerifyError('signature', `checkpoint: signature does not verify with key ${pinnedKey} (the bundle names a different key, ${key})`);
+  const pinnedLater = pinnedKey && trimWhiteSpace(pinnedKey) !== key;
+  if (pinnedLater && keyNameOf(trimWhiteSpace(pinnedKey)) !== keyNameOf(key)) throw differentKey();
   const third = await next();
   if (third === null || third.length !== 0) throw bundleError('third line must be empty');
   const v = new Verifier();
@@ -80,7 +82,14 @@ export async function verifyBundle(input, { pinnedKey, claimed, onProgress } = {
   if (note === null) throw bundleError('checkpoint is not UTF-8');
   if (onProgress) await onProgress(v.size);
   const report = await v.finish({ note, key }, claimed);
+  if (pinnedLater && !report.keys.some((k) => k.key === trimWhiteSpace(pinnedKey))) throw differentKey();
   return { ...report, key };
+}
+
+/** The name of a key text (before its first `+`), or null when it has none. */
+function keyNameOf(k) {
+  const i = k.indexOf('+');
+  return i > 0 ? k.slice(0, i) : null;
 }
 
 function decodeUtf8Safe(bytes) {

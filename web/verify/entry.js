@@ -233,6 +233,8 @@ const BODIES = {
   'org.suspend': { org: T.str, reason: T.str },
   'org.resume': { note: opt(T.str), org: T.str },
   'org.close': { org: T.str, reason: T.str },
+  // A key rotation (SPEC.md §23).
+  'key.rotate': { note: opt(T.str), signature: T.str, verifier_key: T.str },
 };
 // A published statement line (SPEC.md §16.2).
 const LINE = {

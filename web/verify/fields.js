@@ -4,6 +4,7 @@
 
 import { validateApproval, validateOpeningRule, validatePolicy } from './approval.js';
 import { utf8, WHITE_SPACE } from './bytes.js';
+import { isVerifierKeyText, signatureBytes } from './rotation.js';
 
 /** The longest short text (a name, a reference), in characters. */
 export const MAX_SHORT = 200;
@@ -185,6 +186,12 @@ export function validateBody(kind, b) {
       evidenceList(b.evidence);
       long('text', b.text);
       short('title', b.title);
+      break;
+    case 'key.rotate':
+      // SPEC.md §23, in key order.
+      optLong('note', b.note);
+      if (!signatureBytes(b.signature)) throw new FieldError('signature', 'must be the base64 of a 64-byte Ed25519 signature');
+      if (!isVerifierKeyText(b.verifier_key)) throw new FieldError('verifier_key', 'must be a verifier key written name+keyid+base64');
       break;
     default:
       break;

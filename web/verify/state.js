@@ -262,6 +262,10 @@ export class LedgerState {
         };
         break;
       }
+      case 'key.rotate':
+        // A key rotation moves no money; the Verifier checks its signature (rotation.js).
+        commit = () => {};
+        break;
       case 'statement':
         // A bank statement moves no campaign's money; it is reconciled apart (SPEC.md §16).
         commit = () => {};

@@ -12,6 +12,7 @@ import { Pledges } from './pledge.js';
 import { Registry } from './registry.js';
 import { totalsOf, checkTotals } from './totals.js';
 import { verifyCheckpoint } from './note.js';
+import { KeyChain } from './rotation.js';
 
 /** Checks a ledger one leaf at a time, in O(log n) memory besides the state's campaigns. */
 export class Verifier {
@@ -23,6 +24,7 @@ export class Verifier {
     this.tree = new CompactTree();
     this.checkpoints = new Map(); // size -> callback(rootHex) to check a prefix root
     this.lastEntry = null; // the entry checkLeafSync checked last
+    this.rotations = []; // the key.rotate entries: {seq, prev, body} (SPEC.md §23)
   }
 
   get size() {
@@ -94,6 +96,7 @@ export class Verifier {
       }
       throw e;
     }
+    if (entry.kind === 'key.rotate') this.rotations.push({ seq, prev: entry.prev, body: entry.body });
     this.tree.push(hash);
   }
 
@@ -110,16 +113,30 @@ export class Verifier {
   }
 
   /**
-   * Finishes: when `checkpoint` = {note, key} is given, verifies it and checks it covers
-   * exactly these entries; when `claimed` totals are given, compares them.
-   * Returns {size, root, checkpoint, totals}.
+   * The chain of keys from `firstKey` through every rotation so far (SPEC.md §23); throws the
+   * VerifyError of a malformed key or of the first rotation the key in force did not sign.
+   */
+  async keysFrom(firstKey) {
+    const chain = await KeyChain.startingWith(firstKey);
+    for (const r of this.rotations) await chain.apply(r.seq, r.prev, r.body);
+    return chain;
+  }
+
+  /**
+   * Finishes: when `checkpoint` = {note, key} is given (`key` the ledger's first key), checks
+   * every key rotation from that key, verifies the checkpoint with the key in force and checks
+   * it covers exactly these entries; when `claimed` totals are given, compares them.
+   * Returns {size, root, checkpoint, totals, keys ([{from, key}], with a checkpoint)}.
    */
   async finish(checkpoint, claimed) {
     const root = await this.root();
     const size = this.state.size;
     let cp = null;
+    let keys = [];
     if (checkpoint) {
-      cp = await verifyCheckpoint(checkpoint.note, checkpoint.key);
+      const chain = await this.keysFrom(checkpoint.key);
+      keys = chain.keys;
+      cp = await verifyCheckpoint(checkpoint.note, chain.inForce());
       if (cp.size !== size) {
         throw new VerifyError('checkpoint_size', `checkpoint: covers ${cp.size} entries, but the ledger has ${size}`, { checkpointSize: cp.size, entries: size });
       }
@@ -130,7 +147,7 @@ export class Verifier {
     const totals = totalsOf(this.state);
     if (claimed) checkTotals(claimed, totals);
     return {
-      size, root, checkpoint: cp, totals, budgets: this.budgets, pledges: this.pledges, registry: this.registry,
+      size, root, checkpoint: cp, totals, budgets: this.budgets, pledges: this.pledges, registry: this.registry, keys,
     };
   }
 }

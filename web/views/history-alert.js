@@ -14,6 +14,7 @@ const historyServer = {
   info: () => getInfo(),
   consistency: (from, to) => getJSON(`/proof/consistency?from=${from}&to=${to}`),
   inclusion: (index, size) => getJSON(`/proof/inclusion?index=${index}&size=${size}`),
+  entry: (seq) => getJSON(`/entries/${seq}`),
 };
 
 /** Checks today's ledger against the checkpoint remembered from an earlier visit, and shows the verdict. */
@@ -51,6 +52,7 @@ function historyAlert(v) {
     case 'extended': {
       History.rememberCheckpoint(v.current.note, v.current.key).catch(() => {});
       const el = box('good', h('p', {}, t('consistency_ok', { size: integer(v.current.size), old: integer(v.remembered.size) })));
+      if (v.rotated) el.firstChild.append(h('p', { class: 'alert-note', id: 'key-rotated' }, t('key_rotated_proven', { old: v.rotated.oldKey, key: v.rotated.newKey })));
       const close = h('button', { type: 'button', class: 'link', 'aria-label': t('close') }, '×');
       close.addEventListener('click', () => el.remove());
       el.append(close);

@@ -71,6 +71,17 @@ async function statusOf(code, response, campaignId) {
 }
 
 /**
+ * The key to check `receipt` with: its own when it is one the site lists as a key of this
+ * ledger (a receipt against a checkpoint signed before a key rotation, SPEC.md §23), else the
+ * key the site publishes.
+ */
+function keyFor(receipt, inf) {
+  const own = typeof receipt?.key === 'string' ? receipt.key.trim() : '';
+  const keys = Array.isArray(inf?.keys) ? inf.keys : [];
+  return keys.some((k) => k && k.key === own) ? own : inf.key;
+}
+
+/**
  * The signed checkpoint of the receipt `code` as the server holds it now (it may be a newer
  * one, cosigned since), once that receipt verifies too.
  */
@@ -78,7 +89,7 @@ async function newerCheckpoint(code, inf) {
   const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
   if (!response.ok) return null;
   const receipt = await response.json();
-  await verifyReceipt(receipt, { key: inf.key });
+  await verifyReceipt(receipt, { key: keyFor(receipt, inf) });
   return receipt.checkpoint;
 }
 
@@ -93,7 +104,7 @@ async function showFromServer(box, code, inf) {
   const receipt = await response.json();
   const { ul, step } = checklist();
   try {
-    const v = await verifyReceipt(receipt, { key: inf.key, step });
+    const v = await verifyReceipt(receipt, { key: keyFor(receipt, inf), step });
     const { campaign, reversal } = await statusOf(code, response, v.entry.body.campaign);
     box.append(receiptSheet(receipt, v, {
       org: inf.name, campaign, checklist: ul, reversal,
@@ -130,11 +141,11 @@ export async function viewReceipt(out, route) {
   }
   out.append(section(t('receipt_code_title'), codeForm(code && !parseReceiptCode(code) ? code : ''), h('p', {}, h('a', { href: '#/donor-statement', id: 'donor-statement-link' }, t('ds_link')))));
   out.lastChild.classList.add('receipt-code-box');
-  out.append(pasteSection(inf ? inf.key : null));
+  out.append(pasteSection(inf ? inf.key : null, inf));
 }
 
 /** "Check a receipt file": paste or upload a receipt and, optionally, the donor's identifier. */
-function pasteSection(published) {
+function pasteSection(published, inf) {
   const form = section(t('receipt_paste_title'));
   form.classList.add('receipt-paste');
   form.append(h('p', {}, t('receipt_paste_intro')));
@@ -173,7 +184,7 @@ function pasteSection(published) {
     const { ul, step } = checklist();
     if (!published) result.append(h('p', { class: 'note' }, t('receipt_key_warning')));
     try {
-      const v = await verifyReceipt(receipt, { key: published || receipt?.key, identifier: ident.value.trim() || undefined, step });
+      const v = await verifyReceipt(receipt, { key: (inf && keyFor(receipt, inf)) || published || receipt?.key, identifier: ident.value.trim() || undefined, step });
       result.append(h('div', { class: 'verdict good', role: 'status' }, h('p', { class: 'verdict-text' }, t('receipt_ok', { code: receipt.code, seq: v.seq, size: v.cp.size }))));
       if (v.identifierChecked) result.append(h('p', {}, t('receipt_identifier_ok')));
       result.append(h('article', { class: 'card entry-full receipt', 'data-seq': String(v.seq) }, ...entryBody(v.entry.kind, v.entry.body)));

@@ -123,7 +123,10 @@ export async function viewVerify(out, route = {}) {
       bverdict.append(good);
       const published = cachedInfo();
       if (published && published.key) {
-        good.append(h('p', {}, published.key.trim() === r.key ? t('bundle_key_same') : t('bundle_key_other', { key: published.key })));
+        // After a key rotation (SPEC.md §23) the bundle names the first key; the site's key in
+        // force is then one its verified rotations handed over to.
+        const signedBySite = published.key.trim() === r.key || (r.keys || []).some((k) => k.key === published.key.trim());
+        good.append(h('p', {}, signedBySite ? t('bundle_key_same') : t('bundle_key_other', { key: published.key })));
       }
       bverdict.append(totalsView(r.totals));
     } catch (e) {
@@ -200,8 +203,13 @@ async function verifyEverything(bar, status, signal, helpers, from = API_SOURCE)
     await new Promise((r) => { setTimeout(r, 500); });
   }
   const key = inf.key.trim();
+  // A ledger whose key was rotated (SPEC.md §23) is verified from its first key: every
+  // rotation is checked, and the checkpoint with the key in force. A remembered key that is
+  // one of its keys is then proven to have handed over to today's.
+  const keys = Array.isArray(inf.keys) && inf.keys.length ? inf.keys : [{ from: 0, key }];
+  const firstKey = keys[0].from === 0 ? keys[0].key : key;
   const stored = History.loadRemembered();
-  const sameKey = stored && stored.key.trim() === key;
+  const sameKey = stored && (stored.key.trim() === key || keys.some((k) => k.key === stored.key.trim()));
   if (stored && !sameKey) {
     showHistory({
       kind: 'key_changed', oldKey: stored.key, newKey: key, remembered: stored, current: { key, note: inf.checkpoint, size: cp.size, root: cp.root },
@@ -217,7 +225,7 @@ async function verifyEverything(bar, status, signal, helpers, from = API_SOURCE)
   status.textContent = t('verify_running', { n: integer(0), total: integer(n) });
   const report = await verifyEverythingServed({
     note,
-    key,
+    key: firstKey,
     tiles,
     size: n,
     claimed: totals,

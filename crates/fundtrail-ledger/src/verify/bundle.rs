@@ -80,7 +80,7 @@ pub(super) fn verify_bundle_with<R: BufRead>(
     if !read_line(&mut input, &mut line)? || !line.is_empty() {
         return Err(VerifyError::Bundle("third line must be empty".into()));
     }
-    let mut verifier = Verifier::with_first_key(&key);
+    let mut verifier = Verifier::new();
     pipeline.run(&mut input, &mut verifier, &mut progress)?;
     let mut note = Vec::new();
     while read_line(&mut input, &mut line)? {

@@ -14,20 +14,17 @@ use crate::totals::Totals;
 
 /// Checks leaves one at a time, in order.
 ///
-/// Key rotations (SPEC.md §23) are checked as they come when the ledger's first key is
-/// known ([`Verifier::with_first_key`]); otherwise they are kept and checked by
-/// [`Verifier::finish`] against the key it is given. After an error the verifier must not
-/// be used further.
+/// Key rotations (SPEC.md §23) are kept as they come and checked by [`Verifier::finish`],
+/// from the first key it is given, before the checkpoint (SPEC.md §9 step 3). After an
+/// error the verifier must not be used further.
 #[derive(Debug, Clone, Default)]
 pub struct Verifier {
     state: LedgerState,
     plans: Plans,
     registry: Registry,
     tree: CompactTree,
-    /// The keys so far, once the first key is known.
-    keys: Option<KeyChain>,
-    /// Rotations met before the first key was known: (seq, prev, body).
-    unchecked: Vec<(u64, Hash, KeyRotate)>,
+    /// The `key.rotate` entries so far: (seq, prev, body).
+    rotations: Vec<(u64, Hash, KeyRotate)>,
 }
 
 impl Verifier {
@@ -38,18 +35,7 @@ impl Verifier {
             plans: Plans::new(),
             registry: Registry::new(),
             tree: CompactTree::new(),
-            keys: None,
-            unchecked: Vec::new(),
-        }
-    }
-
-    /// A verifier at the start of a ledger whose first key is `first`: each `key.rotate`
-    /// is checked against the key in force when it is pushed. A malformed `first` is
-    /// reported by [`Verifier::finish`], as the checkpoint's key (SPEC.md §9 step 3).
-    pub fn with_first_key(first: &str) -> Self {
-        Verifier {
-            keys: KeyChain::starting_with(first).ok(),
-            ..Verifier::new()
+            rotations: Vec::new(),
         }
     }
 
@@ -86,37 +72,23 @@ impl Verifier {
             problem: e.to_string(),
         })?;
         if let crate::entry::Body::KeyRotate(rotation) = &entry.body {
-            match &mut self.keys {
-                Some(keys) => {
-                    keys.apply(seq, &entry.prev, rotation)
-                        .map_err(|e| VerifyError::Entry {
-                            seq,
-                            problem: e.to_string(),
-                        })?
-                }
-                None => self.unchecked.push((seq, entry.prev, rotation.clone())),
-            }
+            self.rotations.push((seq, entry.prev, rotation.clone()));
         }
         self.tree.push(hash);
         Ok(())
     }
 
-    /// The keys of the ledger so far, when its first key is known.
-    pub fn keys(&self) -> Option<&KeyChain> {
-        self.keys.as_ref()
-    }
-
-    /// The chain of keys starting with `first_key`: the one the verifier kept, or one
-    /// built now from `first_key` and the rotations met so far.
-    fn chain_from(&mut self, first_key: &str) -> Result<KeyChain, VerifyError> {
-        if let Some(keys) = self.keys.take() {
-            return Ok(keys);
-        }
+    /// The chain of keys from `first_key` through every rotation so far (SPEC.md §23).
+    ///
+    /// # Errors
+    /// [`VerifyError::Checkpoint`] when `first_key` is malformed; [`VerifyError::Entry`]
+    /// naming the first rotation the key in force did not sign.
+    pub fn keys_from(&self, first_key: &str) -> Result<KeyChain, VerifyError> {
         let mut keys = KeyChain::starting_with(first_key)?;
-        for (seq, prev, rotation) in self.unchecked.drain(..) {
-            keys.apply(seq, &prev, &rotation)
+        for (seq, prev, rotation) in &self.rotations {
+            keys.apply(*seq, prev, rotation)
                 .map_err(|e| VerifyError::Entry {
-                    seq,
+                    seq: *seq,
                     problem: e.to_string(),
                 })?;
         }
@@ -156,7 +128,7 @@ impl Verifier {
     /// # Errors
     /// The first [`VerifyError`].
     pub fn finish(
-        mut self,
+        self,
         checkpoint: Option<(&str, &str)>,
         claimed: Option<&Totals>,
     ) -> Result<Report, VerifyError> {
@@ -166,7 +138,7 @@ impl Verifier {
         let checkpoint = match checkpoint {
             None => None,
             Some((note, vkey)) => {
-                let chain = self.chain_from(vkey)?;
+                let chain = self.keys_from(vkey)?;
                 let cp = verify_checkpoint(note, chain.in_force())?;
                 keys = chain.keys().to_vec();
                 if cp.size != size {

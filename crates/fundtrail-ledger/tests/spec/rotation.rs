@@ -148,7 +148,7 @@ fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
         "root": report.root.to_hex(),
         "rotation_seq": 2,
         "rotation_leaf": String::from_utf8(l.leaves[2].clone()).expect("UTF-8"),
-        "rotation_prev": l.next_entry(donation(1)).prev.to_hex(),
+        "rotation_prev": fundtrail_ledger::leaf_hash(&l.leaves[1]).to_hex(),
         "keys": report.keys.iter().map(|(from, k)| json!({"from": from, "key": k})).collect::<Vec<_>>(),
         "verifies_with": [demo_signer().verifier_key(), new_signer().verifier_key()],
         "refused_with": [{"key": stranger_key, "error": refused(&bundle, Some(&stranger_key))}],
