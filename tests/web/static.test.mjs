@@ -99,6 +99,48 @@ test('no HTML is built from strings, no eval, no inline handlers or styles', () 
   }
 });
 
+/** `src` (a module, stylesheet or page) without its comments, so prose may name any path. */
+const withoutComments = (src) => src
+  .replace(/<!--[\s\S]*?-->/g, '')
+  .replace(/\/\*[\s\S]*?\*\//g, '')
+  .replace(/(^|[\s;,(){}])\/\/.*$/gm, '$1');
+
+/**
+ * The absolute same-origin addresses in `src` (a file of web/): a string or attribute starting
+ * with one of the server's top-level paths, a request or link whose address starts with `/`,
+ * or the host's origin followed by `/`. Each would break the page served under a prefix.
+ */
+function absoluteAddresses(src) {
+  const code = withoutComments(src);
+  const patterns = [
+    /['"`]\/(?:api|log|staff|widget|badge|registry|o|tiles|platform|static)(?:[/?#'"`]|$)/gm,
+    /\b(?:fetch|URL|EventSource|Worker|SharedWorker|importScripts|assign|replace|open|sendBeacon)\(\s*['"`]\/(?!\/)/g,
+    /\b(?:href|src|action|formaction|poster|data)\s*[=:]\s*['"`]\/(?!\/)/g,
+    /\burl\(\s*['"]?\/(?!\/)/g,
+    /location\.origin\s*\}?\s*(?:\+\s*['"`])?\//g,
+  ];
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[0]));
+}
+
+test('nothing in web/ names an absolute same-origin address: every request and link is relative to the site root (base.js), so the pages work under /o/<slug>/', () => {
+  const files = webFiles().filter((f) => /\.(?:js|html|css)$/.test(f));
+  assert.ok(files.length > 60, 'every page, module and stylesheet is checked');
+  const found = files.flatMap((f) => absoluteAddresses(read(f)).map((a) => `${f}: ${a}`));
+  assert.deepEqual(found, [], 'use url() of web/base.js (or a relative href) instead');
+});
+
+test('the check for absolute addresses catches each way of writing one', () => {
+  for (const bad of [
+    "fetch('/log/checkpoint')", 'fetch(`/api/v1/entries?start=${s}`)', "const API = '/api/v1';", 'new EventSource("/events")',
+    "new URL('/log/', location.href)", '<a href="/api/v1/info">', "h('a', { href: '/staff/' })", "h('form', { action: '/x' })",
+    '`${location.origin}/#/receipt/${c}`', "location.origin + '/x'", 'background: url(/i.png)',
+  ]) assert.notDeepEqual(absoluteAddresses(bad), [], bad);
+  for (const good of [
+    "fetch(url('log/checkpoint'))", "getJSON('/campaigns')", '<a href="#/">', "h('a', { href: `#/entry/${n}` })",
+    '// fetch(\'/api/v1/x\') in a comment', "new URL('//cdn', x)", '<link rel="stylesheet" href="style.css">',
+  ]) assert.deepEqual(absoluteAddresses(good), [], good);
+});
+
 test('every module under web/ is imported from an entry point (or a worker it starts) and preloaded by its page, and every import is a file of web/', () => {
   const all = new Set();
   for (const page of PAGES) {
