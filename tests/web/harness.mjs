@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -148,6 +149,44 @@ export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: w
   return demo;
 }
 
+/**
+ * A loopback reverse proxy standing in for a platform (SPEC.md §24): it serves the site at
+ * `target` (e.g. a startDemo's base) under `prefix`, stripping the prefix before forwarding
+ * (headers, Host included, and bodies passed through as they stream), and answers 404 to
+ * anything outside the prefix, so a page that asks for an absolute `/api/...` fails visibly.
+ *
+ * Returns `{ base, requests, stop() }`: `base` is `http://127.0.0.1:PORT<prefix>`, `requests`
+ * the paths asked for outside the prefix (each answered 404).
+ */
+export async function prefixProxy(target, prefix = '/o/test-org') {
+  const to = new URL(target);
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    if (!req.url.startsWith(`${prefix}/`)) {
+      requests.push(req.url);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('outside the prefix');
+      return;
+    }
+    const upstream = http.request({
+      host: to.hostname, port: to.port, method: req.method, path: req.url.slice(prefix.length), headers: req.headers,
+    }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+  return {
+    base: `http://127.0.0.1:${server.address().port}${prefix}`,
+    requests,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
+}
+
 /** Launches headless Chromium (`chromiumPath`) with the standard flags; creates `outDir` too. */
 export async function launchBrowser() {
   fs.mkdirSync(outDir, { recursive: true });
@@ -157,7 +196,7 @@ export async function launchBrowser() {
 /**
  * A new page in a new browser context (English and 1100×900 unless `opts.locale` /
  * `opts.viewport` say otherwise; downloads accepted) whose requests to `base` outside /api/
- * are answered from web/ on disk, with the server's own headers (CSP included) and the right
+ * are answered from web/ on disk (`base` may end in a prefix such as `/o/test-org`), with the server's own headers (CSP included) and the right
  * content type. Dialogs are dismissed; they, console errors and uncaught page errors are
  * recorded in `problems` ({ dialogs: [], errors: [] }).
  *
@@ -172,10 +211,14 @@ export async function openPage(browser, base, opts = {}) {
   // without rebuilding); the server's own headers, CSP included, are kept either way. (A
   // worker started by a worker, such as verify-decoder.js, is not routed: it comes from the
   // binary even then.)
+  // A `base` with a path (a site under a prefix, such as a prefixProxy's) serves web/ below it.
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname.startsWith('/api/')) return route.continue();
-    const rel = url.pathname.endsWith('/') ? `${url.pathname.slice(1)}index.html` : url.pathname.slice(1);
+    if (!url.pathname.startsWith(`${prefix}/`)) return route.continue();
+    const own = url.pathname.slice(prefix.length);
+    if (own.startsWith('/api/')) return route.continue();
+    const rel = own.endsWith('/') ? `${own.slice(1)}index.html` : own.slice(1);
     const file = path.join(webDir, rel);
     if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
     const real = await route.fetch();
