@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { keysOf, LANGS, has as pageHas } from '../../web/i18n.js';
 import { staffKeysOf } from '../../web/staff/i18n.js';
+import { platformKeysOf, LANGS as PLATFORM_LANGS } from '../../web/platform/i18n.js';
 import {
   webDir as web, webFiles, binPath, startDemo,
 } from './harness.mjs';
@@ -29,8 +30,8 @@ function importsOf(file) {
   return out;
 }
 
-/** The HTML pages: the public page and the staff console. */
-const PAGES = ['index.html', 'staff/index.html'];
+/** The HTML pages: the public page, the staff console and the platform page. */
+const PAGES = ['index.html', 'staff/index.html', 'platform/index.html'];
 
 /** The module scripts `html` (a page of web/) loads, relative to web/. */
 function entryPoints(html) {
@@ -183,6 +184,9 @@ test('the modules import one another one way: no cycles, nothing imports an app.
     if (!f.startsWith('staff/')) {
       for (const d of deps) assert.ok(!d.startsWith('staff/'), `the public page's ${f} imports the console's ${d}`);
     }
+    if (!f.startsWith('platform/')) {
+      for (const d of deps) assert.ok(!d.startsWith('platform/'), `${f} imports the platform page's ${d}`);
+    }
   }
 });
 
@@ -206,6 +210,22 @@ test('the console has a label in English and Vietnamese for every label it uses'
   }
   assert.ok(used.size > 200, `${used.size} labels found`);
   assert.deepEqual([...used].filter((k) => !own.has(k) && !pageHas(k)), [], 'labels used but defined nowhere');
+});
+
+test('the platform page has a label in English and Vietnamese for every label it uses, and loads none of the public page\'s long tables', () => {
+  assert.deepEqual(PLATFORM_LANGS, ['en', 'vi']);
+  assert.deepEqual(platformKeysOf('vi').sort(), platformKeysOf('en').sort());
+  const own = new Set(platformKeysOf('en'));
+  const used = new Set();
+  const files = scripts().filter((x) => x.startsWith('platform/'));
+  for (const f of files) {
+    for (const m of read(f).matchAll(/\bt\(\s*[`']([a-z0-9_]+)/g)) used.add(m[1]);
+    assert.ok(!importsOf(f).some((d) => d === 'i18n.js' || d.startsWith('strings-')), `${f} imports the public page's strings`);
+  }
+  assert.ok(used.size > 30, `${used.size} labels found`);
+  // A key built from a prefix (`pf_kind_${kind}`) needs some label under that prefix.
+  const defined = (k) => (k.endsWith('_') ? [...own].some((o) => o.startsWith(k)) : own.has(k));
+  assert.deepEqual([...used].filter((k) => !defined(k)), [], 'labels used but not defined');
 });
 
 test('English and Vietnamese have the same labels', () => {
