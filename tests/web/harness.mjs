@@ -41,25 +41,30 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The server binary: FUNDTRAIL_BIN, or target/debug/fundtrail. */
 export const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
 
-let reason = null;
+let browserReason = null;
 let playwright = null;
 if (!fs.existsSync(chromiumPath)) {
-  reason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
-} else if (!fs.existsSync(binPath)) {
-  reason = `no server binary at ${binPath} (build it: cargo build)`;
+  browserReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
 } else {
   try {
     playwright = await import('playwright-core');
   } catch {
-    reason = 'the npm package playwright-core is not installed (run: npm install)';
+    browserReason = 'the npm package playwright-core is not installed (run: npm install)';
   }
 }
+
+/**
+ * Why the browser tests that need no server binary cannot run (no Chromium or no
+ * playwright-core), with how to fix it; null when both are there.
+ */
+export const browserSkipReason = browserReason;
 
 /**
  * Why the browser tests cannot run (no Chromium, no server binary, or no playwright-core), with
  * how to fix it; null when everything is there.
  */
-export const skipReason = reason;
+export const skipReason = browserReason
+  || (fs.existsSync(binPath) ? null : `no server binary at ${binPath} (build it: cargo build)`);
 
 /** Content types of the files in web/, for serving them from disk. */
 export const MIME = {
@@ -196,8 +201,9 @@ export async function launchBrowser() {
 /**
  * A new page in a new browser context (English and 1100×900 unless `opts.locale` /
  * `opts.viewport` say otherwise; downloads accepted) whose requests to `base` outside /api/
- * are answered from web/ on disk (`base` may end in a prefix such as `/o/test-org`), with the server's own headers (CSP included) and the right
- * content type. Dialogs are dismissed; they, console errors and uncaught page errors are
+ * are answered from web/ on disk (`base` may end in a prefix such as `/o/test-org`), with the
+ * server's own headers (CSP included) and the right content type; not with `opts.fromDisk:
+ * false` (a server that serves web/ its own way, such as the platform page's). Dialogs are dismissed; they, console errors and uncaught page errors are
  * recorded in `problems` ({ dialogs: [], errors: [] }).
  *
  * Returns `{ page, context, problems }`; close `context` when done.
@@ -213,7 +219,7 @@ export async function openPage(browser, base, opts = {}) {
   // binary even then.)
   // A `base` with a path (a site under a prefix, such as a prefixProxy's) serves web/ below it.
   const prefix = new URL(base).pathname.replace(/\/$/, '');
-  if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
+  if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1' && opts.fromDisk !== false) await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (!url.pathname.startsWith(`${prefix}/`)) return route.continue();
     const own = url.pathname.slice(prefix.length);

@@ -41,6 +41,7 @@ function renderChrome(name) {
   sw.setAttribute('lang', lang() === 'vi' ? 'en' : 'vi');
   document.documentElement.lang = lang();
   document.getElementById('footer-text').textContent = t('pf_footer');
+  document.getElementById('registry-foot').textContent = t('pf_registry_title');
 }
 
 /** The registry section: what it is, where to verify it, and its key. */
