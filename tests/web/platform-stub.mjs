@@ -1,8 +1,8 @@
 // A stand-in for a platform server (SPEC.md §24) for the platform page's browser tests: a
 // loopback node server answering the platform API of the contract with two organisations and
 // a real registry (entries signed and proved with tests/web/fixtures.mjs), and serving the
-// page as a platform serves it: web/platform/ at `/`, the shared modules it preloads (`../x`
-// from web/platform/) at `/x`, under the server's own Content-Security-Policy.
+// page as a platform serves it: the files of web/ at their own paths (the platform page at
+// /platform/, where `/` leads), under the server's own Content-Security-Policy.
 //
 // Used where the real platform server is not built; the tests against `fundtrail platform
 // serve` use the same page.
@@ -54,16 +54,11 @@ function json(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json', 'content-security-policy': CSP }).end(JSON.stringify(body));
 }
 
-/**
- * The file of web/ a platform serves at `pathname`: web/platform/<path> (index.html at `/`),
- * else web/<path> for the shared modules; null outside web/.
- */
+/** The file of web/ a platform serves at `pathname` (a folder's index.html), or null. */
 function fileAt(pathname) {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
-  for (const candidate of [path.join(webDir, 'platform', rel), path.join(webDir, rel)]) {
-    if (candidate.startsWith(webDir) && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-  }
-  return null;
+  const rel = decodeURIComponent(pathname.slice(1));
+  const file = path.join(webDir, rel.endsWith('/') || rel === '' ? `${rel}index.html` : rel);
+  return file.startsWith(webDir) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
 }
 
 /**
@@ -132,6 +127,8 @@ export async function startPlatformStub({ tamper = '' } = {}) {
           org: c.org, org_name: names[c.org], id: c.id, title: c.title, purpose: c.purpose, currency: c.currency, open: c.open, url: `/o/${c.org}/#/campaign/${c.id}`,
         }));
       json(res, 200, { campaigns: found });
+    } else if (u.pathname === '/') {
+      res.writeHead(303, { location: '/platform/' }).end();
     } else if (u.pathname.startsWith('/api/')) {
       json(res, 404, { error: { code: 'not_found', message: 'no such API route' } });
     } else {
