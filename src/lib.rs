@@ -12,9 +12,11 @@ pub mod donor_statements;
 pub mod evidence;
 pub mod export;
 pub mod http;
+pub mod key_rotation;
 /// The pure core, its own crate (`crates/fundtrail-ledger`); every `crate::ledger::…` path
 /// names an item of that crate.
 pub use fundtrail_ledger as ledger;
+pub mod platform;
 pub mod private_fs;
 pub mod sequencer;
 pub mod startup;

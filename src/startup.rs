@@ -4,7 +4,7 @@
 use crate::http::{self, AppParts, AppState, Site};
 use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
 use crate::sequencer::{Sequencer, SequencerHandle};
-use crate::store::{PostgresStore, SqliteStore, Store, StoreError};
+use crate::store::{PgSchema, PostgresSettings, PostgresStore, SqliteStore, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -72,11 +72,14 @@ impl Config {
 }
 
 /// A ledger's data folder. It always holds the configuration and signing key; the
-/// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given.
+/// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given, and then in the
+/// database's default schema unless a schema is named (one ledger per schema: many
+/// organisations in one database).
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,
     database_url: Option<String>,
+    schema: Option<String>,
 }
 
 impl DataDir {
@@ -85,6 +88,7 @@ impl DataDir {
         DataDir {
             root: root.into(),
             database_url: None,
+            schema: None,
         }
     }
 
@@ -94,12 +98,47 @@ impl DataDir {
         self
     }
 
+    /// Keeps the entries in the PostgreSQL schema `schema` (e.g. `org_hoi_chu_thap_do`;
+    /// created and migrated on first open) instead of the database's default one. Only
+    /// with a PostgreSQL URL; the name is checked when the store is opened.
+    pub fn with_schema(mut self, schema: Option<String>) -> Self {
+        self.schema = schema;
+        self
+    }
+
+    /// Where a PostgreSQL store keeps this ledger: the named schema, checked.
+    fn postgres_settings(&self) -> Result<PostgresSettings, StartupError> {
+        let schema = match &self.schema {
+            None => None,
+            Some(name) => Some(PgSchema::new(name).map_err(|e| StartupError::Config {
+                path: self.config_path(),
+                message: e.to_string(),
+            })?),
+        };
+        Ok(PostgresSettings {
+            schema,
+            ..PostgresSettings::default()
+        })
+    }
+
+    /// Refuses a schema without a PostgreSQL URL, or with a name the store may not use.
+    fn check_schema(&self) -> Result<(), StartupError> {
+        if self.schema.is_some() && !self.database_url.as_deref().is_some_and(is_postgres_url) {
+            return Err(StartupError::Config {
+                path: self.config_path(),
+                message: "a schema needs a PostgreSQL database (--database-url postgres://...); a SQLite ledger is one file per folder".into(),
+            });
+        }
+        self.postgres_settings().map(|_| ())
+    }
+
     async fn open_store(&self) -> Result<Store, StartupError> {
+        self.check_schema()?;
         match &self.database_url {
             None => Ok(Store::Sqlite(SqliteStore::open(&self.db_path()).await?)),
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Ok(Store::Postgres(PostgresStore::open(url).await?))
-            }
+            Some(url) if is_postgres_url(url) => Ok(Store::Postgres(
+                PostgresStore::open_with(url, &self.postgres_settings()?).await?,
+            )),
             Some(url) if url.starts_with("sqlite:") => Ok(Store::Sqlite(
                 SqliteStore::open(Path::new(
                     url.trim_start_matches("sqlite://")
@@ -170,6 +209,7 @@ impl DataDir {
                 ),
             });
         }
+        self.check_schema()?;
         crate::private_fs::create_folder(&self.root).map_err(io(&self.root))?;
         let key_path = self.key_path();
         let (signer, skey) = match signing_key {
@@ -256,6 +296,10 @@ impl DataDir {
     }
 }
 
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// Writes a new file readable only by this user (mode 0600).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StartupError> {
     use std::io::Write;
@@ -287,9 +331,11 @@ impl Application {
     pub async fn build(data: &DataDir) -> Result<Application, StartupError> {
         let config = data.config()?;
         data.make_private();
-        let signer = data.signer()?;
         let store = data.store().await?;
-        Ok(Self::from_parts(config, store, signer)
+        data.finish_pending_rotation(&store).await?;
+        let signer = data.signer()?;
+        let earlier = data.retired_verifier_keys();
+        Ok(Self::from_parts_with_keys(config, store, signer, earlier)
             .await?
             .with_evidence(data.evidence_store()))
     }
@@ -310,6 +356,22 @@ impl Application {
         store: Store,
         signer: CheckpointSigner,
     ) -> Result<Application, StartupError> {
+        Self::from_parts_with_keys(config, store, signer, Vec::new()).await
+    }
+
+    /// [`Application::from_parts`] for a ledger whose key may have been rotated: `earlier`
+    /// holds the verifier keys of its retired signing keys
+    /// ([`DataDir::retired_verifier_keys`]), among which the ledger's first key is found
+    /// (SPEC.md §23).
+    ///
+    /// # Errors
+    /// [`StartupError`].
+    pub async fn from_parts_with_keys(
+        config: Config,
+        store: Store,
+        signer: CheckpointSigner,
+        earlier: Vec<String>,
+    ) -> Result<Application, StartupError> {
         let site = Arc::new(Site {
             name: config.name,
             origin: signer.origin().to_string(),
@@ -318,7 +380,13 @@ impl Application {
             public_url: None,
             tiles_mirrors: Vec::new(),
         });
-        let (handle, task): (SequencerHandle, _) = Sequencer::start(store.clone(), signer).await?;
+        let (handle, task): (SequencerHandle, _) = Sequencer::start_with_keys(
+            store.clone(),
+            signer,
+            Arc::new(chrono::Utc::now),
+            Arc::from(earlier),
+        )
+        .await?;
         store.prepare_lookups();
         Ok(Application {
             state: AppState::new(AppParts {
@@ -403,21 +471,15 @@ impl Application {
         self
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. A full
-    /// audit of the stored ledger runs in the background at once and then on schedule
-    /// ([`crate::audit::schedule`]); if one fails, appends are refused.
-    ///
-    /// # Errors
-    /// I/O errors from the listener.
-    pub async fn serve(
-        self,
-        listener: tokio::net::TcpListener,
-        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    /// Starts what runs beside the router while serving: a full audit of the stored
+    /// ledger at once and then on schedule ([`crate::audit::schedule`]; if one fails,
+    /// appends are refused), sending checkpoints to the witnesses, and webhook deliveries.
+    /// They stop when the returned [`BackgroundTasks`] is stopped or dropped.
+    pub fn start_background_tasks(&self) -> BackgroundTasks {
         let store = self.state.store.clone();
         let audits = crate::audit::schedule::spawn(
             store.clone(),
-            self.state.site.verifier_key.clone(),
+            self.state.first_key(),
             Arc::clone(self.state.sequencer.audit()),
             self.audit_interval,
         );
@@ -428,21 +490,49 @@ impl Application {
             Arc::clone(&self.state.cosigned),
         );
         let webhooks = crate::webhooks::spawn(
-            store.clone(),
+            store,
             self.state.sequencer.clone(),
             self.state.site.public_url.clone(),
         );
+        BackgroundTasks(vec![audits, witnesses, webhooks])
+    }
+
+    /// The router of this ledger: its API, tiles, widget and page, with its limits and
+    /// security headers.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then finishes queued appends. The
+    /// [`Application::start_background_tasks`] run while it serves.
+    ///
+    /// # Errors
+    /// I/O errors from the listener.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let store = self.state.store.clone();
+        let background = self.start_background_tasks();
         let guard = Arc::clone(&self.state.guard);
         let router = http::router(self.state);
         let served = http::server::serve(listener, router, guard, shutdown).await;
-        audits.abort();
-        witnesses.abort();
-        webhooks.abort();
+        drop(background);
         served?;
         // Handlers are done and their handles dropped: the sequencer drains and stops.
         let _ = self.sequencer.await;
         store.close().await;
         Ok(())
+    }
+}
+
+/// The tasks [`Application::start_background_tasks`] started; dropping this stops them.
+pub struct BackgroundTasks(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for BackgroundTasks {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
     }
 }
 

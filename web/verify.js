@@ -35,6 +35,9 @@ export {
 } from './verify/note.js';
 export { Verifier } from './verify/verifier.js';
 export {
+  ORG_KINDS, RESERVED_SLUGS, Registry, accountKey, isOrgSlug, normaliseBank, normaliseNumber,
+} from './verify/registry.js';
+export {
   BUNDLE_MAGIC, verifyBundle, splitLeafTexts, splitLeaves,
 } from './verify/bundle.js';
 export {

@@ -40,3 +40,9 @@ impl From<std::io::Error> for CliError {
         CliError::Usage(e.to_string())
     }
 }
+
+impl From<crate::platform::PlatformError> for CliError {
+    fn from(e: crate::platform::PlatformError) -> Self {
+        CliError::Usage(e.to_string())
+    }
+}

@@ -158,13 +158,13 @@ async fn export_formats(
 /// that checkpoint.
 async fn export_bundle(dir: DataDir, output: Option<PathBuf>) -> Result<(), CliError> {
     let store = dir.store().await?;
-    let signer = dir.signer()?;
+    let first_key = dir.first_verifier_key(&store).await?;
     let cp = store
         .latest_checkpoint()
         .await?
         .ok_or_else(|| CliError::Usage("the ledger has no checkpoint yet".into()))?;
     let mut out = output_to(output.as_ref())?;
-    out.write_all(bundle_header(signer.verifier_key()).as_bytes())?;
+    out.write_all(bundle_header(&first_key).as_bytes())?;
     let mut next = 0;
     while next < cp.size {
         let rows = store.entries(next, 1000.min(cp.size - next)).await?;

@@ -17,10 +17,12 @@ mod errors;
 mod export;
 mod init;
 mod network;
+mod platform;
 mod progress;
 mod receipt;
 mod reconcile;
 mod report;
+mod rotate;
 mod serve;
 mod sources;
 mod statement;
@@ -84,6 +86,17 @@ pub enum Command {
         /// Checkpoint origin (also the key name), e.g. ledger.example.org.
         #[arg(long, default_value = "fundtrail.local/ledger")]
         origin: String,
+    },
+    /// Rotate the signing key (stop the server first): a new key takes over, handed over
+    /// by a `key.rotate` entry the old key signs; the old key is kept as
+    /// signing.key.retired-<key id>. Prints the new verifier key to publish.
+    RotateKey {
+        /// The ledger's data folder and database.
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// Why the key changes, recorded in the entry.
+        #[arg(long)]
+        note: Option<String>,
     },
     /// Serve the API and the public page.
     Serve {
@@ -255,6 +268,25 @@ pub enum Command {
     /// Make a donor's statement of gifts over a range of days (SPEC.md §21), verifiable
     /// offline with `fundtrail verify-receipt`.
     StatementForDonor(donor_statement::StatementForDonorArgs),
+    /// Host many organisations on one server, with a registry of their keys and accounts
+    /// (SPEC.md §24): init, serve, org create|suspend|resume|close|accounts.
+    Platform {
+        /// The platform's data folder.
+        #[arg(
+            long,
+            default_value = "./fundtrail-platform",
+            env = "FUNDTRAIL_PLATFORM",
+            global = true
+        )]
+        data: PathBuf,
+        /// Keep every ledger in this PostgreSQL database (postgres://...), one schema each,
+        /// instead of one SQLite file per organisation.
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
+        /// init, serve or org.
+        #[command(subcommand)]
+        action: platform::PlatformAction,
+    },
     /// Donors' personal data, kept off the chain.
     Donor {
         /// The ledger's data folder and database.
@@ -304,6 +336,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             console,
         } => serve::demo(data, addr, &network, &console).await,
         Command::Token { ledger, action } => token::token(ledger.dir(), action).await,
+        Command::RotateKey { ledger, note } => rotate::rotate_key(ledger.dir(), note).await,
         Command::Export {
             ledger,
             output,
@@ -374,5 +407,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Witness { dir, action } => witness::run(dir, action).await,
         Command::Donor { ledger, action } => donor::donor(ledger.dir(), action).await,
         Command::StatementForDonor(args) => donor_statement::run(args).await,
+        Command::Platform {
+            data,
+            database_url,
+            action,
+        } => {
+            let dir = crate::platform::PlatformDir::new(data).with_database_url(database_url);
+            platform::run(dir, action).await
+        }
     }
 }

@@ -163,16 +163,28 @@ pub(super) async fn verify(
 /// stored totals ([`crate::audit`]).
 async fn verify_data(dir: DataDir, key: Option<String>) -> Result<(), CliError> {
     let store = dir.store().await?;
-    let signer = dir.signer()?;
-    let vkey = key.unwrap_or_else(|| signer.verifier_key().to_string());
+    let first = dir.first_verifier_key(&store).await?;
     let bar = progress_bar(Some(store.size().await?));
-    let report = crate::audit::audit(&store, &vkey, |n| bar.set_position(n)).await;
+    let report = crate::audit::audit(&store, &first, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
     store.close().await;
     let report = report.map_err(|e| match e {
         crate::audit::AuditError::Failed(failure) => CliError::Verification(failure.message),
         crate::audit::AuditError::Store(e) => e.into(),
     })?;
+    // A pinned key must be one the ledger was signed with (SPEC.md §23).
+    if let Some(pinned) = key.filter(|k| !report.keys.iter().any(|(_, v)| v == k.trim())) {
+        return Err(CliError::Verification(format!(
+            "checkpoint: signature does not verify with key {} (the ledger was signed with {})",
+            pinned.trim(),
+            report
+                .keys
+                .iter()
+                .map(|(_, k)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", then ")
+        )));
+    }
     print_report(&report, &dir.root().display().to_string(), true);
     Ok(())
 }

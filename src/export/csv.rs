@@ -354,6 +354,15 @@ impl CsvExport {
                 evidence: self.evidence_links(&u.evidence),
                 ..Row::default()
             },
+            // A key rotation moves no money (SPEC.md §23): a row naming the new key.
+            Body::KeyRotate(k) => Row {
+                party: k.verifier_key.clone(),
+                memo: k.note.clone().map_or_else(
+                    || "key rotation".to_string(),
+                    |n| format!("key rotation: {n}"),
+                ),
+                ..Row::default()
+            },
             // An approval rule moves no money (SPEC.md §17): a row naming it.
             Body::ApprovalPolicy(p) => Row {
                 campaign: p.campaign.clone().unwrap_or_default(),
@@ -382,6 +391,12 @@ impl CsvExport {
                     .map_or(String::new(), |(cur, _)| cur.to_string()),
                 memo: c.reason.clone(),
                 pledge: c.pledge.to_string(),
+                ..Row::default()
+            },
+            // A platform registry's entry moves no money: its kind and organisation.
+            Body::Org(o) => Row {
+                party: o.org().to_string(),
+                memo: o.kind().to_string(),
                 ..Row::default()
             },
             // `row` gives reversals their own row; one reaching here is not a movement.

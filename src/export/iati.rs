@@ -202,7 +202,9 @@ pub fn write_transactions(
         | Body::Statement(_)
         | Body::Update(_)
         | Body::ApprovalPolicy(_)
-        | Body::Budget(_) => {}
+        | Body::Budget(_)
+        | Body::Org(_)
+        | Body::KeyRotate(_) => {}
         Body::PledgeCancel(c) if c.campaign == activity => write(Transaction {
             seq,
             code: INCOMING_PLEDGE,

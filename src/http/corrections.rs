@@ -117,7 +117,7 @@ pub async fn correct(
     let mut body = b"{\"donation\":".to_vec();
     body.extend(acknowledgement::donation_body(
         &donation,
-        &s.site.verifier_key,
+        &s.key_at(donation.checkpoint.size),
         salt.as_ref(),
         Some(&donation_witnesses),
     )?);

@@ -66,7 +66,7 @@ pub async fn ask(
         &s.store,
         &cp,
         &note,
-        &s.site.verifier_key,
+        &s.key_at(cp.size),
         &donor,
         (&r.from, &r.to),
     )

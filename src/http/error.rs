@@ -282,6 +282,16 @@ impl From<AppendError> for ApiError {
                 "refused_with_group",
                 e.to_string(),
             ),
+            AppendError::OrganisationSuspended => {
+                ApiError::new(StatusCode::LOCKED, "organisation_suspended", e.to_string())
+            }
+            AppendError::OrganisationClosed => {
+                ApiError::new(StatusCode::LOCKED, "organisation_closed", e.to_string())
+            }
+            AppendError::AccountNotRegistered { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "account_not_registered", e.to_string())
+                    .field("accounts")
+            }
         }
     }
 }
@@ -444,6 +454,39 @@ impl From<crate::donor_statements::DonorStatementError> for ApiError {
             (Some(field), e) => ApiError::invalid(field, e.to_string()),
             (None, E::Store(s)) => ApiError::from(s),
             (None, e) => ApiError::not_found(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::platform::PlatformError> for ApiError {
+    fn from(e: crate::platform::PlatformError) -> Self {
+        use crate::ledger::registry::RegistryError;
+        use crate::platform::PlatformError as P;
+        match e {
+            P::BadSlug(_) => ApiError::invalid("slug", e.to_string()),
+            P::UnknownOrg(_) | P::Registry(RegistryError::UnknownOrg(_)) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_organisation", e.to_string())
+                    .field("org")
+            }
+            P::Invalid(f) => ApiError::invalid(&f.field, format!("{}: {}", f.field, f.problem)),
+            P::Registry(r) => {
+                ApiError::new(StatusCode::CONFLICT, r.code(), r.to_string()).field(r.field())
+            }
+            P::Append(a) => a.into(),
+            P::Store(s) => s.into(),
+            P::NotAPlatform(_)
+            | P::AlreadyAPlatform(_)
+            | P::Config { .. }
+            | P::RegistryBroken { .. }
+            | P::RegistryLeaf { .. }
+            | P::Startup(_) => {
+                tracing::error!(error = %e, "platform error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; see the server log",
+                )
+            }
         }
     }
 }

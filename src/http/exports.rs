@@ -191,7 +191,7 @@ pub async fn iati(
 /// [`ApiError`] when the store fails.
 pub(super) async fn bundle_bytes(s: &AppState, size: u64, note: &str) -> Result<u64, ApiError> {
     let leaves = s.store.leaf_bytes_below(size).await?;
-    let fixed = bundle_header(&s.site.verifier_key).len() + bundle_trailer(note).len();
+    let fixed = bundle_header(&s.first_key()).len() + bundle_trailer(note).len();
     Ok(leaves + size + fixed as u64)
 }
 
@@ -208,7 +208,7 @@ pub(super) async fn bundle_bytes_if_counted(
     let Some(leaves) = s.store.leaf_bytes_if_counted(size).await? else {
         return Ok(None);
     };
-    let fixed = bundle_header(&s.site.verifier_key).len() + bundle_trailer(note).len();
+    let fixed = bundle_header(&s.first_key()).len() + bundle_trailer(note).len();
     Ok(Some(leaves + size + fixed as u64))
 }
 
@@ -225,7 +225,7 @@ pub(super) async fn bundle_bytes_if_counted(
 pub async fn bundle(State(s): State<AppState>) -> Result<Response, ApiError> {
     let cp = s.sequencer.view().checkpoint.clone();
     let length = bundle_bytes(&s, cp.size, &cp.note).await?;
-    let header_bytes = bundle_header(&s.site.verifier_key).into_bytes();
+    let header_bytes = bundle_header(&s.first_key()).into_bytes();
     let store = s.store.clone();
     type Chunk = Result<Vec<u8>, std::io::Error>;
     let pages = futures_util::stream::unfold((0u64, false), move |(next, done)| {

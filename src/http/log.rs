@@ -76,6 +76,16 @@ impl EntryRow {
     }
 }
 
+/// A key the ledger has been signed with, and from which size.
+#[derive(Serialize, ToSchema)]
+pub struct SigningKey {
+    /// The size of the first checkpoint it signs: 0 for the first key, the `key.rotate`
+    /// entry's `seq + 1` for a later one.
+    from: u64,
+    /// The verifier key.
+    key: String,
+}
+
 /// What this ledger is and where it stands.
 #[derive(Serialize, ToSchema)]
 pub struct Info {
@@ -83,8 +93,13 @@ pub struct Info {
     name: String,
     /// The checkpoint origin (SPEC.md §6).
     origin: String,
-    /// The verifier key checkpoints are signed with.
+    /// The verifier key the latest checkpoint is signed with: the key in force.
     key: String,
+    /// Every key the ledger has been signed with, first key first (SPEC.md §23): a key
+    /// signs the checkpoints of `from` entries and more, until the next one's `from`. One
+    /// key when the ledger never rotated its key; a verifier that remembered an earlier one
+    /// checks the `key.rotate` entry that handed over from it.
+    keys: Vec<SigningKey>,
     /// Entries at the latest checkpoint.
     size: u64,
     /// Merkle root at the latest checkpoint.
@@ -122,7 +137,16 @@ pub async fn info(State(s): State<AppState>) -> Result<Sorted<Info>, ApiError> {
         bundle_bytes,
         name: s.site.name.clone(),
         origin: s.site.origin.clone(),
-        key: s.site.verifier_key.clone(),
+        key: s.key_at(v.checkpoint.size),
+        keys: s
+            .key_history()
+            .keys()
+            .iter()
+            .map(|(from, key)| SigningKey {
+                from: *from,
+                key: key.clone(),
+            })
+            .collect(),
         size: v.checkpoint.size,
         root: v.checkpoint.root,
         checkpoint: s.cosigned.note_for(&v.checkpoint),
@@ -146,7 +170,8 @@ pub async fn checkpoint(State(s): State<AppState>) -> Response {
     )
 }
 
-/// The verifier key, one line (pin it: `fundtrail verify --key`).
+/// The verifier key in force, one line (pin it: `fundtrail verify --key`); after a key
+/// rotation the earlier ones are in `GET /info`'s `keys` (SPEC.md §23).
 #[utoipa::path(
     get, path = "/key", tag = "log",
     responses((status = 200, description = "The verifier key and a newline", body = String, content_type = "text/plain; charset=utf-8"))
@@ -154,7 +179,7 @@ pub async fn checkpoint(State(s): State<AppState>) -> Response {
 pub async fn key(State(s): State<AppState>) -> Response {
     text(
         "text/plain; charset=utf-8",
-        format!("{}\n", s.site.verifier_key),
+        format!("{}\n", s.key_at(s.sequencer.view().checkpoint.size)),
     )
 }
 

@@ -30,6 +30,7 @@ pub mod limits;
 mod log;
 pub mod openapi;
 pub mod origin;
+pub mod platform;
 mod pledges;
 mod proofs;
 mod proposals;

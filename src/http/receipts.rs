@@ -38,8 +38,12 @@ pub async fn acknowledged_donation(
         salt
     };
     let witnesses = acknowledgement::witnesses(s, &a).await?;
-    let body =
-        acknowledgement::donation_body(&a, &s.site.verifier_key, salt.as_ref(), Some(&witnesses))?;
+    let body = acknowledgement::donation_body(
+        &a,
+        &s.key_at(a.checkpoint.size),
+        salt.as_ref(),
+        Some(&witnesses),
+    )?;
     Ok(acknowledgement::respond(&a, body))
 }
 
@@ -90,7 +94,7 @@ pub(super) async fn issue(
         size: cp.size,
         root: cp.root,
         proof: &proof,
-        key: &s.site.verifier_key,
+        key: &s.key_at(cp.size),
         salt: salt.as_ref(),
     }))
 }
@@ -116,7 +120,7 @@ pub(super) async fn issue_cosigned(
         size: c.size,
         root: c.root,
         proof: &proof,
-        key: &s.site.verifier_key,
+        key: &s.key_at(c.size),
         salt: None,
     }))
 }

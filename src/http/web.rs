@@ -138,12 +138,16 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
             "/",
             get(|headers: HeaderMap| async move { serve("index.html", &headers) }),
         )
-        .route(
-            "/{*path}",
-            get(|Path(path): Path<String>, headers: HeaderMap| async move {
-                serve(&path, &headers)
-            }),
-        )
+        .merge(files())
+}
+
+/// `/{file}`: the files of `web/` without the single-ledger page at `/` (a platform's
+/// `/` is its own page, `web/platform/`).
+pub fn files<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route(
+        "/{*path}",
+        get(|Path(path): Path<String>, headers: HeaderMap| async move { serve(&path, &headers) }),
+    )
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ struct Admitted {
 /// Idempotency keys already used, with the seq and request fingerprint of their entry.
 type UsedKeys = HashMap<String, (u64, Hash)>;
 /// (campaign, reference) of every donation recorded with a bank reference.
-type UsedReferences = HashSet<(String, String)>;
+pub(super) type UsedReferences = HashSet<(String, String)>;
 
 impl Sequencer {
     /// Answers batches from `rx` until every handle is gone and the queue is empty.
@@ -151,12 +151,14 @@ impl Sequencer {
         if !admitted.batch.entries.is_empty() {
             if let Err(e) = self.commit(&mut admitted.batch, &before_campaigns).await {
                 tracing::error!(error = %e, "group commit failed; nothing acknowledged");
+                self.undo_rotation();
                 let replays = admitted.replays.into_iter().map(|(job, _)| job);
                 refuse(admitted.accepted.into_iter().chain(replays), &e);
                 self.reload().await;
                 return;
             }
         }
+        self.before_rotation = None;
         self.answer_all(admitted, old_peaks).await;
     }
 
@@ -203,7 +205,30 @@ impl Sequencer {
         mut refs: UsedReferences,
     ) -> Admitted {
         let mut admitted = Admitted::default();
-        for job in jobs {
+        for mut job in jobs {
+            if let Some(new) = job.rotation.take() {
+                match self.admit_rotation(&job.request, *new, &mut refs).await {
+                    Ok(row) => {
+                        self.take(row, &mut keys, &mut admitted.batch);
+                        admitted.accepted.push(job);
+                    }
+                    Err(e) => {
+                        let _ = job.reply.send(Err(e));
+                    }
+                }
+                continue;
+            }
+            if job.requests().any(|r| matches!(r.body, Body::KeyRotate(_))) {
+                // Only the sequencer can sign a rotation, over the `prev` it gives it.
+                job.refuse(
+                    crate::ledger::entry::FieldError::new(
+                        "kind",
+                        "a key rotation is appended only by rotating the signing key (`fundtrail rotate-key`)",
+                    )
+                    .into(),
+                );
+                continue;
+            }
             let bare_statement = job.requests().any(|r| matches!(r.body, Body::Statement(_)));
             if bare_statement || job.statement.is_some() {
                 job.refuse(statement::StatementRefused::WithoutLines.into());
@@ -290,7 +315,7 @@ impl Sequencer {
     }
 
     /// Validates and applies one request to the in-memory head; returns the row to write.
-    async fn admit(
+    pub(super) async fn admit(
         &mut self,
         request: &AppendRequest,
         refs: &mut UsedReferences,

@@ -5,7 +5,7 @@
 //! from a view they refresh from the store and try to lead again four times a second, so
 //! one of them leads once the database has released a dead leader's lock.
 
-use super::{load_view, Clock, Job, Sequencer, SharedView, Slot, MAX_BATCH};
+use super::{load_view, Clock, EarlierKeys, Job, Sequencer, SharedView, Slot, MAX_BATCH};
 use crate::ledger::checkpoint::CheckpointSigner;
 use crate::ledger::merkle::empty_root;
 use crate::store::{Batch, Leadership, Store, StoreError, StoredCheckpoint};
@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 pub(super) async fn elect(
     store: Store,
     signer: CheckpointSigner,
+    earlier: EarlierKeys,
     clock: Clock,
     view: SharedView,
     slot: std::sync::Weak<RwLock<Option<mpsc::Sender<Job>>>>,
@@ -29,7 +30,7 @@ pub(super) async fn elect(
             Some(w) => w,
             None => {
                 let Some(strong) = slot.upgrade() else { return };
-                match try_to_lead(&store, &signer, &clock, &view, &strong).await {
+                match try_to_lead(&store, &signer, &earlier, &clock, &view, &strong).await {
                     Ok(Some(w)) => w,
                     Ok(None) => {
                         drop(strong);
@@ -78,6 +79,7 @@ pub(super) async fn elect(
 pub(super) async fn try_to_lead(
     store: &Store,
     signer: &CheckpointSigner,
+    earlier: &EarlierKeys,
     clock: &Clock,
     view: &SharedView,
     slot: &Slot,
@@ -88,6 +90,7 @@ pub(super) async fn try_to_lead(
     let (seq, rx) = Sequencer::lead(
         store.clone(),
         signer.clone(),
+        Arc::clone(earlier),
         Arc::clone(clock),
         Arc::clone(view),
         slot,
@@ -101,11 +104,12 @@ impl Sequencer {
     pub(super) async fn lead(
         store: Store,
         signer: CheckpointSigner,
+        earlier: EarlierKeys,
         clock: Clock,
         view: SharedView,
         slot: &Slot,
     ) -> Result<(Sequencer, mpsc::Receiver<Job>), StoreError> {
-        let seq = Self::load(store, signer, clock, view).await?;
+        let seq = Self::load(store, signer, earlier, clock, view).await?;
         if seq.state.size() == 0 && seq.store.latest_checkpoint().await?.is_none() {
             let note = seq.signer.sign(0, &empty_root());
             let batch = Batch {

@@ -53,6 +53,12 @@ pub async fn import_leaves(
     while let Some(leaf) = leaves.next() {
         let entry = decode(&leaf)
             .map_err(|e| ImportError::Invalid(format!("entry {}: {e}", state.size())))?;
+        if let Body::KeyRotate(_) = &entry.body {
+            return Err(ImportError::Invalid(format!(
+                "entry {}: a ledger whose signing key was rotated (SPEC.md §23) cannot be imported: its checkpoints must stay signed by the key in force at each size",
+                entry.seq
+            )));
+        }
         let hash = leaf_hash(&leaf);
         state
             .apply(&entry, hash)

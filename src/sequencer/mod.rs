@@ -23,20 +23,29 @@ use tokio::sync::{mpsc, oneshot};
 mod commit;
 mod election;
 mod fingerprint;
+mod gate;
 mod import;
 mod plans;
 mod queued;
 mod recorded_statement;
 mod recovery;
+mod rotation;
 #[cfg(test)]
 mod testing;
 
 pub use commit::statement::{Feed, StatementRefused, CHUNK};
 pub use fingerprint::FingerprintKey;
+pub use gate::{AppendGate, Standing};
 pub use import::{import_leaves, ImportError};
 pub use queued::Queued;
 pub use recorded_statement::{RecordedStatement, StatementImport};
 pub use recovery::load_view;
+pub use rotation::{stored_key_history, KeyHistory};
+
+/// The verifier keys of the signing keys a ledger was signed with before its key in force
+/// (retired keys, in any order): the sequencer finds among them the ledger's first key,
+/// the one that signed its first `key.rotate` (SPEC.md §23).
+pub type EarlierKeys = Arc<[String]>;
 
 /// The most requests written in one group commit.
 pub const MAX_BATCH: usize = 1024;
@@ -127,6 +136,16 @@ pub enum AppendError {
     /// Another request of the same group was refused, so this one was too.
     #[error("refused together with another request of the same group")]
     RefusedWithGroup,
+    /// The platform suspended this organisation: nothing is appended until it resumes it.
+    #[error("this organisation is suspended by the platform: nothing can be recorded until the platform resumes it (its history stays public)")]
+    OrganisationSuspended,
+    /// The platform closed this organisation for good.
+    #[error("this organisation was closed by the platform: nothing more can be recorded (its history stays public)")]
+    OrganisationClosed,
+    /// A `campaign.open` names an account the platform's registry does not list for this
+    /// organisation.
+    #[error("account {number:?} at {bank:?} is not registered for this organisation in the platform's registry; ask the platform to add it (org.accounts) first")]
+    AccountNotRegistered { bank: String, number: String },
 }
 
 /// A read-only view of the head, updated after every commit.
@@ -144,6 +163,9 @@ pub struct View {
     pub read_only: Option<String>,
     /// The ledger-wide approval rules in force (SPEC.md §17); campaigns hold their own.
     pub ledger_rules: crate::ledger::approval::LedgerRules,
+    /// The keys the ledger was signed with up to `checkpoint` (SPEC.md §23), first key
+    /// first; empty while no process leading it has published.
+    pub keys: Arc<KeyHistory>,
 }
 
 /// Shared handle to the latest [`View`].
@@ -165,6 +187,9 @@ struct Job {
     /// For a statement (`request`): its lines and its donations, recorded with it in one
     /// transaction while it holds the writer alone.
     statement: Option<Box<commit::statement::StatementWork>>,
+    /// For a key rotation (`request`, a `key.rotate` the sequencer signs): the key that
+    /// signs every checkpoint from its entry on (SPEC.md §23).
+    rotation: Option<Box<CheckpointSigner>>,
 }
 
 /// A request of a group after its first.
@@ -181,6 +206,7 @@ impl Job {
             reply,
             followers: Vec::new(),
             statement: None,
+            rotation: None,
         }
     }
 
@@ -244,6 +270,7 @@ pub struct SequencerHandle {
     view: SharedView,
     store: Store,
     audit: Arc<AuditStatus>,
+    gate: Arc<AppendGate>,
 }
 
 impl SequencerHandle {
@@ -295,12 +322,24 @@ impl SequencerHandle {
     pub fn audit(&self) -> &Arc<AuditStatus> {
         &self.audit
     }
+
+    /// The gate every append passes before it queues: open, unless a platform suspended or
+    /// closed this organisation or restricts its campaigns' accounts.
+    pub fn gate(&self) -> &Arc<AppendGate> {
+        &self.gate
+    }
 }
 
 /// The sequencer's owned state: the head of the chain, kept in memory between commits.
 pub struct Sequencer {
     store: Store,
     signer: CheckpointSigner,
+    /// The keys before `signer` that this process was told of (see [`EarlierKeys`]).
+    earlier: EarlierKeys,
+    /// The ledger's keys so far, the last being `signer`'s (SPEC.md §23).
+    keys: Arc<KeyHistory>,
+    /// The signer and keys before a rotation admitted in the batch being written.
+    before_rotation: Option<(CheckpointSigner, Arc<KeyHistory>)>,
     fingerprints: FingerprintKey,
     clock: Clock,
     /// The ledger's state after the last committed entry (plus the batch being admitted).
@@ -345,6 +384,21 @@ impl Sequencer {
         signer: CheckpointSigner,
         clock: Clock,
     ) -> Result<(SequencerHandle, tokio::task::JoinHandle<()>), StoreError> {
+        Self::start_with_keys(store, signer, clock, Arc::from(Vec::new())).await
+    }
+
+    /// [`Sequencer::start_with_clock`] for a ledger whose key may have been rotated:
+    /// `earlier` holds the verifier keys of its retired signing keys, among which the
+    /// sequencer finds the ledger's first key (SPEC.md §23).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the store cannot be read at all.
+    pub async fn start_with_keys(
+        store: Store,
+        signer: CheckpointSigner,
+        clock: Clock,
+        earlier: EarlierKeys,
+    ) -> Result<(SequencerHandle, tokio::task::JoinHandle<()>), StoreError> {
         let view: SharedView = Arc::new(RwLock::new(Arc::new(load_view(&store).await?)));
         let slot: Slot = Arc::new(RwLock::new(None));
         let handle = SequencerHandle {
@@ -352,13 +406,16 @@ impl Sequencer {
             view: Arc::clone(&view),
             store: store.clone(),
             audit: Arc::default(),
+            gate: Arc::default(),
         };
         if store.is_shared() {
             // Try once now, so a process that can lead leads before it answers requests.
-            let won = election::try_to_lead(&store, &signer, &clock, &view, &slot).await?;
+            let won =
+                election::try_to_lead(&store, &signer, &earlier, &clock, &view, &slot).await?;
             let task = tokio::spawn(election::elect(
                 store,
                 signer,
+                earlier,
                 clock,
                 view,
                 Arc::downgrade(&slot),
@@ -366,7 +423,7 @@ impl Sequencer {
             ));
             return Ok((handle, task));
         }
-        let (seq, rx) = Self::lead(store, signer, clock, view, &slot).await?;
+        let (seq, rx) = Self::lead(store, signer, earlier, clock, view, &slot).await?;
         Ok((handle, tokio::spawn(seq.run(rx))))
     }
 }

@@ -23,7 +23,8 @@ impl SequencerHandle {
     ///
     /// # Errors
     /// [`AppendError::AuditFailed`] once a full audit of the stored ledger has failed;
-    /// [`AppendError::NotLeader`] when this process does not sequence appends.
+    /// [`AppendError::NotLeader`] when this process does not sequence appends; the
+    /// refusals of [`super::AppendGate::admit`].
     pub async fn enqueue(&self, request: AppendRequest) -> Result<Queued, AppendError> {
         let mut queued = self.enqueue_group(vec![request]).await?;
         queued.pop().ok_or(AppendError::ShuttingDown)
@@ -45,6 +46,7 @@ impl SequencerHandle {
                 return Err(AppendError::AuditFailed(failure));
             }
         }
+        self.gate.admit(&requests)?;
         let mut requests = requests.into_iter();
         let request = requests.next().ok_or(AppendError::ShuttingDown)?;
         let (reply, rx) = oneshot::channel();
@@ -55,13 +57,7 @@ impl SequencerHandle {
             waiting.push(rx);
             job.followers.push(super::Follower { request, reply });
         }
-        let tx = self
-            .tx
-            .read()
-            .ok()
-            .and_then(|t| t.clone())
-            .ok_or(AppendError::NotLeader)?;
-        tx.send(job).await.map_err(|_| AppendError::NotLeader)?;
+        self.send(job).await?;
         Ok(waiting
             .into_iter()
             .map(|reply| Queued {
@@ -69,6 +65,38 @@ impl SequencerHandle {
                 store: self.store.clone(),
             })
             .collect())
+    }
+
+    /// Puts one `job`, whose answer `reply` waits for, in the sequencer's queue.
+    ///
+    /// # Errors
+    /// As [`SequencerHandle::enqueue`].
+    pub(super) async fn send_job(
+        &self,
+        job: Job,
+        reply: oneshot::Receiver<Result<Durable, AppendError>>,
+    ) -> Result<Queued, AppendError> {
+        if let Some(failure) = self.audit.failure() {
+            let refused_already = self.view.read().is_ok_and(|v| v.read_only.is_some());
+            if !refused_already {
+                return Err(AppendError::AuditFailed(failure));
+            }
+        }
+        self.send(job).await?;
+        Ok(Queued {
+            reply,
+            store: self.store.clone(),
+        })
+    }
+
+    async fn send(&self, job: Job) -> Result<(), AppendError> {
+        let tx = self
+            .tx
+            .read()
+            .ok()
+            .and_then(|t| t.clone())
+            .ok_or(AppendError::NotLeader)?;
+        tx.send(job).await.map_err(|_| AppendError::NotLeader)
     }
 }
 

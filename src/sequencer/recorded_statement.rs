@@ -52,6 +52,7 @@ impl SequencerHandle {
         if let Some(failure) = self.audit.failure() {
             return Err(AppendError::AuditFailed(failure));
         }
+        self.gate.admit([&import.request])?;
         let (feed, rx) = mpsc::channel(FEED_AHEAD);
         let (reply, answer) = oneshot::channel();
         let mut job = Job::single(import.request, reply);

@@ -4,7 +4,8 @@
 //! entries against the stored tree and the latest signed checkpoint: when they disagree,
 //! reads go on and appends are refused with the reason.
 
-use super::{Clock, FingerprintKey, Sequencer, SharedView, View, TAIL_CHECK};
+use super::rotation::{stored_key_history, KeyHistory};
+use super::{Clock, EarlierKeys, FingerprintKey, Sequencer, SharedView, View, TAIL_CHECK};
 use crate::ledger::checkpoint::{verify_checkpoint, CheckpointSigner};
 use crate::ledger::hash::{leaf_hash, Hash};
 use crate::ledger::merkle::{empty_root, CompactTree};
@@ -52,6 +53,7 @@ pub async fn load_view(store: &Store) -> Result<View, StoreError> {
             checkpoint,
             last_recorded_at,
             read_only: None,
+            keys: Arc::new(KeyHistory::default()),
         });
     }
     Err(StoreError::Corrupt(
@@ -161,6 +163,7 @@ impl Sequencer {
     pub(super) async fn load(
         store: Store,
         signer: CheckpointSigner,
+        earlier: EarlierKeys,
         clock: Clock,
         view: SharedView,
     ) -> Result<Sequencer, StoreError> {
@@ -192,10 +195,14 @@ impl Sequencer {
             campaigns.into_iter().map(|c| c.state).collect(),
         );
         remember_ledger_rules(&store, &mut state).await?;
+        let keys = stored_key_history(&store, &signer, &earlier).await?;
         Ok(Sequencer {
             store,
             fingerprints: FingerprintKey::of(&signer),
             signer,
+            earlier,
+            keys: Arc::new(keys),
+            before_rotation: None,
             clock,
             state,
             tree,
@@ -233,6 +240,7 @@ impl Sequencer {
                 .then(|| self.state.last_recorded_at().to_string()),
             read_only: self.read_only.clone(),
             ledger_rules: self.state.ledger_rules().clone(),
+            keys: Arc::clone(&self.keys),
         };
         if let Ok(mut v) = self.view.write() {
             *v = Arc::new(view);
@@ -245,6 +253,7 @@ impl Sequencer {
         match Self::load(
             self.store.clone(),
             self.signer.clone(),
+            Arc::clone(&self.earlier),
             Arc::clone(&self.clock),
             Arc::clone(&self.view),
         )
@@ -257,6 +266,7 @@ impl Sequencer {
                 self.read_only = fresh.read_only;
                 self.plans = fresh.plans;
                 self.stored = fresh.stored;
+                self.keys = fresh.keys;
             }
             Err(e) => {
                 self.read_only = Some(format!(

@@ -53,10 +53,16 @@ impl Ledger {
         let view: SharedView =
             Arc::new(RwLock::new(Arc::new(load_view(store).await.expect("view"))));
         let slot = Arc::new(RwLock::new(None));
-        let (sequencer, _queue) =
-            Sequencer::lead(store.clone(), self.signer.clone(), clock(), view, &slot)
-                .await
-                .expect("lead");
+        let (sequencer, _queue) = Sequencer::lead(
+            store.clone(),
+            self.signer.clone(),
+            Arc::from(Vec::new()),
+            clock(),
+            view,
+            &slot,
+        )
+        .await
+        .expect("lead");
         sequencer
     }
 }

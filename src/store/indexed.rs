@@ -34,6 +34,8 @@ impl<'a> Indexed<'a> {
             Body::Reversal(_) => reversed,
             // A bank statement is about an account, not a campaign (SPEC.md §16.1).
             Body::Statement(_) => (None, None),
+            // A key rotation is about no campaign (SPEC.md §23).
+            Body::KeyRotate(_) => (None, None),
             // A ledger-wide approval rule is about no campaign (SPEC.md §17).
             Body::ApprovalPolicy(p) => (p.campaign.as_deref().map(Cow::from), None),
             other => (Some(other.campaign().into()), None),

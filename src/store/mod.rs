@@ -48,6 +48,7 @@ mod postgres;
 mod proofs;
 mod proposals;
 mod queries;
+mod rotations;
 mod rows;
 mod search;
 mod search_queries;
@@ -64,7 +65,10 @@ pub use donor_gifts::{IdentifiedGift, MAX_GIFTS};
 pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
-pub use postgres::PostgresStore;
+pub use postgres::{
+    Lease, PgSchema, PostgresSettings, PostgresStore, SchemaNameError, DEFAULT_IDLE_TIMEOUT,
+    LOCKS_APPLICATION_NAME,
+};
 pub use proofs::inclusion_proof_from;
 pub use proposals::{NewProposal, ProposalFilter, Proposed, StoredProposal};
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};

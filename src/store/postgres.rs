@@ -3,7 +3,10 @@
 //!
 //! Reads go through a pool; the group commit (`commit.rs`, one statement and one round trip
 //! per batch) and the look-ups the sequencer makes before it run on a connection of their
-//! own (`writer.rs`).
+//! own (`writer.rs`). A database may hold many ledgers, one per schema (`schema.rs`); an
+//! idle one holds no connection: the pool keeps none after the idle timeout and the
+//! writing connection closes too, while its leader lock stays on the one connection the
+//! process holds all its locks on (`locks.rs`).
 
 use super::columns::int;
 use super::indexed::Indexed;
@@ -17,37 +20,117 @@ use std::time::Duration;
 
 mod commit;
 mod donors;
+mod locks;
 mod nodelay;
+mod schema;
 mod writer;
 
-/// A ledger in a PostgreSQL database.
+pub use locks::{Lease, APPLICATION_NAME as LOCKS_APPLICATION_NAME};
+pub use schema::{PgSchema, SchemaNameError};
+
+/// How long a connection of a PostgreSQL store may stay unused before it is closed
+/// (by default).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where a PostgreSQL store keeps its ledger and how many connections it may hold.
+#[derive(Debug, Clone)]
+pub struct PostgresSettings {
+    /// The schema holding the ledger's tables (created if missing); `None`: the
+    /// database's default (`public`).
+    pub schema: Option<PgSchema>,
+    /// A connection unused this long is closed (pooled ones and the writing one), so an
+    /// idle ledger holds none.
+    pub idle_timeout: Duration,
+    /// The most connections the store's pool opens at once (the writing connection and
+    /// the process's lock connection come on top).
+    pub max_connections: u32,
+}
+
+impl Default for PostgresSettings {
+    fn default() -> Self {
+        PostgresSettings {
+            schema: None,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: 8,
+        }
+    }
+}
+
+/// A ledger in a PostgreSQL database (in its default schema or one of its own).
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
     /// The connection the group commit and the sequencer's look-ups run on.
     writer: std::sync::Arc<writer::Writer>,
     caches: std::sync::Arc<super::Caches>,
+    /// The advisory lock whose holder leads this ledger.
+    leader_key: i64,
+    /// Where this process holds its leader locks in this database.
+    locks: std::sync::Arc<locks::LockHolder>,
 }
 
 impl PostgresStore {
-    /// Connects to `url` and applies migrations.
+    /// Connects to `url` and applies migrations, with the default settings (the ledger in
+    /// the database's default schema).
     ///
     /// # Errors
     /// [`StoreError`] when the server cannot be reached or migrated.
     pub async fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        Self::open_with(url, &PostgresSettings::default()).await
+    }
+
+    /// Connects to `url` and applies migrations, keeping the ledger where `settings` say
+    /// (a schema is created if missing, and migrated on its own).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the server cannot be reached or migrated.
+    pub async fn open_with(
+        url: &str,
+        settings: &PostgresSettings,
+    ) -> Result<PostgresStore, StoreError> {
+        let mut options: sqlx::postgres::PgConnectOptions = url.parse()?;
+        if let Some(schema) = &settings.schema {
+            options = schema.connect_options(options);
+            schema::migrate(&options, schema).await?;
+        }
         let pool = PgPoolOptions::new()
-            .max_connections(8)
+            .max_connections(settings.max_connections)
+            .min_connections(0)
+            .idle_timeout(settings.idle_timeout)
             .acquire_timeout(Duration::from_secs(30))
-            .connect(url)
+            .connect_with(options.clone())
             .await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        if settings.schema.is_none() {
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        }
         Ok(PostgresStore {
-            writer: std::sync::Arc::new(writer::Writer::new(writer::options_of(
-                &pool.connect_options(),
-            ))),
+            writer: writer::Writer::start(writer::options_of(&options), settings.idle_timeout),
             pool,
             caches: std::sync::Arc::default(),
+            leader_key: settings
+                .schema
+                .as_ref()
+                .map_or(super::LEADER_LOCK_KEY, PgSchema::leader_lock_key),
+            locks: locks::LockHolder::for_database(&options),
         })
+    }
+
+    /// Tries to take this ledger's leader lock.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be reached.
+    pub(super) async fn try_lead(&self) -> Result<Option<super::Leadership>, StoreError> {
+        Ok(self
+            .locks
+            .try_lock(self.leader_key)
+            .await?
+            .map(super::Leadership::Postgres))
+    }
+
+    /// The connections open now: pooled ones and the writing one (not the process's lock
+    /// connection, shared by all its ledgers in the database).
+    pub fn open_connections(&self) -> u32 {
+        self.pool.size() + u32::from(self.writer.is_open())
     }
 
     /// The pool (for the shared queries and the leadership lock).

@@ -14,6 +14,7 @@ mod fuzz_properties;
 mod identifier_vectors;
 mod properties;
 mod receipt_vector;
+mod registry_properties;
 mod rfc6962;
 mod vectors;
 

@@ -10,6 +10,7 @@ mod faults;
 mod permissions;
 mod postgres_cluster;
 mod postgres_commit;
+mod postgres_schemas;
 mod restarts;
 mod stores;
 mod tamper;

@@ -15,7 +15,7 @@ import {
   makeKey, checkpoint, buildLeaves, inclusionProof,
 } from './fixtures.mjs';
 import { toHex, rootOf, hashFromHex } from '../../web/verify.js';
-import { sameBankKey, sameNumberKey } from '../../web/verify/registry.js';
+import { normaliseBank as sameBankKey, normaliseNumber as sameNumberKey } from '../../web/verify/registry.js';
 
 /** The server's Content-Security-Policy (src/http/mod.rs CONTENT_SECURITY_POLICY). */
 export const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -68,10 +68,12 @@ function fileAt(pathname) {
  */
 export async function startPlatformStub({ tamper = '' } = {}) {
   const key = await makeKey('platform.test/registry');
+  const orgKeys = {};
+  for (const o of ORGS) orgKeys[o.slug] = (await makeKey(`platform.test/o/${o.slug}`)).vkey;
   const items = ORGS.map((o) => ({
     kind: 'org.register',
     body: {
-      accounts: o.accounts, checks: { registration_number: `${o.slug}-001` }, kind: o.kind, name: o.name, origin: `platform.test/o/${o.slug}`, slug: o.slug, verifier_key: `platform.test/o/${o.slug}+00000000+AQ`,
+      accounts: o.accounts, checks: { registration_number: `${o.slug}-001` }, kind: o.kind, name: o.name, origin: `platform.test/o/${o.slug}`, slug: o.slug, verifier_key: orgKeys[o.slug],
     },
   }));
   items.push({ kind: 'org.suspend', body: { org: 'quy-ban-mai', reason: 'documents being checked' } });
@@ -111,7 +113,7 @@ export async function startPlatformStub({ tamper = '' } = {}) {
     } else if (u.pathname === '/api/v1/platform/orgs') {
       json(res, 200, {
         orgs: ORGS.map((o, i) => ({
-          ...o, origin: `platform.test/o/${o.slug}`, verifier_key: `platform.test/o/${o.slug}+00000000+AQ`, url: `/o/${o.slug}/`, registered_seq: i,
+          ...o, origin: `platform.test/o/${o.slug}`, verifier_key: orgKeys[o.slug], url: `/o/${o.slug}/`, registered_seq: i,
         })),
       });
     } else if (u.pathname === '/api/v1/platform/check-account') {

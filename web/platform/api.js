@@ -1,7 +1,7 @@
 // The platform page's requests: the platform API (api/v1/platform/ below the site's root,
 // base.js) and the registry ledger's own API (registry/api/v1/). Every address is relative to
 // the root, and every answer is read as data: what the page vouches for it checks itself
-// (verify/registry.js).
+// (verify/account-check.js).
 
 import { url } from '../base.js';
 

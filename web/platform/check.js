@@ -1,11 +1,11 @@
 // "Check an account before you transfer": a bank account number (and its bank) in, and either
 // "registered: <organisation>, campaign <title> (open/closed)", said only once the registry
-// proof has been checked in this browser (verify/registry.js), or plainly "not registered here:
+// proof has been checked in this browser (verify/account-check.js), or plainly "not registered here:
 // be careful". Text from the server only ever goes in as text.
 
 import { t } from './i18n.js';
 import { h, clear } from '../views/dom.js';
-import { verifyAccountCheck } from '../verify/registry.js';
+import { verifyAccountCheck } from '../verify/account-check.js';
 import {
   checkAccount, registryEntry, orgUrl, registryUrl,
 } from './api.js';

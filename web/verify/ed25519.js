@@ -81,6 +81,25 @@ function decodePoint(bytes) {
   return [x, y, 1n, (x * y) % P];
 }
 
+/**
+ * Whether 32 bytes are an Ed25519 public key as the Rust verifier decodes one (curve25519-dalek's
+ * decompression): y is read modulo p without its top bit, and the key is refused only when no
+ * x satisfies the curve equation.
+ */
+export function isEd25519Point(bytes) {
+  if (bytes.length !== 32) return false;
+  const b = Uint8Array.from(bytes);
+  b[31] &= 0x7f;
+  const y = mod(leInt(b));
+  const y2 = (y * y) % P;
+  const u = mod(y2 - 1n);
+  const v = mod(D * y2 + 1n);
+  const v3 = (v * v * v) % P;
+  const x = (u * v3 % P) * powMod(u * v3 % P * v3 % P * v % P, (P - 5n) / 8n) % P;
+  const vx2 = (v * x % P) * x % P;
+  return vx2 === u || vx2 === mod(-u);
+}
+
 function addPoints([X1, Y1, Z1, T1], [X2, Y2, Z2, T2]) {
   const a = mod((Y1 - X1) * (Y2 - X2));
   const b = mod((Y1 + X1) * (Y2 + X2));

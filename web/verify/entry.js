@@ -15,9 +15,12 @@ import {
 } from './fields.js';
 import { validateBudget } from './budget.js';
 import { validatePledge, validateCancel } from './pledge.js';
+import { ORG_RULES } from './registry.js';
 
-// The field rules of the kinds whose modules keep their own rules (SPEC.md §18, §19).
-const OWN_RULES = { budget: validateBudget, pledge: validatePledge, 'pledge.cancel': validateCancel };
+// The field rules of the kinds whose modules keep their own rules (SPEC.md §18, §19, §22).
+const OWN_RULES = {
+  budget: validateBudget, pledge: validatePledge, 'pledge.cancel': validateCancel, ...ORG_RULES,
+};
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
@@ -200,6 +203,21 @@ const BODIES = {
     amount: T.minor, campaign: T.str, currency: T.currency, donor: T.str, expected_on: opt(T.str), note: opt(T.str),
   },
   'pledge.cancel': { campaign: T.str, pledge: T.u64, reason: T.str },
+  // A platform registry's entries (SPEC.md §22.1).
+  'org.register': {
+    accounts: T.arrayOf(T.struct(ACCOUNT)),
+    checks: T.struct({ document_sha256: opt(T.hash), note: opt(T.str), registration_number: opt(T.str) }),
+    kind: T.oneOf('ngo', 'individual', 'local_authority'),
+    name: T.str,
+    origin: T.str,
+    slug: T.str,
+    verifier_key: T.str,
+  },
+  'org.accounts': { accounts: T.arrayOf(T.struct(ACCOUNT)), note: opt(T.str), org: T.str },
+  'org.key': { note: opt(T.str), org: T.str, verifier_key: T.str },
+  'org.suspend': { org: T.str, reason: T.str },
+  'org.resume': { note: opt(T.str), org: T.str },
+  'org.close': { org: T.str, reason: T.str },
 };
 // A published statement line (SPEC.md §16.2).
 const LINE = {

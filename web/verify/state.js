@@ -219,6 +219,15 @@ export class LedgerState {
         this.idx(b.campaign);
         commit = () => {};
         break;
+      case 'org.register':
+      case 'org.accounts':
+      case 'org.key':
+      case 'org.suspend':
+      case 'org.resume':
+      case 'org.close':
+        // A platform registry's entries move no money; their rules are registry.js's (SPEC.md §22).
+        commit = () => {};
+        break;
       default:
         throw new InvariantError('unknown_kind', `unknown kind ${JSON.stringify(entry.kind)}`);
     }

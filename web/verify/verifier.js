@@ -9,6 +9,7 @@ import { leafHashSync, CompactTree } from './merkle.js';
 import { LedgerState, InvariantError } from './state.js';
 import { Budgets } from './budget.js';
 import { Pledges } from './pledge.js';
+import { Registry } from './registry.js';
 import { totalsOf, checkTotals } from './totals.js';
 import { verifyCheckpoint } from './note.js';
 
@@ -18,6 +19,7 @@ export class Verifier {
     this.state = new LedgerState();
     this.budgets = new Budgets();
     this.pledges = new Pledges();
+    this.registry = new Registry();
     this.tree = new CompactTree();
     this.checkpoints = new Map(); // size -> callback(rootHex) to check a prefix root
   }
@@ -56,6 +58,8 @@ export class Verifier {
       // SPEC.md §18, §19: after the ledger rules of §7.
       this.budgets.apply(entry);
       this.pledges.apply(entry);
+      // SPEC.md §22: a platform registry's rules.
+      this.registry.apply(entry);
     } catch (e) {
       if (e instanceof InvariantError) {
         const { code, message, ...extra } = e;
@@ -81,6 +85,8 @@ export class Verifier {
       // SPEC.md §18, §19: after the ledger rules of §7.
       this.budgets.apply(entry);
       this.pledges.apply(entry);
+      // SPEC.md §22: a platform registry's rules.
+      this.registry.apply(entry);
     } catch (e) {
       if (e instanceof InvariantError) {
         const { code, message, ...extra } = e;
@@ -125,7 +131,7 @@ export class Verifier {
     const totals = totalsOf(this.state);
     if (claimed) checkTotals(claimed, totals);
     return {
-      size, root, checkpoint: cp, totals, budgets: this.budgets, pledges: this.pledges,
+      size, root, checkpoint: cp, totals, budgets: this.budgets, pledges: this.pledges, registry: this.registry,
     };
   }
 }

@@ -54,6 +54,20 @@ export function lineDetails(line, bySeq) {
     case 'pledge.cancel':
       out.push(h('a', { href: `#/entry/${b.pledge}` }, t('pl_row_cancel', { seq: b.pledge })), ': ', h('span', { class: 'prewrap' }, b.reason));
       break;
+    // A platform registry's entries (SPEC.md §22): the organisation, and why when a reason is given.
+    case 'org.register':
+      out.push(`${b.name} (${b.slug})`);
+      break;
+    case 'org.accounts':
+    case 'org.key':
+    case 'org.resume':
+      out.push(b.org);
+      if (b.note !== undefined) out.push(': ', h('span', { class: 'prewrap' }, b.note));
+      break;
+    case 'org.suspend':
+    case 'org.close':
+      out.push(b.org, ': ', h('span', { class: 'prewrap' }, b.reason));
+      break;
     default:
       break;
   }

@@ -104,6 +104,8 @@ fn texts(body: &Body) -> Vec<(&'static str, &str)> {
             out.extend(p.note.as_deref().map(|n| ("note", n)));
         }
         Body::PledgeCancel(c) => out.push(("reason", c.reason.as_str())),
+        Body::Org(o) => out.extend(o.texts()),
+        Body::KeyRotate(k) => out.extend(k.note.as_deref().map(|n| ("note", n))),
         Body::Statement(s) => {
             out.push(("account.bank", s.account.bank.as_str()));
             out.push(("account.number", s.account.number.as_str()));

@@ -152,6 +152,16 @@ impl CheckpointSigner {
         &self.vkey
     }
 
+    /// The Ed25519 signature of `message` by this key. Only for messages whose first line
+    /// says what they are (a key rotation, SPEC.md §23), so that no signature made here can
+    /// pass for a checkpoint's.
+    pub(crate) fn sign_bytes(&self, message: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer as _;
+        ed25519_dalek::SigningKey::from_bytes(&self.seed)
+            .sign(message)
+            .to_bytes()
+    }
+
     /// Signs the checkpoint for a tree of `size` leaves with `root`; returns the note text.
     pub fn sign(&self, size: u64, root: &Hash) -> String {
         let cp = Checkpoint {
@@ -177,6 +187,18 @@ impl CheckpointSigner {
 /// [`CheckpointError::BadVerifierKey`].
 pub fn parse_verifier_key(vkey: &str) -> Result<String, CheckpointError> {
     Ok(verifier(vkey)?.name().to_string())
+}
+
+/// Whether `signature` is `vkey`'s Ed25519 signature of `message`.
+///
+/// # Errors
+/// [`CheckpointError::BadVerifierKey`] when `vkey` is malformed.
+pub(crate) fn verifies_bytes(
+    vkey: &str,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, CheckpointError> {
+    Ok(verifier(vkey)?.verify(message, signature))
 }
 
 /// The verifier of a key text (SPEC.md §6): White_Space around the text is ignored (Rust's

@@ -29,6 +29,8 @@ pub mod pledge;
 pub mod policy;
 pub mod receipt;
 pub mod reconcile;
+pub mod registry;
+pub mod rotation;
 pub mod state;
 pub mod tiles;
 pub mod tlog_proof;

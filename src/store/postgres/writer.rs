@@ -4,18 +4,21 @@
 //! The pool checks a connection with a round trip each time it lends one (and again when
 //! it is given back); the group commit is one round trip, so it runs on a connection that
 //! is already known to work instead. It is opened at the first write, kept between writes,
-//! and dropped after a failure that may have left it unusable (anything but an error the
+//! closed once unused for the store's idle timeout (an idle organisation holds no
+//! connection; the next write opens one again), and dropped after a failure that may have left it unusable (anything but an error the
 //! database answered with), or when a caller stops waiting halfway through an exchange (its
 //! future dropped: the answer would still be on the wire), so the next use opens a fresh one.
 
 use crate::store::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::Connection;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, MutexGuard};
 
 /// The writing connection's options: the pool's, with every statement planned for its own
 /// values (`plan_cache_mode = force_custom_plan`). The connection lives as long as the
-/// process and its statements are prepared once; PostgreSQL would otherwise settle, after
+/// ledger is busy and its statements are prepared once; PostgreSQL would otherwise settle, after
 /// five runs, on a generic plan costed while the ledger was nearly empty (a scan of
 /// `entries` for the chain trigger's look-up of the entry before, and for the reference
 /// look-up), and keep it as the ledger grows.
@@ -24,11 +27,14 @@ pub(in crate::store) fn options_of(pool: &PgConnectOptions) -> PgConnectOptions 
         .options([("plan_cache_mode", "force_custom_plan")])
 }
 
-/// The writing connection, opened on first use.
+/// The writing connection, opened on first use and closed when idle.
 #[derive(Debug)]
 pub(in crate::store) struct Writer {
     options: PgConnectOptions,
     conn: Mutex<Option<PgConnection>>,
+    /// When the connection was last lent (read only by the idle check).
+    used_at: std::sync::Mutex<Instant>,
+    idle_timeout: Duration,
 }
 
 /// The writing connection, held by one caller at a time for one exchange, which ends with
@@ -40,11 +46,50 @@ pub(in crate::store) struct Held<'a> {
 }
 
 impl Writer {
-    /// A writer that connects with `options` when first used.
-    pub(in crate::store) fn new(options: PgConnectOptions) -> Writer {
-        Writer {
+    /// A writer that connects with `options` when first used, and closes its connection
+    /// once it has not been used for `idle_timeout` (checked by a task that ends with the
+    /// writer).
+    pub(in crate::store) fn start(
+        options: PgConnectOptions,
+        idle_timeout: Duration,
+    ) -> Arc<Writer> {
+        let writer = Arc::new(Writer {
             options,
             conn: Mutex::new(None),
+            used_at: std::sync::Mutex::new(Instant::now()),
+            idle_timeout,
+        });
+        tokio::spawn(close_when_idle(Arc::downgrade(&writer), idle_timeout));
+        writer
+    }
+
+    /// Whether the connection is open now (or being opened or used by a caller).
+    pub(in crate::store) fn is_open(&self) -> bool {
+        self.conn.try_lock().map_or(true, |conn| conn.is_some())
+    }
+
+    fn mark_used(&self) {
+        *self
+            .used_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
+    }
+
+    /// Closes the connection if nobody holds it and it has not been lent for the idle
+    /// timeout.
+    async fn close_if_idle(&self) {
+        let Ok(mut conn) = self.conn.try_lock() else {
+            return;
+        };
+        let idle_for = self
+            .used_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .elapsed();
+        if idle_for >= self.idle_timeout {
+            if let Some(open) = conn.take() {
+                let _ = open.close().await;
+            }
         }
     }
 
@@ -54,6 +99,7 @@ impl Writer {
     /// [`StoreError`] when the server cannot be reached.
     pub(in crate::store) async fn hold(&self) -> Result<Held<'_>, StoreError> {
         let mut guard = self.conn.lock().await;
+        self.mark_used();
         if guard.is_none() {
             *guard = Some(PgConnection::connect_with(&self.options).await?);
             super::nodelay::on_sockets_to(self.options.get_port());
@@ -69,6 +115,19 @@ impl Writer {
         if let Some(conn) = self.conn.lock().await.take() {
             let _ = conn.close().await;
         }
+    }
+}
+
+/// Checks `writer`'s connection for idleness every half idle timeout (so it is closed
+/// between one and one and a half timeouts after its last use) until the writer is gone.
+async fn close_when_idle(writer: Weak<Writer>, idle_timeout: Duration) {
+    let period = (idle_timeout / 2).max(Duration::from_millis(10));
+    loop {
+        tokio::time::sleep(period).await;
+        let Some(writer) = writer.upgrade() else {
+            return;
+        };
+        writer.close_if_idle().await;
     }
 }
 

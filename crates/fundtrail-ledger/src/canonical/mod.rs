@@ -121,7 +121,13 @@ pub fn decode_general(leaf: &[u8]) -> Result<Entry, LeafError> {
         "budget" => Body::Budget(body::<crate::budget::Budget>(wire.body)?),
         "pledge" => Body::Pledge(body::<crate::pledge::Pledge>(wire.body)?),
         "pledge.cancel" => Body::PledgeCancel(body::<crate::pledge::PledgeCancel>(wire.body)?),
-        other => return Err(LeafError::UnknownKind(other.to_string())),
+        "key.rotate" => Body::KeyRotate(body::<crate::rotation::KeyRotate>(wire.body)?),
+        other => match crate::registry::OrgEntry::parse(other, wire.body.get()) {
+            Some(parsed) => {
+                Body::Org(parsed.map_err(|e| LeafError::Malformed(format!("body: {e}")))?)
+            }
+            None => return Err(LeafError::UnknownKind(other.to_string())),
+        },
     };
     let entry = Entry {
         seq: wire.seq,

@@ -81,6 +81,8 @@ impl Body {
             Body::Budget(b) => crate::budget::validate(b),
             Body::Pledge(b) => crate::pledge::validate_pledge(b),
             Body::PledgeCancel(b) => crate::pledge::validate_cancel(b),
+            Body::Org(b) => crate::registry::validate(b),
+            Body::KeyRotate(b) => b.validate(),
         }
     }
 }

@@ -75,6 +75,11 @@ pub enum Body {
     Pledge(crate::pledge::Pledge),
     /// `pledge.cancel` (SPEC.md §19)
     PledgeCancel(crate::pledge::PledgeCancel),
+    /// `org.register`, `org.accounts`, `org.key`, `org.suspend`, `org.resume` and `org.close`:
+    /// a platform registry's entries (SPEC.md §22)
+    Org(crate::registry::OrgEntry),
+    /// `key.rotate` (SPEC.md §23)
+    KeyRotate(crate::rotation::KeyRotate),
 }
 
 impl Body {
@@ -93,6 +98,8 @@ impl Body {
             Body::Budget(_) => "budget",
             Body::Pledge(_) => "pledge",
             Body::PledgeCancel(_) => "pledge.cancel",
+            Body::Org(o) => o.kind(),
+            Body::KeyRotate(_) => "key.rotate",
         }
     }
 
@@ -109,7 +116,7 @@ impl Body {
             Body::Budget(b) => &b.campaign,
             Body::Pledge(b) => &b.campaign,
             Body::PledgeCancel(b) => &b.campaign,
-            Body::Reversal(_) | Body::Statement(_) => "",
+            Body::Reversal(_) | Body::Statement(_) | Body::Org(_) | Body::KeyRotate(_) => "",
         }
     }
 }

@@ -160,7 +160,9 @@ impl Reconciler {
             | Body::ApprovalPolicy(_)
             | Body::Budget(_)
             | Body::Pledge(_)
-            | Body::PledgeCancel(_) => {}
+            | Body::PledgeCancel(_)
+            | Body::Org(_)
+            | Body::KeyRotate(_) => {}
         }
     }
 

@@ -375,6 +375,9 @@ impl LedgerState {
             }
             Body::Reversal(r) => self.reversal_change(r.reverses),
             Body::Statement(_) => Ok(Change::Nothing),
+            // A key rotation moves no money; its signature is checked against the key in
+            // force by the verifier, which knows the keys (`crate::rotation::KeyChain`).
+            Body::KeyRotate(_) => Ok(Change::Nothing),
             // An update moves no money; it must name a campaign that was opened (open or closed).
             Body::Update(u) => self.idx(&u.campaign).map(|_| Change::Nothing),
             Body::ApprovalPolicy(p) => self.policy_change(p),
@@ -386,6 +389,8 @@ impl LedgerState {
                 .open_campaign(&p.campaign, p.currency, true)
                 .map(|_| Change::Nothing),
             Body::PledgeCancel(c) => self.idx(&c.campaign).map(|_| Change::Nothing),
+            // Registry entries move no money; their rules are in `crate::registry`.
+            Body::Org(_) => Ok(Change::Nothing),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::pipeline::{read_line_into, Pipeline};
 use super::{Report, Verifier, VerifyError};
-use crate::checkpoint::CheckpointError;
+use crate::checkpoint::{parse_verifier_key, CheckpointError};
 use crate::totals::Totals;
 use std::io::BufRead;
 
@@ -20,8 +20,10 @@ pub fn bundle_trailer(note: &str) -> String {
     format!("\n{note}")
 }
 
-/// Verifies a whole bundle read from `input`. When `pinned_key` is given, the bundle's key
-/// must be that key. `progress` is called with the number of entries checked, every 4096.
+/// Verifies a whole bundle read from `input`. The bundle's key is the ledger's first key;
+/// when `pinned_key` is given, it must be that key or one the ledger's verified rotations
+/// put in force (SPEC.md §9 step 1, §23): a pinned key of another name is refused before
+/// any leaf is read, one of the same name once the rotations are known. `progress` is called with the number of entries checked, every 4096.
 ///
 /// With the `threads` feature (on by default) and more than one CPU, leaves are decoded and
 /// hashed on a second thread while this one reads the input and applies them in order (see
@@ -69,17 +71,16 @@ pub(super) fn verify_bundle_with<R: BufRead>(
     }
     let key = String::from_utf8(line[4..].to_vec())
         .map_err(|_| VerifyError::Bundle("key is not UTF-8".into()))?;
-    if let Some(pinned) = pinned_key {
-        if pinned.trim() != key {
-            return Err(VerifyError::Checkpoint(CheckpointError::BadSignature(
-                format!("{pinned} (the bundle names a different key, {key})"),
-            )));
+    let pinned_mismatch = pinned_key.filter(|pinned| pinned.trim() != key);
+    if let Some(pinned) = pinned_mismatch {
+        if !could_be_later_key(pinned, &key) {
+            return Err(different_key(pinned, &key));
         }
     }
     if !read_line(&mut input, &mut line)? || !line.is_empty() {
         return Err(VerifyError::Bundle("third line must be empty".into()));
     }
-    let mut verifier = Verifier::new();
+    let mut verifier = Verifier::with_first_key(&key);
     pipeline.run(&mut input, &mut verifier, &mut progress)?;
     let mut note = Vec::new();
     while read_line(&mut input, &mut line)? {
@@ -89,5 +90,29 @@ pub(super) fn verify_bundle_with<R: BufRead>(
     let note = String::from_utf8(note)
         .map_err(|_| VerifyError::Bundle("checkpoint is not UTF-8".into()))?;
     progress(verifier.size());
-    verifier.finish(Some((&note, &key)), claimed)
+    let report = verifier.finish(Some((&note, &key)), claimed)?;
+    match pinned_mismatch {
+        Some(pinned) if !report.keys.iter().any(|(_, k)| k == pinned.trim()) => {
+            Err(different_key(pinned, &key))
+        }
+        _ => Ok(report),
+    }
+}
+
+/// Whether `pinned` may be a key the bundle's ledger rotated to from its first key `first`
+/// (SPEC.md §23): both well-formed keys of the same name. Only the ledger's verified
+/// rotations can tell whether it is.
+fn could_be_later_key(pinned: &str, first: &str) -> bool {
+    match (parse_verifier_key(pinned), parse_verifier_key(first)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The error of a bundle whose ledger was never signed with the pinned key (SPEC.md §9
+/// step 1).
+fn different_key(pinned: &str, key: &str) -> VerifyError {
+    VerifyError::Checkpoint(CheckpointError::BadSignature(format!(
+        "{pinned} (the bundle names a different key, {key})"
+    )))
 }

@@ -62,4 +62,11 @@ pub struct Report {
     pub totals: Totals,
     /// Budgets and pledges recomputed from the entries (SPEC.md §8.1).
     pub plans: crate::plans::Plans,
+    /// The organisations registered by the entries (SPEC.md §22), when the ledger is a
+    /// platform's registry.
+    pub registry: crate::registry::Registry,
+    /// When a checkpoint was verified: the keys the ledger was signed with, first key
+    /// first, each with the size from which it signs (SPEC.md §23); one key when the
+    /// ledger never rotated.
+    pub keys: Vec<(u64, String)>,
 }

@@ -13,5 +13,7 @@ mod donor_statements;
 mod edge;
 mod identifiers;
 mod leaves;
+mod registry;
+mod rotation;
 mod statements;
 mod updates;

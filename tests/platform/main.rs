@@ -1,0 +1,14 @@
+//! Platform mode end to end (SPEC.md §24): a real platform server on a loopback port (in
+//! this process, see `harness`), organisations created through the platform API, real
+//! tokens, real SQLite files (one per organisation), and the built binary to verify.
+
+#[path = "../helpers/mod.rs"]
+mod helpers;
+
+mod accounts;
+mod cli;
+mod harness;
+mod isolation;
+mod postgres;
+mod registry;
+mod suspension;

@@ -1,0 +1,63 @@
+//! A platform on PostgreSQL: every ledger in one database, a schema each, still separate
+//! and each verifying on its own.
+
+use crate::harness::{account, spawn_platform_on};
+use crate::helpers::binary::fundtrail;
+use crate::helpers::postgres::Cluster;
+use serde_json::json;
+
+#[tokio::test]
+async fn organisations_on_one_postgresql_database_keep_separate_ledgers_that_each_verify() {
+    let Some(cluster) = Cluster::start("organisations_on_one_postgresql_database") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_on(Some(url.clone())).await;
+    let a = platform
+        .create_org("ngo-a", json!([account("Vietcombank", "0011002233")]))
+        .await;
+    let b = platform.create_org("ngo-b", json!([])).await;
+
+    let opened = platform
+        .open_campaign(&a, "flood", json!([account("Vietcombank", "0011002233")]))
+        .await;
+    let donated = platform.donate(&a, "flood", "100000").await;
+    let refused = platform
+        .send(
+            reqwest::Method::GET,
+            "/o/ngo-b/api/v1/tokens",
+            Some(&a.admin_token),
+            None,
+        )
+        .await;
+
+    assert_eq!(opened.status(), 201, "{}", opened.text());
+    assert_eq!(donated.status(), 201, "{}", donated.text());
+    assert_eq!(refused.status(), 401);
+    assert_eq!(platform.size_of("ngo-a").await, 2);
+    assert_eq!(platform.size_of("ngo-b").await, 0);
+    assert_ne!(a.verifier_key, b.verifier_key);
+    for path in ["o/ngo-a", "o/ngo-b", "registry"] {
+        let target = format!("{}/{path}", platform.address);
+        let verified = tokio::task::spawn_blocking(move || fundtrail(&["verify", &target]))
+            .await
+            .expect("verify ran");
+        assert!(
+            verified.status.success(),
+            "{path}: {}",
+            String::from_utf8_lossy(&verified.stderr)
+        );
+    }
+    let mut admin = {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&url).await.expect("connect")
+    };
+    let schemas: Vec<String> = sqlx::query_scalar(
+        "select schema_name::text from information_schema.schemata \
+         where schema_name in ('registry', 'org_ngo_a', 'org_ngo_b') order by 1",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("schemas listed");
+    assert_eq!(schemas, ["org_ngo_a", "org_ngo_b", "registry"]);
+}
