@@ -1,8 +1,8 @@
 // Browser end-to-end tests of the public page and the staff console served under a prefix, as
 // a platform serves each organisation (`/o/<slug>/`, SPEC.md §24): a loopback reverse proxy
 // (harness.mjs prefixProxy) serves `fundtrail demo` at `/o/test-org/` and answers 404 outside
-// it. The page verifies the whole ledger, a receipt is proved by its code, the console signs
-// in and records, and nothing is asked for outside the prefix.
+// it. The page verifies the whole ledger, a campaign shows its VietQR codes, a receipt is
+// proved by its code, the console signs in, and nothing is asked for outside the prefix.
 //
 // Needs Chromium, playwright-core and a built server binary (tests/web/harness.mjs); skipped
 // with the reason when one is missing.
@@ -62,6 +62,22 @@ test('under /o/test-org/ the public page verifies the whole ledger and remembers
   assert.ok(!stored.includes('fundtrail.verified'), 'the key of a site at the root is left alone');
   assert.equal(await page.getAttribute('#api-link', 'href'), 'api/v1/info');
   assert.ok(asked.some((u) => u.startsWith(`${proxy.base}/log/`)), 'the tiles came from the prefixed site');
+  assert.deepEqual(outside(asked), []);
+  assert.deepEqual(proxy.requests, []);
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('under /o/test-org/ a campaign page shows its accounts with their VietQR codes, every one asked for under the prefix', { skip }, async () => {
+  const { page, context, problems, asked } = await prefixedPage();
+
+  await page.goto(`${proxy.base}/#/campaign/flood-2026`);
+  await page.waitForSelector('#give img.vietqr');
+  await page.waitForFunction(() => [...document.querySelectorAll('#give img.vietqr')].every((i) => i.complete && i.naturalWidth > 0));
+  const sources = await page.$$eval('#give img.vietqr', (imgs) => imgs.map((i) => i.src));
+
+  assert.ok(sources.length > 0);
+  for (const src of sources) assert.ok(src.startsWith(`${proxy.base}/api/v1/campaigns/flood-2026/vietqr/`), src);
   assert.deepEqual(outside(asked), []);
   assert.deepEqual(proxy.requests, []);
   assert.deepEqual(problems, { dialogs: [], errors: [] });
