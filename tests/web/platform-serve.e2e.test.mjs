@@ -179,3 +179,18 @@ test('an organisation\'s own page under /o/<slug>/ on the platform verifies its 
   assert.deepEqual(problems, { dialogs: [], errors: [] });
   await context.close();
 });
+
+test('the registry\'s own page under /registry/ verifies the registry in the browser', { skip }, async () => {
+  const { page, context, problems } = await openPage(browser, `${base}/registry`);
+
+  await page.goto(`${base}/registry/#/verify`);
+  await page.waitForSelector('#verify-all');
+  await page.click('#verify-all');
+  await page.waitForSelector('#verdict .verdict.good, #verdict .verdict.bad', { timeout: 60_000 });
+  await donorShot(page, 'platform-serve-registry-verified');
+  const verdict = await page.getAttribute('#verdict .verdict', 'class');
+
+  assert.match(verdict, /\bgood\b/, await page.textContent('#verdict'));
+  assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
