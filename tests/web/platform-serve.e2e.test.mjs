@@ -21,6 +21,7 @@ import {
 import {
   axeMissing, VIEWPORTS, donorPage, donorShot, screenProblems,
 } from './donor-harness.mjs';
+import { signInByLink } from './staff-harness.mjs';
 
 /** Why this binary cannot run a platform, or null. */
 function noPlatform() {
@@ -41,6 +42,7 @@ let server = null;
 let base = '';
 let browser = null;
 let serverLog = '';
+let tokenB = '';
 
 /** Runs `fundtrail platform ...args` to the end and returns what it printed (throws on failure). */
 function platform(...args) {
@@ -99,6 +101,7 @@ before(async () => {
   await post('/o/hoi-chu-thap-do/api/v1/campaigns', tokenA, {
     id: 'lu-quang-nam-2026', title: 'Lũ lụt Quảng Nam 2026', purpose: 'Gạo, nước sạch và sửa nhà cho các hộ ở Quảng Nam', currency: 'VND', accounts: [ACCOUNT_A],
   });
+  tokenB = b.admin_token;
   await post('/o/quy-ban-mai/api/v1/campaigns', b.admin_token, {
     id: 'mo-mat', title: 'Cataract surgery in Huế', purpose: 'Eye operations for elderly people', currency: 'VND', accounts: [ACCOUNT_B],
   });
@@ -192,5 +195,18 @@ test('the registry\'s own page under /registry/ verifies the registry in the bro
 
   assert.match(verdict, /\bgood\b/, await page.textContent('#verdict'));
   assert.deepEqual(problems, { dialogs: [], errors: [] });
+  await context.close();
+});
+
+test('an organisation\'s staff console under /o/<slug>/staff/ signs in with its own token, and the other organisation\'s refuses it', { skip }, async () => {
+  const { page, context, problems } = await openPage(browser, `${base}/o/quy-ban-mai`);
+
+  await signInByLink(page, `${base}/o/quy-ban-mai/staff/`, tokenB);
+  const publicLink = await page.getAttribute('#public-link', 'href');
+  const elsewhere = await fetch(`${base}/o/hoi-chu-thap-do/api/v1/tokens`, { headers: { authorization: `Bearer ${tokenB}` } });
+
+  assert.equal(publicLink, `${base}/o/quy-ban-mai/#/`);
+  assert.equal(elsewhere.status, 401);
+  assert.deepEqual(problems.errors, []);
   await context.close();
 });
