@@ -67,6 +67,8 @@ for (const [lang, device] of EVERY_SCREEN) {
     await donorShot(page, `platform-miss-${lang}-${device}`);
 
     assert.deepEqual(statuses, ORGS.map((o) => [o.slug, o.status]));
+    assert.equal(await page.$eval('#registry-foot', (a) => a.href), `${stub.base}/registry/`);
+    assert.equal(await page.$eval('#pf-registry-link', (a) => a.href), `${stub.base}/registry/`);
     assert.ok(hit.includes(ORGS[0].name), hit);
     assert.ok(hit.includes(lang === 'vi' ? 'Đã đăng ký' : 'Registered'), hit);
     assert.ok(hit.includes('Lũ lụt Quảng Nam 2026'), hit);
