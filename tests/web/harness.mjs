@@ -219,6 +219,7 @@ export async function openPage(browser, base, opts = {}) {
   // binary even then.)
   // A `base` with a path (a site under a prefix, such as a prefixProxy's) serves web/ below it.
   const prefix = new URL(base).pathname.replace(/\/$/, '');
+  let served = null;
   if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1' && opts.fromDisk !== false) await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (!url.pathname.startsWith(`${prefix}/`)) return route.continue();
@@ -227,8 +228,18 @@ export async function openPage(browser, base, opts = {}) {
     const rel = own.endsWith('/') ? `${own.slice(1)}index.html` : own.slice(1);
     const file = path.join(webDir, rel);
     if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
-    const real = await route.fetch();
-    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
+    // The server's headers for its files (the CSP above all) are the same for every file:
+    // they are asked for once per page's context, so serving ~90 modules from disk does not
+    // send ~90 requests at once to a server that limits each address.
+    if (!served) served = route.fetch().then((real) => real.headers());
+    let real;
+    try {
+      real = await served;
+    } catch (e) {
+      served = null;
+      throw e;
+    }
+    const headers = { ...real, 'content-type': MIME[path.extname(file)] || real['content-type'] };
     delete headers['content-length'];
     delete headers['content-encoding'];
     delete headers.etag;
