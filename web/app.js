@@ -20,8 +20,14 @@ import { viewReceipt } from './views/receipt.js';
 import { viewAccounts } from './views/accounts.js';
 import { viewDonorStatement } from './views/donor-statement.js';
 import { clearCampaignMeta } from './views/campaign-meta.js';
+import { useStoreKey, storeKeyFor } from './history.js';
+import { sitePath } from './base.js';
 
 const $main = document.getElementById('main');
+
+// This site's checkpoints are remembered apart from those of the other organisations a
+// platform serves on the same host (each under its own /o/<slug>/).
+useStoreKey(storeKeyFor(sitePath()));
 
 /** The header and footer in the visitor's language, with the current view marked in the menu. */
 function renderChrome(orgName) {

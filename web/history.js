@@ -11,8 +11,25 @@ import {
   forkProof, hashFromHex, verifyEntryAnswer, KeyChain,
 } from './verify.js';
 
-/** The localStorage key of the remembered checkpoint. */
+/** The localStorage key of the remembered checkpoint of a site served at the root of its host. */
 export const STORE_KEY = 'fundtrail.verified';
+
+/**
+ * The localStorage key of the remembered checkpoint of the site whose root is at `sitePath`
+ * (base.js): STORE_KEY at `/` (one ledger per host, as always), and a key of its own for each
+ * organisation of a platform (`/o/ngo-a/`), which share the host's storage but not a ledger:
+ * one organisation's checkpoint must never be compared with another's.
+ */
+export function storeKeyFor(sitePath) {
+  return !sitePath || sitePath === '/' ? STORE_KEY : `${STORE_KEY} ${sitePath}`;
+}
+
+let storeKey = STORE_KEY;
+
+/** Remembers checkpoints under `key` from now on (storeKeyFor the page's site). */
+export function useStoreKey(key) {
+  storeKey = key;
+}
 
 const storageOf = (storage) => storage ?? globalThis.localStorage;
 
@@ -24,7 +41,7 @@ const storageOf = (storage) => storage ?? globalThis.localStorage;
  */
 export function loadRemembered(storage) {
   try {
-    const v = JSON.parse(storageOf(storage).getItem(STORE_KEY) || 'null');
+    const v = JSON.parse(storageOf(storage).getItem(storeKey) || 'null');
     if (!v || typeof v.key !== 'string') return null;
     if (typeof v.note === 'string') {
       const cp = readCheckpointUnverified(v.note);
@@ -52,7 +69,7 @@ export async function rememberCheckpoint(note, key, storage) {
   const cp = await verifyCheckpoint(note, key);
   if (typeof cp.size !== 'number') throw new VerifyError('checkpoint', 'checkpoint: size too large to remember');
   try {
-    storageOf(storage).setItem(STORE_KEY, JSON.stringify({
+    storageOf(storage).setItem(storeKey, JSON.stringify({
       v: 2, key: key.trim(), note, size: cp.size, root: cp.root, at: new Date().toISOString(),
     }));
   } catch {

@@ -14,10 +14,11 @@
 import { splitLeafTexts, entriesFromTiles } from './verify.js';
 import { decodePage } from './verify-parallel.js';
 import { fetchTile } from './tiles-fetch.js';
+import { url } from './base.js';
 
 /** The NDJSON bytes of GET /api/v1/entries?start=&limit=; throws on an error status. */
 async function fetchEntries(start, limit) {
-  const r = await fetch(`/api/v1/entries?start=${start}&limit=${limit}`, { headers: { accept: 'application/x-ndjson' }, cache: 'no-store' });
+  const r = await fetch(url(`api/v1/entries?start=${start}&limit=${limit}`), { headers: { accept: 'application/x-ndjson' }, cache: 'no-store' });
   if (!r.ok) {
     const e = new Error(`HTTP ${r.status}`);
     e.name = 'HttpError';

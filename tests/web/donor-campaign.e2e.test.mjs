@@ -104,7 +104,7 @@ for (const [lang, device] of EVERY_SCREEN) {
     assert.equal(await page.getAttribute('table.statement tbody tr', 'data-seq'), String(entries[0].seq));
     assert.equal(digits(await page.textContent('table.statement tbody tr [data-field="balance"]')), c.balance);
     assert.equal(await page.locator(`table.statement tr.reversed[data-seq="${reversedSeq}"] .reversed-mark`).count(), 1);
-    assert.equal(await page.getAttribute('#csv-link', 'href'), '/api/v1/export/csv?campaign=flood-2026');
+    assert.equal(await page.getAttribute('#csv-link', 'href'), `${demo.base}/api/v1/export/csv?campaign=flood-2026`);
 
     // How to give, while open; where the money went, with documents.
     assert.equal(await page.locator('#give ul.accounts li').count(), c.accounts.length);

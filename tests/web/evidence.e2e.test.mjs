@@ -101,7 +101,7 @@ test('"Check file" says an uploaded document matches the ledger, and its HTML-li
   await page.waitForSelector('.ev-check');
   assert.equal(
     await page.getAttribute(`.ev-check[data-sha256="${pdf.sha256}"] a.ev-download`, 'href'),
-    `/api/v1/evidence/${pdf.sha256}`,
+    `${base}/api/v1/evidence/${pdf.sha256}`,
   );
 
   assert.equal(await check(page, pdf.sha256), '✓ This file is exactly the one recorded with the payment.');

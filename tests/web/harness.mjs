@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -40,25 +41,30 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** The server binary: FUNDTRAIL_BIN, or target/debug/fundtrail. */
 export const binPath = process.env.FUNDTRAIL_BIN || path.join(repo, 'target', 'debug', 'fundtrail');
 
-let reason = null;
+let browserReason = null;
 let playwright = null;
 if (!fs.existsSync(chromiumPath)) {
-  reason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
-} else if (!fs.existsSync(binPath)) {
-  reason = `no server binary at ${binPath} (build it: cargo build)`;
+  browserReason = `no chromium at ${chromiumPath} (install it: apt-get install -y chromium)`;
 } else {
   try {
     playwright = await import('playwright-core');
   } catch {
-    reason = 'the npm package playwright-core is not installed (run: npm install)';
+    browserReason = 'the npm package playwright-core is not installed (run: npm install)';
   }
 }
+
+/**
+ * Why the browser tests that need no server binary cannot run (no Chromium or no
+ * playwright-core), with how to fix it; null when both are there.
+ */
+export const browserSkipReason = browserReason;
 
 /**
  * Why the browser tests cannot run (no Chromium, no server binary, or no playwright-core), with
  * how to fix it; null when everything is there.
  */
-export const skipReason = reason;
+export const skipReason = browserReason
+  || (fs.existsSync(binPath) ? null : `no server binary at ${binPath} (build it: cargo build)`);
 
 /** Content types of the files in web/, for serving them from disk. */
 export const MIME = {
@@ -148,34 +154,56 @@ export async function startDemo({ tmpPrefix = 'fundtrail-e2e-', recorderToken: w
   return demo;
 }
 
+/**
+ * A loopback reverse proxy standing in for a platform (SPEC.md §24): it serves the site at
+ * `target` (e.g. a startDemo's base) under `prefix`, stripping the prefix before forwarding
+ * (headers, Host included, and bodies passed through as they stream), and answers 404 to
+ * anything outside the prefix, so a page that asks for an absolute `/api/...` fails visibly.
+ *
+ * Returns `{ base, requests, stop() }`: `base` is `http://127.0.0.1:PORT<prefix>`, `requests`
+ * the paths asked for outside the prefix (each answered 404).
+ */
+export async function prefixProxy(target, prefix = '/o/test-org') {
+  const to = new URL(target);
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    if (!req.url.startsWith(`${prefix}/`)) {
+      requests.push(req.url);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('outside the prefix');
+      return;
+    }
+    const upstream = http.request({
+      host: to.hostname, port: to.port, method: req.method, path: req.url.slice(prefix.length), headers: req.headers,
+    }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+  return {
+    base: `http://127.0.0.1:${server.address().port}${prefix}`,
+    requests,
+    stop: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
+}
+
 /** Launches headless Chromium (`chromiumPath`) with the standard flags; creates `outDir` too. */
 export async function launchBrowser() {
   fs.mkdirSync(outDir, { recursive: true });
   return playwright.chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 }
 
-// Tasks given to fewAtATime running now, and the ones waiting for a turn.
-let running = 0;
-const queued = [];
-
-/** Runs `task` when fewer than 8 tasks given to this function are running. */
-async function fewAtATime(task) {
-  if (running >= 8) await new Promise((resolve) => { queued.push(resolve); }); // a finished task hands its turn over
-  else running += 1;
-  try {
-    return await task();
-  } finally {
-    const next = queued.shift();
-    if (next) next();
-    else running -= 1;
-  }
-}
-
 /**
  * A new page in a new browser context (English and 1100×900 unless `opts.locale` /
  * `opts.viewport` say otherwise; downloads accepted) whose requests to `base` outside /api/
- * are answered from web/ on disk, with the server's own headers (CSP included) and the right
- * content type. Dialogs are dismissed; they, console errors and uncaught page errors are
+ * are answered from web/ on disk (`base` may end in a prefix such as `/o/test-org`), with the
+ * server's own headers (CSP included) and the right content type; not with `opts.fromDisk:
+ * false` (a server that serves web/ its own way, such as the platform page's). Dialogs are dismissed; they, console errors and uncaught page errors are
  * recorded in `problems` ({ dialogs: [], errors: [] }).
  *
  * Returns `{ page, context, problems }`; close `context` when done.
@@ -189,16 +217,29 @@ export async function openPage(browser, base, opts = {}) {
   // without rebuilding); the server's own headers, CSP included, are kept either way. (A
   // worker started by a worker, such as verify-decoder.js, is not routed: it comes from the
   // binary even then.)
-  // The server's answers are fetched a few at a time: the page preloads some 75 modules at
-  // once, and the server closes a peer's connections beyond 64 (src/http/limits.rs).
-  if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1') await context.route(`${base}/**`, async (route) => {
+  // A `base` with a path (a site under a prefix, such as a prefixProxy's) serves web/ below it.
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
+  let served = null;
+  if (process.env.FUNDTRAIL_E2E_WEB_FROM_DISK === '1' && opts.fromDisk !== false) await context.route(`${base}/**`, async (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname.startsWith('/api/')) return route.continue();
-    const rel = url.pathname.endsWith('/') ? `${url.pathname.slice(1)}index.html` : url.pathname.slice(1);
+    if (!url.pathname.startsWith(`${prefix}/`)) return route.continue();
+    const own = url.pathname.slice(prefix.length);
+    if (own.startsWith('/api/')) return route.continue();
+    const rel = own.endsWith('/') ? `${own.slice(1)}index.html` : own.slice(1);
     const file = path.join(webDir, rel);
     if (!file.startsWith(webDir) || !fs.existsSync(file)) return route.continue();
-    const real = await fewAtATime(() => route.fetch());
-    const headers = { ...real.headers(), 'content-type': MIME[path.extname(file)] || real.headers()['content-type'] };
+    // The server's headers for its files (the CSP above all) are the same for every file:
+    // they are asked for once per page's context, so serving ~90 modules from disk does not
+    // send ~90 requests at once to a server that limits each address.
+    if (!served) served = route.fetch().then((real) => real.headers());
+    let real;
+    try {
+      real = await served;
+    } catch (e) {
+      served = null;
+      throw e;
+    }
+    const headers = { ...real, 'content-type': MIME[path.extname(file)] || real['content-type'] };
     delete headers['content-length'];
     delete headers['content-encoding'];
     delete headers.etag;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  checkHistory, loadRemembered, rememberCheckpoint, STORE_KEY,
+  checkHistory, loadRemembered, rememberCheckpoint, STORE_KEY, storeKeyFor, useStoreKey,
 } from '../../web/history.js';
 import {
   rootOf, sha256, toHex, utf8, VerifyError, checkForkProof, forkProof, forkProofText,
@@ -110,6 +110,26 @@ test('the whole signed note is remembered, and the older form without it is stil
   });
   storage.setItem(STORE_KEY, '{"key":"k","size":-1,"root":"00"}');
   assert.equal(loadRemembered(storage), null);
+});
+
+test('each organisation of a platform remembers its own checkpoint, and a site at the root keeps the key it always had', async () => {
+  assert.equal(storeKeyFor('/'), STORE_KEY);
+  assert.notEqual(storeKeyFor('/o/ngo-a/'), storeKeyFor('/o/ngo-b/'));
+  const a = await makeKey('h.example/o/ngo-a');
+  const b = await makeKey('h.example/o/ngo-b');
+  const storage = memoryStorage();
+  try {
+    useStoreKey(storeKeyFor('/o/ngo-a/'));
+    await rememberCheckpoint(await checkpoint(a, 5, toHex(await rootOf(await leafHashes(5)))), a.vkey, storage);
+    useStoreKey(storeKeyFor('/o/ngo-b/'));
+    assert.equal(loadRemembered(storage), null, 'ngo-b has nothing remembered: it must not be compared with ngo-a');
+    await rememberCheckpoint(await checkpoint(b, 2, toHex(await rootOf(await leafHashes(2, 'b')))), b.vkey, storage);
+    useStoreKey(storeKeyFor('/o/ngo-a/'));
+    assert.deepEqual([loadRemembered(storage).key, loadRemembered(storage).size], [a.vkey, 5]);
+  } finally {
+    useStoreKey(STORE_KEY);
+  }
+  assert.equal(loadRemembered(storage), null, 'the root site\'s key holds nothing of either');
 });
 
 test('a ledger that grew is proved to extend the remembered checkpoint', async () => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { keysOf, LANGS, has as pageHas } from '../../web/i18n.js';
 import { staffKeysOf } from '../../web/staff/i18n.js';
+import { platformKeysOf, LANGS as PLATFORM_LANGS } from '../../web/platform/i18n.js';
 import {
   webDir as web, webFiles, binPath, startDemo,
 } from './harness.mjs';
@@ -29,8 +30,8 @@ function importsOf(file) {
   return out;
 }
 
-/** The HTML pages: the public page and the staff console. */
-const PAGES = ['index.html', 'staff/index.html'];
+/** The HTML pages: the public page, the staff console and the platform page. */
+const PAGES = ['index.html', 'staff/index.html', 'platform/index.html'];
 
 /** The module scripts `html` (a page of web/) loads, relative to web/. */
 function entryPoints(html) {
@@ -99,6 +100,48 @@ test('no HTML is built from strings, no eval, no inline handlers or styles', () 
   }
 });
 
+/** `src` (a module, stylesheet or page) without its comments, so prose may name any path. */
+const withoutComments = (src) => src
+  .replace(/<!--[\s\S]*?-->/g, '')
+  .replace(/\/\*[\s\S]*?\*\//g, '')
+  .replace(/(^|[\s;,(){}])\/\/.*$/gm, '$1');
+
+/**
+ * The absolute same-origin addresses in `src` (a file of web/): a string or attribute starting
+ * with one of the server's top-level paths, a request or link whose address starts with `/`,
+ * or the host's origin followed by `/`. Each would break the page served under a prefix.
+ */
+function absoluteAddresses(src) {
+  const code = withoutComments(src);
+  const patterns = [
+    /['"`]\/(?:api|log|staff|widget|badge|registry|o|tiles|platform|static)(?:[/?#'"`]|$)/gm,
+    /\b(?:fetch|URL|EventSource|Worker|SharedWorker|importScripts|assign|replace|open|sendBeacon)\(\s*['"`]\/(?!\/)/g,
+    /\b(?:href|src|action|formaction|poster|data)\s*[=:]\s*['"`]\/(?!\/)/g,
+    /\burl\(\s*['"]?\/(?!\/)/g,
+    /location\.origin\s*\}?\s*(?:\+\s*['"`])?\//g,
+  ];
+  return patterns.flatMap((re) => [...code.matchAll(re)].map((m) => m[0]));
+}
+
+test('nothing in web/ names an absolute same-origin address: every request and link is relative to the site root (base.js), so the pages work under /o/<slug>/', () => {
+  const files = webFiles().filter((f) => /\.(?:js|html|css)$/.test(f));
+  assert.ok(files.length > 60, 'every page, module and stylesheet is checked');
+  const found = files.flatMap((f) => absoluteAddresses(read(f)).map((a) => `${f}: ${a}`));
+  assert.deepEqual(found, [], 'use url() of web/base.js (or a relative href) instead');
+});
+
+test('the check for absolute addresses catches each way of writing one', () => {
+  for (const bad of [
+    "fetch('/log/checkpoint')", 'fetch(`/api/v1/entries?start=${s}`)', "const API = '/api/v1';", 'new EventSource("/events")',
+    "new URL('/log/', location.href)", '<a href="/api/v1/info">', "h('a', { href: '/staff/' })", "h('form', { action: '/x' })",
+    '`${location.origin}/#/receipt/${c}`', "location.origin + '/x'", 'background: url(/i.png)',
+  ]) assert.notDeepEqual(absoluteAddresses(bad), [], bad);
+  for (const good of [
+    "fetch(url('log/checkpoint'))", "getJSON('/campaigns')", '<a href="#/">', "h('a', { href: `#/entry/${n}` })",
+    '// fetch(\'/api/v1/x\') in a comment', "new URL('//cdn', x)", '<link rel="stylesheet" href="style.css">',
+  ]) assert.deepEqual(absoluteAddresses(good), [], good);
+});
+
 test('every module under web/ is imported from an entry point (or a worker it starts) and preloaded by its page, and every import is a file of web/', () => {
   const all = new Set();
   for (const page of PAGES) {
@@ -141,6 +184,9 @@ test('the modules import one another one way: no cycles, nothing imports an app.
     if (!f.startsWith('staff/')) {
       for (const d of deps) assert.ok(!d.startsWith('staff/'), `the public page's ${f} imports the console's ${d}`);
     }
+    if (!f.startsWith('platform/')) {
+      for (const d of deps) assert.ok(!d.startsWith('platform/'), `${f} imports the platform page's ${d}`);
+    }
   }
 });
 
@@ -164,6 +210,22 @@ test('the console has a label in English and Vietnamese for every label it uses'
   }
   assert.ok(used.size > 200, `${used.size} labels found`);
   assert.deepEqual([...used].filter((k) => !own.has(k) && !pageHas(k)), [], 'labels used but defined nowhere');
+});
+
+test('the platform page has a label in English and Vietnamese for every label it uses, and loads none of the public page\'s long tables', () => {
+  assert.deepEqual(PLATFORM_LANGS, ['en', 'vi']);
+  assert.deepEqual(platformKeysOf('vi').sort(), platformKeysOf('en').sort());
+  const own = new Set(platformKeysOf('en'));
+  const used = new Set();
+  const files = scripts().filter((x) => x.startsWith('platform/'));
+  for (const f of files) {
+    for (const m of read(f).matchAll(/\bt\(\s*[`']([a-z0-9_]+)/g)) used.add(m[1]);
+    assert.ok(!importsOf(f).some((d) => d === 'i18n.js' || d.startsWith('strings-')), `${f} imports the public page's strings`);
+  }
+  assert.ok(used.size > 30, `${used.size} labels found`);
+  // A key built from a prefix (`pf_kind_${kind}`) needs some label under that prefix.
+  const defined = (k) => (k.endsWith('_') ? [...own].some((o) => o.startsWith(k)) : own.has(k));
+  assert.deepEqual([...used].filter((k) => !defined(k)), [], 'labels used but not defined');
 });
 
 test('English and Vietnamese have the same labels', () => {

@@ -1,15 +1,17 @@
-// The staff console's requests to the API. The API's address is computed from the page's own
-// (`../api/v1/` from /staff/), so the console works wherever a server mounts its ledger, and
-// every link the console makes is relative too.
+// The staff console's requests to the API. The API's address is computed from the site's root
+// (base.js: `api/v1/` below it, e.g. /o/ngo-a/api/v1/ on a platform), so the console works
+// wherever a server mounts its ledger, and every link the console makes is relative too.
 //
 // The console is signed in with a session cookie, which is HttpOnly: the page never sees it.
 // Every state-changing request carries the session's CSRF value, which is kept in this
 // module's memory only (never in storage) and read again with GET /session after a reload.
 
-/** The API's address: `../api/v1/` from the page. */
-export const API_BASE = new URL('../api/v1/', location.href);
-/** The public page's address: `../` from the page. */
-export const PUBLIC_BASE = new URL('../', location.href);
+import { url } from '../base.js';
+
+/** The API's address: `api/v1/` below the site's root. */
+export const API_BASE = new URL(url('api/v1/'));
+/** The public page's address: the site's root. */
+export const PUBLIC_BASE = new URL(url(''));
 
 /** The address of `path` (relative, no leading '/') under the API. */
 export const apiUrl = (path) => new URL(path, API_BASE).href;

@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import {
   h, code, dl, section,
 } from './dom.js';
-import { getJSON, HttpError } from './server.js';
+import { API_BASE, getJSON, HttpError } from './server.js';
 
 /** The VietQR answer for campaign `id`, or null (not a VND campaign, no such route, closed). */
 async function vietqrOf(id) {
@@ -71,8 +71,11 @@ export async function giveSection(c) {
     const q = codes.get(i);
     const li = h('li', { 'data-account': String(i) });
     if (q && q.svg) {
+      // The code's address is built here, below this site's API, rather than taken from the
+      // answer's `svg` (a path from the server's root, which is not this site's under a prefix).
+      const src = `${API_BASE}/campaigns/${encodeURIComponent(c.id)}/vietqr/${i}/qr.svg`;
       li.append(h('img', {
-        class: 'vietqr', src: q.svg, width: '180', height: '180', alt: t('give_qr_alt', { bank: a.bank, number: a.number }),
+        class: 'vietqr', src, width: '180', height: '180', alt: t('give_qr_alt', { bank: a.bank, number: a.number }),
       }));
     }
     li.append(dl([[t('bank'), a.bank], [t('account_number'), h('span', {}, code(a.number, 'account'), ' ', copyButton(a.number, t('account_number')))], [t('holder'), a.holder]]));

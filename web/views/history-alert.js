@@ -7,6 +7,7 @@ import { checkForkProof, forkProofText } from '../verify.js';
 import * as History from '../history.js';
 import { t } from '../i18n.js';
 import { h } from './dom.js';
+import { siteUrl } from '../base.js';
 import { integer, shortHash } from './format.js';
 import { getInfo, getJSON, forgetInfo } from './server.js';
 
@@ -19,7 +20,7 @@ const historyServer = {
 
 /** Checks today's ledger against the checkpoint remembered from an earlier visit, and shows the verdict. */
 export async function checkHistory() {
-  const verdict = await History.checkHistory(History.loadRemembered(), historyServer, { site: location.origin });
+  const verdict = await History.checkHistory(History.loadRemembered(), historyServer, { site: siteUrl().replace(/\/$/, '') });
   showHistory(verdict);
 }
 

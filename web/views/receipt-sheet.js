@@ -9,11 +9,12 @@ import {
   money, integer, dateText, label, donorName, shortHash,
 } from './format.js';
 import { API_BASE } from './server.js';
+import { url as onSite } from '../base.js';
 import { whatCannotBeProved } from './words.js';
 import { reversedMark } from './reversal.js';
 
 /** The address a receipt is checked at: this page's own, `…/#/receipt/<code>`. */
-export const receiptUrl = (receiptCode) => `${location.origin}/#/receipt/${receiptCode}`;
+export const receiptUrl = (receiptCode) => onSite(`#/receipt/${receiptCode}`);
 
 /**
  * The sheet of receipt `receipt` verified as `v` (verifyReceipt's result): `org` is the

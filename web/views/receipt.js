@@ -11,7 +11,7 @@ import {
 import { t } from '../i18n.js';
 import { h, section, clear } from './dom.js';
 import { describe } from './format.js';
-import { getInfo, getJSON } from './server.js';
+import { API_BASE, getInfo, getJSON } from './server.js';
 import { checklist, entryBody } from './cards.js';
 import { normalReceiptCode } from './receipt-code.js';
 import { receiptSheet } from './receipt-sheet.js';
@@ -86,7 +86,7 @@ function keyFor(receipt, inf) {
  * one, cosigned since), once that receipt verifies too.
  */
 async function newerCheckpoint(code, inf) {
-  const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
+  const response = await fetch(`${API_BASE}/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
   if (!response.ok) return null;
   const receipt = await response.json();
   await verifyReceipt(receipt, { key: keyFor(receipt, inf) });
@@ -95,7 +95,7 @@ async function newerCheckpoint(code, inf) {
 
 /** The receipt `code` as the server holds it, verified and drawn as a sheet in `box`. */
 async function showFromServer(box, code, inf) {
-  const response = await fetch(`/api/v1/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
+  const response = await fetch(`${API_BASE}/receipts/${encodeURIComponent(code)}`, { cache: 'no-store' });
   if (response.status === 404) {
     box.append(h('p', { class: 'msg info' }, t('receipt_not_found', { code })));
     return;

@@ -1,9 +1,12 @@
-// The page's requests to the server's API (/api/v1), and the one copy of /info the views share.
-// What comes back is checked by the verifier (verify.js) before the page vouches for it.
+// The page's requests to the server's API (api/v1/ below the site's root, base.js), and the one
+// copy of /info the views share. What comes back is checked by the verifier (verify.js) before
+// the page vouches for it.
 
-const API = '/api/v1';
+import { url } from '../base.js';
 
-/** The address of the API, for links (the bundle download). */
+const API = url('api/v1');
+
+/** The absolute address of the API (no trailing `/`), for links (the bundle download). */
 export const API_BASE = API;
 
 /** A request the server answered with an error status. */

@@ -6,17 +6,18 @@
 
 import { t } from '../i18n.js';
 import { h } from './dom.js';
+import { url } from '../base.js';
 
 /** The value of the API source (every other value is a tiles prefix URL ending in `/`). */
 export const API_SOURCE = 'api';
 
 /** The absolute URL of this site's own tiles prefix. */
-export const ownTiles = () => new URL('/log/', globalThis.location.href).href;
+export const ownTiles = () => url('log/');
 
 /** Whether this site serves its tiles: /log/checkpoint answers with a checkpoint. */
 async function offersTiles() {
   try {
-    const r = await fetch('/log/checkpoint', { cache: 'no-store' });
+    const r = await fetch(url('log/checkpoint'), { cache: 'no-store' });
     return r.ok && (await r.text()).includes('\n\n');
   } catch {
     return false;

@@ -10,6 +10,7 @@
 import { parsePolicy, judgeCheckpoint } from '../verify.js';
 import { t, locale } from '../i18n.js';
 import { h, section, clear } from './dom.js';
+import { url } from '../base.js';
 
 /** Seconds between the checks of a checkpoint still waiting for its witnesses (~30 s in all). */
 const RECHECK_DELAYS = [1, 1, 2, 2, 3, 3, 4, 5, 5, 5];
@@ -86,7 +87,7 @@ async function recheck(sec, box, policy, refresh) {
 export function sameCheckpointFromServer(note) {
   const body = note.slice(0, note.indexOf('\n\n') + 1);
   return async () => {
-    const r = await fetch('/log/checkpoint', { cache: 'no-store' });
+    const r = await fetch(url('log/checkpoint'), { cache: 'no-store' });
     if (!r.ok) return null;
     const now = await r.text();
     return body && now.startsWith(`${body}\n`) ? now : null;
@@ -101,7 +102,7 @@ export function sameCheckpointFromServer(note) {
 export async function witnessesSection(note, refresh = null) {
   let text;
   try {
-    const r = await fetch('/log/policy', { cache: 'no-store' });
+    const r = await fetch(url('log/policy'), { cache: 'no-store' });
     if (r.status === 204 || r.status === 404) return null;
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     text = await r.text();
