@@ -130,7 +130,26 @@ pub fn base_url(parts: &Parts, trusted: &TrustedProxies, public_url: Option<&str
     } else {
         "https"
     };
-    format!("{scheme}://{}", host(parts).unwrap_or(FALLBACK_HOST))
+    format!(
+        "{scheme}://{}{}",
+        host(parts).unwrap_or(FALLBACK_HOST),
+        mount_prefix(parts)
+    )
+}
+
+/// The path a platform serves this ledger's routes under (`/o/<slug>`, `/registry`), put on
+/// each request by the platform's dispatcher before it strips that path; a ledger served on
+/// its own has none. Links the server writes (receipts' QR codes, sign-in links, feeds) and
+/// the session cookie's `Path` include it, so they lead back under the same prefix.
+#[derive(Debug, Clone)]
+pub struct MountPrefix(pub String);
+
+/// The request's [`MountPrefix`], or `""`.
+pub fn mount_prefix(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<MountPrefix>()
+        .map_or("", |p| p.0.as_str())
 }
 
 /// The origin (`scheme://host[:port]`) of a base URL.

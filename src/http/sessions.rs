@@ -206,10 +206,13 @@ pub async fn session_of(parts: &Parts, state: &AppState) -> Result<CookieSession
 }
 
 /// The `Set-Cookie` value carrying session `id` for `max_age` seconds (0 clears it).
-fn cookie(id: &str, max_age: u64, secure: bool) -> HeaderValue {
+/// Its `Path` is the ledger's own (`/`, or a platform's `/o/<slug>/`), so signing in to one
+/// organisation of a platform leaves another's session alone.
+fn cookie(id: &str, max_age: u64, secure: bool, parts: &Parts) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
+    let path = super::origin::mount_prefix(parts);
     let text = format!(
-        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        "{SESSION_COOKIE}={id}; Path={path}/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     );
     HeaderValue::from_str(&text)
         .unwrap_or(HeaderValue::from_static("fundtrail_session=; Max-Age=0"))
@@ -221,6 +224,7 @@ fn cleared_cookie(parts: &Parts, state: &AppState) -> HeaderValue {
         "",
         0,
         !is_plain_loopback(parts, &state.guard.trusted_proxies),
+        parts,
     )
 }
 
@@ -231,7 +235,7 @@ fn cleared_cookie(parts: &Parts, state: &AppState) -> HeaderValue {
     post, path = "/session", tag = "sessions",
     request_body = SignIn,
     responses(
-        (status = 201, description = "Signed in: the session, with `Set-Cookie: fundtrail_session=…; Path=/; HttpOnly; SameSite=Strict; Max-Age=…` (and `; Secure` unless the request came to a loopback address)", body = SessionAnswer,
+        (status = 201, description = "Signed in: the session, with `Set-Cookie: fundtrail_session=…; Path=/ (a platform organisation's: `/o/<slug>/`); HttpOnly; SameSite=Strict; Max-Age=…` (and `; Secure` unless the request came to a loopback address)", body = SessionAnswer,
             headers(("Set-Cookie" = String, description = "The session cookie"))),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Unknown or revoked token", body = ErrorBody),
@@ -281,7 +285,7 @@ pub async fn sign_in(
         stored: StoredSession { token, times },
     };
     let secure = !is_plain_loopback(&parts, &s.guard.trusted_proxies);
-    let set_cookie = cookie(&session.id, policy.max.as_secs(), secure);
+    let set_cookie = cookie(&session.id, policy.max.as_secs(), secure, &parts);
     Ok((
         StatusCode::CREATED,
         [

@@ -192,7 +192,7 @@ async fn widget(
     let html = format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<link rel=\"stylesheet\" href=\"/widget.css\">\n\
+         <title>{title}</title>\n<link rel=\"stylesheet\" href=\"../widget.css\">\n\
          <script type=\"application/ld+json\">{ld}</script>\n</head>\n<body>\n\
          <main class=\"widget\">\n<p class=\"org\">{org}</p>\n<h1>{title}</h1>\n{bar}\n\
          <p class=\"line\">{line}</p>\n{closed}<p><a href=\"{page}\" target=\"_blank\" rel=\"noopener\">{see}</a></p>\n\

@@ -196,3 +196,39 @@ async fn an_organisation_created_while_serving_answers_at_once_and_an_unknown_on
     assert_eq!(page.status(), 200);
     assert!(page.text().contains("<html"), "the organisation's page");
 }
+
+#[tokio::test]
+async fn an_organisations_sign_in_links_and_session_cookie_stay_under_its_own_prefix() {
+    let platform = spawn_platform().await;
+    let a = platform.create_org("ngo-a", json!([])).await;
+
+    let made = platform
+        .post(
+            "/o/ngo-a/api/v1/tokens",
+            &a.admin_token,
+            &json!({ "name": "Lan", "role": "recorder" }),
+        )
+        .await;
+    let signed_in = platform
+        .client
+        .post(format!("{}/o/ngo-a/api/v1/session", platform.address))
+        .json(&json!({ "token": made.json()["token"] }))
+        .send()
+        .await
+        .expect("request sent");
+
+    assert_eq!(made.status(), 201, "{}", made.text());
+    let link = made.json()["link"].as_str().unwrap_or_default().to_string();
+    assert!(
+        link.starts_with(&format!("{}/o/ngo-a/staff/", platform.address)),
+        "{link}"
+    );
+    assert_eq!(signed_in.status(), 201);
+    let cookie = signed_in
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(cookie.contains("; Path=/o/ngo-a/;"), "{cookie}");
+}

@@ -103,7 +103,15 @@ fn with_query(path: &str, uri: &Uri) -> String {
 }
 
 /// `request` sent on to `router` at `path_and_query` instead of its own.
-async fn forward(router: axum::Router, mut request: Request, path_and_query: &str) -> Response {
+async fn forward(
+    router: axum::Router,
+    mut request: Request,
+    prefix: &str,
+    path_and_query: &str,
+) -> Response {
+    request
+        .extensions_mut()
+        .insert(crate::http::origin::MountPrefix(prefix.to_string()));
     match path_and_query.parse::<Uri>() {
         Ok(uri) => *request.uri_mut() = uri,
         Err(_) => return ApiError::bad_query("path", "this path cannot be read").into_response(),
@@ -121,7 +129,7 @@ async fn to_org(platform: &Platform, request: Request) -> Response {
         return ApiError::not_found("no such organisation").into_response();
     };
     match platform.org(slug).await {
-        Ok(Some(org)) => forward(org.router.clone(), request, &rest).await,
+        Ok(Some(org)) => forward(org.router.clone(), request, &format!("/o/{slug}"), &rest).await,
         Ok(None) => ApiError::new(
             StatusCode::NOT_FOUND,
             "unknown_organisation",
@@ -155,7 +163,13 @@ async fn to_registry(platform: &Platform, request: Request) -> Response {
         .into_response();
     }
     let rest = with_query(rest, &uri);
-    forward(platform.registry().router.clone(), request, &rest).await
+    forward(
+        platform.registry().router.clone(),
+        request,
+        "/registry",
+        &rest,
+    )
+    .await
 }
 
 #[cfg(test)]
