@@ -37,6 +37,7 @@ export { Verifier } from './verify/verifier.js';
 export {
   ORG_KINDS, RESERVED_SLUGS, Registry, accountKey, isOrgSlug, normaliseBank, normaliseNumber,
 } from './verify/registry.js';
+export {
   KeyChain, rotationMessage, isVerifierKeyText, ROTATION_MAGIC,
 } from './verify/rotation.js';
 export {
