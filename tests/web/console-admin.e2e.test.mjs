@@ -217,7 +217,7 @@ test('an admin declares a ledger-wide rule in one currency, its threshold read b
       await page.waitForSelector('[data-rules-in-force] [data-rule=ledger]');
       const listed = page.locator('[data-rules-in-force] [data-rule=ledger]');
       assert.equal(await listed.count(), 1, 'listed once, not once per campaign');
-      assert.match(await listed.textContent(), lang === 'vi' ? /Toàn bộ sổ cái, VND: .*50\.000\.000.* cần 1 người duyệt/ : /Whole ledger, VND: .*50,000,000.* need 1 approvers/);
+      assert.match(await listed.textContent(), lang === 'vi' ? /Toàn bộ sổ cái, VND: .*50\.000\.000.* cần 1 người duyệt/ : /Whole ledger, VND: .*50,000,000.* need 1 approver\(s\)/);
       await shot(page, `admin-ledger-rule-in-force-${lang}-${size}`);
       assert.deepEqual(await cspViolations(page, problems), []);
       await context.close();
