@@ -48,7 +48,6 @@ mod postgres;
 mod proofs;
 mod proposals;
 mod queries;
-mod rotations;
 mod rows;
 mod search;
 mod search_queries;
@@ -183,6 +182,16 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
         on_pool!(self, pool => Queries::of_kind(pool, kind, limit).await)
+    }
+
+    /// Every `key.rotate` entry, in order (SPEC.md §23): the sequencer learns from them at
+    /// start-up which key signed which checkpoints. A rotation names no campaign, so this
+    /// reads only the campaign index's rows without one.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn key_rotations(&self) -> Result<Vec<StoredEntry>, StoreError> {
+        on_pool!(self, pool => Queries::ledger_wide(pool, "key.rotate").await)
     }
 
     /// Donations with this bank reference, in order, at most `limit`.

@@ -32,6 +32,11 @@ const ENTRIES_FROM: &str =
     "select seq, leaf, leaf_hash from entries where seq >= $1 order by seq limit $2";
 const OF_KIND: &str =
     "select seq, leaf, leaf_hash from entries where kind = $1 order by seq limit $2";
+// A ledger-wide entry names no campaign: its row's `campaign` is null, so this reads the
+// campaign index's null prefix (statements, ledger-wide rules, key rotations: all rare),
+// never the whole ledger.
+const LEDGER_WIDE_OF_KIND: &str = "select seq, leaf, leaf_hash from entries \
+    where campaign is null and kind = $1 order by seq";
 const WITH_REFERENCE: &str =
     "select seq, leaf, leaf_hash from entries where reference = $1 order by seq limit $2";
 const REVERSALS_BETWEEN: &str = "select seq, leaf, leaf_hash, reverses from entries \
@@ -218,6 +223,18 @@ where
         let rows = sqlx::query::<DB>(OF_KIND)
             .bind(kind)
             .bind(int(limit))
+            .fetch_all(exec)
+            .await?;
+        rows.iter().map(Self::stored_entry).collect()
+    }
+
+    /// Every entry of kind `kind` that names no campaign, in order.
+    pub(crate) async fn ledger_wide<'c>(
+        exec: impl Executor<'c, Database = DB>,
+        kind: &str,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query::<DB>(LEDGER_WIDE_OF_KIND)
+            .bind(kind)
             .fetch_all(exec)
             .await?;
         rows.iter().map(Self::stored_entry).collect()
