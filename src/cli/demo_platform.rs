@@ -198,7 +198,7 @@ pub(super) async fn start(
     let dir = PlatformDir::new(root);
     let made = dir
         .init(&PlatformConfig {
-            name: "Nền tảng minh bạch (demo)".into(),
+            name: "Nền tảng demo".into(),
             origin: REGISTRY_ORIGIN.into(),
         })
         .await?;
