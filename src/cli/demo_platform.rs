@@ -68,7 +68,6 @@ struct DemoCampaign {
 }
 
 /// What happens to a demo organisation after its campaigns are recorded.
-#[derive(PartialEq)]
 enum Afterwards {
     Nothing,
     RotateKey(&'static str),
@@ -353,7 +352,11 @@ fn entries_of(org: &DemoOrg) -> Result<Vec<Body>, CliError> {
 }
 
 impl DemoPlatform {
-    /// Prints where the platform is and what to try on it.
+    /// Prints where the platform is and what to try on it: a registered account (its bank
+    /// and organisation) and one no organisation registered.
+    ///
+    /// # Errors
+    /// [`CliError::Usage`] when the listener's address cannot be read.
     pub fn print_banner(&self) -> Result<(), CliError> {
         let local = self.listener.local_addr()?;
         let orgs = demo_orgs();
@@ -365,8 +368,12 @@ impl DemoPlatform {
             slugs.iter().map(|s| format!("http://{local}/o/{s}/")).collect::<Vec<_>>().join(", ")
         );
         println!("Platform administrator token: {}", self.admin_token);
+        let holder = orgs
+            .iter()
+            .find(|o| o.account.number == REGISTERED_NUMBER)
+            .map_or("?", |o| o.name);
         println!(
-            "Try \"Check an account before you transfer\" on http://{local}/: {REGISTERED_NUMBER} at {REGISTERED_BANK} is registered (Quỹ Ban Mai); {UNREGISTERED_NUMBER} is not registered"
+            "Try \"Check an account before you transfer\" on http://{local}/: {REGISTERED_NUMBER} at {REGISTERED_BANK} is registered ({holder}); {UNREGISTERED_NUMBER} is not registered"
         );
         Ok(())
     }

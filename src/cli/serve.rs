@@ -252,18 +252,17 @@ pub(super) async fn demo(
     propose_demo_payment(&app.state.store, &recorded_by).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
-    let platform = match platform.no_platform {
-        true => None,
-        false => {
-            let settings = crate::platform::OrgSettings {
-                limits,
-                proxies: network.trusted_proxies()?,
-                sessions: console.sessions(),
-                ..crate::platform::OrgSettings::default()
-            };
-            let root = dir.root().join("platform");
-            Some(demo_platform::start(&root, local, platform.platform_port, settings).await?)
-        }
+    let platform = if platform.no_platform {
+        None
+    } else {
+        let settings = crate::platform::OrgSettings {
+            limits,
+            proxies: network.trusted_proxies()?,
+            sessions: console.sessions(),
+            ..crate::platform::OrgSettings::default()
+        };
+        let root = dir.root().join("platform");
+        Some(demo_platform::start(&root, local, platform.platform_port, settings).await?)
     };
     println!("Demo ledger with {n} entries in {}", dir.root().display());
     let base = console
