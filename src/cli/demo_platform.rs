@@ -183,8 +183,8 @@ pub struct DemoPlatform {
     admin_token: String,
 }
 
-/// Makes the demo platform in `root` (which must not hold one yet) and binds its port on
-/// `demo`'s address: `port` when given, else the first free one after `demo`'s.
+/// Binds the demo platform's port on `demo`'s address (`port` when given, else the first
+/// free one after `demo`'s), then makes the platform in `root` (which must not hold one).
 ///
 /// # Errors
 /// [`CliError::Usage`] when the platform cannot be made or the port bound.
@@ -194,6 +194,10 @@ pub(super) async fn start(
     port: Option<u16>,
     settings: OrgSettings,
 ) -> Result<DemoPlatform, CliError> {
+    let listener = match port {
+        Some(port) => bind(SocketAddr::new(demo.ip(), port)).await?,
+        None => next_free(demo).await?,
+    };
     let dir = PlatformDir::new(root);
     let made = dir
         .init(&PlatformConfig {
@@ -206,13 +210,8 @@ pub(super) async fn start(
         platform.close().await;
         return Err(e);
     }
-    let platform = Arc::new(platform);
-    let listener = match port {
-        Some(port) => bind(SocketAddr::new(demo.ip(), port)).await?,
-        None => next_free(demo).await?,
-    };
     Ok(DemoPlatform {
-        platform,
+        platform: Arc::new(platform),
         listener,
         admin_token: made.admin_token,
     })

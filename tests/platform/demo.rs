@@ -196,3 +196,27 @@ async fn the_demo_without_its_platform_serves_the_demo_ledger_alone() {
     assert!(!dir.path().join("data").join("platform").exists());
     assert!(demo.line("Open http://127.0.0.1:").is_some(), "{banner}");
 }
+
+#[test]
+fn the_demo_refuses_a_platform_port_in_use_naming_it_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port held by the test");
+    let port = taken.local_addr().expect("its address").port().to_string();
+
+    let output = Command::new(BIN)
+        .args(["demo", "--addr", &format!("127.0.0.1:{}", free_port())])
+        .args(["--platform-port", &port])
+        .arg("--data")
+        .arg(dir.path().join("data"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("fundtrail demo runs");
+
+    assert_eq!(output.status.code(), Some(2), "{}", explain(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        explain(&output)
+    );
+    assert!(!dir.path().join("data").join("platform").exists());
+}
