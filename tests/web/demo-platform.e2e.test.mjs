@@ -81,3 +81,18 @@ for (const lang of ['en', 'vi']) {
     await context.close();
   });
 }
+
+test('the demo platform\'s organisation that rotated its key verifies in the browser on its own page under /o/<slug>/', { skip }, async () => {
+  const { page, context, problems } = await donorPage(browser, tried.platform, 'vi', 'phone');
+
+  await page.goto(`${tried.platform}/o/quy-ban-mai/#/verify`);
+  await page.waitForSelector('#verify-all');
+  await page.click('#verify-all');
+  await page.waitForSelector('#verdict .verdict.good, #verdict .verdict.bad', { timeout: 60_000 });
+  await donorShot(page, 'demo-platform-org-verified-vi-phone');
+  const verdict = await page.getAttribute('#verdict .verdict', 'class');
+
+  assert.match(verdict, /\bgood\b/, await page.textContent('#verdict'));
+  assert.deepEqual(problems.errors, []);
+  await context.close();
+});
