@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod console;
+mod demo_platform;
 mod donor;
 mod donor_statement;
 mod errors;
@@ -138,6 +139,9 @@ pub enum Command {
         /// Staff console sessions and the public address.
         #[command(flatten)]
         console: console::ConsoleArgs,
+        /// The demo platform of several organisations, served on a second port.
+        #[command(flatten)]
+        platform: demo_platform::DemoPlatformArgs,
     },
     /// Manage staff tokens.
     Token {
@@ -335,7 +339,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             network,
             console,
-        } => serve::demo(data, addr, &network, &console).await,
+            platform,
+        } => serve::demo(data, addr, &network, &console, platform).await,
         Command::Token { ledger, action } => token::token(ledger.dir(), action).await,
         Command::RotateKey { ledger, note } => rotate::rotate_key(ledger.dir(), note).await,
         Command::Export {

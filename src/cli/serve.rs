@@ -2,7 +2,7 @@
 //! folder or a fresh demo ledger.
 
 use super::token::create_token;
-use super::{console, network, CliError};
+use super::{console, demo_platform, network, CliError};
 use crate::auth::{sign_in_link, Role};
 use crate::evidence::blobs::BlobStore;
 use crate::evidence::EvidenceStore;
@@ -173,6 +173,7 @@ pub(super) async fn demo(
     addr: SocketAddr,
     network: &network::NetworkArgs,
     console: &console::ConsoleArgs,
+    platform: demo_platform::DemoPlatformArgs,
 ) -> Result<(), CliError> {
     let (limits, proxies) = (network.limits()?, network.trusted_proxies()?);
     let root = data.unwrap_or_else(|| {
@@ -251,6 +252,18 @@ pub(super) async fn demo(
     propose_demo_payment(&app.state.store, &recorded_by).await?;
     let listener = bind(addr).await?;
     let local = listener.local_addr()?;
+    let platform = if platform.no_platform {
+        None
+    } else {
+        let settings = crate::platform::OrgSettings {
+            limits,
+            proxies: network.trusted_proxies()?,
+            sessions: console.sessions(),
+            ..crate::platform::OrgSettings::default()
+        };
+        let root = dir.root().join("platform");
+        Some(demo_platform::start(&root, local, platform.platform_port, settings).await?)
+    };
     println!("Demo ledger with {n} entries in {}", dir.root().display());
     let base = console
         .public_url
@@ -267,9 +280,21 @@ pub(super) async fn demo(
     );
     println!("Approver token: {approver}");
     println!("Approver sign-in link: {}", sign_in_link(&base, &approver));
+    if let Some(platform) = &platform {
+        platform.print_banner()?;
+    }
     println!("Open http://{local}/");
     std::io::stdout().flush()?;
-    let served = app.serve(listener, shutdown_signal()).await;
+    let served = match platform {
+        None => app.serve(listener, shutdown_signal()).await,
+        Some(platform) => {
+            let (served, platform_served) = tokio::join!(
+                app.serve(listener, shutdown_signal()),
+                platform.serve(shutdown_signal())
+            );
+            served.and(platform_served)
+        }
+    };
     witnesses
         .tasks
         .iter()
