@@ -43,7 +43,6 @@ with new_entries as (
     select * from unnest($25::bigint[], $26::text[], $27::bigint[], $28::text[])
     on conflict (idx) do update set state = excluded.state
 )
-)
 insert into checkpoints (size, root, note) select * from unnest($29::bigint[], $30::bytea[], $31::text[])";
 
 /// Writes `batch` (with `indexed`, the index columns of its entries) on `conn` in one
