@@ -148,7 +148,6 @@ impl SearchRows {
         rows.days.sort_unstable();
         rows
     }
-
 }
 
 /// The smallest byte string greater than every string that starts with `prefix`: `prefix`
@@ -299,11 +298,7 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    pub async fn unindexed_donations(
-        &self,
-        from: u64,
-        size: u64,
-    ) -> Result<Unindexed, StoreError> {
+    pub async fn unindexed_donations(&self, from: u64, size: u64) -> Result<Unindexed, StoreError> {
         let start = from.max(size.saturating_sub(MAX_UNINDEXED));
         let mut donations = Vec::new();
         let mut at = start;
@@ -349,9 +344,13 @@ pub struct Unindexed {
 pub fn has_search_key(d: &Donation, normalised: &str, partial: bool) -> bool {
     let cut = key_prefix(normalised).as_bytes();
     let by_prefix = partial || cut.len() < normalised.len();
-    donation_keys(d)
-        .iter()
-        .any(|k| if by_prefix { k.starts_with(cut) } else { k == cut })
+    donation_keys(d).iter().any(|k| {
+        if by_prefix {
+            k.starts_with(cut)
+        } else {
+            k == cut
+        }
+    })
 }
 
 #[cfg(test)]
@@ -381,5 +380,27 @@ mod tests {
         let long = keys(memo_keys, "Ủng hộ đồng bào miền Trung");
         assert!(long.iter().all(|k| k.len() <= MAX_KEY_BYTES), "{long:?}");
         assert!(long.contains(&"miềntrung".to_string()), "{long:?}");
+    }
+
+    #[test]
+    fn a_donation_not_indexed_yet_matches_exactly_the_queries_its_index_rows_answer() {
+        let d: Donation = serde_json::from_value(serde_json::json!({
+            "amount": "200000", "campaign": "flood-2026", "channel": "bank_transfer",
+            "currency": "VND", "donor": "Anonymous", "received_at": "2025-11-24",
+            "reference": "FT 2630 5001", "memo": "Ủng hộ bà con miền Trung",
+        }))
+        .expect("a donation");
+
+        assert!(has_search_key(&d, "ft26305001", false), "whole reference");
+        assert!(has_search_key(&d, "305001", true), "a suffix of it");
+        assert!(has_search_key(&d, "2630", true), "a suffix's start");
+        assert!(!has_search_key(&d, "2630", false), "not a whole key");
+        assert!(has_search_key(&d, "conmiền", true), "from a word on");
+        assert!(
+            !has_search_key(&d, "àconmiền", true),
+            "not from inside a word"
+        );
+        // Longer than a key: looked up by the key's bytes, checked whole by the caller.
+        assert!(has_search_key(&d, "bàconmiềntrungxyz", false));
     }
 }
