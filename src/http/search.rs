@@ -157,20 +157,28 @@ pub async fn search(
     let size = s.sequencer.view().checkpoint.size;
     // Read before the index: every entry below it is in the index read next.
     let indexed_below = s.store.search_indexed_below().await?;
-    let unindexed = s.store.unindexed_donations(indexed_below, size).await?;
+    let tail = (indexed_below, size);
+    let mut indexing = false;
     let mut truncated = false;
     let mut found: BTreeMap<u64, (Candidate, Matched)> = BTreeMap::new();
     if let Some(q) = &asked.text {
-        let (by_text, more) = by_text(&s, q, size, &unindexed).await?;
+        let (by_text, more, behind) = by_text(&s, q, tail).await?;
         truncated |= more;
+        indexing |= behind;
         found = by_text;
     }
     if let Some((day, amounts, text)) = &asked.amount_and_day {
         let (seqs, more) = s.store.search_days(day, amounts).await?;
         truncated |= more;
-        let mut from_leaves = unindexed_candidates(&unindexed, |d| {
-            d.received_at == *day && amounts.contains(&d.amount.to_string())
-        });
+        let wanted =
+            |d: &Donation| d.received_at == *day && amounts.contains(&d.amount.to_string());
+        let unindexed = s
+            .store
+            .unindexed_donations(indexed_below, size, wanted, MAX_CANDIDATES)
+            .await?;
+        truncated |= unindexed.more;
+        indexing |= !unindexed.complete;
+        let mut from_leaves = unindexed_candidates(unindexed);
         let mut by_amount = BTreeMap::new();
         let seqs = seqs.into_iter().chain(from_leaves.keys().copied());
         let seqs: BTreeSet<u64> = seqs.filter(|&seq| seq < size).collect();
@@ -235,7 +243,7 @@ pub async fn search(
         amount: asked.amount,
         date: asked.amount_and_day.as_ref().map(|(d, _, _)| d.clone()),
         truncated,
-        indexing: !unindexed.complete,
+        indexing,
         results,
     }))
 }
@@ -368,22 +376,12 @@ async fn candidate(s: &AppState, seq: u64) -> Result<Option<Candidate>, ApiError
     })
 }
 
-/// The donations of `unindexed` for which `wanted` holds, as candidates by seq.
-fn unindexed_candidates(
-    unindexed: &Unindexed,
-    wanted: impl Fn(&Donation) -> bool,
-) -> BTreeMap<u64, Candidate> {
+/// The donations of `unindexed`, as candidates by seq.
+fn unindexed_candidates(unindexed: Unindexed) -> BTreeMap<u64, Candidate> {
     unindexed
         .donations
-        .iter()
-        .filter(|(_, d)| wanted(d))
-        .map(|(stored, d)| {
-            let c = Candidate {
-                stored: stored.clone(),
-                donation: d.clone(),
-            };
-            (stored.seq, c)
-        })
+        .into_iter()
+        .map(|(stored, donation)| (stored.seq, Candidate { stored, donation }))
         .collect()
 }
 
@@ -415,13 +413,15 @@ fn text_match(d: &Donation, q: &str) -> Option<Matched> {
 
 /// Donations in the first `size` entries found by the normalised text `q`: by receipt code,
 /// by their whole reference or memo, and (for 6 characters or more) by part of either; in
-/// the index, and among `unindexed` by the same keys.
+/// the index, and by the same keys among the entries of `tail` (from where the index stops
+/// to the size), read from their leaves; with whether more matched than are returned, and
+/// whether the tail was too long to read whole.
 async fn by_text(
     s: &AppState,
     q: &str,
-    size: u64,
-    unindexed: &Unindexed,
-) -> Result<(BTreeMap<u64, (Candidate, Matched)>, bool), ApiError> {
+    tail: (u64, u64),
+) -> Result<(BTreeMap<u64, (Candidate, Matched)>, bool, bool), ApiError> {
+    let (indexed_below, size) = tail;
     let mut found = BTreeMap::new();
     if let Some(code) = q.strip_prefix("r-").map(|rest| format!("R-{rest}")) {
         if let Some((seq, prefix)) = parse_code(&code) {
@@ -432,12 +432,19 @@ async fn by_text(
                     }
                 }
             }
-            return Ok((found, false));
+            return Ok((found, false, false));
         }
     }
     let partial = q.chars().count() >= MIN_PARTIAL;
     let (seqs, mut truncated) = s.store.search_keys(q, partial).await?;
-    let mut from_leaves = unindexed_candidates(unindexed, |d| has_search_key(d, q, partial));
+    let wanted = |d: &Donation| has_search_key(d, q, partial);
+    let unindexed = s
+        .store
+        .unindexed_donations(indexed_below, size, wanted, MAX_CANDIDATES)
+        .await?;
+    truncated |= unindexed.more;
+    let behind = !unindexed.complete;
+    let mut from_leaves = unindexed_candidates(unindexed);
     let seqs = seqs.into_iter().chain(from_leaves.keys().copied());
     let seqs: BTreeSet<u64> = seqs.filter(|&seq| seq < size).collect();
     for (read, seq) in seqs.into_iter().enumerate() {
@@ -451,5 +458,5 @@ async fn by_text(
             }
         }
     }
-    Ok((found, truncated))
+    Ok((found, truncated, behind))
 }

@@ -293,14 +293,25 @@ impl Store {
     }
 
     /// The donations among entries `from` to `size` (exclusive), the part of the ledger
-    /// the search index may not hold yet, read from their leaves: the newest
-    /// [`MAX_UNINDEXED`] of them at most.
+    /// the search index may not hold yet, read from their leaves, for which `wanted` holds:
+    /// among the newest [`MAX_UNINDEXED`] entries at most, and at most `limit` of them (the
+    /// first in seq order), so the memory a search holds does not grow with the tail.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    pub async fn unindexed_donations(&self, from: u64, size: u64) -> Result<Unindexed, StoreError> {
+    pub async fn unindexed_donations(
+        &self,
+        from: u64,
+        size: u64,
+        wanted: impl Fn(&Donation) -> bool,
+        limit: usize,
+    ) -> Result<Unindexed, StoreError> {
         let start = from.max(size.saturating_sub(MAX_UNINDEXED));
-        let mut donations = Vec::new();
+        let mut found = Unindexed {
+            donations: Vec::new(),
+            complete: start == from,
+            more: false,
+        };
         let mut at = start;
         while at < size {
             let page = self.entries(at, CATCH_UP_PAGE.min(size - at)).await?;
@@ -309,17 +320,23 @@ impl Store {
             };
             at = last.seq + 1;
             for stored in page {
-                if let Ok(entry) = crate::ledger::decode(&stored.leaf) {
-                    if let Body::Donation(d) = entry.body {
-                        donations.push((stored, d));
-                    }
+                let Ok(entry) = crate::ledger::decode(&stored.leaf) else {
+                    continue;
+                };
+                let Body::Donation(d) = entry.body else {
+                    continue;
+                };
+                if !wanted(&d) {
+                    continue;
                 }
+                if found.donations.len() >= limit {
+                    found.more = true;
+                    return Ok(found);
+                }
+                found.donations.push((stored, d));
             }
         }
-        Ok(Unindexed {
-            donations,
-            complete: start == from,
-        })
+        Ok(found)
     }
 }
 
@@ -327,7 +344,7 @@ impl Store {
 /// yet (the background indexer is normally well under this many entries behind).
 pub const MAX_UNINDEXED: u64 = 20_000;
 
-/// Donations the search index may not hold yet, read from their leaves.
+/// Donations the search index may not hold yet, read from their leaves, that a search wants.
 #[derive(Debug)]
 pub struct Unindexed {
     /// The donations, in seq order, each with its stored entry.
@@ -336,6 +353,8 @@ pub struct Unindexed {
     /// were read, and a search may miss a donation among the others until the indexer
     /// reaches it.
     pub complete: bool,
+    /// Whether more donations matched than were kept.
+    pub more: bool,
 }
 
 /// Whether donation `d` has a search key that the index read of
