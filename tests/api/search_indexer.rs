@@ -135,3 +135,46 @@ async fn a_ledger_whose_group_commit_indexed_its_entries_is_found_once_each_and_
     wait_until_indexed(&app, seq).await;
     assert_eq!(found_every_way(&app).await, vec![vec![seq]; 4]);
 }
+
+#[tokio::test]
+async fn past_the_cap_only_the_newest_unindexed_entries_are_read_and_the_read_says_it_is_incomplete(
+) {
+    let app = crate::helpers::app::spawn_app().await;
+    app.open_campaign("flood-2026", "VND").await;
+    let _hold = app.store.hold_search_indexer().await;
+    let seq = the_gift(&app).await;
+    let cap = fundtrail::store::MAX_UNINDEXED;
+
+    let whole = app
+        .store
+        .unindexed_donations(0, seq + 1, |_| true, 10)
+        .await
+        .expect("read");
+    // As if `cap` more entries followed the gift: the read starts at the gift.
+    let newest = app
+        .store
+        .unindexed_donations(0, seq + cap, |_| true, 10)
+        .await
+        .expect("read");
+    let past_it = app
+        .store
+        .unindexed_donations(0, seq + 1 + cap, |_| true, 10)
+        .await
+        .expect("read");
+    let over_limit = app
+        .store
+        .unindexed_donations(0, seq + 1, |_| true, 0)
+        .await
+        .expect("read");
+
+    let seqs_of = |u: &fundtrail::store::Unindexed| -> Vec<u64> {
+        u.donations.iter().map(|(e, _)| e.seq).collect()
+    };
+    assert_eq!(
+        (seqs_of(&whole), whole.complete, whole.more),
+        (vec![seq], true, false)
+    );
+    assert_eq!((seqs_of(&newest), newest.complete), (vec![seq], false));
+    assert_eq!((seqs_of(&past_it), past_it.complete), (vec![], false));
+    assert_eq!((seqs_of(&over_limit), over_limit.more), (vec![], true));
+}
