@@ -358,6 +358,7 @@ export const EN = {
   find_bad_query: 'This search could not be understood. Check what you typed.',
   find_bad_pair: 'To search by amount, give the day too (and the other way round).',
   find_none_forgiving: 'Nothing was found for “{ref}”. Gifts can take a few days to be recorded. Try 6 or more characters of the reference, or the amount and day. If you still cannot find yours, contact the organisation and mention what you searched for.',
+  find_indexing: 'Many gifts were recorded in the last moments and are still being added to the search: if yours is not listed, try again in a minute.',
   find_truncated: 'Only the first 50 are shown: add more of the reference to narrow it down.',
   find_open_receipt: 'Open receipt {code}',
   matched_receipt_code: 'Found by its receipt code',

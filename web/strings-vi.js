@@ -358,6 +358,7 @@ export const VI = {
   find_bad_query: 'Không hiểu được nội dung tìm kiếm. Hãy kiểm tra lại.',
   find_bad_pair: 'Để tìm theo số tiền, hãy nhập cả ngày (và ngược lại).',
   find_none_forgiving: 'Không tìm thấy gì cho “{ref}”. Khoản ủng hộ có thể mất vài ngày mới được ghi. Hãy thử 6 ký tự trở lên của mã tham chiếu, hoặc số tiền và ngày. Nếu vẫn không thấy, hãy liên hệ tổ chức và cho biết bạn đã tìm gì.',
+  find_indexing: 'Nhiều khoản ủng hộ vừa được ghi nhận và đang được đưa vào tìm kiếm: nếu chưa thấy khoản của bạn, hãy thử lại sau một phút.',
   find_truncated: 'Chỉ hiện 50 kết quả đầu: hãy nhập thêm mã tham chiếu để thu hẹp.',
   find_open_receipt: 'Mở biên nhận {code}',
   matched_receipt_code: 'Tìm theo mã biên nhận',

@@ -2,7 +2,9 @@
 //! receipt code, a bank reference (whole, or any part of at least
 //! [`MIN_PARTIAL`] characters), words of a public memo, or the amount and the day it was
 //! received. Answered from the store's search indexes (`store::search`), never by reading
-//! the ledger. Each result names its campaign, its receipt code and whether it was
+//! the ledger, except the newest entries, which the background indexer may not have reached
+//! yet: those are read from their leaves (at most `MAX_UNINDEXED`), so a gift is found as
+//! soon as its append is acknowledged. Each result names its campaign, its receipt code and whether it was
 //! reversed. No authentication, never personal data.
 
 use super::error::{ApiError, ErrorBody};
@@ -15,7 +17,7 @@ use crate::ledger::hash::Hash;
 use crate::ledger::receipt::{parse_code, receipt_code};
 use crate::ledger::{decode, Body};
 use crate::statement::{parse_amount, parse_date};
-use crate::store::{search_text, StoredEntry, MIN_PARTIAL};
+use crate::store::{has_search_key, search_text, StoredEntry, Unindexed, MIN_PARTIAL};
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -123,6 +125,11 @@ pub struct SearchResults {
     date: Option<String>,
     /// Whether more entries matched than are listed.
     truncated: bool,
+    /// Whether the search index is more than 20,000 entries behind the ledger (after a
+    /// burst of appends, or while a large ledger is indexed for the first time): the newest
+    /// 20,000 entries were searched, and a gift among the older ones not indexed yet may be
+    /// missing until the index catches up.
+    indexing: bool,
     /// Up to 50 entries, oldest first.
     results: Vec<SearchHit>,
 }
@@ -148,23 +155,39 @@ pub async fn search(
 ) -> Result<Sorted<SearchResults>, ApiError> {
     let asked = Asked::read(&s, query)?;
     let size = s.sequencer.view().checkpoint.size;
+    // Read before the index: every entry below it is in the index read next.
+    let indexed_below = s.store.search_indexed_below().await?;
+    let tail = (indexed_below, size);
+    let mut indexing = false;
     let mut truncated = false;
     let mut found: BTreeMap<u64, (Candidate, Matched)> = BTreeMap::new();
     if let Some(q) = &asked.text {
-        let (by_text, more) = by_text(&s, q, size).await?;
+        let (by_text, more, behind) = by_text(&s, q, tail).await?;
         truncated |= more;
+        indexing |= behind;
         found = by_text;
     }
     if let Some((day, amounts, text)) = &asked.amount_and_day {
         let (seqs, more) = s.store.search_days(day, amounts).await?;
         truncated |= more;
+        let wanted =
+            |d: &Donation| d.received_at == *day && amounts.contains(&d.amount.to_string());
+        let unindexed = s
+            .store
+            .unindexed_donations(indexed_below, size, wanted, MAX_CANDIDATES)
+            .await?;
+        truncated |= unindexed.more;
+        indexing |= !unindexed.complete;
+        let mut from_leaves = unindexed_candidates(unindexed);
         let mut by_amount = BTreeMap::new();
-        for (read, seq) in seqs.into_iter().filter(|&seq| seq < size).enumerate() {
+        let seqs = seqs.into_iter().chain(from_leaves.keys().copied());
+        let seqs: BTreeSet<u64> = seqs.filter(|&seq| seq < size).collect();
+        for (read, seq) in seqs.into_iter().enumerate() {
             if read >= MAX_CANDIDATES {
                 truncated = true;
                 break;
             }
-            let Some(c) = candidate(&s, seq).await? else {
+            let Some(c) = candidate_of(&s, seq, &mut from_leaves).await? else {
                 continue;
             };
             let same_amount = parse_amount(text, c.donation.currency)
@@ -220,6 +243,7 @@ pub async fn search(
         amount: asked.amount,
         date: asked.amount_and_day.as_ref().map(|(d, _, _)| d.clone()),
         truncated,
+        indexing,
         results,
     }))
 }
@@ -352,6 +376,28 @@ async fn candidate(s: &AppState, seq: u64) -> Result<Option<Candidate>, ApiError
     })
 }
 
+/// The donations of `unindexed`, as candidates by seq.
+fn unindexed_candidates(unindexed: Unindexed) -> BTreeMap<u64, Candidate> {
+    unindexed
+        .donations
+        .into_iter()
+        .map(|(stored, donation)| (stored.seq, Candidate { stored, donation }))
+        .collect()
+}
+
+/// The donation at `seq`: taken from `read` (donations already read from their leaves)
+/// when there, else read from the store.
+async fn candidate_of(
+    s: &AppState,
+    seq: u64,
+    read: &mut BTreeMap<u64, Candidate>,
+) -> Result<Option<Candidate>, ApiError> {
+    match read.remove(&seq) {
+        Some(c) => Ok(Some(c)),
+        None => candidate(s, seq).await,
+    }
+}
+
 /// How donation `d` matches the normalised text `q`, if it does.
 fn text_match(d: &Donation, q: &str) -> Option<Matched> {
     let partial = q.chars().count() >= MIN_PARTIAL;
@@ -366,12 +412,16 @@ fn text_match(d: &Donation, q: &str) -> Option<Matched> {
 }
 
 /// Donations in the first `size` entries found by the normalised text `q`: by receipt code,
-/// by their whole reference or memo, and (for 6 characters or more) by part of either.
+/// by their whole reference or memo, and (for 6 characters or more) by part of either; in
+/// the index, and by the same keys among the entries of `tail` (from where the index stops
+/// to the size), read from their leaves; with whether more matched than are returned, and
+/// whether the tail was too long to read whole.
 async fn by_text(
     s: &AppState,
     q: &str,
-    size: u64,
-) -> Result<(BTreeMap<u64, (Candidate, Matched)>, bool), ApiError> {
+    tail: (u64, u64),
+) -> Result<(BTreeMap<u64, (Candidate, Matched)>, bool, bool), ApiError> {
+    let (indexed_below, size) = tail;
     let mut found = BTreeMap::new();
     if let Some(code) = q.strip_prefix("r-").map(|rest| format!("R-{rest}")) {
         if let Some((seq, prefix)) = parse_code(&code) {
@@ -382,21 +432,31 @@ async fn by_text(
                     }
                 }
             }
-            return Ok((found, false));
+            return Ok((found, false, false));
         }
     }
     let partial = q.chars().count() >= MIN_PARTIAL;
     let (seqs, mut truncated) = s.store.search_keys(q, partial).await?;
-    for (read, seq) in seqs.into_iter().filter(|&seq| seq < size).enumerate() {
+    let wanted = |d: &Donation| has_search_key(d, q, partial);
+    let unindexed = s
+        .store
+        .unindexed_donations(indexed_below, size, wanted, MAX_CANDIDATES)
+        .await?;
+    truncated |= unindexed.more;
+    let behind = !unindexed.complete;
+    let mut from_leaves = unindexed_candidates(unindexed);
+    let seqs = seqs.into_iter().chain(from_leaves.keys().copied());
+    let seqs: BTreeSet<u64> = seqs.filter(|&seq| seq < size).collect();
+    for (read, seq) in seqs.into_iter().enumerate() {
         if read >= MAX_CANDIDATES {
             truncated = true;
             break;
         }
-        if let Some(c) = candidate(s, seq).await? {
+        if let Some(c) = candidate_of(s, seq, &mut from_leaves).await? {
             if let Some(matched) = text_match(&c.donation, q) {
                 found.insert(seq, (c, matched));
             }
         }
     }
-    Ok((found, truncated))
+    Ok((found, truncated, behind))
 }

@@ -77,9 +77,11 @@ impl BulkWrite {
     /// [`StoreError`]; nothing of the transaction was kept then.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.open {
-            Open::Sqlite(s) => s.commit().await,
-            Open::Postgres(tx) => Ok(tx.commit().await?),
+            Open::Sqlite(s) => s.commit().await?,
+            Open::Postgres(tx) => tx.commit().await?,
         }
+        self.store.wake_search_indexer();
+        Ok(())
     }
 
     /// Undoes every batch written.

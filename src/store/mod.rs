@@ -50,6 +50,7 @@ mod proposals;
 mod queries;
 mod rows;
 mod search;
+mod search_indexer;
 mod search_queries;
 mod sessions;
 mod snapshot;
@@ -71,7 +72,8 @@ pub use postgres::{
 pub use proofs::inclusion_proof_from;
 pub use proposals::{NewProposal, ProposalFilter, Proposed, StoredProposal};
 pub use rows::{Batch, NewEntry, StoredCampaign, StoredCheckpoint, StoredEntry};
-pub use search::{search_text, MIN_PARTIAL};
+pub use search::{has_search_key, search_text, Unindexed, MAX_UNINDEXED, MIN_PARTIAL};
+pub use search_indexer::SearchIndexerHold;
 pub use sessions::{SessionTimes, StoredSession};
 pub use snapshot::HeadSnapshot;
 pub use sqlite::SqliteStore;
@@ -95,6 +97,8 @@ struct Caches {
     /// The bytes of the leaves below a size: (size, bytes), as last counted; `None` until
     /// first counted.
     leaf_bytes: std::sync::Mutex<Option<(u64, u64)>>,
+    /// The background search indexer's wake-ups and pages.
+    search_indexer: search_indexer::IndexerControl,
 }
 
 /// The store: one implementation per database.
@@ -129,7 +133,9 @@ impl Store {
     /// [`StoreError`]; nothing of the batch was written then.
     pub async fn append_batch(&self, batch: &Batch) -> Result<(), StoreError> {
         let indexed = self.index_columns(&batch.entries).await?;
-        dispatch!(self, s => s.append_batch(batch, &indexed).await)
+        dispatch!(self, s => s.append_batch(batch, &indexed).await)?;
+        self.wake_search_indexer();
+        Ok(())
     }
 
     /// All campaigns in opening order.
@@ -225,10 +231,10 @@ impl Store {
 
     /// Starts, in the background, whatever lookups will need that is not read yet (the
     /// SQLite store's in-memory indexes of donation references and idempotency keys, the
-    /// count of the leaves' bytes, and the search index of entries stored before it
-    /// existed), so a serving process does not
-    /// make its first answer wait for it. Lookups work without it (the search finds older
-    /// entries once their catch-up is done).
+    /// count of the leaves' bytes), so a serving process does not make its first answer
+    /// wait for it, and the background search indexer ([`Store::start_search_indexer`]).
+    /// Lookups work without either (the search reads entries not indexed yet from their
+    /// leaves).
     pub fn prepare_lookups(&self) {
         if let Store::Sqlite(s) = self {
             s.load_fingerprints();
@@ -242,10 +248,8 @@ impl Store {
             if let Err(e) = counted {
                 tracing::error!(error = %e, "could not count the ledger's bytes; /info leaves bundle_bytes out until a download counts them");
             }
-            if let Err(e) = store.catch_up_search().await {
-                tracing::error!(error = %e, "could not index older entries for the search; it finds them only by receipt code");
-            }
         });
+        self.start_search_indexer();
     }
 
     /// The stored (seq, request fingerprint) of each of these idempotency keys that was used.

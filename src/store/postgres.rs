@@ -183,13 +183,12 @@ pub(super) async fn write_batch(
 }
 
 impl PostgresStore {
-    /// Writes the search rows of entries stored before the search tables existed and
-    /// records that entries below `next` are indexed, in one transaction (another server
-    /// doing the same at once writes the same rows, which are kept once).
-    pub(super) async fn write_search_catch_up(
+    /// Writes the search rows of a page of entries and records that entries below `next`
+    /// are indexed, in one transaction (another server doing the same at once writes the
+    /// same rows, which are kept once).
+    pub(super) async fn write_search_page(
         &self,
         rows: &SearchRows,
-        _done: u64,
         next: u64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;

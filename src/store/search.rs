@@ -10,12 +10,17 @@
 //!   contains it. Candidates are checked against the whole query by the caller.
 //! - `search_days` holds each donation's day received and amount in minor units.
 //!
-//! Entries stored before these tables existed are indexed once, in the background of a
-//! serving process ([`Store::catch_up_search`], started by [`Store::prepare_lookups`]), a
-//! page at a time, resuming where it stopped.
+//! Neither is written by the group commit (that would cost the writer ~16 random B-tree
+//! inserts per donation on the append path): a background indexer per serving process
+//! (`search_indexer.rs`, started by [`Store::prepare_lookups`]) indexes every entry from
+//! `search_backfill.done` up to the ledger's size, a page per transaction, woken after
+//! commits. A search reads the index and, for the entries at or above `done`, their leaves
+//! ([`Store::unindexed_donations`], [`has_search_key`]), so a gift is found the moment its
+//! append is acknowledged. `search_backfill.below` (where older code's group commit took
+//! over) is no longer read: indexing again what that code indexed is harmless.
 
 use super::queries::Queries;
-use super::{NewEntry, Store, StoreError, StoredEntry};
+use super::{Store, StoreError, StoredEntry};
 use crate::ledger::entry::{Body, Donation};
 use std::collections::BTreeSet;
 
@@ -26,7 +31,8 @@ pub const MIN_PARTIAL: usize = 6;
 pub const MEMO_INDEXED_CHARS: usize = 200;
 /// The most index rows one search reads.
 const MAX_KEY_ROWS: i64 = 2000;
-/// Entries indexed per transaction while catching up.
+/// Entries indexed per transaction by [`Store::catch_up_search`], and read per query from
+/// their leaves by [`Store::unindexed_donations`].
 const CATCH_UP_PAGE: u64 = 1000;
 
 /// `text` as the search compares it: every whitespace character removed and letters
@@ -137,12 +143,10 @@ impl SearchRows {
                     .push((d.received_at.clone(), d.amount.to_string(), seq));
             }
         }
+        // In key order, so a page's inserts walk the index's B-tree instead of jumping in it.
+        rows.keys.sort_unstable();
+        rows.days.sort_unstable();
         rows
-    }
-
-    /// The rows of a batch's new entries.
-    pub(crate) fn of_batch(entries: &[NewEntry]) -> SearchRows {
-        SearchRows::of(entries.iter().map(|e| (e.entry.seq, &e.entry.body)))
     }
 }
 
@@ -234,50 +238,138 @@ impl Store {
         on_pool!(self, pool => Queries::reversals_between(pool, from, to, size).await)
     }
 
-    /// Indexes, for the search, the entries stored before the search tables existed (below
-    /// `search_backfill.below`), a page per transaction, resuming where an earlier start
-    /// stopped. Entries appended since are indexed by their own group commit.
+    /// How far the search index goes: every entry below this seq is indexed (entries at or
+    /// above it may be too, by older code or a page being written).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn search_indexed_below(&self) -> Result<u64, StoreError> {
+        let state = on_pool!(self, pool => Queries::search_backfill(pool).await)?;
+        Ok(state.map_or(0, |(_, done)| done))
+    }
+
+    /// Indexes every entry the search index does not hold yet, up to the ledger's current
+    /// size, a page per transaction, without pausing between pages (the background
+    /// indexer, [`Store::start_search_indexer`], does the same at a gentler pace).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     pub async fn catch_up_search(&self) -> Result<(), StoreError> {
-        let started = std::time::Instant::now();
-        let mut indexed = 0u64;
-        loop {
-            let state = on_pool!(self, pool => Queries::search_backfill(pool).await)?;
-            let Some((below, done)) = state else {
-                return Ok(());
-            };
-            if done >= below {
-                if indexed > 0 {
-                    tracing::info!(
-                        entries = indexed,
-                        ms = started.elapsed().as_millis() as u64,
-                        "search index built for the entries stored before it existed"
-                    );
-                }
-                return Ok(());
-            }
-            let page = self.entries(done, CATCH_UP_PAGE.min(below - done)).await?;
-            let mut bodies = Vec::with_capacity(page.len());
-            for e in &page {
-                // A leaf that does not decode is the start-up check's and the audit's to
-                // report (they refuse appends, naming it); the search just cannot find it.
-                match crate::ledger::decode(&e.leaf) {
-                    Ok(entry) => bodies.push((e.seq, entry.body)),
-                    Err(err) => tracing::warn!(
-                        seq = e.seq,
-                        error = %err,
-                        "entry not indexed for the search: it cannot be read"
-                    ),
-                }
-            }
-            let rows = SearchRows::of(bodies.iter().map(|(s, b)| (*s, b)));
-            let next = page.last().map_or(below, |e| e.seq + 1);
-            dispatch!(self, s => s.write_search_catch_up(&rows, done, next).await)?;
-            indexed += next - done;
-        }
+        while self.index_search_page(CATCH_UP_PAGE).await? > 0 {}
+        Ok(())
     }
+
+    /// Indexes, for the search, the next `page` entries at most from `search_backfill.done`
+    /// (rows in key order, in one transaction that also moves `done` past them); returns how
+    /// many entries it covered, 0 when the index already reaches the ledger's size. Rows
+    /// already there (written by older code's group commit, or by another server) are kept
+    /// once, so indexing an entry twice is harmless.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub(crate) async fn index_search_page(&self, page: u64) -> Result<u64, StoreError> {
+        let done = self.search_indexed_below().await?;
+        let entries = self.entries(done, page).await?;
+        let Some(last) = entries.last() else {
+            return Ok(0);
+        };
+        let next = last.seq + 1;
+        let mut bodies = Vec::with_capacity(entries.len());
+        for e in &entries {
+            // A leaf that does not decode is the start-up check's and the audit's to
+            // report (they refuse appends, naming it); the search just cannot find it.
+            match crate::ledger::decode(&e.leaf) {
+                Ok(entry) => bodies.push((e.seq, entry.body)),
+                Err(err) => tracing::warn!(
+                    seq = e.seq,
+                    error = %err,
+                    "entry not indexed for the search: it cannot be read"
+                ),
+            }
+        }
+        let rows = SearchRows::of(bodies.iter().map(|(s, b)| (*s, b)));
+        dispatch!(self, s => s.write_search_page(&rows, next).await)?;
+        Ok(next - done)
+    }
+
+    /// The donations among entries `from` to `size` (exclusive), the part of the ledger
+    /// the search index may not hold yet, read from their leaves, for which `wanted` holds:
+    /// among the newest [`MAX_UNINDEXED`] entries at most, and at most `limit` of them (the
+    /// first in seq order), so the memory a search holds does not grow with the tail.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn unindexed_donations(
+        &self,
+        from: u64,
+        size: u64,
+        wanted: impl Fn(&Donation) -> bool,
+        limit: usize,
+    ) -> Result<Unindexed, StoreError> {
+        let start = from.max(size.saturating_sub(MAX_UNINDEXED));
+        let mut found = Unindexed {
+            donations: Vec::new(),
+            complete: start == from,
+            more: false,
+        };
+        let mut at = start;
+        while at < size {
+            let page = self.entries(at, CATCH_UP_PAGE.min(size - at)).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            at = last.seq + 1;
+            for stored in page {
+                let Ok(entry) = crate::ledger::decode(&stored.leaf) else {
+                    continue;
+                };
+                let Body::Donation(d) = entry.body else {
+                    continue;
+                };
+                if !wanted(&d) {
+                    continue;
+                }
+                if found.donations.len() >= limit {
+                    found.more = true;
+                    return Ok(found);
+                }
+                found.donations.push((stored, d));
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The most entries a search reads from their leaves because the index does not hold them
+/// yet (the background indexer is normally well under this many entries behind).
+pub const MAX_UNINDEXED: u64 = 20_000;
+
+/// Donations the search index may not hold yet, read from their leaves, that a search wants.
+#[derive(Debug)]
+pub struct Unindexed {
+    /// The donations, in seq order, each with its stored entry.
+    pub donations: Vec<(StoredEntry, Donation)>,
+    /// False when more than [`MAX_UNINDEXED`] entries were not indexed: only the newest
+    /// were read, and a search may miss a donation among the others until the indexer
+    /// reaches it.
+    pub complete: bool,
+    /// Whether more donations matched than were kept.
+    pub more: bool,
+}
+
+/// Whether donation `d` has a search key that the index read of
+/// [`Store::search_keys`]`(normalised, partial)` would return: the same answer for a
+/// donation not indexed yet as for one that is.
+pub fn has_search_key(d: &Donation, normalised: &str, partial: bool) -> bool {
+    let cut = key_prefix(normalised).as_bytes();
+    let by_prefix = partial || cut.len() < normalised.len();
+    donation_keys(d).iter().any(|k| {
+        if by_prefix {
+            k.starts_with(cut)
+        } else {
+            k == cut
+        }
+    })
 }
 
 #[cfg(test)]
@@ -307,5 +399,27 @@ mod tests {
         let long = keys(memo_keys, "Ủng hộ đồng bào miền Trung");
         assert!(long.iter().all(|k| k.len() <= MAX_KEY_BYTES), "{long:?}");
         assert!(long.contains(&"miềntrung".to_string()), "{long:?}");
+    }
+
+    #[test]
+    fn a_donation_not_indexed_yet_matches_exactly_the_queries_its_index_rows_answer() {
+        let d: Donation = serde_json::from_value(serde_json::json!({
+            "amount": "200000", "campaign": "flood-2026", "channel": "bank_transfer",
+            "currency": "VND", "donor": "Anonymous", "received_at": "2025-11-24",
+            "reference": "FT 2630 5001", "memo": "Ủng hộ bà con miền Trung",
+        }))
+        .expect("a donation");
+
+        assert!(has_search_key(&d, "ft26305001", false), "whole reference");
+        assert!(has_search_key(&d, "305001", true), "a suffix of it");
+        assert!(has_search_key(&d, "2630", true), "a suffix's start");
+        assert!(!has_search_key(&d, "2630", false), "not a whole key");
+        assert!(has_search_key(&d, "conmiền", true), "from a word on");
+        assert!(
+            !has_search_key(&d, "àconmiền", true),
+            "not from inside a word"
+        );
+        // Longer than a key: looked up by the key's bytes, checked whole by the caller.
+        assert!(has_search_key(&d, "bàconmiềntrungxyz", false));
     }
 }

@@ -22,6 +22,7 @@ mod reads;
 mod reversal_marks;
 mod rules;
 mod search;
+mod search_indexer;
 mod security;
 mod tokens;
 mod totals;

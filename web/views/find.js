@@ -125,6 +125,7 @@ async function runSearch(route, results) {
     return;
   }
   const found = answer.results || [];
+  if (answer.indexing) results.append(h('p', { class: 'note' }, t('find_indexing')));
   if (found.length === 0) {
     results.append(message('info', t('find_none_forgiving', { ref: [route.q, route.amount, route.date].filter(Boolean).join(' · ') })));
     return;

@@ -16,13 +16,13 @@
 
 use super::super::columns::int;
 use super::super::indexed::Indexed;
-use super::super::search::SearchRows;
 use super::super::{Batch, StoreError};
 use sqlx::postgres::PgConnection;
 
 /// The group commit: `$1`–`$10` entries, `$11`–`$19` donors, `$20`–`$22` idempotency keys,
-/// `$23`–`$24` tree nodes, `$25`–`$28` campaign rows, `$29`–`$30` search keys, `$31`–`$33`
-/// search days, `$34`–`$36` the checkpoint (arrays of zero or one element).
+/// `$23`–`$24` tree nodes, `$25`–`$28` campaign rows, `$29`–`$31` the checkpoint (arrays of
+/// zero or one element). The search index is not written here: the background indexer
+/// (`store::search_indexer`) builds it off the append path.
 const GROUP_COMMIT: &str = "\
 with new_entries as (
     insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
@@ -42,15 +42,8 @@ with new_entries as (
     insert into campaigns (idx, id, opened_seq, state)
     select * from unnest($25::bigint[], $26::text[], $27::bigint[], $28::text[])
     on conflict (idx) do update set state = excluded.state
-), new_search_keys as (
-    insert into search_keys (key, seq) select * from unnest($29::bytea[], $30::bigint[])
-    on conflict do nothing
-), new_search_days as (
-    insert into search_days (received_at, amount, seq)
-    select * from unnest($31::text[], $32::text[], $33::bigint[])
-    on conflict do nothing
 )
-insert into checkpoints (size, root, note) select * from unnest($34::bigint[], $35::bytea[], $36::text[])";
+insert into checkpoints (size, root, note) select * from unnest($29::bigint[], $30::bytea[], $31::text[])";
 
 /// Writes `batch` (with `indexed`, the index columns of its entries) on `conn` in one
 /// statement; see the module docs for what that guarantees.
@@ -67,7 +60,6 @@ pub(super) async fn write_batch(
     let query = bind_donors(query, batch);
     let query = bind_keys_and_nodes(query, batch);
     let query = bind_campaigns(query, batch)?;
-    let query = bind_search_rows(query, &SearchRows::of_batch(&batch.entries));
     let query = bind_checkpoint(query, batch);
     query.execute(conn).await?;
     Ok(())
@@ -220,16 +212,7 @@ fn bind_campaigns<'q>(q: Query<'q>, batch: &Batch) -> Result<Query<'q>, StoreErr
     .bind(states))
 }
 
-/// `$29`–`$33`: the search rows of the batch's donations.
-fn bind_search_rows<'q>(q: Query<'q>, rows: &SearchRows) -> Query<'q> {
-    q.bind(rows.keys.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>())
-        .bind(rows.keys.iter().map(|(_, s)| int(*s)).collect::<Vec<_>>())
-        .bind(rows.days.iter().map(|d| d.0.clone()).collect::<Vec<_>>())
-        .bind(rows.days.iter().map(|d| d.1.clone()).collect::<Vec<_>>())
-        .bind(rows.days.iter().map(|d| int(d.2)).collect::<Vec<_>>())
-}
-
-/// `$34`–`$36`: the new signed checkpoint, if any.
+/// `$29`–`$31`: the new signed checkpoint, if any.
 fn bind_checkpoint<'q>(q: Query<'q>, batch: &Batch) -> Query<'q> {
     let cp = batch.checkpoint.as_slice();
     q.bind(cp.iter().map(|c| int(c.size)).collect::<Vec<_>>())

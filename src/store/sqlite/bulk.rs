@@ -61,8 +61,6 @@ impl SqliteBulk {
             .bind(p.hashes)
             .bind(p.campaigns)
             .bind(p.checkpoint)
-            .bind(p.search_keys)
-            .bind(p.search_days)
             .execute(self.conn()?)
             .await?;
         // Before the commit: a lookup confirms every candidate against the stored rows, so

@@ -10,7 +10,8 @@ use crate::store::{Batch, StoreError};
 /// One group commit: a transaction of one insert per table, each unpacking a JSON array
 /// of rows. Parameters, in order: all leaves concatenated (a blob; each entry row names
 /// its leaf as `[offset, length]` in it), entries, donors, idempotency keys, tree nodes,
-/// campaign states, the checkpoint. An empty array (NULL) inserts nothing. (Plain `?`
+/// campaign states, the checkpoint. The search index is not written here: the background
+/// indexer (`store::search_indexer`) builds it off the append path. An empty array (NULL) inserts nothing. (Plain `?`
 /// only: sqlx binds the statements of one query in order.) `jsonb_each` (SQLite 3.45+,
 /// bundled) parses each array once and hands every row over as binary JSON, which `->>`
 /// reads in place; `json_each` would print each row back to text for every `->>`, a fifth
@@ -32,14 +33,10 @@ insert into campaigns (idx, id, opened_seq, state)
     on conflict (idx) do update set state = excluded.state;
 insert into checkpoints (size, root, note)
     select value ->> 0, unhex(value ->> 1), value ->> 2 from jsonb_each(?);
-insert or ignore into search_keys (key, seq)
-    select unhex(value ->> 0), value ->> 1 from jsonb_each(?);
-insert or ignore into search_days (received_at, amount, seq)
-    select value ->> 0, value ->> 1, value ->> 2 from jsonb_each(?);
 commit;";
 
-/// Search rows of entries stored before the search tables existed, and how far that
-/// catch-up has come, in one transaction (parameters: keys, days, the new `done`).
+/// Search rows of a page of entries, and how far the index has come, in one transaction
+/// (parameters: keys, days, the new `done`).
 const SEARCH_CATCH_UP: &str = "\
 begin immediate;
 insert or ignore into search_keys (key, seq)
@@ -81,8 +78,6 @@ pub(super) struct Params {
     pub(super) hashes: Option<String>,
     pub(super) campaigns: Option<String>,
     pub(super) checkpoint: Option<String>,
-    pub(super) search_keys: Option<String>,
-    pub(super) search_days: Option<String>,
 }
 
 /// The JSON arrays of search rows: keys (as hex, with seq) and days.
@@ -146,10 +141,7 @@ impl Params {
                 .map_err(|e| StoreError::Corrupt(format!("campaign state: {e}")))?;
             campaigns.push((idx, &state.id, opened_seq, json));
         }
-        let (search_keys, search_days) = search_json(&SearchRows::of_batch(&batch.entries))?;
         Ok(Params {
-            search_keys,
-            search_days,
             leaves,
             entries,
             donors,
@@ -183,8 +175,6 @@ impl SqliteStore {
             .bind(p.hashes)
             .bind(p.campaigns)
             .bind(p.checkpoint)
-            .bind(p.search_keys)
-            .bind(p.search_days)
             .execute(&mut *conn)
             .await;
         if let Err(e) = written {
@@ -208,12 +198,12 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Writes the search rows of entries stored before the search tables existed and
-    /// records that entries below `next` are indexed, in one transaction.
-    pub(in crate::store) async fn write_search_catch_up(
+    /// Writes the search rows of a page of entries and records that entries below `next`
+    /// are indexed, in one transaction on the writing connection (so it waits for the
+    /// group commit in progress, and the next one waits for it).
+    pub(in crate::store) async fn write_search_page(
         &self,
         rows: &SearchRows,
-        _done: u64,
         next: u64,
     ) -> Result<(), StoreError> {
         let (keys, days) = search_json(rows)?;
