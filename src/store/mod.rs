@@ -245,8 +245,12 @@ impl Store {
                 Ok(size) => store.leaf_bytes_below(size).await.map(|_| ()),
                 Err(e) => Err(e),
             };
-            if let Err(e) = counted {
-                tracing::error!(error = %e, "could not count the ledger's bytes; /info leaves bundle_bytes out until a download counts them");
+            match counted {
+                Err(_) if store.is_closed() => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "could not count the ledger's bytes; /info leaves bundle_bytes out until a download counts them")
+                }
+                Ok(()) => {}
             }
         });
         self.start_search_indexer();
@@ -323,5 +327,11 @@ impl Store {
     /// Closes the connections.
     pub async fn close(&self) {
         dispatch!(self, s => s.close().await)
+    }
+
+    /// Whether [`Store::close`] was called: background work started on this store then
+    /// stops quietly instead of reporting the closed database as a failure.
+    pub fn is_closed(&self) -> bool {
+        dispatch!(self, s => s.is_closed())
     }
 }

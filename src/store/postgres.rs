@@ -146,6 +146,10 @@ impl PostgresStore {
         &self.caches
     }
 
+    pub(super) fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
+
     pub(super) async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;

@@ -59,7 +59,8 @@ impl Store {
     }
 
     /// Starts the background search indexer of this store (once: later calls, on this
-    /// store or a clone, do nothing). It runs until the process ends; a failed page is
+    /// store or a clone, do nothing). It runs until the process ends or the store is
+    /// closed; a failed page is
     /// logged and tried again later, never reported to a request.
     pub fn start_search_indexer(&self) {
         if self.indexer().started.swap(true, Ordering::SeqCst) {
@@ -81,6 +82,9 @@ impl Store {
     async fn run_search_indexer(self) {
         loop {
             if let Err(e) = self.index_what_is_new().await {
+                if self.is_closed() {
+                    return;
+                }
                 tracing::error!(error = %e, "could not index new entries for the search; it still finds them, reading their leaves");
                 tokio::time::sleep(AFTER_FAILURE).await;
                 continue;

@@ -123,6 +123,10 @@ impl SqliteStore {
             .map_err(|_| closed())
     }
 
+    pub(super) fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
+
     pub(super) async fn close(&self) {
         if let Some(writer) = self.writer.lock().await.take() {
             let _ = writer.close().await;

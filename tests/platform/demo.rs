@@ -30,7 +30,7 @@ impl Demo {
 }
 
 /// Starts `fundtrail demo` on a free port in a folder under `dir` with `extra` arguments
-/// and reads its banner (at most 60 s).
+/// (its log to `dir/demo.log`) and reads its banner (at most 60 s).
 async fn start_demo(dir: &std::path::Path, extra: &[&str]) -> Demo {
     let port = free_port();
     let mut child = Command::new(BIN)
@@ -46,7 +46,7 @@ async fn start_demo(dir: &std::path::Path, extra: &[&str]) -> Demo {
         .args(extra)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("demo.log")).expect("the demo's log file"))
         .spawn()
         .expect("fundtrail demo starts");
     let stdout = child.stdout.take().expect("piped stdout");
@@ -183,6 +183,25 @@ async fn the_demo_serves_a_platform_whose_account_check_finds_the_printed_accoun
             explain(&output)
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_and_its_platform_start_without_logging_an_error() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+
+    let demo = start_demo(dir.path(), &[]).await;
+    // Past the background indexer's retry after a failure (5 s), so a store closed under
+    // it would have logged twice.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    drop(demo);
+
+    let log = std::fs::read_to_string(dir.path().join("demo.log")).expect("the demo's log");
+    let errors: Vec<&str> = log.lines().filter(|l| l.contains("ERROR")).collect();
+    assert!(
+        errors.is_empty(),
+        "the demo logged errors:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -85,6 +85,7 @@ impl SqliteStore {
                         "{what} loaded"
                     );
                 }
+                Err(_) if pool.is_closed() => index.finish_load(None),
                 Err(e) => {
                     tracing::error!(error = %e, "could not load the {what}; looking them up with SQL");
                     index.finish_load(None);
