@@ -121,6 +121,24 @@ impl DataDir {
         })
     }
 
+    /// Drops this ledger's PostgreSQL schema with every table in it, if it has one of its
+    /// own and it exists; nothing for a SQLite ledger or one in the database's default
+    /// schema. Only for a ledger that was never published (its store closed).
+    ///
+    /// # Errors
+    /// [`StartupError`] for a schema name the store may not use, or when the database
+    /// cannot be reached or refuses the drop.
+    pub async fn drop_own_schema(&self) -> Result<(), StartupError> {
+        let (Some(url), Some(schema)) = (&self.database_url, self.postgres_settings()?.schema)
+        else {
+            return Ok(());
+        };
+        if !is_postgres_url(url) {
+            return Ok(());
+        }
+        Ok(PostgresStore::drop_schema(url, &schema).await?)
+    }
+
     /// Refuses a schema without a PostgreSQL URL, or with a name the store may not use.
     fn check_schema(&self) -> Result<(), StartupError> {
         if self.schema.is_some() && !self.database_url.as_deref().is_some_and(is_postgres_url) {

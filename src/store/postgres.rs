@@ -119,6 +119,16 @@ impl PostgresStore {
         })
     }
 
+    /// Drops `schema` of the database at `url` with every table in it, if it exists: for a
+    /// ledger that was never published (no store of it may be open).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the server cannot be reached or refuses the drop.
+    pub async fn drop_schema(url: &str, schema: &PgSchema) -> Result<(), StoreError> {
+        let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+        schema::drop_schema(&options, schema).await
+    }
+
     /// Tries to take this ledger's leader lock.
     ///
     /// # Errors

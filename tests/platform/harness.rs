@@ -196,6 +196,22 @@ impl TestPlatform {
         self.platform.started(slug).is_some()
     }
 
+    /// Makes the registry refuse every append from now on (as a registry that cannot
+    /// write would), so a platform change fails after its own checks passed.
+    pub fn refuse_registry_appends(&self) {
+        self.platform
+            .registry()
+            .state
+            .sequencer
+            .gate()
+            .set_standing(fundtrail::sequencer::Standing::Suspended);
+    }
+
+    /// The platform's folder.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("platform")
+    }
+
     /// Stops the server and every ledger, keeping the folder.
     pub async fn stop(self) -> StoppedPlatform {
         let _ = self.shutdown.send(());

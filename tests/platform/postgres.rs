@@ -61,3 +61,44 @@ async fn organisations_on_one_postgresql_database_keep_separate_ledgers_that_eac
     .expect("schemas listed");
     assert_eq!(schemas, ["org_ngo_a", "org_ngo_b", "registry"]);
 }
+
+#[tokio::test]
+async fn an_organisation_the_registry_refuses_leaves_neither_its_folder_nor_its_postgresql_schema()
+{
+    let Some(cluster) = Cluster::start("an_organisation_the_registry_refuses") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_on(Some(url.clone())).await;
+    platform.refuse_registry_appends();
+
+    let refused = platform
+        .post(
+            "/api/v1/platform/orgs",
+            &platform.admin_token,
+            &json!({ "slug": "ngo-x", "name": "NGO X", "kind": "ngo", "accounts": [] }),
+        )
+        .await;
+
+    assert!(
+        refused.status() >= 400,
+        "{}: {}",
+        refused.status(),
+        refused.text()
+    );
+    assert!(!platform.root().join("orgs").join("ngo-x").exists());
+    let mut admin = {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&url).await.expect("connect")
+    };
+    let left: Vec<String> = sqlx::query_scalar(
+        "select schema_name::text from information_schema.schemata where schema_name = 'org_ngo_x'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("schemas listed");
+    assert!(
+        left.is_empty(),
+        "the refused organisation's schema is still there"
+    );
+}
