@@ -9,6 +9,7 @@ mod accounts;
 mod cli;
 mod harness;
 mod isolation;
+mod openapi;
 mod postgres;
 mod registry;
 mod suspension;
