@@ -212,6 +212,11 @@ impl TestPlatform {
         self.dir.path().join("platform")
     }
 
+    /// How many `campaign.open` entries the account check and the index read from stores.
+    pub fn campaign_entries_read(&self) -> u64 {
+        self.platform.campaign_entries_read()
+    }
+
     /// Stops the server and every ledger, keeping the folder.
     pub async fn stop(self) -> StoppedPlatform {
         let _ = self.shutdown.send(());

@@ -8,6 +8,8 @@ mod helpers;
 mod accounts;
 mod cli;
 mod harness;
+mod index;
+mod index_scale;
 mod isolation;
 mod openapi;
 mod postgres;

@@ -355,12 +355,12 @@ fn campaign_json(c: &OrgCampaign) -> Value {
     json!({
         "org": c.org,
         "org_name": c.org_name,
-        "id": c.open.id,
-        "title": c.open.title,
-        "purpose": c.open.purpose,
-        "currency": c.open.currency.code(),
+        "id": c.open().id,
+        "title": c.open().title,
+        "purpose": c.open().purpose,
+        "currency": c.open().currency.code(),
         "open": c.is_open,
-        "url": format!("/o/{}/#/campaign/{}", c.org, c.open.id),
+        "url": format!("/o/{}/#/campaign/{}", c.org, c.open().id),
     })
 }
 
@@ -397,7 +397,7 @@ async fn check_account(
                 "registered": true,
                 "org": { "slug": slug, "name": name, "status": status.as_str(), "url": format!("/o/{slug}/") },
                 "campaigns": campaigns.iter().map(|c| {
-                    json!({ "id": c.open.id, "title": c.open.title, "open": c.is_open, "url": format!("/o/{}/#/campaign/{}", c.org, c.open.id) })
+                    json!({ "id": c.open().id, "title": c.open().title, "open": c.is_open, "url": format!("/o/{}/#/campaign/{}", c.org, c.open().id) })
                 }).collect::<Vec<_>>(),
                 "registry": {
                     "seq": registry.seq,
