@@ -416,7 +416,7 @@ impl Application {
                 evidence: crate::evidence::EvidenceStore::in_memory(),
                 sessions: crate::auth::session::SessionPolicy::default(),
                 cosigned: Arc::default(),
-                policy: None,
+                policy: Arc::default(),
                 witnesses: Vec::new(),
                 tile_cache: Arc::default(),
                 statement_reads: Arc::default(),
@@ -434,7 +434,7 @@ impl Application {
         parsed: &crate::ledger::policy::Policy,
     ) -> Self {
         let parts = self.state.parts_mut();
-        parts.policy = Some(Arc::from(policy));
+        parts.policy = Arc::new(crate::witness::published::PublishedPolicy::new(policy));
         parts.witnesses = crate::witness::client::targets(parsed);
         self
     }
