@@ -18,6 +18,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+mod budget;
 mod commit;
 mod donors;
 mod locks;
@@ -25,8 +26,10 @@ mod nodelay;
 mod schema;
 mod writer;
 
+pub use budget::ConnectionBudget;
 pub use locks::{Lease, APPLICATION_NAME as LOCKS_APPLICATION_NAME};
 pub use schema::{PgSchema, SchemaNameError};
+pub use writer::APPLICATION_NAME as WRITER_APPLICATION_NAME;
 
 /// How long a connection of a PostgreSQL store may stay unused before it is closed
 /// (by default).
@@ -44,6 +47,9 @@ pub struct PostgresSettings {
     /// The most connections the store's pool opens at once (the writing connection and
     /// the process's lock connection come on top).
     pub max_connections: u32,
+    /// The budget of connections shared with the process's other stores, if any: the
+    /// writing connection, migrations and schema drops hold a permit of it while open.
+    pub budget: Option<ConnectionBudget>,
 }
 
 impl Default for PostgresSettings {
@@ -52,6 +58,7 @@ impl Default for PostgresSettings {
             schema: None,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: 8,
+            budget: None,
         }
     }
 }
@@ -91,7 +98,7 @@ impl PostgresStore {
         let mut options: sqlx::postgres::PgConnectOptions = url.parse()?;
         if let Some(schema) = &settings.schema {
             options = schema.connect_options(options);
-            schema::migrate(&options, schema).await?;
+            schema::migrate(&options, schema, settings.budget.as_ref()).await?;
         }
         let pool_options = PgPoolOptions::new()
             .max_connections(settings.max_connections)
@@ -108,7 +115,11 @@ impl PostgresStore {
             pool
         };
         Ok(PostgresStore {
-            writer: writer::Writer::start(writer::options_of(&options), settings.idle_timeout),
+            writer: writer::Writer::start(
+                writer::options_of(&options),
+                settings.idle_timeout,
+                settings.budget.clone(),
+            ),
             pool,
             caches: std::sync::Arc::default(),
             leader_key: settings
@@ -124,9 +135,13 @@ impl PostgresStore {
     ///
     /// # Errors
     /// [`StoreError`] when the server cannot be reached or refuses the drop.
-    pub async fn drop_schema(url: &str, schema: &PgSchema) -> Result<(), StoreError> {
+    pub async fn drop_schema(
+        url: &str,
+        schema: &PgSchema,
+        budget: Option<&ConnectionBudget>,
+    ) -> Result<(), StoreError> {
         let options: sqlx::postgres::PgConnectOptions = url.parse()?;
-        schema::drop_schema(&options, schema).await
+        schema::drop_schema(&options, schema, budget).await
     }
 
     /// Tries to take this ledger's leader lock.

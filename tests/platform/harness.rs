@@ -59,8 +59,23 @@ pub async fn spawn_platform() -> TestPlatform {
 
 /// [`spawn_platform`] keeping every ledger in the PostgreSQL database at `url`, when given.
 pub async fn spawn_platform_on(database_url: Option<String>) -> TestPlatform {
+    spawn_platform_with_budget(
+        database_url,
+        fundtrail::platform::folder::DEFAULT_CONNECTION_BUDGET,
+    )
+    .await
+}
+
+/// [`spawn_platform_on`] whose ledgers share a budget of `connections` PostgreSQL
+/// connections.
+pub async fn spawn_platform_with_budget(
+    database_url: Option<String>,
+    connections: u32,
+) -> TestPlatform {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let folder = PlatformDir::new(dir.path().join("platform")).with_database_url(database_url);
+    let folder = PlatformDir::new(dir.path().join("platform"))
+        .with_database_url(database_url)
+        .with_connection_budget(connections);
     let made = folder
         .init(&PlatformConfig {
             name: "Test Platform".into(),

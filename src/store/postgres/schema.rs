@@ -111,7 +111,9 @@ impl std::fmt::Display for PgSchema {
 pub(in crate::store) async fn migrate(
     options: &PgConnectOptions,
     schema: &PgSchema,
+    budget: Option<&super::budget::ConnectionBudget>,
 ) -> Result<(), StoreError> {
+    let _permit = super::budget::permit_of(budget).await?;
     let mut conn = PgConnection::connect_with(options).await?;
     let migrated = migrate_on(&mut conn, schema).await;
     let _ = conn.close().await;
@@ -127,7 +129,9 @@ pub(in crate::store) async fn migrate(
 pub(in crate::store) async fn drop_schema(
     options: &PgConnectOptions,
     schema: &PgSchema,
+    budget: Option<&super::budget::ConnectionBudget>,
 ) -> Result<(), StoreError> {
+    let _permit = super::budget::permit_of(budget).await?;
     let mut conn = PgConnection::connect_with(options).await?;
     // The name is checked by `PgSchema::new` (a-z 0-9 _ only): it needs no quoting.
     let sql = sqlx::AssertSqlSafe(format!("drop schema if exists {schema} cascade"));
