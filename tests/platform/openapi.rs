@@ -157,3 +157,20 @@ async fn the_platform_document_is_openapi_3_1_with_every_reference_resolved_and_
         .any(|p| p["name"] == "number" && p["in"] == "query");
     assert!(number, "the account check documents its number");
 }
+
+#[tokio::test]
+async fn the_api_reference_names_every_route_of_the_platform_document() {
+    let platform = spawn_platform().await;
+    let doc = document(&platform).await;
+    let reference = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/api.md"),
+    )
+    .expect("docs/api.md");
+
+    for route in documented_routes(&doc) {
+        assert!(
+            reference.contains(&format!("`{route}`")),
+            "docs/api.md does not name {route}"
+        );
+    }
+}
