@@ -132,7 +132,7 @@ async fn orgs(State(p): Shared) -> Json<Value> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateOrg {
-    /// Its path `/o/{slug}/`: 2 to 40 of a-z, 0-9 and `-`.
+    /// Its path `/o/{slug}/`: 3 to 40 of a-z, 0-9 and `-`, starting with a letter.
     slug: String,
     /// Its name.
     name: String,
