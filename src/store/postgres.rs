@@ -35,6 +35,9 @@ pub use writer::APPLICATION_NAME as WRITER_APPLICATION_NAME;
 /// (by default).
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How long a store sharing a connection budget keeps an unused pooled connection.
+pub const BUDGETED_POOL_IDLE: Duration = Duration::from_secs(1);
+
 /// Where a PostgreSQL store keeps its ledger and how many connections it may hold.
 #[derive(Debug, Clone)]
 pub struct PostgresSettings {
@@ -100,10 +103,16 @@ impl PostgresStore {
             options = schema.connect_options(options);
             schema::migrate(&options, schema, settings.budget.as_ref()).await?;
         }
+        // A store sharing a budget (one of many organisations) keeps its pooled reading
+        // connections, which the budget does not count, only briefly.
+        let pool_idle = match settings.budget {
+            Some(_) => settings.idle_timeout.min(BUDGETED_POOL_IDLE),
+            None => settings.idle_timeout,
+        };
         let pool_options = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
-            .idle_timeout(settings.idle_timeout)
+            .idle_timeout(pool_idle)
             .acquire_timeout(Duration::from_secs(30));
         // A schema's migration above has reached the server already: its pool connects
         // only when first used (an organisation opened and left idle holds nothing).
