@@ -19,7 +19,9 @@
 //! Environment (all optional): `FUNDTRAIL_ORGS` (1000), `FUNDTRAIL_ORGS_CLIENTS` (64),
 //! `FUNDTRAIL_ORGS_APPENDS` (20000), `FUNDTRAIL_ORGS_IDLE_SECS` (5: the stores' idle
 //! timeout), `FUNDTRAIL_ORGS_OPENING` (2: organisations opened at once),
-//! `FUNDTRAIL_ORGS_MAX_CONNECTIONS` (200: the cluster's `max_connections`).
+//! `FUNDTRAIL_ORGS_MAX_CONNECTIONS` (200: the cluster's `max_connections`),
+//! `FUNDTRAIL_ORGS_BUDGET` (0: none; otherwise the organisations share a connection budget
+//! of that size with pools of at most 2, as a platform's do, SPEC.md §24.1).
 //!
 //! Run with `cargo bench --bench orgs`.
 
@@ -32,7 +34,7 @@ use fundtrail::ledger::checkpoint::CheckpointSigner;
 use fundtrail::ledger::entry::Body;
 use fundtrail::ledger::verify::{bundle_header, bundle_trailer, verify_bundle};
 use fundtrail::sequencer::{AppendRequest, Sequencer, SequencerHandle};
-use fundtrail::store::{PgSchema, PostgresSettings, PostgresStore, Store};
+use fundtrail::store::{ConnectionBudget, PgSchema, PostgresSettings, PostgresStore, Store};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -222,6 +224,10 @@ async fn main() {
     let idle = Duration::from_secs(env_or("FUNDTRAIL_ORGS_IDLE_SECS", 5));
     let opening = env_or("FUNDTRAIL_ORGS_OPENING", 2) as usize;
     let max_connections = env_or("FUNDTRAIL_ORGS_MAX_CONNECTIONS", 200) as u32;
+    let budget = match env_or("FUNDTRAIL_ORGS_BUDGET", 0) as u32 {
+        0 => None,
+        size => Some(ConnectionBudget::new(size)),
+    };
     let Some(cluster) = postgres::Cluster::start_with_max_connections("orgs", max_connections)
     else {
         return;
@@ -270,12 +276,17 @@ async fn main() {
     for chunk_start in (0..orgs).step_by(opening) {
         let mut starting = Vec::new();
         for i in chunk_start..(chunk_start + opening).min(orgs) {
-            let url = url.clone();
+            let (url, budget) = (url.clone(), budget.clone());
             starting.push(tokio::spawn(async move {
                 let settings = PostgresSettings {
                     schema: Some(PgSchema::new(&format!("org_{i:04}")).expect("schema name")),
                     idle_timeout: idle,
-                    ..PostgresSettings::default()
+                    max_connections: if budget.is_some() {
+                        fundtrail::startup::BUDGETED_POOL_MAX
+                    } else {
+                        PostgresSettings::default().max_connections
+                    },
+                    budget,
                 };
                 let store = PostgresStore::open_with(&url, &settings)
                     .await

@@ -176,20 +176,9 @@ impl DataDir {
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(());
         };
-        let old_line = format!("log {old}");
-        if !text.lines().any(|l| l.trim() == old_line) {
+        let Some(updated) = crate::witness::published::pointed_at(&text, old, new) else {
             return Ok(());
-        }
-        let updated: String = text
-            .lines()
-            .map(|l| {
-                if l.trim() == old_line {
-                    format!("log {new}\n")
-                } else {
-                    format!("{l}\n")
-                }
-            })
-            .collect();
+        };
         let tmp = self.root().join("witness-policy.txt.next");
         std::fs::write(&tmp, updated).map_err(io(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
@@ -317,6 +306,8 @@ pub async fn rotate_signing_key(
     if let Err(e) = data.point_policy_at(current.verifier_key(), &verifier_key) {
         tracing::warn!(error = %e, "could not point the witness policy at the new key; edit its `log` line");
     }
+    // The policy this server publishes follows at once (the file is for the next start).
+    state.policy.point_at(current.verifier_key(), &verifier_key);
     Ok(Rotated {
         seq: appended.seq,
         verifier_key,

@@ -4,7 +4,9 @@
 use crate::http::{self, AppParts, AppState, Site};
 use crate::ledger::checkpoint::{is_valid_origin, CheckpointError, CheckpointSigner};
 use crate::sequencer::{Sequencer, SequencerHandle};
-use crate::store::{PgSchema, PostgresSettings, PostgresStore, SqliteStore, Store, StoreError};
+use crate::store::{
+    ConnectionBudget, PgSchema, PostgresSettings, PostgresStore, SqliteStore, Store, StoreError,
+};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -71,6 +73,10 @@ impl Config {
     }
 }
 
+/// The most pooled (reading) connections the store of a ledger sharing a connection budget
+/// opens: a platform's organisations read little each, and there are many of them.
+pub const BUDGETED_POOL_MAX: u32 = 2;
+
 /// A ledger's data folder. It always holds the configuration and signing key; the
 /// entries live in `ledger.db` (SQLite) unless a PostgreSQL URL is given, and then in the
 /// database's default schema unless a schema is named (one ledger per schema: many
@@ -80,6 +86,7 @@ pub struct DataDir {
     root: PathBuf,
     database_url: Option<String>,
     schema: Option<String>,
+    budget: Option<ConnectionBudget>,
 }
 
 impl DataDir {
@@ -89,6 +96,7 @@ impl DataDir {
             root: root.into(),
             database_url: None,
             schema: None,
+            budget: None,
         }
     }
 
@@ -106,6 +114,14 @@ impl DataDir {
         self
     }
 
+    /// Shares `budget` of PostgreSQL connections with the process's other ledgers (a
+    /// platform's): the store's writing connection and migrations hold a permit of it while
+    /// open, and its pool opens at most [`BUDGETED_POOL_MAX`] connections.
+    pub fn with_connection_budget(mut self, budget: Option<ConnectionBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// Where a PostgreSQL store keeps this ledger: the named schema, checked.
     fn postgres_settings(&self) -> Result<PostgresSettings, StartupError> {
         let schema = match &self.schema {
@@ -115,10 +131,34 @@ impl DataDir {
                 message: e.to_string(),
             })?),
         };
+        let defaults = PostgresSettings::default();
         Ok(PostgresSettings {
             schema,
-            ..PostgresSettings::default()
+            max_connections: match self.budget {
+                Some(_) => BUDGETED_POOL_MAX,
+                None => defaults.max_connections,
+            },
+            budget: self.budget.clone(),
+            ..defaults
         })
+    }
+
+    /// Drops this ledger's PostgreSQL schema with every table in it, if it has one of its
+    /// own and it exists; nothing for a SQLite ledger or one in the database's default
+    /// schema. Only for a ledger that was never published (its store closed).
+    ///
+    /// # Errors
+    /// [`StartupError`] for a schema name the store may not use, or when the database
+    /// cannot be reached or refuses the drop.
+    pub async fn drop_own_schema(&self) -> Result<(), StartupError> {
+        let (Some(url), Some(schema)) = (&self.database_url, self.postgres_settings()?.schema)
+        else {
+            return Ok(());
+        };
+        if !is_postgres_url(url) {
+            return Ok(());
+        }
+        Ok(PostgresStore::drop_schema(url, &schema, self.budget.as_ref()).await?)
     }
 
     /// Refuses a schema without a PostgreSQL URL, or with a name the store may not use.
@@ -398,7 +438,7 @@ impl Application {
                 evidence: crate::evidence::EvidenceStore::in_memory(),
                 sessions: crate::auth::session::SessionPolicy::default(),
                 cosigned: Arc::default(),
-                policy: None,
+                policy: Arc::default(),
                 witnesses: Vec::new(),
                 tile_cache: Arc::default(),
                 statement_reads: Arc::default(),
@@ -416,7 +456,7 @@ impl Application {
         parsed: &crate::ledger::policy::Policy,
     ) -> Self {
         let parts = self.state.parts_mut();
-        parts.policy = Some(Arc::from(policy));
+        parts.policy = Arc::new(crate::witness::published::PublishedPolicy::new(policy));
         parts.witnesses = crate::witness::client::targets(parsed);
         self
     }

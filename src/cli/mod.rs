@@ -288,6 +288,11 @@ pub enum Command {
         /// instead of one SQLite file per organisation.
         #[arg(long, env = "DATABASE_URL", global = true)]
         database_url: Option<String>,
+        /// With PostgreSQL: the most writing and migrating connections all the platform's
+        /// ledgers hold at once (each organisation's pool adds at most 2 reading ones, and the
+        /// process 1 lock connection); keep it below the server's `max_connections`.
+        #[arg(long, env = "FUNDTRAIL_MAX_CONNECTIONS", global = true, default_value_t = crate::platform::folder::DEFAULT_CONNECTION_BUDGET)]
+        max_connections: u32,
         /// init, serve or org.
         #[command(subcommand)]
         action: platform::PlatformAction,
@@ -416,9 +421,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Platform {
             data,
             database_url,
+            max_connections,
             action,
         } => {
-            let dir = crate::platform::PlatformDir::new(data).with_database_url(database_url);
+            let dir = crate::platform::PlatformDir::new(data)
+                .with_database_url(database_url)
+                .with_connection_budget(max_connections);
             platform::run(dir, action).await
         }
     }

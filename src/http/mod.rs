@@ -116,8 +116,9 @@ pub struct AppParts {
     pub sessions: crate::auth::session::SessionPolicy,
     /// The latest checkpoint with the witness cosignatures gathered so far.
     pub cosigned: Arc<crate::witness::cosigned::Cosigned>,
-    /// The published witness policy (C2SP tlog-policy text), when there is one.
-    pub policy: Option<Arc<str>>,
+    /// The published witness policy (C2SP tlog-policy text), when there is one; a key
+    /// rotation points its `log` line at the new key in place.
+    pub policy: Arc<crate::witness::published::PublishedPolicy>,
     /// The witnesses the server sends its checkpoints to.
     pub witnesses: Vec<crate::witness::client::Target>,
     /// Full tiles already served.

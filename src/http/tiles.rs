@@ -51,7 +51,7 @@ async fn checkpoint(State(s): State<AppState>) -> Response {
 
 /// The published witness policy.
 async fn policy(State(s): State<AppState>) -> Response {
-    match &s.policy {
+    match s.policy.text() {
         Some(text) => (
             [
                 (header::CONTENT_TYPE, "text/plain; charset=utf-8"),

@@ -124,12 +124,14 @@ impl Platform {
             // Left by a creation the registry never recorded (the process stopped between
             // the two): nothing of it was ever published.
             tracing::warn!(folder = %dir.root().display(), "removing an organisation folder the registry never recorded");
-            remove_folder(dir.root());
         }
+        // A PostgreSQL schema of this slug is likewise unpublished (the registry names no
+        // such organisation): its entries and tokens must not become the new ledger's.
+        discard_unpublished(&dir).await?;
         let admin_token = match make_ledger(&dir, &new.name, &origin, &private_key).await {
             Ok(token) => token,
             Err(e) => {
-                remove_folder(dir.root());
+                let _ = discard_unpublished(&dir).await;
                 return Err(e);
             }
         };
@@ -142,7 +144,7 @@ impl Platform {
                 registry_seq: appended.seq,
             }),
             Err(e) => {
-                remove_folder(dir.root());
+                let _ = discard_unpublished(&dir).await;
                 Err(e)
             }
         }
@@ -361,6 +363,22 @@ async fn make_ledger(
     drop(Application::from_parts(dir.config()?, store.clone(), signer).await?);
     store.close().await;
     Ok(token)
+}
+
+/// Removes the ledger in `dir` that the registry never recorded: its folder and, on
+/// PostgreSQL, its schema (entries, tokens and all), so a refused creation leaves no trace.
+///
+/// # Errors
+/// The schema could not be dropped (logged too); a folder that cannot be removed is only
+/// logged.
+async fn discard_unpublished(dir: &crate::startup::DataDir) -> Result<(), PlatformError> {
+    if dir.root().exists() {
+        remove_folder(dir.root());
+    }
+    dir.drop_own_schema().await.map_err(|e| {
+        tracing::warn!(folder = %dir.root().display(), error = %e, "could not drop the schema of a refused organisation");
+        PlatformError::from(e)
+    })
 }
 
 /// Removes `folder`, logging (not failing) when it cannot.

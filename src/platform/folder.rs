@@ -10,6 +10,7 @@ use super::PlatformError;
 use crate::auth::{new_token, Role};
 use crate::ledger::hash::sha256;
 use crate::startup::{Application, Config, DataDir};
+use crate::store::ConnectionBudget;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -51,7 +52,12 @@ pub struct Initialised {
 pub struct PlatformDir {
     root: PathBuf,
     database_url: Option<String>,
+    budget: ConnectionBudget,
 }
+
+/// How many PostgreSQL connections a platform's ledgers may hold at once for writing and
+/// migrating, by default (`--max-connections`); see [`PlatformDir::with_connection_budget`].
+pub const DEFAULT_CONNECTION_BUDGET: u32 = 100;
 
 impl PlatformDir {
     /// The folder at `root` (nothing is read yet).
@@ -59,6 +65,7 @@ impl PlatformDir {
         PlatformDir {
             root: root.into(),
             database_url: None,
+            budget: ConnectionBudget::new(DEFAULT_CONNECTION_BUDGET),
         }
     }
 
@@ -68,6 +75,21 @@ impl PlatformDir {
     pub fn with_database_url(mut self, url: Option<String>) -> PlatformDir {
         self.database_url = url.filter(|u| !u.trim().is_empty());
         self
+    }
+
+    /// On PostgreSQL, lets the platform's ledgers (the registry and every organisation) hold
+    /// at most `size` writing and migrating connections at once, all together (each
+    /// organisation's pool opens at most [`crate::startup::BUDGETED_POOL_MAX`] reading
+    /// connections besides, and the process holds one lock connection). A ledger that needs
+    /// one while all are held waits for an idle one to close.
+    pub fn with_connection_budget(mut self, size: u32) -> PlatformDir {
+        self.budget = ConnectionBudget::new(size);
+        self
+    }
+
+    /// The budget of PostgreSQL connections the platform's ledgers share.
+    pub fn connection_budget(&self) -> &ConnectionBudget {
+        &self.budget
     }
 
     /// The folder.
@@ -97,7 +119,8 @@ impl PlatformDir {
             None => dir,
             Some(url) => dir
                 .with_database_url(Some(url.clone()))
-                .with_schema(Some(schema)),
+                .with_schema(Some(schema))
+                .with_connection_budget(Some(self.budget.clone())),
         }
     }
 

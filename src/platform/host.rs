@@ -119,6 +119,8 @@ pub struct Platform {
     orgs: Mutex<HashMap<String, Slot>>,
     /// The campaigns of organisations not started, read once from their stores.
     idle_campaigns: Mutex<HashMap<String, Vec<super::lookup::OrgCampaign>>>,
+    /// The `campaign.open` entries of started organisations read so far.
+    pub(super) opened: super::index::OpenedCampaigns,
     /// Held while a registry change is checked, appended and folded in.
     pub(super) changes: tokio::sync::Mutex<()>,
 }
@@ -143,6 +145,7 @@ impl Platform {
             book: RwLock::new(book),
             orgs: Mutex::new(HashMap::new()),
             idle_campaigns: Mutex::new(HashMap::new()),
+            opened: super::index::OpenedCampaigns::default(),
             changes: tokio::sync::Mutex::new(()),
         })
     }
@@ -280,6 +283,13 @@ impl Platform {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         known.insert(slug.to_string(), campaigns.to_vec());
+    }
+
+    /// How many `campaign.open` entries of started organisations the account check and
+    /// the campaign index have read from stores so far: each is read once, then
+    /// remembered (a figure for operators and tests).
+    pub fn campaign_entries_read(&self) -> u64 {
+        self.opened.reads()
     }
 
     /// Stops every started ledger and the registry, letting queued appends finish. Call it

@@ -2,12 +2,14 @@
 //! here, and for whom?" with the registry entry and its proof, and the index of open
 //! campaigns across organisations.
 
+use super::index::KnownOpen;
 use super::{Platform, PlatformError};
 use crate::ledger::canonical::decode;
 use crate::ledger::entry::{Body, CampaignOpen};
 use crate::ledger::hash::Hash;
 use crate::ledger::registry::{normalise_bank, normalise_number, AccountKey, OrgStatus};
 use crate::store::StoreError;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 /// The registry entry listing an account, with its inclusion proof in the registry's latest
@@ -35,10 +37,17 @@ pub struct OrgCampaign {
     pub org: String,
     /// The organisation's name.
     pub org_name: String,
-    /// What its `campaign.open` says.
-    pub open: CampaignOpen,
+    /// What its `campaign.open` says (shared with the index's memory of it).
+    pub known: Arc<KnownOpen>,
     /// Whether it takes money now (not closed).
     pub is_open: bool,
+}
+
+impl OrgCampaign {
+    /// What its `campaign.open` says.
+    pub fn open(&self) -> &CampaignOpen {
+        &self.known.open
+    }
 }
 
 /// The answer of an account check.
@@ -115,7 +124,7 @@ impl Platform {
             .await?
             .into_iter()
             .filter(|c| {
-                c.open
+                c.open()
                     .accounts
                     .iter()
                     .any(|a| keys.contains(&AccountKey::of(a)))
@@ -153,18 +162,22 @@ impl Platform {
     }
 
     /// Every campaign of organisation `slug` (named `name`), in opening order. A started
-    /// ledger is read as it is now; one not started (so it appended nothing since this
-    /// process began) is read once from its store, without starting it, and remembered:
-    /// the account check and the index never start an organisation.
+    /// ledger is read as it is now: which campaigns it has and whether each is closed from
+    /// its live view, each `campaign.open` from the store only the first time
+    /// ([`super::index`]). One not started (so it appended nothing since this process
+    /// began) is read once from its store, without starting it, and remembered: the account
+    /// check and the index never start an organisation.
     async fn campaigns_of(
         &self,
         slug: &str,
         name: &str,
     ) -> Result<Vec<OrgCampaign>, PlatformError> {
         if let Some(org) = self.started(slug) {
-            let view = org.state.sequencer.view();
-            let states = view.campaigns.iter().map(|(seq, c)| (*seq, c.closed));
-            return opened(&org.state.store, slug, name, states.collect()).await;
+            let states: Vec<(u64, bool)> = {
+                let view = org.state.sequencer.view();
+                view.campaigns.iter().map(|(s, c)| (*s, c.closed)).collect()
+            };
+            return self.opened(&org.state.store, slug, name, states).await;
         }
         if let Some(known) = self.idle_campaigns(slug) {
             return Ok(known);
@@ -176,7 +189,7 @@ impl Platform {
             .into_iter()
             .map(|c| (c.opened_seq, c.state.closed))
             .collect();
-        let read = opened(&store, slug, name, states).await;
+        let read = self.opened(&store, slug, name, states).await;
         store.close().await;
         let read = read?;
         self.remember_idle_campaigns(slug, &read);
@@ -191,6 +204,9 @@ impl Platform {
     /// A store failure, or an organisation's ledger failing to start.
     pub async fn open_campaigns(&self, query: &str) -> Result<Vec<OrgCampaign>, PlatformError> {
         let wanted = folded(query);
+        let mentions = |c: &OrgCampaign, org_name: &str| {
+            wanted.is_empty() || c.known.mentions(&wanted) || org_name.contains(&wanted)
+        };
         let active: Vec<(String, String)> = self.with_book(|b| {
             b.orgs()
                 .iter()
@@ -200,12 +216,9 @@ impl Platform {
         });
         let mut found = Vec::new();
         for (slug, name) in active {
+            let org_name = folded(&name);
             for c in self.campaigns_of(&slug, &name).await? {
-                let matches = wanted.is_empty()
-                    || [&c.open.title, &c.open.purpose, &c.org_name]
-                        .iter()
-                        .any(|t| folded(t).contains(&wanted));
-                if c.is_open && matches {
+                if c.is_open && mentions(&c, &org_name) {
                     found.push(c);
                 }
             }
@@ -214,31 +227,49 @@ impl Platform {
     }
 }
 
-/// The campaigns opened at `states` (each `campaign.open` seq and whether it was closed)
-/// in `store`, of organisation `slug` named `name`.
-async fn opened(
-    store: &crate::store::Store,
-    slug: &str,
-    name: &str,
-    states: Vec<(u64, bool)>,
-) -> Result<Vec<OrgCampaign>, PlatformError> {
-    let mut campaigns = Vec::with_capacity(states.len());
-    for (opened_seq, closed) in states {
-        let Some(stored) = store.entry(opened_seq).await? else {
-            continue;
-        };
-        if let Ok(entry) = decode(&stored.leaf) {
-            if let Body::CampaignOpen(open) = entry.body {
-                campaigns.push(OrgCampaign {
-                    org: slug.to_string(),
-                    org_name: name.to_string(),
-                    open,
-                    is_open: !closed,
-                });
-            }
+impl Platform {
+    /// The campaigns opened at `states` (each `campaign.open` seq and whether it was
+    /// closed) in `store`, of organisation `slug` named `name`; each entry read from the
+    /// store only if it was not read before.
+    async fn opened(
+        &self,
+        store: &crate::store::Store,
+        slug: &str,
+        name: &str,
+        states: Vec<(u64, bool)>,
+    ) -> Result<Vec<OrgCampaign>, PlatformError> {
+        let mut campaigns = Vec::with_capacity(states.len());
+        for (opened_seq, closed) in states {
+            let known = match self.opened.get(slug, opened_seq) {
+                Some(known) => known,
+                None => match read_open(store, opened_seq).await? {
+                    Some(open) => self.opened.remember(slug, opened_seq, open),
+                    None => continue,
+                },
+            };
+            campaigns.push(OrgCampaign {
+                org: slug.to_string(),
+                org_name: name.to_string(),
+                known,
+                is_open: !closed,
+            });
         }
+        Ok(campaigns)
     }
-    Ok(campaigns)
+}
+
+/// The `campaign.open` at `seq` of `store`, if that entry is one.
+async fn read_open(
+    store: &crate::store::Store,
+    seq: u64,
+) -> Result<Option<CampaignOpen>, PlatformError> {
+    let Some(stored) = store.entry(seq).await? else {
+        return Ok(None);
+    };
+    Ok(match decode(&stored.leaf).map(|e| e.body) {
+        Ok(Body::CampaignOpen(open)) => Some(open),
+        _ => None,
+    })
 }
 
 /// `text` as the campaign index compares it: lower case, without accents (`đ` is `d`),

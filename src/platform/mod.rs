@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod folder;
 pub mod host;
+pub mod index;
 pub mod lookup;
 
 pub use folder::{PlatformConfig, PlatformDir};

@@ -66,8 +66,8 @@ pub use donors::{DonorPrivate, DonorRecord, Erasure, ERASED_FINGERPRINT};
 pub use error::StoreError;
 pub use leadership::{Leadership, LEADER_LOCK_KEY};
 pub use postgres::{
-    Lease, PgSchema, PostgresSettings, PostgresStore, SchemaNameError, DEFAULT_IDLE_TIMEOUT,
-    LOCKS_APPLICATION_NAME,
+    ConnectionBudget, Lease, PgSchema, PostgresSettings, PostgresStore, SchemaNameError,
+    DEFAULT_IDLE_TIMEOUT, LOCKS_APPLICATION_NAME, WRITER_APPLICATION_NAME,
 };
 pub use proofs::inclusion_proof_from;
 pub use proposals::{NewProposal, ProposalFilter, Proposed, StoredProposal};

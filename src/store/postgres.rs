@@ -18,6 +18,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+mod budget;
 mod commit;
 mod donors;
 mod locks;
@@ -25,12 +26,17 @@ mod nodelay;
 mod schema;
 mod writer;
 
+pub use budget::ConnectionBudget;
 pub use locks::{Lease, APPLICATION_NAME as LOCKS_APPLICATION_NAME};
 pub use schema::{PgSchema, SchemaNameError};
+pub use writer::APPLICATION_NAME as WRITER_APPLICATION_NAME;
 
 /// How long a connection of a PostgreSQL store may stay unused before it is closed
 /// (by default).
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a store sharing a connection budget keeps an unused pooled connection.
+pub const BUDGETED_POOL_IDLE: Duration = Duration::from_secs(1);
 
 /// Where a PostgreSQL store keeps its ledger and how many connections it may hold.
 #[derive(Debug, Clone)]
@@ -44,6 +50,9 @@ pub struct PostgresSettings {
     /// The most connections the store's pool opens at once (the writing connection and
     /// the process's lock connection come on top).
     pub max_connections: u32,
+    /// The budget of connections shared with the process's other stores, if any: the
+    /// writing connection, migrations and schema drops hold a permit of it while open.
+    pub budget: Option<ConnectionBudget>,
 }
 
 impl Default for PostgresSettings {
@@ -52,6 +61,7 @@ impl Default for PostgresSettings {
             schema: None,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: 8,
+            budget: None,
         }
     }
 }
@@ -91,12 +101,18 @@ impl PostgresStore {
         let mut options: sqlx::postgres::PgConnectOptions = url.parse()?;
         if let Some(schema) = &settings.schema {
             options = schema.connect_options(options);
-            schema::migrate(&options, schema).await?;
+            schema::migrate(&options, schema, settings.budget.as_ref()).await?;
         }
+        // A store sharing a budget (one of many organisations) keeps its pooled reading
+        // connections, which the budget does not count, only briefly.
+        let pool_idle = match settings.budget {
+            Some(_) => settings.idle_timeout.min(BUDGETED_POOL_IDLE),
+            None => settings.idle_timeout,
+        };
         let pool_options = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
-            .idle_timeout(settings.idle_timeout)
+            .idle_timeout(pool_idle)
             .acquire_timeout(Duration::from_secs(30));
         // A schema's migration above has reached the server already: its pool connects
         // only when first used (an organisation opened and left idle holds nothing).
@@ -108,7 +124,11 @@ impl PostgresStore {
             pool
         };
         Ok(PostgresStore {
-            writer: writer::Writer::start(writer::options_of(&options), settings.idle_timeout),
+            writer: writer::Writer::start(
+                writer::options_of(&options),
+                settings.idle_timeout,
+                settings.budget.clone(),
+            ),
             pool,
             caches: std::sync::Arc::default(),
             leader_key: settings
@@ -117,6 +137,20 @@ impl PostgresStore {
                 .map_or(super::LEADER_LOCK_KEY, PgSchema::leader_lock_key),
             locks: locks::LockHolder::for_database(&options),
         })
+    }
+
+    /// Drops `schema` of the database at `url` with every table in it, if it exists: for a
+    /// ledger that was never published (no store of it may be open).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the server cannot be reached or refuses the drop.
+    pub async fn drop_schema(
+        url: &str,
+        schema: &PgSchema,
+        budget: Option<&ConnectionBudget>,
+    ) -> Result<(), StoreError> {
+        let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+        schema::drop_schema(&options, schema, budget).await
     }
 
     /// Tries to take this ledger's leader lock.

@@ -11,6 +11,7 @@
 pub mod client;
 pub mod cosigned;
 pub mod demo;
+pub mod published;
 
 use crate::ledger::cosignature::WitnessSigner;
 use crate::ledger::witness::{decide, parse_request, Refusal};

@@ -59,8 +59,23 @@ pub async fn spawn_platform() -> TestPlatform {
 
 /// [`spawn_platform`] keeping every ledger in the PostgreSQL database at `url`, when given.
 pub async fn spawn_platform_on(database_url: Option<String>) -> TestPlatform {
+    spawn_platform_with_budget(
+        database_url,
+        fundtrail::platform::folder::DEFAULT_CONNECTION_BUDGET,
+    )
+    .await
+}
+
+/// [`spawn_platform_on`] whose ledgers share a budget of `connections` PostgreSQL
+/// connections.
+pub async fn spawn_platform_with_budget(
+    database_url: Option<String>,
+    connections: u32,
+) -> TestPlatform {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let folder = PlatformDir::new(dir.path().join("platform")).with_database_url(database_url);
+    let folder = PlatformDir::new(dir.path().join("platform"))
+        .with_database_url(database_url)
+        .with_connection_budget(connections);
     let made = folder
         .init(&PlatformConfig {
             name: "Test Platform".into(),
@@ -194,6 +209,27 @@ impl TestPlatform {
     /// Whether organisation `slug`'s ledger has been started.
     pub fn is_started(&self, slug: &str) -> bool {
         self.platform.started(slug).is_some()
+    }
+
+    /// Makes the registry refuse every append from now on (as a registry that cannot
+    /// write would), so a platform change fails after its own checks passed.
+    pub fn refuse_registry_appends(&self) {
+        self.platform
+            .registry()
+            .state
+            .sequencer
+            .gate()
+            .set_standing(fundtrail::sequencer::Standing::Suspended);
+    }
+
+    /// The platform's folder.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("platform")
+    }
+
+    /// How many `campaign.open` entries the account check and the index read from stores.
+    pub fn campaign_entries_read(&self) -> u64 {
+        self.platform.campaign_entries_read()
     }
 
     /// Stops the server and every ledger, keeping the folder.

@@ -1,7 +1,7 @@
 //! A platform on PostgreSQL: every ledger in one database, a schema each, still separate
 //! and each verifying on its own.
 
-use crate::harness::{account, spawn_platform_on};
+use crate::harness::{account, spawn_platform_on, spawn_platform_with_budget};
 use crate::helpers::binary::fundtrail;
 use crate::helpers::postgres::Cluster;
 use serde_json::json;
@@ -60,4 +60,89 @@ async fn organisations_on_one_postgresql_database_keep_separate_ledgers_that_eac
     .await
     .expect("schemas listed");
     assert_eq!(schemas, ["org_ngo_a", "org_ngo_b", "registry"]);
+}
+
+#[tokio::test]
+async fn an_organisation_the_registry_refuses_leaves_neither_its_folder_nor_its_postgresql_schema()
+{
+    let Some(cluster) = Cluster::start("an_organisation_the_registry_refuses") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_on(Some(url.clone())).await;
+    platform.refuse_registry_appends();
+
+    let refused = platform
+        .post(
+            "/api/v1/platform/orgs",
+            &platform.admin_token,
+            &json!({ "slug": "ngo-x", "name": "NGO X", "kind": "ngo", "accounts": [] }),
+        )
+        .await;
+
+    assert!(
+        refused.status() >= 400,
+        "{}: {}",
+        refused.status(),
+        refused.text()
+    );
+    assert!(!platform.root().join("orgs").join("ngo-x").exists());
+    let mut admin = {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&url).await.expect("connect")
+    };
+    let left: Vec<String> = sqlx::query_scalar(
+        "select schema_name::text from information_schema.schemata where schema_name = 'org_ngo_x'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .expect("schemas listed");
+    assert!(
+        left.is_empty(),
+        "the refused organisation's schema is still there"
+    );
+}
+
+#[tokio::test]
+async fn a_platform_with_a_budget_of_two_connections_serves_three_organisations_appending_in_turn()
+{
+    let Some(cluster) = Cluster::start("a_platform_with_a_budget_of_two") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_with_budget(Some(url.clone()), 2).await;
+    let mut orgs = Vec::new();
+    for slug in ["ngo-a", "ngo-b", "ngo-c"] {
+        orgs.push(platform.create_org(slug, json!([])).await);
+    }
+
+    let mut answers = Vec::new();
+    for round in 0..2 {
+        for org in &orgs {
+            let opened = platform
+                .open_campaign(org, &format!("flood-{round}"), json!([]))
+                .await;
+            answers.push((org.slug.clone(), opened.status(), opened.text().to_string()));
+        }
+    }
+    let writers: i64 = {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
+        sqlx::query_scalar("select count(*) from pg_stat_activity where application_name = $1")
+            .bind(fundtrail::store::WRITER_APPLICATION_NAME)
+            .fetch_one(&mut admin)
+            .await
+            .expect("connections counted")
+    };
+
+    for (slug, status, text) in answers {
+        assert_eq!(status, 201, "{slug}: {text}");
+    }
+    for org in &orgs {
+        assert_eq!(platform.size_of(&org.slug).await, 2);
+    }
+    assert!(
+        writers <= 2,
+        "{writers} writing connections, over the budget of 2"
+    );
 }

@@ -185,3 +185,48 @@ async fn a_closed_organisation_cannot_rotate_its_key_and_nothing_is_recorded() {
     assert_eq!(rotated.json()["error"], "organisation_closed");
     assert_eq!(platform.size_of("ngo-a").await, size);
 }
+
+#[tokio::test]
+async fn after_a_key_rotation_the_running_organisation_publishes_a_witness_policy_naming_the_new_key(
+) {
+    let platform = spawn_platform().await;
+    let a = platform.create_org("ngo-a", json!([])).await;
+    std::fs::write(
+        platform.root().join("orgs/ngo-a/witness-policy.txt"),
+        format!("log {}\nquorum none\n", a.verifier_key),
+    )
+    .expect("policy written");
+    let before = platform.get("/o/ngo-a/log/policy").await;
+
+    let rotated = platform
+        .post(
+            "/api/v1/platform/orgs/ngo-a/rotate-key",
+            &platform.admin_token,
+            &json!({ "note": "Yearly rotation." }),
+        )
+        .await;
+    let after = platform.get("/o/ngo-a/log/policy").await;
+
+    assert_eq!(before.status(), 200, "{}", before.text());
+    assert_eq!(
+        before.text(),
+        format!("log {}\nquorum none\n", a.verifier_key)
+    );
+    assert_eq!(rotated.status(), 200, "{}", rotated.text());
+    let new_key = rotated.json()["verifier_key"]
+        .as_str()
+        .expect("new key")
+        .to_string();
+    assert_eq!(
+        after.text(),
+        format!("log {new_key}\nquorum none\n"),
+        "the running server publishes the policy naming the key that now signs"
+    );
+    let file = std::fs::read_to_string(platform.root().join("orgs/ngo-a/witness-policy.txt"))
+        .expect("policy file");
+    assert_eq!(
+        file,
+        after.text(),
+        "the file says the same for the next start"
+    );
+}

@@ -8,6 +8,7 @@ mod helpers;
 mod faults;
 #[cfg(unix)]
 mod permissions;
+mod postgres_budget;
 mod postgres_cluster;
 mod postgres_commit;
 mod postgres_schemas;

@@ -10,6 +10,9 @@
 //! - `/`: the platform page (`web/platform/`), and the page's shared files.
 
 mod api;
+mod schema;
+
+pub use api::api_document;
 
 use super::error::ApiError;
 use super::{deadline, CONTENT_SECURITY_POLICY, MAX_BODY_BYTES};

@@ -111,11 +111,33 @@ impl std::fmt::Display for PgSchema {
 pub(in crate::store) async fn migrate(
     options: &PgConnectOptions,
     schema: &PgSchema,
+    budget: Option<&super::budget::ConnectionBudget>,
 ) -> Result<(), StoreError> {
+    let _permit = super::budget::permit_of(budget).await?;
     let mut conn = PgConnection::connect_with(options).await?;
     let migrated = migrate_on(&mut conn, schema).await;
     let _ = conn.close().await;
     migrated
+}
+
+/// Drops `schema` and everything in it, if it exists, on one connection made with
+/// `options`: what a ledger that was never published leaves behind (an organisation whose
+/// creation the registry refused). Nothing else of the database is touched.
+///
+/// # Errors
+/// [`StoreError`] when the server cannot be reached or refuses the drop.
+pub(in crate::store) async fn drop_schema(
+    options: &PgConnectOptions,
+    schema: &PgSchema,
+    budget: Option<&super::budget::ConnectionBudget>,
+) -> Result<(), StoreError> {
+    let _permit = super::budget::permit_of(budget).await?;
+    let mut conn = PgConnection::connect_with(options).await?;
+    // The name is checked by `PgSchema::new` (a-z 0-9 _ only): it needs no quoting.
+    let sql = sqlx::AssertSqlSafe(format!("drop schema if exists {schema} cascade"));
+    let dropped = sqlx::query(sql).execute(&mut conn).await;
+    let _ = conn.close().await;
+    dropped.map(|_| ()).map_err(StoreError::from)
 }
 
 async fn migrate_on(conn: &mut PgConnection, schema: &PgSchema) -> Result<(), StoreError> {

@@ -14,16 +14,25 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::Connection;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OwnedSemaphorePermit};
 
-/// The writing connection's options: the pool's, with every statement planned for its own
-/// values (`plan_cache_mode = force_custom_plan`). The connection lives as long as the
+/// The open connection, with the permit of the process's connection budget it holds (none
+/// without a budget): both go when the connection is closed or dropped.
+type Open = (PgConnection, Option<OwnedSemaphorePermit>);
+
+/// The `application_name` of every store's writing connection (it tells them apart in
+/// `pg_stat_activity`).
+pub const APPLICATION_NAME: &str = "fundtrail-writer";
+
+/// The writing connection's options: the pool's, named [`APPLICATION_NAME`], with every
+/// statement planned for its own values (`plan_cache_mode = force_custom_plan`). The connection lives as long as the
 /// ledger is busy and its statements are prepared once; PostgreSQL would otherwise settle, after
 /// five runs, on a generic plan costed while the ledger was nearly empty (a scan of
 /// `entries` for the chain trigger's look-up of the entry before, and for the reference
 /// look-up), and keep it as the ledger grows.
 pub(in crate::store) fn options_of(pool: &PgConnectOptions) -> PgConnectOptions {
     pool.clone()
+        .application_name(APPLICATION_NAME)
         .options([("plan_cache_mode", "force_custom_plan")])
 }
 
@@ -31,7 +40,8 @@ pub(in crate::store) fn options_of(pool: &PgConnectOptions) -> PgConnectOptions 
 #[derive(Debug)]
 pub(in crate::store) struct Writer {
     options: PgConnectOptions,
-    conn: Mutex<Option<PgConnection>>,
+    conn: Mutex<Option<Open>>,
+    budget: Option<super::budget::ConnectionBudget>,
     /// When the connection was last lent (read only by the idle check).
     used_at: std::sync::Mutex<Instant>,
     idle_timeout: Duration,
@@ -41,25 +51,30 @@ pub(in crate::store) struct Writer {
 /// [`Held::keep_if_usable`]; dropped before that (the caller's future cancelled), the
 /// connection is closed.
 pub(in crate::store) struct Held<'a> {
-    conn: MutexGuard<'a, Option<PgConnection>>,
+    conn: MutexGuard<'a, Option<Open>>,
     finished: bool,
 }
 
 impl Writer {
-    /// A writer that connects with `options` when first used, and closes its connection
-    /// once it has not been used for `idle_timeout` (checked by a task that ends with the
-    /// writer).
+    /// A writer that connects with `options` when first used (holding a permit of `budget`
+    /// while connected, when given), and closes its connection once it has not been used
+    /// for `idle_timeout` (checked by a task that ends with the writer).
     pub(in crate::store) fn start(
         options: PgConnectOptions,
         idle_timeout: Duration,
+        budget: Option<super::budget::ConnectionBudget>,
     ) -> Arc<Writer> {
         let writer = Arc::new(Writer {
             options,
             conn: Mutex::new(None),
+            budget,
             used_at: std::sync::Mutex::new(Instant::now()),
             idle_timeout,
         });
         tokio::spawn(close_when_idle(Arc::downgrade(&writer), idle_timeout));
+        if let Some(budget) = &writer.budget {
+            budget.share_with(&writer);
+        }
         writer
     }
 
@@ -75,6 +90,29 @@ impl Writer {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Instant::now();
     }
 
+    /// When the connection was last lent.
+    pub(in crate::store) fn last_used(&self) -> Instant {
+        *self
+            .used_at
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Closes the connection if it is open and nobody holds it (its permit goes back to
+    /// the budget); true when it did.
+    pub(in crate::store) async fn close_if_unused(&self) -> bool {
+        let Ok(mut conn) = self.conn.try_lock() else {
+            return false;
+        };
+        match conn.take() {
+            Some((open, _permit)) => {
+                let _ = open.close().await;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Closes the connection if nobody holds it and it has not been lent for the idle
     /// timeout.
     async fn close_if_idle(&self) {
@@ -87,7 +125,7 @@ impl Writer {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .elapsed();
         if idle_for >= self.idle_timeout {
-            if let Some(open) = conn.take() {
+            if let Some((open, _permit)) = conn.take() {
                 let _ = open.close().await;
             }
         }
@@ -101,7 +139,8 @@ impl Writer {
         let mut guard = self.conn.lock().await;
         self.mark_used();
         if guard.is_none() {
-            *guard = Some(PgConnection::connect_with(&self.options).await?);
+            let permit = super::budget::permit_of(self.budget.as_ref()).await?;
+            *guard = Some((PgConnection::connect_with(&self.options).await?, permit));
             super::nodelay::on_sockets_to(self.options.get_port());
         }
         Ok(Held {
@@ -112,7 +151,7 @@ impl Writer {
 
     /// Closes the connection, if open.
     pub(in crate::store) async fn close(&self) {
-        if let Some(conn) = self.conn.lock().await.take() {
+        if let Some((conn, _permit)) = self.conn.lock().await.take() {
             let _ = conn.close().await;
         }
     }
@@ -139,6 +178,7 @@ impl Held<'_> {
     pub(in crate::store) fn conn(&mut self) -> Result<&mut PgConnection, StoreError> {
         self.conn
             .as_mut()
+            .map(|(conn, _)| conn)
             .ok_or_else(|| StoreError::Unavailable("the writing connection was closed".into()))
     }
 
