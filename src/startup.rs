@@ -8,9 +8,11 @@ use crate::store::{
     ConnectionBudget, PgSchema, PostgresSettings, PostgresStore, SqliteStore, Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod listen;
+pub use listen::{bind, shutdown_signal};
 
 /// Start-up failures, each saying what to do.
 #[derive(Debug, thiserror::Error)]
@@ -573,37 +575,4 @@ impl Drop for BackgroundTasks {
     fn drop(&mut self) {
         self.0.iter().for_each(tokio::task::JoinHandle::abort);
     }
-}
-
-/// Binds `addr`.
-///
-/// # Errors
-/// I/O errors, with the address in the message.
-pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, StartupError> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartupError::Io {
-            path: PathBuf::from(addr.to_string()),
-            source,
-        })
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down: finishing queued appends");
 }
