@@ -157,11 +157,15 @@ async fn a_postgres_group_commit_that_fails_on_one_row_writes_no_row_of_any_tabl
     let duplicate_key = batch_after(&store, 3, |i| distinct(i % 2), None).await;
     // The second entry's `prev` is not the first's leaf hash (the chain trigger refuses it).
     let broken_chain = batch_after(&store, 3, distinct, Some(1)).await;
+    // The first entry's `prev` is not the leaf hash of the last entry already stored.
+    let broken_first = batch_after(&store, 3, distinct, Some(0)).await;
 
     let refused_key = store.append_batch(&duplicate_key).await;
     let after_key = row_counts(&url).await;
     let refused_link = store.append_batch(&broken_chain).await;
     let after_link = row_counts(&url).await;
+    let refused_first = store.append_batch(&broken_first).await;
+    let after_first = row_counts(&url).await;
     let keys: Vec<String> = (0..3).map(distinct).collect();
     let keys_found = store.idempotent_seqs(&keys).await.expect("look-up");
     let good = batch_after(&store, 3, distinct, None).await;
@@ -178,6 +182,11 @@ async fn a_postgres_group_commit_that_fails_on_one_row_writes_no_row_of_any_tabl
         "broken link: {refused_link:?}"
     );
     assert_eq!(after_link, before, "the refused batch left no row");
+    assert!(
+        matches!(&refused_first, Err(StoreError::Database(e)) if e.to_string().contains("chain")),
+        "broken first link: {refused_first:?}"
+    );
+    assert_eq!(after_first, before, "the refused batch left no row");
     assert!(keys_found.is_empty(), "{keys_found:?}");
     written.expect("the same batch without the fault is written");
     let grown: Vec<i64> = after_good.iter().zip(before).map(|(a, b)| a - b).collect();
