@@ -7,10 +7,10 @@
 //! before it answers: the one answer says the whole batch is durable, or that none of it was
 //! written (a failing row, trigger or constraint in any table aborts the whole statement).
 //!
-//! What each table keeps checking on every row is unchanged: the chain trigger
-//! (`0003_chain_trigger.sql`, each entry's `prev` is the leaf hash of the entry before;
-//! entries are inserted in `seq` order, and a row-level trigger sees the rows the same
-//! statement inserted before it), the primary keys (a second writer's batch at the same
+//! What each table keeps checking is unchanged: the chain trigger
+//! (`0012_chain_check_per_statement.sql`, each entry's `prev` is the leaf hash of the entry
+//! before; checked once per insert statement, after its rows are in, so an entry of the batch
+//! links to the one before it in the same batch or to the stored tail), the primary keys (a second writer's batch at the same
 //! positions fails whole), the idempotency keys' uniqueness, and the donors' reference to
 //! their entry (checked at the end of the statement, when the entries are in).
 

@@ -28,8 +28,8 @@ pub const APPLICATION_NAME: &str = "fundtrail-writer";
 /// statement planned for its own values (`plan_cache_mode = force_custom_plan`). The connection lives as long as the
 /// ledger is busy and its statements are prepared once; PostgreSQL would otherwise settle, after
 /// five runs, on a generic plan costed while the ledger was nearly empty (a scan of
-/// `entries` for the chain trigger's look-up of the entry before, and for the reference
-/// look-up), and keep it as the ledger grows.
+/// `entries` for the chain trigger's join to the entries before the new ones, and for the
+/// reference look-up), and keep it as the ledger grows.
 pub(in crate::store) fn options_of(pool: &PgConnectOptions) -> PgConnectOptions {
     pool.clone()
         .application_name(APPLICATION_NAME)
