@@ -1,6 +1,7 @@
 //! Outgoing webhooks (SPEC.md §20.3): each published entry is POSTed, as a JSON event signed
-//! with HMAC-SHA256, to every URL an admin registered, in ledger order. A background task does
-//! it, so an append never waits for a receiver; a failed delivery is retried with a growing
+//! with HMAC-SHA256, to every URL an admin registered, in ledger order. Each webhook has its own
+//! background loop ([`workers`]), so an append never waits for a receiver and a receiver that
+//! is slow or silent delays only its own events; a failed delivery is retried with a growing
 //! pause (1 s, doubling, at most 10 minutes) until the receiver acknowledges it (any 2xx), and
 //! every attempt is logged for admins. Delivery is at least once: a receiver may see an event
 //! again (after a restart, or when its answer was lost) and should use the event's `id`.
@@ -9,9 +10,9 @@ use crate::ledger::decode;
 use crate::sequencer::SequencerHandle;
 use crate::store::{Delivery, Store, StoredEntry, Webhook};
 use rand_core::RngCore;
-use std::collections::HashMap;
 use std::time::Duration;
-use tokio::time::Instant;
+
+mod workers;
 
 /// The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
 pub const SIGNATURE_HEADER: &str = "fundtrail-signature";
@@ -23,7 +24,7 @@ pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MIN_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest pause between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
-/// How often the task looks for new entries when it has nothing to send.
+/// How often a delivery loop looks for new entries when it has nothing to send.
 const POLL: Duration = Duration::from_millis(250);
 /// The longest error text kept in the delivery log.
 const MAX_ERROR: usize = 300;
@@ -58,7 +59,8 @@ pub fn event(e: &StoredEntry, base: Option<&str>) -> Vec<u8> {
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
-/// Starts the delivery task. Abort the handle to stop it.
+/// Starts the deliveries: one loop per webhook ([`workers`]). Abort the handle to stop them
+/// all.
 pub fn spawn(
     store: Store,
     sequencer: SequencerHandle,
@@ -76,30 +78,14 @@ pub fn spawn(
                 return;
             }
         };
-        let mut retries: HashMap<i64, Retry> = HashMap::new();
-        // The ledger size at which every webhook was found up to date: until it grows, there
-        // is nothing to read (a webhook registered since starts at the size it saw).
-        let mut settled_at: Option<u64> = None;
-        loop {
-            let size = sequencer.view().checkpoint.size;
-            let mut busy = false;
-            if sequencer.is_leading() && settled_at != Some(size) {
-                let r = round(&store, size, &http, base.as_deref(), &mut retries).await;
-                busy = r.delivered;
-                settled_at = (!r.behind).then_some(size);
-            }
-            if !busy {
-                tokio::time::sleep(POLL).await;
-            }
-        }
+        let sender = workers::Sender {
+            store,
+            sequencer,
+            http,
+            base,
+        };
+        workers::supervise(std::sync::Arc::new(sender)).await;
     })
-}
-
-/// A webhook's failed delivery: how many attempts so far, and when to try again.
-#[derive(Debug, Clone, Copy)]
-struct Retry {
-    attempts: u64,
-    at: Instant,
 }
 
 /// The pause after `attempts` failed attempts: 1 s, 2 s, 4 s... at most [`MAX_BACKOFF`].
@@ -108,63 +94,6 @@ pub fn backoff(attempts: u64) -> Duration {
         .unwrap_or(u32::MAX)
         .min(20);
     MIN_BACKOFF.saturating_mul(1 << doublings).min(MAX_BACKOFF)
-}
-
-/// What one round of deliveries did.
-struct Round {
-    /// One entry or more was delivered (more may follow at once).
-    delivered: bool,
-    /// Some webhook is still owed an entry below the size.
-    behind: bool,
-}
-
-/// Sends each due webhook its next entry below `size`.
-async fn round(
-    store: &Store,
-    size: u64,
-    http: &reqwest::Client,
-    base: Option<&str>,
-    retries: &mut HashMap<i64, Retry>,
-) -> Round {
-    let hooks = match store.active_webhooks().await {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read the webhooks");
-            return Round {
-                delivered: false,
-                behind: true,
-            };
-        }
-    };
-    retries.retain(|id, _| hooks.iter().any(|h| h.id == *id));
-    let mut delivered_any = false;
-    for hook in hooks.iter().filter(|h| h.next_seq < size) {
-        let retry = retries.get(&hook.id).copied();
-        if retry.is_some_and(|r| r.at > Instant::now()) {
-            continue;
-        }
-        let attempt = retry.map_or(1, |r| r.attempts + 1);
-        match deliver(store, http, base, hook, attempt).await {
-            Ok(true) => {
-                retries.remove(&hook.id);
-                delivered_any = true;
-            }
-            Ok(false) => {
-                retries.insert(
-                    hook.id,
-                    Retry {
-                        attempts: attempt,
-                        at: Instant::now() + backoff(attempt),
-                    },
-                );
-            }
-            Err(e) => tracing::warn!(error = %e, webhook = hook.id, "webhook delivery"),
-        }
-    }
-    Round {
-        delivered: delivered_any,
-        behind: hooks.iter().any(|h| h.next_seq < size),
-    }
 }
 
 /// One attempt to send `hook` its next entry; logs it, and moves the hook on when the

@@ -73,7 +73,7 @@ pub struct ActivityHead {
     /// Its last day, when its `campaign.open` names one.
     pub ends_on: Option<String>,
     /// Its budgets and pledges at the exported size (SPEC.md §18, §19).
-    pub plans: crate::ledger::plans::Plans,
+    pub plans: std::sync::Arc<crate::ledger::plans::Plans>,
 }
 
 /// Whether XML 1.0 allows `c` in a document (its `Char` production): not the C0 controls

@@ -306,7 +306,7 @@ struct Activity {
     id: String,
     currency: Currency,
     entries: Entries,
-    plans: crate::ledger::plans::Plans,
+    plans: std::sync::Arc<crate::ledger::plans::Plans>,
 }
 
 /// The IATI export (see [`super::iati`]) in chunks: one activity after the other, each

@@ -2,7 +2,9 @@
 //! whole ledger for one currency, from the next entry on (SPEC.md §17.1): payments of at
 //! least `threshold` then need `approvers` distinct staff members other than their proposer
 //! (`super::proposals`). `approvers: 0` lifts the rule. The rule is a signed entry, so
-//! anyone verifying the ledger checks every later payment against it.
+//! anyone verifying the ledger checks every later payment against it. `GET
+//! /approval-policies` lists the ledger-wide rules in force, in every currency (each
+//! campaign's own rule is in `GET /campaigns`).
 
 use super::appends::{amount, append, check_currency, currency_of, ensure_leading};
 use super::auth::{Admin, Staff};
@@ -15,7 +17,8 @@ use crate::ledger::money::Currency;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use serde::Deserialize;
+use axum::Json;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Body of `POST /approval-policies`.
@@ -74,6 +77,51 @@ pub async fn declare(
         threshold: amount(&r.threshold, currency, "threshold")?,
     });
     append(&s, &staff, &headers, body).await
+}
+
+/// The ledger-wide approval rules in force (SPEC.md §17.3).
+#[derive(Serialize, ToSchema)]
+pub struct LedgerRulesInForce {
+    /// One rule per currency that has one, by currency code; empty when none is in force.
+    ledger: Vec<LedgerRuleInForce>,
+}
+
+/// A ledger-wide approval rule in force: every campaign in its currency keeps it.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerRuleInForce {
+    /// The currency whose campaigns it covers.
+    #[schema(value_type = CurrencyCode)]
+    currency: String,
+    /// Distinct approvers, other than the proposer, each covered payment needs.
+    approvers: u64,
+    /// The smallest payment it covers, in minor units.
+    #[schema(value_type = String)]
+    threshold: String,
+    /// The entry that declared it.
+    since: u64,
+}
+
+/// The ledger-wide approval rules in force, in every currency, whether or not a campaign
+/// uses the currency yet (public: the rules are signed entries).
+#[utoipa::path(
+    get, path = "/approval-policies", tag = "proposals",
+    responses((status = 200, description = "The ledger-wide rules in force", body = LedgerRulesInForce))
+)]
+pub async fn list(State(s): State<AppState>) -> Json<LedgerRulesInForce> {
+    let view = s.sequencer.view();
+    let mut ledger: Vec<LedgerRuleInForce> = view
+        .ledger_rules
+        .all()
+        .iter()
+        .map(|(currency, r)| LedgerRuleInForce {
+            currency: currency.code().to_string(),
+            approvers: r.approvers,
+            threshold: r.threshold.to_string(),
+            since: r.since,
+        })
+        .collect();
+    ledger.sort_by(|a, b| a.currency.cmp(&b.currency));
+    Json(LedgerRulesInForce { ledger })
 }
 
 /// The `approval` member of `POST /campaigns`: the campaign's rule from its opening

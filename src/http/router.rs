@@ -68,7 +68,7 @@ fn api(evidence_body_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(pledges::cancel))
         .routes(routes!(pledges::status))
         .routes(routes!(corrections::correct))
-        .routes(routes!(approvals::declare))
+        .routes(routes!(approvals::declare, approvals::list))
         .routes(routes!(proposals::propose, proposals::list))
         .routes(routes!(proposals::get))
         .routes(routes!(proposals::approve))

@@ -99,6 +99,8 @@ struct Caches {
     leaf_bytes: std::sync::Mutex<Option<(u64, u64)>>,
     /// The background search indexer's wake-ups and pages.
     search_indexer: search_indexer::IndexerControl,
+    /// Each campaign's budgets and pledges as last read.
+    plans: plans::PlanViews,
 }
 
 /// The store: one implementation per database.

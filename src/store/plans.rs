@@ -2,10 +2,17 @@
 //! budgets, pledges and cancellations, its donations and disbursements and the reversals of
 //! those, which the store indexes under the campaign (`by_campaign.rs`). The sequencer
 //! admits budget and pledge entries against this fold, and the read routes show it.
+//!
+//! The read routes' folds are kept per campaign ([`PlanViews`]) and brought up to date from
+//! where they stopped: entries below the published size never change, so folding entries
+//! `a..b` into the fold of `0..a` gives exactly the fold of `0..b`, and a read of a campaign
+//! of 20,000 entries reads only the entries appended since the last read.
 
 use super::{Store, StoreError};
 use crate::ledger::decode;
 use crate::ledger::plans::Plans;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Entries read per page while folding a campaign.
 const PAGE: u64 = 1000;
@@ -23,7 +30,20 @@ impl Store {
         campaign: &str,
         before: u64,
     ) -> Result<(), StoreError> {
-        let mut from = 0;
+        self.fold_campaign_plans_between(plans, campaign, 0, before)
+            .await
+    }
+
+    /// Folds into `plans` the stored entries of `campaign` from `from` (inclusive) to
+    /// `before` (exclusive), in ledger order; `plans` must hold exactly its entries below
+    /// `from`.
+    async fn fold_campaign_plans_between(
+        &self,
+        plans: &mut Plans,
+        campaign: &str,
+        mut from: u64,
+        before: u64,
+    ) -> Result<(), StoreError> {
         loop {
             let page = self
                 .campaign_entries_from(campaign, from, before, PAGE)
@@ -45,14 +65,59 @@ impl Store {
         }
     }
 
-    /// The budgets and pledges of `campaign` as of entry `before` (exclusive).
+    /// The budgets and pledges of `campaign` as of entry `before` (exclusive): the same as
+    /// folding its entries below `before` afresh. `before` must be a size whose entries are
+    /// all stored (a published checkpoint's): the fold is kept and later reads fold only the
+    /// entries after it.
     ///
     /// # Errors
     /// As [`Store::fold_campaign_plans`].
-    pub async fn campaign_plans(&self, campaign: &str, before: u64) -> Result<Plans, StoreError> {
-        let mut plans = Plans::new();
-        self.fold_campaign_plans(&mut plans, campaign, before)
+    pub async fn campaign_plans(
+        &self,
+        campaign: &str,
+        before: u64,
+    ) -> Result<Arc<Plans>, StoreError> {
+        let views = dispatch!(self, s => &s.caches().plans);
+        let (mut plans, from) = match views.get(campaign) {
+            Some((folded, plans)) if folded == before => return Ok(plans),
+            Some((folded, plans)) if folded < before => (Plans::clone(&plans), folded),
+            _ => (Plans::new(), 0),
+        };
+        self.fold_campaign_plans_between(&mut plans, campaign, from, before)
             .await?;
+        let plans = Arc::new(plans);
+        views.keep(campaign, before, &plans);
         Ok(plans)
+    }
+}
+
+/// Each campaign's budgets and pledges as last folded for a read, with the size they were
+/// folded to; shared by a store's clones.
+#[derive(Debug, Default)]
+pub(super) struct PlanViews(Mutex<HashMap<String, (u64, Arc<Plans>)>>);
+
+impl PlanViews {
+    /// The fold of `campaign` kept last, with its size.
+    fn get(&self, campaign: &str) -> Option<(u64, Arc<Plans>)> {
+        let views = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        views.get(campaign).cloned()
+    }
+
+    /// Keeps `plans`, the fold of `campaign` below `before`, unless a fold to a larger size
+    /// is kept already (a read that overtook this one).
+    fn keep(&self, campaign: &str, before: u64, plans: &Arc<Plans>) {
+        let mut views = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match views.get(campaign) {
+            Some((kept, _)) if *kept >= before => {}
+            _ => {
+                views.insert(campaign.to_string(), (before, Arc::clone(plans)));
+            }
+        }
     }
 }

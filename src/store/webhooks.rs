@@ -82,6 +82,8 @@ const INSERT: &str = "insert into webhooks (url, secret, created_at, created_by,
     values ($1, $2, $3, $4, $5) returning id";
 const ACTIVE: &str =
     "select id, url, secret, next_seq from webhooks where revoked_at is null order by id";
+const ONE_ACTIVE: &str =
+    "select id, url, secret, next_seq from webhooks where id = $1 and revoked_at is null";
 const ALL: &str =
     "select id, url, created_at, created_by, revoked_at, next_seq from webhooks order by id";
 const REVOKE: &str =
@@ -132,6 +134,22 @@ where
                 })
             })
             .collect()
+    }
+
+    async fn one_active(pool: &sqlx::Pool<DB>, id: i64) -> Result<Option<Webhook>, StoreError> {
+        let row = sqlx::query::<DB>(ONE_ACTIVE)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        row.map(|r| {
+            Ok(Webhook {
+                id: r.try_get("id")?,
+                url: r.try_get("url")?,
+                secret: r.try_get("secret")?,
+                next_seq: seq_of(r.try_get("next_seq")?),
+            })
+        })
+        .transpose()
     }
 
     async fn all(pool: &sqlx::Pool<DB>) -> Result<Vec<WebhookRecord>, StoreError> {
@@ -223,6 +241,14 @@ impl Store {
     /// [`StoreError`] when the database fails.
     pub async fn active_webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
         on_pool!(self, pool => Q::active(pool).await)
+    }
+
+    /// Webhook `id` with its secret, or None when there is none or it was removed.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn active_webhook(&self, id: i64) -> Result<Option<Webhook>, StoreError> {
+        on_pool!(self, pool => Q::one_active(pool, id).await)
     }
 
     /// Every webhook, removed ones included, without secrets, oldest first.

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 /// Every route of `/api/v1`, as `METHOD /path`. A route added to the router without being
 /// added here (or the other way round) fails
 /// `the_document_lists_exactly_the_routes_the_router_serves`.
-const ROUTES: [&str; 64] = [
+const ROUTES: [&str; 65] = [
     "GET /info",
     "GET /checkpoint",
     "GET /key",
@@ -42,6 +42,7 @@ const ROUTES: [&str; 64] = [
     "GET /campaigns/{id}/pledges",
     "POST /corrections",
     "POST /approval-policies",
+    "GET /approval-policies",
     "POST /proposals",
     "GET /proposals",
     "GET /proposals/{id}",

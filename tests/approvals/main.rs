@@ -9,5 +9,6 @@
 mod helpers;
 
 mod api;
+mod in_force;
 mod retries;
 mod verify;

@@ -9,6 +9,7 @@ mod helpers;
 
 mod api;
 mod exports;
+mod kept_views;
 mod pledges;
 mod verifier;
 

@@ -9,5 +9,6 @@ mod helpers;
 mod atom;
 mod statements;
 mod updates;
+mod webhook_isolation;
 mod webhooks;
 mod widget;

@@ -4,7 +4,7 @@
 // to the field in both languages; the delivery log in words, from a loopback receiver that
 // accepts and one that refuses; delete after a confirmation), and a ledger-wide approval rule
 // declared from the Approvals screen (its threshold read back before the review, then listed
-// among the rules in force). Screenshots go to target/e2e/staff/admin-*.png.
+// among the rules in force, as is one in a currency no campaign uses). Screenshots go to target/e2e/staff/admin-*.png.
 //
 // Needs Chromium, playwright-core and a built server binary (see tests/web/harness.mjs);
 // skipped with the reason when one is missing.
@@ -222,5 +222,29 @@ test('an admin declares a ledger-wide rule in one currency, its threshold read b
       assert.deepEqual(await cspViolations(page, problems), []);
       await context.close();
     }
+  }
+});
+
+test('a ledger-wide rule in a currency no campaign uses is listed among the rules in force, in both languages', { skip }, async () => {
+  const r = await fetch(`${demo.base}/api/v1/approval-policies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ approvers: 2, threshold: '1000.00', currency: 'EUR' }),
+  });
+  assert.equal(r.status, 201, await r.clone().text());
+  const { seq } = await r.json();
+  const { campaigns } = await api(demo.base, '/campaigns');
+  assert.ok(campaigns.every((c) => c.currency !== 'EUR'), 'no campaign uses EUR, so none reports the rule');
+  for (const [lang, locale] of Object.entries(LOCALES)) {
+    const { page, context, problems } = await screen(demo.adminToken, 'approvals', { locale, viewport: VIEWPORTS.phone });
+    const listed = page.locator('[data-rules-in-force] [data-rule=ledger][data-currency=EUR]');
+    await listed.waitFor();
+    assert.equal(await listed.count(), 1);
+    const text = await listed.textContent();
+    assert.match(text, lang === 'vi' ? /Toàn bộ sổ cái, EUR: .*1\.000,00.* cần 2 người duyệt/ : /Whole ledger, EUR: .*1,000\.00.* need 2 approver\(s\)/);
+    assert.ok(text.includes(String(seq)), `${text} names entry ${seq}`);
+    await shot(page, `admin-ledger-rule-unused-currency-${lang}`);
+    assert.deepEqual(await cspViolations(page, problems), []);
+    await context.close();
   }
 });

@@ -2,7 +2,8 @@
 // one campaign, or for the whole ledger in one currency (every campaign in that currency);
 // how many approvers besides the proposer, and the smallest payment the rule covers (read
 // back as an amount before the review). Recorded as a signed entry; a rule of 0 approvers
-// lifts it. Above the form, the rules in force, as GET /campaigns reports them.
+// lifts it. Above the form, the rules in force: the campaigns' own (GET /campaigns) and the
+// ledger-wide ones in every currency (GET /approval-policies).
 
 import { h, clear } from '../../views/dom.js';
 import { CURRENCIES } from '../../amount.js';
@@ -20,27 +21,23 @@ function currencyCodes(campaigns) {
 }
 
 /**
- * The rules in force over `campaigns` (as GET /campaigns lists them): each campaign's own,
- * then each ledger-wide rule once per currency. A ledger-wide rule in a currency no campaign
- * uses is not listed (no campaign reports it).
+ * The rules in force: each campaign's own (from `campaigns`, as GET /campaigns lists them),
+ * then every ledger-wide rule once (from `ledgerRules`, as GET /approval-policies lists them),
+ * including one in a currency no campaign uses yet.
  */
-export function rulesInForce(campaigns) {
+export function rulesInForce(campaigns, ledgerRules = []) {
   const items = [];
-  const ledger = new Map();
   for (const c of campaigns) {
     for (const r of c.approval_rules ?? []) {
-      if (r.scope === 'ledger') {
-        ledger.set(c.currency, r);
-        continue;
-      }
+      if (r.scope === 'ledger') continue;
       items.push(h('li', { 'data-rule': 'campaign', 'data-campaign': c.id }, t('appr_rule_in_force_campaign', {
         campaign: `${c.title} (${c.id})`, amount: money(BigInt(r.threshold), c.currency), n: r.approvers, seq: r.since,
       })));
     }
   }
-  for (const [currency, r] of ledger) {
-    items.push(h('li', { 'data-rule': 'ledger', 'data-currency': currency }, t('appr_rule_in_force_ledger', {
-      currency, amount: money(BigInt(r.threshold), currency), n: r.approvers, seq: r.since,
+  for (const r of ledgerRules) {
+    items.push(h('li', { 'data-rule': 'ledger', 'data-currency': r.currency }, t('appr_rule_in_force_ledger', {
+      currency: r.currency, amount: money(BigInt(r.threshold), r.currency), n: r.approvers, seq: r.since,
     })));
   }
   return h(

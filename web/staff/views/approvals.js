@@ -157,14 +157,15 @@ export async function viewApprovals(out) {
     for (const p of decided) decidedBox.append(decidedCard(p));
   };
   await refresh();
-  const campaigns = await loadCampaigns();
-  const rulesHost = h('div', {}, rulesInForce(campaigns));
+  const [campaigns, policies] = await Promise.all([loadCampaigns(), getJson('approval-policies')]);
+  const rulesHost = h('div', {}, rulesInForce(campaigns, policies.ledger));
   out.append(rulesHost);
   if (isAdmin()) {
     const host = h('div', { class: 'flow', 'data-rule-form': '' });
     out.append(h('h2', {}, t('appr_rule_title')), h('p', { class: 'note' }, t('appr_rule_lead')), host);
     const recorded = async () => {
-      const fresh = rulesInForce(await loadCampaigns());
+      const [now, policiesNow] = await Promise.all([loadCampaigns(), getJson('approval-policies')]);
+      const fresh = rulesInForce(now, policiesNow.ledger);
       clear(rulesHost);
       rulesHost.append(fresh);
     };
