@@ -41,6 +41,7 @@ mod cosignatures;
 mod donor_gifts;
 mod donors;
 mod error;
+mod fingerprints;
 mod indexed;
 mod leadership;
 mod plans;
@@ -238,8 +239,9 @@ impl Store {
     /// Lookups work without either (the search reads entries not indexed yet from their
     /// leaves).
     pub fn prepare_lookups(&self) {
-        if let Store::Sqlite(s) = self {
-            s.load_fingerprints();
+        match self {
+            Store::Sqlite(s) => s.load_fingerprints(),
+            Store::Postgres(s) => s.load_references(),
         }
         let store = self.clone();
         tokio::spawn(async move {

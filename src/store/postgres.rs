@@ -23,6 +23,7 @@ mod commit;
 mod donors;
 mod locks;
 mod nodelay;
+mod references;
 mod schema;
 mod writer;
 
@@ -73,6 +74,8 @@ pub struct PostgresStore {
     /// The connection the group commit and the sequencer's look-ups run on.
     writer: std::sync::Arc<writer::Writer>,
     caches: std::sync::Arc<super::Caches>,
+    /// The stored donation references, in memory.
+    references: std::sync::Arc<references::ReferenceIndex>,
     /// The advisory lock whose holder leads this ledger.
     leader_key: i64,
     /// Where this process holds its leader locks in this database.
@@ -131,6 +134,7 @@ impl PostgresStore {
             ),
             pool,
             caches: std::sync::Arc::default(),
+            references: std::sync::Arc::default(),
             leader_key: settings
                 .schema
                 .as_ref()
@@ -198,7 +202,22 @@ impl PostgresStore {
     ) -> Result<(), StoreError> {
         let mut held = self.writer.hold().await?;
         let written = commit::write_batch(held.conn()?, batch, indexed).await;
+        if written.is_ok() {
+            if let (Some(first), Some(last)) = (batch.entries.first(), batch.entries.last()) {
+                let refs = batch.entries.iter().zip(indexed);
+                self.references.record_commit(
+                    first.entry.seq,
+                    last.entry.seq + 1,
+                    refs.filter_map(|(e, i)| i.reference.map(|r| (r, e.entry.seq))),
+                );
+            }
+        }
         held.keep_if_usable(written)
+    }
+
+    /// Starts loading the stored donation references into memory, in the background.
+    pub(super) fn load_references(&self) {
+        self.references.load(&self.pool);
     }
 
     /// A transaction of its own, for writes that span several batches (a statement's
@@ -252,8 +271,14 @@ impl PostgresStore {
         &self,
         references: &[String],
     ) -> Result<HashSet<(String, String)>, StoreError> {
+        self.load_references();
         let mut held = self.writer.hold().await?;
-        let found = Queries::references_in(held.conn()?, REFERENCES_SQL, references).await;
+        let candidates = self.references.candidates(held.conn()?, references).await;
+        let found = match candidates {
+            Ok(Some(seqs)) if seqs.is_empty() => Ok(HashSet::new()),
+            Ok(_) => Queries::references_in(held.conn()?, REFERENCES_SQL, references).await,
+            Err(e) => Err(e),
+        };
         held.keep_if_usable(found)
     }
 

@@ -16,7 +16,6 @@ mod bulk;
 pub(super) use bulk::SqliteBulk;
 mod commit;
 mod donors;
-mod fingerprints;
 mod lookups;
 
 /// A ledger in one SQLite file.
@@ -31,9 +30,9 @@ pub struct SqliteStore {
     writer: std::sync::Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
     caches: std::sync::Arc<super::Caches>,
     /// Donation references, by fingerprint.
-    references: std::sync::Arc<fingerprints::FingerprintIndex>,
+    references: std::sync::Arc<super::fingerprints::FingerprintIndex>,
     /// Idempotency keys, by fingerprint.
-    keys: std::sync::Arc<fingerprints::FingerprintIndex>,
+    keys: std::sync::Arc<super::fingerprints::FingerprintIndex>,
     /// How connections are opened (the purge after an erasure opens its own).
     options: std::sync::Arc<SqliteConnectOptions>,
     /// The background purge of erased personal data.

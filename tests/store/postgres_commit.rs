@@ -277,3 +277,48 @@ async fn many_concurrent_appends_on_postgres_keep_seq_and_chain_order() {
         .expect("the ledger verifies");
     assert_eq!((report.size, report.root), (cp.size, cp.root));
 }
+
+#[tokio::test]
+async fn a_reference_stored_by_another_process_is_found_by_the_next_look_up() {
+    let Some(cluster) = postgres::Cluster::start("postgres_references_of_others") else {
+        return;
+    };
+    let (store, url, _h) = demo_ledger(&cluster).await;
+    let other = Store::Postgres(PostgresStore::open(&url).await.expect("open again"));
+    let of = |batch: &Batch| -> Vec<String> {
+        batch
+            .entries
+            .iter()
+            .map(|e| match &e.entry.body {
+                Body::Donation(d) => d.reference.clone().expect("a reference"),
+                _ => unreachable!("donations only"),
+            })
+            .collect()
+    };
+    // The first look-up loads the store's references into memory.
+    let before = store
+        .existing_references(&["NEVER-SEEN".into()])
+        .await
+        .expect("look-up");
+    let theirs = batch_after(&other, 2, |i| format!("theirs-{i}"), None).await;
+    other
+        .append_batch(&theirs)
+        .await
+        .expect("written by the other");
+    let found_theirs = store.existing_references(&of(&theirs)).await;
+    let ours = batch_after(&store, 2, |i| format!("ours-{i}"), None).await;
+    store
+        .append_batch(&ours)
+        .await
+        .expect("written by this one");
+    let found_ours = store.existing_references(&of(&ours)).await;
+    let found_none = store.existing_references(&["NEVER-SEEN".into()]).await;
+
+    assert!(before.is_empty(), "{before:?}");
+    let pairs = |refs: Vec<String>| -> std::collections::HashSet<(String, String)> {
+        refs.into_iter().map(|r| ("flood-2026".into(), r)).collect()
+    };
+    assert_eq!(found_theirs.expect("look-up"), pairs(of(&theirs)));
+    assert_eq!(found_ours.expect("look-up"), pairs(of(&ours)));
+    assert!(found_none.expect("look-up").is_empty());
+}

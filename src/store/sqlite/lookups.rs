@@ -2,10 +2,10 @@
 //! in-memory fingerprint indexes (`fingerprints.rs`) and falling back to SQL when they
 //! could not be loaded.
 
-use super::fingerprints::{self, FingerprintIndex};
 use super::{closed, SqliteStore};
 use crate::ledger::hash::Hash;
 use crate::store::columns::{int, seq_of};
+use crate::store::fingerprints::{self, FingerprintIndex};
 use crate::store::queries::Queries;
 use crate::store::{StoreError, StoredEntry};
 use sqlx::{Row, Sqlite};

@@ -1,12 +1,12 @@
-//! Lookups by a text key the SQLite store does not index (donation references, idempotency
-//! keys), answered from memory.
+//! Lookups by a text key answered from memory (donation references, idempotency keys).
 //!
 //! Such keys arrive in no order, so a B-tree index on one dirties a random page per
-//! appended entry: the index on `reference` was about a third of the pages each group
-//! commit wrote, and a fifth of the append rate. Instead the store keeps in memory the
-//! 64-bit fingerprint of every stored key with its entry's `seq` (16 bytes per key). It is
-//! loaded once, in the background, from data ordered by `seq` (which grows only at its
-//! end), and every group commit adds its own.
+//! appended entry: on SQLite the index on `reference` was about a third of the pages each
+//! group commit wrote, and a fifth of the append rate; on PostgreSQL, looking up a batch's
+//! references in that index was about a fifth of the database's work per append. Instead
+//! the store keeps in memory the 64-bit fingerprint of every stored key with its entry's
+//! `seq` (16 bytes per key). It is loaded once, in the background, from data ordered by
+//! `seq` (which grows only at its end), and every group commit adds its own.
 //!
 //! A lookup reads only the rows whose fingerprint matches and keeps those whose stored key
 //! is the one asked for: a fingerprint collision costs one extra read, never a wrong
@@ -33,7 +33,7 @@ enum Load {
 
 /// Fingerprint and `seq` of every stored key of one kind (see the module docs).
 #[derive(Debug)]
-pub(super) struct FingerprintIndex {
+pub(in crate::store) struct FingerprintIndex {
     pairs: RwLock<Pairs>,
     load: watch::Sender<Load>,
 }
@@ -46,7 +46,7 @@ struct Pairs {
 }
 
 /// The fingerprint of a key: SipHash with fixed keys, the same in every process.
-pub(super) fn fingerprint(key: &str) -> u64 {
+pub(in crate::store) fn fingerprint(key: &str) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
@@ -62,7 +62,7 @@ impl Default for FingerprintIndex {
 impl FingerprintIndex {
     /// True exactly once: for the caller that must now run the load and hand its result
     /// to [`finish_load`](Self::finish_load).
-    pub(super) fn begin_load(&self) -> bool {
+    pub(in crate::store) fn begin_load(&self) -> bool {
         self.load.send_if_modified(|state| {
             let first = *state == Load::NotStarted;
             if first {
@@ -74,7 +74,7 @@ impl FingerprintIndex {
 
     /// Takes the pairs read from the database (any order, repeats allowed), or notes that
     /// reading them failed, and wakes every waiting lookup.
-    pub(super) fn finish_load(&self, loaded: Option<Vec<(u64, u64)>>) {
+    pub(in crate::store) fn finish_load(&self, loaded: Option<Vec<(u64, u64)>>) {
         let state = match loaded {
             Some(mut loaded) => {
                 loaded.sort_unstable();
@@ -92,7 +92,7 @@ impl FingerprintIndex {
 
     /// Adds the keys of entries just committed. Before the load has begun there is
     /// nothing to add to: the load, which starts later, reads them from the database.
-    pub(super) fn record<'a>(&self, stored: impl Iterator<Item = (&'a str, u64)>) {
+    pub(in crate::store) fn record<'a>(&self, stored: impl Iterator<Item = (&'a str, u64)>) {
         let mut pairs = self.pairs.write().unwrap_or_else(|p| p.into_inner());
         if *self.load.borrow() == Load::NotStarted {
             return;
@@ -110,13 +110,13 @@ impl FingerprintIndex {
 
     /// Files `seqs` under the fingerprint of `key`, as a collision would.
     #[cfg(test)]
-    pub(super) fn record_as(&self, key: &str, seqs: impl Iterator<Item = u64>) {
+    pub(in crate::store) fn record_as(&self, key: &str, seqs: impl Iterator<Item = u64>) {
         let mut pairs = self.pairs.write().unwrap_or_else(|p| p.into_inner());
         pairs.recent.extend(seqs.map(|seq| (fingerprint(key), seq)));
     }
 
     /// [`candidates`](Self::candidates) of every one of `keys`, ascending, without repeats.
-    pub(super) async fn candidates_of_all(&self, keys: &[String]) -> Option<Vec<u64>> {
+    pub(in crate::store) async fn candidates_of_all(&self, keys: &[String]) -> Option<Vec<u64>> {
         let mut all = Vec::new();
         for key in keys {
             all.extend(self.candidates(key).await?);
@@ -128,7 +128,7 @@ impl FingerprintIndex {
 
     /// The `seq`s, ascending, of the entries whose key may be `key` (every entry that has
     /// it is among them), once the load has finished; `None` if it failed or never started.
-    pub(super) async fn candidates(&self, key: &str) -> Option<Vec<u64>> {
+    pub(in crate::store) async fn candidates(&self, key: &str) -> Option<Vec<u64>> {
         let mut load = self.load.subscribe();
         let state = *load.wait_for(|s| *s != Load::Loading).await.ok()?;
         if state != Load::Ready {

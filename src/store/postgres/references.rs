@@ -1,0 +1,153 @@
+//! PostgreSQL: which of a batch's donation references are stored already, answered from
+//! the in-memory fingerprint index (`store::fingerprints`) instead of a look-up of every
+//! reference in `entries_by_reference` before each group commit.
+//!
+//! Unlike SQLite's, a PostgreSQL ledger can be written by another process (a standby that
+//! became the leader while this one was cut off, a statement's import in a transaction of
+//! its own). So the index also keeps `covered`: every entry below it is in the index. It
+//! only grows by a group commit that starts exactly at it, or by reading the entries from it
+//! on: before answering, a look-up reads the entries stored at or after `covered` (none,
+//! when this process wrote them all: one probe of the primary key), so an entry written by
+//! anyone else is always taken into account. Lowering `covered` is always safe (it only
+//! makes the next read longer); raising it past an entry not in the index never happens.
+
+use crate::store::columns::{int, seq_of};
+use crate::store::fingerprints::{fingerprint, FingerprintIndex};
+use crate::store::StoreError;
+use sqlx::postgres::{PgConnection, PgPool};
+use sqlx::Row;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Entries (by `seq`) whose references one query reads while the index loads.
+const ENTRIES_PER_READ: u64 = 16_384;
+
+/// The fingerprints of the stored references, and how far they are known to be complete.
+#[derive(Debug, Default)]
+pub(super) struct ReferenceIndex {
+    index: FingerprintIndex,
+    /// Every entry with a `seq` below this is in `index`.
+    covered: AtomicU64,
+}
+
+impl ReferenceIndex {
+    /// Starts loading the index from `pool` in the background, once; look-ups wait for it.
+    pub(super) fn load(self: &Arc<Self>, pool: &PgPool) {
+        if !self.index.begin_load() {
+            return;
+        }
+        let (this, pool) = (Arc::clone(self), pool.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match read_references_below_the_end(&pool).await {
+                Ok((pairs, size)) => {
+                    let count = pairs.len();
+                    // Every entry below `size` was read; commits meanwhile are recorded
+                    // too, and the first look-up reads from `size` on again in any case.
+                    this.covered.store(size, Ordering::SeqCst);
+                    this.index.finish_load(Some(pairs));
+                    tracing::info!(
+                        count,
+                        ms = started.elapsed().as_millis() as u64,
+                        "donation references loaded"
+                    );
+                }
+                Err(_) if pool.is_closed() => this.index.finish_load(None),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
+                    this.index.finish_load(None);
+                }
+            }
+        });
+    }
+
+    /// Adds the references of a batch just committed, whose entries start at `first` and
+    /// end before `end`; `covered` follows when the batch starts where it stood.
+    pub(super) fn record_commit<'a>(
+        &self,
+        first: u64,
+        end: u64,
+        references: impl Iterator<Item = (&'a str, u64)>,
+    ) {
+        self.index.record(references);
+        let _ = self
+            .covered
+            .compare_exchange(first, end, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// The `seq`s of the stored entries whose reference may be one of `references` (every
+    /// entry that has one is among them), after reading on `conn` the entries stored since
+    /// `covered`; `None` when the index could not be loaded (the caller asks SQL).
+    ///
+    /// # Errors
+    /// [`StoreError`] when reading the newer entries fails.
+    pub(super) async fn candidates(
+        &self,
+        conn: &mut PgConnection,
+        references: &[String],
+    ) -> Result<Option<Vec<u64>>, StoreError> {
+        // Waits for the load (or learns it failed) before reading what follows it.
+        if self.index.candidates_of_all(&[]).await.is_none() {
+            return Ok(None);
+        }
+        self.catch_up(conn).await?;
+        Ok(self.index.candidates_of_all(references).await)
+    }
+
+    /// Reads the entries stored at or after `covered` into the index.
+    async fn catch_up(&self, conn: &mut PgConnection) -> Result<(), StoreError> {
+        let from = self.covered.load(Ordering::SeqCst);
+        let rows = sqlx::query("select seq, reference from entries where seq >= $1 order by seq")
+            .bind(int(from))
+            .fetch_all(conn)
+            .await?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        let end = seq_of(last.try_get::<i64, _>("seq")?) + 1;
+        let mut found = Vec::new();
+        for row in &rows {
+            if let Some(reference) = row.try_get::<Option<String>, _>("reference")? {
+                found.push((reference, seq_of(row.try_get::<i64, _>("seq")?)));
+            }
+        }
+        self.index
+            .record(found.iter().map(|(r, seq)| (r.as_str(), *seq)));
+        // Entries are dense and never removed: everything from `from` to `end` was read.
+        let _ = self
+            .covered
+            .compare_exchange(from, end, Ordering::SeqCst, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// Every (fingerprint, seq) of a stored reference, and the ledger's size when reading
+/// began (every entry below it was read).
+async fn read_references_below_the_end(
+    pool: &PgPool,
+) -> Result<(Vec<(u64, u64)>, u64), StoreError> {
+    let mut conn = pool.acquire().await?;
+    let size: Option<i64> = sqlx::query_scalar("select max(seq) + 1 from entries")
+        .fetch_one(&mut *conn)
+        .await?;
+    let size = size.map_or(0, seq_of);
+    let mut pairs = Vec::new();
+    for start in (0..size).step_by(ENTRIES_PER_READ as usize) {
+        let rows = sqlx::query(
+            "select seq, reference from entries \
+             where reference is not null and seq >= $1 and seq < $2",
+        )
+        .bind(int(start))
+        .bind(int(start + ENTRIES_PER_READ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in &rows {
+            let reference: &str = row.try_get("reference")?;
+            pairs.push((
+                fingerprint(reference),
+                seq_of(row.try_get::<i64, _>("seq")?),
+            ));
+        }
+    }
+    Ok((pairs, size))
+}
