@@ -192,7 +192,9 @@ impl Sequencer {
             .collect();
         Ok((
             self.store.idempotent_seqs(&wanted_keys).await?,
-            self.store.existing_references(&wanted_refs).await?,
+            self.store
+                .existing_references_at(&wanted_refs, self.tree.size())
+                .await?,
         ))
     }
 

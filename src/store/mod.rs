@@ -229,7 +229,31 @@ impl Store {
         if references.is_empty() {
             return Ok(HashSet::new());
         }
-        dispatch!(self, s => s.existing_references(references).await)
+        match self {
+            Store::Sqlite(s) => s.existing_references(references).await,
+            Store::Postgres(s) => s.existing_references(references, None).await,
+        }
+    }
+
+    /// [`Store::existing_references`], asked by the sequencer, which knows the ledger holds
+    /// `size` entries (its own tree's size): a PostgreSQL store whose in-memory references
+    /// cover them all need not read what is stored after them (a batch written there by
+    /// another process would make the sequencer's own commit at `size` fail anyway).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    pub async fn existing_references_at(
+        &self,
+        references: &[String],
+        size: u64,
+    ) -> Result<HashSet<(String, String)>, StoreError> {
+        if references.is_empty() {
+            return Ok(HashSet::new());
+        }
+        match self {
+            Store::Sqlite(s) => s.existing_references(references).await,
+            Store::Postgres(s) => s.existing_references(references, Some(size)).await,
+        }
     }
 
     /// Starts, in the background, whatever lookups will need that is not read yet (the

@@ -270,10 +270,14 @@ impl PostgresStore {
     pub(super) async fn existing_references(
         &self,
         references: &[String],
+        known_size: Option<u64>,
     ) -> Result<HashSet<(String, String)>, StoreError> {
         self.load_references();
         let mut held = self.writer.hold().await?;
-        let candidates = self.references.candidates(held.conn()?, references).await;
+        let candidates = self
+            .references
+            .candidates(held.conn()?, references, known_size)
+            .await;
         let found = match candidates {
             Ok(Some(seqs)) if seqs.is_empty() => Ok(HashSet::new()),
             Ok(_) => Queries::references_in(held.conn()?, REFERENCES_SQL, references).await,

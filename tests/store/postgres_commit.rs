@@ -322,3 +322,32 @@ async fn a_reference_stored_by_another_process_is_found_by_the_next_look_up() {
     assert_eq!(found_ours.expect("look-up"), pairs(of(&ours)));
     assert!(found_none.expect("look-up").is_empty());
 }
+
+#[tokio::test]
+async fn a_donation_stored_by_another_process_is_never_recorded_twice_by_this_sequencer() {
+    let Some(cluster) = postgres::Cluster::start("postgres_references_never_twice") else {
+        return;
+    };
+    let (store, url, h) = demo_ledger(&cluster).await;
+    h.append(request(donation("WARM-UP"), None, None))
+        .await
+        .expect("an append loads the references");
+    let other = Store::Postgres(PostgresStore::open(&url).await.expect("open again"));
+    let theirs = batch_after(&other, 1, |i| format!("theirs-{i}"), None).await;
+    let reference = match &theirs.entries[0].entry.body {
+        Body::Donation(d) => d.reference.clone().expect("a reference"),
+        _ => unreachable!("a donation"),
+    };
+    other
+        .append_batch(&theirs)
+        .await
+        .expect("written by the other");
+
+    let first = h.append(request(donation(&reference), None, None)).await;
+    let second = h.append(request(donation(&reference), None, None)).await;
+    let stored = store.find_by_reference(&reference, 10).await.expect("read");
+
+    assert!(first.is_err(), "{first:?}");
+    assert!(second.is_err(), "{second:?}");
+    assert_eq!(stored.len(), 1, "recorded once, by the other process");
+}

@@ -6,10 +6,13 @@
 //! became the leader while this one was cut off, a statement's import in a transaction of
 //! its own). So the index also keeps `covered`: every entry below it is in the index. It
 //! only grows by a group commit that starts exactly at it, or by reading the entries from it
-//! on: before answering, a look-up reads the entries stored at or after `covered` (none,
-//! when this process wrote them all: one probe of the primary key), so an entry written by
-//! anyone else is always taken into account. Lowering `covered` is always safe (it only
-//! makes the next read longer); raising it past an entry not in the index never happens.
+//! on: before answering, a look-up reads the entries stored at or after `covered`, so an
+//! entry written by anyone else is taken into account. The sequencer's look-up skips that
+//! read when `covered` equals its own tree's size: every entry it knows of is covered, and
+//! an entry another process stored after them would make its commit at that size fail (the
+//! primary key on `seq`), so nothing judged with a stale index is ever written. Lowering
+//! `covered` is always safe (it only makes the next read longer); raising it past an entry
+//! not in the index never happens.
 
 use crate::store::columns::{int, seq_of};
 use crate::store::fingerprints::{fingerprint, FingerprintIndex};
@@ -77,7 +80,8 @@ impl ReferenceIndex {
 
     /// The `seq`s of the stored entries whose reference may be one of `references` (every
     /// entry that has one is among them), after reading on `conn` the entries stored since
-    /// `covered`; `None` when the index could not be loaded (the caller asks SQL).
+    /// `covered`, unless the caller knows the ledger holds `known_size` entries and they are
+    /// all covered; `None` when the index could not be loaded (the caller asks SQL).
     ///
     /// # Errors
     /// [`StoreError`] when reading the newer entries fails.
@@ -85,12 +89,15 @@ impl ReferenceIndex {
         &self,
         conn: &mut PgConnection,
         references: &[String],
+        known_size: Option<u64>,
     ) -> Result<Option<Vec<u64>>, StoreError> {
         // Waits for the load (or learns it failed) before reading what follows it.
         if self.index.candidates_of_all(&[]).await.is_none() {
             return Ok(None);
         }
-        self.catch_up(conn).await?;
+        if known_size != Some(self.covered.load(Ordering::SeqCst)) {
+            self.catch_up(conn).await?;
+        }
         Ok(self.index.candidates_of_all(references).await)
     }
 
