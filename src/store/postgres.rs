@@ -111,8 +111,14 @@ impl PostgresStore {
             Some(_) => settings.idle_timeout.min(BUDGETED_POOL_IDLE),
             None => settings.idle_timeout,
         };
+        // Under a budget the pool reserves its whole size (`reads.rs`): never more than the
+        // budget holds.
+        let pool_max = match &settings.budget {
+            Some(budget) => settings.max_connections.min(budget.size()),
+            None => settings.max_connections,
+        };
         let pool_options = PgPoolOptions::new()
-            .max_connections(settings.max_connections)
+            .max_connections(pool_max)
             .min_connections(0)
             .idle_timeout(pool_idle)
             .acquire_timeout(Duration::from_secs(30));
