@@ -225,3 +225,49 @@ async fn many_organisations_read_at_once_never_hold_more_connections_than_the_bu
         "{peak} connections at once, over the budget of 6"
     );
 }
+
+#[tokio::test]
+async fn a_budget_of_one_connection_holds_while_one_organisation_is_read_at_once() {
+    use sqlx::Connection;
+    let Some(cluster) = Cluster::start("a_budget_of_one_connection") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_with_budget(Some(url.clone()), 1).await;
+    let org = platform.create_org("ngo-a", json!([])).await;
+    let opened = platform.open_campaign(&org, "flood", json!([])).await;
+    assert_eq!(opened.status(), 201, "{}", opened.text());
+    let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let reading = std::sync::atomic::AtomicBool::new(true);
+    let peak = async {
+        let mut peak = 0;
+        while reading.load(std::sync::atomic::Ordering::Acquire) {
+            peak = peak.max(connections_besides_the_lock(&mut admin).await);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        peak
+    };
+
+    let platform = &platform;
+    let reads = async {
+        let requests = (0..40).map(|i| async move {
+            let path = match i % 2 {
+                0 => "/o/ngo-a/api/v1/campaigns",
+                _ => "/o/ngo-a/api/v1/entries?start=0",
+            };
+            (path, platform.get(path).await)
+        });
+        let answers = futures_util::future::join_all(requests).await;
+        reading.store(false, std::sync::atomic::Ordering::Release);
+        answers
+    };
+    let (answers, peak) = tokio::join!(reads, peak);
+
+    for (path, answer) in answers {
+        assert_eq!(answer.status(), 200, "{path}: {}", answer.text());
+    }
+    assert!(
+        peak <= 1,
+        "{peak} connections at once, over the budget of 1"
+    );
+}
