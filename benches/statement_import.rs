@@ -23,27 +23,9 @@ use fundtrail::statement::formats::{Header, Publish};
 use fundtrail::statement::record::{check_file, record_prepared, FileImport};
 use std::time::Instant;
 
-const ACCOUNT: &str = "0071000123456";
-
-/// An MT940 statement of `n` lines over ten days: credits, every 50th a payment out.
-fn statement(n: usize) -> String {
-    let mut text = format!(":20:VCB0924\r\n:25:{ACCOUNT}\r\n:28C:1/1\r\n:60F:C240908VND0,\r\n");
-    let mut balance: i64 = 0;
-    for i in 0..n {
-        let day = 8 + (i * 10 / n.max(1));
-        let (mark, units) = if i % 50 == 49 {
-            ('D', 1_000)
-        } else {
-            ('C', 100_000 + (i % 900) as i64 * 1_000)
-        };
-        balance += if mark == 'C' { units } else { -units };
-        text.push_str(&format!(
-            ":61:2409{day:02}{mark}{units},NTRFNONREF//FT24{i:08}\r\n:86:166?20ung ho dong bao mien Bac dot {i}?32NGUYEN VAN {i}\r\n"
-        ));
-    }
-    text.push_str(&format!(":62F:C240917VND{balance},\r\n-}}\r\n"));
-    text
-}
+#[path = "shared/mt940.rs"]
+mod mt940;
+use mt940::{statement, ACCOUNT};
 
 /// A field of `/proc/self/status` in KiB (`VmHWM:`: the peak resident memory).
 fn status_kib(field: &str) -> u64 {
@@ -82,10 +64,7 @@ fn mib(kib: u64) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("FUNDTRAIL_BENCH_LINES")
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(200_000);
+    let n = mt940::lines_wanted();
     let work = tempfile::tempdir()?;
     let path = work.path().join("statement.sta");
     std::fs::write(&path, statement(n))?;

@@ -118,7 +118,8 @@ impl DataDir {
 
     /// Shares `budget` of PostgreSQL connections with the process's other ledgers (a
     /// platform's): the store's writing connection and migrations hold a permit of it while
-    /// open, and its pool opens at most [`BUDGETED_POOL_MAX`] connections.
+    /// open, and its pool, of at most [`BUDGETED_POOL_MAX`] connections, holds that many
+    /// permits while it has one open or lent.
     pub fn with_connection_budget(mut self, budget: Option<ConnectionBudget>) -> Self {
         self.budget = budget;
         self

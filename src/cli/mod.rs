@@ -288,9 +288,9 @@ pub enum Command {
         /// instead of one SQLite file per organisation.
         #[arg(long, env = "DATABASE_URL", global = true)]
         database_url: Option<String>,
-        /// With PostgreSQL: the most writing and migrating connections all the platform's
-        /// ledgers hold at once (each organisation's pool adds at most 2 reading ones, and the
-        /// process 1 lock connection); keep it below the server's `max_connections`.
+        /// With PostgreSQL: the most connections all the platform's ledgers hold at once
+        /// (writing, reading and migrating; the process's 1 lock connection comes on top);
+        /// keep it below the server's `max_connections`.
         #[arg(long, env = "FUNDTRAIL_MAX_CONNECTIONS", global = true, default_value_t = crate::platform::folder::DEFAULT_CONNECTION_BUDGET)]
         max_connections: u32,
         /// init, serve or org.

@@ -6,16 +6,20 @@
 //! added here, in one place, by [`CommonAnswers`].
 
 use super::error::ErrorBody;
+use super::origin::MountPrefix;
 use super::proofs::InclusionProof;
 use super::schema::{LedgerEntrySchema, ReceiptSchema, Sha256Hex};
+use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::Deserialize;
 use std::sync::LazyLock;
 use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
+use utoipa::openapi::server::Server;
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
@@ -306,24 +310,44 @@ fn error_answer(description: &str) -> utoipa::openapi::Response {
         .build()
 }
 
-/// The document as served: built from the router's routes once, then kept.
-static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    let doc = super::router::api_document();
-    serde_json::to_string(&doc).unwrap_or_else(|e| {
+/// The document as built from the router's routes, once, then kept.
+static BUILT: LazyLock<Document> = LazyLock::new(super::router::api_document);
+
+/// The document as served at the root (`servers: [/api/v1]`): written once, then kept.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| written(&BUILT));
+
+/// `doc` as JSON text (`{}` if it cannot be written, which is logged).
+fn written(doc: &Document) -> String {
+    serde_json::to_string(doc).unwrap_or_else(|e| {
         tracing::error!(error = %e, "writing the OpenAPI document failed");
         String::from("{}")
     })
-});
+}
 
-/// This document: every route of `/api/v1`, its parameters, bodies and answers.
+/// The document for a ledger a platform serves under `prefix` (`/o/<slug>`, `/registry`):
+/// the same routes, with `servers: [<prefix>/api/v1]`, so a tool reading it calls that
+/// ledger and not the one served at the root.
+fn document_under(prefix: &str) -> String {
+    let mut doc = BUILT.clone();
+    let mut server = Server::new(format!("{prefix}/api/v1"));
+    server.description = Some(format!("This ledger, served under {prefix} on this server"));
+    doc.servers = Some(vec![server]);
+    written(&doc)
+}
+
+/// This document: every route of `/api/v1`, its parameters, bodies and answers. Its
+/// `servers` names where this ledger's API is: `/api/v1`, or `<prefix>/api/v1` when a
+/// platform serves the ledger under a prefix ([`MountPrefix`]).
 #[utoipa::path(
     get, path = "/openapi.json", tag = "openapi",
     responses((status = 200, description = "The OpenAPI 3.1 document of /api/v1", body = Object, content_type = "application/json"))
 )]
-pub async fn document() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        DOCUMENT.as_str(),
-    )
-        .into_response()
+pub async fn document(prefix: Option<Extension<MountPrefix>>) -> Response {
+    let body = match prefix {
+        Some(Extension(MountPrefix(prefix))) if !prefix.is_empty() => {
+            Body::from(document_under(&prefix))
+        }
+        _ => Body::from(DOCUMENT.as_str()),
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -78,10 +78,11 @@ impl PlatformDir {
     }
 
     /// On PostgreSQL, lets the platform's ledgers (the registry and every organisation) hold
-    /// at most `size` writing and migrating connections at once, all together (each
-    /// organisation's pool opens at most [`crate::startup::BUDGETED_POOL_MAX`] reading
-    /// connections besides, and the process holds one lock connection). A ledger that needs
-    /// one while all are held waits for an idle one to close.
+    /// at most `size` connections at once, all together: writing, migrating and reading
+    /// (a ledger's pool of at most [`crate::startup::BUDGETED_POOL_MAX`] reading connections
+    /// holds that many while it has one open or lent); the process's one lock connection
+    /// comes on top. A ledger that needs one while all are held waits for an idle one to
+    /// close.
     pub fn with_connection_budget(mut self, size: u32) -> PlatformDir {
         self.budget = ConnectionBudget::new(size);
         self

@@ -99,7 +99,7 @@ impl Store {
     pub async fn add_cosignature(&self, c: &StoredCosignature) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(s) => add(&mut *s.writing_connection().await?, c).await,
-            Store::Postgres(s) => add(s.pool(), c).await,
+            Store::Postgres(s) => add(&*s.pool().await?, c).await,
         }
     }
 
@@ -123,7 +123,7 @@ impl Store {
                     Ok(tx.commit().await?)
                 }
                 Store::Postgres(s) => {
-                    let mut tx = s.pool().begin().await?;
+                    let mut tx = s.pool().await?.begin().await?;
                     for c in all {
                         add(&mut *tx, c).await?;
                     }

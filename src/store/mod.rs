@@ -27,7 +27,8 @@ macro_rules! on_pool {
                 $e
             }
             Store::Postgres(s) => {
-                let $pool = s.pool();
+                let lease = s.pool().await?;
+                let $pool = lease.pool();
                 $e
             }
         }
@@ -214,7 +215,9 @@ impl Store {
     ) -> Result<Vec<StoredEntry>, StoreError> {
         match self {
             Store::Sqlite(s) => s.find_by_reference(reference, limit).await,
-            Store::Postgres(s) => Queries::with_reference(s.pool(), reference, limit).await,
+            Store::Postgres(s) => {
+                Queries::with_reference(&*s.pool().await?, reference, limit).await
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use super::queries::Queries;
 use super::search::SearchRows;
 use super::{Batch, StoreError};
 use crate::ledger::hash::Hash;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::PgPoolOptions;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ mod commit;
 mod donors;
 mod locks;
 mod nodelay;
+mod reads;
 mod references;
 mod schema;
 mod writer;
@@ -70,7 +71,8 @@ impl Default for PostgresSettings {
 /// A ledger in a PostgreSQL database (in its default schema or one of its own).
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    /// The reading connections (and the transactions of imports and the search index).
+    reads: std::sync::Arc<reads::Reads>,
     /// The connection the group commit and the sequencer's look-ups run on.
     writer: std::sync::Arc<writer::Writer>,
     caches: std::sync::Arc<super::Caches>,
@@ -107,22 +109,28 @@ impl PostgresStore {
             schema::migrate(&options, schema, settings.budget.as_ref()).await?;
         }
         // A store sharing a budget (one of many organisations) keeps its pooled reading
-        // connections, which the budget does not count, only briefly.
+        // connections only briefly: the pool holds permits of the budget while it has any.
         let pool_idle = match settings.budget {
             Some(_) => settings.idle_timeout.min(BUDGETED_POOL_IDLE),
             None => settings.idle_timeout,
         };
+        // Under a budget the pool reserves its whole size (`reads.rs`): never more than the
+        // budget holds.
+        let pool_max = match &settings.budget {
+            Some(budget) => settings.max_connections.min(budget.size()),
+            None => settings.max_connections,
+        };
         let pool_options = PgPoolOptions::new()
-            .max_connections(settings.max_connections)
+            .max_connections(pool_max)
             .min_connections(0)
             .idle_timeout(pool_idle)
             .acquire_timeout(Duration::from_secs(30));
         // A schema's migration above has reached the server already: its pool connects
         // only when first used (an organisation opened and left idle holds nothing).
         let pool = if settings.schema.is_some() {
-            pool_options.connect_lazy_with(options.clone())
+            pool_options.clone().connect_lazy_with(options.clone())
         } else {
-            let pool = pool_options.connect_with(options.clone()).await?;
+            let pool = pool_options.clone().connect_with(options.clone()).await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             pool
         };
@@ -132,7 +140,7 @@ impl PostgresStore {
                 settings.idle_timeout,
                 settings.budget.clone(),
             ),
-            pool,
+            reads: reads::Reads::new(pool, pool_options, options.clone(), settings.budget.clone()),
             caches: std::sync::Arc::default(),
             references: std::sync::Arc::default(),
             leader_key: settings
@@ -172,12 +180,21 @@ impl PostgresStore {
     /// The connections open now: pooled ones and the writing one (not the process's lock
     /// connection, shared by all its ledgers in the database).
     pub fn open_connections(&self) -> u32 {
-        self.pool.size() + u32::from(self.writer.is_open())
+        self.reads.pool().size() + u32::from(self.writer.is_open())
     }
 
-    /// The pool (for the shared queries and the leadership lock).
-    pub(super) fn pool(&self) -> &PgPool {
-        &self.pool
+    /// Whether the reading pool holds permits of the connection budget now (it does while
+    /// it has a connection open or lent).
+    pub fn reads_hold_permits(&self) -> bool {
+        self.reads.is_reserved()
+    }
+
+    /// The reading pool, lent until the lease is dropped (for the shared queries).
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when the connection budget stays spent.
+    pub(super) async fn pool(&self) -> Result<reads::ReadLease, StoreError> {
+        self.reads.lease().await
     }
 
     pub(super) fn caches(&self) -> &super::Caches {
@@ -185,12 +202,12 @@ impl PostgresStore {
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        self.pool.is_closed()
+        self.reads.pool().is_closed()
     }
 
     pub(super) async fn close(&self) {
         self.writer.close().await;
-        self.pool.close().await;
+        self.reads.pool().close().await;
     }
 
     /// Writes `batch` atomically and durably in one round trip, on the writing
@@ -217,7 +234,8 @@ impl PostgresStore {
 
     /// Starts loading the stored donation references into memory, in the background.
     pub(super) fn load_references(&self) {
-        self.references.load(&self.pool);
+        let store = self.clone();
+        self.references.load(async move { store.pool().await });
     }
 
     /// A transaction of its own, for writes that span several batches (a statement's
@@ -225,7 +243,7 @@ impl PostgresStore {
     pub(super) async fn begin(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
+        Ok(self.pool().await?.begin().await?)
     }
 }
 
@@ -248,7 +266,7 @@ impl PostgresStore {
         rows: &SearchRows,
         next: u64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool().await?.begin().await?;
         insert_search_rows(&mut tx, rows).await?;
         sqlx::query("update search_backfill set done = greatest(done, $1)")
             .bind(int(next))
@@ -262,7 +280,7 @@ impl PostgresStore {
     pub(super) async fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
         let list: Vec<i64> = indexes.iter().map(|i| int(*i)).collect();
         let sql = "select idx, hash from tree_hashes where idx = any($1)";
-        Queries::hashes_in(&self.pool, sql, list, indexes).await
+        Queries::hashes_in(&*self.pool().await?, sql, list, indexes).await
     }
 
     /// The (campaign, reference) of stored donations with any of `references`, read on

@@ -29,7 +29,7 @@ impl Store {
             Store::Sqlite(s) => Queries::head(s.pool().begin().await?).await,
             Store::Postgres(s) => {
                 let read = "begin isolation level repeatable read read only";
-                Queries::head(s.pool().begin_with(read).await?).await
+                Queries::head(s.pool().await?.begin_with(read).await?).await
             }
         }
     }

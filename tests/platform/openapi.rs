@@ -174,3 +174,29 @@ async fn the_api_reference_names_every_route_of_the_platform_document() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_organisations_ledger_document_names_its_own_prefix_as_its_server() {
+    let platform = spawn_platform().await;
+    platform
+        .create_org(
+            "ngo-a",
+            serde_json::json!([crate::harness::account("BIDV", "1122334455")]),
+        )
+        .await;
+
+    let at_org = platform.get("/o/ngo-a/api/v1/openapi.json").await;
+    let at_registry = platform.get("/registry/api/v1/openapi.json").await;
+
+    assert_eq!(at_org.status(), 200, "{}", at_org.text());
+    assert_eq!(at_registry.status(), 200, "{}", at_registry.text());
+    let (org_doc, registry_doc): (Value, Value) = (at_org.json(), at_registry.json());
+    assert_eq!(org_doc["servers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(org_doc["servers"][0]["url"], "/o/ngo-a/api/v1");
+    assert_eq!(registry_doc["servers"][0]["url"], "/registry/api/v1");
+    assert!(
+        org_doc["paths"]["/donations"]["post"].is_object(),
+        "the same routes"
+    );
+    assert_eq!(org_doc["paths"], registry_doc["paths"]);
+}

@@ -146,3 +146,128 @@ async fn a_platform_with_a_budget_of_two_connections_serves_three_organisations_
         "{writers} writing connections, over the budget of 2"
     );
 }
+
+/// The connections to the database at `url` other than the asking one and the process's
+/// lock connection (one per process and database, outside the budget).
+async fn connections_besides_the_lock(admin: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from pg_stat_activity where datname = current_database() \
+         and pid <> pg_backend_pid() and application_name <> $1",
+    )
+    .bind(fundtrail::store::LOCKS_APPLICATION_NAME)
+    .fetch_one(admin)
+    .await
+    .expect("connections counted")
+}
+
+#[tokio::test]
+async fn many_organisations_read_at_once_never_hold_more_connections_than_the_budget() {
+    use sqlx::Connection;
+    let Some(cluster) = Cluster::start("many_organisations_read_at_once") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_with_budget(Some(url.clone()), 6).await;
+    let mut orgs = Vec::new();
+    for i in 0..8 {
+        let number = format!("10000000{i}");
+        let org = platform
+            .create_org(&format!("ngo-{i}"), json!([account("BIDV", &number)]))
+            .await;
+        let opened = platform
+            .open_campaign(&org, "flood", json!([account("BIDV", &number)]))
+            .await;
+        assert_eq!(opened.status(), 201, "{}", opened.text());
+        orgs.push((org.slug.clone(), number));
+    }
+    let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let reading = std::sync::atomic::AtomicBool::new(true);
+    let peak = async {
+        let mut peak = 0;
+        while reading.load(std::sync::atomic::Ordering::Acquire) {
+            peak = peak.max(connections_besides_the_lock(&mut admin).await);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        peak
+    };
+
+    let platform = &platform;
+    let reads = async {
+        let mut requests = Vec::new();
+        for _ in 0..3 {
+            for (slug, number) in &orgs {
+                for path in [
+                    format!("/api/v1/platform/check-account?number={number}&bank=BIDV"),
+                    "/api/v1/platform/campaigns?q=flood".to_string(),
+                    format!("/o/{slug}/api/v1/info"),
+                    format!("/o/{slug}/api/v1/campaigns"),
+                    format!("/o/{slug}/api/v1/entries?start=0"),
+                    format!("/o/{slug}/api/v1/campaigns/flood"),
+                ] {
+                    requests.push(async move {
+                        let answer = platform.get(&path).await;
+                        (path, answer)
+                    });
+                }
+            }
+        }
+        let answers = futures_util::future::join_all(requests).await;
+        reading.store(false, std::sync::atomic::Ordering::Release);
+        answers
+    };
+    let (answers, peak) = tokio::join!(reads, peak);
+
+    for (path, answer) in answers {
+        assert_eq!(answer.status(), 200, "{path}: {}", answer.text());
+    }
+    assert!(
+        peak <= 6,
+        "{peak} connections at once, over the budget of 6"
+    );
+}
+
+#[tokio::test]
+async fn a_budget_of_one_connection_holds_while_one_organisation_is_read_at_once() {
+    use sqlx::Connection;
+    let Some(cluster) = Cluster::start("a_budget_of_one_connection") else {
+        return;
+    };
+    let url = cluster.new_database().await;
+    let platform = spawn_platform_with_budget(Some(url.clone()), 1).await;
+    let org = platform.create_org("ngo-a", json!([])).await;
+    let opened = platform.open_campaign(&org, "flood", json!([])).await;
+    assert_eq!(opened.status(), 201, "{}", opened.text());
+    let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let reading = std::sync::atomic::AtomicBool::new(true);
+    let peak = async {
+        let mut peak = 0;
+        while reading.load(std::sync::atomic::Ordering::Acquire) {
+            peak = peak.max(connections_besides_the_lock(&mut admin).await);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        peak
+    };
+
+    let platform = &platform;
+    let reads = async {
+        let requests = (0..40).map(|i| async move {
+            let path = match i % 2 {
+                0 => "/o/ngo-a/api/v1/campaigns",
+                _ => "/o/ngo-a/api/v1/entries?start=0",
+            };
+            (path, platform.get(path).await)
+        });
+        let answers = futures_util::future::join_all(requests).await;
+        reading.store(false, std::sync::atomic::Ordering::Release);
+        answers
+    };
+    let (answers, peak) = tokio::join!(reads, peak);
+
+    for (path, answer) in answers {
+        assert_eq!(answer.status(), 200, "{path}: {}", answer.text());
+    }
+    assert!(
+        peak <= 1,
+        "{peak} connections at once, over the budget of 1"
+    );
+}

@@ -1,12 +1,14 @@
 //! A limit on the PostgreSQL connections many stores of one process may hold at once (a
 //! platform's organisations, SPEC.md §24.1): each store's writing connection holds a permit
 //! of the budget for as long as it is open, and so does each migration or schema drop while
-//! it runs. A store that needs a connection while the budget is spent first closes the
+//! it runs; each store's reading pool holds permits for its maximum size while it has a
+//! connection open or lent (`reads.rs`). A store that needs a connection while the budget is spent first closes the
 //! writing connection of another store that is not using it now (the least recently used
 //! first: it reconnects when it next writes), and otherwise waits for one to be given back,
 //! up to [`WAIT`], then answers [`StoreError::Unavailable`]. Opening a thousand
 //! organisations at once thus queues instead of exhausting the server's `max_connections`.
 
+use super::reads::Reads;
 use super::writer::Writer;
 use crate::store::StoreError;
 use std::sync::{Arc, Mutex, Weak};
@@ -24,6 +26,8 @@ pub struct ConnectionBudget {
     /// The writers of the stores sharing the budget, whose idle connections may be closed
     /// to give their permits to a store that needs one.
     writers: Arc<Mutex<Vec<Weak<Writer>>>>,
+    /// The reading pools of the stores sharing the budget, likewise.
+    reads: Arc<Mutex<Vec<Weak<Reads>>>>,
 }
 
 impl ConnectionBudget {
@@ -34,6 +38,7 @@ impl ConnectionBudget {
             permits: Arc::new(Semaphore::new(size as usize)),
             size,
             writers: Arc::default(),
+            reads: Arc::default(),
         }
     }
 
@@ -45,9 +50,36 @@ impl ConnectionBudget {
         writers.push(Arc::downgrade(writer));
     }
 
+    /// Lets the budget close `reads`' pool when no lease of it is out and another store
+    /// needs a permit.
+    pub(in crate::store) fn share_reads(&self, reads: &Arc<Reads>) {
+        let mut all = self.reads.lock().unwrap_or_else(|p| p.into_inner());
+        all.retain(|r| r.strong_count() > 0);
+        all.push(Arc::downgrade(reads));
+    }
+
+    /// Closes the connection of the least recently used writer that holds one and is not
+    /// using it, else a reading pool that holds permits and is not lent; false when there
+    /// is none.
+    async fn reclaim_one(&self) -> bool {
+        if self.reclaim_a_writer().await {
+            return true;
+        }
+        let reads: Vec<Arc<Reads>> = {
+            let reads = self.reads.lock().unwrap_or_else(|p| p.into_inner());
+            reads.iter().filter_map(Weak::upgrade).collect()
+        };
+        for pool in reads {
+            if pool.close_if_unused().await {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Closes the connection of the least recently used writer that holds one and is not
     /// using it; false when there is none.
-    async fn reclaim_one(&self) -> bool {
+    async fn reclaim_a_writer(&self) -> bool {
         let mut writers: Vec<Arc<Writer>> = {
             let writers = self.writers.lock().unwrap_or_else(|p| p.into_inner());
             writers.iter().filter_map(Weak::upgrade).collect()
@@ -77,17 +109,37 @@ impl ConnectionBudget {
     /// # Errors
     /// [`StoreError::Unavailable`] when none was given back in time.
     pub(in crate::store) async fn take(&self) -> Result<OwnedSemaphorePermit, StoreError> {
+        self.take_many(1).await
+    }
+
+    /// Permits for `count` connections at once (at most the budget's size), waiting up to
+    /// [`WAIT`] for enough to be given back. Waiting stores are served in turn, so two
+    /// stores never each hold part of what they wait for.
+    ///
+    /// # Errors
+    /// [`StoreError::Unavailable`] when not enough were given back in time.
+    pub(in crate::store) async fn take_many(
+        &self,
+        count: u32,
+    ) -> Result<OwnedSemaphorePermit, StoreError> {
+        let count = count.clamp(1, self.size);
         let spent = || {
             StoreError::Unavailable(format!(
                 "all {} PostgreSQL connections this process may hold are in use; retry, or raise the limit",
                 self.size
             ))
         };
-        if let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() {
+        if let Ok(permit) = Arc::clone(&self.permits).try_acquire_many_owned(count) {
             return Ok(permit);
         }
-        self.reclaim_one().await;
-        match tokio::time::timeout(WAIT, Arc::clone(&self.permits).acquire_owned()).await {
+        for _ in 0..count {
+            if !self.reclaim_one().await {
+                break;
+            }
+        }
+        let waited =
+            tokio::time::timeout(WAIT, Arc::clone(&self.permits).acquire_many_owned(count));
+        match waited.await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(spent()),
         }

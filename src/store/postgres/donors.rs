@@ -10,10 +10,12 @@ impl PostgresStore {
     /// vacuums the table so the dead row is reclaimed now rather than at the next
     /// autovacuum (the server's own WAL and backups follow the operator's retention).
     pub(in crate::store) async fn erase_donor(&self, seq: u64) -> Result<Erasure, StoreError> {
-        if !Queries::delete_donor(self.pool.begin().await?, seq).await? {
+        if !Queries::delete_donor(self.pool().await?.begin().await?, seq).await? {
             return Ok(Erasure::NothingToErase);
         }
-        let _ = sqlx::query("vacuum donors").execute(&self.pool).await;
+        let _ = sqlx::query("vacuum donors")
+            .execute(&*self.pool().await?)
+            .await;
         Ok(Erasure::Purged)
     }
 }

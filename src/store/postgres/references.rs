@@ -14,11 +14,13 @@
 //! `covered` is always safe (it only makes the next read longer); raising it past an entry
 //! not in the index never happens.
 
+use super::reads::ReadLease;
 use crate::store::columns::{int, seq_of};
 use crate::store::fingerprints::{fingerprint, FingerprintIndex};
 use crate::store::StoreError;
 use sqlx::postgres::{PgConnection, PgPool};
 use sqlx::Row;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -34,15 +36,28 @@ pub(super) struct ReferenceIndex {
 }
 
 impl ReferenceIndex {
-    /// Starts loading the index from `pool` in the background, once; look-ups wait for it.
-    pub(super) fn load(self: &Arc<Self>, pool: &PgPool) {
+    /// Starts loading the index in the background, once, on the reading pool `lease` lends
+    /// (so a platform's connection budget counts it); look-ups wait for it.
+    pub(super) fn load(
+        self: &Arc<Self>,
+        lease: impl Future<Output = Result<ReadLease, StoreError>> + Send + 'static,
+    ) {
         if !self.index.begin_load() {
             return;
         }
-        let (this, pool) = (Arc::clone(self), pool.clone());
+        let this = Arc::clone(self);
         tokio::spawn(async move {
             let started = std::time::Instant::now();
-            match read_references_below_the_end(&pool).await {
+            // No pool to read from (the store closed, or the budget stayed spent): quietly
+            // leave the look-ups to SQL, as when the store closes while reading.
+            let (read, closed) = match lease.await {
+                Ok(lease) => {
+                    let read = read_references_below_the_end(lease.pool()).await;
+                    (read, lease.pool().is_closed())
+                }
+                Err(e) => (Err(e), true),
+            };
+            match read {
                 Ok((pairs, size)) => {
                     let count = pairs.len();
                     // Every entry below `size` was read; commits meanwhile are recorded
@@ -55,7 +70,7 @@ impl ReferenceIndex {
                         "donation references loaded"
                     );
                 }
-                Err(_) if pool.is_closed() => this.index.finish_load(None),
+                Err(_) if closed => this.index.finish_load(None),
                 Err(e) => {
                     tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
                     this.index.finish_load(None);
