@@ -266,9 +266,8 @@ impl Store {
     /// Lookups work without either (the search reads entries not indexed yet from their
     /// leaves).
     pub fn prepare_lookups(&self) {
-        match self {
-            Store::Sqlite(s) => s.load_fingerprints(),
-            Store::Postgres(s) => s.load_references(),
+        if let Store::Sqlite(s) = self {
+            s.load_fingerprints();
         }
         let store = self.clone();
         tokio::spawn(async move {

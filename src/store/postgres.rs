@@ -232,12 +232,6 @@ impl PostgresStore {
         held.keep_if_usable(written)
     }
 
-    /// Starts loading the stored donation references into memory, in the background.
-    pub(super) fn load_references(&self) {
-        let store = self.clone();
-        self.references.load(async move { store.pool().await });
-    }
-
     /// A transaction of its own, for writes that span several batches (a statement's
     /// import, `super::bulk`).
     pub(super) async fn begin(
@@ -290,7 +284,6 @@ impl PostgresStore {
         references: &[String],
         known_size: Option<u64>,
     ) -> Result<HashSet<(String, String)>, StoreError> {
-        self.load_references();
         let mut held = self.writer.hold().await?;
         let candidates = self
             .references

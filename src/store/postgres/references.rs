@@ -2,6 +2,9 @@
 //! the in-memory fingerprint index (`store::fingerprints`) instead of a look-up of every
 //! reference in `entries_by_reference` before each group commit.
 //!
+//! It is loaded by the first look-up, on the writing connection that look-up holds (so a
+//! platform's connection budget needs no other connection for it), and kept by the store.
+//!
 //! Unlike SQLite's, a PostgreSQL ledger can be written by another process (a standby that
 //! became the leader while this one was cut off, a statement's import in a transaction of
 //! its own). So the index also keeps `covered`: every entry below it is in the index. It
@@ -14,15 +17,12 @@
 //! `covered` is always safe (it only makes the next read longer); raising it past an entry
 //! not in the index never happens.
 
-use super::reads::ReadLease;
 use crate::store::columns::{int, seq_of};
 use crate::store::fingerprints::{fingerprint, FingerprintIndex};
 use crate::store::StoreError;
-use sqlx::postgres::{PgConnection, PgPool};
+use sqlx::postgres::PgConnection;
 use sqlx::Row;
-use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 
 /// Entries (by `seq`) whose references one query reads while the index loads.
 const ENTRIES_PER_READ: u64 = 16_384;
@@ -36,47 +36,31 @@ pub(super) struct ReferenceIndex {
 }
 
 impl ReferenceIndex {
-    /// Starts loading the index in the background, once, on the reading pool `lease` lends
-    /// (so a platform's connection budget counts it); look-ups wait for it.
-    pub(super) fn load(
-        self: &Arc<Self>,
-        lease: impl Future<Output = Result<ReadLease, StoreError>> + Send + 'static,
-    ) {
+    /// Loads the index on `conn` (the writing connection, held by the caller: the first
+    /// look-up waits for it, and a platform's connection budget needs no other
+    /// connection for it), unless it was loaded or tried before.
+    async fn load_on(&self, conn: &mut PgConnection) {
         if !self.index.begin_load() {
             return;
         }
-        let this = Arc::clone(self);
-        tokio::spawn(async move {
-            let started = std::time::Instant::now();
-            // No pool to read from (the store closed, or the budget stayed spent): quietly
-            // leave the look-ups to SQL, as when the store closes while reading.
-            let (read, closed) = match lease.await {
-                Ok(lease) => {
-                    let read = read_references_below_the_end(lease.pool()).await;
-                    (read, lease.pool().is_closed())
-                }
-                Err(e) => (Err(e), true),
-            };
-            match read {
-                Ok((pairs, size)) => {
-                    let count = pairs.len();
-                    // Every entry below `size` was read; commits meanwhile are recorded
-                    // too, and the first look-up reads from `size` on again in any case.
-                    this.covered.store(size, Ordering::SeqCst);
-                    this.index.finish_load(Some(pairs));
-                    tracing::info!(
-                        count,
-                        ms = started.elapsed().as_millis() as u64,
-                        "donation references loaded"
-                    );
-                }
-                Err(_) if closed => this.index.finish_load(None),
-                Err(e) => {
-                    tracing::error!(error = %e, "could not load the donation references; looking them up with SQL");
-                    this.index.finish_load(None);
-                }
+        let started = std::time::Instant::now();
+        match read_references_below_the_end(conn).await {
+            Ok((pairs, size)) => {
+                let count = pairs.len();
+                // Every entry below `size` was read; the next look-up reads from it on.
+                self.covered.store(size, Ordering::SeqCst);
+                self.index.finish_load(Some(pairs));
+                tracing::info!(
+                    count,
+                    ms = started.elapsed().as_millis() as u64,
+                    "donation references loaded"
+                );
             }
-        });
+            Err(e) => {
+                tracing::warn!(error = %e, "could not load the donation references; looking them up with SQL");
+                self.index.finish_load(None);
+            }
+        }
     }
 
     /// Adds the references of a batch just committed, whose entries start at `first` and
@@ -106,7 +90,7 @@ impl ReferenceIndex {
         references: &[String],
         known_size: Option<u64>,
     ) -> Result<Option<Vec<u64>>, StoreError> {
-        // Waits for the load (or learns it failed) before reading what follows it.
+        self.load_on(conn).await;
         if self.index.candidates_of_all(&[]).await.is_none() {
             return Ok(None);
         }
@@ -146,9 +130,8 @@ impl ReferenceIndex {
 /// Every (fingerprint, seq) of a stored reference, and the ledger's size when reading
 /// began (every entry below it was read).
 async fn read_references_below_the_end(
-    pool: &PgPool,
+    conn: &mut PgConnection,
 ) -> Result<(Vec<(u64, u64)>, u64), StoreError> {
-    let mut conn = pool.acquire().await?;
     let size: Option<i64> = sqlx::query_scalar("select max(seq) + 1 from entries")
         .fetch_one(&mut *conn)
         .await?;
