@@ -2,15 +2,18 @@
 //! path, so a group commit writes only the ledger's own rows.
 //!
 //! One task per store (started once, whatever the number of clones or calls): it indexes
-//! every entry not indexed yet, a page per transaction with a pause between pages three
+//! every entry not indexed yet, a page per transaction, then sleeps until a commit wakes it;
+//! wake-ups coalesce, so it runs at most once every [`COALESCE`] however many commits there
+//! were. While appends are being committed, pages are small and followed by a pause three
 //! times as long as the page took (on SQLite a page holds the one writing connection, so
-//! appends wait for at most one small page, and have at least three quarters of the writer),
-//! then sleeps until a commit wakes it; wake-ups coalesce, so it runs at most once every
-//! [`COALESCE`] however many commits there were. The search never waits for it: it reads
-//! the entries not indexed yet from their leaves.
+//! appends wait for at most one small page, and have at least three quarters of the writer);
+//! once a page saw no commit, the next are larger and follow each other without a pause,
+//! until a commit is seen again (so an import is indexed at the store's own pace once it is
+//! recorded). The search never waits for it: it reads the entries not indexed yet from their
+//! leaves.
 
 use super::{Store, StoreError};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +21,9 @@ use std::time::Duration;
 /// its transaction holds the writer for a few milliseconds (measured: 250 entries held it
 /// 14 ms at the median under a 64-client append load, which showed in the appends' p99).
 const PAGE: u64 = 64;
+/// Entries per transaction while no commit is seen: a page holds the writer a few times
+/// longer than a small one, which an append arriving meanwhile waits for once.
+const IDLE_PAGE: u64 = 512;
 /// While the index is behind, the pause after each page is this many times as long as the
 /// page took (at least [`MIN_PAUSE`]): the indexer has at most a quarter of the writer, the
 /// appends the rest.
@@ -39,6 +45,31 @@ pub(super) struct IndexerControl {
     pages: Arc<tokio::sync::Mutex<()>>,
     /// Whether the task was started.
     started: AtomicBool,
+    /// How many times commits woke the indexer (it tells whether appends are coming in).
+    commits: AtomicU64,
+}
+
+/// How the indexer paces its next page: its size, and the pause after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pace {
+    page: u64,
+    pause: Duration,
+}
+
+/// The pace after a page that took `took`: small pages with pauses if a commit came while it
+/// was written (`commits_seen`), else larger ones without.
+fn pace_after(took: Duration, commits_seen: bool) -> Pace {
+    if commits_seen {
+        Pace {
+            page: PAGE,
+            pause: (took * PAUSE_PER_PAGE_TIME).max(MIN_PAUSE),
+        }
+    } else {
+        Pace {
+            page: IDLE_PAGE,
+            pause: Duration::ZERO,
+        }
+    }
 }
 
 /// While kept, the store's indexer writes no page (it finishes the page it is writing
@@ -55,6 +86,7 @@ impl Store {
 
     /// Tells the indexer that entries were committed.
     pub(super) fn wake_search_indexer(&self) {
+        self.indexer().commits.fetch_add(1, Ordering::SeqCst);
         self.indexer().wake.notify_one();
     }
 
@@ -98,18 +130,27 @@ impl Store {
     async fn index_what_is_new(&self) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         let mut indexed = 0u64;
+        // Woken by a commit: appends may be coming in.
+        let mut page = PAGE;
         loop {
             let page_started = std::time::Instant::now();
+            let commits_before = self.indexer().commits.load(Ordering::SeqCst);
             let covered = {
                 let _writing = self.indexer().pages.lock().await;
-                self.index_search_page(PAGE).await?
+                self.index_search_page(page).await?
             };
             if covered == 0 {
                 break;
             }
             indexed += covered;
-            let pause = page_started.elapsed() * PAUSE_PER_PAGE_TIME;
-            tokio::time::sleep(pause.max(MIN_PAUSE)).await;
+            let commits_seen = self.indexer().commits.load(Ordering::SeqCst) != commits_before;
+            let pace = pace_after(page_started.elapsed(), commits_seen);
+            page = pace.page;
+            if pace.pause.is_zero() {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(pace.pause).await;
+            }
         }
         if indexed > PAGE {
             tracing::info!(
@@ -119,5 +160,41 @@ impl Store {
             );
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn while_commits_come_in_pages_are_small_and_paused_three_times_their_length() {
+        let pace = pace_after(Duration::from_millis(4), true);
+
+        assert_eq!(
+            pace,
+            Pace {
+                page: PAGE,
+                pause: Duration::from_millis(12)
+            }
+        );
+    }
+
+    #[test]
+    fn a_quick_page_with_commits_still_pauses_the_least_pause() {
+        assert_eq!(pace_after(Duration::from_micros(10), true).pause, MIN_PAUSE);
+    }
+
+    #[test]
+    fn once_a_page_sees_no_commit_the_next_are_larger_and_unpaused() {
+        let pace = pace_after(Duration::from_millis(4), false);
+
+        assert_eq!(
+            pace,
+            Pace {
+                page: IDLE_PAGE,
+                pause: Duration::ZERO
+            }
+        );
     }
 }
