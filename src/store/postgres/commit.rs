@@ -2,7 +2,8 @@
 //!
 //! A batch is written by a single `insert` whose `with` clauses insert into every other
 //! table it touches, each table's rows bound as one array per column and expanded with
-//! `unnest` (the arrays of a table the batch does not touch are empty). The statement runs
+//! `unnest` (the arrays of a table the batch does not touch are empty); it is sent as one
+//! call of a function that runs it ([`GROUP_COMMIT`]). The call runs
 //! outside any explicit transaction, so PostgreSQL commits it, and flushes its WAL to disk,
 //! before it answers: the one answer says the whole batch is durable, or that none of it was
 //! written (a failing row, trigger or constraint in any table aborts the whole statement).
@@ -21,29 +22,22 @@ use sqlx::postgres::PgConnection;
 
 /// The group commit: `$1`–`$10` entries, `$11`–`$19` donors, `$20`–`$22` idempotency keys,
 /// `$23`–`$24` tree nodes, `$25`–`$28` campaign rows, `$29`–`$31` the checkpoint (arrays of
-/// zero or one element). The search index is not written here: the background indexer
-/// (`store::search_indexer`) builds it off the append path.
-const GROUP_COMMIT: &str = "\
-with new_entries as (
-    insert into entries (seq, leaf, leaf_hash, prev, kind, campaign, campaign_to, reference, reverses, recorded_at)
-    select * from unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::bigint[], $10::text[])
-    order by 1
-), new_donors as (
-    insert into donors (seq, name, email, phone, address, identifier, salt, consent_publish_name, consent_recorded_at)
-    select * from unnest($11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                         $17::bytea[], $18::boolean[], $19::text[])
-), new_keys as (
-    insert into idempotency (key, seq, request_hash)
-    select * from unnest($20::text[], $21::bigint[], $22::bytea[])
-), new_nodes as (
-    insert into tree_hashes (idx, hash) select * from unnest($23::bigint[], $24::bytea[])
-), changed_campaigns as (
-    insert into campaigns (idx, id, opened_seq, state)
-    select * from unnest($25::bigint[], $26::text[], $27::bigint[], $28::text[])
-    on conflict (idx) do update set state = excluded.state
-)
-insert into checkpoints (size, root, note) select * from unnest($29::bigint[], $30::bytea[], $31::text[])";
+/// zero or one element), passed to `fundtrail_group_commit`
+/// (`migrations/postgres/0014_group_commit_function.sql`): one `insert` whose `with` clauses
+/// insert into every other table, each table's rows expanded from its arrays with `unnest`.
+/// The function keeps one plan of that statement for the connection's life (it reads no
+/// table, so no plan is better for some values than another), where a statement sent as it is
+/// would be planned for every batch. The search index is not written here: the background
+/// indexer (`store::search_indexer`) builds it off the append path.
+const GROUP_COMMIT: &str = "select fundtrail_group_commit(\
+    $1::bigint[], $2::bytea[], $3::bytea[], $4::bytea[], $5::text[], $6::text[], $7::text[], \
+    $8::text[], $9::bigint[], $10::text[], \
+    $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], \
+    $17::bytea[], $18::boolean[], $19::text[], \
+    $20::text[], $21::bigint[], $22::bytea[], \
+    $23::bigint[], $24::bytea[], \
+    $25::bigint[], $26::text[], $27::bigint[], $28::text[], \
+    $29::bigint[], $30::bytea[], $31::text[])";
 
 /// Writes `batch` (with `indexed`, the index columns of its entries) on `conn` in one
 /// statement; see the module docs for what that guarantees.
