@@ -38,6 +38,14 @@ begin
 end
 $$;
 
--- The chain check (0012) still plans its join of the new rows to the entries before them
--- each time it runs, whatever the statement that fired it keeps.
-alter function fundtrail_check_links() set plan_cache_mode = force_custom_plan;
+-- The chain check (0012) joins the statement's new rows to the entry before each of them.
+-- Its query has no parameter, so PL/pgSQL keeps the plan it made at its first run on the
+-- connection until the table's statistics change: made while `entries` was nearly empty, that
+-- plan was a hash join over a scan of the whole table, and each group commit then read every
+-- entry until autovacuum next analyzed `entries` (a minute or more of appends). With these
+-- settings, in force only while the check runs, its plan is one look-up of `entries_pkey` per
+-- new row, whatever the table's size or statistics were when the plan was made.
+alter function fundtrail_check_links()
+    set enable_seqscan = off
+    set enable_hashjoin = off
+    set enable_mergejoin = off;

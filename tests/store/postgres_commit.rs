@@ -1,5 +1,6 @@
 //! The PostgreSQL group commit (one statement per batch): a batch that fails on any row
-//! writes no row of any table, and many appends at once keep the ledger's order and chain.
+//! writes no row of any table, many appends at once keep the ledger's order and chain, and
+//! the chain check looks up the entry before each new one instead of reading the table.
 //! Skipped with a notice where PostgreSQL is not installed.
 
 use crate::helpers::postgres;
@@ -350,4 +351,64 @@ async fn a_donation_stored_by_another_process_is_never_recorded_twice_by_this_se
     assert!(first.is_err(), "{first:?}");
     assert!(second.is_err(), "{second:?}");
     assert_eq!(stored.len(), 1, "recorded once, by the other process");
+}
+
+/// `entries`' sequential scans and inserted rows so far, as PostgreSQL's statistics report
+/// them once they count at least `inserted` rows (a backend reports its counts about a second
+/// after its last transaction; waits at most 30 s).
+async fn scans_of_entries(url: &str, inserted: i64) -> (i64, i64) {
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let _ = sqlx::query("select pg_stat_clear_snapshot()")
+            .execute(&mut conn)
+            .await;
+        let (scans, ins): (i64, i64) = sqlx::query_as(
+            "select coalesce(seq_scan, 0), coalesce(n_tup_ins, 0) \
+             from pg_stat_user_tables where relname = 'entries'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .expect("read the statistics");
+        if ins >= inserted || std::time::Instant::now() > deadline {
+            let _ = conn.close().await;
+            return (scans, ins);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_chain_check_looks_up_each_new_entry_even_when_a_connection_starts_with_a_large_batch()
+{
+    let Some(cluster) = postgres::Cluster::start("postgres_chain_check_plan") else {
+        return;
+    };
+    let (store, url, _h) = demo_ledger(&cluster).await;
+    let stored = store.size().await.expect("size") as i64;
+    let (scans_before, _) = scans_of_entries(&url, stored).await;
+    // A second store on the same database: its writing connection first checks a batch of
+    // 300 entries against a ledger of a few dozen, the case in which PostgreSQL would keep a
+    // plan that reads the whole table for every later batch.
+    let fresh = Store::Postgres(PostgresStore::open(&url).await.expect("open postgres"));
+    let first = batch_after(&fresh, 300, |i| format!("large-{i}"), None).await;
+    fresh.append_batch(&first).await.expect("the large batch");
+    const LATER: i64 = 20;
+    for round in 0..LATER {
+        let batch = batch_after(&fresh, 30, |i| format!("later-{round}-{i}"), None).await;
+        fresh.append_batch(&batch).await.expect("a later batch");
+    }
+    let (scans_after, inserted) = scans_of_entries(&url, stored + 300 + 30 * LATER).await;
+
+    assert_eq!(
+        inserted,
+        stored + 300 + 30 * LATER,
+        "the statistics count every row"
+    );
+    assert!(
+        scans_after - scans_before < LATER,
+        "{} sequential scans of entries for {} batches: the chain check reads the whole table",
+        scans_after - scans_before,
+        LATER + 1
+    );
 }
