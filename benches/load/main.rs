@@ -32,6 +32,10 @@
 //!   big ledger after the reads (0 skips them).
 //! - `FUNDTRAIL_LOAD_READ_SECS` (5): seconds per read endpoint; `FUNDTRAIL_LOAD_READERS` (16).
 //! - `FUNDTRAIL_LOAD_PARTS` (`sqlite,postgres,reads`): which parts to run (also `witnesses`).
+//! - `FUNDTRAIL_LOAD_ROUNDS` (1): append runs per store, each on a fresh ledger, each
+//!   followed by its own baseline (64 rows per transaction), then one line with the median
+//!   and range over the rounds: the machine's speed drifts between runs, so one run is a
+//!   sample, and the ratio to the baseline measured just after it is the steadier figure.
 //! - `FUNDTRAIL_LOAD_IDEMPOTENCY=1`: every append carries a random `Idempotency-Key`.
 //! - `FUNDTRAIL_LOAD_BIN=PATH`: the server binary to run (default: the one cargo built).
 //! - `FUNDTRAIL_LOAD_SERVER_LOG=PATH`: keep each append run's server log (stderr) as
@@ -62,7 +66,7 @@ mod witnesses;
 use appends::{append_load, AppendRun};
 use baseline::{baseline_pg, baseline_sqlite, print_baseline};
 use reads::{make_ledger, reads};
-use report::{machine, ms};
+use report::{machine, ms, Rounds};
 use std::path::{Path, PathBuf};
 
 const BUILT_BIN: &str = env!("CARGO_BIN_EXE_fundtrail");
@@ -150,13 +154,27 @@ async fn run() {
 }
 
 /// Parts 1 and 2 on SQLite: one append run per count of clients, each on a fresh ledger,
-/// then the baseline with the last run's leaves.
+/// the last count `FUNDTRAIL_LOAD_ROUNDS` times; then the baseline with the last run's
+/// leaves.
 async fn sqlite_appends(work: &Path, client_counts: &[usize], total: u64) -> Vec<AppendRun> {
     let mut runs = Vec::new();
-    for (i, &clients) in client_counts.iter().enumerate() {
+    let (last, earlier) = client_counts.split_last().expect("a count of clients");
+    for (i, &clients) in earlier.iter().enumerate() {
         let data = work.join(format!("sqlite-{i}"));
         runs.push(append_load(&data, None, clients, total, "sqlite").await);
     }
+    let mut rounds = Rounds::default();
+    for round in 0..rounds_wanted() {
+        let data = work.join(format!("sqlite-last-{round}"));
+        let run = append_load(&data, None, *last, total, "sqlite").await;
+        if rounds_wanted() > 1 {
+            let base =
+                baseline_sqlite(&work.join(format!("round-{round}.db")), &run.leaves, 64).await;
+            rounds.add("sqlite", round, &run, base);
+        }
+        keep_leaves_of_last(&mut runs, run);
+    }
+    rounds.print("sqlite");
     let run = runs.last().expect("a run");
     let b = |name: &str| work.join(name);
     let rate64 = baseline_sqlite(&b("base64.db"), &run.leaves, 64).await;
@@ -166,15 +184,28 @@ async fn sqlite_appends(work: &Path, client_counts: &[usize], total: u64) -> Vec
     runs
 }
 
-/// Part 3: the same load and baseline on a throwaway PostgreSQL cluster; `None` (after a
-/// notice) where PostgreSQL is not installed.
+/// Part 3: the same load and baseline on a throwaway PostgreSQL cluster, the append run
+/// `FUNDTRAIL_LOAD_ROUNDS` times on fresh databases; `None` (after a notice) where
+/// PostgreSQL is not installed.
 async fn postgres_appends(work: &Path, clients: usize, total: u64) -> Option<AppendRun> {
     let cluster = postgres::Cluster::start("load bench (PostgreSQL part)")?;
     if let Some(pid) = postmaster_of(&cluster) {
         let _ = appends::POSTMASTER.set(pid);
     }
-    let url = cluster.new_database().await;
-    let run = append_load(&work.join("pg"), Some(&url), clients, total, "postgres").await;
+    let mut runs = Vec::new();
+    let mut rounds = Rounds::default();
+    for round in 0..rounds_wanted() {
+        let url = cluster.new_database().await;
+        let data = work.join(format!("pg-{round}"));
+        let run = append_load(&data, Some(&url), clients, total, "postgres").await;
+        if rounds_wanted() > 1 {
+            let base = baseline_pg(&cluster.new_database().await, &run.leaves, 64).await;
+            rounds.add("postgres", round, &run, base);
+        }
+        keep_leaves_of_last(&mut runs, run);
+    }
+    rounds.print("postgres");
+    let run = runs.pop().expect("a run");
     let copy = copy_baseline::baseline_pg_copy(
         &cluster.new_database().await,
         &run.leaves,
@@ -192,6 +223,20 @@ async fn postgres_appends(work: &Path, clients: usize, total: u64) -> Option<App
     print_baseline("postgres", &run, rate64, rate1, rate1024);
     copy_baseline::print_copy_baseline("postgres", &run, &copy);
     Some(run)
+}
+
+/// `FUNDTRAIL_LOAD_ROUNDS`: append runs of the last count of clients, per store.
+fn rounds_wanted() -> u64 {
+    env_u64("FUNDTRAIL_LOAD_ROUNDS", 1).max(1)
+}
+
+/// Adds `run` to `runs`, dropping the leaves of the run before it (only the last run's
+/// leaves feed the baselines; a round's 20,000 leaves are 8 MB).
+fn keep_leaves_of_last(runs: &mut Vec<AppendRun>, run: AppendRun) {
+    if let Some(before) = runs.last_mut() {
+        before.leaves = Vec::new();
+    }
+    runs.push(run);
 }
 
 /// The postmaster's process id, from the first line of the cluster's `postmaster.pid`.

@@ -183,3 +183,67 @@ pub fn cluster_cpu_delta(
     v.sort_by(|a, b| b.1.total_cmp(&a.1));
     v
 }
+
+/// Append runs of one store repeated on fresh ledgers (`FUNDTRAIL_LOAD_ROUNDS`), each with
+/// the baseline (64 rows per transaction) measured just after it.
+#[derive(Default)]
+pub struct Rounds {
+    rates: Vec<f64>,
+    p99s: Vec<Duration>,
+    ratios: Vec<f64>,
+}
+
+impl Rounds {
+    /// Records round `round`'s `run` and the rows/s of the baseline that followed it.
+    pub fn add(&mut self, label: &str, round: u64, run: &crate::appends::AppendRun, base: f64) {
+        let rate = run.stats.rate();
+        println!(
+            "{label} round {}: {rate:>7.0} appends/s, p99 {}; baseline {base:>7.0} rows/s; ratio {:.2}",
+            round + 1,
+            ms(run.stats.p99),
+            rate / base
+        );
+        self.rates.push(rate);
+        self.p99s.push(run.stats.p99);
+        self.ratios.push(rate / base);
+    }
+
+    /// One line over the rounds: median and range of appends/s, p99 and the ratio to the
+    /// baseline, and how many rounds met 20,000 appends/s with p99 under 25 ms.
+    pub fn print(&self, label: &str) {
+        if self.rates.len() < 2 {
+            return;
+        }
+        let met = self
+            .rates
+            .iter()
+            .zip(&self.p99s)
+            .filter(|(r, p)| **r >= 20_000.0 && **p < Duration::from_millis(25))
+            .count();
+        let (rate, ratio) = (spread(&self.rates), spread(&self.ratios));
+        let mut p99s = self.p99s.clone();
+        p99s.sort_unstable();
+        println!(
+            "{label} over {} rounds: appends/s median {:.0} (range {:.0}–{:.0}); p99 median {} (worst {}); \
+             ratio to the baseline median {:.2} ({:.2}–{:.2}); {met} of {} rounds at >= 20,000/s with p99 < 25 ms",
+            self.rates.len(),
+            rate.1,
+            rate.0,
+            rate.2,
+            ms(p99s[p99s.len() / 2]),
+            ms(*p99s.last().expect("rounds")),
+            ratio.1,
+            ratio.0,
+            ratio.2,
+            self.rates.len()
+        );
+    }
+}
+
+/// (least, median, greatest) of `values` (not empty); the median of an even count is the
+/// upper of the middle two.
+fn spread(values: &[f64]) -> (f64, f64, f64) {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
