@@ -1,6 +1,7 @@
 //! The PostgreSQL group commit (one statement per batch): a batch that fails on any row
 //! writes no row of any table, many appends at once keep the ledger's order and chain, and
-//! the chain check looks up the entry before each new one instead of reading the table.
+//! the chain check looks up the entry before each new one instead of reading the table, and
+//! a donor's row must name an entry.
 //! Skipped with a notice where PostgreSQL is not installed.
 
 use crate::helpers::postgres;
@@ -410,5 +411,49 @@ async fn the_chain_check_looks_up_each_new_entry_even_when_a_connection_starts_w
         "{} sequential scans of entries for {} batches: the chain check reads the whole table",
         scans_after - scans_before,
         LATER + 1
+    );
+}
+
+#[tokio::test]
+async fn a_donor_row_naming_no_entry_is_refused_and_one_naming_an_entry_of_the_same_batch_is_kept()
+{
+    let Some(cluster) = postgres::Cluster::start("postgres_donor_names_an_entry") else {
+        return;
+    };
+    let (store, url, _h) = demo_ledger(&cluster).await;
+    let size = store.size().await.expect("size") as i64;
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let slipped = sqlx::query(
+        "insert into donors (seq, email, consent_publish_name, consent_recorded_at) \
+         values ($1, 'ghost@example.vn', false, '2026-12-01T00:00:00Z')",
+    )
+    .bind(size + 5)
+    .execute(&mut conn)
+    .await;
+    let donors_after: i64 = sqlx::query_scalar("select count(*) from donors where seq = $1")
+        .bind(size + 5)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    let _ = conn.close().await;
+    // A batch's donors name entries of the same statement: the check sees them.
+    let good = batch_after(&store, 3, |i| format!("donor-batch-{i}"), None).await;
+    let before = row_counts(&url).await;
+    let written = store.append_batch(&good).await;
+    let after = row_counts(&url).await;
+
+    let refused = slipped.expect_err("a donor row without its entry is refused");
+    assert!(
+        refused
+            .to_string()
+            .contains(&format!("there is no entry {}", size + 5)),
+        "{refused}"
+    );
+    assert_eq!(donors_after, 0, "the refused row is not kept");
+    written.expect("donors of the batch's own entries are kept");
+    assert_eq!(
+        [after[0] - before[0], after[1] - before[1]],
+        [3, 3],
+        "entries and donors"
     );
 }
