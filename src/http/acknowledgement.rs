@@ -1,9 +1,12 @@
 //! The answer to an append: `{checkpoint, entry, leaf, leaf_hash, proof, replayed, seq,
 //! witnesses}`, and for a donation also `receipt` (SPEC.md §12); `witnesses` says whether
-//! witnesses have cosigned a checkpoint that includes the entry yet (SPEC.md §14). It is written in one pass from borrowed
-//! parts into one buffer, with every object's keys in sorted order: byte for byte the
-//! answer the server has always given (it used to build a `serde_json::Value` tree, whose
-//! maps sort their keys).
+//! witnesses have cosigned a checkpoint that includes the entry yet (SPEC.md §14). It is
+//! written in one pass into one buffer, with every object's keys in sorted order: byte for
+//! byte the answer the server has always given (it used to build a `serde_json::Value`
+//! tree, whose maps sort their keys; the tests compare the two).
+//!
+//! The leaf, the checkpoint and the proof appear twice in a donation's answer (at the top
+//! and in its receipt): each is written once ([`SharedJson`]) and copied into both places.
 //!
 //! `entry` is the leaf itself, copied in as raw JSON when it is a canonical leaf (the text
 //! serde_json prints for the entry, SPEC.md §3); any other leaf is parsed and printed as
@@ -12,33 +15,15 @@
 use super::error::ApiError;
 use super::witnessed::{covering, status_of, WitnessesJson};
 use super::AppState;
-use crate::ledger::hash::Hash;
-use crate::ledger::receipt::{leaf_text, ReceiptParts, SortedProof, SortedReceipt};
+use crate::ledger::receipt::{leaf_text, push_u64, write_sorted, ReceiptParts, SharedJson};
 use crate::sequencer::Appended;
 use crate::witness::cosigned::Witnessed;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-
-/// The acknowledgement of an append, keys in sorted order.
-#[derive(Serialize)]
-struct Acknowledgement<'a> {
-    checkpoint: &'a str,
-    entry: EntryJson<'a>,
-    leaf: Cow<'a, str>,
-    leaf_hash: Hash,
-    proof: SortedProof<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    receipt: Option<SortedReceipt<'a>>,
-    replayed: bool,
-    seq: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    witnesses: Option<&'a WitnessesJson>,
-}
 
 /// The `witnesses` member of `a`'s acknowledgement: the newest cosigned checkpoint that
 /// includes the entry (for a fresh append there is none yet: `pending`, read from memory,
@@ -78,13 +63,15 @@ impl<'a> EntryJson<'a> {
             None => EntryJson::Parsed(serde_json::from_slice(leaf).unwrap_or(Value::Null)),
         }
     }
-}
 
-impl Serialize for EntryJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    /// Appends the member's JSON to `out`.
+    fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
         match self {
-            EntryJson::Raw(raw) => raw.serialize(s),
-            EntryJson::Parsed(value) => value.serialize(s),
+            EntryJson::Raw(raw) => {
+                out.extend_from_slice(raw.get().as_bytes());
+                Ok(())
+            }
+            EntryJson::Parsed(value) => serde_json::to_writer(out, value),
         }
     }
 }
@@ -98,38 +85,27 @@ fn raw_entry(text: &str) -> Option<&RawValue> {
     serde_json::from_str(text).ok()
 }
 
-fn acknowledgement<'a>(
-    a: &'a Appended,
-    receipt: Option<SortedReceipt<'a>>,
-    witnesses: Option<&'a WitnessesJson>,
-) -> Acknowledgement<'a> {
-    let leaf = leaf_text(&a.leaf);
-    Acknowledgement {
-        checkpoint: &a.checkpoint.note,
-        entry: EntryJson::of(&a.leaf, &leaf),
-        leaf,
-        leaf_hash: a.leaf_hash,
-        proof: SortedProof {
-            index: a.seq,
-            leaf_hash: a.leaf_hash,
-            proof: &a.proof,
-            root: a.checkpoint.root,
-            size: a.checkpoint.size,
-        },
-        receipt,
-        replayed: a.replayed,
+/// The parts of `a` a receipt is made of, signed for `key` with `salt` when given.
+fn parts<'a>(a: &'a Appended, key: &'a str, salt: Option<&'a [u8; 32]>) -> ReceiptParts<'a> {
+    ReceiptParts {
         seq: a.seq,
-        witnesses,
+        leaf: &a.leaf,
+        checkpoint: &a.checkpoint.note,
+        size: a.checkpoint.size,
+        root: a.checkpoint.root,
+        proof: &a.proof,
+        key,
+        salt,
     }
 }
 
 /// The JSON body acknowledging any append, with `witnesses` (from [`witnesses`]) when given.
 ///
 /// # Errors
-/// An internal [`ApiError`] if serde_json fails to write it, which it does not for these
-/// parts.
+/// An internal [`ApiError`] if serde_json fails to write a parsed entry or the witnesses,
+/// which it does not for these parts.
 pub(super) fn body(a: &Appended, witnesses: Option<&WitnessesJson>) -> Result<Vec<u8>, ApiError> {
-    write(a, &acknowledgement(a, None, witnesses))
+    write(a, &parts(a, "", None), false, witnesses)
 }
 
 /// The JSON body acknowledging a donation: [`body`] plus its receipt, signed with the
@@ -143,38 +119,61 @@ pub(super) fn donation_body(
     salt: Option<&[u8; 32]>,
     witnesses: Option<&WitnessesJson>,
 ) -> Result<Vec<u8>, ApiError> {
-    let receipt = SortedReceipt::new(
-        ReceiptParts {
-            seq: a.seq,
-            leaf: &a.leaf,
-            checkpoint: &a.checkpoint.note,
-            size: a.checkpoint.size,
-            root: a.checkpoint.root,
-            proof: &a.proof,
-            key,
-            salt,
-        },
-        a.leaf_hash,
-    );
-    write(a, &acknowledgement(a, Some(receipt), witnesses))
+    write(a, &parts(a, key, salt), true, witnesses)
 }
 
-fn write(a: &Appended, ack: &Acknowledgement<'_>) -> Result<Vec<u8>, ApiError> {
+/// The acknowledgement of `a` (made of `parts`), with a receipt when `with_receipt`:
+/// `checkpoint, entry, leaf, leaf_hash, proof, receipt, replayed, seq, witnesses`.
+fn write(
+    a: &Appended,
+    parts: &ReceiptParts<'_>,
+    with_receipt: bool,
+    witnesses: Option<&WitnessesJson>,
+) -> Result<Vec<u8>, ApiError> {
+    let shared = SharedJson::of(parts, a.leaf_hash);
+    let text = leaf_text(&a.leaf);
+    let entry = EntryJson::of(&a.leaf, &text);
     // The leaf appears up to three times (raw as `entry`, escaped as `leaf` and again in a
-    // receipt, each escaped quote a byte longer); the note and the proof twice.
-    let hint = 4 * a.leaf.len() + 2 * a.checkpoint.note.len() + 140 * a.proof.len() + 1024;
-    let mut out = Vec::with_capacity(hint);
-    match serde_json::to_writer(&mut out, ack) {
-        Ok(()) => Ok(out),
-        Err(e) => {
-            tracing::error!(error = %e, seq = a.seq, "writing an acknowledgement failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "internal error; see the server log",
-            ))
-        }
+    // receipt); the note and the proof twice.
+    let hint = a.leaf.len() + 2 * (shared.leaf.len() + shared.checkpoint.len() + shared.proof.len());
+    let mut out = Vec::with_capacity(hint + 512);
+    out.extend_from_slice(b"{\"checkpoint\":");
+    out.extend_from_slice(&shared.checkpoint);
+    out.extend_from_slice(b",\"entry\":");
+    entry.write(&mut out).map_err(|e| unwritten(a, &e))?;
+    out.extend_from_slice(b",\"leaf\":");
+    out.extend_from_slice(&shared.leaf);
+    out.extend_from_slice(b",\"leaf_hash\":");
+    out.extend_from_slice(&shared.leaf_hash);
+    out.extend_from_slice(b",\"proof\":");
+    out.extend_from_slice(&shared.proof);
+    if with_receipt {
+        out.extend_from_slice(b",\"receipt\":");
+        write_sorted(&mut out, parts, &shared);
     }
+    out.extend_from_slice(if a.replayed {
+        b",\"replayed\":true"
+    } else {
+        b",\"replayed\":false"
+    });
+    out.extend_from_slice(b",\"seq\":");
+    push_u64(&mut out, a.seq);
+    if let Some(witnesses) = witnesses {
+        out.extend_from_slice(b",\"witnesses\":");
+        serde_json::to_writer(&mut out, witnesses).map_err(|e| unwritten(a, &e))?;
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// The internal error of an acknowledgement serde_json could not write (logged).
+fn unwritten(a: &Appended, e: &serde_json::Error) -> ApiError {
+    tracing::error!(error = %e, seq = a.seq, "writing an acknowledgement failed");
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error; see the server log",
+    )
 }
 
 /// The response acknowledging `a` with `body` (from [`body`] or [`donation_body`]): 201, or
@@ -205,7 +204,7 @@ mod tests {
         Account, Body as EntryBody, CampaignOpen, Channel, Disbursement, Donation, Entry, Evidence,
         Reversal, ReversalReason,
     };
-    use crate::ledger::hash::{donor_commitment, leaf_hash, sha256};
+    use crate::ledger::hash::{donor_commitment, leaf_hash, sha256, Hash};
     use crate::ledger::money::{Currency, Minor};
     use crate::ledger::receipt::build;
     use crate::store::StoredCheckpoint;
@@ -470,6 +469,36 @@ mod tests {
             let with_receipt = reference(&a, Some((signer.verifier_key(), Some(&[1; 32]))));
             assert_eq!(text(fresh), text(reference(&a, None)), "{leaf:?}");
             assert_eq!(text(receipted), text(with_receipt), "{leaf:?}");
+        }
+    }
+
+    #[test]
+    fn the_witnesses_member_comes_last_as_serde_json_writes_it() {
+        let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
+        let a = appended(donation(3, None, TRICKY_BUT_VALID), 3, false, &signer);
+        let cosigned = WitnessesJson {
+            checkpoint: Some("cosigned\nnote \"x\"\n".into()),
+            proof: Some(vec![sha256(b"a"), sha256(b"b")]),
+            root: Some(sha256(b"root")),
+            size: Some(9),
+            status: super::super::witnessed::WitnessStatus::Cosigned,
+        };
+        let pending = WitnessesJson::without(super::super::witnessed::WitnessStatus::Pending);
+        for w in [&cosigned, &pending] {
+            let key = signer.verifier_key();
+            let with = |mut reference: Vec<u8>| {
+                let mut value: Value = serde_json::from_slice(&reference).expect("json");
+                value["witnesses"] = serde_json::to_value(w).expect("value");
+                reference.clear();
+                serde_json::to_writer(&mut reference, &value).expect("json");
+                text(reference)
+            };
+
+            let plain = body(&a, Some(w)).expect("body");
+            let donated = donation_body(&a, key, None, Some(w)).expect("body");
+
+            assert_eq!(text(plain), with(reference(&a, None)));
+            assert_eq!(text(donated), with(reference(&a, Some((key, None)))));
         }
     }
 

@@ -9,7 +9,7 @@ mod sorted;
 #[cfg(test)]
 mod tests;
 
-pub use sorted::{SortedProof, SortedReceipt};
+pub use sorted::{json_string, push_u64, quoted_hex, write_sorted, SharedJson};
 
 use crate::canonical::decode;
 use crate::checkpoint::{verify_checkpoint, Checkpoint, CheckpointError};

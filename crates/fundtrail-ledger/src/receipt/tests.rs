@@ -141,7 +141,7 @@ fn codes_parse_only_in_their_exact_form() {
 }
 
 #[test]
-fn the_sorted_view_writes_the_built_receipt_with_sorted_keys() {
+fn the_sorted_writer_writes_the_built_receipt_with_sorted_keys() {
     let (signer, _) = CheckpointSigner::generate("test.fundtrail.local/ledger").expect("key");
     let leaf = donation_leaf(0, crate::ZERO_HASH, None);
     let hash = leaf_hash(&leaf);
@@ -159,7 +159,8 @@ fn the_sorted_view_writes_the_built_receipt_with_sorted_keys() {
             salt,
         };
 
-        let sorted = serde_json::to_vec(&SortedReceipt::new(parts, hash)).expect("json");
+        let mut sorted = Vec::new();
+        write_sorted(&mut sorted, &parts, &SharedJson::of(&parts, hash));
 
         let value = serde_json::to_value(build(parts)).expect("value");
         assert_eq!(sorted, serde_json::to_vec(&value).expect("json"));
@@ -177,4 +178,23 @@ fn a_receipt_round_trips_through_json() {
 
     assert_eq!(back, r);
     assert!(text.starts_with("{\"type\":\"fundtrail-receipt\",\"v\":1,"));
+}
+
+#[test]
+fn the_shared_pieces_are_what_serde_json_prints() {
+    for n in [0, 7, 10, 99, 1_000_000, u64::MAX] {
+        let mut out = b"x".to_vec();
+        push_u64(&mut out, n);
+        assert_eq!(out, format!("x{n}").into_bytes());
+    }
+    let hash = Hash([0xab; 32]);
+    assert_eq!(
+        quoted_hex(&hash).to_vec(),
+        serde_json::to_vec(&hash).expect("json")
+    );
+    let text = "Nguyễn \"Bé\" \\ </script> \u{1F49A} \u{2028} \u{0}\t\n\u{7f}";
+    assert_eq!(
+        json_string(text),
+        serde_json::to_vec(text).expect("json")
+    );
 }
