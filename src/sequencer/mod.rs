@@ -73,7 +73,9 @@ pub struct AppendRequest {
 pub struct Appended {
     /// Position.
     pub seq: u64,
-    /// Exact leaf bytes.
+    /// Exact leaf bytes: for a fresh append (`replayed` false), the canonical encoding
+    /// (SPEC.md §3) this sequencer made of the entry it admitted; for a replay, the bytes
+    /// read back from the store.
     pub leaf: Vec<u8>,
     /// Leaf hash.
     pub leaf_hash: Hash,

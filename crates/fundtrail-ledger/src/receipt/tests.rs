@@ -193,8 +193,5 @@ fn the_shared_pieces_are_what_serde_json_prints() {
         serde_json::to_vec(&hash).expect("json")
     );
     let text = "Nguyễn \"Bé\" \\ </script> \u{1F49A} \u{2028} \u{0}\t\n\u{7f}";
-    assert_eq!(
-        json_string(text),
-        serde_json::to_vec(text).expect("json")
-    );
+    assert_eq!(json_string(text), serde_json::to_vec(text).expect("json"));
 }
