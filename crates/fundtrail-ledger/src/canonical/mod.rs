@@ -74,9 +74,17 @@ pub fn encode(entry: &Entry) -> Vec<u8> {
         seq: entry.seq,
         v: FORMAT_VERSION,
     };
-    // Serializing plain structs of strings and integers into a Vec cannot fail.
-    serde_json::to_vec(&wire).unwrap_or_default()
+    // A donation's leaf is 300–600 bytes: one allocation instead of serde_json's growth
+    // from 128. Serializing plain structs of strings and integers into a Vec cannot fail.
+    let mut leaf = Vec::with_capacity(LEAF_CAPACITY);
+    match serde_json::to_writer(&mut leaf, &wire) {
+        Ok(()) => leaf,
+        Err(_) => Vec::new(),
+    }
 }
+
+/// The buffer [`encode`] starts with.
+const LEAF_CAPACITY: usize = 640;
 
 fn body<T: for<'de> Deserialize<'de>>(raw: &RawValue) -> Result<T, LeafError> {
     serde_json::from_str(raw.get()).map_err(|e| LeafError::Malformed(format!("body: {e}")))
