@@ -107,6 +107,12 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// # Errors
 /// A [`BodyError`] naming the field at fault and what it accepts.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
+    // Most bodies are right: read them as they are, and only a body that is not is read
+    // again keeping the path to each value, to name the field at fault (the same reader
+    // underneath, so both readings accept and refuse the same bodies).
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = field_path(e.path());
