@@ -1,7 +1,7 @@
 -- A donor's row names an entry of the ledger (`donors.seq`). The foreign key of 0002 checked
 -- that row by row: for every donation of a group commit PostgreSQL ran a look-up of `entries`
 -- that also locked the entry's row (`for key share`), which writes the row's lock into the
--- table and the WAL, about a tenth of the database's work per append, to guard against a
+-- table and the WAL: about 2 µs of the database's 20-25 µs per append, to guard against a
 -- deletion the append-only triggers already refuse. The property is now checked once per
 -- insert statement, after its rows are in, like the chain (0012): every new donor row's
 -- `seq` is the `seq` of an entry, which may be a row of the same statement. A donor row
