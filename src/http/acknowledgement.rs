@@ -158,12 +158,7 @@ fn write(
     out.extend_from_slice(&shared.checkpoint);
     out.extend_from_slice(b",\"entry\":");
     entry.write(&mut out).map_err(|e| unwritten(a, &e))?;
-    out.extend_from_slice(b",\"leaf\":");
-    out.extend_from_slice(&shared.leaf);
-    out.extend_from_slice(b",\"leaf_hash\":");
-    out.extend_from_slice(&shared.leaf_hash);
-    out.extend_from_slice(b",\"proof\":");
-    out.extend_from_slice(&shared.proof);
+    shared.push_leaf_members(&mut out);
     if with_receipt {
         out.extend_from_slice(b",\"receipt\":");
         write_sorted(&mut out, parts, &shared);
@@ -245,16 +240,7 @@ mod tests {
             "replayed": a.replayed,
         });
         if let Some((key, salt)) = donation {
-            let receipt = build(ReceiptParts {
-                seq: a.seq,
-                leaf: &a.leaf,
-                checkpoint: &a.checkpoint.note,
-                size: a.checkpoint.size,
-                root: a.checkpoint.root,
-                proof: &a.proof,
-                key,
-                salt,
-            });
+            let receipt = build(parts(a, key, salt));
             body["receipt"] = serde_json::to_value(receipt).expect("value");
         }
         let mut out = Vec::new();

@@ -62,6 +62,19 @@ impl SharedJson {
     }
 }
 
+impl SharedJson {
+    /// Appends `,"leaf":…,"leaf_hash":…,"proof":…` to `out`: three members that follow each
+    /// other, in sorted order, in both the receipt and the answer that carries it.
+    pub fn push_leaf_members(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b",\"leaf\":");
+        out.extend_from_slice(&self.leaf);
+        out.extend_from_slice(b",\"leaf_hash\":");
+        out.extend_from_slice(&self.leaf_hash);
+        out.extend_from_slice(b",\"proof\":");
+        out.extend_from_slice(&self.proof);
+    }
+}
+
 /// Appends the receipt of `parts` to `out` as JSON with sorted keys, copying the members
 /// it shares with its answer from `shared` (made by [`SharedJson::of`] from the same parts):
 /// `checkpoint, code, key, leaf, leaf_hash, proof, salt` (the donor's copy only)`, seq, type,
@@ -77,12 +90,7 @@ pub fn write_sorted(out: &mut Vec<u8>, parts: &ReceiptParts<'_>, shared: &Shared
     out.extend_from_slice(&shared.leaf_hash[1..9]);
     out.extend_from_slice(b"\",\"key\":");
     out.extend_from_slice(&json_string(parts.key));
-    out.extend_from_slice(b",\"leaf\":");
-    out.extend_from_slice(&shared.leaf);
-    out.extend_from_slice(b",\"leaf_hash\":");
-    out.extend_from_slice(&shared.leaf_hash);
-    out.extend_from_slice(b",\"proof\":");
-    out.extend_from_slice(&shared.proof);
+    shared.push_leaf_members(out);
     if let Some(salt) = parts.salt {
         out.extend_from_slice(b",\"salt\":");
         out.extend_from_slice(&quoted_hex(&Hash(*salt)));
